@@ -1,0 +1,99 @@
+//! One pipeline for `build`, `serve`, `check` and the tests: load the site, render
+//! every page, and write the output only when everything rendered.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+use crate::output::{Discard, Output, WriteReport};
+use crate::site::Site;
+use crate::templates::Templates;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site's folder, holding `site.toml`.
+    pub root: PathBuf,
+    /// Where the site is written; relative paths are taken from `root`.
+    pub output: PathBuf,
+    /// Replaces `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: PathBuf::from("public"),
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(&self.output)
+    }
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub articles: usize,
+    pub files: WriteReport,
+    pub elapsed: Duration,
+}
+
+/// Loads the configuration and the site, with `--base-url` applied.
+pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config.set_base_url(base_url)?;
+    }
+    let (site, templates) = rayon::join(
+        || Site::load(&options.root, config, options.drafts),
+        || Templates::load(&options.root),
+    );
+    Ok((site?, templates?))
+}
+
+/// Builds the site into its output folder. On any error the folder is left exactly
+/// as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let (site, templates) = load(options)?;
+    let output = Output::begin(&options.root, &options.output_dir())?;
+    match site.render(&templates, &output) {
+        Ok(pages) => {
+            let files = output.commit()?;
+            Ok(BuildReport {
+                pages,
+                articles: site.articles.len(),
+                files,
+                elapsed: started.elapsed(),
+            })
+        }
+        Err(problems) => {
+            output.abandon();
+            Err(problems)
+        }
+    }
+}
+
+/// Runs the whole pipeline without writing anything.
+pub fn check(options: &BuildOptions) -> Result<usize, Diagnostics> {
+    let (site, templates) = load(options)?;
+    site.render(&templates, &Discard)
+}
+
+/// Resolves `--output` against the current directory, as a user typing it expects.
+pub fn output_from_cli(output: Option<&Path>, root: &Path) -> PathBuf {
+    match output {
+        Some(path) if path.is_absolute() => path.to_path_buf(),
+        Some(path) => std::env::current_dir().unwrap_or_default().join(path),
+        None => root.join("public"),
+    }
+}

@@ -1,0 +1,164 @@
+//! `site.toml`: the settings of one site.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::front_matter::toml_diagnostic;
+use crate::i18n::Language;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The site's name, shown in every page header.
+    pub title: String,
+    /// A sentence about the site, for the front page, feeds and link previews.
+    #[serde(default)]
+    pub description: String,
+    /// Where the site is published, e.g. `https://example.org/forklaring/`.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// `nb` or `en`: labels, date formats and the `lang` attribute.
+    #[serde(default)]
+    pub language: Language,
+    /// Default authors for articles that name none.
+    #[serde(default)]
+    pub authors: Vec<String>,
+}
+
+fn default_base_url() -> String {
+    "/".into()
+}
+
+impl Config {
+    /// Reads and checks `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            let diagnostic = Diagnostic::new(format!("cannot read {CONFIG_FILE}: {err}")).in_file(&path);
+            if err.kind() == std::io::ErrorKind::NotFound {
+                diagnostic.with_help(format!(
+                    "run forklar in the site's folder, pass --root DIR, or create {CONFIG_FILE} with at least title = \"…\""
+                ))
+            } else {
+                diagnostic
+            }
+        })?;
+        Config::parse(&path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
+        let mut config: Config =
+            toml::from_str(text).map_err(|err| toml_diagnostic(path, text, 0, &err))?;
+        config.base_url = normalise_base_url(&config.base_url).map_err(|why| {
+            let span = text
+                .find("base_url")
+                .map_or(0..0, |i| i..i + "base_url".len());
+            Diagnostic::new(why)
+                .in_file(path)
+                .at_span(text, span)
+                .with_help(
+                    "write base_url as https://example.org/ or https://example.org/sub-path/",
+                )
+        })?;
+        Ok(config)
+    }
+
+    /// Replaces the base URL, as `--base-url` does.
+    pub fn set_base_url(&mut self, base_url: &str) -> Result<(), Diagnostic> {
+        self.base_url = normalise_base_url(base_url).map_err(|why| {
+            Diagnostic::new(format!("--base-url: {why}"))
+                .with_help("pass a URL like https://example.org/ or https://example.org/sub-path/")
+        })?;
+        Ok(())
+    }
+
+    /// The path part of the base URL, always starting and ending with `/`: every
+    /// internal link starts with it, so the site works under a sub-path.
+    pub fn base_path(&self) -> &str {
+        match self.base_url.find("://") {
+            Some(scheme_end) => {
+                let after_host = &self.base_url[scheme_end + 3..];
+                match after_host.find('/') {
+                    Some(i) => &after_host[i..],
+                    None => "/",
+                }
+            }
+            None => &self.base_url,
+        }
+    }
+
+    /// The absolute URL for a site path such as `kasakhstan/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// Checks a base URL and gives it exactly one trailing slash.
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let ok = url.starts_with('/')
+        || ((url.starts_with("https://") || url.starts_with("http://"))
+            && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty()));
+    if !ok || url.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!(
+            "`{url}` is not a usable base URL: it must be an http(s) URL or a path starting with /"
+        ));
+    }
+    Ok(format!("{}/", url.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse(Path::new("site.toml"), text)
+    }
+
+    #[test]
+    fn reads_every_key_and_normalises_the_base_url() {
+        let config = parse(
+            "title = \"Forklart\"\ndescription = \"d\"\nbase_url = \"https://example.org/forklaring\"\n\
+             language = \"en\"\nauthors = [\"A\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.base_url, "https://example.org/forklaring/");
+        assert_eq!(config.base_path(), "/forklaring/");
+        assert_eq!(config.language, Language::En);
+        assert_eq!(
+            config.permalink("/csto/"),
+            "https://example.org/forklaring/csto/"
+        );
+        let bare = parse("title = \"x\"\nbase_url = \"https://example.org\"").unwrap();
+        assert_eq!(bare.base_path(), "/");
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_key_its_line_and_the_accepted_keys() {
+        let err = parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        assert_eq!(err.line(), Some(2));
+        assert!(err.message.contains("unknown field `titel`"), "{err}");
+        for key in ["title", "description", "base_url", "language", "authors"] {
+            assert!(err.message.contains(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn rejects_an_unknown_language_and_a_bad_base_url() {
+        let err = parse("title = \"x\"\nlanguage = \"nn\"\n").unwrap_err();
+        assert_eq!(err.line(), Some(2));
+        let err = parse("title = \"x\"\nbase_url = \"example.org\"\n").unwrap_err();
+        assert_eq!(err.line(), Some(2));
+        assert!(err.message.contains("not a usable base URL"));
+    }
+
+    #[test]
+    fn the_title_is_required() {
+        let err = parse("language = \"nb\"\n").unwrap_err();
+        assert!(err.message.contains("missing field `title`"), "{err}");
+    }
+}

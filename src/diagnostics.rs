@@ -1,0 +1,212 @@
+//! Errors a writer can act on: the file, the line and column, the source line with a
+//! caret under the problem, and what to do about it.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One problem found while loading or rendering a site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub file: Option<PathBuf>,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+}
+
+/// Where in a file a problem is, with the text needed to draw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// The whole source line, without its line break.
+    pub source_line: String,
+    /// How many characters the caret underlines (at least one).
+    pub width: usize,
+}
+
+impl Location {
+    /// Locates a byte range of `text`. A range past the end points at the last line.
+    pub fn from_span(text: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+        let width = text[start..end].chars().count().max(1);
+        Location {
+            line,
+            column,
+            source_line: text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+            width,
+        }
+    }
+
+    /// Locates the start of a 1-based line.
+    pub fn from_line(text: &str, line: usize) -> Location {
+        let offset = line_offset(text, line);
+        Location::from_span(text, offset..offset)
+    }
+}
+
+/// The byte offset where the 1-based `line` begins (or the end of the text).
+pub fn line_offset(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            message: message.into(),
+            file: None,
+            location: None,
+            help: None,
+        }
+    }
+
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Diagnostic {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    pub fn at(mut self, location: Location) -> Diagnostic {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn at_span(self, text: &str, span: Range<usize>) -> Diagnostic {
+        self.at(Location::from_span(text, span))
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The line, if the problem has one.
+    pub fn line(&self) -> Option<usize> {
+        self.location.as_ref().map(|l| l.line)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        match (&self.file, &self.location) {
+            (Some(file), Some(loc)) => {
+                let gutter = " ".repeat(loc.line.to_string().len());
+                writeln!(
+                    f,
+                    "{gutter}--> {}:{}:{}",
+                    file.display(),
+                    loc.line,
+                    loc.column
+                )?;
+                writeln!(f, "{gutter} |")?;
+                writeln!(f, "{} | {}", loc.line, loc.source_line)?;
+                let pad: String = loc
+                    .source_line
+                    .chars()
+                    .take(loc.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, "{gutter} | {pad}{}", "^".repeat(loc.width))?;
+                if let Some(help) = &self.help {
+                    writeln!(f, "{gutter} = help: {help}")?;
+                }
+            }
+            (Some(file), None) => {
+                writeln!(f, "  --> {}", file.display())?;
+                if let Some(help) = &self.help {
+                    writeln!(f, "   = help: {help}")?;
+                }
+            }
+            (None, _) => {
+                if let Some(help) = &self.help {
+                    writeln!(f, "   = help: {help}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every problem a build found, so a writer can fix them all in one go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Diagnostics {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_a_span_by_line_and_character_column() {
+        let text = "første\nblå = «x»\nsiste";
+        let start = text.find('«').unwrap();
+        let loc = Location::from_span(text, start..start + '«'.len_utf8() + 1);
+        assert_eq!(loc.line, 2);
+        assert_eq!(loc.column, 7);
+        assert_eq!(loc.source_line, "blå = «x»");
+        assert_eq!(loc.width, 2);
+    }
+
+    #[test]
+    fn draws_file_line_column_source_and_caret() {
+        let text = "a = 1\ntitle = 12\n";
+        let d = Diagnostic::new("invalid type")
+            .in_file("content/x.md")
+            .at_span(text, 14..16)
+            .with_help("put the title in quotes");
+        let shown = d.to_string();
+        assert!(shown.contains("--> content/x.md:2:9"), "{shown}");
+        assert!(shown.contains("2 | title = 12\n"), "{shown}");
+        assert!(shown.contains("  |         ^^\n"), "{shown}");
+        assert!(shown.contains("= help: put the title in quotes"), "{shown}");
+    }
+
+    #[test]
+    fn line_offsets_count_from_one() {
+        let text = "a\nbb\nccc";
+        assert_eq!(line_offset(text, 1), 0);
+        assert_eq!(line_offset(text, 2), 2);
+        assert_eq!(line_offset(text, 3), 5);
+        assert_eq!(line_offset(text, 9), text.len());
+    }
+}

@@ -1,0 +1,180 @@
+//! The words a reader sees around the content, in the site's language.
+
+use serde::{Deserialize, Serialize};
+
+/// A language the default theme speaks. `nb` is Norwegian Bokmål.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+pub enum Language {
+    #[default]
+    #[serde(rename = "nb")]
+    Nb,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Nb => "nb",
+            Language::En => "en",
+        }
+    }
+
+    pub fn month_name(self, month: u8) -> &'static str {
+        const NB: [&str; 12] = [
+            "januar",
+            "februar",
+            "mars",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ];
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let index = usize::from(month.clamp(1, 12) - 1);
+        match self {
+            Language::Nb => NB[index],
+            Language::En => EN[index],
+        }
+    }
+
+    /// The folder background entries are published under.
+    pub fn background_section(self) -> &'static str {
+        match self {
+            Language::Nb => "bakgrunn",
+            Language::En => "background",
+        }
+    }
+
+    /// The folder timelines are published under.
+    pub fn timeline_section(self) -> &'static str {
+        match self {
+            Language::Nb => "tidslinje",
+            Language::En => "timeline",
+        }
+    }
+
+    /// The folder tag pages are published under.
+    pub fn tag_section(self) -> &'static str {
+        match self {
+            Language::Nb => "emne",
+            Language::En => "tags",
+        }
+    }
+
+    pub fn labels(self) -> Labels {
+        match self {
+            Language::Nb => Labels {
+                background: "Bakgrunn",
+                timeline: "Tidslinje",
+                quotes: "Ekspertene",
+                sources: "Kilder",
+                corrections: "Rettelser",
+                published: "Publisert",
+                updated: "Oppdatert",
+                by: "Av",
+                tags: "Emner",
+                articles: "Artikler",
+                latest: "Siste forklaringer",
+                read_more: "Les mer om",
+                used_in: "Brukt i disse artiklene",
+                key_facts: "Nøkkelfakta",
+                skip_to_content: "Hopp til innholdet",
+                site_navigation: "Hovedmeny",
+                home: "Forside",
+                not_found_title: "Fant ikke siden",
+                not_found_text: "Siden du leter etter, finnes ikke, eller den har fått en ny adresse.",
+                back_home: "Tilbake til forsiden",
+                correction_note: "Denne artikkelen er rettet.",
+                timeline_of: "Tidslinje:",
+                photo: "Foto",
+                tagged: "Artikler om",
+                all_timelines: "Tidslinjer",
+                footnotes: "Fotnoter",
+                feed: "Abonner (Atom)",
+                close: "Lukk",
+            },
+            Language::En => Labels {
+                background: "Background",
+                timeline: "Timeline",
+                quotes: "The experts",
+                sources: "Sources",
+                corrections: "Corrections",
+                published: "Published",
+                updated: "Updated",
+                by: "By",
+                tags: "Topics",
+                articles: "Articles",
+                latest: "Latest explainers",
+                read_more: "Read more about",
+                used_in: "Used in these articles",
+                key_facts: "Key facts",
+                skip_to_content: "Skip to content",
+                site_navigation: "Main menu",
+                home: "Home",
+                not_found_title: "Page not found",
+                not_found_text: "The page you are looking for does not exist, or it has moved.",
+                back_home: "Back to the front page",
+                correction_note: "This article has been corrected.",
+                timeline_of: "Timeline:",
+                photo: "Photo",
+                tagged: "Articles about",
+                all_timelines: "Timelines",
+                footnotes: "Footnotes",
+                feed: "Subscribe (Atom)",
+                close: "Close",
+            },
+        }
+    }
+}
+
+/// Labels for the default theme, passed to every template as `labels`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub background: &'static str,
+    pub timeline: &'static str,
+    pub quotes: &'static str,
+    pub sources: &'static str,
+    pub corrections: &'static str,
+    pub published: &'static str,
+    pub updated: &'static str,
+    pub by: &'static str,
+    pub tags: &'static str,
+    pub articles: &'static str,
+    pub latest: &'static str,
+    pub read_more: &'static str,
+    pub used_in: &'static str,
+    pub key_facts: &'static str,
+    pub skip_to_content: &'static str,
+    pub site_navigation: &'static str,
+    pub home: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub back_home: &'static str,
+    pub correction_note: &'static str,
+    pub timeline_of: &'static str,
+    pub photo: &'static str,
+    pub tagged: &'static str,
+    pub all_timelines: &'static str,
+    pub footnotes: &'static str,
+    pub feed: &'static str,
+    pub close: &'static str,
+}

@@ -1,0 +1,15 @@
+//! forklar builds static explainer sites from Markdown with TOML front matter.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod front_matter;
+pub mod i18n;
+pub mod markdown;
+pub mod output;
+pub mod site;
+pub mod slug;
+pub mod templates;

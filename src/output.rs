@@ -1,0 +1,277 @@
+//! Writing the output folder so that a failed build changes nothing: every file is
+//! first written to a staging folder, and moved into place only when the whole
+//! site has rendered. Files whose bytes did not change are left untouched, so their
+//! modification times stay and sync tools upload only what changed.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::diagnostics::Diagnostic;
+use crate::site::{CONTENT_DIR, Sink};
+
+const STAGING_DIR: &str = ".forklar-staging";
+
+/// An output folder being written.
+pub struct Output {
+    dir: PathBuf,
+    staging: PathBuf,
+    /// Every path the site produced, relative to `dir`.
+    produced: Mutex<HashSet<String>>,
+    /// Paths whose bytes differ from what is in `dir`, waiting in `staging`.
+    changed: Mutex<Vec<String>>,
+    unchanged: AtomicUsize,
+    created_dir: bool,
+}
+
+/// What a finished write did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+impl Output {
+    /// Prepares to write `dir`, refusing folders where a build would destroy work.
+    pub fn begin(root: &Path, dir: &Path) -> Result<Output, Diagnostic> {
+        check_output_dir(root, dir)?;
+        let created_dir = !dir.exists();
+        std::fs::create_dir_all(dir).map_err(|err| {
+            Diagnostic::new(format!("cannot create the output folder: {err}"))
+                .in_file(dir)
+                .with_help("check that the path is a folder you can write to, or pass --output DIR")
+        })?;
+        let staging = dir.join(STAGING_DIR);
+        if staging.exists() {
+            // Left by a build that was killed; it is ours and holds nothing else.
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        if let Err(err) = std::fs::create_dir(&staging) {
+            if created_dir {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(
+                Diagnostic::new(format!("cannot write to the output folder: {err}"))
+                    .in_file(dir)
+                    .with_help("check the folder's permissions, or pass --output DIR"),
+            );
+        }
+        Ok(Output {
+            dir: dir.to_path_buf(),
+            staging,
+            produced: Mutex::new(HashSet::new()),
+            changed: Mutex::new(Vec::new()),
+            unchanged: AtomicUsize::new(0),
+            created_dir,
+        })
+    }
+
+    /// Throws away everything staged; the output folder is as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+        if self.created_dir {
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+
+    /// Moves every changed file into place and removes files the site no longer has.
+    pub fn commit(self) -> Result<WriteReport, Diagnostic> {
+        let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
+        for path in &changed {
+            let from = self.staging.join(path);
+            let to = self.dir.join(path);
+            let result = to
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| {
+                    if to.is_dir() {
+                        std::fs::remove_dir_all(&to)?;
+                    }
+                    std::fs::rename(&from, &to)
+                });
+            if let Err(err) = result {
+                let _ = std::fs::remove_dir_all(&self.staging);
+                return Err(Diagnostic::new(format!("cannot write the file: {err}")).in_file(to));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.staging);
+        let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+        let removed = remove_stale(&self.dir, &self.dir, &produced);
+        Ok(WriteReport {
+            written: changed.len(),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed,
+        })
+    }
+
+    fn claim(&self, path: &str) -> Result<(), Diagnostic> {
+        if path
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
+            return Err(Diagnostic::new(format!(
+                "refusing to write outside the output folder: {path}"
+            )));
+        }
+        let mut produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+        if !produced.insert(path.to_string()) {
+            return Err(
+                Diagnostic::new(format!("two things would be written to {path}"))
+                    .with_help("a file in static/ has the same path as a page; rename one of them"),
+            );
+        }
+        Ok(())
+    }
+
+    fn stage(
+        &self,
+        path: &str,
+        write: impl FnOnce(&Path) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let target = self.staging.join(path);
+        target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write(&target))
+            .map_err(|err| {
+                Diagnostic::new(format!("cannot write {path}: {err}"))
+                    .in_file(&self.dir)
+                    .with_help("check free disk space and the folder's permissions")
+            })?;
+        self.changed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(())
+    }
+}
+
+impl Sink for Output {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.claim(path)?;
+        if same_bytes(&self.dir.join(path), bytes) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        self.stage(path, |target| std::fs::write(target, bytes))
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
+        self.claim(path)?;
+        let bytes = std::fs::read(from)
+            .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))?;
+        if same_bytes(&self.dir.join(path), &bytes) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        self.stage(path, |target| std::fs::write(target, &bytes))
+    }
+}
+
+/// A sink that keeps nothing, for `check`.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _path: &str, _bytes: &[u8]) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
+    fn copy(&self, _path: &str, from: &Path) -> Result<(), Diagnostic> {
+        std::fs::metadata(from)
+            .map(|_| ())
+            .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))
+    }
+}
+
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|existing| existing == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Removes files below `dir` that the site did not produce, and folders left empty.
+fn remove_stale(top: &Path, dir: &Path, produced: &HashSet<String>) -> usize {
+    let mut removed = 0;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            removed += remove_stale(top, &path, produced);
+            // Only succeeds when empty, which is what we want.
+            let _ = std::fs::remove_dir(&path);
+        } else {
+            let relative = path
+                .strip_prefix(top)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            if !produced.contains(&relative) && std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+/// Refuses output folders that would put the site's own files at risk.
+pub fn check_output_dir(root: &Path, dir: &Path) -> Result<(), Diagnostic> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let resolved = resolve(dir);
+    let refuse = |why: &str| {
+        Err(Diagnostic::new(format!(
+            "refusing to use {} as the output folder: {why}",
+            dir.display()
+        ))
+        .with_help("pass --output with a folder of its own, such as public/"))
+    };
+    if resolved == root {
+        return refuse("it is the site's own folder");
+    }
+    if root.starts_with(&resolved) {
+        return refuse("it holds the site");
+    }
+    if resolved.join(CONTENT_DIR).is_dir() || resolved.join(crate::config::CONFIG_FILE).is_file() {
+        return refuse("it holds a site (content/ or site.toml)");
+    }
+    if resolved.join(".git").exists() || resolved.join("Cargo.toml").is_file() {
+        return refuse("it holds a project of its own");
+    }
+    if resolved.is_file() {
+        return refuse("it is a file");
+    }
+    Ok(())
+}
+
+/// The canonical form of a path that may not exist yet.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}

@@ -1,0 +1,114 @@
+//! URL slugs and heading ids that survive every host and every keyboard:
+//! lowercase ASCII letters, digits and hyphens. Norwegian letters follow the
+//! Norwegian convention (æ→ae, ø→o, å→a); other scripts are transliterated.
+
+/// Turns any text into a slug; empty when nothing letter-like is left.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for c in text.chars() {
+        let ascii: &str = match c {
+            'æ' | 'Æ' => "ae",
+            'ø' | 'Ø' => "o",
+            'å' | 'Å' => "a",
+            c if c.is_ascii() => {
+                push_ascii(&mut slug, c, &mut pending_hyphen);
+                continue;
+            }
+            // Emoji and symbols have names, not spellings: "🙂" must not become "slight-smile".
+            c if c.is_alphanumeric() => deunicode::deunicode_char(c).unwrap_or(" "),
+            _ => " ",
+        };
+        for c in ascii.chars() {
+            push_ascii(&mut slug, c, &mut pending_hyphen);
+        }
+    }
+    slug
+}
+
+fn push_ascii(slug: &mut String, c: char, pending_hyphen: &mut bool) {
+    if c.is_ascii_alphanumeric() {
+        if *pending_hyphen && !slug.is_empty() {
+            slug.push('-');
+        }
+        *pending_hyphen = false;
+        slug.push(c.to_ascii_lowercase());
+    } else if c == '\'' {
+        // "Tokajev's" → "tokajevs", not "tokajev-s".
+    } else {
+        *pending_hyphen = true;
+    }
+}
+
+/// Hands out unique ids within one page: the second "Bakgrunn" becomes "bakgrunn-2".
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    taken: std::collections::HashSet<String>,
+}
+
+impl UniqueIds {
+    /// Reserves an id the page already uses (a footnote, a theme section).
+    pub fn reserve(&mut self, id: &str) {
+        self.taken.insert(id.to_string());
+    }
+
+    /// A unique id for a heading; `fallback` serves when the text has no letters.
+    pub fn claim(&mut self, text: &str, fallback: &str) -> String {
+        let mut base = slugify(text);
+        if base.is_empty() {
+            base = fallback.to_string();
+        }
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.taken.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norwegian_letters_follow_norwegian_convention() {
+        assert_eq!(
+            slugify("Blåbærsyltetøy på brødskiva"),
+            "blabaersyltetoy-pa-brodskiva"
+        );
+        assert_eq!(slugify("ÆRLIG ØKONOMI ÅPENT"), "aerlig-okonomi-apent");
+    }
+
+    #[test]
+    fn other_scripts_are_transliterated() {
+        assert_eq!(slugify("Назарбаев"), "nazarbaev");
+        assert_eq!(slugify("Müller über Straße"), "muller-uber-strasse");
+        assert_eq!(slugify("Café résumé"), "cafe-resume");
+        assert_eq!(slugify("Αθήνα"), "athena");
+        assert!(!slugify("北京").is_empty());
+    }
+
+    #[test]
+    fn punctuation_collapses_to_single_hyphens() {
+        assert_eq!(
+            slugify("  Hva skjer i Kasakhstan?!  "),
+            "hva-skjer-i-kasakhstan"
+        );
+        assert_eq!(slugify("CSTO -- 2022/01"), "csto-2022-01");
+        assert_eq!(slugify("Tokajev's «plan»"), "tokajevs-plan");
+        assert_eq!(slugify("🙂 … —"), "");
+    }
+
+    #[test]
+    fn ids_are_unique_within_a_page() {
+        let mut ids = UniqueIds::default();
+        ids.reserve("kilder");
+        assert_eq!(ids.claim("Bakgrunn", "seksjon"), "bakgrunn");
+        assert_eq!(ids.claim("Bakgrunn", "seksjon"), "bakgrunn-2");
+        assert_eq!(ids.claim("Kilder", "seksjon"), "kilder-2");
+        assert_eq!(ids.claim("!!!", "seksjon"), "seksjon");
+        assert_eq!(ids.claim("", "seksjon"), "seksjon-2");
+    }
+}

@@ -1,0 +1,150 @@
+//! The Tera templates: the default theme embedded in the binary, each file
+//! replaceable by one of the same name in the site's `templates/` folder.
+
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Tera};
+
+use crate::diagnostics::Diagnostic;
+
+pub const TEMPLATE_DIR: &str = "templates";
+
+/// The default theme: name and source of every template.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../theme/base.html")),
+    ("index.html", include_str!("../theme/index.html")),
+    ("article.html", include_str!("../theme/article.html")),
+    ("404.html", include_str!("../theme/404.html")),
+];
+
+/// The theme's stylesheet and script, published with a content hash in their names.
+pub const STYLESHEET: &str = include_str!("../theme/style.css");
+pub const SCRIPT: &str = include_str!("../theme/forklar.js");
+
+/// Parsed templates, ready to render pages in parallel.
+pub struct Templates {
+    tera: Tera,
+    /// Where each template came from, for error messages.
+    origins: Vec<(String, PathBuf)>,
+}
+
+impl Templates {
+    /// Loads the default theme and the site's overrides and additions.
+    pub fn load(root: &Path) -> Result<Templates, Diagnostic> {
+        let dir = root.join(TEMPLATE_DIR);
+        let mut sources: Vec<(String, String, PathBuf)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, source)| {
+                (
+                    name.to_string(),
+                    source.to_string(),
+                    PathBuf::from(format!("(default theme) {name}")),
+                )
+            })
+            .collect();
+        if dir.is_dir() {
+            for path in template_files(&dir)? {
+                let name = path
+                    .strip_prefix(&dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let shown = Path::new(TEMPLATE_DIR).join(path.strip_prefix(&dir).unwrap_or(&path));
+                let source = crate::content::read_text(root, &shown)?;
+                match sources.iter_mut().find(|(n, _, _)| *n == name) {
+                    Some(entry) => *entry = (name, source, shown),
+                    None => sources.push((name, source, shown)),
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let origins: Vec<(String, PathBuf)> = sources
+            .iter()
+            .map(|(n, _, p)| (n.clone(), p.clone()))
+            .collect();
+        tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
+            .map_err(|err| {
+                let culprit = origins
+                    .iter()
+                    .find(|(name, _)| error_text(&err).contains(name.as_str()))
+                    .map(|(_, path)| path.clone());
+                let diagnostic = Diagnostic::new(format!("a template has an error:\n{}", error_text(&err)))
+                    .with_help("fix the template; the default theme's templates are documented in docs/templates.md");
+                match culprit {
+                    Some(path) => diagnostic.in_file(path),
+                    None => diagnostic,
+                }
+            })?;
+        Ok(Templates { tera, origins })
+    }
+
+    /// Renders `template` for the page made from `source` (a content file, or a
+    /// description such as "the front page").
+    pub fn render(
+        &self,
+        template: &str,
+        context: &Context,
+        source: &str,
+    ) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|err| {
+            let origin = self
+                .origins
+                .iter()
+                .find(|(name, _)| name == template)
+                .map_or_else(|| PathBuf::from(template), |(_, path)| path.clone());
+            Diagnostic::new(format!(
+                "cannot render {source} with the template `{template}`:\n{}",
+                error_text(&err)
+            ))
+            .in_file(origin)
+            .with_help("a template can only use the variables listed in docs/templates.md")
+        })
+    }
+
+    pub fn has(&self, template: &str) -> bool {
+        self.tera.get_template_names().any(|name| name == template)
+    }
+}
+
+/// The whole chain of a Tera error, indented, so nothing is hidden.
+fn error_text(err: &tera::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str("\ncaused by: ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn template_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|err| {
+            Diagnostic::new(format!("cannot read the folder: {err}")).in_file(&dir)
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("html" | "xml" | "txt")
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}

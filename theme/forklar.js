@@ -1,0 +1,1 @@
+// forklar: previews for first mentions of background entries.
