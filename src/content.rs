@@ -104,6 +104,8 @@ struct QuoteFields {
     url: Option<String>,
     #[serde(default)]
     date: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    translated: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +135,8 @@ pub struct Quote {
     pub source: String,
     pub url: Option<String>,
     pub date: Option<Date>,
+    /// The words are a translation, which the caption says.
+    pub translated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -545,6 +549,7 @@ fn check_quote(
         source,
         url: fields.url.clone(),
         date,
+        translated: fields.translated,
     })
 }
 

@@ -56,6 +56,14 @@ impl Language {
         }
     }
 
+    /// For `og:locale`.
+    pub fn locale(self) -> &'static str {
+        match self {
+            Language::Nb => "nb_NO",
+            Language::En => "en_GB",
+        }
+    }
+
     /// The folder background entries are published under.
     pub fn background_section(self) -> &'static str {
         match self {
@@ -111,6 +119,9 @@ impl Language {
                 footnotes: "Fotnoter",
                 feed: "Abonner (Atom)",
                 close: "Lukk",
+                source: "Kilde",
+                timeline_page: "Tidslinjen på egen side",
+                translated: "oversatt",
             },
             Language::En => Labels {
                 background: "Background",
@@ -141,6 +152,9 @@ impl Language {
                 footnotes: "Footnotes",
                 feed: "Subscribe (Atom)",
                 close: "Close",
+                source: "Source",
+                timeline_page: "The timeline on its own page",
+                translated: "translated",
             },
         }
     }
@@ -177,4 +191,7 @@ pub struct Labels {
     pub footnotes: &'static str,
     pub feed: &'static str,
     pub close: &'static str,
+    pub source: &'static str,
+    pub timeline_page: &'static str,
+    pub translated: &'static str,
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::config::Config;
-use crate::content::{Article, BackgroundEntry, Event, SharedTimeline};
+use crate::content::{Article, BackgroundEntry, Event, Image, SharedTimeline};
 use crate::dates::{Date, ShownDate};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Language;
@@ -220,20 +220,28 @@ impl Site {
         }
     }
 
-    /// Renders every page into `sink`. Pages render in parallel; the first problems
-    /// are reported together.
+    /// Renders every page into `sink`. Pages render in parallel; every problem found
+    /// is reported together.
     pub fn render(&self, templates: &Templates, sink: &dyn Sink) -> Result<usize, Diagnostics> {
         let assets = Assets::new();
         let base = self.base_context(&assets);
         let summaries: Vec<ArticleSummary> =
             self.articles.iter().map(|a| self.summary(a)).collect();
-        let mut jobs: Vec<Job> = Vec::new();
-        jobs.push(Job::Index);
-        jobs.push(Job::NotFound);
+        let links = self.backlinks();
+        let mut jobs: Vec<Job> = vec![Job::Index, Job::NotFound, Job::BackgroundIndex];
         jobs.extend((0..self.articles.len()).map(Job::Article));
+        jobs.extend(self.background.keys().map(|k| Job::Background(k.as_str())));
+        jobs.extend(links.timelines.keys().map(|k| Job::Timeline(k.as_str())));
+        jobs.extend(links.tags.keys().map(|k| Job::Tag(k.as_str())));
+        let context = RenderContext {
+            templates,
+            base: &base,
+            summaries: &summaries,
+            links: &links,
+        };
         let results: Vec<Result<(), Diagnostic>> = jobs
             .par_iter()
-            .map(|job| self.render_job(job, templates, &base, &summaries, sink))
+            .map(|job| self.render_job(job, &context, sink))
             .collect();
         let mut problems: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
         for (name, body) in [(&assets.stylesheet, STYLESHEET), (&assets.script, SCRIPT)] {
@@ -255,6 +263,34 @@ impl Site {
         }
     }
 
+    /// Which articles use each background entry, timeline and tag (indices into
+    /// `articles`, newest first).
+    fn backlinks(&self) -> Backlinks {
+        let mut links = Backlinks::default();
+        for (index, article) in self.articles.iter().enumerate() {
+            for reference in &article.background {
+                links
+                    .background
+                    .entry(reference.key.clone())
+                    .or_default()
+                    .push(index);
+            }
+            if let Some(key) = Site::timeline_key(article) {
+                links.timelines.entry(key).or_default().push(index);
+            }
+            for tag in &article.tags {
+                let entry = links
+                    .tags
+                    .entry(slugify(tag))
+                    .or_insert_with(|| (tag.clone(), Vec::new()));
+                if !entry.1.contains(&index) {
+                    entry.1.push(index);
+                }
+            }
+        }
+        links
+    }
+
     fn base_context(&self, assets: &Assets) -> Context {
         let mut context = Context::new();
         let base_path = self.config.base_path();
@@ -266,6 +302,7 @@ impl Site {
                 base_url: &self.config.base_url,
                 base_path,
                 language: self.language().code(),
+                locale: self.language().locale(),
                 stylesheet: format!("{base_path}{}", assets.stylesheet),
                 script: format!("{base_path}{}", assets.script),
                 background_index: format!("{base_path}{}/", self.language().background_section()),
@@ -275,33 +312,180 @@ impl Site {
         context
     }
 
-    fn render_job(
-        &self,
-        job: &Job,
-        templates: &Templates,
-        base: &Context,
-        summaries: &[ArticleSummary],
-        sink: &dyn Sink,
-    ) -> Result<(), Diagnostic> {
-        let mut context = base.clone();
+    fn render_job(&self, job: &Job, cx: &RenderContext, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let mut context = cx.base.clone();
+        let language = self.language();
+        let pick = |indices: Option<&Vec<usize>>| -> Vec<ArticleSummary> {
+            indices
+                .map(|list| list.iter().map(|&i| cx.summaries[i].clone()).collect())
+                .unwrap_or_default()
+        };
         match job {
             Job::Index => {
-                context.insert("articles", summaries);
-                let html = templates.render("index.html", &context, "the front page")?;
+                context.insert("articles", cx.summaries);
+                let html = cx
+                    .templates
+                    .render("index.html", &context, "the front page")?;
                 sink.write("index.html", html.as_bytes())
             }
             Job::NotFound => {
-                let html = templates.render("404.html", &context, "the 404 page")?;
+                let html = cx.templates.render("404.html", &context, "the 404 page")?;
                 sink.write("404.html", html.as_bytes())
+            }
+            Job::BackgroundIndex => {
+                let entries: Vec<EntryView> = self
+                    .background
+                    .values()
+                    .map(|e| self.entry_view(e))
+                    .collect();
+                context.insert("entries", &entries);
+                let html = cx.templates.render(
+                    "background_index.html",
+                    &context,
+                    "the list of background entries",
+                )?;
+                sink.write(
+                    &format!("{}/index.html", language.background_section()),
+                    html.as_bytes(),
+                )
             }
             Job::Article(index) => {
                 let article = &self.articles[*index];
-                let view = self.article_view(article, &summaries[*index]);
-                context.insert("page", &view);
                 let source = article.path.display().to_string();
-                let html = templates.render("article.html", &context, &source)?;
+                let mut view = self.article_view(article, &cx.summaries[*index]);
+                // Parts the writer placed with a marker are rendered where the marker was.
+                for part in Part::ALL {
+                    let placeholder = part.placeholder();
+                    if view.content.contains(placeholder) {
+                        context.insert("page", &view);
+                        let partial = match part {
+                            Part::Background => "partials/background.html",
+                            Part::Timeline => "partials/timeline.html",
+                            Part::Quotes => "partials/quotes.html",
+                        };
+                        let html = if view.has(part) {
+                            cx.templates.render(partial, &context, &source)?
+                        } else {
+                            String::new()
+                        };
+                        view.content = view.content.replace(placeholder, &html);
+                    }
+                }
+                context.insert("page", &view);
+                let html = cx.templates.render("article.html", &context, &source)?;
                 sink.write(&format!("{}/index.html", article.slug), html.as_bytes())
             }
+            Job::Background(key) => {
+                let entry = &self.background[*key];
+                let mut view = self.entry_view(entry);
+                view.content = Some(markdown::render_block(&entry.body));
+                view.articles = pick(cx.links.background.get(*key));
+                context.insert("entry", &view);
+                let html = cx.templates.render(
+                    "background.html",
+                    &context,
+                    &entry.path.display().to_string(),
+                )?;
+                sink.write(
+                    &format!("{}/{key}/index.html", language.background_section()),
+                    html.as_bytes(),
+                )
+            }
+            Job::Timeline(key) => {
+                let (title, events, source) = match self.timelines.get(*key) {
+                    Some(shared) => (
+                        shared.title.clone(),
+                        shared.events.as_slice(),
+                        shared.path.display().to_string(),
+                    ),
+                    None => {
+                        let article = self
+                            .articles
+                            .iter()
+                            .find(|a| a.slug == *key && a.timeline_file.is_none())
+                            .ok_or_else(|| Diagnostic::new(format!("no timeline `{key}`")))?;
+                        (
+                            article.title.clone(),
+                            article.timeline.as_slice(),
+                            article.path.display().to_string(),
+                        )
+                    }
+                };
+                let url = self.timeline_url(key);
+                let view = TimelineView {
+                    permalink: self.permalink(&url),
+                    url,
+                    title,
+                    events: event_views(events, language),
+                    articles: pick(cx.links.timelines.get(*key)),
+                };
+                context.insert("timeline", &view);
+                let html = cx.templates.render("timeline.html", &context, &source)?;
+                sink.write(
+                    &format!("{}/{key}/index.html", language.timeline_section()),
+                    html.as_bytes(),
+                )
+            }
+            Job::Tag(slug) => {
+                let (name, indices) = &cx.links.tags[*slug];
+                let view = TagPageView {
+                    name: name.clone(),
+                    url: self.tag_url(name),
+                    articles: pick(Some(indices)),
+                };
+                context.insert("tag", &view);
+                let html = cx.templates.render(
+                    "tag.html",
+                    &context,
+                    &format!("the page for the tag `{name}`"),
+                )?;
+                sink.write(
+                    &format!("{}/{slug}/index.html", language.tag_section()),
+                    html.as_bytes(),
+                )
+            }
+        }
+    }
+
+    /// The absolute URL of a site path that already starts with the base path.
+    fn permalink(&self, url: &str) -> String {
+        self.config
+            .permalink(url.strip_prefix(self.config.base_path()).unwrap_or(url))
+    }
+
+    /// A link written in front matter, made to work under a sub-path: site paths are
+    /// taken from the site's root, web addresses are kept.
+    fn asset_url(&self, src: &str) -> String {
+        if src.contains("://") || src.starts_with("mailto:") {
+            src.to_string()
+        } else {
+            format!("{}{}", self.config.base_path(), src.trim_start_matches('/'))
+        }
+    }
+
+    fn image_view(&self, image: &Image) -> ImageView {
+        let url = self.asset_url(&image.src);
+        ImageView {
+            permalink: self.permalink(&url),
+            url,
+            alt: image.alt.clone(),
+            credit: image.credit.clone(),
+            caption: image.caption.clone(),
+        }
+    }
+
+    fn entry_view(&self, entry: &BackgroundEntry) -> EntryView {
+        let url = self.background_url(&entry.key);
+        EntryView {
+            key: entry.key.clone(),
+            title: entry.title.clone(),
+            summary: entry.summary.clone(),
+            permalink: self.permalink(&url),
+            url,
+            facts: entry.facts.clone(),
+            image: entry.image.as_ref().map(|i| self.image_view(i)),
+            content: None,
+            articles: Vec::new(),
         }
     }
 
@@ -310,7 +494,7 @@ impl Site {
         ArticleSummary {
             title: article.title.clone(),
             lead: article.lead.clone(),
-            permalink: self.config.permalink(&url[self.config.base_path().len()..]),
+            permalink: self.permalink(&url),
             url,
             date: article.date.shown(self.language()),
             updated: article.updated.map(|d| d.shown(self.language())),
@@ -351,30 +535,37 @@ impl Site {
                 Some(shared) => (shared.title.clone(), shared.events.as_slice()),
                 None => (article.title.clone(), article.timeline.as_slice()),
             };
+            let url = self.timeline_url(&key);
             TimelineView {
-                url: self.timeline_url(&key),
+                permalink: self.permalink(&url),
+                url,
                 title,
                 events: event_views(events, language),
+                articles: Vec::new(),
             }
         });
+        let authors = article
+            .authors
+            .clone()
+            .unwrap_or_else(|| self.config.authors.clone());
+        let image = article.image.as_ref().map(|i| self.image_view(i));
+        let background: Vec<EntryView> = entries.iter().map(|e| self.entry_view(e)).collect();
+        let corrections: Vec<CorrectionView> = article
+            .corrections
+            .iter()
+            .map(|c| CorrectionView {
+                date: c.date.shown(language),
+                text: markdown::render_inline(&c.text),
+                plain: c.text.clone(),
+            })
+            .collect();
+        let json_ld = self.json_ld(summary, &authors, image.as_ref(), &background, &corrections);
         ArticleView {
             summary: summary.clone(),
-            authors: article
-                .authors
-                .clone()
-                .unwrap_or_else(|| self.config.authors.clone()),
+            authors,
             content: body.html,
-            image: article.image.clone(),
-            background: entries
-                .iter()
-                .map(|entry| EntryView {
-                    key: entry.key.clone(),
-                    title: entry.title.clone(),
-                    summary: entry.summary.clone(),
-                    url: self.background_url(&entry.key),
-                    facts: entry.facts.clone(),
-                })
-                .collect(),
+            image,
+            background,
             timeline,
             quotes: article
                 .quotes
@@ -387,6 +578,7 @@ impl Site {
                     source: quote.source.clone(),
                     url: quote.url.clone(),
                     date: quote.date.map(|d| d.shown(language)),
+                    translated: quote.translated,
                 })
                 .collect(),
             sources: article
@@ -403,21 +595,84 @@ impl Site {
                         .map(|d| d.shown(language)),
                 })
                 .collect(),
-            corrections: article
-                .corrections
-                .iter()
-                .map(|c| CorrectionView {
-                    date: c.date.shown(language),
-                    text: markdown::render_inline(&c.text),
-                })
-                .collect(),
+            corrections,
             placed: PlacedParts {
                 background: body.placed.contains(&Part::Background),
                 timeline: body.placed.contains(&Part::Timeline),
                 quotes: body.placed.contains(&Part::Quotes),
             },
+            json_ld,
         }
     }
+
+    /// Structured data for search engines and news aggregators: schema.org NewsArticle.
+    fn json_ld(
+        &self,
+        summary: &ArticleSummary,
+        authors: &[String],
+        image: Option<&ImageView>,
+        background: &[EntryView],
+        corrections: &[CorrectionView],
+    ) -> String {
+        let mut data = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": summary.title,
+            "url": summary.permalink,
+            "mainEntityOfPage": summary.permalink,
+            "inLanguage": self.language().code(),
+            "datePublished": summary.date.rfc3339,
+            "dateModified": summary.updated.as_ref().unwrap_or(&summary.date).rfc3339,
+            "author": authors.iter().map(|name| serde_json::json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
+            "publisher": {"@type": "Organization", "name": self.config.title},
+        });
+        if let Some(lead) = &summary.lead {
+            data["description"] = lead.clone().into();
+        }
+        if let Some(image) = image {
+            data["image"] = image.permalink.clone().into();
+        }
+        if !background.is_empty() {
+            data["about"] = background
+                .iter()
+                .map(|e| serde_json::json!({"@type": "Thing", "name": e.title, "url": e.permalink, "description": e.summary}))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        if !summary.tags.is_empty() {
+            data["keywords"] = summary
+                .tags
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+                .into();
+        }
+        if !corrections.is_empty() {
+            data["correction"] = corrections
+                .iter()
+                .map(|c| serde_json::json!({"@type": "CorrectionComment", "text": c.plain, "datePublished": c.date.rfc3339}))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        // "</" inside a <script> would end it early; JSON allows "<\/" for the same text.
+        data.to_string().replace("</", "<\\/")
+    }
+}
+
+struct RenderContext<'a> {
+    templates: &'a Templates,
+    base: &'a Context,
+    summaries: &'a [ArticleSummary],
+    links: &'a Backlinks,
+}
+
+#[derive(Default)]
+struct Backlinks {
+    background: BTreeMap<String, Vec<usize>>,
+    timelines: BTreeMap<String, Vec<usize>>,
+    /// Tag slug → (the tag as first written, articles).
+    tags: BTreeMap<String, (String, Vec<usize>)>,
 }
 
 enum Loaded {
@@ -426,10 +681,14 @@ enum Loaded {
     Timeline(SharedTimeline),
 }
 
-enum Job {
+enum Job<'a> {
     Index,
     NotFound,
+    BackgroundIndex,
     Article(usize),
+    Background(&'a str),
+    Timeline(&'a str),
+    Tag(&'a str),
 }
 
 /// The theme's stylesheet and script, named by their content so hosts can cache
@@ -580,6 +839,7 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'static str,
+    locale: &'static str,
     stylesheet: String,
     script: String,
     background_index: String,
@@ -603,18 +863,36 @@ pub struct TagView {
 }
 
 #[derive(Serialize)]
+struct TagPageView {
+    name: String,
+    url: String,
+    articles: Vec<ArticleSummary>,
+}
+
+#[derive(Serialize)]
 struct ArticleView {
     #[serde(flatten)]
     summary: ArticleSummary,
     authors: Vec<String>,
     content: String,
-    image: Option<crate::content::Image>,
+    image: Option<ImageView>,
     background: Vec<EntryView>,
     timeline: Option<TimelineView>,
     quotes: Vec<QuoteView>,
     sources: Vec<SourceView>,
     corrections: Vec<CorrectionView>,
     placed: PlacedParts,
+    json_ld: String,
+}
+
+impl ArticleView {
+    fn has(&self, part: Part) -> bool {
+        match part {
+            Part::Background => !self.background.is_empty(),
+            Part::Timeline => self.timeline.is_some(),
+            Part::Quotes => !self.quotes.is_empty(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -625,19 +903,36 @@ struct PlacedParts {
 }
 
 #[derive(Serialize)]
+struct ImageView {
+    url: String,
+    permalink: String,
+    alt: String,
+    credit: Option<String>,
+    caption: Option<String>,
+}
+
+#[derive(Serialize)]
 struct EntryView {
     key: String,
     title: String,
     summary: String,
     url: String,
+    permalink: String,
     facts: Vec<crate::content::Fact>,
+    image: Option<ImageView>,
+    /// The entry's body, on its own page only.
+    content: Option<String>,
+    /// Articles using the entry, on its own page only.
+    articles: Vec<ArticleSummary>,
 }
 
 #[derive(Serialize)]
 struct TimelineView {
     title: String,
     url: String,
+    permalink: String,
     events: Vec<EventView>,
+    articles: Vec<ArticleSummary>,
 }
 
 #[derive(Serialize)]
@@ -658,6 +953,7 @@ struct QuoteView {
     source: String,
     url: Option<String>,
     date: Option<ShownDate>,
+    translated: bool,
 }
 
 #[derive(Serialize)]
@@ -672,4 +968,5 @@ struct SourceView {
 struct CorrectionView {
     date: ShownDate,
     text: String,
+    plain: String,
 }

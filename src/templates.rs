@@ -15,6 +15,25 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../theme/index.html")),
     ("article.html", include_str!("../theme/article.html")),
     ("404.html", include_str!("../theme/404.html")),
+    ("background.html", include_str!("../theme/background.html")),
+    (
+        "background_index.html",
+        include_str!("../theme/background_index.html"),
+    ),
+    ("timeline.html", include_str!("../theme/timeline.html")),
+    ("tag.html", include_str!("../theme/tag.html")),
+    (
+        "partials/background.html",
+        include_str!("../theme/partials/background.html"),
+    ),
+    (
+        "partials/timeline.html",
+        include_str!("../theme/partials/timeline.html"),
+    ),
+    (
+        "partials/quotes.html",
+        include_str!("../theme/partials/quotes.html"),
+    ),
 ];
 
 /// The theme's stylesheet and script, published with a content hash in their names.

@@ -1,1 +1,40 @@
-// forklar: previews for first mentions of background entries.
+// Previews for first mentions of background entries. Without this script (or CSS)
+// a mention is a plain link to the entry's page. WCAG 1.4.13: the preview opens on
+// hover and on keyboard focus, stays while hovered, and Esc dismisses it.
+(() => {
+  let open = null;
+  const close = () => {
+    if (!open) return;
+    open.link.removeAttribute("aria-describedby");
+    open.box.remove();
+    open = null;
+  };
+  const show = (link) => {
+    if (open && open.link === link) return;
+    close();
+    const box = document.createElement("div");
+    box.className = "mention-preview";
+    box.id = "mention-preview";
+    box.setAttribute("role", "tooltip");
+    const title = document.createElement("strong");
+    title.textContent = link.dataset.title || link.textContent;
+    const text = document.createElement("span");
+    text.textContent = link.dataset.summary;
+    box.append(title, text);
+    document.body.append(box);
+    const r = link.getBoundingClientRect();
+    const left = Math.max(8, Math.min(r.left + scrollX, scrollX + document.documentElement.clientWidth - box.offsetWidth - 8));
+    box.style.left = left + "px";
+    box.style.top = (r.bottom + scrollY + 6) + "px";
+    link.setAttribute("aria-describedby", box.id);
+    box.addEventListener("mouseleave", (e) => { if (e.relatedTarget !== link) close(); });
+    open = { link, box };
+  };
+  for (const link of document.querySelectorAll("a.mention[data-summary]")) {
+    link.addEventListener("mouseenter", () => show(link));
+    link.addEventListener("focus", () => show(link));
+    link.addEventListener("mouseleave", (e) => { if (!open || e.relatedTarget !== open.box) close(); });
+    link.addEventListener("blur", close);
+  }
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+})();
