@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::{Article, BackgroundEntry, Event, Image, SharedTimeline};
 use crate::dates::{Date, ShownDate};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::feeds;
 use crate::i18n::Language;
 use crate::markdown::{self, Mention, Part};
 use crate::slug::slugify;
@@ -21,6 +22,8 @@ pub const CONTENT_DIR: &str = "content";
 pub const STATIC_DIR: &str = "static";
 const BACKGROUND_DIR: &str = "background";
 const TIMELINES_DIR: &str = "timelines";
+/// How many of the newest articles the feed carries.
+const FEED_LENGTH: usize = 20;
 
 /// A loaded site: everything read and cross-checked, nothing rendered yet.
 pub struct Site {
@@ -244,7 +247,16 @@ impl Site {
             .map(|job| self.render_job(job, &context, sink))
             .collect();
         let mut problems: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
-        for (name, body) in [(&assets.stylesheet, STYLESHEET), (&assets.script, SCRIPT)] {
+        let feed = self.feed(&summaries);
+        let sitemap = self.sitemap(&summaries, &links);
+        let robots = feeds::robots(&self.config.base_url);
+        for (name, body) in [
+            (assets.stylesheet.as_str(), STYLESHEET),
+            (assets.script.as_str(), SCRIPT),
+            (feeds::FEED_FILE, feed.as_str()),
+            (feeds::SITEMAP_FILE, sitemap.as_str()),
+            ("robots.txt", robots.as_str()),
+        ] {
             if let Err(problem) = sink.write(name, body.as_bytes()) {
                 problems.push(problem);
             }
@@ -261,6 +273,67 @@ impl Site {
         } else {
             Err(Diagnostics(problems))
         }
+    }
+
+    /// The Atom feed of the newest articles, with their full text.
+    fn feed(&self, summaries: &[ArticleSummary]) -> String {
+        let entries: Vec<feeds::FeedEntry> = self
+            .articles
+            .iter()
+            .zip(summaries)
+            .take(FEED_LENGTH)
+            .map(|(article, summary)| feeds::FeedEntry {
+                summary,
+                authors: article.authors.as_deref().unwrap_or(&self.config.authors),
+                content: markdown::render(&article.body, &[], markdown::MarkdownOptions::default())
+                    .html,
+            })
+            .collect();
+        feeds::atom(
+            &self.config.title,
+            &self.config.description,
+            &self.config.base_url,
+            self.language().code(),
+            &entries,
+        )
+    }
+
+    fn sitemap(&self, summaries: &[ArticleSummary], links: &Backlinks) -> String {
+        let newest = summaries
+            .first()
+            .map(|s| s.updated.as_ref().unwrap_or(&s.date).rfc3339.clone());
+        let mut urls = vec![feeds::SitemapUrl {
+            loc: self.config.base_url.clone(),
+            lastmod: newest,
+        }];
+        urls.extend(summaries.iter().map(|s| feeds::SitemapUrl {
+            loc: s.permalink.clone(),
+            lastmod: Some(s.updated.as_ref().unwrap_or(&s.date).rfc3339.clone()),
+        }));
+        let language = self.language();
+        let mut pages: Vec<String> = vec![format!("{}/", language.background_section())];
+        pages.extend(
+            self.background
+                .keys()
+                .map(|k| format!("{}/{k}/", language.background_section())),
+        );
+        pages.extend(
+            links
+                .timelines
+                .keys()
+                .map(|k| format!("{}/{k}/", language.timeline_section())),
+        );
+        pages.extend(
+            links
+                .tags
+                .keys()
+                .map(|k| format!("{}/{k}/", language.tag_section())),
+        );
+        urls.extend(pages.iter().map(|path| feeds::SitemapUrl {
+            loc: self.config.permalink(path),
+            lastmod: None,
+        }));
+        feeds::sitemap(&urls)
     }
 
     /// Which articles use each background entry, timeline and tag (indices into
@@ -306,6 +379,7 @@ impl Site {
                 stylesheet: format!("{base_path}{}", assets.stylesheet),
                 script: format!("{base_path}{}", assets.script),
                 background_index: format!("{base_path}{}/", self.language().background_section()),
+                feed: format!("{base_path}{}", feeds::FEED_FILE),
             },
         );
         context.insert("labels", &self.language().labels());
@@ -843,6 +917,7 @@ struct SiteView<'a> {
     stylesheet: String,
     script: String,
     background_index: String,
+    feed: String,
 }
 
 #[derive(Serialize, Clone)]

@@ -1,0 +1,128 @@
+//! The machine-readable files a published site needs: an Atom feed of the articles,
+//! `sitemap.xml` and `robots.txt`. Built from the same summaries as the pages.
+
+use std::fmt::Write;
+
+use crate::markdown::escape;
+use crate::site::ArticleSummary;
+
+pub const FEED_FILE: &str = "atom.xml";
+pub const SITEMAP_FILE: &str = "sitemap.xml";
+
+/// One article in the feed: its summary, authors and rendered body.
+pub struct FeedEntry<'a> {
+    pub summary: &'a ArticleSummary,
+    pub authors: &'a [String],
+    pub content: String,
+}
+
+/// An Atom 1.0 feed (RFC 4287). `updated` is the newest article change, never the
+/// time of the build, so the same content gives the same bytes.
+pub fn atom(
+    title: &str,
+    description: &str,
+    base_url: &str,
+    language: &str,
+    entries: &[FeedEntry],
+) -> String {
+    let updated = entries
+        .iter()
+        .map(|e| {
+            e.summary
+                .updated
+                .as_ref()
+                .unwrap_or(&e.summary.date)
+                .rfc3339
+                .clone()
+        })
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\">"
+    );
+    let _ = writeln!(xml, "<title>{}</title>", escape(title));
+    if !description.is_empty() {
+        let _ = writeln!(xml, "<subtitle>{}</subtitle>", escape(description));
+    }
+    let _ = writeln!(
+        xml,
+        "<link href=\"{}{FEED_FILE}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        escape(base_url)
+    );
+    let _ = writeln!(
+        xml,
+        "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+        escape(base_url)
+    );
+    let _ = writeln!(xml, "<id>{}</id>", escape(base_url));
+    let _ = writeln!(xml, "<updated>{updated}</updated>");
+    let _ = writeln!(xml, "<generator>forklar</generator>");
+    for entry in entries {
+        let s = entry.summary;
+        xml.push_str("<entry>\n");
+        let _ = writeln!(xml, "<title>{}</title>", escape(&s.title));
+        let _ = writeln!(
+            xml,
+            "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+            escape(&s.permalink)
+        );
+        let _ = writeln!(xml, "<id>{}</id>", escape(&s.permalink));
+        let _ = writeln!(xml, "<published>{}</published>", s.date.rfc3339);
+        let _ = writeln!(
+            xml,
+            "<updated>{}</updated>",
+            s.updated.as_ref().unwrap_or(&s.date).rfc3339
+        );
+        let names: Vec<&str> = if entry.authors.is_empty() {
+            vec![title]
+        } else {
+            entry.authors.iter().map(String::as_str).collect()
+        };
+        for name in names {
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape(name));
+        }
+        for tag in &s.tags {
+            let _ = writeln!(xml, "<category term=\"{}\"/>", escape(&tag.name));
+        }
+        if let Some(lead) = &s.lead {
+            let _ = writeln!(xml, "<summary>{}</summary>", escape(lead));
+        }
+        let _ = writeln!(
+            xml,
+            "<content type=\"html\">{}</content>",
+            escape(&entry.content)
+        );
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// A page for the sitemap: its absolute URL and, where known, when it last changed.
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<String>,
+}
+
+/// `sitemap.xml` by the sitemaps.org 0.9 schema.
+pub fn sitemap(urls: &[SitemapUrl]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in urls {
+        let _ = write!(xml, "<url><loc>{}</loc>", escape(&url.loc));
+        if let Some(lastmod) = &url.lastmod {
+            let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(base_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP_FILE}\n")
+}
