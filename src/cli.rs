@@ -40,6 +40,34 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Create a new site that builds at once: site.toml, a first article, a background entry.
+    Init {
+        /// The folder to create the site in; it must be empty or missing.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The site's language: nb (Norwegian Bokmål) or en (English).
+        #[arg(long, default_value = "nb", value_parser = ["nb", "en"])]
+        language: String,
+    },
+    /// Create a new content file with every front-matter field present and explained.
+    New {
+        #[command(subcommand)]
+        what: NewContent,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewContent {
+    /// A new article in content/, named from its title, dated now, marked as a draft.
+    Article {
+        /// The headline, e.g. "Hva skjer i Kasakhstan?".
+        title: String,
+    },
+    /// A new background entry in content/background/KEY.md.
+    Background {
+        /// The key articles use to refer to the entry: lowercase letters, digits and hyphens.
+        key: String,
+    },
 }
 
 #[cfg(test)]

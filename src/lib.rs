@@ -11,6 +11,7 @@ pub mod front_matter;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod scaffold;
 pub mod site;
 pub mod slug;
 pub mod templates;

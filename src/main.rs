@@ -3,7 +3,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use forklar::build::{BuildOptions, build, check, output_from_cli};
-use forklar::cli::{Cli, Command};
+use forklar::cli::{Cli, Command, NewContent};
+use forklar::config::Config;
+use forklar::diagnostics::Diagnostics;
+use forklar::i18n::Language;
+use forklar::scaffold;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -42,6 +46,48 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Init { dir, language } => {
+            let language = if language == "en" {
+                Language::En
+            } else {
+                Language::Nb
+            };
+            let dir = if dir.is_absolute() {
+                dir
+            } else {
+                cli.root.join(dir)
+            };
+            scaffold::init(&dir, language)
+                .map(|files| {
+                    if !cli.quiet {
+                        println!(
+                            "Created a new site in {} ({} files).",
+                            dir.display(),
+                            files.len()
+                        );
+                        println!("Next: cd {} && forklar build", dir.display());
+                    }
+                })
+                .map_err(Diagnostics::from)
+        }
+        Command::New { what } => {
+            let language = Config::load(&cli.root)
+                .map(|c| c.language)
+                .unwrap_or_default();
+            let created = match what {
+                NewContent::Article { title } => scaffold::new_article(&cli.root, &title, language),
+                NewContent::Background { key } => {
+                    scaffold::new_background(&cli.root, &key, language)
+                }
+            };
+            created
+                .map(|path| {
+                    if !cli.quiet {
+                        println!("Created {}", path.display());
+                    }
+                })
+                .map_err(Diagnostics::from)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,7 +95,7 @@ fn main() -> ExitCode {
             eprint!("{problems}");
             let count = problems.0.len();
             eprintln!(
-                "\n{count} problem{} found; nothing was written",
+                "\n{count} problem{} found; nothing was changed",
                 if count == 1 { "" } else { "s" }
             );
             ExitCode::FAILURE

@@ -1,0 +1,278 @@
+//! `forklar init` and `forklar new`: a working site from an empty folder, and new
+//! content files with every field present and explained.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::dates::civil_from_days;
+use crate::diagnostics::Diagnostic;
+use crate::i18n::Language;
+use crate::slug::slugify;
+
+/// Creates a new site in `dir`, which must be empty or missing.
+pub fn init(dir: &Path, language: Language) -> Result<Vec<PathBuf>, Diagnostic> {
+    if dir.is_file() {
+        return Err(Diagnostic::new("the path is a file, not a folder").in_file(dir));
+    }
+    if dir.is_dir()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Diagnostic::new("the folder is not empty")
+            .in_file(dir)
+            .with_help(
+                "forklar init only writes into an empty or new folder, so nothing is overwritten",
+            ));
+    }
+    let (title, description, article_title) = match language {
+        Language::Nb => ("Forklart", "Bakgrunn for nyhetene", "Min første forklaring"),
+        Language::En => (
+            "Explained",
+            "The background to the news",
+            "My first explainer",
+        ),
+    };
+    let site = format!(
+        "# The site's settings; every key is described in docs/writing.md of forklar.\n\
+         title = \"{title}\"\n\
+         description = \"{description}\"\n\
+         # Where the site will be published; a sub-path such as https://example.org/forklaring/ works too.\n\
+         base_url = \"https://example.org/\"\n\
+         # \"nb\" (Norwegian Bokmål) or \"en\" (English): labels, dates and URLs.\n\
+         language = \"{}\"\n\
+         # Shown as the author of articles that name none.\n\
+         authors = [\"{}\"]\n",
+        language.code(),
+        match language {
+            Language::Nb => "Redaksjonen",
+            Language::En => "The newsroom",
+        }
+    );
+    let mut written = Vec::new();
+    let mut write = |relative: &str, text: &str| -> Result<(), Diagnostic> {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                Diagnostic::new(format!("cannot create the folder: {err}")).in_file(parent)
+            })?;
+        }
+        std::fs::write(&path, text).map_err(|err| {
+            Diagnostic::new(format!("cannot write the file: {err}")).in_file(&path)
+        })?;
+        written.push(path);
+        Ok(())
+    };
+    write("site.toml", &site)?;
+    let entry_key = match language {
+        Language::Nb => "eksempel",
+        Language::En => "example",
+    };
+    // The first article is published at once, so the first build shows a real page.
+    let article = new_article_text(article_title, language, &today(), &[entry_key]).replacen(
+        "draft = true ",
+        "draft = false",
+        1,
+    );
+    write(&format!("content/{}.md", slugify(article_title)), &article)?;
+    write(
+        &format!("content/background/{entry_key}.md"),
+        &new_background_text(entry_key, language),
+    )?;
+    write("templates/README.md", TEMPLATES_NOTE)?;
+    write("static/.gitkeep", "")?;
+    Ok(written)
+}
+
+const TEMPLATES_NOTE: &str = "\
+# Your templates
+
+The default theme is built into forklar. To change a page, put a file here with the
+same name as the theme template it replaces, for example `article.html`, or
+`partials/timeline.html`. Files you add here can also be included by your templates.
+The templates and the variables each receives are listed in forklar's
+docs/templates.md.
+";
+
+/// The path of a new article for `title`, inside `root`.
+pub fn new_article(root: &Path, title: &str, language: Language) -> Result<PathBuf, Diagnostic> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::new("the title gives no usable file name")
+            .with_help("use a title with letters or digits"));
+    }
+    let path = root.join("content").join(format!("{slug}.md"));
+    create_new(&path, &new_article_text(title, language, &today(), &[]))?;
+    Ok(path)
+}
+
+pub fn new_background(root: &Path, key: &str, language: Language) -> Result<PathBuf, Diagnostic> {
+    let slug = slugify(key);
+    if slug.is_empty() || slug != key {
+        return Err(
+            Diagnostic::new(format!("`{key}` cannot be a key")).with_help(format!(
+                "a key is lowercase letters a–z, digits and hyphens{}",
+                if slug.is_empty() {
+                    String::new()
+                } else {
+                    format!(", e.g. `{slug}`")
+                }
+            )),
+        );
+    }
+    let path = root.join("content/background").join(format!("{key}.md"));
+    create_new(&path, &new_background_text(key, language))?;
+    Ok(path)
+}
+
+fn create_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    if path.exists() {
+        return Err(Diagnostic::new("the file already exists")
+            .in_file(path)
+            .with_help("choose another title or key, or edit the existing file"));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|err| {
+            Diagnostic::new(format!("cannot create the folder: {err}")).in_file(parent)
+        })?;
+    }
+    std::fs::write(path, text)
+        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))
+}
+
+/// Today's date in UTC, as a TOML date-time with offset.
+fn today() -> String {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    let time = seconds % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:00Z",
+        time / 3600,
+        (time % 3600) / 60
+    )
+}
+
+fn toml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Every front-matter field, those not needed yet commented out with what it is for.
+fn new_article_text(title: &str, language: Language, date: &str, background: &[&str]) -> String {
+    let body = match language {
+        Language::Nb => {
+            "Skriv ingressen i `lead` over, og brødteksten her.\n\n## En mellomtittel\n\nTekst.\n"
+        }
+        Language::En => {
+            "Write the lead in `lead` above, and the body here.\n\n## A subheading\n\nText.\n"
+        }
+    };
+    let background = background
+        .iter()
+        .map(|k| format!("\"{k}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "+++
+title = {title}                      # the headline (required)
+date = {date}                        # when it was published (required)
+# updated = {date}                   # when it last changed in substance
+lead = \"\"                          # one or two sentences under the headline and on the front page
+# authors = [\"Navn Navnesen\"]        # falls back to authors in site.toml
+tags = []                            # topics, e.g. [\"Kasakhstan\", \"CSTO\"]
+# slug = \"egen-adresse\"             # the URL; defaults to the file name
+draft = true                         # drafts are built only with --drafts; set to false to publish
+background = [{background}]          # keys of entries in content/background/
+# timeline_file = \"nokkel\"          # a shared timeline in content/timelines/, instead of [[timeline]]
+
+# [image]                            # the main image
+# src = \"/bilder/bilde.jpg\"         # a file in static/, or a web address
+# alt = \"What the image shows\"      # required with an image
+# credit = \"Foto: …\"
+# caption = \"…\"
+
+# [[timeline]]                       # one block per event
+# date = \"2022-01-05\"               # 2022, \"2022-01\", \"2022-01-05\" or \"2022-01-05T14:00+06:00\"
+# title = \"What happened\"           # required
+# text = \"More, in Markdown.\"
+# source = \"Reuters\"
+# url = \"https://…\"
+
+# [[quotes]]                         # one block per quote
+# text = \"The words as said.\"       # required
+# speaker = \"Name\"                  # required
+# role = \"researcher\"
+# organisation = \"NUPI\"
+# source = \"VG\"                     # required: where it was said or published
+# url = \"https://…\"
+# date = 2022-01-06
+# translated = false                 # true when the words are a translation
+
+# [[sources]]                        # one block per source
+# title = \"…\"
+# publisher = \"…\"
+# url = \"https://…\"
+# date = 2022-01-06
+
+# [[corrections]]                    # one block per correction
+# date = 2022-01-07
+# text = \"What was wrong, and what is right.\"
++++
+
+{body}",
+        title = toml_string(title),
+    )
+}
+
+fn new_background_text(key: &str, language: Language) -> String {
+    let (title, summary, body) = match language {
+        Language::Nb => (
+            "Eksempel",
+            "Én til tre setninger som forklarer oppslaget; vises i bakgrunnsboksen.",
+            "Lengre tekst om oppslaget, vist på dets egen side.",
+        ),
+        Language::En => (
+            "Example",
+            "One to three sentences explaining the entry; shown in the background box.",
+            "Longer text about the entry, shown on its own page.",
+        ),
+    };
+    let title = if key == "eksempel" || key == "example" {
+        title.to_string()
+    } else {
+        key.to_string()
+    };
+    format!(
+        "+++
+title = {title}                      # the name shown (required)
+aliases = [{title}]                  # words in articles that mean this entry; the first mention links here
+summary = {summary}                  # required
+
+# [[facts]]                          # key facts, in this order
+# label = \"Grunnlagt\"
+# value = \"2002\"
+
+# [image]
+# src = \"/bilder/bilde.jpg\"
+# alt = \"What the image shows\"
+# credit = \"…\"
++++
+
+{body}
+",
+        title = toml_string(&title),
+        summary = toml_string(summary),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_a_toml_date_time() {
+        let now = today();
+        assert!(now.parse::<toml::value::Datetime>().is_ok(), "{now}");
+    }
+}
