@@ -223,53 +223,92 @@ impl Site {
         }
     }
 
-    /// Renders every page into `sink`. Pages render in parallel; every problem found
-    /// is reported together.
+    /// Every page and file the site publishes.
+    pub fn pages(&self) -> Vec<Page> {
+        let links = self.backlinks();
+        let mut pages = vec![
+            Page::Index,
+            Page::NotFound,
+            Page::BackgroundIndex,
+            Page::Feeds,
+            Page::Assets,
+        ];
+        pages.extend(self.articles.iter().map(|a| Page::Article(a.slug.clone())));
+        pages.extend(self.background.keys().map(|k| Page::Background(k.clone())));
+        pages.extend(links.timelines.into_keys().map(Page::Timeline));
+        pages.extend(links.tags.into_keys().map(Page::Tag));
+        pages.extend(self.static_files.iter().cloned().map(Page::Static));
+        pages
+    }
+
+    /// The files a page is written to, relative to the output folder.
+    pub fn output_paths(&self, page: &Page) -> Vec<String> {
+        let language = self.language();
+        match page {
+            Page::Index => vec!["index.html".into()],
+            Page::NotFound => vec!["404.html".into()],
+            Page::BackgroundIndex => vec![format!("{}/index.html", language.background_section())],
+            Page::Feeds => vec![
+                feeds::FEED_FILE.into(),
+                feeds::SITEMAP_FILE.into(),
+                "robots.txt".into(),
+            ],
+            Page::Assets => {
+                let assets = Assets::new();
+                vec![assets.stylesheet, assets.script]
+            }
+            Page::Article(slug) => vec![format!("{slug}/index.html")],
+            Page::Background(key) => vec![format!(
+                "{}/{key}/index.html",
+                language.background_section()
+            )],
+            Page::Timeline(key) => {
+                vec![format!("{}/{key}/index.html", language.timeline_section())]
+            }
+            Page::Tag(slug) => vec![format!("{}/{slug}/index.html", language.tag_section())],
+            Page::Static(path) => vec![path.to_string_lossy().replace('\\', "/")],
+        }
+    }
+
+    /// Renders every page into `sink`.
     pub fn render(&self, templates: &Templates, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+        self.render_pages(templates, &self.pages(), sink)
+    }
+
+    /// Renders the given pages into `sink`, in parallel; every problem found is
+    /// reported together. Pages that no longer exist are skipped.
+    pub fn render_pages(
+        &self,
+        templates: &Templates,
+        pages: &[Page],
+        sink: &dyn Sink,
+    ) -> Result<usize, Diagnostics> {
         let assets = Assets::new();
         let base = self.base_context(&assets);
         let summaries: Vec<ArticleSummary> =
             self.articles.iter().map(|a| self.summary(a)).collect();
         let links = self.backlinks();
-        let mut jobs: Vec<Job> = vec![Job::Index, Job::NotFound, Job::BackgroundIndex];
-        jobs.extend((0..self.articles.len()).map(Job::Article));
-        jobs.extend(self.background.keys().map(|k| Job::Background(k.as_str())));
-        jobs.extend(links.timelines.keys().map(|k| Job::Timeline(k.as_str())));
-        jobs.extend(links.tags.keys().map(|k| Job::Tag(k.as_str())));
+        let by_slug: HashMap<&str, usize> = self
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.slug.as_str(), i))
+            .collect();
         let context = RenderContext {
             templates,
             base: &base,
             summaries: &summaries,
             links: &links,
+            assets: &assets,
+            by_slug: &by_slug,
         };
-        let results: Vec<Result<(), Diagnostic>> = jobs
+        let results: Vec<Result<(), Diagnostic>> = pages
             .par_iter()
-            .map(|job| self.render_job(job, &context, sink))
+            .map(|page| self.render_page(page, &context, sink))
             .collect();
-        let mut problems: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
-        let feed = self.feed(&summaries);
-        let sitemap = self.sitemap(&summaries, &links);
-        let robots = feeds::robots(&self.config.base_url);
-        for (name, body) in [
-            (assets.stylesheet.as_str(), STYLESHEET),
-            (assets.script.as_str(), SCRIPT),
-            (feeds::FEED_FILE, feed.as_str()),
-            (feeds::SITEMAP_FILE, sitemap.as_str()),
-            ("robots.txt", robots.as_str()),
-        ] {
-            if let Err(problem) = sink.write(name, body.as_bytes()) {
-                problems.push(problem);
-            }
-        }
-        for file in &self.static_files {
-            let from = self.root.join(STATIC_DIR).join(file);
-            let to = file.to_string_lossy().replace('\\', "/");
-            if let Err(problem) = sink.copy(&to, &from) {
-                problems.push(problem);
-            }
-        }
+        let problems: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
         if problems.is_empty() {
-            Ok(jobs.len())
+            Ok(pages.len())
         } else {
             Err(Diagnostics(problems))
         }
@@ -386,7 +425,12 @@ impl Site {
         context
     }
 
-    fn render_job(&self, job: &Job, cx: &RenderContext, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    fn render_page(
+        &self,
+        page: &Page,
+        cx: &RenderContext,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
         let mut context = cx.base.clone();
         let language = self.language();
         let pick = |indices: Option<&Vec<usize>>| -> Vec<ArticleSummary> {
@@ -394,19 +438,37 @@ impl Site {
                 .map(|list| list.iter().map(|&i| cx.summaries[i].clone()).collect())
                 .unwrap_or_default()
         };
-        match job {
-            Job::Index => {
+        match page {
+            Page::Feeds => {
+                let feed = self.feed(cx.summaries);
+                let sitemap = self.sitemap(cx.summaries, cx.links);
+                sink.write(feeds::FEED_FILE, feed.as_bytes())?;
+                sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes())?;
+                sink.write(
+                    "robots.txt",
+                    feeds::robots(&self.config.base_url).as_bytes(),
+                )
+            }
+            Page::Assets => {
+                sink.write(&cx.assets.stylesheet, STYLESHEET.as_bytes())?;
+                sink.write(&cx.assets.script, SCRIPT.as_bytes())
+            }
+            Page::Static(file) => {
+                let from = self.root.join(STATIC_DIR).join(file);
+                sink.copy(&file.to_string_lossy().replace('\\', "/"), &from)
+            }
+            Page::Index => {
                 context.insert("articles", cx.summaries);
                 let html = cx
                     .templates
                     .render("index.html", &context, "the front page")?;
                 sink.write("index.html", html.as_bytes())
             }
-            Job::NotFound => {
+            Page::NotFound => {
                 let html = cx.templates.render("404.html", &context, "the 404 page")?;
                 sink.write("404.html", html.as_bytes())
             }
-            Job::BackgroundIndex => {
+            Page::BackgroundIndex => {
                 let entries: Vec<EntryView> = self
                     .background
                     .values()
@@ -423,10 +485,13 @@ impl Site {
                     html.as_bytes(),
                 )
             }
-            Job::Article(index) => {
-                let article = &self.articles[*index];
+            Page::Article(slug) => {
+                let Some(&index) = cx.by_slug.get(slug.as_str()) else {
+                    return Ok(());
+                };
+                let article = &self.articles[index];
                 let source = article.path.display().to_string();
-                let mut view = self.article_view(article, &cx.summaries[*index]);
+                let mut view = self.article_view(article, &cx.summaries[index]);
                 // Parts the writer placed with a marker are rendered where the marker was.
                 for part in Part::ALL {
                     let placeholder = part.placeholder();
@@ -449,11 +514,13 @@ impl Site {
                 let html = cx.templates.render("article.html", &context, &source)?;
                 sink.write(&format!("{}/index.html", article.slug), html.as_bytes())
             }
-            Job::Background(key) => {
-                let entry = &self.background[*key];
+            Page::Background(key) => {
+                let Some(entry) = self.background.get(key) else {
+                    return Ok(());
+                };
                 let mut view = self.entry_view(entry);
                 view.content = Some(markdown::render_block(&entry.body));
-                view.articles = pick(cx.links.background.get(*key));
+                view.articles = pick(cx.links.background.get(key));
                 context.insert("entry", &view);
                 let html = cx.templates.render(
                     "background.html",
@@ -465,8 +532,11 @@ impl Site {
                     html.as_bytes(),
                 )
             }
-            Job::Timeline(key) => {
-                let (title, events, source) = match self.timelines.get(*key) {
+            Page::Timeline(key) => {
+                if !cx.links.timelines.contains_key(key) {
+                    return Ok(());
+                }
+                let (title, events, source) = match self.timelines.get(key) {
                     Some(shared) => (
                         shared.title.clone(),
                         shared.events.as_slice(),
@@ -491,7 +561,7 @@ impl Site {
                     url,
                     title,
                     events: event_views(events, language),
-                    articles: pick(cx.links.timelines.get(*key)),
+                    articles: pick(cx.links.timelines.get(key)),
                 };
                 context.insert("timeline", &view);
                 let html = cx.templates.render("timeline.html", &context, &source)?;
@@ -500,8 +570,10 @@ impl Site {
                     html.as_bytes(),
                 )
             }
-            Job::Tag(slug) => {
-                let (name, indices) = &cx.links.tags[*slug];
+            Page::Tag(slug) => {
+                let Some((name, indices)) = cx.links.tags.get(slug) else {
+                    return Ok(());
+                };
                 let view = TagPageView {
                     name: name.clone(),
                     url: self.tag_url(name),
@@ -739,6 +811,8 @@ struct RenderContext<'a> {
     base: &'a Context,
     summaries: &'a [ArticleSummary],
     links: &'a Backlinks,
+    assets: &'a Assets,
+    by_slug: &'a HashMap<&'a str, usize>,
 }
 
 #[derive(Default)]
@@ -755,14 +829,26 @@ enum Loaded {
     Timeline(SharedTimeline),
 }
 
-enum Job<'a> {
+/// One page or file of the published site; the unit that rebuilds re-render.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
     Index,
     NotFound,
     BackgroundIndex,
-    Article(usize),
-    Background(&'a str),
-    Timeline(&'a str),
-    Tag(&'a str),
+    /// The Atom feed, `sitemap.xml` and `robots.txt`.
+    Feeds,
+    /// The theme's stylesheet and script.
+    Assets,
+    /// An article, by slug.
+    Article(String),
+    /// A background entry's page, by key.
+    Background(String),
+    /// A timeline's page, by key (a shared timeline's, or the article slug).
+    Timeline(String),
+    /// A tag's page, by the tag's slug.
+    Tag(String),
+    /// A file from `static/`, relative to it.
+    Static(PathBuf),
 }
 
 /// The theme's stylesheet and script, named by their content so hosts can cache
