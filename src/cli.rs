@@ -33,6 +33,24 @@ pub enum Command {
         /// Include articles marked draft = true.
         #[arg(long)]
         drafts: bool,
+        /// Keep running, and rebuild what changed whenever a file in the site is saved.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Build the site, serve it on http://127.0.0.1:1111/, rebuild on save and reload open pages.
+    Serve {
+        /// The port to listen on.
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; 127.0.0.1 keeps the preview on this computer.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include articles marked draft = true.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Load and render the whole site, report every problem, and write nothing.
     Check {

@@ -8,6 +8,7 @@ use forklar::config::Config;
 use forklar::diagnostics::Diagnostics;
 use forklar::i18n::Language;
 use forklar::scaffold;
+use forklar::serve::command::{ServeOptions, build_and_watch, serve};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            watch,
         } => {
             let options = BuildOptions {
                 output: output_from_cli(output.as_deref(), &cli.root),
@@ -23,6 +25,9 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
             };
+            if watch {
+                return exit_with(build_and_watch(options, cli.quiet));
+            }
             build(&options).map(|report| {
                 if !cli.quiet {
                     println!(
@@ -36,6 +41,21 @@ fn main() -> ExitCode {
                     );
                 }
             })
+        }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            return exit_with(serve(ServeOptions {
+                root: cli.root,
+                bind,
+                port,
+                open,
+                drafts,
+                quiet: cli.quiet,
+            }));
         }
         Command::Check { drafts } => {
             let mut options = BuildOptions::new(cli.root);
@@ -98,6 +118,16 @@ fn main() -> ExitCode {
                 "\n{count} problem{} found; nothing was changed",
                 if count == 1 { "" } else { "s" }
             );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn exit_with(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }

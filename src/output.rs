@@ -22,6 +22,8 @@ pub struct Output {
     /// Paths whose bytes differ from what is in `dir`, waiting in `staging`.
     changed: Mutex<Vec<String>>,
     unchanged: AtomicUsize,
+    /// Files the site no longer has, to remove on commit.
+    removals: Mutex<Vec<String>>,
     created_dir: bool,
 }
 
@@ -64,6 +66,7 @@ impl Output {
             produced: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),
+            removals: Mutex::new(Vec::new()),
             created_dir,
         })
     }
@@ -76,8 +79,27 @@ impl Output {
         }
     }
 
-    /// Moves every changed file into place and removes files the site no longer has.
+    /// Marks a file the site no longer has, for a partial rebuild.
+    pub fn remove(&self, path: &str) {
+        self.removals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+    }
+
+    /// Moves every changed file into place and removes every file the site did not
+    /// produce: the end of a full build.
     pub fn commit(self) -> Result<WriteReport, Diagnostic> {
+        self.finish(true)
+    }
+
+    /// Moves every changed file into place and removes only the files marked with
+    /// [`Output::remove`]: the end of a rebuild of some pages.
+    pub fn commit_partial(self) -> Result<WriteReport, Diagnostic> {
+        self.finish(false)
+    }
+
+    fn finish(self, sweep: bool) -> Result<WriteReport, Diagnostic> {
         let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
         for path in &changed {
             let from = self.staging.join(path);
@@ -97,8 +119,27 @@ impl Output {
             }
         }
         let _ = std::fs::remove_dir_all(&self.staging);
-        let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
-        let removed = remove_stale(&self.dir, &self.dir, &produced);
+        let removed = if sweep {
+            let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+            remove_stale(&self.dir, &self.dir, &produced)
+        } else {
+            let removals = self.removals.lock().unwrap_or_else(|e| e.into_inner());
+            let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+            let mut removed = 0;
+            for path in removals.iter().filter(|p| !produced.contains(*p)) {
+                let file = self.dir.join(path);
+                if std::fs::remove_file(&file).is_ok() {
+                    removed += 1;
+                    // Clean up the page's folder when it is left empty.
+                    if let Some(parent) = file.parent()
+                        && parent != self.dir
+                    {
+                        let _ = std::fs::remove_dir(parent);
+                    }
+                }
+            }
+            removed
+        };
         Ok(WriteReport {
             written: changed.len(),
             unchanged: self.unchanged.load(Ordering::Relaxed),

@@ -35,6 +35,8 @@ pub struct Site {
     pub timelines: BTreeMap<String, SharedTimeline>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<PathBuf>,
+    /// Whether articles marked as drafts are included.
+    pub drafts: bool,
 }
 
 /// Where rendered files go: the output folder, or nowhere for `check`.
@@ -46,10 +48,32 @@ pub trait Sink: Sync {
 }
 
 /// The kinds of file found under `content/`.
-enum ContentFile {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentFile {
     Article(PathBuf),
     Background(PathBuf),
     Timeline(PathBuf),
+}
+
+impl ContentFile {
+    /// What a file under `content/` is, by where it is; `None` for files that are
+    /// not content (images beside an article, editor leftovers). `path` is relative
+    /// to the site root.
+    pub fn classify(path: &Path) -> Option<ContentFile> {
+        let relative = path.strip_prefix(CONTENT_DIR).ok()?;
+        let name = path.file_name()?.to_str()?;
+        if is_ignored(name) {
+            return None;
+        }
+        let first = relative.components().next()?.as_os_str().to_str()?;
+        let nested = relative.components().count() > 1;
+        match (first, nested, path.extension().and_then(|e| e.to_str())) {
+            (BACKGROUND_DIR, true, Some("md")) => Some(ContentFile::Background(path.to_path_buf())),
+            (TIMELINES_DIR, true, Some("toml")) => Some(ContentFile::Timeline(path.to_path_buf())),
+            (_, _, Some("md")) => Some(ContentFile::Article(path.to_path_buf())),
+            _ => None,
+        }
+    }
 }
 
 impl Site {
@@ -90,26 +114,75 @@ impl Site {
                 Err(mut found) => problems.append(&mut found),
             }
         }
-        // Newest first; the path breaks ties so the order never depends on the file system.
-        articles.sort_by(|a, b| {
-            b.date
-                .chronological(&a.date)
-                .then_with(|| a.path.cmp(&b.path))
-        });
-        let site = Site {
+        let mut site = Site {
             root: root.to_path_buf(),
             config,
             articles,
             background,
             timelines,
             static_files: static_files(root, &mut problems),
+            drafts,
         };
+        site.sort_articles();
         site.check_references(&mut problems);
         if problems.is_empty() {
             Ok(site)
         } else {
             Err(Diagnostics(problems))
         }
+    }
+
+    /// Problems between files: unknown background keys and timelines, clashing URLs.
+    pub fn reference_problems(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        self.check_references(&mut problems);
+        problems
+    }
+
+    /// Newest first; the path breaks ties so the order never depends on the file system.
+    pub fn sort_articles(&mut self) {
+        self.articles.sort_by(|a, b| {
+            b.date
+                .chronological(&a.date)
+                .then_with(|| a.path.cmp(&b.path))
+        });
+    }
+
+    /// The pages that show something of `article`: its own, the lists it is in, and
+    /// the pages of the entries and timeline it uses.
+    pub fn pages_of_article(&self, article: &Article) -> Vec<Page> {
+        let mut pages = vec![
+            Page::Article(article.slug.clone()),
+            Page::Index,
+            Page::Feeds,
+        ];
+        pages.extend(article.tags.iter().map(|t| Page::Tag(slugify(t))));
+        pages.extend(
+            article
+                .background
+                .iter()
+                .map(|r| Page::Background(r.key.clone())),
+        );
+        pages.extend(Site::timeline_key(article).map(Page::Timeline));
+        pages
+    }
+
+    /// The article pages that use a background entry.
+    pub fn articles_using_background(&self, key: &str) -> Vec<Page> {
+        self.articles
+            .iter()
+            .filter(|a| a.background.iter().any(|r| r.key == key))
+            .map(|a| Page::Article(a.slug.clone()))
+            .collect()
+    }
+
+    /// The article pages that show a shared timeline.
+    pub fn articles_using_timeline(&self, key: &str) -> Vec<Page> {
+        self.articles
+            .iter()
+            .filter(|a| a.timeline_file.as_ref().is_some_and(|r| r.key == key))
+            .map(|a| Page::Article(a.slug.clone()))
+            .collect()
     }
 
     fn check_references(&self, problems: &mut Vec<Diagnostic>) {
@@ -177,6 +250,11 @@ impl Site {
             language.timeline_section().to_string(),
             language.tag_section().to_string(),
         ]
+    }
+
+    /// Whether drafts are part of this site.
+    pub fn options_drafts(&self) -> bool {
+        self.drafts
     }
 
     pub fn language(&self) -> Language {
@@ -930,6 +1008,13 @@ fn content_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<ContentFile
         }
     }
     files
+}
+
+/// Every file under `static/`, relative to it, as a rebuild finds them.
+pub fn collect_static(root: &Path, found: &mut Vec<PathBuf>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    *found = static_files(root, &mut problems);
+    problems
 }
 
 fn static_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {

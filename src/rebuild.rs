@@ -1,0 +1,387 @@
+//! Rebuilding on save: the site stays loaded, and a change re-renders only the
+//! pages that depend on it. A change that breaks the site keeps the last good output
+//! and remembers what is still to be rendered, so the next good save catches up.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::BuildOptions;
+use crate::config::Config;
+use crate::content::{Article, BackgroundEntry, SharedTimeline};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Output, WriteReport};
+use crate::site::{ContentFile, Page, STATIC_DIR, Site};
+use crate::templates::{DEFAULT_TEMPLATES, TEMPLATE_DIR, Templates};
+
+/// A file that changed, relative to the site root.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Content(PathBuf),
+    Template(PathBuf),
+    Static(PathBuf),
+    Config,
+}
+
+impl Change {
+    /// What a changed path is, from where it lies in the site; `None` for paths
+    /// outside what a site is made of.
+    pub fn from_path(root: &Path, path: &Path) -> Option<Change> {
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        let mut parts = relative.components();
+        let first = parts.next()?.as_os_str().to_str()?;
+        match first {
+            crate::config::CONFIG_FILE if parts.next().is_none() => Some(Change::Config),
+            crate::site::CONTENT_DIR => Some(Change::Content(relative.to_path_buf())),
+            TEMPLATE_DIR => Some(Change::Template(relative.to_path_buf())),
+            STATIC_DIR => Some(Change::Static(relative.to_path_buf())),
+            _ => None,
+        }
+    }
+}
+
+/// What one rebuild did, for the status line.
+#[derive(Debug, Clone)]
+pub struct RebuildReport {
+    /// "content/kasakhstan.md", or "3 files".
+    pub what: String,
+    pub pages: usize,
+    pub files: WriteReport,
+    pub elapsed: Duration,
+}
+
+struct Loaded {
+    site: Site,
+    templates: Templates,
+}
+
+/// A site kept in memory between rebuilds.
+pub struct Session {
+    options: BuildOptions,
+    loaded: Option<Loaded>,
+    /// Files that failed to load, with their problems; their last good version stays.
+    broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// Pages waiting to be rendered since the last good rebuild.
+    dirty: BTreeSet<Page>,
+    /// Output files of pages that no longer exist, waiting to be removed.
+    gone: BTreeSet<String>,
+}
+
+impl Session {
+    /// A session that has not built yet; [`Session::rebuild_all`] builds it.
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            loaded: None,
+            broken: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+            gone: BTreeSet::new(),
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Loads and builds the whole site; on failure the output stays as it was.
+    pub fn rebuild_all(&mut self, what: &str) -> Result<RebuildReport, Diagnostics> {
+        let started = Instant::now();
+        let (site, templates) = crate::build::load(&self.options)?;
+        let output = Output::begin(&self.options.root, &self.options.output_dir())?;
+        let pages = match site.render(&templates, &output) {
+            Ok(pages) => pages,
+            Err(problems) => {
+                output.abandon();
+                return Err(problems);
+            }
+        };
+        let files = output.commit()?;
+        self.loaded = Some(Loaded { site, templates });
+        self.broken.clear();
+        self.dirty.clear();
+        self.gone.clear();
+        Ok(RebuildReport {
+            what: what.to_string(),
+            pages,
+            files,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Applies a batch of changes (one save, or a `git checkout`) and re-renders
+    /// what depends on them.
+    pub fn apply(&mut self, changes: &[Change]) -> Result<RebuildReport, Diagnostics> {
+        let what = describe(changes);
+        let needs_full = self.loaded.is_none()
+            || changes.iter().any(|c| matches!(c, Change::Config))
+            || changes
+                .iter()
+                .any(|c| matches!(c, Change::Template(p) if !is_theme_template(p)));
+        if needs_full {
+            return self.rebuild_all(&what);
+        }
+        let started = Instant::now();
+        let Some(loaded) = self.loaded.as_mut() else {
+            return self.rebuild_all(&what);
+        };
+        let before: BTreeSet<Page> = loaded.site.pages().into_iter().collect();
+        let mut template_problem = None;
+        for change in changes {
+            match change {
+                Change::Content(path) => {
+                    apply_content(&mut loaded.site, path, &mut self.broken, &mut self.dirty)
+                }
+                Change::Static(path) => apply_static(&mut loaded.site, path, &mut self.dirty),
+                Change::Template(path) => match Templates::load(&self.options.root) {
+                    Ok(templates) => {
+                        loaded.templates = templates;
+                        self.dirty.extend(pages_using_template(&loaded.site, path));
+                    }
+                    Err(problem) => template_problem = Some(problem),
+                },
+                Change::Config => {}
+            }
+        }
+        let after: BTreeSet<Page> = loaded.site.pages().into_iter().collect();
+        for page in before.difference(&after) {
+            self.gone.extend(loaded.site.output_paths(page));
+        }
+        // A page that exists again is rendered, not removed.
+        for page in after.iter() {
+            for path in loaded.site.output_paths(page) {
+                self.gone.remove(&path);
+            }
+        }
+        let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
+        problems.extend(template_problem);
+        problems.extend(loaded.site.reference_problems());
+        if !problems.is_empty() {
+            return Err(Diagnostics(problems));
+        }
+        let pages: Vec<Page> = self
+            .dirty
+            .iter()
+            .filter(|p| after.contains(p))
+            .cloned()
+            .collect();
+        let output = Output::begin(&self.options.root, &self.options.output_dir())?;
+        if let Err(problems) = loaded.site.render_pages(&loaded.templates, &pages, &output) {
+            output.abandon();
+            return Err(problems);
+        }
+        for path in &self.gone {
+            output.remove(path);
+        }
+        let files = output.commit_partial()?;
+        self.dirty.clear();
+        self.gone.clear();
+        Ok(RebuildReport {
+            what,
+            pages: pages.len(),
+            files,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+fn describe(changes: &[Change]) -> String {
+    match changes {
+        [] => "nothing".into(),
+        [Change::Config] => crate::config::CONFIG_FILE.into(),
+        [Change::Content(p) | Change::Template(p) | Change::Static(p)] => p.display().to_string(),
+        many => format!("{} files", many.len()),
+    }
+}
+
+/// Theme templates map to the pages they render; anything else (base.html, a
+/// template of the site's own that others include) may be used by every page.
+fn is_theme_template(path: &Path) -> bool {
+    template_name(path).is_some_and(|name| {
+        name != "base.html" && DEFAULT_TEMPLATES.iter().any(|(theme, _)| *theme == name)
+    })
+}
+
+fn template_name(path: &Path) -> Option<String> {
+    path.strip_prefix(TEMPLATE_DIR)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+}
+
+fn pages_using_template(site: &Site, path: &Path) -> Vec<Page> {
+    let all = site.pages();
+    let name = template_name(path).unwrap_or_default();
+    all.into_iter()
+        .filter(|page| match name.as_str() {
+            "index.html" => matches!(page, Page::Index),
+            "404.html" => matches!(page, Page::NotFound),
+            "background_index.html" => matches!(page, Page::BackgroundIndex),
+            "background.html" => matches!(page, Page::Background(_)),
+            "timeline.html" => matches!(page, Page::Timeline(_)),
+            "tag.html" => matches!(page, Page::Tag(_)),
+            "article.html" => matches!(page, Page::Article(_)),
+            // The partials are included by articles, and rendered into their bodies.
+            _ => matches!(page, Page::Article(_)),
+        })
+        .collect()
+}
+
+fn apply_content(
+    site: &mut Site,
+    path: &Path,
+    broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
+    dirty: &mut BTreeSet<Page>,
+) {
+    let root = site.root.clone();
+    let exists = root.join(path).is_file();
+    broken.remove(path);
+    if !exists {
+        // A removed folder: drop everything that was inside it.
+        let inside: Vec<PathBuf> = broken
+            .keys()
+            .filter(|p| p.starts_with(path))
+            .cloned()
+            .collect();
+        for p in inside {
+            broken.remove(&p);
+        }
+    }
+    let Some(kind) = ContentFile::classify(path) else {
+        if !exists {
+            remove_folder(site, path, dirty);
+        }
+        return;
+    };
+    match kind {
+        ContentFile::Article(path) => {
+            if let Some(index) = site.articles.iter().position(|a| a.path == path) {
+                let old = site.articles.remove(index);
+                dirty.extend(site.pages_of_article(&old));
+            }
+            if exists {
+                match Article::load(&root, &path) {
+                    Ok(article) => {
+                        if site.options_drafts() || !article.draft {
+                            dirty.extend(site.pages_of_article(&article));
+                            site.articles.push(article);
+                        }
+                    }
+                    Err(problems) => {
+                        broken.insert(path, problems);
+                    }
+                }
+            }
+            site.sort_articles();
+        }
+        ContentFile::Background(path) => {
+            let key = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            if exists {
+                match BackgroundEntry::load(&root, &path) {
+                    Ok(entry) => {
+                        site.background.insert(entry.key.clone(), entry);
+                    }
+                    Err(problems) => {
+                        broken.insert(path, problems);
+                        return;
+                    }
+                }
+            } else {
+                site.background.remove(&key);
+            }
+            dirty.insert(Page::Background(key.clone()));
+            dirty.insert(Page::BackgroundIndex);
+            dirty.extend(site.articles_using_background(&key));
+        }
+        ContentFile::Timeline(path) => {
+            let key = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            if exists {
+                match SharedTimeline::load(&root, &path) {
+                    Ok(timeline) => {
+                        site.timelines.insert(timeline.key.clone(), timeline);
+                    }
+                    Err(problems) => {
+                        broken.insert(path, problems);
+                        return;
+                    }
+                }
+            } else {
+                site.timelines.remove(&key);
+            }
+            dirty.insert(Page::Timeline(key.clone()));
+            dirty.extend(site.articles_using_timeline(&key));
+        }
+    }
+}
+
+/// A folder under `content/` was removed or renamed away: its files are gone.
+fn remove_folder(site: &mut Site, folder: &Path, dirty: &mut BTreeSet<Page>) {
+    let (gone, kept): (Vec<Article>, Vec<Article>) = std::mem::take(&mut site.articles)
+        .into_iter()
+        .partition(|a| a.path.starts_with(folder));
+    site.articles = kept;
+    for article in &gone {
+        dirty.extend(site.pages_of_article(article));
+    }
+    let keys: Vec<String> = site
+        .background
+        .values()
+        .filter(|e| e.path.starts_with(folder))
+        .map(|e| e.key.clone())
+        .collect();
+    for key in keys {
+        site.background.remove(&key);
+        dirty.insert(Page::BackgroundIndex);
+        dirty.extend(site.articles_using_background(&key));
+    }
+    let keys: Vec<String> = site
+        .timelines
+        .values()
+        .filter(|t| t.path.starts_with(folder))
+        .map(|t| t.key.clone())
+        .collect();
+    for key in keys {
+        site.timelines.remove(&key);
+        dirty.extend(site.articles_using_timeline(&key));
+    }
+}
+
+fn apply_static(site: &mut Site, path: &Path, dirty: &mut BTreeSet<Page>) {
+    let Ok(relative) = path.strip_prefix(STATIC_DIR) else {
+        return;
+    };
+    let relative = relative.to_path_buf();
+    let full = site.root.join(path);
+    if full.is_file() {
+        if !site.static_files.contains(&relative) {
+            site.static_files.push(relative.clone());
+            site.static_files.sort();
+        }
+        dirty.insert(Page::Static(relative));
+    } else if full.is_dir() {
+        // A new folder: pick up everything inside it.
+        let mut found = Vec::new();
+        let _ = crate::site::collect_static(&site.root, &mut found);
+        site.static_files = found;
+        for file in site
+            .static_files
+            .iter()
+            .filter(|f| f.starts_with(&relative))
+        {
+            dirty.insert(Page::Static(file.clone()));
+        }
+    } else {
+        site.static_files.retain(|f| !f.starts_with(&relative));
+    }
+}
+
+/// Loads only the configuration, to tell whether a change to it parses.
+pub fn config_problem(root: &Path) -> Option<Diagnostic> {
+    Config::load(root).err()
+}

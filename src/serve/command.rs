@@ -1,0 +1,202 @@
+//! `forklar serve` and `forklar build --watch`: build, watch, rebuild on save, and
+//! (for serve) signal open browser tabs to reload or show the error.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use crate::build::BuildOptions;
+use crate::diagnostics::Diagnostics;
+use crate::rebuild::{Change, RebuildReport, Session};
+use crate::serve::livereload::{BuildErrorInfo, LiveReload};
+use crate::serve::server::{self, ServerConfig};
+use crate::serve::watch::{ChangeSet, watch};
+
+/// How `forklar serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+    pub quiet: bool,
+}
+
+/// Serves the site until Ctrl-C. Returns an error only when the server cannot start;
+/// a broken site is shown in the terminal and the browser, never fatal.
+pub fn serve(options: ServeOptions) -> Result<(), String> {
+    let output = std::env::temp_dir().join(format!("forklar-serve-{}", std::process::id()));
+    let reload = LiveReload::new();
+    let mut config = ServerConfig::new(options.bind, options.port, &output);
+    config.base_path = "/".into();
+    std::fs::create_dir_all(&output)
+        .map_err(|err| format!("cannot create {}: {err}", output.display()))?;
+    let running = server::start(config, reload.clone()).map_err(|err| err.to_string())?;
+    let addr = running.addr();
+    let url = format!("http://{addr}/");
+    let mut build = BuildOptions::new(&options.root);
+    build.output = output.clone();
+    build.base_url = Some(url.clone());
+    build.drafts = options.drafts;
+    let session = Arc::new(Mutex::new(Session::new(build)));
+    let first = session
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .rebuild_all("the site");
+    report(&first, &reload, options.quiet);
+    if first.is_err() {
+        write_waiting_page(&output);
+    }
+    println!(
+        "Serving {} at {url} (Ctrl-C to stop)",
+        options.root.display()
+    );
+    if options.open {
+        open_browser(&url);
+    }
+    let watcher = {
+        let session = Arc::clone(&session);
+        let reload = reload.clone();
+        let quiet = options.quiet;
+        watch(&options.root, move |changes| {
+            let result = apply(&session, &changes);
+            report(&result, &reload, quiet);
+        })
+        .map_err(|err| format!("cannot watch {}: {err}", options.root.display()))?
+    };
+    wait_for_ctrl_c();
+    println!("Stopping.");
+    watcher.stop();
+    running.shutdown();
+    let _ = std::fs::remove_dir_all(&output);
+    Ok(())
+}
+
+/// Builds into the output folder, then rebuilds on every save until Ctrl-C.
+pub fn build_and_watch(options: BuildOptions, quiet: bool) -> Result<(), String> {
+    let root = options.root.clone();
+    let session = Arc::new(Mutex::new(Session::new(options)));
+    let reload = LiveReload::new();
+    let first = session
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .rebuild_all("the site");
+    report(&first, &reload, quiet);
+    println!("Watching {} for changes (Ctrl-C to stop)", root.display());
+    let watcher = {
+        let session = Arc::clone(&session);
+        watch(&root, move |changes| {
+            let result = apply(&session, &changes);
+            report(&result, &reload, quiet);
+        })
+        .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
+    };
+    wait_for_ctrl_c();
+    watcher.stop();
+    Ok(())
+}
+
+fn apply(session: &Mutex<Session>, changes: &ChangeSet) -> Result<RebuildReport, Diagnostics> {
+    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+    if changes.rescan {
+        return session.rebuild_all("everything (the system dropped file events)");
+    }
+    let root = session.options().root.clone();
+    let batch: Vec<Change> = changes
+        .paths
+        .keys()
+        .filter_map(|path| Change::from_path(&root, path))
+        .collect();
+    if batch.is_empty() {
+        return session.apply(&[]);
+    }
+    session.apply(&batch)
+}
+
+/// One status line per rebuild; the whole error where there is one, in the
+/// terminal and the browser.
+fn report(result: &Result<RebuildReport, Diagnostics>, reload: &LiveReload, quiet: bool) {
+    match result {
+        Ok(done) => {
+            if !quiet {
+                println!(
+                    "Rebuilt {}: {} page{} re-rendered, {} file{} written, in {} ms",
+                    done.what,
+                    done.pages,
+                    if done.pages == 1 { "" } else { "s" },
+                    done.files.written,
+                    if done.files.written == 1 { "" } else { "s" },
+                    done.elapsed.as_millis()
+                );
+            }
+            reload.reload();
+        }
+        Err(problems) => {
+            eprint!("{problems}");
+            eprintln!(
+                "The last good version of the site is still served; fix the problem and save."
+            );
+            reload.error(error_info(problems));
+        }
+    }
+}
+
+fn error_info(problems: &Diagnostics) -> BuildErrorInfo {
+    let Some(first) = problems.0.first() else {
+        return BuildErrorInfo::new("the build failed");
+    };
+    let mut message = first.message.clone();
+    if let Some(help) = &first.help {
+        message.push('\n');
+        message.push_str(help);
+    }
+    if problems.0.len() > 1 {
+        message.push_str(&format!(
+            "\n(and {} more problems; see the terminal)",
+            problems.0.len() - 1
+        ));
+    }
+    BuildErrorInfo {
+        message,
+        file: first.file.clone(),
+        line: first.location.as_ref().map(|l| l.line as u32),
+        column: first.location.as_ref().map(|l| l.column as u32),
+    }
+}
+
+/// Shown when the very first build fails, so the browser has a page to show the
+/// error on; the first good build replaces it.
+fn write_waiting_page(output: &std::path::Path) {
+    let page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>forklar</title></head>\n<body><main><h1>The site has a problem</h1><p>See the terminal or the message on this page. The page reloads when the problem is fixed.</p></main></body></html>\n";
+    let _ = std::fs::write(output.join("index.html"), page);
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(err) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("Could not open a browser ({opener}: {err}); open {url} yourself.");
+    }
+}
+
+fn wait_for_ctrl_c() {
+    let (tx, rx) = mpsc::channel();
+    if ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .is_err()
+    {
+        // Without a handler the default signal behaviour stops the process.
+        loop {
+            std::thread::park();
+        }
+    }
+    let _ = rx.recv();
+}

@@ -1,0 +1,14 @@
+//! `forklar serve`: the development server, the file watcher and live reload.
+//!
+//! - [`server`] serves the output folder over HTTP and streams build events.
+//! - [`watch`](mod@watch) watches the site's sources and reports batched changes.
+//! - [`livereload`] broadcasts build results and provides the injected script.
+
+pub mod livereload;
+pub mod server;
+pub mod watch;
+
+pub use livereload::{BuildErrorInfo, LiveReload};
+pub use server::{RunningServer, ServeError, ServerConfig, start};
+pub use watch::{ChangeKind, ChangeSet, WatchError, Watcher, classify, watch};
+pub mod command;

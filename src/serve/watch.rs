@@ -1,0 +1,597 @@
+//! Watches a site's sources and reports each burst of changes as one [`ChangeSet`].
+//!
+//! Two layers of batching:
+//!
+//! 1. `notify-debouncer-full` with a [`DEBOUNCE`] of 20 ms. It emits every
+//!    event a fixed time after it happened (it is not a quiet-period
+//!    debouncer), and uses that time to pair rename from/to halves and fold
+//!    create→modify→close bursts of one write. Those arrive from the OS within
+//!    microseconds of each other, so 20 ms is ample, and anything longer only
+//!    adds to save-to-reload latency.
+//! 2. Our own quiet window, [`QUIET`] (50 ms): debounced batches keep being
+//!    merged until none has arrived for 50 ms (capped at [`MAX_BATCH`]). One
+//!    editor save (vim's probe file, backup rename, write, delete) or a
+//!    `git checkout` of many files is a run of events with gaps of a few ms,
+//!    so it becomes one callback. Latency from save to callback is about
+//!    20 ms + one 5 ms tick + 50 ms ≈ 75 ms, under what a person notices.
+//!
+//! Changes that happen while the callback runs (a rebuild) are queued and
+//! delivered as the next batch, so rebuilds never pile up.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ffi::OsStr;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// Timeout given to `notify-debouncer-full` (see the module docs for why).
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How often the debouncer checks for events that are due.
+const TICK: Duration = Duration::from_millis(5);
+/// A batch ends once no new events arrived for this long.
+pub const QUIET: Duration = Duration::from_millis(50);
+/// A batch is delivered after this long even if events keep coming.
+pub const MAX_BATCH: Duration = Duration::from_secs(1);
+
+/// The source folders below the site root that are watched recursively.
+const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+
+/// What kind of source a changed path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// Under `content/`.
+    Content,
+    /// Under `templates/`.
+    Template,
+    /// Under `static/`.
+    Static,
+    /// `site.toml` at the site root.
+    Config,
+}
+
+/// One batch of changes, e.g. everything one save or one `git checkout` touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSet {
+    /// Changed paths, relative to the site root (e.g. `content/blog/post.md`),
+    /// each once. Includes created, modified, removed and renamed paths (both
+    /// names of a rename); directories can appear too.
+    pub paths: BTreeMap<PathBuf, ChangeKind>,
+    /// The OS dropped events (e.g. inotify queue overflow): treat everything as changed.
+    pub rescan: bool,
+}
+
+impl ChangeSet {
+    /// True if no path changed and no rescan is needed.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && !self.rescan
+    }
+
+    /// The distinct kinds of change in this batch.
+    pub fn kinds(&self) -> BTreeSet<ChangeKind> {
+        self.paths.values().copied().collect()
+    }
+
+    /// True if any path of `kind` changed.
+    pub fn contains_kind(&self, kind: ChangeKind) -> bool {
+        self.paths.values().any(|k| *k == kind)
+    }
+}
+
+/// Why watching could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// The site root does not exist or cannot be resolved.
+    #[error("cannot watch {}: {source}", .path.display())]
+    Root {
+        /// The root as given.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The OS watcher could not be set up (e.g. the inotify watch limit).
+    #[error("file watcher failed: {0}")]
+    Notify(#[from] notify::Error),
+    /// The batching thread could not be spawned.
+    #[error("cannot start the watcher thread: {0}")]
+    Thread(io::Error),
+}
+
+/// Which source kind `path` belongs to, or `None` if it is not a site source
+/// or is an editor temp/swap file or hidden. `path` must be below `root`
+/// (both given the same way, e.g. both canonical); `root`'s own folder
+/// `content`, `templates` and `static` count as changes of their kind.
+pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut names = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(name) => names.push(name),
+            // `..`, `.` or a root inside the relative part: not a plain source path.
+            _ => return None,
+        }
+    }
+    let first = names.first()?.to_str()?;
+    let kind = match (first, names.len()) {
+        ("site.toml", 1) => ChangeKind::Config,
+        ("content", _) => ChangeKind::Content,
+        ("templates", _) => ChangeKind::Template,
+        ("static", _) => ChangeKind::Static,
+        _ => return None,
+    };
+    if names.iter().any(|n| is_hidden(n)) {
+        return None;
+    }
+    let last = names.last()?;
+    if is_editor_temp(&last.to_string_lossy()) {
+        return None;
+    }
+    Some(kind)
+}
+
+fn is_hidden(name: &OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
+/// Editor and tool droppings that are never site sources. Several (vim swap
+/// files `.x.swp`, emacs `.#x`, `.DS_Store`, `.~lock.x#`) are also hidden, and
+/// are listed anyway so this is correct on its own.
+pub fn is_editor_temp(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    const SUFFIXES: [&str; 7] = [
+        ".swp",
+        ".swo",
+        ".swx",
+        ".bck",
+        ".bak",
+        ".tmp",
+        ".crdownload",
+    ];
+    lower.ends_with('~')
+        || name == "4913" // vim writes and deletes this to probe if the folder is writable
+        || SUFFIXES.iter().any(|s| lower.ends_with(s))
+        || name.starts_with(".#")
+        || (name.len() >= 2 && name.starts_with('#') && name.ends_with('#'))
+        || name == ".DS_Store"
+        || name.starts_with(".~lock.")
+}
+
+type Debounced = Debouncer<RecommendedWatcher, RecommendedCache>;
+
+/// A running watch. Dropping it (or [`stop`](Self::stop)) stops watching; a
+/// batch being collected at that moment is still delivered.
+pub struct Watcher {
+    root: PathBuf,
+    debouncer: Arc<Mutex<Option<Debounced>>>,
+    collector: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Watcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watcher")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Watcher {
+    /// The canonical site root being watched.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Stops watching and waits for the batching thread to finish.
+    pub fn stop(mut self) {
+        self.stop_inner();
+    }
+
+    fn stop_inner(&mut self) {
+        if let Some(d) = lock(&self.debouncer).take() {
+            // Joins the debouncer's thread, which drops its channel sender;
+            // that ends the collector's loop.
+            d.stop();
+        }
+        if let Some(h) = self.collector.take() {
+            // Dropping the watcher from inside the callback must not self-join.
+            if h.thread().id() != thread::current().id() {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.stop_inner();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Watches `root/content`, `root/templates`, `root/static` (recursively, those
+/// that exist) and `root` itself (for `site.toml`, and to notice a source
+/// folder that appears later, which is then watched too). Calls `on_change`
+/// on a background thread once per batch of changes; never with an empty set.
+pub fn watch(
+    root: &Path,
+    on_change: impl FnMut(ChangeSet) + Send + 'static,
+) -> Result<Watcher, WatchError> {
+    let canon = root.canonicalize().map_err(|source| WatchError::Root {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), tx)?;
+    debouncer.watch(&canon, RecursiveMode::NonRecursive)?;
+    let mut watched = HashSet::new();
+    for name in SOURCE_DIRS {
+        let dir = canon.join(name);
+        if dir.is_dir() {
+            debouncer.watch(&dir, RecursiveMode::Recursive)?;
+            watched.insert(name);
+        }
+    }
+    let debouncer = Arc::new(Mutex::new(Some(debouncer)));
+    let mut collector = Collector {
+        root: canon.clone(),
+        debouncer: Arc::clone(&debouncer),
+        watched,
+        on_change,
+    };
+    let handle = thread::Builder::new()
+        .name("forklar-watch".into())
+        .spawn(move || collector.run(rx))
+        .map_err(WatchError::Thread)?;
+    Ok(Watcher {
+        root: canon,
+        debouncer,
+        collector: Some(handle),
+    })
+}
+
+/// What one batch saw for one path.
+#[derive(Debug, Default, Clone, Copy)]
+struct Seen {
+    /// The first event for the path in this batch created it (it did not exist before).
+    created_first: bool,
+    /// Some event in this batch created the path (or moved it in).
+    created: bool,
+}
+
+#[derive(Default)]
+struct Batch {
+    paths: BTreeMap<PathBuf, Seen>,
+    rescan: bool,
+}
+
+impl Batch {
+    fn add(&mut self, result: DebounceEventResult) {
+        let events = match result {
+            Ok(events) => events,
+            Err(errors) => {
+                // Nothing the user can act on mid-session beyond knowing; a
+                // lost watch usually shows up as a rescan or a missing change.
+                for e in errors {
+                    eprintln!("forklar: file watcher: {e}");
+                }
+                return;
+            }
+        };
+        for event in events {
+            if event.need_rescan() {
+                self.rescan = true;
+            }
+            // notify's inotify backend also reports opens and read-only
+            // closes. They are not changes, and counting them would turn the
+            // build reading its templates into an endless rebuild loop.
+            if matches!(
+                event.kind,
+                EventKind::Access(AccessKind::Open(_) | AccessKind::Read | AccessKind::Any)
+                    | EventKind::Access(AccessKind::Close(AccessMode::Read | AccessMode::Execute))
+                    | EventKind::Access(AccessKind::Other)
+            ) {
+                continue;
+            }
+            let n = event.paths.len();
+            for (i, path) in event.paths.iter().enumerate() {
+                let creates = match event.kind {
+                    EventKind::Create(_) => true,
+                    EventKind::Modify(ModifyKind::Name(RenameMode::To)) => true,
+                    // A paired rename lists [from, to]: the last path is the new name.
+                    EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => i + 1 == n && n > 1,
+                    _ => false,
+                };
+                self.note(path.clone(), creates);
+            }
+        }
+    }
+
+    fn note(&mut self, path: PathBuf, creates: bool) {
+        let seen = self.paths.entry(path).or_insert(Seen {
+            created_first: creates,
+            created: false,
+        });
+        seen.created |= creates;
+    }
+}
+
+struct Collector<F> {
+    root: PathBuf,
+    debouncer: Arc<Mutex<Option<Debounced>>>,
+    watched: HashSet<&'static str>,
+    on_change: F,
+}
+
+impl<F: FnMut(ChangeSet)> Collector<F> {
+    fn run(&mut self, rx: Receiver<DebounceEventResult>) {
+        while let Ok(first) = rx.recv() {
+            let mut batch = Batch::default();
+            batch.add(first);
+            let started = Instant::now();
+            let mut disconnected = false;
+            loop {
+                let left = MAX_BATCH.saturating_sub(started.elapsed());
+                if left.is_zero() {
+                    break;
+                }
+                match rx.recv_timeout(QUIET.min(left)) {
+                    Ok(more) => batch.add(more),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        disconnected = true;
+                        break;
+                    }
+                }
+            }
+            if !disconnected {
+                self.update_watches(&mut batch);
+            }
+            let set = self.change_set(batch);
+            if !set.is_empty() {
+                // A panicking callback must not end watching for the rest of the session.
+                let cb = &mut self.on_change;
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(set)));
+            }
+            if disconnected {
+                return;
+            }
+        }
+    }
+
+    /// Starts watching source folders that appeared (or were replaced) and
+    /// stops tracking ones that vanished. A folder's existing contents are
+    /// added to the batch, since files created before the watch took hold
+    /// would otherwise be missed.
+    fn update_watches(&mut self, batch: &mut Batch) {
+        let mut guard = lock(&self.debouncer);
+        let Some(debouncer) = guard.as_mut() else {
+            return;
+        };
+        for name in SOURCE_DIRS {
+            let dir = self.root.join(name);
+            let is_dir = dir.is_dir();
+            let recreated = batch.paths.get(&dir).is_some_and(|s| s.created);
+            if is_dir && (!self.watched.contains(name) || recreated) {
+                // A replaced folder is a new inode; drop the stale watch first.
+                let _ = debouncer.unwatch(&dir);
+                match debouncer.watch(&dir, RecursiveMode::Recursive) {
+                    Ok(()) => {
+                        self.watched.insert(name);
+                    }
+                    Err(e) => eprintln!("forklar: cannot watch {}: {e}", dir.display()),
+                }
+                scan_into(&dir, batch);
+            } else if !is_dir && self.watched.remove(name) {
+                let _ = debouncer.unwatch(&dir);
+            }
+        }
+        drop(guard);
+        // Folders created inside watched trees: notify adds a watch for them,
+        // but files written before that are not reported.
+        let new_dirs: Vec<PathBuf> = batch
+            .paths
+            .iter()
+            .filter(|(p, s)| s.created && p.is_dir())
+            .map(|(p, _)| p.clone())
+            .collect();
+        for dir in new_dirs {
+            scan_into(&dir, batch);
+        }
+    }
+
+    fn change_set(&self, batch: Batch) -> ChangeSet {
+        let mut set = ChangeSet {
+            rescan: batch.rescan,
+            ..ChangeSet::default()
+        };
+        for (path, seen) in batch.paths {
+            // Created and gone again within one batch (temp files, the
+            // source half of write-then-rename): no net change.
+            if seen.created_first && path.symlink_metadata().is_err() {
+                continue;
+            }
+            if let (Some(kind), Ok(rel)) =
+                (classify(&self.root, &path), path.strip_prefix(&self.root))
+            {
+                set.paths.insert(rel.to_path_buf(), kind);
+            }
+        }
+        set
+    }
+}
+
+/// Adds everything below `dir` to the batch as created. Does not follow
+/// symlinked folders, so a link loop cannot recurse forever.
+fn scan_into(dir: &Path, batch: &mut Batch) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        batch.note(path.clone(), true);
+        if is_dir {
+            scan_into(&path, batch);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(p: &str) -> Option<ChangeKind> {
+        classify(Path::new("/site"), &Path::new("/site").join(p))
+    }
+
+    #[test]
+    fn classifies_sources() {
+        assert_eq!(c("content/index.md"), Some(ChangeKind::Content));
+        assert_eq!(c("content/blog/2024/post.md"), Some(ChangeKind::Content));
+        assert_eq!(c("content"), Some(ChangeKind::Content));
+        assert_eq!(c("templates/base.html"), Some(ChangeKind::Template));
+        assert_eq!(c("templates/partials/nav.html"), Some(ChangeKind::Template));
+        assert_eq!(c("static/img/logo.svg"), Some(ChangeKind::Static));
+        assert_eq!(c("static/bakgrunn/æ.png"), Some(ChangeKind::Static));
+        assert_eq!(c("site.toml"), Some(ChangeKind::Config));
+    }
+
+    #[test]
+    fn ignores_other_paths() {
+        assert_eq!(c("README.md"), None);
+        assert_eq!(c("public/index.html"), None);
+        assert_eq!(c("content.md"), None);
+        assert_eq!(c("contents/a.md"), None);
+        assert_eq!(c("sub/site.toml"), None);
+        assert_eq!(c("content/site.toml"), Some(ChangeKind::Content));
+        assert_eq!(c(""), None);
+        assert_eq!(
+            classify(Path::new("/site"), Path::new("/other/content/a.md")),
+            None
+        );
+        assert_eq!(
+            classify(Path::new("/site"), Path::new("/site/../x/content/a.md")),
+            None
+        );
+        // Prefix matching is by component, not by string.
+        assert_eq!(
+            classify(Path::new("/site"), Path::new("/site2/content/a.md")),
+            None
+        );
+        // Relative root and path work the same way.
+        assert_eq!(
+            classify(Path::new("site"), Path::new("site/content/a.md")),
+            Some(ChangeKind::Content)
+        );
+    }
+
+    #[test]
+    fn ignores_editor_temp_files() {
+        for name in [
+            "content/.post.md.swp",
+            "content/post.md.swp",
+            "content/post.md.swo",
+            "content/post.md.swx",
+            "content/POST.MD.SWP",
+            "content/post.md~",
+            "content/4913",
+            "templates/4913",
+            "content/post.md.bck",
+            "content/post.md.bak",
+            "static/upload.tmp",
+            "content/.#post.md",
+            "content/#post.md#",
+            "static/.DS_Store",
+            "content/.~lock.notes.odt#",
+            "static/big.zip.crdownload",
+            "site.toml~",
+            "site.toml.swp",
+            "content/.git/HEAD",
+            "content/.hidden/post.md",
+            "content/blog/.draft.md",
+            ".git/index",
+            ".site.toml.swp",
+        ] {
+            assert_eq!(c(name), None, "{name} should be ignored");
+        }
+    }
+
+    #[test]
+    fn near_misses_are_not_ignored() {
+        for name in [
+            "content/49130",
+            "content/x4913",
+            "content/#",
+            "content/a#b.md",
+            "content/backup.md",
+            "content/swp.md",
+            "content/tmp/a.md",
+            "static/a.tmp.png",
+            "content/lock.md",
+        ] {
+            assert!(c(name).is_some(), "{name} should count");
+        }
+    }
+
+    #[test]
+    fn change_set_helpers() {
+        let mut set = ChangeSet::default();
+        assert!(set.is_empty());
+        set.paths
+            .insert(PathBuf::from("content/a.md"), ChangeKind::Content);
+        set.paths
+            .insert(PathBuf::from("site.toml"), ChangeKind::Config);
+        assert!(!set.is_empty());
+        assert!(set.contains_kind(ChangeKind::Config));
+        assert!(!set.contains_kind(ChangeKind::Static));
+        assert_eq!(
+            set.kinds().into_iter().collect::<Vec<_>>(),
+            vec![ChangeKind::Content, ChangeKind::Config]
+        );
+        assert!(
+            !ChangeSet {
+                rescan: true,
+                ..ChangeSet::default()
+            }
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn batch_tracks_net_creation() {
+        use notify::Event;
+        use notify::event::CreateKind;
+        use notify_debouncer_full::DebouncedEvent;
+        let ev = |kind, paths: Vec<&str>| {
+            let mut e = Event::new(kind);
+            for p in paths {
+                e = e.add_path(PathBuf::from(p));
+            }
+            DebouncedEvent::new(e, Instant::now())
+        };
+        let mut b = Batch::default();
+        b.add(Ok(vec![
+            ev(EventKind::Create(CreateKind::File), vec!["/s/content/tmp1"]),
+            ev(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                vec!["/s/content/tmp1", "/s/content/a.md"],
+            ),
+            ev(
+                EventKind::Remove(notify::event::RemoveKind::File),
+                vec!["/s/content/b.md"],
+            ),
+        ]));
+        assert!(b.paths["/s/content/tmp1".as_ref() as &Path].created_first);
+        let a = b.paths[Path::new("/s/content/a.md")];
+        assert!(a.created_first && a.created);
+        assert!(!b.paths[Path::new("/s/content/b.md")].created);
+    }
+}

@@ -1,0 +1,4 @@
+//! The development server: HTTP, watching and live reload.
+
+mod server;
+mod watch;

@@ -1,0 +1,364 @@
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use forklar::serve::watch::{ChangeKind, ChangeSet, Watcher, watch};
+
+/// Longest wait for an expected callback.
+const EXPECT: Duration = Duration::from_secs(5);
+/// How long to listen for unexpected extra callbacks.
+const SETTLE: Duration = Duration::from_millis(400);
+
+struct Site {
+    dir: tempfile::TempDir,
+    rx: Receiver<ChangeSet>,
+    watcher: Option<Watcher>,
+}
+
+impl Site {
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        fs::write(self.p(rel), text).unwrap();
+    }
+
+    /// Waits for the first change set, then collects any more until quiet.
+    fn sets(&self) -> Vec<ChangeSet> {
+        let first = match self.rx.recv_timeout(EXPECT) {
+            Ok(set) => set,
+            Err(e) => panic!("no change set within {EXPECT:?}: {e}"),
+        };
+        let mut sets = vec![first];
+        loop {
+            match self.rx.recv_timeout(SETTLE) {
+                Ok(set) => sets.push(set),
+                Err(RecvTimeoutError::Timeout) => return sets,
+                Err(RecvTimeoutError::Disconnected) => panic!("watcher gone"),
+            }
+        }
+    }
+
+    /// Exactly one change set is delivered; returns its paths.
+    fn one_set(&self) -> BTreeMap<PathBuf, ChangeKind> {
+        let sets = self.sets();
+        assert_eq!(sets.len(), 1, "expected one change set, got {sets:#?}");
+        sets.into_iter().next().map(|s| s.paths).unwrap_or_default()
+    }
+
+    fn assert_silent(&self) {
+        match self.rx.recv_timeout(SETTLE) {
+            Err(RecvTimeoutError::Timeout) => {}
+            Ok(set) => panic!("unexpected change set {set:#?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("watcher gone"),
+        }
+    }
+}
+
+fn site_with(dirs: &[&str]) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    for d in dirs {
+        fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    if dirs.contains(&"content") {
+        fs::write(dir.path().join("content/post.md"), "# Post").unwrap();
+        fs::write(dir.path().join("content/page.md"), "# Page").unwrap();
+    }
+    if dirs.contains(&"templates") {
+        fs::write(dir.path().join("templates/base.html"), "<html>").unwrap();
+    }
+    if dirs.contains(&"static") {
+        fs::write(dir.path().join("static/logo.svg"), "<svg/>").unwrap();
+    }
+    fs::write(dir.path().join("site.toml"), "title = 'x'").unwrap();
+    let (tx, rx) = mpsc::channel();
+    let watcher = watch(dir.path(), move |set| {
+        let _ = tx.send(set);
+    })
+    .expect("watch");
+    Site {
+        dir,
+        rx,
+        watcher: Some(watcher),
+    }
+}
+
+fn site() -> Site {
+    site_with(&["content", "templates", "static", "public"])
+}
+
+fn rel(p: &str) -> PathBuf {
+    PathBuf::from(p)
+}
+
+#[test]
+fn plain_write_gives_one_change_set() {
+    let s = site();
+    s.write("content/post.md", "# Changed");
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/post.md"), ChangeKind::Content)])
+    );
+}
+
+#[test]
+fn vim_style_save_gives_one_change_set() {
+    let s = site();
+    // What vim does with `backupcopy=no` (its default on Unix for most files):
+    // probe the folder, move the original aside, write anew, drop the backup.
+    s.write("content/4913", "");
+    fs::remove_file(s.p("content/4913")).unwrap();
+    fs::rename(s.p("content/post.md"), s.p("content/post.md~")).unwrap();
+    s.write("content/post.md", "# Saved by vim");
+    fs::remove_file(s.p("content/post.md~")).unwrap();
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/post.md"), ChangeKind::Content)])
+    );
+}
+
+#[test]
+fn sed_style_write_then_rename_over() {
+    let s = site();
+    s.write("content/sedX4bQ9z", "# Edited by sed");
+    fs::rename(s.p("content/sedX4bQ9z"), s.p("content/page.md")).unwrap();
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/page.md"), ChangeKind::Content)]),
+        "the temp file was created and renamed away within the batch"
+    );
+}
+
+#[test]
+fn delete_then_create() {
+    let s = site();
+    fs::remove_file(s.p("templates/base.html")).unwrap();
+    s.write("templates/base.html", "<html lang=nb>");
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("templates/base.html"), ChangeKind::Template)])
+    );
+}
+
+#[test]
+fn new_folder_with_new_file() {
+    let s = site();
+    fs::create_dir(s.p("content/blogg")).unwrap();
+    s.write("content/blogg/første.md", "# Første");
+    let paths = s.one_set();
+    assert_eq!(
+        paths.get(&rel("content/blogg/første.md")),
+        Some(&ChangeKind::Content),
+        "{paths:?}"
+    );
+    assert!(
+        paths.keys().all(|p| p.starts_with("content/blogg")),
+        "{paths:?}"
+    );
+    // And the new folder is watched afterwards.
+    s.write("content/blogg/andre.md", "# Andre");
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/blogg/andre.md"), ChangeKind::Content)])
+    );
+}
+
+#[test]
+fn removing_a_file() {
+    let s = site();
+    fs::remove_file(s.p("static/logo.svg")).unwrap();
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("static/logo.svg"), ChangeKind::Static)])
+    );
+}
+
+#[test]
+fn config_change() {
+    let s = site();
+    s.write("site.toml", "title = 'y'");
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("site.toml"), ChangeKind::Config)])
+    );
+}
+
+#[test]
+fn hundred_files_at_once_are_few_change_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("content/mange")).unwrap();
+    for i in 0..100 {
+        fs::write(dir.path().join(format!("content/mange/{i:03}.md")), "old").unwrap();
+    }
+    let (tx, rx) = mpsc::channel();
+    let _w = watch(dir.path(), move |set| {
+        let _ = tx.send(set);
+    })
+    .unwrap();
+    let s = Site {
+        dir,
+        rx,
+        watcher: None,
+    };
+    // Like a `git checkout`: half modified in place, a quarter replaced, a quarter removed.
+    for i in 0..100 {
+        let p = s.p(&format!("content/mange/{i:03}.md"));
+        match i % 4 {
+            0 | 1 => fs::write(&p, "new").unwrap(),
+            2 => {
+                fs::remove_file(&p).unwrap();
+                fs::write(&p, "new").unwrap();
+            }
+            _ => fs::remove_file(&p).unwrap(),
+        }
+    }
+    let sets = s.sets();
+    assert!(sets.len() <= 3, "{} change sets", sets.len());
+    let all: BTreeMap<_, _> = sets.into_iter().flat_map(|s| s.paths).collect();
+    for i in 0..100 {
+        let p = rel(&format!("content/mange/{i:03}.md"));
+        assert_eq!(all.get(&p), Some(&ChangeKind::Content), "{p:?} missing");
+    }
+}
+
+#[test]
+fn swap_and_temp_files_alone_give_no_callback() {
+    let s = site();
+    s.write("content/.post.md.swp", "swap");
+    s.write("content/.post.md.swx", "swap");
+    s.write("content/post.md~", "backup");
+    s.write("content/.#post.md", "lock");
+    s.write("content/#post.md#", "autosave");
+    s.write("static/.DS_Store", "finder");
+    s.write("templates/base.html.bak", "bak");
+    fs::remove_file(s.p("content/.post.md.swx")).unwrap();
+    fs::create_dir(s.p("content/.git")).unwrap();
+    s.write("content/.git/HEAD", "ref");
+    s.assert_silent();
+}
+
+#[test]
+fn files_outside_sources_give_no_callback() {
+    let s = site();
+    // The build writes its output under the root; that must never trigger a rebuild.
+    s.write("public/index.html", "<html>");
+    fs::create_dir(s.p("public/blogg")).unwrap();
+    s.write("public/blogg/index.html", "<html>");
+    s.write("README.md", "readme");
+    s.assert_silent();
+}
+
+#[test]
+fn reading_sources_gives_no_callback() {
+    // The build reads every source; that must not look like a change.
+    let s = site();
+    for f in [
+        "content/post.md",
+        "templates/base.html",
+        "static/logo.svg",
+        "site.toml",
+    ] {
+        fs::read(s.p(f)).unwrap();
+    }
+    fs::read_dir(s.p("content")).unwrap().for_each(drop);
+    s.assert_silent();
+}
+
+#[test]
+fn source_folder_created_later_is_watched() {
+    let s = site_with(&[]);
+    fs::create_dir(s.p("content")).unwrap();
+    s.write("content/a.md", "a");
+    let paths = s.one_set();
+    assert_eq!(paths.get(&rel("content/a.md")), Some(&ChangeKind::Content));
+    s.write("content/b.md", "b");
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/b.md"), ChangeKind::Content)])
+    );
+    // Also a nested folder in the newly watched tree.
+    fs::create_dir_all(s.p("content/x/y")).unwrap();
+    s.write("content/x/y/c.md", "c");
+    let paths = s.one_set();
+    assert_eq!(
+        paths.get(&rel("content/x/y/c.md")),
+        Some(&ChangeKind::Content)
+    );
+}
+
+#[test]
+fn source_folder_replaced_is_watched_again() {
+    let s = site();
+    fs::remove_dir_all(s.p("templates")).unwrap();
+    fs::create_dir(s.p("templates")).unwrap();
+    s.write("templates/base.html", "<html>");
+    let paths = s.one_set();
+    assert_eq!(
+        paths.get(&rel("templates/base.html")),
+        Some(&ChangeKind::Template)
+    );
+    s.write("templates/base.html", "<html lang=en>");
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("templates/base.html"), ChangeKind::Template)])
+    );
+}
+
+#[test]
+fn stopping_ends_callbacks() {
+    let mut s = site();
+    if let Some(w) = s.watcher.take() {
+        let start = Instant::now();
+        w.stop();
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+    s.write("content/post.md", "# After stop");
+    match s.rx.recv_timeout(SETTLE) {
+        Ok(set) => panic!("callback after stop: {set:?}"),
+        // The callback (and its sender) is dropped with the watcher.
+        Err(RecvTimeoutError::Disconnected) => {}
+        Err(RecvTimeoutError::Timeout) => panic!("callback was not dropped by stop()"),
+    }
+}
+
+#[test]
+fn missing_root_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = watch(&dir.path().join("nope"), |_| {}).expect_err("missing root");
+    assert!(err.to_string().starts_with("cannot watch "), "{err}");
+}
+
+#[test]
+fn save_to_callback_is_fast() {
+    let s = site();
+    let mut worst = Duration::ZERO;
+    for i in 0..5 {
+        let start = Instant::now();
+        s.write("content/post.md", &format!("# Rev {i}"));
+        let set = s.rx.recv_timeout(EXPECT).expect("change set");
+        let took = start.elapsed();
+        assert!(set.paths.contains_key(&rel("content/post.md")));
+        worst = worst.max(took);
+        // Let the batch window close before the next save.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    eprintln!("worst save-to-callback latency: {worst:?}");
+    // Expected ≈ 75 ms; generous bound so a loaded CI machine does not flake.
+    assert!(worst < Duration::from_millis(750), "{worst:?}");
+}
