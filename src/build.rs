@@ -90,10 +90,11 @@ pub fn check(options: &BuildOptions) -> Result<usize, Diagnostics> {
 }
 
 /// Resolves `--output` against the current directory, as a user typing it expects.
-pub fn output_from_cli(output: Option<&Path>, root: &Path) -> PathBuf {
+pub fn output_from_cli(output: Option<&Path>) -> PathBuf {
     match output {
         Some(path) if path.is_absolute() => path.to_path_buf(),
         Some(path) => std::env::current_dir().unwrap_or_default().join(path),
-        None => root.join("public"),
+        // Relative to the site's folder, where `output_dir` joins it.
+        None => PathBuf::from("public"),
     }
 }

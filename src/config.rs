@@ -39,6 +39,11 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|err| {
             let diagnostic = Diagnostic::new(format!("cannot read {CONFIG_FILE}: {err}")).in_file(&path);
+            let diagnostic = if err.kind() == std::io::ErrorKind::InvalidData {
+                diagnostic.with_help(format!("save {CONFIG_FILE} as UTF-8 text"))
+            } else {
+                diagnostic
+            };
             if err.kind() == std::io::ErrorKind::NotFound {
                 diagnostic.with_help(format!(
                     "run forklar in the site's folder, pass --root DIR, or create {CONFIG_FILE} with at least title = \"…\""
@@ -47,7 +52,8 @@ impl Config {
                 diagnostic
             }
         })?;
-        Config::parse(&path, &text)
+        // Errors name the file as the writer knows it, like content files.
+        Config::parse(Path::new(CONFIG_FILE), &text)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {

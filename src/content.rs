@@ -14,6 +14,8 @@ use crate::diagnostics::Diagnostic;
 use crate::front_matter::{parse_toml, split};
 use crate::slug::slugify;
 
+const FENCE_LEN: usize = 3;
+
 /// An image with the text a reader without sight needs and the credit the
 /// photographer is owed.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -160,6 +162,9 @@ pub struct Article {
     /// The whole file, kept to draw errors found after loading.
     pub file_text: String,
     pub slug: String,
+    /// Where the slug comes from: the `slug` field, or the opening `+++` when the
+    /// file name gives it.
+    pub slug_span: Range<usize>,
     pub title: String,
     pub lead: Option<String>,
     pub date: Date,
@@ -359,9 +364,11 @@ impl Article {
         let (Some(date), body_offset) = (date, parts.body_offset) else {
             unreachable!("a missing date was reported above")
         };
+        let slug_span = fields.slug.as_ref().map_or(0..FENCE_LEN, |s| at(s.span()));
         Ok(Article {
             path: path.to_path_buf(),
             slug,
+            slug_span,
             title: fields.title,
             lead: fields.lead,
             date,

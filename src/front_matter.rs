@@ -98,34 +98,85 @@ pub fn toml_diagnostic(
     offset: usize,
     err: &toml::de::Error,
 ) -> Diagnostic {
-    let message = err.message().trim_end().to_string();
-    let help = toml_help(&message);
-    let diagnostic = Diagnostic::new(message).in_file(path);
-    let diagnostic = match err.span() {
-        Some(span) => diagnostic.at_span(file_text, offset + span.start..offset + span.end),
-        None => diagnostic.at_span(file_text, offset..offset),
-    };
-    match help {
+    let span = err
+        .span()
+        .map_or(offset..offset, |s| offset + s.start..offset + s.end);
+    let raw = err.message().trim_end();
+    let mut message = plain_words(raw);
+    // serde's type errors do not say which field; the line they point at does.
+    if (raw.starts_with("invalid type") || raw.starts_with("unknown variant"))
+        && let Some(key) = key_on_line(file_text, span.start)
+    {
+        message = format!("`{key}`: {message}");
+    }
+    let is_config = path
+        .file_name()
+        .is_some_and(|n| n == crate::config::CONFIG_FILE);
+    let diagnostic = Diagnostic::new(message)
+        .in_file(path)
+        .at_span(file_text, span);
+    match toml_help(raw, is_config) {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
     }
 }
 
-fn toml_help(message: &str) -> Option<String> {
-    if message.starts_with("missing field") {
-        Some("add the field to the front matter; see docs/writing.md for every field".into())
-    } else if message.starts_with("unknown field") {
-        Some("check the spelling; the accepted fields are listed above".into())
-    } else if message.contains("invalid type") {
-        Some(
-            "text goes in quotes (\"…\"), dates are written bare (2022-01-06), lists in [ ]".into(),
-        )
-    } else if message.contains("string values must be quoted") || message.contains("invalid string")
-    {
-        Some("put text in double quotes; use \"\"\"…\"\"\" for text over several lines".into())
+/// serde speaks of sequences and variants; writers speak of lists and values.
+fn plain_words(message: &str) -> String {
+    message
+        .replace("a sequence", "a list")
+        .replace("unknown variant", "unknown value")
+        .replace("a borrowed string", "text")
+        .replace("a string", "text in quotes")
+}
+
+/// The key of the `key = value` line that `offset` is on.
+fn key_on_line(text: &str, offset: usize) -> Option<String> {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !key.contains(char::is_whitespace)).then(|| key.to_string())
+}
+
+fn toml_help(message: &str, is_config: bool) -> Option<String> {
+    let fields_doc = if is_config {
+        "site.toml"
     } else {
-        None
-    }
+        "the front matter"
+    };
+    let help = if message.starts_with("missing field") {
+        if is_config {
+            "add the field to site.toml, e.g. title = \"Forklart\"; docs/writing.md lists every key"
+                .to_string()
+        } else {
+            "add the field to the front matter between the +++ lines; docs/writing.md lists every field".to_string()
+        }
+    } else if message.starts_with("unknown field") {
+        format!("check the spelling; the fields {fields_doc} accepts are listed above")
+    } else if message.starts_with("unknown variant") {
+        "use one of the values listed above, in quotes".to_string()
+    } else if message.contains("invalid type") {
+        "text goes in quotes (\"…\"), dates are written bare (2022-01-06), lists in [ ]".to_string()
+    } else if message.contains("date")
+        || message.contains("day between")
+        || message.contains("month")
+    {
+        "write dates as 2022-01-06 (year-month-day), and check that the day exists in that month"
+            .to_string()
+    } else if message.contains("string") {
+        "text goes in double quotes on one line; use \"\"\"…\"\"\" for text over several lines"
+            .to_string()
+    } else if message.contains("duplicate key") {
+        "a field can be given only once; remove one of them".to_string()
+    } else if message.contains("unclosed") || message.contains("expected `]`") {
+        "close the [ with a ] on the same field".to_string()
+    } else {
+        format!("check the TOML syntax of {fields_doc} at the caret: key = \"value\", one per line")
+    };
+    Some(help)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             watch,
         } => {
             let options = BuildOptions {
-                output: output_from_cli(output.as_deref(), &cli.root),
+                output: output_from_cli(output.as_deref()),
                 root: cli.root,
                 base_url,
                 drafts,

@@ -3,7 +3,7 @@
 //! site has rendered. Files whose bytes did not change are left untouched, so their
 //! modification times stay and sync tools upload only what changed.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,13 +12,19 @@ use crate::diagnostics::Diagnostic;
 use crate::site::{CONTENT_DIR, Sink};
 
 const STAGING_DIR: &str = ".forklar-staging";
+/// The list of files the last build published. Only files on it are ever removed,
+/// so files someone else put in the output folder (a CNAME, a verification file)
+/// are never touched.
+pub const MANIFEST_FILE: &str = ".forklar-manifest";
 
 /// An output folder being written.
 pub struct Output {
     dir: PathBuf,
     staging: PathBuf,
-    /// Every path the site produced, relative to `dir`.
-    produced: Mutex<HashSet<String>>,
+    /// Every path the site produced, relative to `dir`, with what produced it.
+    produced: Mutex<HashMap<String, String>>,
+    /// The files the previous build published.
+    previous: BTreeSet<String>,
     /// Paths whose bytes differ from what is in `dir`, waiting in `staging`.
     changed: Mutex<Vec<String>>,
     unchanged: AtomicUsize,
@@ -60,10 +66,14 @@ impl Output {
                     .with_help("check the folder's permissions, or pass --output DIR"),
             );
         }
+        let previous = std::fs::read_to_string(dir.join(MANIFEST_FILE))
+            .map(|text| text.lines().map(str::to_string).collect())
+            .unwrap_or_default();
         Ok(Output {
             dir: dir.to_path_buf(),
             staging,
-            produced: Mutex::new(HashSet::new()),
+            previous,
+            produced: Mutex::new(HashMap::new()),
             changed: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),
             removals: Mutex::new(Vec::new()),
@@ -119,27 +129,43 @@ impl Output {
             }
         }
         let _ = std::fs::remove_dir_all(&self.staging);
-        let removed = if sweep {
-            let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
-            remove_stale(&self.dir, &self.dir, &produced)
+        let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+        let removals = self.removals.lock().unwrap_or_else(|e| e.into_inner());
+        let stale: Vec<&String> = if sweep {
+            self.previous
+                .iter()
+                .filter(|p| !produced.contains_key(*p))
+                .collect()
         } else {
-            let removals = self.removals.lock().unwrap_or_else(|e| e.into_inner());
-            let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
-            let mut removed = 0;
-            for path in removals.iter().filter(|p| !produced.contains(*p)) {
-                let file = self.dir.join(path);
-                if std::fs::remove_file(&file).is_ok() {
-                    removed += 1;
-                    // Clean up the page's folder when it is left empty.
-                    if let Some(parent) = file.parent()
-                        && parent != self.dir
-                    {
-                        let _ = std::fs::remove_dir(parent);
-                    }
-                }
-            }
-            removed
+            removals
+                .iter()
+                .filter(|p| !produced.contains_key(*p))
+                .collect()
         };
+        let mut removed = 0;
+        for path in &stale {
+            let file = self.dir.join(path);
+            if std::fs::remove_file(&file).is_ok() {
+                removed += 1;
+                remove_empty_parents(&self.dir, &file);
+            }
+        }
+        let mut manifest: BTreeSet<String> = if sweep {
+            BTreeSet::new()
+        } else {
+            self.previous.clone()
+        };
+        for path in &stale {
+            manifest.remove(*path);
+        }
+        manifest.extend(produced.keys().cloned());
+        if manifest != self.previous {
+            let text: String = manifest.iter().map(|p| format!("{p}\n")).collect();
+            std::fs::write(self.dir.join(MANIFEST_FILE), text).map_err(|err| {
+                Diagnostic::new(format!("cannot write the file: {err}"))
+                    .in_file(self.dir.join(MANIFEST_FILE))
+            })?;
+        }
         Ok(WriteReport {
             written: changed.len(),
             unchanged: self.unchanged.load(Ordering::Relaxed),
@@ -147,22 +173,38 @@ impl Output {
         })
     }
 
-    fn claim(&self, path: &str) -> Result<(), Diagnostic> {
+    /// Reserves `path` for `origin` ("static/x.css", or "a page"), refusing a second
+    /// claim so nothing is silently overwritten.
+    fn claim(&self, path: &str, origin: &str) -> Result<(), Diagnostic> {
         if path
             .split('/')
             .any(|part| part.is_empty() || part == "." || part == "..")
+            || path == MANIFEST_FILE
+            || path.starts_with(STAGING_DIR)
         {
             return Err(Diagnostic::new(format!(
-                "refusing to write outside the output folder: {path}"
+                "refusing to write {path}: it is outside the output folder or reserved by forklar"
             )));
         }
         let mut produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
-        if !produced.insert(path.to_string()) {
-            return Err(
-                Diagnostic::new(format!("two things would be written to {path}"))
-                    .with_help("a file in static/ has the same path as a page; rename one of them"),
-            );
+        if let Some(first) = produced.get(path) {
+            let (file, other) = if origin.starts_with("static/") {
+                (origin, first.as_str())
+            } else {
+                (first.as_str(), origin)
+            };
+            let diagnostic = Diagnostic::new(format!(
+                "{file} and {other} would both be published as /{path}"
+            ));
+            return Err(if file.starts_with("static/") {
+                diagnostic
+                    .in_file(file)
+                    .with_help("rename or move the file in static/, or give the page another slug")
+            } else {
+                diagnostic.with_help("give one of them another slug")
+            });
         }
+        produced.insert(path.to_string(), origin.to_string());
         Ok(())
     }
 
@@ -190,8 +232,8 @@ impl Output {
 }
 
 impl Sink for Output {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.claim(path)?;
+    fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
+        self.claim(path, origin)?;
         if same_bytes(&self.dir.join(path), bytes) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
@@ -200,7 +242,7 @@ impl Sink for Output {
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
-        self.claim(path)?;
+        self.claim(path, &format!("static/{path}"))?;
         let bytes = std::fs::read(from)
             .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))?;
         if same_bytes(&self.dir.join(path), &bytes) {
@@ -215,7 +257,7 @@ impl Sink for Output {
 pub struct Discard;
 
 impl Sink for Discard {
-    fn write(&self, _path: &str, _bytes: &[u8]) -> Result<(), Diagnostic> {
+    fn write(&self, _path: &str, _bytes: &[u8], _origin: &str) -> Result<(), Diagnostic> {
         Ok(())
     }
 
@@ -235,32 +277,15 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Removes files below `dir` that the site did not produce, and folders left empty.
-fn remove_stale(top: &Path, dir: &Path, produced: &HashSet<String>) -> usize {
-    let mut removed = 0;
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            removed += remove_stale(top, &path, produced);
-            // Only succeeds when empty, which is what we want.
-            let _ = std::fs::remove_dir(&path);
-        } else {
-            let relative = path
-                .strip_prefix(top)
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_default();
-            if !produced.contains(&relative) && std::fs::remove_file(&path).is_ok() {
-                removed += 1;
-            }
+/// Removes the folders a removed file leaves empty, up to the output folder.
+fn remove_empty_parents(top: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(current) = dir {
+        if current == top || std::fs::remove_dir(current).is_err() {
+            break;
         }
+        dir = current.parent();
     }
-    removed
 }
 
 /// Refuses output folders that would put the site's own files at risk.
@@ -282,6 +307,15 @@ pub fn check_output_dir(root: &Path, dir: &Path) -> Result<(), Diagnostic> {
     }
     if resolved.join(CONTENT_DIR).is_dir() || resolved.join(crate::config::CONFIG_FILE).is_file() {
         return refuse("it holds a site (content/ or site.toml)");
+    }
+    for source in [
+        CONTENT_DIR,
+        crate::templates::TEMPLATE_DIR,
+        crate::site::STATIC_DIR,
+    ] {
+        if resolved.starts_with(root.join(source)) {
+            return refuse(&format!("it is inside the site's {source}/ folder"));
+        }
     }
     if resolved.join(".git").exists() || resolved.join("Cargo.toml").is_file() {
         return refuse("it holds a project of its own");

@@ -42,7 +42,8 @@ pub struct Site {
 /// Where rendered files go: the output folder, or nowhere for `check`.
 pub trait Sink: Sync {
     /// Stores `bytes` at `path`, relative to the output folder, with `/` separators.
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// `origin` names what the file is made from, for messages.
+    fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic>;
     /// Copies a file from the site into the output.
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
 }
@@ -208,6 +209,7 @@ impl Site {
                 problems.push(
                     Diagnostic::new(format!("two pages have the URL /{}/", article.slug))
                         .in_file(&article.path)
+                        .at_span(&article.file_text, article.slug_span.clone())
                         .with_help(help),
                 );
             }
@@ -510,6 +512,7 @@ impl Site {
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
         let mut context = cx.base.clone();
+        let origin = self.page_origin(page);
         let language = self.language();
         let pick = |indices: Option<&Vec<usize>>| -> Vec<ArticleSummary> {
             indices
@@ -520,16 +523,25 @@ impl Site {
             Page::Feeds => {
                 let feed = self.feed(cx.summaries);
                 let sitemap = self.sitemap(cx.summaries, cx.links);
-                sink.write(feeds::FEED_FILE, feed.as_bytes())?;
-                sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes())?;
+                sink.write(feeds::FEED_FILE, feed.as_bytes(), &origin)?;
+                sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
+                // A site's own static/robots.txt replaces the generated one.
+                if self
+                    .static_files
+                    .iter()
+                    .any(|f| f == Path::new("robots.txt"))
+                {
+                    return Ok(());
+                }
                 sink.write(
                     "robots.txt",
                     feeds::robots(&self.config.base_url).as_bytes(),
+                    &origin,
                 )
             }
             Page::Assets => {
-                sink.write(&cx.assets.stylesheet, STYLESHEET.as_bytes())?;
-                sink.write(&cx.assets.script, SCRIPT.as_bytes())
+                sink.write(&cx.assets.stylesheet, STYLESHEET.as_bytes(), &origin)?;
+                sink.write(&cx.assets.script, SCRIPT.as_bytes(), &origin)
             }
             Page::Static(file) => {
                 let from = self.root.join(STATIC_DIR).join(file);
@@ -540,11 +552,11 @@ impl Site {
                 let html = cx
                     .templates
                     .render("index.html", &context, "the front page")?;
-                sink.write("index.html", html.as_bytes())
+                sink.write("index.html", html.as_bytes(), &origin)
             }
             Page::NotFound => {
                 let html = cx.templates.render("404.html", &context, "the 404 page")?;
-                sink.write("404.html", html.as_bytes())
+                sink.write("404.html", html.as_bytes(), &origin)
             }
             Page::BackgroundIndex => {
                 let entries: Vec<EntryView> = self
@@ -561,6 +573,7 @@ impl Site {
                 sink.write(
                     &format!("{}/index.html", language.background_section()),
                     html.as_bytes(),
+                    &origin,
                 )
             }
             Page::Article(slug) => {
@@ -590,7 +603,11 @@ impl Site {
                 }
                 context.insert("page", &view);
                 let html = cx.templates.render("article.html", &context, &source)?;
-                sink.write(&format!("{}/index.html", article.slug), html.as_bytes())
+                sink.write(
+                    &format!("{}/index.html", article.slug),
+                    html.as_bytes(),
+                    &origin,
+                )
             }
             Page::Background(key) => {
                 let Some(entry) = self.background.get(key) else {
@@ -608,6 +625,7 @@ impl Site {
                 sink.write(
                     &format!("{}/{key}/index.html", language.background_section()),
                     html.as_bytes(),
+                    &origin,
                 )
             }
             Page::Timeline(key) => {
@@ -646,6 +664,7 @@ impl Site {
                 sink.write(
                     &format!("{}/{key}/index.html", language.timeline_section()),
                     html.as_bytes(),
+                    &origin,
                 )
             }
             Page::Tag(slug) => {
@@ -666,8 +685,36 @@ impl Site {
                 sink.write(
                     &format!("{}/{slug}/index.html", language.tag_section()),
                     html.as_bytes(),
+                    &origin,
                 )
             }
+        }
+    }
+
+    /// What a page is made from, as a writer would name it.
+    fn page_origin(&self, page: &Page) -> String {
+        match page {
+            Page::Article(slug) => self.articles.iter().find(|a| &a.slug == slug).map_or_else(
+                || format!("the article {slug}"),
+                |a| a.path.display().to_string(),
+            ),
+            Page::Background(key) => self.background.get(key).map_or_else(
+                || format!("the background entry {key}"),
+                |e| e.path.display().to_string(),
+            ),
+            Page::Static(path) => format!("static/{}", path.display()),
+            other => format!(
+                "forklar's {}",
+                match other {
+                    Page::Index => "front page",
+                    Page::NotFound => "404 page",
+                    Page::BackgroundIndex => "list of background entries",
+                    Page::Feeds => "feed, sitemap and robots.txt",
+                    Page::Assets => "stylesheet and script",
+                    Page::Timeline(_) => "timeline page",
+                    _ => "tag page",
+                }
+            ),
         }
     }
 
@@ -993,7 +1040,7 @@ fn known_keys<'a>(what: &str, folder: &str, keys: impl Iterator<Item = &'a Strin
 fn content_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<ContentFile> {
     let mut files = Vec::new();
     let content = Path::new(CONTENT_DIR);
-    for path in walk(root, content, problems) {
+    for path in walk(root, content, is_ignored, problems) {
         let relative = path.strip_prefix(content).unwrap_or(&path);
         let first = relative
             .components()
@@ -1019,7 +1066,7 @@ pub fn collect_static(root: &Path, found: &mut Vec<PathBuf>) -> Vec<Diagnostic> 
 
 fn static_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let folder = Path::new(STATIC_DIR);
-    walk(root, folder, problems)
+    walk(root, folder, is_not_published, problems)
         .into_iter()
         .map(|p| p.strip_prefix(folder).map(Path::to_path_buf).unwrap_or(p))
         .collect()
@@ -1027,7 +1074,12 @@ fn static_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
 
 /// Files below `root/folder`, relative to `root`, sorted. Symbolic links to folders
 /// are not followed, so a link loop cannot hang the build.
-fn walk(root: &Path, folder: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+fn walk(
+    root: &Path,
+    folder: &Path,
+    skip: fn(&str) -> bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -1050,7 +1102,7 @@ fn walk(root: &Path, folder: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathB
                 );
                 continue;
             };
-            if is_ignored(name_str) {
+            if skip(name_str) {
                 continue;
             }
             let path = dir.join(&name);
@@ -1066,9 +1118,20 @@ fn walk(root: &Path, folder: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathB
     files
 }
 
+/// Files in `static/` that are never published: version control, desktop
+/// leftovers and editor temporaries. Other dot-files (`.well-known/`, `.htaccess`)
+/// are published as they are.
+fn is_not_published(name: &str) -> bool {
+    matches!(name, ".git" | ".DS_Store" | ".gitkeep" | ".gitignore") || is_editor_temp(name)
+}
+
 /// Hidden files and the temporary files editors leave behind.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
+    name.starts_with('.') || is_editor_temp(name)
+}
+
+fn is_editor_temp(name: &str) -> bool {
+    name.starts_with(".#")
         || name.starts_with('#')
         || name.ends_with('~')
         || name == "4913"

@@ -43,8 +43,14 @@ pub const SCRIPT: &str = include_str!("../theme/forklar.js");
 /// Parsed templates, ready to render pages in parallel.
 pub struct Templates {
     tera: Tera,
-    /// Where each template came from, for error messages.
-    origins: Vec<(String, PathBuf)>,
+    /// Where each template came from and its text, for error messages.
+    origins: Vec<Origin>,
+}
+
+struct Origin {
+    name: String,
+    path: PathBuf,
+    source: String,
 }
 
 impl Templates {
@@ -78,24 +84,67 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let origins: Vec<(String, PathBuf)> = sources
+        let origins: Vec<Origin> = sources
             .iter()
-            .map(|(n, _, p)| (n.clone(), p.clone()))
+            .map(|(name, source, path)| Origin {
+                name: name.clone(),
+                path: path.clone(),
+                source: source.clone(),
+            })
             .collect();
+        let templates = Templates {
+            tera: Tera::new(),
+            origins,
+        };
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
             .map_err(|err| {
-                let culprit = origins
-                    .iter()
-                    .find(|(name, _)| error_text(&err).contains(name.as_str()))
-                    .map(|(_, path)| path.clone());
-                let diagnostic = Diagnostic::new(format!("a template has an error:\n{}", error_text(&err)))
-                    .with_help("fix the template; the default theme's templates are documented in docs/templates.md");
-                match culprit {
-                    Some(path) => diagnostic.in_file(path),
-                    None => diagnostic,
-                }
+                templates.diagnostic(
+                    &err,
+                    "the template has an error".into(),
+                    "fix the template; docs/templates.md describes every template and its variables",
+                )
             })?;
-        Ok(Templates { tera, origins })
+        Ok(Templates { tera, ..templates })
+    }
+
+    /// A Tera error as a diagnostic pointing into the template file, with the
+    /// template's own line and column where Tera knows them.
+    fn diagnostic(&self, err: &tera::Error, context: String, help: &str) -> Diagnostic {
+        if let Some((report, origin)) = self.report_of(err) {
+            return Diagnostic::new(format!("{context}: {}", report.message()))
+                .in_file(&origin.path)
+                .at_span(&origin.source, report.span().range.clone())
+                .with_help(help);
+        }
+        let text = error_text(err);
+        let culprit = self
+            .origins
+            .iter()
+            .find(|origin| text.contains(&format!("'{}'", origin.name)));
+        let diagnostic = Diagnostic::new(format!("{context}: {text}")).with_help(help);
+        match culprit {
+            Some(origin) => diagnostic.in_file(&origin.path),
+            None => diagnostic,
+        }
+    }
+
+    /// The first error in the chain that carries a location in a known template.
+    fn report_of<'a>(
+        &'a self,
+        err: &'a tera::Error,
+    ) -> Option<(&'a tera::ReportError, &'a Origin)> {
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(error) = current {
+            if let Some(tera_error) = error.downcast_ref::<tera::Error>()
+                && let tera::ErrorKind::SyntaxError(report)
+                | tera::ErrorKind::RenderingError(report) = tera_error.kind()
+                && let Some(origin) = self.origins.iter().find(|o| o.name == report.filename())
+            {
+                return Some((report, origin));
+            }
+            current = error.source();
+        }
+        None
     }
 
     /// Renders `template` for the page made from `source` (a content file, or a
@@ -107,17 +156,18 @@ impl Templates {
         source: &str,
     ) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|err| {
-            let origin = self
-                .origins
-                .iter()
-                .find(|(name, _)| name == template)
-                .map_or_else(|| PathBuf::from(template), |(_, path)| path.clone());
-            Diagnostic::new(format!(
-                "cannot render {source} with the template `{template}`:\n{}",
-                error_text(&err)
-            ))
-            .in_file(origin)
-            .with_help("a template can only use the variables listed in docs/templates.md")
+            let diagnostic = self.diagnostic(
+                &err,
+                format!("cannot render {source} with the template `{template}`"),
+                "a template can only use the variables listed in docs/templates.md",
+            );
+            if diagnostic.file.is_some() {
+                return diagnostic;
+            }
+            match self.origins.iter().find(|o| o.name == template) {
+                Some(origin) => diagnostic.in_file(&origin.path),
+                None => diagnostic,
+            }
         })
     }
 
@@ -126,7 +176,7 @@ impl Templates {
     }
 }
 
-/// The whole chain of a Tera error, indented, so nothing is hidden.
+/// The whole chain of a Tera error, so nothing is hidden.
 fn error_text(err: &tera::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -135,10 +185,7 @@ fn error_text(err: &tera::Error) -> String {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    text.lines()
-        .map(|line| format!("    {line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text
 }
 
 fn template_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {

@@ -1,0 +1,337 @@
+//! Mistakes a writer makes, and what forklar says about them. Every broken build
+//! must fail with a message that points at the file, line and column, shows the
+//! line with a caret, says what to do, and leaves the published site exactly as it
+//! was.
+
+use std::path::Path;
+
+use crate::common::{Run, Snapshot, TestSite, settle};
+use crate::fixture::{self, BLABAER_FILE, KASAKHSTAN_FILE};
+
+/// Builds the fixture site, breaks it with `change`, builds again with `args`, and
+/// checks the failed build left `public/` as it was: same files, bytes and mtimes.
+fn break_site_with(args: &[&str], change: impl FnOnce(&TestSite)) -> (TestSite, Run) {
+    let site = fixture::built_site();
+    let before = site.snapshot_public();
+    assert!(
+        before.bytes("index.html").is_some(),
+        "the good build should have written public/index.html"
+    );
+    settle();
+    change(&site);
+    let run = site.build(args);
+    run.assert_failure();
+    before.assert_unchanged(&site.snapshot_public(), "public/ after a failed build");
+    (site, run)
+}
+
+fn break_site(change: impl FnOnce(&TestSite)) -> (TestSite, Run) {
+    break_site_with(&[], change)
+}
+
+/// Adds `content/x.md` with `text` to a built fixture site and builds it.
+fn broken_article(text: &str) -> (TestSite, Run) {
+    break_site(|site| site.write("content/x.md", text))
+}
+
+#[test]
+fn toml_syntax_error_points_at_the_line_in_the_markdown_file() {
+    // Blank lines and fields before the error: line 6 of the file is line 5 of the
+    // front matter, so a count from the wrong place shows.
+    let (site, run) = broken_article(
+        "+++\ntitle = \"Uferdig\"\n\ndate = 2022-01-06\n\nlead = \"Ingressen mangler slutten\n+++\n\nTekst.\n",
+    );
+    run.assert_points_at(&site, "content/x.md", Some(6));
+    run.assert_help();
+}
+
+#[test]
+fn unquoted_text_in_front_matter_points_at_the_value() {
+    let (site, run) = broken_article(
+        "+++\ntitle = \"Uferdig\"\n\ndate = 2022-01-06\nlead = Prisen steg\n+++\nTekst.\n",
+    );
+    let (_, column) = run.assert_points_at(&site, "content/x.md", Some(5));
+    assert_eq!(
+        column, 8,
+        "the caret should be under the value\n{}",
+        run.stderr
+    );
+    run.assert_help();
+    run.assert_stderr_contains("quotes");
+}
+
+#[test]
+fn a_missing_title_is_named() {
+    let (site, run) =
+        broken_article("+++\n\ndate = 2022-01-06\nlead = \"Ingress.\"\n+++\nTekst.\n");
+    run.assert_stderr_contains("title");
+    run.assert_stderr_contains("missing");
+    run.assert_points_at(&site, "content/x.md", None);
+    run.assert_help();
+}
+
+#[test]
+fn a_missing_date_is_named() {
+    let (site, run) = broken_article("+++\ntitle = \"Uten dato\"\n+++\nTekst.\n");
+    run.assert_stderr_contains("`date`");
+    run.assert_stderr_contains("missing");
+    run.assert_points_at(&site, "content/x.md", None);
+    run.assert_help();
+}
+
+#[test]
+fn a_title_that_is_not_text_points_at_the_value() {
+    let (site, run) = broken_article("+++\n\ndate = 2022-01-06\ntitle = 12\n+++\nTekst.\n");
+    let (_, column) = run.assert_points_at(&site, "content/x.md", Some(4));
+    assert_eq!(column, 9, "{}", run.stderr);
+    run.assert_help();
+}
+
+#[test]
+fn tags_that_are_not_a_list_point_at_the_value() {
+    let (site, run) = broken_article(
+        "+++\ntitle = \"Merkelapper\"\ndate = 2022-01-06\n\ntags = \"x\"\n+++\nTekst.\n",
+    );
+    let (_, column) = run.assert_points_at(&site, "content/x.md", Some(5));
+    assert_eq!(column, 8, "{}", run.stderr);
+    run.assert_help();
+    run.assert_stderr_contains("[");
+}
+
+#[test]
+fn an_unknown_front_matter_field_is_named_with_the_accepted_fields() {
+    let (site, run) = broken_article(
+        "+++\ntitle = \"Feilstavet\"\ndate = 2022-01-06\nlede = \"Ingressen.\"\n+++\nTekst.\n",
+    );
+    let (_, column) = run.assert_points_at(&site, "content/x.md", Some(4));
+    assert_eq!(column, 1, "{}", run.stderr);
+    run.assert_stderr_contains("`lede`");
+    run.assert_stderr_contains("`lead`");
+    run.assert_help();
+}
+
+#[test]
+fn front_matter_that_is_never_closed_points_at_the_opening_fence() {
+    let (site, run) = broken_article("+++\ntitle = \"Åpen\"\ndate = 2022-01-06\n\nBrødteksten.\n");
+    run.assert_points_at(&site, "content/x.md", Some(1));
+    run.assert_stderr_contains("never closed");
+    run.assert_help();
+    run.assert_stderr_contains("+++");
+}
+
+#[test]
+fn a_file_without_front_matter_points_at_line_one() {
+    let (site, run) = broken_article("# Bare Markdown\n\nIngen front matter her.\n");
+    run.assert_points_at(&site, "content/x.md", Some(1));
+    run.assert_stderr_contains("front matter");
+    run.assert_help();
+}
+
+#[test]
+fn an_impossible_date_points_at_the_date() {
+    let (site, run) =
+        broken_article("+++\ntitle = \"Skuddår\"\n\ndate = 2022-02-30\n+++\nTekst.\n");
+    let (_, column) = run.assert_points_at(&site, "content/x.md", Some(4));
+    assert_eq!(column, 8, "{}", run.stderr);
+    run.assert_help();
+}
+
+#[test]
+fn updated_earlier_than_date_points_at_updated() {
+    let (site, run) = broken_article(
+        "+++\ntitle = \"Baklengs\"\ndate = 2022-02-10\nupdated = 2022-02-01\n+++\nTekst.\n",
+    );
+    let (_, column) = run.assert_points_at(&site, "content/x.md", Some(4));
+    assert_eq!(column, 11, "{}", run.stderr);
+    run.assert_stderr_contains("`updated`");
+    run.assert_help();
+}
+
+#[test]
+fn several_broken_articles_are_all_reported_in_one_run() {
+    let (site, run) = break_site(|site| {
+        site.write("content/a.md", "+++\ntitle = 1\ndate = 2022-01-06\n+++\n");
+        site.write("content/b.md", "Ingen front matter.\n");
+    });
+    run.assert_points_at(&site, "content/a.md", Some(2));
+    run.assert_points_at(&site, "content/b.md", Some(1));
+}
+
+#[test]
+fn an_unknown_key_in_site_toml_is_named_with_its_line_and_the_accepted_keys() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "site.toml",
+            "title = \"Forklart\"\n\ndescrption = \"Bakgrunn\"\nlanguage = \"nb\"\n",
+        );
+    });
+    let (_, column) = run.assert_points_at(&site, "site.toml", Some(3));
+    assert_eq!(column, 1, "{}", run.stderr);
+    run.assert_stderr_contains("`descrption`");
+    for key in ["title", "description", "base_url", "language", "authors"] {
+        run.assert_stderr_contains(&format!("`{key}`"));
+    }
+    run.assert_help();
+}
+
+#[test]
+fn a_missing_site_toml_says_how_to_start_a_site() {
+    let (_site, run) = break_site(|site| site.remove("site.toml"));
+    run.assert_stderr_contains("site.toml");
+    run.assert_help();
+    run.assert_stderr_contains("--root");
+}
+
+#[test]
+fn an_unknown_language_in_site_toml_lists_the_languages() {
+    let (site, run) = break_site(|site| {
+        site.write("site.toml", "title = \"Forklart\"\nlanguage = \"nn\"\n");
+    });
+    let (_, column) = run.assert_points_at(&site, "site.toml", Some(2));
+    assert_eq!(column, 12, "{}", run.stderr);
+    run.assert_stderr_contains("`nb`");
+    run.assert_stderr_contains("`en`");
+    run.assert_help();
+}
+
+#[test]
+fn a_missing_title_in_site_toml_is_named() {
+    let (site, run) = break_site(|site| site.write("site.toml", "\nlanguage = \"nb\"\n"));
+    run.assert_stderr_contains("`title`");
+    run.assert_points_at(&site, "site.toml", None);
+    run.assert_help();
+    assert!(
+        !run.stderr.contains("front matter"),
+        "site.toml has no front matter; the help should talk about site.toml\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn two_articles_with_the_same_slug_are_both_named() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "content/y.md",
+            "+++\ntitle = \"Dobbel\"\ndate = 2022-01-03\nslug = \"blabaer-okonomi\"\n+++\nTekst.\n",
+        );
+    });
+    run.assert_stderr_contains("content/y.md");
+    run.assert_stderr_contains(BLABAER_FILE);
+    run.assert_stderr_contains("/blabaer-okonomi/");
+    // The error may be told at either file, but it must point into the file.
+    let at = if run.stderr.contains("--> content/y.md:") {
+        "content/y.md"
+    } else {
+        BLABAER_FILE
+    };
+    run.assert_points_at(&site, at, None);
+    run.assert_help();
+}
+
+#[test]
+fn a_template_syntax_error_names_the_template_file_and_line() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "templates/article.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }</h1>\n{% endblock main %}\n",
+        );
+    });
+    run.assert_stderr_contains("templates/article.html");
+    run.assert_points_at(&site, "templates/article.html", Some(3));
+    run.assert_help();
+}
+
+#[test]
+fn a_template_rendering_error_names_the_template_and_every_page_it_failed_on() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "templates/article.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.nonexistent.deeper }}</h1>\n{% endblock main %}\n",
+        );
+    });
+    run.assert_stderr_contains("nonexistent");
+    run.assert_stderr_contains(KASAKHSTAN_FILE);
+    run.assert_stderr_contains(BLABAER_FILE);
+    run.assert_points_at(&site, "templates/article.html", Some(3));
+    run.assert_help();
+}
+
+#[test]
+fn a_filter_on_the_wrong_type_names_the_template_and_the_page() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "templates/article.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n\n<h1>{{ page.title | round }}</h1>\n{% endblock main %}\n",
+        );
+    });
+    run.assert_stderr_contains(KASAKHSTAN_FILE);
+    run.assert_points_at(&site, "templates/article.html", Some(4));
+    run.assert_help();
+}
+
+#[test]
+fn a_static_file_at_a_page_address_names_the_static_file() {
+    let (_site, run) = break_site(|site| {
+        site.write("static/kasakhstan/index.html", "<p>gammel side</p>\n");
+    });
+    run.assert_stderr_contains("static/kasakhstan/index.html");
+    run.assert_stderr_contains(KASAKHSTAN_FILE);
+    run.assert_help();
+}
+
+#[test]
+fn a_bad_base_url_flag_is_refused() {
+    let (_site, run) = break_site_with(&["--base-url", "example.org/forklaring"], |_| {});
+    run.assert_stderr_contains("--base-url");
+    run.assert_stderr_contains("example.org/forklaring");
+    run.assert_help();
+}
+
+/// Runs `forklar build --root <site> --output <output>` from `cwd` and checks that it
+/// is refused and that nothing under `watched` changed.
+fn assert_output_refused(site: &TestSite, cwd: &Path, output: &str, watched: &Path) {
+    let before = Snapshot::of(watched);
+    settle();
+    let root = site.root().to_str().unwrap();
+    let run = site.run_in(cwd, &["build", "--root", root, "--output", output]);
+    run.assert_failure();
+    run.assert_help();
+    run.assert_stderr_contains("--output");
+    before.assert_unchanged(
+        &Snapshot::of(watched),
+        &format!("{} after `--output {output}`", watched.display()),
+    );
+}
+
+#[test]
+fn the_site_folder_is_refused_as_output_and_nothing_is_deleted() {
+    let site = fixture::built_site();
+    site.write("static/bilde.png", b"\x89PNG\r\n");
+    site.write("notater.txt", "Mine notater.\n");
+    assert_output_refused(&site, site.root(), ".", site.outside());
+    let root = site.root().to_str().unwrap().to_string();
+    assert_output_refused(&site, site.outside(), &root, site.outside());
+    // The folder that holds the site is refused too.
+    assert_output_refused(&site, site.root(), "..", site.outside());
+}
+
+#[test]
+fn a_folder_holding_another_site_is_refused_as_output_and_nothing_is_deleted() {
+    let site = fixture::site();
+    let other = site.outside().join("annen");
+    std::fs::create_dir_all(other.join("content")).unwrap();
+    std::fs::write(other.join("content/sak.md"), "+++\ntitle = \"x\"\n+++\n").unwrap();
+    std::fs::write(other.join("les-meg.txt"), "Ikke slett meg.\n").unwrap();
+    assert_output_refused(&site, site.outside(), "annen", site.outside());
+}
+
+#[test]
+fn the_sites_own_source_folders_are_refused_as_output_and_nothing_is_deleted() {
+    for folder in ["content", "static", "templates"] {
+        let site = fixture::site()
+            .with("static/bilde.png", b"\x89PNG\r\n")
+            .with("templates/base.html", fixture::marked_base_template());
+        let out = site.root().join(folder);
+        assert_output_refused(&site, site.root(), out.to_str().unwrap(), site.outside());
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests for `forklar build`: real sites in temporary folders, built by
+//! the real binary, checked on the HTML a reader gets and the messages a writer
+//! reads.
+
+mod build;
+mod common;
+mod errors;
+mod fixture;
+mod incremental;
+mod sample;
