@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::output::{Discard, Output, WriteReport};
+use crate::output::{Output, WriteReport};
 use crate::site::Site;
 use crate::templates::Templates;
 
@@ -81,12 +81,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             Err(problems)
         }
     }
-}
-
-/// Runs the whole pipeline without writing anything.
-pub fn check(options: &BuildOptions) -> Result<usize, Diagnostics> {
-    let (site, templates) = load(options)?;
-    site.render(&templates, &Discard)
 }
 
 /// Resolves `--output` against the current directory, as a user typing it expects.

@@ -27,6 +27,19 @@ pub struct Config {
     /// Default authors for articles that name none.
     #[serde(default)]
     pub authors: Vec<String>,
+    /// How Markdown bodies are rendered.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+}
+
+/// `[markdown]` in site.toml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Show raw HTML in article bodies as text instead of passing it through; for
+    /// sites whose writers should not be able to add markup or scripts.
+    #[serde(default)]
+    pub escape_html: bool,
 }
 
 fn default_base_url() -> String {
@@ -148,7 +161,14 @@ mod tests {
         let err = parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
         assert_eq!(err.line(), Some(2));
         assert!(err.message.contains("unknown field `titel`"), "{err}");
-        for key in ["title", "description", "base_url", "language", "authors"] {
+        for key in [
+            "title",
+            "description",
+            "base_url",
+            "language",
+            "authors",
+            "markdown",
+        ] {
             assert!(err.message.contains(key), "{err}");
         }
     }

@@ -39,9 +39,11 @@ pub fn atom(
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    // xml:base lets feed readers resolve the site paths in article bodies.
     let _ = writeln!(
         xml,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\">"
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\" xml:base=\"{}\">",
+        escape(base_url)
     );
     let _ = writeln!(xml, "<title>{}</title>", escape(title));
     if !description.is_empty() {

@@ -1,6 +1,7 @@
 //! forklar builds static explainer sites from Markdown with TOML front matter.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

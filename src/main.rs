@@ -2,7 +2,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use forklar::build::{BuildOptions, build, check, output_from_cli};
+use forklar::build::{BuildOptions, build, output_from_cli};
+use forklar::check::check;
 use forklar::cli::{Cli, Command, NewContent};
 use forklar::config::Config;
 use forklar::diagnostics::Diagnostics;
@@ -60,9 +61,12 @@ fn main() -> ExitCode {
         Command::Check { drafts } => {
             let mut options = BuildOptions::new(cli.root);
             options.drafts = drafts;
-            check(&options).map(|pages| {
+            check(&options).map(|report| {
                 if !cli.quiet {
-                    println!("Checked {pages} pages: no problems found");
+                    println!(
+                        "Checked {} pages and {} links: no problems found",
+                        report.pages, report.links
+                    );
                 }
             })
         }

@@ -65,10 +65,15 @@ pub struct Heading {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MarkdownOptions {
+/// Turns a link as written into the URL to publish, or `None` to keep it.
+pub type LinkResolver<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
+
+#[derive(Clone, Copy, Default)]
+pub struct MarkdownOptions<'a> {
     /// Escape raw HTML in the body instead of passing it through.
     pub escape_html: bool,
+    /// Rewrites link and image destinations (site paths, links to content files).
+    pub links: Option<LinkResolver<'a>>,
 }
 
 fn parser_options() -> Options {
@@ -85,6 +90,9 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     let mut rendered = Rendered::default();
     if options.escape_html {
         escape_raw_html(&mut events);
+    }
+    if let Some(resolve) = options.links {
+        rewrite_links(&mut events, resolve);
     }
     let mut ids = UniqueIds::default();
     rendered.headings = assign_heading_ids(&mut events, &mut ids);
@@ -111,11 +119,29 @@ pub fn render_inline(markdown: &str) -> String {
     html.trim_end().to_string()
 }
 
-/// Renders a Markdown block (an event's text, an entry's body) with no transforms.
-pub fn render_block(markdown: &str) -> String {
+/// Renders a Markdown block (an entry's body): links are resolved, nothing else.
+pub fn render_block(markdown: &str, options: MarkdownOptions) -> String {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, parser_options()).collect();
+    if options.escape_html {
+        escape_raw_html(&mut events);
+    }
+    if let Some(resolve) = options.links {
+        rewrite_links(&mut events, resolve);
+    }
+    number_footnotes(&mut events);
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, parser_options()));
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+fn rewrite_links(events: &mut [Event], resolve: LinkResolver) {
+    for event in events.iter_mut() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
+            && let Some(url) = resolve(dest_url)
+        {
+            *dest_url = CowStr::from(url);
+        }
+    }
 }
 
 fn escape_raw_html(events: &mut [Event]) {
@@ -456,9 +482,31 @@ mod tests {
     fn raw_html_is_kept_unless_the_site_escapes_it() {
         let markdown = "<div class=\"x\">hei</div>\n\nTekst <b>fet</b>.\n";
         assert!(html(markdown).contains("<div class=\"x\">hei</div>"));
-        let escaped = render(markdown, &[], MarkdownOptions { escape_html: true }).html;
+        let options = MarkdownOptions {
+            escape_html: true,
+            links: None,
+        };
+        let escaped = render(markdown, &[], options).html;
         assert!(escaped.contains("&lt;div class=\"x\"&gt;hei"), "{escaped}");
         assert!(escaped.contains("&lt;b&gt;fet&lt;/b&gt;"), "{escaped}");
+    }
+
+    #[test]
+    fn links_are_rewritten_by_the_resolver() {
+        let resolve = |dest: &str| dest.strip_suffix(".md").map(|slug| format!("/sti/{slug}/"));
+        let options = MarkdownOptions {
+            escape_html: false,
+            links: Some(&resolve),
+        };
+        let out = render(
+            "[a](annen.md) [b](https://x.org/) ![c](bilde.md)",
+            &[],
+            options,
+        )
+        .html;
+        assert!(out.contains("<a href=\"/sti/annen/\">a</a>"), "{out}");
+        assert!(out.contains("<a href=\"https://x.org/\">b</a>"), "{out}");
+        assert!(out.contains("<img src=\"/sti/bilde/\""), "{out}");
     }
 
     #[test]

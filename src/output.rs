@@ -253,21 +253,6 @@ impl Sink for Output {
     }
 }
 
-/// A sink that keeps nothing, for `check`.
-pub struct Discard;
-
-impl Sink for Discard {
-    fn write(&self, _path: &str, _bytes: &[u8], _origin: &str) -> Result<(), Diagnostic> {
-        Ok(())
-    }
-
-    fn copy(&self, _path: &str, from: &Path) -> Result<(), Diagnostic> {
-        std::fs::metadata(from)
-            .map(|_| ())
-            .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))
-    }
-}
-
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {

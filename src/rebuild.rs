@@ -131,7 +131,9 @@ impl Session {
                 Change::Content(path) => {
                     apply_content(&mut loaded.site, path, &mut self.broken, &mut self.dirty)
                 }
-                Change::Static(path) => apply_static(&mut loaded.site, path, &mut self.dirty),
+                Change::Static(path) => {
+                    apply_static(&mut loaded.site, path, &mut self.broken, &mut self.dirty)
+                }
                 Change::Template(path) => match Templates::load(&self.options.root) {
                     Ok(templates) => {
                         loaded.templates = templates;
@@ -352,32 +354,26 @@ fn remove_folder(site: &mut Site, folder: &Path, dirty: &mut BTreeSet<Page>) {
     }
 }
 
-fn apply_static(site: &mut Site, path: &Path, dirty: &mut BTreeSet<Page>) {
+fn apply_static(
+    site: &mut Site,
+    path: &Path,
+    broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
+    dirty: &mut BTreeSet<Page>,
+) {
     let Ok(relative) = path.strip_prefix(STATIC_DIR) else {
         return;
     };
-    let relative = relative.to_path_buf();
-    let full = site.root.join(path);
-    if full.is_file() {
-        if !site.static_files.contains(&relative) {
-            site.static_files.push(relative.clone());
-            site.static_files.sort();
-        }
-        dirty.insert(Page::Static(relative));
-    } else if full.is_dir() {
-        // A new folder: pick up everything inside it.
-        let mut found = Vec::new();
-        let _ = crate::site::collect_static(&site.root, &mut found);
-        site.static_files = found;
-        for file in site
-            .static_files
-            .iter()
-            .filter(|f| f.starts_with(&relative))
-        {
-            dirty.insert(Page::Static(file.clone()));
-        }
-    } else {
-        site.static_files.retain(|f| !f.starts_with(&relative));
+    // Walking again is cheap next to publishing, and applies the same rules as a
+    // full build (links out of the site are refused).
+    let mut found = Vec::new();
+    let problems = crate::site::collect_static(&site.root, &mut found);
+    broken.remove(Path::new(STATIC_DIR));
+    if !problems.is_empty() {
+        broken.insert(PathBuf::from(STATIC_DIR), problems);
+    }
+    site.static_files = found;
+    for file in site.static_files.iter().filter(|f| f.starts_with(relative)) {
+        dirty.insert(Page::Static(file.clone()));
     }
 }
 

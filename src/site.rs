@@ -374,6 +374,17 @@ impl Site {
             .enumerate()
             .map(|(i, a)| (a.slug.as_str(), i))
             .collect();
+        let mut urls_by_path: HashMap<&Path, String> = self
+            .articles
+            .iter()
+            .zip(&summaries)
+            .map(|(a, s)| (a.path.as_path(), s.url.clone()))
+            .collect();
+        urls_by_path.extend(
+            self.background
+                .values()
+                .map(|e| (e.path.as_path(), self.background_url(&e.key))),
+        );
         let context = RenderContext {
             templates,
             base: &base,
@@ -381,6 +392,7 @@ impl Site {
             links: &links,
             assets: &assets,
             by_slug: &by_slug,
+            urls_by_path: &urls_by_path,
         };
         let results: Vec<Result<(), Diagnostic>> = pages
             .par_iter()
@@ -395,17 +407,24 @@ impl Site {
     }
 
     /// The Atom feed of the newest articles, with their full text.
-    fn feed(&self, summaries: &[ArticleSummary]) -> String {
+    fn feed(&self, cx: &RenderContext) -> String {
         let entries: Vec<feeds::FeedEntry> = self
             .articles
             .iter()
-            .zip(summaries)
+            .zip(cx.summaries)
             .take(FEED_LENGTH)
             .map(|(article, summary)| feeds::FeedEntry {
                 summary,
                 authors: article.authors.as_deref().unwrap_or(&self.config.authors),
-                content: markdown::render(&article.body, &[], markdown::MarkdownOptions::default())
-                    .html,
+                content: {
+                    let links = self.link_context(cx, &article.path);
+                    let resolve = |dest: &str| links.resolve(dest);
+                    let options = markdown::MarkdownOptions {
+                        escape_html: self.config.markdown.escape_html,
+                        links: Some(&resolve),
+                    };
+                    markdown::render(&article.body, &[], options).html
+                },
             })
             .collect();
         feeds::atom(
@@ -521,7 +540,7 @@ impl Site {
         };
         match page {
             Page::Feeds => {
-                let feed = self.feed(cx.summaries);
+                let feed = self.feed(cx);
                 let sitemap = self.sitemap(cx.summaries, cx.links);
                 sink.write(feeds::FEED_FILE, feed.as_bytes(), &origin)?;
                 sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
@@ -582,7 +601,7 @@ impl Site {
                 };
                 let article = &self.articles[index];
                 let source = article.path.display().to_string();
-                let mut view = self.article_view(article, &cx.summaries[index]);
+                let mut view = self.article_view(article, &cx.summaries[index], cx);
                 // Parts the writer placed with a marker are rendered where the marker was.
                 for part in Part::ALL {
                     let placeholder = part.placeholder();
@@ -614,7 +633,15 @@ impl Site {
                     return Ok(());
                 };
                 let mut view = self.entry_view(entry);
-                view.content = Some(markdown::render_block(&entry.body));
+                let links = self.link_context(cx, &entry.path);
+                let resolve = |dest: &str| links.resolve(dest);
+                view.content = Some(markdown::render_block(
+                    &entry.body,
+                    markdown::MarkdownOptions {
+                        escape_html: self.config.markdown.escape_html,
+                        links: Some(&resolve),
+                    },
+                ));
                 view.articles = pick(cx.links.background.get(key));
                 context.insert("entry", &view);
                 let html = cx.templates.render(
@@ -780,7 +807,20 @@ impl Site {
         }
     }
 
-    fn article_view(&self, article: &Article, summary: &ArticleSummary) -> ArticleView {
+    fn link_context<'a>(&'a self, cx: &'a RenderContext, from: &'a Path) -> LinkContext<'a> {
+        LinkContext {
+            base_path: self.config.base_path(),
+            urls_by_path: cx.urls_by_path,
+            from,
+        }
+    }
+
+    fn article_view(
+        &self,
+        article: &Article,
+        summary: &ArticleSummary,
+        cx: &RenderContext,
+    ) -> ArticleView {
         let language = self.language();
         let entries: Vec<&BackgroundEntry> = article
             .background
@@ -796,10 +836,15 @@ impl Site {
                 summary: entry.summary.clone(),
             })
             .collect();
+        let links = self.link_context(cx, &article.path);
+        let resolve = |dest: &str| links.resolve(dest);
         let body = markdown::render(
             &article.body,
             &mentions,
-            markdown::MarkdownOptions::default(),
+            markdown::MarkdownOptions {
+                escape_html: self.config.markdown.escape_html,
+                links: Some(&resolve),
+            },
         );
         let timeline = Site::timeline_key(article).map(|key| {
             let (title, events) = match self.timelines.get(&key) {
@@ -938,6 +983,73 @@ struct RenderContext<'a> {
     links: &'a Backlinks,
     assets: &'a Assets,
     by_slug: &'a HashMap<&'a str, usize>,
+    /// The URL of every article and background entry, by its file.
+    urls_by_path: &'a HashMap<&'a Path, String>,
+}
+
+/// Resolves links written in one content file.
+struct LinkContext<'a> {
+    base_path: &'a str,
+    urls_by_path: &'a HashMap<&'a Path, String>,
+    from: &'a Path,
+}
+
+impl LinkContext<'_> {
+    /// Links to content files (`annen-sak.md`, `../background/csto.md#x`) become
+    /// their pages' URLs; site paths (`/bilder/a.jpg`) get the base path, so the site
+    /// works under a sub-path. Web addresses and anchors are kept as written.
+    fn resolve(&self, dest: &str) -> Option<String> {
+        if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || has_scheme(dest) {
+            return None;
+        }
+        let split_at = dest.find(['#', '?']).unwrap_or(dest.len());
+        let (path, rest) = dest.split_at(split_at);
+        if path.ends_with(".md") {
+            let target = match path.strip_prefix('/') {
+                Some(from_content) => Path::new(CONTENT_DIR).join(from_content),
+                None => self.from.parent().unwrap_or(Path::new("")).join(path),
+            };
+            let target = normalise(&target);
+            return self
+                .urls_by_path
+                .get(target.as_path())
+                .map(|url| format!("{url}{rest}"));
+        }
+        let from_root = path.strip_prefix('/')?;
+        (self.base_path != "/").then(|| format!("{}{from_root}{rest}", self.base_path))
+    }
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether a link starts with a URL scheme such as `https:` or `mailto:`.
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(colon) => {
+            let scheme = &dest[..colon];
+            scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
 }
 
 #[derive(Default)]
@@ -1108,7 +1220,21 @@ fn walk(
             let path = dir.join(&name);
             match entry.file_type() {
                 Ok(kind) if kind.is_dir() => pending.push(path),
-                Ok(kind) if kind.is_symlink() && root.join(&path).is_dir() => {}
+                Ok(kind) if kind.is_symlink() => match link_target_inside(root, &path) {
+                    // Links to folders are not followed, so a link loop cannot hang the build.
+                    Ok(true) if root.join(&path).is_dir() => {}
+                    Ok(true) => files.push(path),
+                    Ok(false) => problems.push(
+                        Diagnostic::new("the file is a link to something outside the site's folder")
+                            .in_file(&path)
+                            .with_help("forklar publishes only files inside the site; copy the file here instead of linking to it"),
+                    ),
+                    Err(err) => problems.push(
+                        Diagnostic::new(format!("the file is a broken link: {err}"))
+                            .in_file(&path)
+                            .with_help("remove the link, or point it at a file that exists"),
+                    ),
+                },
                 Ok(_) => files.push(path),
                 Err(_) => {}
             }
@@ -1123,6 +1249,13 @@ fn walk(
 /// are published as they are.
 fn is_not_published(name: &str) -> bool {
     matches!(name, ".git" | ".DS_Store" | ".gitkeep" | ".gitignore") || is_editor_temp(name)
+}
+
+/// Whether a symbolic link resolves to something inside the site's folder.
+fn link_target_inside(root: &Path, path: &Path) -> std::io::Result<bool> {
+    let target = std::fs::canonicalize(root.join(path))?;
+    let root = std::fs::canonicalize(root)?;
+    Ok(target.starts_with(root))
 }
 
 /// Hidden files and the temporary files editors leave behind.

@@ -1,0 +1,278 @@
+//! `forklar check`: the whole pipeline without writing anything, then every
+//! internal link, `#anchor`, image and file reference verified against the pages
+//! the site would publish.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::build::{BuildOptions, load};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::site::Sink;
+
+/// Keeps every rendered file in memory, with what it was made from.
+#[derive(Default)]
+struct Collect {
+    files: Mutex<HashMap<String, (Vec<u8>, String)>>,
+}
+
+impl Sink for Collect {
+    fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), (bytes.to_vec(), origin.to_string()));
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
+        std::fs::metadata(from)
+            .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))?;
+        // Static files are only checked for existence; their bytes are not needed.
+        self.write(path, b"", "static")
+    }
+}
+
+/// What `check` found to be fine.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckReport {
+    pub pages: usize,
+    pub links: usize,
+}
+
+/// Runs the pipeline and verifies every internal link; reports every problem.
+pub fn check(options: &BuildOptions) -> Result<CheckReport, Diagnostics> {
+    let (site, templates) = load(options)?;
+    let collected = Collect::default();
+    let pages = site.render(&templates, &collected)?;
+    let files = collected
+        .files
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    let base_path = site.config.base_path().to_string();
+    let ids: HashMap<&str, HashSet<String>> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, (bytes, _))| {
+            (
+                path.as_str(),
+                attribute_values(&String::from_utf8_lossy(bytes), "id"),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut links = 0;
+    let mut pages_sorted: Vec<(&String, &(Vec<u8>, String))> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .collect();
+    pages_sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (page, (bytes, origin)) in pages_sorted {
+        let html = String::from_utf8_lossy(bytes);
+        let mut seen = HashSet::new();
+        for attribute in ["href", "src"] {
+            for target in attribute_values(&html, attribute) {
+                if !seen.insert(target.clone()) {
+                    continue;
+                }
+                links += 1;
+                if let Some(problem) = check_link(page, &target, &base_path, &files, &ids) {
+                    problems.push(locate(problem, &target, origin, &options.root));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(CheckReport { pages, links })
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+/// Why a link from `page` to `target` is broken, or `None` if it is fine or external.
+fn check_link(
+    page: &str,
+    target: &str,
+    base_path: &str,
+    files: &HashMap<String, (Vec<u8>, String)>,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    if target.starts_with("//")
+        || target.contains("://")
+        || target.starts_with("mailto:")
+        || target.starts_with("tel:")
+    {
+        return None;
+    }
+    let (path, fragment) = match target.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (target, None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let file = if path.is_empty() {
+        page.to_string()
+    } else if let Some(from_root) = path.strip_prefix('/') {
+        match from_root.strip_prefix(base_path.trim_start_matches('/')) {
+            Some(inside) => inside.to_string(),
+            None => {
+                return Some(format!(
+                    "`{target}` is outside the site's base path {base_path}"
+                ));
+            }
+        }
+    } else {
+        let dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
+        normalise(&format!("{dir}/{path}"))
+    };
+    let file = percent_decode(&file);
+    let resolved = [
+        file.clone(),
+        format!("{file}index.html"),
+        format!("{file}/index.html"),
+    ]
+    .into_iter()
+    .find(|candidate| files.contains_key(candidate.trim_start_matches('/')));
+    let Some(resolved) = resolved else {
+        if path.ends_with(".md") {
+            return Some(format!(
+                "`{target}` links to a content file that does not exist"
+            ));
+        }
+        return Some(format!("`{target}` leads to no page or file of the site"));
+    };
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty())
+        && let Some(page_ids) = ids.get(resolved.trim_start_matches('/'))
+        && !page_ids.contains(&percent_decode(fragment))
+    {
+        return Some(format!("`{target}`: the page has no section `#{fragment}`"));
+    }
+    None
+}
+
+/// Points a broken link at its line in the content file it came from, where the
+/// file and the link can be found.
+fn locate(message: String, target: &str, origin: &str, root: &Path) -> Diagnostic {
+    let diagnostic = Diagnostic::new(format!("broken link: {message}"));
+    let help = "fix the link, or create the page or file it points to";
+    let path = PathBuf::from(origin);
+    let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+        return diagnostic.with_help(format!("{help}; the link is on {origin}"));
+    };
+    let needle = [
+        target,
+        target.split('#').next().unwrap_or(target),
+        target.rsplit('/').find(|s| !s.is_empty()).unwrap_or(target),
+    ]
+    .into_iter()
+    .find(|needle| !needle.is_empty() && text.contains(*needle));
+    let diagnostic = diagnostic.in_file(&path).with_help(help);
+    match needle.and_then(|n| text.find(n).map(|at| at..at + n.len())) {
+        Some(span) => diagnostic.at_span(&text, span),
+        None => diagnostic,
+    }
+}
+
+/// The values of `name="…"` attributes in HTML the theme wrote (always double-quoted).
+fn attribute_values(html: &str, name: &str) -> HashSet<String> {
+    let needle = format!(" {name}=\"");
+    let mut values = HashSet::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(&needle) {
+        rest = &rest[at + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            values.insert(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    values
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> HashMap<String, (Vec<u8>, String)> {
+        files
+            .iter()
+            .map(|(path, html)| (path.to_string(), (html.as_bytes().to_vec(), String::new())))
+            .collect()
+    }
+
+    #[test]
+    fn finds_broken_paths_and_anchors() {
+        let files = site(&[
+            ("index.html", "<a href=\"/a/\">"),
+            ("a/index.html", "<h2 id=\"del-1\">"),
+            ("style.css", ""),
+        ]);
+        let ids: HashMap<&str, HashSet<String>> = files
+            .iter()
+            .map(|(p, (b, _))| {
+                (
+                    p.as_str(),
+                    attribute_values(&String::from_utf8_lossy(b), "id"),
+                )
+            })
+            .collect();
+        let check = |target: &str| check_link("index.html", target, "/", &files, &ids);
+        assert_eq!(check("/a/"), None);
+        assert_eq!(check("/a/#del-1"), None);
+        assert_eq!(check("/style.css"), None);
+        assert_eq!(check("a/"), None);
+        assert_eq!(check("https://example.org/x"), None);
+        assert!(check("/a/#mangler").unwrap().contains("no section"));
+        assert!(check("/b/").unwrap().contains("leads to no page"));
+        assert!(check("b.md").unwrap().contains("content file"));
+        assert!(check("#topp").unwrap().contains("no section"));
+    }
+
+    #[test]
+    fn respects_the_base_path() {
+        let files = site(&[("a/index.html", "")]);
+        let ids = HashMap::new();
+        assert_eq!(
+            check_link("index.html", "/sub/a/", "/sub/", &files, &ids),
+            None
+        );
+        assert!(check_link("index.html", "/a/", "/sub/", &files, &ids).is_some());
+    }
+
+    #[test]
+    fn reads_attributes() {
+        let values = attribute_values("<a href=\"/x?a=1&amp;b=2\"> <img src=\"/y.png\">", "href");
+        assert!(values.contains("/x?a=1&b=2"));
+        assert_eq!(values.len(), 1);
+    }
+}
