@@ -345,17 +345,33 @@ impl Article {
                 })
             })
             .collect();
-        for url in fields
+        let front_matter = offset..offset + parts.front_matter.len();
+        for (key, url) in fields
             .sources
             .iter()
-            .filter_map(|s| s.url.as_deref())
-            .chain(fields.image.iter().map(|i| i.src.as_str()))
+            .filter_map(|s| s.url.as_deref().map(|u| ("url", u)))
+            .chain(fields.image.iter().map(|i| ("src", i.src.as_str())))
         {
             if let Err(why) = check_url(url) {
-                let span = text[offset..]
-                    .find(url)
-                    .map_or(offset..offset, |i| offset + i..offset + i + url.len());
-                problems.push(Diagnostic::new(why).in_file(path).at_span(&text, span));
+                problems.push(url_problem(
+                    path,
+                    &text,
+                    front_matter.clone(),
+                    key,
+                    url,
+                    why,
+                ));
+            }
+        }
+        for source in &fields.sources {
+            if let Some(date) = &source.date
+                && let Err(why) = Date::from_toml(date)
+            {
+                let shown = date.to_string();
+                problems.push(
+                    url_problem(path, &text, front_matter.clone(), "date", &shown, why)
+                        .with_help("write the date as 2022-01-06"),
+                );
             }
         }
         if !problems.is_empty() {
@@ -405,6 +421,37 @@ impl Article {
     }
 }
 
+/// A problem with the value of `key` inside `region` of the file (a `[[…]]` table or
+/// the front matter), pointed at the line that sets it.
+fn url_problem(
+    path: &Path,
+    text: &str,
+    region: Range<usize>,
+    key: &str,
+    value: &str,
+    why: String,
+) -> Diagnostic {
+    let mut line_start = region.start;
+    let mut span = region.start..region.start;
+    for line in text[region.clone()].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(key)
+            && trimmed[key.len()..].trim_start().starts_with('=')
+            && let Some(at) = line.find(value)
+        {
+            span = line_start + at..line_start + at + value.len();
+            break;
+        }
+        line_start += line.len();
+    }
+    Diagnostic::new(why)
+        .in_file(path)
+        .at_span(text, span)
+        .with_help(
+            "links must be https:// addresses or paths on the site, such as /bilder/kart.png",
+        )
+}
+
 /// Links in front matter may be web addresses or site paths, never scripts.
 pub fn check_url(url: &str) -> Result<(), String> {
     let lower: String = url
@@ -418,7 +465,7 @@ pub fn check_url(url: &str) -> Result<(), String> {
         let before_path = !lower[..colon].contains(['/', '?', '#']);
         if before_path && !matches!(scheme, "http" | "https" | "mailto") {
             return Err(format!(
-                "the link `{url}` uses `{scheme}:`, which forklar does not publish; use an https:// address or a path on the site"
+                "the link `{url}` uses `{scheme}:`, which forklar does not publish"
             ));
         }
     }
@@ -476,7 +523,14 @@ fn check_event(
     if let Some(url) = &fields.url
         && let Err(why) = check_url(url)
     {
-        problems.push(Diagnostic::new(why).in_file(path).at_span(text, date_span));
+        problems.push(url_problem(
+            path,
+            text,
+            span.start..text.len(),
+            "url",
+            url,
+            why,
+        ));
         return None;
     }
     Some(Event {
@@ -531,7 +585,14 @@ fn check_quote(
     if let Some(url) = &fields.url
         && let Err(why) = check_url(url)
     {
-        problems.push(Diagnostic::new(why).in_file(path).at_span(text, first_line));
+        problems.push(url_problem(
+            path,
+            text,
+            span.start..text.len(),
+            "url",
+            url,
+            why,
+        ));
         return None;
     }
     let date = match &fields.date {
@@ -571,11 +632,20 @@ impl BackgroundEntry {
         let fields: BackgroundFields =
             parse_toml(path, text, parts.front_matter_offset, parts.front_matter)
                 .map_err(|d| vec![d])?;
-        let key = key_from_path(path)?;
+        let key = key_from_path(path, text)?;
         if let Some(image) = &fields.image
             && let Err(why) = check_url(&image.src)
         {
-            return Err(vec![Diagnostic::new(why).in_file(path)]);
+            let front_matter =
+                parts.front_matter_offset..parts.front_matter_offset + parts.front_matter.len();
+            return Err(vec![url_problem(
+                path,
+                text,
+                front_matter,
+                "src",
+                &image.src,
+                why,
+            )]);
         }
         Ok(BackgroundEntry {
             key,
@@ -594,7 +664,7 @@ impl SharedTimeline {
     pub fn load(root: &Path, path: &Path) -> Result<SharedTimeline, Vec<Diagnostic>> {
         let text = read_text(root, path).map_err(|d| vec![d])?;
         let fields: TimelineFileFields = parse_toml(path, &text, 0, &text).map_err(|d| vec![d])?;
-        let key = key_from_path(path)?;
+        let key = key_from_path(path, &text)?;
         let mut problems = Vec::new();
         let events = fields
             .events
@@ -615,13 +685,14 @@ impl SharedTimeline {
 
 /// The key of a background entry or shared timeline is its file name, which must
 /// already be a slug so that the key written in articles is the URL.
-fn key_from_path(path: &Path) -> Result<String, Vec<Diagnostic>> {
+fn key_from_path(path: &Path, text: &str) -> Result<String, Vec<Diagnostic>> {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     let slug = slugify(&stem);
     if slug != stem || slug.is_empty() {
         return Err(vec![
-            Diagnostic::new(format!("`{stem}` cannot be used as a key"))
+            Diagnostic::new(format!("the file name `{stem}` cannot be used as a key"))
                 .in_file(path)
+                .at_span(text, 0..0)
                 .with_help(format!(
                     "name the file with lowercase letters a–z, digits and hyphens, e.g. `{}`",
                     if slug.is_empty() {

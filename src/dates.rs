@@ -230,8 +230,8 @@ impl Date {
     }
 
     /// Orders events chronologically. A less precise date sorts before the more precise
-    /// dates inside it ("januar 2022" before "5. januar 2022"); times on the same day
-    /// are compared in UTC.
+    /// dates inside it ("januar 2022" before "5. januar 2022"); times of day are
+    /// compared as moments, in UTC, whatever their offsets.
     pub fn chronological(&self, other: &Date) -> Ordering {
         self.sort_key().cmp(&other.sort_key())
     }
@@ -244,10 +244,20 @@ impl Date {
             _ => 3,
         };
         let days = days_from_civil(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1));
-        let minutes = self.time.map_or(0, |t| {
-            i64::from(t.hour) * 60 + i64::from(t.minute) - i64::from(t.offset_minutes.unwrap_or(0))
-        });
-        (days, precision, minutes)
+        match self.time {
+            // A key, not a comparator, so the order is total whatever the mix of precisions.
+            Some(t) => {
+                let moment = days * 24 * 60 + i64::from(t.hour) * 60 + i64::from(t.minute)
+                    - i64::from(t.offset_minutes.unwrap_or(0));
+                let seconds = i64::from(t.second.unwrap_or(0));
+                (
+                    moment.div_euclid(24 * 60),
+                    precision,
+                    moment.rem_euclid(24 * 60) * 60 + seconds,
+                )
+            }
+            None => (days, precision, 0),
+        }
     }
 }
 
@@ -449,6 +459,16 @@ mod tests {
                 "2022-01-05T10:00+01:00"
             ]
         );
+    }
+
+    #[test]
+    fn times_in_different_offsets_are_ordered_as_moments() {
+        let later = Date::parse("2022-01-05T21:00+01:00").unwrap();
+        let earlier = Date::parse("2022-01-06T01:00+06:00").unwrap();
+        assert!(earlier.chronological(&later).is_lt());
+        let published = Date::parse("2022-01-06T00:30+01:00").unwrap();
+        let updated = Date::parse("2022-01-05T23:45Z").unwrap();
+        assert!(updated.chronological(&published).is_gt());
     }
 
     #[test]

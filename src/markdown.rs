@@ -74,6 +74,8 @@ pub struct MarkdownOptions<'a> {
     pub escape_html: bool,
     /// Rewrites link and image destinations (site paths, links to content files).
     pub links: Option<LinkResolver<'a>>,
+    /// Ids the page template uses, which headings must not take.
+    pub reserved_ids: &'a [String],
 }
 
 fn parser_options() -> Options {
@@ -95,6 +97,9 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
         rewrite_links(&mut events, resolve);
     }
     let mut ids = UniqueIds::default();
+    for id in options.reserved_ids {
+        ids.reserve(id);
+    }
     rendered.headings = assign_heading_ids(&mut events, &mut ids);
     number_footnotes(&mut events);
     rendered.placed = place_markers(&mut events);
@@ -105,18 +110,41 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     rendered
 }
 
-/// Renders a short piece of inline Markdown (a quote, an event text) without the
-/// surrounding `<p>`.
+/// Renders a short piece of inline Markdown from front matter (a quote, an event
+/// text, a correction) without the surrounding `<p>`. Raw HTML there is always shown
+/// as text: a quote must never be able to close its `<blockquote>`.
 pub fn render_inline(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, parser_options()).filter(|event| {
-        !matches!(
-            event,
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-        )
-    });
+    let mut events: Vec<Event> = Parser::new_ext(markdown, parser_options())
+        .filter(|event| {
+            !matches!(
+                event,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        })
+        .collect();
+    escape_raw_html(&mut events);
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html.trim_end().to_string()
+}
+
+/// The text of some HTML, for places that take no markup (structured data).
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Renders a Markdown block (an entry's body): links are resolved, nothing else.
@@ -484,7 +512,7 @@ mod tests {
         assert!(html(markdown).contains("<div class=\"x\">hei</div>"));
         let options = MarkdownOptions {
             escape_html: true,
-            links: None,
+            ..MarkdownOptions::default()
         };
         let escaped = render(markdown, &[], options).html;
         assert!(escaped.contains("&lt;div class=\"x\"&gt;hei"), "{escaped}");
@@ -495,8 +523,8 @@ mod tests {
     fn links_are_rewritten_by_the_resolver() {
         let resolve = |dest: &str| dest.strip_suffix(".md").map(|slug| format!("/sti/{slug}/"));
         let options = MarkdownOptions {
-            escape_html: false,
             links: Some(&resolve),
+            ..MarkdownOptions::default()
         };
         let out = render(
             "[a](annen.md) [b](https://x.org/) ![c](bilde.md)",

@@ -22,6 +22,21 @@ pub const CONTENT_DIR: &str = "content";
 pub const STATIC_DIR: &str = "static";
 const BACKGROUND_DIR: &str = "background";
 const TIMELINES_DIR: &str = "timelines";
+/// Ids the default theme's article template uses for its own landmarks and parts.
+const THEME_IDS: &[&str] = &[
+    "innhold",
+    "tittel",
+    "part-background",
+    "part-timeline",
+    "part-quotes",
+    "part-sources",
+    "part-corrections",
+    "part-facts",
+    "part-used-in",
+    "siste",
+    "mention-preview",
+    "forklar-build-error",
+];
 /// How many of the newest articles the feed carries.
 const FEED_LENGTH: usize = 20;
 
@@ -227,6 +242,26 @@ impl Site {
                     );
                 }
             }
+            if article.timeline_file.is_none()
+                && !article.timeline.is_empty()
+                && let Some(shared) = self.timelines.get(&article.slug)
+            {
+                problems.push(
+                    Diagnostic::new(format!(
+                        "the article's own timeline and the shared timeline `{}` would both be published at /{}/{}/",
+                        shared.key,
+                        self.language().timeline_section(),
+                        article.slug
+                    ))
+                    .in_file(&article.path)
+                    .at_span(&article.file_text, article.slug_span.clone())
+                    .with_help(format!(
+                        "use the shared timeline with timeline_file = \"{}\", or give the article another slug, or rename {}",
+                        shared.key,
+                        shared.path.display()
+                    )),
+                );
+            }
             if let Some(reference) = &article.timeline_file
                 && !self.timelines.contains_key(&reference.key)
             {
@@ -422,8 +457,14 @@ impl Site {
                     let options = markdown::MarkdownOptions {
                         escape_html: self.config.markdown.escape_html,
                         links: Some(&resolve),
+                        reserved_ids: &[],
                     };
-                    markdown::render(&article.body, &[], options).html
+                    // Parts placed by markers are not in the feed; their places go too.
+                    let mut html = markdown::render(&article.body, &[], options).html;
+                    for part in Part::ALL {
+                        html = html.replace(part.placeholder(), "");
+                    }
+                    html
                 },
             })
             .collect();
@@ -640,6 +681,7 @@ impl Site {
                     markdown::MarkdownOptions {
                         escape_html: self.config.markdown.escape_html,
                         links: Some(&resolve),
+                        reserved_ids: &[],
                     },
                 ));
                 view.articles = pick(cx.links.background.get(key));
@@ -747,6 +789,9 @@ impl Site {
 
     /// The absolute URL of a site path that already starts with the base path.
     fn permalink(&self, url: &str) -> String {
+        if url.contains("://") {
+            return url.to_string();
+        }
         self.config
             .permalink(url.strip_prefix(self.config.base_path()).unwrap_or(url))
     }
@@ -838,12 +883,16 @@ impl Site {
             .collect();
         let links = self.link_context(cx, &article.path);
         let resolve = |dest: &str| links.resolve(dest);
+        // Headings must not take the ids the article template gives its own parts.
+        let mut reserved: Vec<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
+        reserved.extend(entries.iter().map(|e| format!("entry-{}", e.key)));
         let body = markdown::render(
             &article.body,
             &mentions,
             markdown::MarkdownOptions {
                 escape_html: self.config.markdown.escape_html,
                 links: Some(&resolve),
+                reserved_ids: &reserved,
             },
         );
         let timeline = Site::timeline_key(article).map(|key| {
@@ -869,10 +918,13 @@ impl Site {
         let corrections: Vec<CorrectionView> = article
             .corrections
             .iter()
-            .map(|c| CorrectionView {
-                date: c.date.shown(language),
-                text: markdown::render_inline(&c.text),
-                plain: c.text.clone(),
+            .map(|c| {
+                let text = markdown::render_inline(&c.text);
+                CorrectionView {
+                    date: c.date.shown(language),
+                    plain: markdown::plain_text(&text),
+                    text,
+                }
             })
             .collect();
         let json_ld = self.json_ld(summary, &authors, image.as_ref(), &background, &corrections);
@@ -972,7 +1024,12 @@ impl Site {
                 .into();
         }
         // "</" inside a <script> would end it early; JSON allows "<\/" for the same text.
-        data.to_string().replace("</", "<\\/")
+        // Inside <script>, "</script>" ends the element and "<!--" changes how the
+        // rest is parsed; JSON may write every <, > and & as a \\u escape instead.
+        data.to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
     }
 }
 
@@ -1119,7 +1176,8 @@ fn event_views(events: &[Event], language: Language) -> Vec<EventView> {
     let mut sorted: Vec<&Event> = events.iter().collect();
     // A stable sort keeps events with equal dates in the order written.
     sorted.sort_by(|a, b| a.date.chronological(&b.date));
-    let one_year = sorted.windows(2).all(|w| w[0].date.year == w[1].date.year);
+    // The year goes without saying only where several events share it.
+    let one_year = sorted.len() > 1 && sorted.windows(2).all(|w| w[0].date.year == w[1].date.year);
     sorted
         .into_iter()
         .map(|event| EventView {

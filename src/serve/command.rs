@@ -2,7 +2,7 @@
 //! (for serve) signal open browser tabs to reload or show the error.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostics;
 use crate::rebuild::{Change, RebuildReport, Session};
 use crate::serve::livereload::{BuildErrorInfo, LiveReload};
 use crate::serve::server::{self, ServerConfig};
-use crate::serve::watch::{ChangeSet, watch};
+use crate::serve::watch::{ChangeSet, Watcher, watch};
 
 /// How `forklar serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -41,12 +41,8 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     build.base_url = Some(url.clone());
     build.drafts = options.drafts;
     let session = Arc::new(Mutex::new(Session::new(build)));
-    let first = session
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .rebuild_all("the site");
-    report(&first, &reload, options.quiet);
-    if first.is_err() {
+    let (watcher, built) = watch_and_build(&options.root, &session, &reload, options.quiet)?;
+    if !built {
         write_waiting_page(&output);
     }
     println!(
@@ -56,16 +52,6 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     if options.open {
         open_browser(&url);
     }
-    let watcher = {
-        let session = Arc::clone(&session);
-        let reload = reload.clone();
-        let quiet = options.quiet;
-        watch(&options.root, move |changes| {
-            let result = apply(&session, &changes);
-            report(&result, &reload, quiet);
-        })
-        .map_err(|err| format!("cannot watch {}: {err}", options.root.display()))?
-    };
     wait_for_ctrl_c();
     println!("Stopping.");
     watcher.stop();
@@ -78,24 +64,36 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
 pub fn build_and_watch(options: BuildOptions, quiet: bool) -> Result<(), String> {
     let root = options.root.clone();
     let session = Arc::new(Mutex::new(Session::new(options)));
-    let reload = LiveReload::new();
-    let first = session
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .rebuild_all("the site");
-    report(&first, &reload, quiet);
+    let (watcher, _) = watch_and_build(&root, &session, &LiveReload::new(), quiet)?;
     println!("Watching {} for changes (Ctrl-C to stop)", root.display());
+    wait_for_ctrl_c();
+    watcher.stop();
+    Ok(())
+}
+
+/// Starts watching, then builds the whole site while holding the session: a save
+/// during the first build waits for it and is applied right after, never lost.
+/// Returns whether the first build succeeded.
+fn watch_and_build(
+    root: &Path,
+    session: &Arc<Mutex<Session>>,
+    reload: &LiveReload,
+    quiet: bool,
+) -> Result<(Watcher, bool), String> {
+    let mut first_build = session.lock().unwrap_or_else(|e| e.into_inner());
     let watcher = {
-        let session = Arc::clone(&session);
-        watch(&root, move |changes| {
+        let session = Arc::clone(session);
+        let reload = reload.clone();
+        watch(root, move |changes| {
             let result = apply(&session, &changes);
             report(&result, &reload, quiet);
         })
         .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
     };
-    wait_for_ctrl_c();
-    watcher.stop();
-    Ok(())
+    let first = first_build.rebuild_all("the site");
+    drop(first_build);
+    report(&first, reload, quiet);
+    Ok((watcher, first.is_ok()))
 }
 
 fn apply(session: &Mutex<Session>, changes: &ChangeSet) -> Result<RebuildReport, Diagnostics> {

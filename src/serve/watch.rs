@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 /// Timeout given to `notify-debouncer-full` (see the module docs for why).
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
@@ -229,7 +229,11 @@ pub fn watch(
         source,
     })?;
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), tx)?;
+    // Links inside the site are not followed: a link to a folder outside it must
+    // not make forklar watch (or read) that folder.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache> =
+        new_debouncer_opt(DEBOUNCE, Some(TICK), tx, RecommendedCache::new(), config)?;
     debouncer.watch(&canon, RecursiveMode::NonRecursive)?;
     let mut watched = HashSet::new();
     for name in SOURCE_DIRS {
@@ -399,7 +403,7 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
         let new_dirs: Vec<PathBuf> = batch
             .paths
             .iter()
-            .filter(|(p, s)| s.created && p.is_dir())
+            .filter(|(p, s)| s.created && p.symlink_metadata().is_ok_and(|m| m.is_dir()))
             .map(|(p, _)| p.clone())
             .collect();
         for dir in new_dirs {
