@@ -1,4 +1,5 @@
 //! The development server: HTTP, watching and live reload.
 
+mod live;
 mod server;
 mod watch;

@@ -5,6 +5,8 @@
 mod build;
 mod common;
 mod errors;
+mod explainer;
+mod explainer_errors;
 mod fixture;
 mod incremental;
 mod sample;

@@ -1,0 +1,1300 @@
+//! End-to-end tests of `forklar serve`: the real binary, started on a small site
+//! in a temp folder, edited the ways editors and tools save files, and watched
+//! over plain HTTP and the Server-Sent Events stream `/__forklar/events`.
+//!
+//! Every wait is a bounded poll (see [`WAIT`]); nothing sleeps a fixed time and
+//! then asserts, except the few checks that something does *not* happen, which
+//! listen for [`QUIET`] and are backed by a sentinel save where they can be.
+//!
+//! The browser test runs `tests/browser/reload.mjs` in the Debian Chromium; it
+//! prints `SKIPPED ...` and passes when Chromium, node or the npm packages are
+//! missing, unless `FORKLAR_REQUIRE_TOOLS=1` is set (see `tests/tools/main.rs`).
+
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_forklar");
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Longest wait for `forklar serve` to build the site and answer.
+const START: Duration = Duration::from_secs(30);
+/// Longest wait for one save to show: its event on the stream, the new page.
+/// A save is rebuilt in well under a second; this is for a loaded machine.
+const WAIT: Duration = Duration::from_secs(10);
+/// Longest wait for the 100-file change.
+const BULK_WAIT: Duration = Duration::from_secs(30);
+/// How long to listen for something that must not happen.
+const QUIET: Duration = Duration::from_millis(500);
+/// Per-request socket timeout.
+const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a browser run may take before it is killed.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
+/// Marks the injected live-reload script.
+const SNIPPET_MARK: &str = "<script data-forklar-livereload=";
+
+// ---------------------------------------------------------------------------
+// Sites
+
+/// A site in a temp folder; `tmp` is the TMPDIR given to `forklar serve`, so its
+/// output folder (`$TMPDIR/forklar-serve-<pid>`) is removed with the test.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// `site.toml` and the given articles as `(file name, title, body)`.
+    fn new(articles: &[(&str, &str, &str)]) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = Site { dir };
+        fs::create_dir_all(site.root()).expect("site folder");
+        site.write("site.toml", "title = \"T\"\nlanguage = \"nb\"\n");
+        for (file, title, body) in articles {
+            site.write(&format!("content/{file}"), &article(title, body));
+        }
+        site
+    }
+
+    /// The site's folder (beside it, in the temp dir, lives `tmp/`).
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    /// The TMPDIR for the server, outside the site.
+    fn tmp(&self) -> PathBuf {
+        let tmp = self.dir.path().join("tmp");
+        fs::create_dir_all(&tmp).expect("tmp folder");
+        tmp
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.p(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("parent folder");
+        }
+        fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+}
+
+fn article(title: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = 2022-01-06\n+++\n\n{body}\n")
+}
+
+/// Front matter that is not TOML: the title string is never closed (line 2).
+fn broken_article(title: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\ndate = 2022-01-06\n+++\n\n{body}\n")
+}
+
+// ---------------------------------------------------------------------------
+// The server process
+
+/// A running `forklar serve`. Dropping it kills the process and waits for it.
+struct Serve {
+    child: Child,
+    port: u16,
+    tmp: PathBuf,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind 127.0.0.1:0")
+}
+
+/// Reads `from` line by line into `into` on a thread of its own.
+fn collect_lines(from: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
+    thread::spawn(move || {
+        for line in BufReader::new(from).lines() {
+            let Ok(line) = line else { return };
+            into.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+        }
+    });
+}
+
+fn collect_text(mut from: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
+    thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        loop {
+            match from.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => into
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+        }
+    });
+}
+
+impl Serve {
+    /// Starts `forklar serve` on `site` on a free port and waits until it has
+    /// built the site and answers. Retries with another port if the chosen one
+    /// was taken in between.
+    fn start(site: &Site) -> Serve {
+        Serve::start_with(site, || {})
+    }
+
+    /// Like [`start`](Self::start), calling `during` every 20 ms until the
+    /// server says it is serving (that is, while it builds the site).
+    fn start_with(site: &Site, mut during: impl FnMut()) -> Serve {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Serve::try_start(site, &mut during) {
+                Ok(serve) => return serve,
+                Err(why) if why.contains("already in use") => last = why,
+                Err(why) => panic!("{why}"),
+            }
+        }
+        panic!("could not find a free port: {last}");
+    }
+
+    fn try_start(site: &Site, during: &mut impl FnMut()) -> Result<Serve, String> {
+        let port = free_port();
+        let tmp = site.tmp();
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .arg("--root")
+            .arg(site.root())
+            .arg("--port")
+            .arg(port.to_string())
+            .env("TMPDIR", &tmp)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {BIN}: {e}"))?;
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        collect_lines(child.stdout.take().expect("stdout"), Arc::clone(&stdout));
+        collect_text(child.stderr.take().expect("stderr"), Arc::clone(&stderr));
+        let mut serve = Serve {
+            child,
+            port,
+            tmp,
+            stdout,
+            stderr,
+        };
+        let deadline = Instant::now() + START;
+        loop {
+            if let Ok(Some(status)) = serve.child.try_wait() {
+                // Let the reader threads catch the last output.
+                wait_until(Duration::from_secs(2), || {
+                    !serve.stderr().is_empty() || !serve.stdout().is_empty()
+                });
+                return Err(format!(
+                    "forklar serve exited ({status}) before answering\n{}",
+                    serve.logs()
+                ));
+            }
+            let serving = serve.stdout().iter().any(|l| l.starts_with("Serving "));
+            if serving && request(port, "GET", "/").is_ok() {
+                return Ok(serve);
+            }
+            if !serving {
+                during();
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "forklar serve did not answer within {START:?}\n{}",
+                    serve.logs()
+                ));
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn stdout(&self) -> Vec<String> {
+        self.stdout
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The "Rebuilt …" status lines so far (the first build's included).
+    fn status_lines(&self) -> Vec<String> {
+        self.stdout()
+            .into_iter()
+            .filter(|l| l.starts_with("Rebuilt "))
+            .collect()
+    }
+
+    fn logs(&self) -> String {
+        format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout().join("\n"),
+            self.stderr()
+        )
+    }
+
+    fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The folder the server builds into and serves from.
+    fn output_dir(&self) -> PathBuf {
+        self.tmp.join(format!("forklar-serve-{}", self.child.id()))
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        request(self.port, "GET", path)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", self.logs()))
+    }
+
+    /// Polls `path` until `ok` holds for the response, for at most `within`.
+    fn wait_page(&self, path: &str, within: Duration, what: &str, ok: impl Fn(&Resp) -> bool) {
+        let deadline = Instant::now() + within;
+        let mut last = None;
+        while Instant::now() < deadline {
+            if let Ok(resp) = request(self.port, "GET", path) {
+                if ok(&resp) {
+                    return;
+                }
+                last = Some(resp);
+            }
+            thread::sleep(Duration::from_millis(25));
+        }
+        let last = last.map_or_else(
+            || "no answer".to_owned(),
+            |r| format!("{} {}", r.status, r.text()),
+        );
+        panic!(
+            "GET {path}: {what} did not happen within {within:?}; last response: {last}\n{}",
+            self.logs()
+        );
+    }
+
+    /// Polls until `path` answers 200 with `text` in it.
+    fn wait_text(&self, path: &str, text: &str) {
+        self.wait_page(path, WAIT, &format!("{text:?} to appear"), |r| {
+            r.status == 200 && r.text().contains(text)
+        });
+    }
+}
+
+/// Polls `cond` every 20 ms for at most `within`; returns whether it held.
+fn wait_until(within: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// HTTP
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `method target` (verbatim, unnormalised) as HTTP/1.1 with
+/// `Connection: close` and reads the whole response.
+fn request(port: u16, method: &str, target: &str) -> io::Result<Resp> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut s = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT)?;
+    s.set_read_timeout(Some(HTTP_TIMEOUT))?;
+    s.set_write_timeout(Some(HTTP_TIMEOUT))?;
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    parse_response(&buf)
+}
+
+fn parse_response(buf: &[u8]) -> io::Result<Resp> {
+    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_owned());
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| bad("no end of headers"))?;
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("no status code"))?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Ok(Resp {
+        status,
+        headers,
+        body: buf[end + 4..].to_vec(),
+    })
+}
+
+/// Removes the injected live-reload `<script>` element from a page.
+fn without_snippet(html: &str) -> String {
+    let Some(start) = html.find(SNIPPET_MARK) else {
+        return html.to_owned();
+    };
+    let end = html[start..]
+        .find("</script>")
+        .map_or(html.len(), |i| start + i + "</script>".len());
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+// ---------------------------------------------------------------------------
+// The event stream
+
+#[derive(Debug, Clone)]
+struct Event {
+    name: String,
+    data: String,
+}
+
+/// A client of `/__forklar/events`; a thread forwards each event over a channel.
+struct Events {
+    rx: Receiver<Event>,
+    stream: TcpStream,
+}
+
+impl Drop for Events {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Both);
+    }
+}
+
+impl Events {
+    /// Connects and returns once the response headers arrived: the server
+    /// subscribes the client before it answers, so every later event is seen.
+    fn connect(serve: &Serve) -> Events {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, serve.port));
+        let mut s = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT).expect("connect to events");
+        s.set_read_timeout(Some(WAIT)).expect("timeout");
+        write!(
+            s,
+            "GET /__forklar/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("write events request");
+        let stream = s.try_clone().expect("clone stream");
+        let mut reader = BufReader::new(s);
+        let mut status = String::new();
+        reader.read_line(&mut status).expect("events status line");
+        assert!(
+            status.starts_with("HTTP/1.1 200"),
+            "events: {status:?}\n{}",
+            serve.logs()
+        );
+        let mut content_type = None;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("events header");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':')
+                && n.eq_ignore_ascii_case("content-type")
+            {
+                content_type = Some(v.trim().to_owned());
+            }
+        }
+        assert_eq!(content_type.as_deref(), Some("text/event-stream"));
+        let _ = reader.get_ref().set_read_timeout(None);
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut name = String::new();
+            let mut data: Vec<String> = Vec::new();
+            for line in reader.lines() {
+                let Ok(line) = line else { return };
+                if line.is_empty() {
+                    if !name.is_empty() || !data.is_empty() {
+                        let event = Event {
+                            name: if name.is_empty() {
+                                "message".into()
+                            } else {
+                                std::mem::take(&mut name)
+                            },
+                            data: data.join("\n"),
+                        };
+                        data.clear();
+                        if tx.send(event).is_err() {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                if line.starts_with(':') {
+                    continue;
+                }
+                let (field, value) = line.split_once(':').unwrap_or((&line, ""));
+                let value = value.strip_prefix(' ').unwrap_or(value);
+                match field {
+                    "event" => name = value.to_owned(),
+                    "data" => data.push(value.to_owned()),
+                    _ => {}
+                }
+            }
+        });
+        Events { rx, stream }
+    }
+
+    /// Waits for the next event named `name`, skipping others except an
+    /// unexpected `error`, which fails at once with its data.
+    fn expect(&self, name: &str, serve: &Serve) -> Event {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(e) if e.name == name => return e,
+                Ok(e) if e.name == "error" => panic!(
+                    "expected `{name}`, got `error` {}\n{}",
+                    e.data,
+                    serve.logs()
+                ),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no `{name}` event within {WAIT:?}\n{}", serve.logs())
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!(
+                        "event stream closed while waiting for `{name}`\n{}",
+                        serve.logs()
+                    )
+                }
+            }
+        }
+    }
+
+    fn expect_reload(&self, serve: &Serve) {
+        self.expect("reload", serve);
+    }
+
+    /// No event at all for [`QUIET`].
+    fn assert_quiet(&self, serve: &Serve) {
+        match self.rx.recv_timeout(QUIET) {
+            Err(RecvTimeoutError::Timeout) => {}
+            Ok(e) => panic!(
+                "unexpected event `{}` {:?}\n{}",
+                e.name,
+                e.data,
+                serve.logs()
+            ),
+            Err(RecvTimeoutError::Disconnected) => panic!("event stream closed"),
+        }
+    }
+
+    /// Drains events until none came for [`QUIET`].
+    fn settle(&self) -> Vec<Event> {
+        let mut seen = Vec::new();
+        while let Ok(e) = self.rx.recv_timeout(QUIET) {
+            seen.push(e);
+        }
+        seen
+    }
+}
+
+/// A site, its server and a connected event stream.
+struct Live {
+    site: Site,
+    serve: Serve,
+    events: Events,
+}
+
+/// Starts serving `articles` and waits until the watcher is live (see
+/// [`Live::wait_for_watcher`]); the first article is the probe.
+fn live(articles: &[(&str, &str, &str)]) -> Live {
+    let site = Site::new(articles);
+    let serve = Serve::start(&site);
+    let events = Events::connect(&serve);
+    let live = Live {
+        site,
+        serve,
+        events,
+    };
+    if let Some((file, _, _)) = articles.first() {
+        live.wait_for_watcher(&format!("content/{file}"));
+    }
+    live
+}
+
+fn one_article() -> Live {
+    live(&[("forste.md", "Første sak", "Gammel tekst om saken.")])
+}
+
+impl Live {
+    /// `forklar serve` prints "Serving …" and answers before its watcher is
+    /// set up (see `save_during_first_build_is_not_lost`), so a save right
+    /// after start can be missed. Rewrites `probe` unchanged until that causes
+    /// an event, then waits until the stream is quiet again.
+    fn wait_for_watcher(&self, probe: &str) {
+        let path = self.site.p(probe);
+        let text = fs::read(&path).expect("probe file");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            fs::write(&path, &text).expect("rewrite probe");
+            match self.events.rx.recv_timeout(Duration::from_millis(250)) {
+                Ok(_) => break,
+                Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
+                Err(e) => panic!(
+                    "the watcher never reported {probe}: {e}\n{}",
+                    self.serve.logs()
+                ),
+            }
+        }
+        self.events.settle();
+    }
+
+    /// After a save: a `reload` arrives and `path` shows `text`.
+    fn expect_change(&self, path: &str, text: &str) {
+        self.events.expect_reload(&self.serve);
+        self.serve.wait_text(path, text);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Save patterns
+
+#[test]
+fn overwrite_in_place_reloads() {
+    let l = one_article();
+    l.serve.wait_text("/forste/", "Gammel tekst om saken.");
+    l.site.write(
+        "content/forste.md",
+        &article("Første sak", "Ny tekst etter vanlig lagring."),
+    );
+    l.expect_change("/forste/", "Ny tekst etter vanlig lagring.");
+}
+
+/// vim with `backup`/`writebackup` and `backupcopy=no`: a `4913` probe file,
+/// the new text in a temp file, the original renamed to `name~`, the temp file
+/// renamed to the name, the backup deleted.
+#[test]
+fn vim_style_save_reloads() {
+    let l = one_article();
+    let dir = l.site.p("content");
+    let probe = dir.join("4913");
+    fs::write(&probe, "").unwrap();
+    fs::remove_file(&probe).unwrap();
+    let temp = dir.join("forste.md.tmp1234");
+    fs::write(&temp, article("Første sak", "Lagret som vim gjør det.")).unwrap();
+    fs::rename(dir.join("forste.md"), dir.join("forste.md~")).unwrap();
+    fs::rename(&temp, dir.join("forste.md")).unwrap();
+    fs::remove_file(dir.join("forste.md~")).unwrap();
+    l.expect_change("/forste/", "Lagret som vim gjør det.");
+}
+
+/// `sed -i`: a temp file in the same folder, renamed over the original.
+#[test]
+fn sed_in_place_save_reloads() {
+    let l = one_article();
+    let dir = l.site.p("content");
+    let temp = dir.join("sedAbC123");
+    fs::write(&temp, article("Første sak", "Endret med sed.")).unwrap();
+    fs::rename(&temp, dir.join("forste.md")).unwrap();
+    l.expect_change("/forste/", "Endret med sed.");
+}
+
+#[test]
+fn delete_then_create_reloads() {
+    let l = one_article();
+    fs::remove_file(l.site.p("content/forste.md")).unwrap();
+    l.site.write(
+        "content/forste.md",
+        &article("Første sak", "Slettet og skrevet på nytt."),
+    );
+    l.expect_change("/forste/", "Slettet og skrevet på nytt.");
+}
+
+#[test]
+fn new_folder_with_article_appears_on_front_page() {
+    let l = one_article();
+    fs::create_dir(l.site.p("content/nytt")).unwrap();
+    l.site.write(
+        "content/nytt/ny-sak.md",
+        &article("Helt ny sak", "Teksten i den nye mappen."),
+    );
+    l.expect_change("/ny-sak/", "Teksten i den nye mappen.");
+    l.serve.wait_text("/", "Helt ny sak");
+    l.serve.wait_text("/", "Første sak");
+}
+
+#[test]
+fn deleted_article_answers_404_and_leaves_front_page() {
+    let l = live(&[
+        ("forste.md", "Første sak", "Den første."),
+        ("andre.md", "Andre sak", "Den andre."),
+    ]);
+    l.serve.wait_text("/", "Andre sak");
+    l.serve.wait_text("/andre/", "Den andre.");
+    fs::remove_file(l.site.p("content/andre.md")).unwrap();
+    l.events.expect_reload(&l.serve);
+    l.serve
+        .wait_page("/andre/", WAIT, "404 for the deleted article", |r| {
+            r.status == 404 && !r.text().contains("Den andre.")
+        });
+    l.serve
+        .wait_page("/", WAIT, "the front page to drop it", |r| {
+            r.status == 200 && !r.text().contains("Andre sak") && r.text().contains("Første sak")
+        });
+}
+
+/// A `git checkout` that writes 100 articles at once: all of them are
+/// published, in a handful of rebuilds, not one per file.
+#[test]
+fn checkout_of_100_files_is_a_few_rebuilds() {
+    let l = one_article();
+    let before = l.serve.status_lines().len();
+    for i in 0..100 {
+        l.site.write(
+            &format!("content/bulk-{i:03}.md"),
+            &article(&format!("Bulk {i:03}"), &format!("Tekst nummer {i}.")),
+        );
+    }
+    l.events.expect_reload(&l.serve);
+    l.serve
+        .wait_page("/", BULK_WAIT, "all 100 articles on the front page", |r| {
+            let text = r.text();
+            (0..100).all(|i| text.contains(&format!("href=\"/bulk-{i:03}/\"")))
+        });
+    l.serve.wait_text("/bulk-099/", "Tekst nummer 99.");
+    l.events.settle();
+    let lines = l.serve.status_lines();
+    let rebuilds = &lines[before..];
+    assert!(
+        !rebuilds.is_empty() && rebuilds.len() <= 5,
+        "100 files written at once took {} rebuilds (at most 5 expected):\n{}",
+        rebuilds.len(),
+        rebuilds.join("\n")
+    );
+}
+
+/// An editor's swap file alone is not a change. A sentinel save afterwards
+/// proves the watcher was listening: its rebuild must be the only one.
+#[test]
+fn swap_file_alone_causes_no_rebuild() {
+    let l = one_article();
+    let before = l.serve.status_lines().len();
+    l.site
+        .write("content/.forste.md.swp", "b0VIM 9.0\0\0binary swap");
+    l.events.assert_quiet(&l.serve);
+    assert_eq!(
+        l.serve.status_lines().len(),
+        before,
+        "a swap file caused a rebuild\n{}",
+        l.serve.logs()
+    );
+    l.site.write(
+        "content/forste.md",
+        &article("Første sak", "Etter swap-filen."),
+    );
+    l.expect_change("/forste/", "Etter swap-filen.");
+    l.events.settle();
+    let lines = l.serve.status_lines();
+    assert_eq!(
+        lines[before..].len(),
+        1,
+        "expected only the sentinel's rebuild:\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        lines[before].starts_with("Rebuilt content/forste.md:"),
+        "the rebuild after the swap file is not just the article: {}",
+        lines[before]
+    );
+}
+
+#[test]
+fn site_title_change_rebuilds_every_page() {
+    let l = live(&[
+        ("forste.md", "Første sak", "Den første."),
+        ("andre.md", "Andre sak", "Den andre."),
+    ]);
+    l.site.write(
+        "site.toml",
+        "title = \"Nytt nettstednavn\"\nlanguage = \"nb\"\n",
+    );
+    l.expect_change("/", "Nytt nettstednavn");
+    for page in ["/forste/", "/andre/", "/bakgrunn/", "/404.html"] {
+        l.serve.wait_text(page, "Nytt nettstednavn");
+    }
+}
+
+#[test]
+fn template_override_changes_article_pages() {
+    let l = live(&[
+        ("forste.md", "Første sak", "Den første."),
+        ("andre.md", "Andre sak", "Den andre."),
+    ]);
+    l.site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n<p>Egen artikkelmal i bruk.</p>\n{% endblock main %}\n",
+    );
+    l.expect_change("/forste/", "Egen artikkelmal i bruk.");
+    l.serve.wait_text("/andre/", "Egen artikkelmal i bruk.");
+    let front = l.serve.get("/");
+    assert!(!front.text().contains("Egen artikkelmal i bruk."));
+}
+
+// ---------------------------------------------------------------------------
+// Broken saves
+
+#[test]
+fn bad_front_matter_keeps_old_page_and_reports_error() {
+    let mut l = one_article();
+    let before = l.serve.get("/forste/");
+    assert_eq!(before.status, 200);
+    assert!(before.text().contains("Gammel tekst om saken."));
+
+    l.site.write(
+        "content/forste.md",
+        &broken_article("Første sak", "Ødelagt lagring."),
+    );
+    let error = l.events.expect("error", &l.serve);
+    let json: serde_json::Value = serde_json::from_str(&error.data)
+        .unwrap_or_else(|e| panic!("error data is not JSON ({e}): {}", error.data));
+    assert_eq!(
+        json["file"].as_str(),
+        Some("content/forste.md"),
+        "error event: {json}"
+    );
+    assert_eq!(json["line"].as_u64(), Some(2), "error event: {json}");
+    assert!(
+        json["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "error event: {json}"
+    );
+    assert!(
+        wait_until(WAIT, || l.serve.stderr().contains("content/forste.md:2")),
+        "the error is not on stderr\n{}",
+        l.serve.logs()
+    );
+
+    let during = l.serve.get("/forste/");
+    assert_eq!(during.status, 200);
+    assert_eq!(
+        during.text(),
+        before.text(),
+        "the page changed although the save was broken"
+    );
+    assert!(
+        l.serve.running(),
+        "forklar serve stopped\n{}",
+        l.serve.logs()
+    );
+    assert_eq!(l.serve.get("/").status, 200);
+
+    l.site.write(
+        "content/forste.md",
+        &article("Første sak", "Rettet og lagret."),
+    );
+    l.expect_change("/forste/", "Rettet og lagret.");
+}
+
+#[test]
+fn broken_first_build_serves_and_recovers() {
+    let site = Site::new(&[]);
+    site.write(
+        "content/forste.md",
+        &broken_article("Første sak", "Ødelagt fra start."),
+    );
+    let serve = Serve::start(&site);
+    let front = serve.get("/");
+    assert_eq!(
+        front.status, 200,
+        "nothing served after a failed first build"
+    );
+    assert!(
+        front.text().contains(SNIPPET_MARK),
+        "the waiting page has no live-reload script: {}",
+        front.text()
+    );
+    assert!(
+        serve.stderr().contains("content/forste.md"),
+        "the first build's error is not on stderr\n{}",
+        serve.logs()
+    );
+    // A browser that connects now is told about the error at once.
+    let events = Events::connect(&serve);
+    let error = events.expect("error", &serve);
+    assert!(error.data.contains("content/forste.md"), "{}", error.data);
+    let l = Live {
+        site,
+        serve,
+        events,
+    };
+    l.wait_for_watcher("content/forste.md");
+    let Live {
+        site,
+        serve,
+        events,
+    } = l;
+
+    site.write(
+        "content/forste.md",
+        &article("Første sak", "Nå virker det."),
+    );
+    events.expect_reload(&serve);
+    serve.wait_text("/forste/", "Nå virker det.");
+    serve.wait_text("/", "Første sak");
+}
+
+// ---------------------------------------------------------------------------
+// What is served
+
+/// The first line of /etc/passwd (if there is one), and a secret written
+/// beside the server's output folder: neither may ever appear in a response.
+fn secrets(site: &Site) -> Vec<String> {
+    let mut secrets = vec!["HEMMELIG-UTENFOR-ROTEN-7f3a".to_owned()];
+    fs::write(site.tmp().join("secret.txt"), &secrets[0]).unwrap();
+    fs::write(site.dir.path().join("secret.txt"), &secrets[0]).unwrap();
+    if let Ok(passwd) = fs::read_to_string("/etc/passwd")
+        && let Some(first) = passwd.lines().next()
+    {
+        secrets.push(first.to_owned());
+    }
+    secrets
+}
+
+fn assert_no_secret(resp: &Resp, target: &str, secrets: &[String]) {
+    let text = resp.text();
+    for secret in secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "{target} served the content of a file outside the site ({secret:?}):\n{text}"
+        );
+    }
+}
+
+#[test]
+fn path_traversal_is_refused() {
+    let site = Site::new(&[("forste.md", "Første sak", "Tekst.")]);
+    let secrets = secrets(&site);
+    let serve = Serve::start(&site);
+    for target in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/%2e%2e%5c",
+        "/%2e%2e%5c%2e%2e%5cetc%5cpasswd",
+        "/..\\..\\etc\\passwd",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/forste/../../secret.txt",
+        "/forste/%2e%2e/%2e%2e/secret.txt",
+        "/%2e%2e/%2e%2e/secret.txt",
+        "/.%2e/secret.txt",
+        "/%252e%252e/secret.txt",
+        "/%00/etc/passwd",
+    ] {
+        for method in ["GET", "HEAD"] {
+            let resp = request(serve.port, method, target)
+                .unwrap_or_else(|e| panic!("{method} {target}: {e}\n{}", serve.logs()));
+            assert_eq!(resp.status, 404, "{method} {target}: {}", resp.text());
+            assert_no_secret(&resp, target, &secrets);
+        }
+    }
+    assert!(request(serve.port, "GET", "/forste/").is_ok_and(|r| r.status == 200));
+}
+
+/// A symlink in `static/` to a file outside the site must not make the dev
+/// server hand out that file: forklar may skip the link or refuse the site,
+/// but the content of `/etc/passwd` must never be served.
+#[test]
+fn symlink_in_static_to_outside_file_is_not_served() {
+    let site = Site::new(&[("forste.md", "Første sak", "Tekst.")]);
+    let secrets = secrets(&site);
+    fs::create_dir_all(site.p("static")).unwrap();
+    fs::write(site.p("static/ok.txt"), "vanlig fil").unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", site.p("static/passwd.txt")).unwrap();
+    std::os::unix::fs::symlink(
+        site.dir.path().join("secret.txt"),
+        site.p("static/hemmelig.txt"),
+    )
+    .unwrap();
+    let serve = Serve::start(&site);
+    assert_eq!(serve.get("/").status, 200);
+    for target in ["/passwd.txt", "/hemmelig.txt"] {
+        let resp = serve.get(target);
+        assert_no_secret(&resp, target, &secrets);
+    }
+    let copied: Vec<String> = ["passwd.txt", "hemmelig.txt"]
+        .iter()
+        .filter(|f| serve.output_dir().join(f).exists())
+        .map(|f| f.to_string())
+        .collect();
+    assert!(
+        copied.is_empty(),
+        "links to files outside the site were copied into the output: {copied:?}"
+    );
+}
+
+/// A symlinked folder that appears in `static/` while serving: nothing in it
+/// is served, and files changing in the outside folder are not watched.
+#[test]
+fn symlinked_folder_added_to_static_is_not_served_or_watched() {
+    let l = one_article();
+    let secrets = secrets(&l.site);
+    let outside = l.site.dir.path().join("utenfor");
+    fs::create_dir_all(outside.join("under")).unwrap();
+    fs::write(outside.join("a.txt"), &secrets[0]).unwrap();
+    fs::write(outside.join("under/b.txt"), &secrets[0]).unwrap();
+    fs::create_dir_all(l.site.p("static")).unwrap();
+    std::os::unix::fs::symlink(&outside, l.site.p("static/ute")).unwrap();
+    // A sentinel save: once it is built (or the link refused), the link has
+    // surely been seen.
+    l.site
+        .write("content/forste.md", &article("Første sak", "Sentinel."));
+    let deadline = Instant::now() + WAIT;
+    let mut refused = None;
+    loop {
+        if let Ok(e) = l.events.rx.try_recv()
+            && e.name == "error"
+        {
+            refused = Some(e.data);
+            break;
+        }
+        if request(l.serve.port, "GET", "/forste/").is_ok_and(|r| r.text().contains("Sentinel.")) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "neither the sentinel save nor an error showed within {WAIT:?}\n{}",
+            l.serve.logs()
+        );
+        thread::sleep(Duration::from_millis(25));
+    }
+    l.events.settle();
+    for target in ["/ute/a.txt", "/ute/under/b.txt", "/ute/"] {
+        let resp = l.serve.get(target);
+        assert_no_secret(&resp, target, &secrets);
+    }
+    if let Some(error) = &refused {
+        assert!(error.contains("static/ute"), "error event: {error}");
+    }
+    // The outside folder is not part of the site: writing there is no change.
+    let before = l.serve.status_lines();
+    fs::write(outside.join("c.txt"), "ny fil utenfor").unwrap();
+    fs::write(outside.join("under/b.txt"), "endret utenfor").unwrap();
+    let after_quiet = l.events.settle();
+    assert!(
+        after_quiet.is_empty() && l.serve.status_lines() == before,
+        "changes outside the site, behind static/ute, made forklar rebuild: {after_quiet:?}\n{}",
+        l.serve.logs()
+    );
+}
+
+/// Saves made while the first build runs (before "Serving …" is printed)
+/// must not be lost: the page must end up showing the last one.
+#[test]
+fn save_during_first_build_is_not_lost() {
+    let site = Site::new(&[("forste.md", "Første sak", "Versjon 0.")]);
+    // Enough articles that the first build takes a while.
+    for i in 0..400 {
+        site.write(
+            &format!("content/fyll-{i:03}.md"),
+            &article(&format!("Fyll {i:03}"), &"Litt tekst. ".repeat(40)),
+        );
+    }
+    let mut version = 0;
+    let serve = Serve::start_with(&site, || {
+        version += 1;
+        site.write(
+            "content/forste.md",
+            &article("Første sak", &format!("Versjon {version}.")),
+        );
+    });
+    assert!(
+        version > 0,
+        "the first build was too quick to save during it"
+    );
+    serve.wait_text("/forste/", &format!("Versjon {version}."));
+}
+
+#[test]
+fn types_caching_head_404_and_script_injection() {
+    let site = Site::new(&[("forste.md", "Første sak", "Tekst.")]);
+    let serve = Serve::start(&site);
+
+    let front = serve.get("/");
+    let front_text = front.text();
+    assert_eq!(front.status, 200);
+    assert_eq!(
+        front.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(front.header("Cache-Control"), Some("no-store"));
+    assert_eq!(
+        front_text.matches(SNIPPET_MARK).count(),
+        1,
+        "the front page should carry the live-reload script once"
+    );
+    let article = serve.get("/forste/");
+    assert_eq!(article.status, 200);
+    assert!(article.text().contains(SNIPPET_MARK));
+    // The file on disk is the page without the script.
+    let on_disk = fs::read_to_string(serve.output_dir().join("index.html")).expect("index.html");
+    assert!(!on_disk.contains(SNIPPET_MARK));
+    assert_eq!(without_snippet(&front_text), on_disk);
+
+    let asset = |prefix: &str, ext: &str| -> String {
+        let start = front_text
+            .find(prefix)
+            .unwrap_or_else(|| panic!("no {prefix}…{ext} on the front page:\n{front_text}"));
+        let end = front_text[start..]
+            .find(ext)
+            .unwrap_or_else(|| panic!("no {ext} after {prefix}"));
+        front_text[start..start + end + ext.len()].to_owned()
+    };
+    for (path, content_type) in [
+        (asset("/style.", ".css"), "text/css; charset=utf-8"),
+        (asset("/forklar.", ".js"), "text/javascript; charset=utf-8"),
+        ("/atom.xml".to_owned(), "application/xml"),
+        ("/sitemap.xml".to_owned(), "application/xml"),
+        ("/robots.txt".to_owned(), "text/plain; charset=utf-8"),
+        ("/404.html".to_owned(), "text/html; charset=utf-8"),
+    ] {
+        let resp = serve.get(&path);
+        assert_eq!(resp.status, 200, "GET {path}");
+        assert_eq!(resp.header("Content-Type"), Some(content_type), "{path}");
+        assert_eq!(resp.header("Cache-Control"), Some("no-store"), "{path}");
+        let injected = resp.text().contains(SNIPPET_MARK);
+        assert_eq!(
+            injected,
+            content_type.starts_with("text/html"),
+            "live-reload script in {path}: {injected}"
+        );
+    }
+
+    // HEAD: the same headers as GET, no body.
+    for path in ["/", "/forste/", "/atom.xml", "/finnes-ikke/"] {
+        let get = serve.get(path);
+        let head = request(serve.port, "HEAD", path).expect("HEAD");
+        assert_eq!(head.status, get.status, "HEAD {path}");
+        assert_eq!(head.header("Content-Type"), get.header("Content-Type"));
+        assert_eq!(head.header("Content-Length"), get.header("Content-Length"));
+        assert_eq!(head.header("Cache-Control"), Some("no-store"));
+        assert!(head.body.is_empty(), "HEAD {path} sent a body");
+    }
+
+    // A missing page is the site's own 404 page, with status 404.
+    let missing = serve.get("/finnes-ikke/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(missing.header("Cache-Control"), Some("no-store"));
+    let page_404 = fs::read_to_string(serve.output_dir().join("404.html")).expect("404.html");
+    assert!(missing.text().contains(SNIPPET_MARK));
+    assert_eq!(without_snippet(&missing.text()), page_404);
+
+    // Only GET and HEAD.
+    let post = request(serve.port, "POST", "/").expect("POST");
+    assert_eq!(post.status, 405);
+}
+
+#[test]
+fn port_in_use_fails_with_a_message() {
+    let site = Site::new(&[("forste.md", "Første sak", "Tekst.")]);
+    let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .arg("--root")
+        .arg(site.root())
+        .arg("--port")
+        .arg(port.to_string())
+        .env("TMPDIR", site.tmp())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start forklar");
+    let stdout = Arc::new(Mutex::new(Vec::new()));
+    let stderr = Arc::new(Mutex::new(String::new()));
+    collect_lines(child.stdout.take().expect("stdout"), Arc::clone(&stdout));
+    collect_text(child.stderr.take().expect("stderr"), Arc::clone(&stderr));
+    let status = wait_child(&mut child, START);
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("forklar serve kept running on a port in use");
+    };
+    assert!(!status.success(), "forklar serve exited with {status}");
+    let stderr_text = || stderr.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    wait_until(Duration::from_secs(2), || stderr_text().contains("--port"));
+    let text = stderr_text();
+    assert!(
+        text.contains(&port.to_string()) && text.contains("--port"),
+        "the message does not name port {port} and --port: {text:?}"
+    );
+    drop(taken);
+}
+
+fn wait_child(child: &mut Child, within: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// In a real browser
+
+fn require_tools() -> bool {
+    std::env::var("FORKLAR_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
+}
+
+/// A SKIPPED notice on the real stderr, or a failure with FORKLAR_REQUIRE_TOOLS=1.
+fn missing(check: &str, why: &str, install: &str) {
+    let message = format!("{check}: {why} (install: {install})");
+    if require_tools() {
+        panic!("{message}; FORKLAR_REQUIRE_TOOLS=1 makes this a failure");
+    }
+    let _ = writeln!(io::stderr(), "SKIPPED {message}");
+}
+
+fn browser_dir() -> PathBuf {
+    Path::new(REPO).join("tests").join("browser")
+}
+
+fn browser_tools(check: &str) -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| DEFAULT_CHROMIUM.into());
+    if !Path::new(&chromium).is_file() {
+        missing(
+            check,
+            &format!("{chromium} not found"),
+            "apt-get install chromium; cd tests/browser && npm ci",
+        );
+        return false;
+    }
+    let node = Command::new("node")
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !node {
+        missing(
+            check,
+            "node not found",
+            "Node.js 20 or later; cd tests/browser && npm ci",
+        );
+        return false;
+    }
+    let playwright = browser_dir().join("node_modules/playwright-core/package.json");
+    if !playwright.is_file() {
+        missing(
+            check,
+            &format!("{} not found", playwright.display()),
+            "cd tests/browser && npm ci",
+        );
+        return false;
+    }
+    true
+}
+
+/// In Chromium: a save reloads the open article by itself, a broken save shows
+/// the error overlay naming the file, and the fix removes it.
+#[test]
+fn browser_reloads_and_shows_the_error_overlay() {
+    if !browser_tools("live reload in Chromium") {
+        return;
+    }
+    let Live { site, serve, .. } = one_article();
+    let script = browser_dir().join("reload.mjs");
+    let mut child = Command::new("node")
+        .arg(&script)
+        .arg(serve.url("/forste/"))
+        .arg(site.p("content/forste.md"))
+        .arg("content/forste.md")
+        .current_dir(browser_dir())
+        .env("TMPDIR", site.tmp())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start node");
+    let out = Arc::new(Mutex::new(String::new()));
+    collect_text(child.stdout.take().expect("stdout"), Arc::clone(&out));
+    collect_text(child.stderr.take().expect("stderr"), Arc::clone(&out));
+    let status = wait_child(&mut child, BROWSER_TIMEOUT);
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    // The pipes close with the process; give the readers a moment to finish.
+    thread::sleep(Duration::from_millis(100));
+    let text = out.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    match status.and_then(|s| s.code()) {
+        Some(0) => println!("{text}"),
+        None => panic!(
+            "reload.mjs did not finish within {BROWSER_TIMEOUT:?}:\n{text}\n{}",
+            serve.logs()
+        ),
+        Some(1) => panic!("live reload failed in Chromium:\n{text}\n{}", serve.logs()),
+        Some(code) => panic!(
+            "reload.mjs could not run (exit {code}):\n{text}\n{}",
+            serve.logs()
+        ),
+    }
+}
