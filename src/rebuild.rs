@@ -126,7 +126,8 @@ impl Session {
         };
         let before: BTreeSet<Page> = loaded.site.pages().into_iter().collect();
         let mut template_problem = None;
-        for change in changes {
+        let changes = expand_folders(&self.options.root, changes);
+        for change in &changes {
             match change {
                 Change::Content(path) => {
                     apply_content(&mut loaded.site, path, &mut self.broken, &mut self.dirty)
@@ -184,6 +185,36 @@ impl Session {
             elapsed: started.elapsed(),
         })
     }
+}
+
+/// A folder that appeared under `content/` stands for every file in it: files
+/// written into a new folder before the watcher saw it would otherwise be missed.
+fn expand_folders(root: &Path, changes: &[Change]) -> Vec<Change> {
+    let mut expanded: Vec<Change> = Vec::with_capacity(changes.len());
+    for change in changes {
+        expanded.push(change.clone());
+        if let Change::Content(path) = change
+            && root.join(path).is_dir()
+        {
+            let mut pending = vec![path.clone()];
+            while let Some(dir) = pending.pop() {
+                let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let inside = dir.join(entry.file_name());
+                    match entry.file_type() {
+                        Ok(kind) if kind.is_dir() => pending.push(inside),
+                        Ok(kind) if kind.is_file() => expanded.push(Change::Content(inside)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    expanded.sort();
+    expanded.dedup();
+    expanded
 }
 
 fn describe(changes: &[Change]) -> String {

@@ -2,18 +2,19 @@
 //!
 //! Two layers of batching:
 //!
-//! 1. `notify-debouncer-full` with a [`DEBOUNCE`] of 20 ms. It emits every
+//! 1. `notify-debouncer-full` with a [`DEBOUNCE`] of 10 ms. It emits every
 //!    event a fixed time after it happened (it is not a quiet-period
 //!    debouncer), and uses that time to pair rename from/to halves and fold
 //!    create→modify→close bursts of one write. Those arrive from the OS within
-//!    microseconds of each other, so 20 ms is ample, and anything longer only
+//!    microseconds of each other, so 10 ms is ample, and anything longer only
 //!    adds to save-to-reload latency.
-//! 2. Our own quiet window, [`QUIET`] (50 ms): debounced batches keep being
-//!    merged until none has arrived for 50 ms (capped at [`MAX_BATCH`]). One
+//! 2. Our own quiet window, [`QUIET`] (15 ms): debounced batches keep being
+//!    merged until none has arrived for 15 ms (capped at [`MAX_BATCH`]). One
 //!    editor save (vim's probe file, backup rename, write, delete) or a
 //!    `git checkout` of many files is a run of events with gaps of a few ms,
 //!    so it becomes one callback. Latency from save to callback is about
-//!    20 ms + one 5 ms tick + 50 ms ≈ 75 ms, under what a person notices.
+//!    10 ms + one 2 ms tick + 15 ms ≈ 27 ms, leaving most of a 50 ms budget
+//!    for the rebuild.
 //!
 //! Changes that happen while the callback runs (a rebuild) are queued and
 //! delivered as the next batch, so rebuilds never pile up.
@@ -32,11 +33,11 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 /// Timeout given to `notify-debouncer-full` (see the module docs for why).
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often the debouncer checks for events that are due.
-const TICK: Duration = Duration::from_millis(5);
+const TICK: Duration = Duration::from_millis(2);
 /// A batch ends once no new events arrived for this long.
-pub const QUIET: Duration = Duration::from_millis(50);
+pub const QUIET: Duration = Duration::from_millis(15);
 /// A batch is delivered after this long even if events keep coming.
 pub const MAX_BATCH: Duration = Duration::from_secs(1);
 
