@@ -179,9 +179,13 @@ pub struct Article {
     pub quotes: Vec<Quote>,
     pub sources: Vec<SourceRef>,
     pub corrections: Vec<Correction>,
-    pub body: String,
-    /// Where the body starts in `file_text`.
+    /// Where the body starts in `file_text`; the body is not copied, since a large
+    /// site keeps every article in memory.
     pub body_offset: usize,
+    /// Set once the body has been let go from memory: the file to read it from.
+    pub body_file: Option<PathBuf>,
+    /// The front matter's fingerprint once the text has been let go.
+    pub front_matter_hash: Option<String>,
 }
 
 /// A key fact about a background entry: "Grunnlagt" = "2002".
@@ -409,10 +413,50 @@ impl Article {
             quotes,
             sources: fields.sources,
             corrections,
-            body: text[body_offset..].to_string(),
             body_offset,
+            body_file: None,
+            front_matter_hash: None,
             file_text: text,
         })
+    }
+
+    /// The Markdown body: from memory, or read again from the file where
+    /// [`Article::release_body`] let it go.
+    pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        let Some(file) = &self.body_file else {
+            return Ok(std::borrow::Cow::Borrowed(
+                &self.file_text[self.body_offset..],
+            ));
+        };
+        let text = std::fs::read_to_string(file).map_err(|err| {
+            Diagnostic::new(format!("cannot read the file again: {err}"))
+                .in_file(&self.path)
+                .with_help("the file changed or went away during the build; build again")
+        })?;
+        let front_matter = text.get(..self.body_offset).unwrap_or_default();
+        match text.get(self.body_offset..) {
+            Some(body)
+                if Some(crate::site::fingerprint(front_matter.as_bytes()))
+                    == self.front_matter_hash =>
+            {
+                Ok(std::borrow::Cow::Owned(body.to_string()))
+            }
+            _ => Err(Diagnostic::new("the file changed during the build")
+                .in_file(&self.path)
+                .with_help("build again")),
+        }
+    }
+
+    /// Keeps only the front matter in memory; the body is read from `root` again
+    /// when it is rendered. A large site then never holds every body at once.
+    pub fn release_body(&mut self, root: &Path) {
+        // The front matter is parsed and checked; a hash tells whether the file
+        // still is what was checked when the body is read again.
+        self.front_matter_hash = Some(crate::site::fingerprint(
+            self.file_text[..self.body_offset].as_bytes(),
+        ));
+        self.file_text = String::new();
+        self.body_file = Some(root.join(&self.path));
     }
 
     /// The 1-based line in the file where the Markdown body starts.
@@ -731,7 +775,7 @@ mod tests {
         assert_eq!(a.timeline[1].date.iso(), "2022-01-05T14:00+06:00");
         assert_eq!(a.background[0].key, "csto");
         assert_eq!(&a.file_text[a.background[0].span.clone()], "\"csto\"");
-        assert_eq!(a.body, "Tekst.\n");
+        assert_eq!(a.body().unwrap(), "Tekst.\n");
         assert_eq!(a.body_first_line(), 16);
     }
 

@@ -3,7 +3,7 @@
 //! site has rendered. Files whose bytes did not change are left untouched, so their
 //! modification times stay and sync tools upload only what changed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +31,10 @@ pub struct Output {
     /// Files the site no longer has, to remove on commit.
     removals: Mutex<Vec<String>>,
     created_dir: bool,
+    /// The output folder was empty, so files are written in place.
+    fresh: bool,
+    /// Folders already created while staging.
+    made_dirs: Mutex<HashSet<PathBuf>>,
 }
 
 /// What a finished write did.
@@ -51,6 +55,23 @@ impl Output {
                 .in_file(dir)
                 .with_help("check that the path is a folder you can write to, or pass --output DIR")
         })?;
+        let fresh = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
+        if fresh {
+            // Nothing to keep as it was: write in place, and empty the folder again
+            // if the build fails. Saves a rename and a folder per page.
+            return Ok(Output {
+                dir: dir.to_path_buf(),
+                staging: dir.to_path_buf(),
+                previous: BTreeSet::new(),
+                produced: Mutex::new(HashMap::new()),
+                changed: Mutex::new(Vec::new()),
+                unchanged: AtomicUsize::new(0),
+                removals: Mutex::new(Vec::new()),
+                created_dir,
+                fresh,
+                made_dirs: Mutex::new(HashSet::new()),
+            });
+        }
         let staging = dir.join(STAGING_DIR);
         if staging.exists() {
             // Left by a build that was killed; it is ours and holds nothing else.
@@ -78,12 +99,28 @@ impl Output {
             unchanged: AtomicUsize::new(0),
             removals: Mutex::new(Vec::new()),
             created_dir,
+            fresh,
+            made_dirs: Mutex::new(HashSet::new()),
         })
     }
 
     /// Throws away everything staged; the output folder is as it was.
     pub fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.staging);
+        if self.fresh {
+            // The folder was empty before: empty it again.
+            if let Ok(entries) = std::fs::read_dir(&self.dir) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                        std::fs::remove_dir_all(&path)
+                    } else {
+                        std::fs::remove_file(&path)
+                    };
+                }
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
         if self.created_dir {
             let _ = std::fs::remove_dir(&self.dir);
         }
@@ -111,7 +148,9 @@ impl Output {
 
     fn finish(self, sweep: bool) -> Result<WriteReport, Diagnostic> {
         let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
-        for path in &changed {
+        // Written in place already when the folder started empty.
+        let to_move = if self.fresh { &[][..] } else { &changed[..] };
+        for path in to_move {
             let from = self.staging.join(path);
             let to = self.dir.join(path);
             let result = to
@@ -128,7 +167,9 @@ impl Output {
                 return Err(Diagnostic::new(format!("cannot write the file: {err}")).in_file(to));
             }
         }
-        let _ = std::fs::remove_dir_all(&self.staging);
+        if !self.fresh {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
         let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
         let removals = self.removals.lock().unwrap_or_else(|e| e.into_inner());
         let stale: Vec<&String> = if sweep {
@@ -208,15 +249,34 @@ impl Output {
         Ok(())
     }
 
+    /// Creates the folder a file goes in, once per folder.
+    fn make_parent(&self, file: &Path) -> std::io::Result<()> {
+        let Some(parent) = file.parent() else {
+            return Ok(());
+        };
+        if self
+            .made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(parent)
+        {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)?;
+        self.made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(parent.to_path_buf());
+        Ok(())
+    }
+
     fn stage(
         &self,
         path: &str,
         write: impl FnOnce(&Path) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
         let target = self.staging.join(path);
-        target
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
+        self.make_parent(&target)
             .and_then(|()| write(&target))
             .map_err(|err| {
                 Diagnostic::new(format!("cannot write {path}: {err}"))
@@ -234,7 +294,7 @@ impl Output {
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
         self.claim(path, origin)?;
-        if same_bytes(&self.dir.join(path), bytes) {
+        if !self.fresh && same_bytes(&self.dir.join(path), bytes) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::{Article, BackgroundEntry, Event, Image, SharedTimeline};
@@ -420,10 +420,13 @@ impl Site {
                 .values()
                 .map(|e| (e.path.as_path(), self.background_url(&e.key))),
         );
+        let summary_values: Vec<Value> =
+            summaries.par_iter().map(Value::from_serializable).collect();
         let context = RenderContext {
             templates,
             base: &base,
             summaries: &summaries,
+            summary_values: &summary_values,
             links: &links,
             assets: &assets,
             by_slug: &by_slug,
@@ -460,7 +463,8 @@ impl Site {
                         reserved_ids: &[],
                     };
                     // Parts placed by markers are not in the feed; their places go too.
-                    let mut html = markdown::render(&article.body, &[], options).html;
+                    let body = article.body().unwrap_or_default();
+                    let mut html = markdown::render(&body, &[], options).html;
                     for part in Part::ALL {
                         html = html.replace(part.placeholder(), "");
                     }
@@ -572,12 +576,14 @@ impl Site {
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
         let mut context = cx.base.clone();
-        let origin = self.page_origin(page);
+        let origin = self.page_origin(page, cx);
         let language = self.language();
-        let pick = |indices: Option<&Vec<usize>>| -> Vec<ArticleSummary> {
-            indices
-                .map(|list| list.iter().map(|&i| cx.summaries[i].clone()).collect())
-                .unwrap_or_default()
+        // Summaries were turned into template values once; lists share them.
+        let pick = |indices: Option<&Vec<usize>>| -> Value {
+            let list: Vec<Value> = indices
+                .map(|list| list.iter().map(|&i| cx.summary_values[i].clone()).collect())
+                .unwrap_or_default();
+            Value::from(list)
         };
         match page {
             Page::Feeds => {
@@ -608,15 +614,15 @@ impl Site {
                 sink.copy(&file.to_string_lossy().replace('\\', "/"), &from)
             }
             Page::Index => {
-                context.insert("articles", cx.summaries);
+                context.insert_value("articles", Value::from(cx.summary_values.to_vec()));
                 let html = cx
                     .templates
                     .render("index.html", &context, "the front page")?;
-                sink.write("index.html", html.as_bytes(), &origin)
+                sink.write("index.html", &html, &origin)
             }
             Page::NotFound => {
                 let html = cx.templates.render("404.html", &context, "the 404 page")?;
-                sink.write("404.html", html.as_bytes(), &origin)
+                sink.write("404.html", &html, &origin)
             }
             Page::BackgroundIndex => {
                 let entries: Vec<EntryView> = self
@@ -632,7 +638,7 @@ impl Site {
                 )?;
                 sink.write(
                     &format!("{}/index.html", language.background_section()),
-                    html.as_bytes(),
+                    &html,
                     &origin,
                 )
             }
@@ -642,7 +648,7 @@ impl Site {
                 };
                 let article = &self.articles[index];
                 let source = article.path.display().to_string();
-                let mut view = self.article_view(article, &cx.summaries[index], cx);
+                let mut view = self.article_view(article, &cx.summaries[index], cx)?;
                 // Parts the writer placed with a marker are rendered where the marker was.
                 for part in Part::ALL {
                     let placeholder = part.placeholder();
@@ -654,7 +660,7 @@ impl Site {
                             Part::Quotes => "partials/quotes.html",
                         };
                         let html = if view.has(part) {
-                            cx.templates.render(partial, &context, &source)?
+                            cx.templates.render_text(partial, &context, &source)?
                         } else {
                             String::new()
                         };
@@ -663,11 +669,7 @@ impl Site {
                 }
                 context.insert("page", &view);
                 let html = cx.templates.render("article.html", &context, &source)?;
-                sink.write(
-                    &format!("{}/index.html", article.slug),
-                    html.as_bytes(),
-                    &origin,
-                )
+                sink.write(&format!("{}/index.html", article.slug), &html, &origin)
             }
             Page::Background(key) => {
                 let Some(entry) = self.background.get(key) else {
@@ -684,8 +686,12 @@ impl Site {
                         reserved_ids: &[],
                     },
                 ));
-                view.articles = pick(cx.links.background.get(key));
-                context.insert("entry", &view);
+                let view = with_field(
+                    Value::from_serializable(&view),
+                    "articles",
+                    pick(cx.links.background.get(key)),
+                );
+                context.insert_value("entry", view);
                 let html = cx.templates.render(
                     "background.html",
                     &context,
@@ -693,7 +699,7 @@ impl Site {
                 )?;
                 sink.write(
                     &format!("{}/{key}/index.html", language.background_section()),
-                    html.as_bytes(),
+                    &html,
                     &origin,
                 )
             }
@@ -708,10 +714,11 @@ impl Site {
                         shared.path.display().to_string(),
                     ),
                     None => {
-                        let article = self
-                            .articles
-                            .iter()
-                            .find(|a| a.slug == *key && a.timeline_file.is_none())
+                        let article = cx
+                            .by_slug
+                            .get(key.as_str())
+                            .map(|&i| &self.articles[i])
+                            .filter(|a| a.timeline_file.is_none())
                             .ok_or_else(|| Diagnostic::new(format!("no timeline `{key}`")))?;
                         (
                             article.title.clone(),
@@ -726,13 +733,17 @@ impl Site {
                     url,
                     title,
                     events: event_views(events, language),
-                    articles: pick(cx.links.timelines.get(key)),
                 };
-                context.insert("timeline", &view);
+                let view = with_field(
+                    Value::from_serializable(&view),
+                    "articles",
+                    pick(cx.links.timelines.get(key)),
+                );
+                context.insert_value("timeline", view);
                 let html = cx.templates.render("timeline.html", &context, &source)?;
                 sink.write(
                     &format!("{}/{key}/index.html", language.timeline_section()),
-                    html.as_bytes(),
+                    &html,
                     &origin,
                 )
             }
@@ -743,9 +754,13 @@ impl Site {
                 let view = TagPageView {
                     name: name.clone(),
                     url: self.tag_url(name),
-                    articles: pick(Some(indices)),
                 };
-                context.insert("tag", &view);
+                let view = with_field(
+                    Value::from_serializable(&view),
+                    "articles",
+                    pick(Some(indices)),
+                );
+                context.insert_value("tag", view);
                 let html = cx.templates.render(
                     "tag.html",
                     &context,
@@ -753,7 +768,7 @@ impl Site {
                 )?;
                 sink.write(
                     &format!("{}/{slug}/index.html", language.tag_section()),
-                    html.as_bytes(),
+                    &html,
                     &origin,
                 )
             }
@@ -761,12 +776,16 @@ impl Site {
     }
 
     /// What a page is made from, as a writer would name it.
-    fn page_origin(&self, page: &Page) -> String {
+    fn page_origin(&self, page: &Page, cx: &RenderContext) -> String {
         match page {
-            Page::Article(slug) => self.articles.iter().find(|a| &a.slug == slug).map_or_else(
-                || format!("the article {slug}"),
-                |a| a.path.display().to_string(),
-            ),
+            Page::Article(slug) => cx
+                .by_slug
+                .get(slug.as_str())
+                .map(|&i| &self.articles[i])
+                .map_or_else(
+                    || format!("the article {slug}"),
+                    |a| a.path.display().to_string(),
+                ),
             Page::Background(key) => self.background.get(key).map_or_else(
                 || format!("the background entry {key}"),
                 |e| e.path.display().to_string(),
@@ -828,7 +847,6 @@ impl Site {
             facts: entry.facts.clone(),
             image: entry.image.as_ref().map(|i| self.image_view(i)),
             content: None,
-            articles: Vec::new(),
         }
     }
 
@@ -865,7 +883,7 @@ impl Site {
         article: &Article,
         summary: &ArticleSummary,
         cx: &RenderContext,
-    ) -> ArticleView {
+    ) -> Result<ArticleView, Diagnostic> {
         let language = self.language();
         let entries: Vec<&BackgroundEntry> = article
             .background
@@ -887,7 +905,7 @@ impl Site {
         let mut reserved: Vec<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
         reserved.extend(entries.iter().map(|e| format!("entry-{}", e.key)));
         let body = markdown::render(
-            &article.body,
+            &article.body()?,
             &mentions,
             markdown::MarkdownOptions {
                 escape_html: self.config.markdown.escape_html,
@@ -906,7 +924,6 @@ impl Site {
                 url,
                 title,
                 events: event_views(events, language),
-                articles: Vec::new(),
             }
         });
         let authors = article
@@ -928,7 +945,7 @@ impl Site {
             })
             .collect();
         let json_ld = self.json_ld(summary, &authors, image.as_ref(), &background, &corrections);
-        ArticleView {
+        Ok(ArticleView {
             summary: summary.clone(),
             authors,
             content: body.html,
@@ -970,7 +987,7 @@ impl Site {
                 quotes: body.placed.contains(&Part::Quotes),
             },
             json_ld,
-        }
+        })
     }
 
     /// Structured data for search engines and news aggregators: schema.org NewsArticle.
@@ -1037,6 +1054,8 @@ struct RenderContext<'a> {
     templates: &'a Templates,
     base: &'a Context,
     summaries: &'a [ArticleSummary],
+    /// The summaries as template values, made once and shared by every list.
+    summary_values: &'a [Value],
     links: &'a Backlinks,
     assets: &'a Assets,
     by_slug: &'a HashMap<&'a str, usize>,
@@ -1159,6 +1178,13 @@ impl Assets {
             script: format!("forklar.{}.js", fingerprint(SCRIPT.as_bytes())),
         }
     }
+}
+
+/// A template value (a map) with one more field; the rest is shared, not copied.
+fn with_field(value: Value, key: &'static str, field: Value) -> Value {
+    let mut map = value.into_map().unwrap_or_default();
+    map.insert(key.into(), field);
+    Value::from(map)
 }
 
 /// A short content hash (FNV-1a, 64 bits): stable across builds, platforms and
@@ -1366,7 +1392,6 @@ pub struct TagView {
 struct TagPageView {
     name: String,
     url: String,
-    articles: Vec<ArticleSummary>,
 }
 
 #[derive(Serialize)]
@@ -1422,8 +1447,6 @@ struct EntryView {
     image: Option<ImageView>,
     /// The entry's body, on its own page only.
     content: Option<String>,
-    /// Articles using the entry, on its own page only.
-    articles: Vec<ArticleSummary>,
 }
 
 #[derive(Serialize)]
@@ -1432,7 +1455,6 @@ struct TimelineView {
     url: String,
     permalink: String,
     events: Vec<EventView>,
-    articles: Vec<ArticleSummary>,
 }
 
 #[derive(Serialize)]

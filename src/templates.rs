@@ -149,26 +149,42 @@ impl Templates {
 
     /// Renders `template` for the page made from `source` (a content file, or a
     /// description such as "the front page").
+    /// Renders a page to bytes, ready to write: no UTF-8 check of what Tera wrote.
     pub fn render(
         &self,
         template: &str,
         context: &Context,
         source: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, context, &mut out)
+            .map_err(|err| {
+                let diagnostic = self.diagnostic(
+                    &err,
+                    format!("cannot render {source} with the template `{template}`"),
+                    "a template can only use the variables listed in docs/templates.md",
+                );
+                if diagnostic.file.is_some() {
+                    return diagnostic;
+                }
+                match self.origins.iter().find(|o| o.name == template) {
+                    Some(origin) => diagnostic.in_file(&origin.path),
+                    None => diagnostic,
+                }
+            })?;
+        Ok(out)
+    }
+
+    /// Renders a fragment as text, to be placed inside another page.
+    pub fn render_text(
+        &self,
+        template: &str,
+        context: &Context,
+        source: &str,
     ) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|err| {
-            let diagnostic = self.diagnostic(
-                &err,
-                format!("cannot render {source} with the template `{template}`"),
-                "a template can only use the variables listed in docs/templates.md",
-            );
-            if diagnostic.file.is_some() {
-                return diagnostic;
-            }
-            match self.origins.iter().find(|o| o.name == template) {
-                Some(origin) => diagnostic.in_file(&origin.path),
-                None => diagnostic,
-            }
-        })
+        let bytes = self.render(template, context, source)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     pub fn has(&self, template: &str) -> bool {
