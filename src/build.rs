@@ -67,10 +67,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (mut site, templates) = load(options)?;
     // Everything is checked; bodies are read again one page at a time while
     // rendering, so memory does not grow with the whole site's text.
-    if std::env::var_os("NO_RELEASE").is_none() {
-        for article in &mut site.articles {
-            article.release_body(&options.root);
-        }
+    for article in &mut site.articles {
+        article.release_body(&options.root);
     }
     let output = Output::begin(&options.root, &options.output_dir())?;
     match site.render(&templates, &output) {

@@ -453,7 +453,7 @@ impl Article {
         // The front matter is parsed and checked; a hash tells whether the file
         // still is what was checked when the body is read again.
         self.front_matter_hash = Some(crate::site::fingerprint(
-            self.file_text[..self.body_offset].as_bytes(),
+            &self.file_text.as_bytes()[..self.body_offset],
         ));
         self.file_text = String::new();
         self.body_file = Some(root.join(&self.path));
