@@ -64,12 +64,7 @@ pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (mut site, templates) = load(options)?;
-    // Everything is checked; bodies are read again one page at a time while
-    // rendering, so memory does not grow with the whole site's text.
-    for article in &mut site.articles {
-        article.release_body(&options.root);
-    }
+    let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
     match site.render(&templates, &output) {
         Ok(pages) => {

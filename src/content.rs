@@ -184,8 +184,6 @@ pub struct Article {
     pub body_offset: usize,
     /// Set once the body has been let go from memory: the file to read it from.
     pub body_file: Option<PathBuf>,
-    /// The front matter's fingerprint once the text has been let go.
-    pub front_matter_hash: Option<String>,
 }
 
 /// A key fact about a background entry: "Grunnlagt" = "2002".
@@ -257,7 +255,9 @@ impl Article {
     /// Reads an article from `content/…`; `path` is relative to the site root.
     pub fn load(root: &Path, path: &Path) -> Result<Article, Vec<Diagnostic>> {
         let text = read_text(root, path).map_err(|d| vec![d])?;
-        Article::parse(path, text)
+        let mut article = Article::parse(path, text)?;
+        article.release_body(root);
+        Ok(article)
     }
 
     pub fn parse(path: &Path, text: String) -> Result<Article, Vec<Diagnostic>> {
@@ -415,7 +415,6 @@ impl Article {
             corrections,
             body_offset,
             body_file: None,
-            front_matter_hash: None,
             file_text: text,
         })
     }
@@ -433,12 +432,9 @@ impl Article {
                 .in_file(&self.path)
                 .with_help("the file changed or went away during the build; build again")
         })?;
-        let front_matter = text.get(..self.body_offset).unwrap_or_default();
+        // The front matter must still be the one that was checked.
         match text.get(self.body_offset..) {
-            Some(body)
-                if Some(crate::site::fingerprint(front_matter.as_bytes()))
-                    == self.front_matter_hash =>
-            {
+            Some(body) if text.get(..self.body_offset) == Some(self.file_text.as_str()) => {
                 Ok(std::borrow::Cow::Owned(body.to_string()))
             }
             _ => Err(Diagnostic::new("the file changed during the build")
@@ -448,14 +444,10 @@ impl Article {
     }
 
     /// Keeps only the front matter in memory; the body is read from `root` again
-    /// when it is rendered. A large site then never holds every body at once.
+    /// when it is rendered, so a large site never holds every body at once.
     pub fn release_body(&mut self, root: &Path) {
-        // The front matter is parsed and checked; a hash tells whether the file
-        // still is what was checked when the body is read again.
-        self.front_matter_hash = Some(crate::site::fingerprint(
-            &self.file_text.as_bytes()[..self.body_offset],
-        ));
-        self.file_text = String::new();
+        self.file_text.truncate(self.body_offset);
+        self.file_text.shrink_to_fit();
         self.body_file = Some(root.join(&self.path));
     }
 
