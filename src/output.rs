@@ -6,7 +6,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
 use crate::site::{CONTENT_DIR, Sink};
@@ -23,8 +24,10 @@ pub struct Output {
     staging: PathBuf,
     /// Every path the site produced, relative to `dir`, with what produced it.
     produced: Mutex<HashMap<String, String>>,
-    /// The files the previous build published.
-    previous: BTreeSet<String>,
+    /// The files the previous build published, read when first needed.
+    previous: OnceLock<BTreeSet<String>>,
+    /// A file was written where there was none, so the manifest must grow.
+    added_files: AtomicBool,
     /// Paths whose bytes differ from what is in `dir`, waiting in `staging`.
     changed: Mutex<Vec<String>>,
     unchanged: AtomicUsize,
@@ -62,7 +65,8 @@ impl Output {
             return Ok(Output {
                 dir: dir.to_path_buf(),
                 staging: dir.to_path_buf(),
-                previous: BTreeSet::new(),
+                previous: OnceLock::from(BTreeSet::new()),
+                added_files: AtomicBool::new(true),
                 produced: Mutex::new(HashMap::new()),
                 changed: Mutex::new(Vec::new()),
                 unchanged: AtomicUsize::new(0),
@@ -87,13 +91,11 @@ impl Output {
                     .with_help("check the folder's permissions, or pass --output DIR"),
             );
         }
-        let previous = std::fs::read_to_string(dir.join(MANIFEST_FILE))
-            .map(|text| text.lines().map(str::to_string).collect())
-            .unwrap_or_default();
         Ok(Output {
             dir: dir.to_path_buf(),
             staging,
-            previous,
+            previous: OnceLock::new(),
+            added_files: AtomicBool::new(false),
             produced: Mutex::new(HashMap::new()),
             changed: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),
@@ -124,6 +126,14 @@ impl Output {
         if self.created_dir {
             let _ = std::fs::remove_dir(&self.dir);
         }
+    }
+
+    fn previous(&self) -> &BTreeSet<String> {
+        self.previous.get_or_init(|| {
+            std::fs::read_to_string(self.dir.join(MANIFEST_FILE))
+                .map(|text| text.lines().map(str::to_string).collect())
+                .unwrap_or_default()
+        })
     }
 
     /// Marks a file the site no longer has, for a partial rebuild.
@@ -173,7 +183,7 @@ impl Output {
         let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
         let removals = self.removals.lock().unwrap_or_else(|e| e.into_inner());
         let stale: Vec<&String> = if sweep {
-            self.previous
+            self.previous()
                 .iter()
                 .filter(|p| !produced.contains_key(*p))
                 .collect()
@@ -191,16 +201,19 @@ impl Output {
                 remove_empty_parents(&self.dir, &file);
             }
         }
-        let mut manifest: BTreeSet<String> = if sweep {
-            BTreeSet::new()
-        } else {
-            self.previous.clone()
+        // A rebuild that only rewrote existing files leaves the list as it is.
+        let manifest_changes =
+            sweep || !stale.is_empty() || self.added_files.load(Ordering::Relaxed);
+        let mut manifest: BTreeSet<String> = match (sweep, manifest_changes) {
+            (true, _) => BTreeSet::new(),
+            (false, true) => self.previous().clone(),
+            (false, false) => BTreeSet::new(),
         };
         for path in &stale {
             manifest.remove(*path);
         }
         manifest.extend(produced.keys().cloned());
-        if manifest != self.previous {
+        if manifest_changes && &manifest != self.previous() {
             let text: String = manifest.iter().map(|p| format!("{p}\n")).collect();
             std::fs::write(self.dir.join(MANIFEST_FILE), text).map_err(|err| {
                 Diagnostic::new(format!("cannot write the file: {err}"))
@@ -276,6 +289,9 @@ impl Output {
         write: impl FnOnce(&Path) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
         let target = self.staging.join(path);
+        if !self.fresh && !self.dir.join(path).exists() {
+            self.added_files.store(true, Ordering::Relaxed);
+        }
         self.make_parent(&target)
             .and_then(|()| write(&target))
             .map_err(|err| {

@@ -61,6 +61,9 @@ pub struct Session {
     loaded: Option<Loaded>,
     /// Files that failed to load, with their problems; their last good version stays.
     broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// Problems between files (unknown keys, clashing URLs), by article; kept
+    /// up to date for the articles a change touches.
+    between_files: BTreeMap<PathBuf, Vec<Diagnostic>>,
     /// Pages waiting to be rendered since the last good rebuild.
     dirty: BTreeSet<Page>,
     /// Output files of pages that no longer exist, waiting to be removed.
@@ -74,6 +77,7 @@ impl Session {
             options,
             loaded: None,
             broken: BTreeMap::new(),
+            between_files: BTreeMap::new(),
             dirty: BTreeSet::new(),
             gone: BTreeSet::new(),
         }
@@ -98,6 +102,7 @@ impl Session {
         let files = output.commit()?;
         self.loaded = Some(Loaded { site, templates });
         self.broken.clear();
+        self.between_files.clear();
         self.dirty.clear();
         self.gone.clear();
         Ok(RebuildReport {
@@ -124,14 +129,20 @@ impl Session {
         let Some(loaded) = self.loaded.as_mut() else {
             return self.rebuild_all(&what);
         };
-        let before: BTreeSet<Page> = loaded.site.pages().into_iter().collect();
         let mut template_problem = None;
         let changes = expand_folders(&self.options.root, changes);
+        // Articles whose problems between files may have changed, by slug; any
+        // other content change may affect every article.
+        let mut touched = Touched::default();
         for change in &changes {
             match change {
-                Change::Content(path) => {
-                    apply_content(&mut loaded.site, path, &mut self.broken, &mut self.dirty)
-                }
+                Change::Content(path) => apply_content(
+                    &mut loaded.site,
+                    path,
+                    &mut self.broken,
+                    &mut self.dirty,
+                    &mut touched,
+                ),
                 Change::Static(path) => {
                     apply_static(&mut loaded.site, path, &mut self.broken, &mut self.dirty)
                 }
@@ -145,28 +156,37 @@ impl Session {
                 Change::Config => {}
             }
         }
-        let after: BTreeSet<Page> = loaded.site.pages().into_iter().collect();
-        for page in before.difference(&after) {
+        // Pages a change made disappear are removed; a page that exists again is
+        // rendered, not removed. Only the pages a change touched can be either.
+        let (pages, gone): (Vec<Page>, Vec<Page>) = self
+            .dirty
+            .iter()
+            .cloned()
+            .partition(|page| loaded.site.page_exists(page));
+        for page in &gone {
             self.gone.extend(loaded.site.output_paths(page));
         }
-        // A page that exists again is rendered, not removed.
-        for page in after.iter() {
+        for page in &pages {
             for path in loaded.site.output_paths(page) {
                 self.gone.remove(&path);
             }
         }
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
         problems.extend(template_problem);
-        problems.extend(loaded.site.reference_problems());
+        if touched.everything {
+            self.between_files = loaded.site.problems_by_article();
+        } else if !touched.slugs.is_empty() {
+            for path in &touched.paths {
+                self.between_files.remove(path);
+            }
+            self.between_files
+                .extend(loaded.site.problems_of_slugs(&touched.slugs));
+            self.between_files.retain(|_, found| !found.is_empty());
+        }
+        problems.extend(self.between_files.values().flatten().cloned());
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }
-        let pages: Vec<Page> = self
-            .dirty
-            .iter()
-            .filter(|p| after.contains(p))
-            .cloned()
-            .collect();
         let output = Output::begin(&self.options.root, &self.options.output_dir())?;
         if let Err(problems) = loaded.site.render_pages(&loaded.templates, &pages, &output) {
             output.abandon();
@@ -258,11 +278,21 @@ fn pages_using_template(site: &Site, path: &Path) -> Vec<Page> {
         .collect()
 }
 
+/// What a batch of content changes may have affected between files.
+#[derive(Default)]
+struct Touched {
+    slugs: BTreeSet<String>,
+    /// The changed articles' files, whether they still exist or not.
+    paths: Vec<PathBuf>,
+    everything: bool,
+}
+
 fn apply_content(
     site: &mut Site,
     path: &Path,
     broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
     dirty: &mut BTreeSet<Page>,
+    touched: &mut Touched,
 ) {
     let root = site.root.clone();
     let exists = root.join(path).is_file();
@@ -281,31 +311,59 @@ fn apply_content(
     let Some(kind) = ContentFile::classify(path) else {
         if !exists {
             remove_folder(site, path, dirty);
+            touched.everything = true;
         }
         return;
     };
     match kind {
         ContentFile::Article(path) => {
-            if let Some(index) = site.articles.iter().position(|a| a.path == path) {
-                let old = site.articles.remove(index);
-                dirty.extend(site.pages_of_article(&old));
-            }
-            if exists {
+            let was_in_feed = site.is_in_feed(&path);
+            let old = site
+                .articles
+                .iter()
+                // Compared as bytes: comparing paths part by part is slow on large sites.
+                .position(|a| a.path.as_os_str() == path.as_os_str())
+                .map(|index| site.articles.remove(index));
+            let new = if exists {
                 match Article::load(&root, &path) {
-                    Ok(article) => {
-                        if site.options_drafts() || !article.draft {
-                            dirty.extend(site.pages_of_article(&article));
-                            site.articles.push(article);
-                        }
-                    }
+                    Ok(article) if site.options_drafts() || !article.draft => Some(article),
+                    Ok(_) => None,
                     Err(problems) => {
-                        broken.insert(path, problems);
+                        broken.insert(path.clone(), problems);
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            match (&old, &new) {
+                // Only the body or the article's own parts changed: every list
+                // that shows it is still current.
+                (Some(old), Some(new)) if lists_show_the_same(old, new) => {
+                    dirty.insert(Page::Article(new.slug.clone()));
+                    if old.timeline != new.timeline {
+                        dirty.insert(Page::Timeline(new.slug.clone()));
+                    }
+                    if was_in_feed {
+                        dirty.insert(Page::Feeds);
+                    }
+                }
+                _ => {
+                    for article in old.iter().chain(new.iter()) {
+                        dirty.extend(site.pages_of_article(article));
                     }
                 }
             }
-            site.sort_articles();
+            touched
+                .slugs
+                .extend(old.iter().chain(new.iter()).map(|a| a.slug.clone()));
+            touched.paths.push(path.clone());
+            if let Some(article) = new {
+                site.insert_article(article);
+            }
         }
         ContentFile::Background(path) => {
+            touched.everything = true;
             let key = path
                 .file_stem()
                 .unwrap_or_default()
@@ -329,6 +387,7 @@ fn apply_content(
             dirty.extend(site.articles_using_background(&key));
         }
         ContentFile::Timeline(path) => {
+            touched.everything = true;
             let key = path
                 .file_stem()
                 .unwrap_or_default()
@@ -351,6 +410,25 @@ fn apply_content(
             dirty.extend(site.articles_using_timeline(&key));
         }
     }
+}
+
+/// Whether every page that lists an article (front page, tags, background and
+/// timeline pages, sitemap) shows the same for both versions of it.
+fn lists_show_the_same(old: &Article, new: &Article) -> bool {
+    old.slug == new.slug
+        && old.title == new.title
+        && old.lead == new.lead
+        && old.date == new.date
+        && old.updated == new.updated
+        && old.tags == new.tags
+        && old.draft == new.draft
+        && old
+            .background
+            .iter()
+            .map(|r| &r.key)
+            .eq(new.background.iter().map(|r| &r.key))
+        && old.timeline_file.as_ref().map(|r| &r.key) == new.timeline_file.as_ref().map(|r| &r.key)
+        && old.timeline.is_empty() == new.timeline.is_empty()
 }
 
 /// A folder under `content/` was removed or renamed away: its files are gone.
@@ -396,6 +474,14 @@ fn apply_static(
     };
     // Walking again is cheap next to publishing, and applies the same rules as a
     // full build (links out of the site are refused).
+    // Files that were under the changed path before: any that are gone now are
+    // marked, so their copies leave the output.
+    let before: Vec<PathBuf> = site
+        .static_files
+        .iter()
+        .filter(|f| f.starts_with(relative))
+        .cloned()
+        .collect();
     let mut found = Vec::new();
     let problems = crate::site::collect_static(&site.root, &mut found);
     broken.remove(Path::new(STATIC_DIR));
@@ -406,6 +492,7 @@ fn apply_static(
     for file in site.static_files.iter().filter(|f| f.starts_with(relative)) {
         dirty.insert(Page::Static(file.clone()));
     }
+    dirty.extend(before.into_iter().map(Page::Static));
 }
 
 /// Loads only the configuration, to tell whether a change to it parses.

@@ -1,8 +1,9 @@
 //! The site graph: every article, background entry and timeline, loaded in
 //! parallel, checked against each other, and rendered through the templates.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -157,11 +158,15 @@ impl Site {
 
     /// Newest first; the path breaks ties so the order never depends on the file system.
     pub fn sort_articles(&mut self) {
-        self.articles.sort_by(|a, b| {
-            b.date
-                .chronological(&a.date)
-                .then_with(|| a.path.cmp(&b.path))
-        });
+        self.articles.sort_by(newest_first);
+    }
+
+    /// Adds an article where it belongs in the order, without sorting them all.
+    pub fn insert_article(&mut self, article: Article) {
+        let at = self
+            .articles
+            .partition_point(|other| newest_first(other, &article).is_lt());
+        self.articles.insert(at, article);
     }
 
     /// The pages that show something of `article`: its own, the lists it is in, and
@@ -183,6 +188,34 @@ impl Site {
         pages
     }
 
+    /// Whether a page is part of the site as it is now.
+    pub fn page_exists(&self, page: &Page) -> bool {
+        match page {
+            Page::Index | Page::NotFound | Page::BackgroundIndex | Page::Feeds | Page::Assets => {
+                true
+            }
+            Page::Article(slug) => self.articles.iter().any(|a| &a.slug == slug),
+            Page::Background(key) => self.background.contains_key(key),
+            Page::Timeline(key) => self
+                .articles
+                .iter()
+                .any(|a| Site::timeline_key(a).as_deref() == Some(key.as_str())),
+            Page::Tag(slug) => self
+                .articles
+                .iter()
+                .any(|a| a.tags.iter().any(|t| &slugify(t) == slug)),
+            Page::Static(path) => self.static_files.contains(path),
+        }
+    }
+
+    /// Whether the article is among those the feed carries.
+    pub fn is_in_feed(&self, path: &Path) -> bool {
+        self.articles
+            .iter()
+            .take(FEED_LENGTH)
+            .any(|a| a.path.as_os_str() == path.as_os_str())
+    }
+
     /// The article pages that use a background entry.
     pub fn articles_using_background(&self, key: &str) -> Vec<Page> {
         self.articles
@@ -202,90 +235,127 @@ impl Site {
     }
 
     fn check_references(&self, problems: &mut Vec<Diagnostic>) {
-        let mut by_url: HashMap<String, &Path> = HashMap::new();
-        for path in self.reserved_paths() {
-            by_url.insert(path, Path::new("(forklar)"));
+        for found in self.problems_by_article().into_values() {
+            problems.extend(found);
         }
+    }
+
+    /// The problems between files, by the article they are reported on.
+    pub fn problems_by_article(&self) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
+        let mut first_with_slug: HashMap<&str, &Article> =
+            HashMap::with_capacity(self.articles.len());
+        let mut found = BTreeMap::new();
         for article in &self.articles {
-            if let Some(other) = by_url.insert(article.slug.clone(), &article.path) {
-                let help = if other == Path::new("(forklar)") {
-                    format!(
-                        "`{}` is used by forklar itself; set another slug = \"…\"",
-                        article.slug
-                    )
-                } else {
-                    format!(
-                        "`{}` and `{}` would both be published at /{}/; give one of them another slug = \"…\"",
-                        other.display(),
-                        article.path.display(),
-                        article.slug
-                    )
-                };
-                problems.push(
-                    Diagnostic::new(format!("two pages have the URL /{}/", article.slug))
-                        .in_file(&article.path)
-                        .at_span(&article.file_text, article.slug_span.clone())
-                        .with_help(help),
-                );
+            let first = *first_with_slug.entry(&article.slug).or_insert(article);
+            let problems = self.problems_of(article, first);
+            if !problems.is_empty() {
+                found.insert(article.path.clone(), problems);
             }
-            for reference in &article.background {
-                if !self.background.contains_key(&reference.key) {
-                    problems.push(
-                        Diagnostic::new(format!("unknown background entry `{}`", reference.key))
-                            .in_file(&article.path)
-                            .at_span(&article.file_text, reference.span.clone())
-                            .with_help(known_keys(
-                                "background entries",
-                                "content/background/",
-                                self.background.keys(),
-                            )),
-                    );
-                }
-            }
-            if article.timeline_file.is_none()
-                && !article.timeline.is_empty()
-                && let Some(shared) = self.timelines.get(&article.slug)
-            {
-                problems.push(
-                    Diagnostic::new(format!(
-                        "the article's own timeline and the shared timeline `{}` would both be published at /{}/{}/",
-                        shared.key,
-                        self.language().timeline_section(),
-                        article.slug
-                    ))
+        }
+        found
+    }
+
+    /// The problems of the articles with one of `slugs`, for a rebuild that touched
+    /// only those: a scan, with no map of the whole site.
+    pub fn problems_of_slugs(
+        &self,
+        slugs: &BTreeSet<String>,
+    ) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
+        let mut first_with_slug: HashMap<&str, &Article> = HashMap::new();
+        let mut found = BTreeMap::new();
+        for article in self.articles.iter().filter(|a| slugs.contains(&a.slug)) {
+            let first = *first_with_slug.entry(&article.slug).or_insert(article);
+            found.insert(article.path.clone(), self.problems_of(article, first));
+        }
+        found
+    }
+
+    /// An article's unknown background keys and timelines, and its clashes with
+    /// `first`, the first article with the same slug, or with forklar's own folders.
+    fn problems_of(&self, article: &Article, first: &Article) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let reserved = self.reserved_paths();
+        let clash = if reserved.contains(&article.slug.as_str()) {
+            Some(format!(
+                "`{}` is used by forklar itself; set another slug = \"…\"",
+                article.slug
+            ))
+        } else if first.path != article.path {
+            Some(format!(
+                "`{}` and `{}` would both be published at /{}/; give one of them another slug = \"…\"",
+                first.path.display(),
+                article.path.display(),
+                article.slug
+            ))
+        } else {
+            None
+        };
+        if let Some(help) = clash {
+            problems.push(
+                Diagnostic::new(format!("two pages have the URL /{}/", article.slug))
                     .in_file(&article.path)
                     .at_span(&article.file_text, article.slug_span.clone())
-                    .with_help(format!(
-                        "use the shared timeline with timeline_file = \"{}\", or give the article another slug, or rename {}",
-                        shared.key,
-                        shared.path.display()
-                    )),
-                );
-            }
-            if let Some(reference) = &article.timeline_file
-                && !self.timelines.contains_key(&reference.key)
-            {
+                    .with_help(help),
+            );
+        }
+        for reference in &article.background {
+            if !self.background.contains_key(&reference.key) {
                 problems.push(
-                    Diagnostic::new(format!("unknown timeline `{}`", reference.key))
+                    Diagnostic::new(format!("unknown background entry `{}`", reference.key))
                         .in_file(&article.path)
                         .at_span(&article.file_text, reference.span.clone())
                         .with_help(known_keys(
-                            "timelines",
-                            "content/timelines/",
-                            self.timelines.keys(),
+                            "background entries",
+                            "content/background/",
+                            self.background.keys(),
                         )),
                 );
             }
         }
+        if article.timeline_file.is_none()
+            && !article.timeline.is_empty()
+            && let Some(shared) = self.timelines.get(&article.slug)
+        {
+            problems.push(
+                Diagnostic::new(format!(
+                    "the article's own timeline and the shared timeline `{}` would both be published at /{}/{}/",
+                    shared.key,
+                    self.language().timeline_section(),
+                    article.slug
+                ))
+                .in_file(&article.path)
+                .at_span(&article.file_text, article.slug_span.clone())
+                .with_help(format!(
+                    "use the shared timeline with timeline_file = \"{}\", or give the article another slug, or rename {}",
+                    shared.key,
+                    shared.path.display()
+                )),
+            );
+        }
+        if let Some(reference) = &article.timeline_file
+            && !self.timelines.contains_key(&reference.key)
+        {
+            problems.push(
+                Diagnostic::new(format!("unknown timeline `{}`", reference.key))
+                    .in_file(&article.path)
+                    .at_span(&article.file_text, reference.span.clone())
+                    .with_help(known_keys(
+                        "timelines",
+                        "content/timelines/",
+                        self.timelines.keys(),
+                    )),
+            );
+        }
+        problems
     }
 
     /// Top-level folders the site itself publishes into.
-    fn reserved_paths(&self) -> Vec<String> {
+    fn reserved_paths(&self) -> [&'static str; 3] {
         let language = self.config.language;
-        vec![
-            language.background_section().to_string(),
-            language.timeline_section().to_string(),
-            language.tag_section().to_string(),
+        [
+            language.background_section(),
+            language.timeline_section(),
+            language.tag_section(),
         ]
     }
 
@@ -400,38 +470,29 @@ impl Site {
     ) -> Result<usize, Diagnostics> {
         let assets = Assets::new();
         let base = self.base_context(&assets);
-        let summaries: Vec<ArticleSummary> =
-            self.articles.iter().map(|a| self.summary(a)).collect();
-        let links = self.backlinks();
         let by_slug: HashMap<&str, usize> = self
             .articles
             .iter()
             .enumerate()
             .map(|(i, a)| (a.slug.as_str(), i))
             .collect();
-        let mut urls_by_path: HashMap<&Path, String> = self
-            .articles
-            .iter()
-            .zip(&summaries)
-            .map(|(a, s)| (a.path.as_path(), s.url.clone()))
-            .collect();
-        urls_by_path.extend(
-            self.background
-                .values()
-                .map(|e| (e.path.as_path(), self.background_url(&e.key))),
-        );
-        let summary_values: Vec<Value> =
-            summaries.par_iter().map(Value::from_serializable).collect();
         let context = RenderContext {
+            site: self,
             templates,
             base: &base,
-            summaries: &summaries,
-            summary_values: &summary_values,
-            links: &links,
             assets: &assets,
             by_slug: &by_slug,
-            urls_by_path: &urls_by_path,
+            summaries: OnceLock::new(),
+            summary_values: OnceLock::new(),
+            links: OnceLock::new(),
+            urls_by_path: OnceLock::new(),
         };
+        // Lists need every article's summary; make them once, up front and in
+        // parallel. A rebuild of single articles needs none of it.
+        if pages.iter().any(Page::lists_articles) {
+            context.summary_values();
+            context.links();
+        }
         let results: Vec<Result<(), Diagnostic>> = pages
             .par_iter()
             .map(|page| self.render_page(page, &context, sink))
@@ -449,7 +510,7 @@ impl Site {
         let entries: Vec<feeds::FeedEntry> = self
             .articles
             .iter()
-            .zip(cx.summaries)
+            .zip(cx.summaries())
             .take(FEED_LENGTH)
             .map(|(article, summary)| feeds::FeedEntry {
                 summary,
@@ -581,14 +642,18 @@ impl Site {
         // Summaries were turned into template values once; lists share them.
         let pick = |indices: Option<&Vec<usize>>| -> Value {
             let list: Vec<Value> = indices
-                .map(|list| list.iter().map(|&i| cx.summary_values[i].clone()).collect())
+                .map(|list| {
+                    list.iter()
+                        .map(|&i| cx.summary_values()[i].clone())
+                        .collect()
+                })
                 .unwrap_or_default();
             Value::from(list)
         };
         match page {
             Page::Feeds => {
                 let feed = self.feed(cx);
-                let sitemap = self.sitemap(cx.summaries, cx.links);
+                let sitemap = self.sitemap(cx.summaries(), cx.links());
                 sink.write(feeds::FEED_FILE, feed.as_bytes(), &origin)?;
                 sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
                 // A site's own static/robots.txt replaces the generated one.
@@ -614,7 +679,7 @@ impl Site {
                 sink.copy(&file.to_string_lossy().replace('\\', "/"), &from)
             }
             Page::Index => {
-                context.insert_value("articles", Value::from(cx.summary_values.to_vec()));
+                context.insert_value("articles", Value::from(cx.summary_values().to_vec()));
                 let html = cx
                     .templates
                     .render("index.html", &context, "the front page")?;
@@ -648,7 +713,8 @@ impl Site {
                 };
                 let article = &self.articles[index];
                 let source = article.path.display().to_string();
-                let mut view = self.article_view(article, &cx.summaries[index], cx)?;
+                let summary = self.summary(article);
+                let mut view = self.article_view(article, &summary, cx)?;
                 // Parts the writer placed with a marker are rendered where the marker was.
                 for part in Part::ALL {
                     let placeholder = part.placeholder();
@@ -689,7 +755,7 @@ impl Site {
                 let view = with_field(
                     Value::from_serializable(&view),
                     "articles",
-                    pick(cx.links.background.get(key)),
+                    pick(cx.links().background.get(key)),
                 );
                 context.insert_value("entry", view);
                 let html = cx.templates.render(
@@ -704,7 +770,7 @@ impl Site {
                 )
             }
             Page::Timeline(key) => {
-                if !cx.links.timelines.contains_key(key) {
+                if !cx.links().timelines.contains_key(key) {
                     return Ok(());
                 }
                 let (title, events, source) = match self.timelines.get(key) {
@@ -737,7 +803,7 @@ impl Site {
                 let view = with_field(
                     Value::from_serializable(&view),
                     "articles",
-                    pick(cx.links.timelines.get(key)),
+                    pick(cx.links().timelines.get(key)),
                 );
                 context.insert_value("timeline", view);
                 let html = cx.templates.render("timeline.html", &context, &source)?;
@@ -748,7 +814,7 @@ impl Site {
                 )
             }
             Page::Tag(slug) => {
-                let Some((name, indices)) = cx.links.tags.get(slug) else {
+                let Some((name, indices)) = cx.links().tags.get(slug) else {
                     return Ok(());
                 };
                 let view = TagPageView {
@@ -870,10 +936,14 @@ impl Site {
         }
     }
 
-    fn link_context<'a>(&'a self, cx: &'a RenderContext, from: &'a Path) -> LinkContext<'a> {
+    fn link_context<'a, 'c>(
+        &'a self,
+        cx: &'a RenderContext<'c>,
+        from: &'a Path,
+    ) -> LinkContext<'a, 'c> {
         LinkContext {
             base_path: self.config.base_path(),
-            urls_by_path: cx.urls_by_path,
+            cx,
             from,
         }
     }
@@ -1050,27 +1120,71 @@ impl Site {
     }
 }
 
+/// What rendering pages shares; the costly parts are made on first use only.
 struct RenderContext<'a> {
+    site: &'a Site,
     templates: &'a Templates,
     base: &'a Context,
-    summaries: &'a [ArticleSummary],
-    /// The summaries as template values, made once and shared by every list.
-    summary_values: &'a [Value],
-    links: &'a Backlinks,
     assets: &'a Assets,
     by_slug: &'a HashMap<&'a str, usize>,
+    summaries: OnceLock<Vec<ArticleSummary>>,
+    /// The summaries as template values, made once and shared by every list.
+    summary_values: OnceLock<Vec<Value>>,
+    links: OnceLock<Backlinks>,
     /// The URL of every article and background entry, by its file.
-    urls_by_path: &'a HashMap<&'a Path, String>,
+    urls_by_path: OnceLock<HashMap<&'a Path, String>>,
+}
+
+impl<'a> RenderContext<'a> {
+    fn summaries(&self) -> &[ArticleSummary] {
+        self.summaries.get_or_init(|| {
+            self.site
+                .articles
+                .par_iter()
+                .map(|a| self.site.summary(a))
+                .collect()
+        })
+    }
+
+    fn summary_values(&self) -> &[Value] {
+        self.summary_values.get_or_init(|| {
+            self.summaries()
+                .par_iter()
+                .map(Value::from_serializable)
+                .collect()
+        })
+    }
+
+    fn links(&self) -> &Backlinks {
+        self.links.get_or_init(|| self.site.backlinks())
+    }
+
+    fn urls_by_path(&self) -> &HashMap<&'a Path, String> {
+        self.urls_by_path.get_or_init(|| {
+            let site = self.site;
+            let mut urls: HashMap<&'a Path, String> = site
+                .articles
+                .iter()
+                .map(|a| (a.path.as_path(), site.article_url(a)))
+                .collect();
+            urls.extend(
+                site.background
+                    .values()
+                    .map(|e| (e.path.as_path(), site.background_url(&e.key))),
+            );
+            urls
+        })
+    }
 }
 
 /// Resolves links written in one content file.
-struct LinkContext<'a> {
+struct LinkContext<'a, 'c> {
     base_path: &'a str,
-    urls_by_path: &'a HashMap<&'a Path, String>,
+    cx: &'a RenderContext<'c>,
     from: &'a Path,
 }
 
-impl LinkContext<'_> {
+impl LinkContext<'_, '_> {
     /// Links to content files (`annen-sak.md`, `../background/csto.md#x`) become
     /// their pages' URLs; site paths (`/bilder/a.jpg`) get the base path, so the site
     /// works under a sub-path. Web addresses and anchors are kept as written.
@@ -1087,7 +1201,8 @@ impl LinkContext<'_> {
             };
             let target = normalise(&target);
             return self
-                .urls_by_path
+                .cx
+                .urls_by_path()
                 .get(target.as_path())
                 .map(|url| format!("{url}{rest}"));
         }
@@ -1142,6 +1257,16 @@ enum Loaded {
     Timeline(SharedTimeline),
 }
 
+impl Page {
+    /// Whether the page lists articles, and so needs every article's summary.
+    fn lists_articles(&self) -> bool {
+        matches!(
+            self,
+            Page::Index | Page::Feeds | Page::Background(_) | Page::Timeline(_) | Page::Tag(_)
+        )
+    }
+}
+
 /// One page or file of the published site; the unit that rebuilds re-render.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
@@ -1178,6 +1303,13 @@ impl Assets {
             script: format!("forklar.{}.js", fingerprint(SCRIPT.as_bytes())),
         }
     }
+}
+
+/// Newest first; the path breaks ties so the order never depends on the file system.
+fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.date
+        .chronological(&a.date)
+        .then_with(|| a.path.cmp(&b.path))
 }
 
 /// A template value (a map) with one more field; the rest is shared, not copied.
