@@ -1298,3 +1298,78 @@ fn browser_reloads_and_shows_the_error_overlay() {
         ),
     }
 }
+
+// ---------------------------------------------------------------------------
+// What a save re-renders
+
+fn tagged_article(title: &str, tag: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = 2022-01-06\ntags = [\"{tag}\"]\n+++\n\n{body}\n")
+}
+
+/// A new title must reach every page that lists the article: the front page and
+/// the tag page, not only the article itself.
+#[test]
+fn a_new_title_reaches_every_list() {
+    let l = live(&[("forste.md", "Første sak", "Tekst.")]);
+    l.site.write(
+        "content/forste.md",
+        &tagged_article("Første sak", "Økonomi", "Tekst."),
+    );
+    l.expect_change("/emne/okonomi/", "Første sak");
+    l.site.write(
+        "content/forste.md",
+        &tagged_article("Ny tittel på saken", "Økonomi", "Tekst."),
+    );
+    l.expect_change("/forste/", "Ny tittel på saken");
+    l.serve.wait_text("/", "Ny tittel på saken");
+    l.serve.wait_text("/emne/okonomi/", "Ny tittel på saken");
+    let front = l.serve.get("/").text();
+    assert!(
+        !front.contains("Første sak"),
+        "the old title is still listed:\n{front}"
+    );
+}
+
+/// A change to the body alone leaves the lists as they were: the front page file
+/// is not written again, while the article shows the new text.
+#[test]
+fn a_body_edit_leaves_the_lists_untouched() {
+    let l = live(&[("forste.md", "Første sak", "Gammel tekst.")]);
+    let front_page = l.serve.output_dir().join("index.html");
+    let before = fs::metadata(&front_page)
+        .and_then(|m| m.modified())
+        .expect("front page");
+    std::thread::sleep(Duration::from_millis(20));
+    l.site.write(
+        "content/forste.md",
+        &article("Første sak", "Ny tekst i brødteksten."),
+    );
+    l.expect_change("/forste/", "Ny tekst i brødteksten.");
+    let after = fs::metadata(&front_page)
+        .and_then(|m| m.modified())
+        .expect("front page");
+    assert_eq!(
+        before, after,
+        "the front page was rewritten for a body edit"
+    );
+}
+
+/// A tag no longer used by any article loses its page, and a new tag gets one.
+#[test]
+fn a_changed_tag_moves_the_article_between_tag_pages() {
+    let l = live(&[("forste.md", "Første sak", "Tekst.")]);
+    l.site.write(
+        "content/forste.md",
+        &tagged_article("Første sak", "Gammel", "Tekst."),
+    );
+    l.expect_change("/emne/gammel/", "Første sak");
+    l.site.write(
+        "content/forste.md",
+        &tagged_article("Første sak", "Ny", "Tekst."),
+    );
+    l.expect_change("/emne/ny/", "Første sak");
+    l.serve
+        .wait_page("/emne/gammel/", WAIT, "the unused tag page to go", |r| {
+            r.status == 404
+        });
+}
