@@ -2,18 +2,24 @@
 # Measures save-to-reload latency of `forklar serve`: the time from writing an
 # article until the `reload` event arrives on /__forklar/events.
 #
-#   scripts/serve-latency.sh [RUNS]        (default 20 saves per site)
+#   scripts/serve-latency.sh [RUNS] [SIZE...]   (default: 20 saves; 1000 10000)
 #
-# Builds forklar in release mode, then for two sites — a copy of this
-# repository's sample site, and a generated site of 1,000 articles
-# (scripts/gen_site.py) — starts `forklar serve` on a free port, and lets
-# scripts/sse_latency.py append a sentence to one article RUNS times. Prints
-# median and p90 in ms per site. Needs cargo and python3 (standard library).
+# Builds forklar in release mode, then for a copy of this repository's sample
+# site and for generated sites of each SIZE articles (bench/gen_site.py, the
+# benchmark's generator), on tmpfs where there is one, starts `forklar serve`
+# on a free port and lets scripts/sse_latency.py append a sentence to one
+# article RUNS times. Prints median and p90 in ms per site. Needs cargo and
+# python3 (standard library).
 set -euo pipefail
 
 RUNS="${1:-20}"
+shift || true
+SIZES=("$@")
+[[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000 10000)
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/forklar-latency.XXXXXX")"
+# tmpfs keeps disk noise out of the numbers.
+if [[ -d /dev/shm && -w /dev/shm ]]; then BASE=/dev/shm; else BASE="${TMPDIR:-/tmp}"; fi
+WORK="$(mktemp -d "$BASE/forklar-latency.XXXXXX")"
 SERVER_PID=""
 
 cleanup() {
@@ -73,11 +79,14 @@ for dir in templates static; do
 done
 SAMPLE_ARTICLE="$(cd "$SAMPLE" && ls content/*.md | head -n 1)"
 
-GENERATED="$WORK/generated-1000"
-python3 "$REPO/scripts/gen_site.py" 1000 "$GENERATED"
 
 REV="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
 git -C "$REPO" diff --quiet HEAD -- src theme 2>/dev/null || REV="$REV + uncommitted changes"
 echo "forklar $REV, $(nproc) CPUs, $RUNS saves per site"
 measure "sample-site" "$SAMPLE" "$SAMPLE_ARTICLE"
-measure "generated-1000" "$GENERATED" "content/sak-0500.md"
+for size in "${SIZES[@]}"; do
+  generated="$WORK/generated-$size"
+  python3 "$REPO/bench/gen_site.py" "$size" "$generated" >/dev/null
+  middle="$(cd "$generated" && ls content/*.md | sed -n "$((size / 2))p")"
+  measure "generated-$size" "$generated" "$middle"
+done

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Benchmarks a full `forklar build` against a full `hugo` build of the same
+# generated content. See bench/README.md.
+#
+#   bench/run.sh [--forklar-only] [N...]      (default sizes: 1000 10000)
+#
+# Environment:
+#   SEED=1            seed for gen_site.py
+#   RUNS=             override the number of runs per size (default 5 for N <= 10000, else 3)
+#   SAMPLE_RUNS=10    runs of the repository's own sample site (0 skips it)
+#   NO_BUILD=1        use target/release/forklar as it is, without `cargo build --release`
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$BENCH_DIR/.." && pwd)"
+SHM=/dev/shm
+SEED="${SEED:-1}"
+SAMPLE_RUNS="${SAMPLE_RUNS:-10}"
+
+forklar_only=0
+sizes=()
+for arg in "$@"; do
+    case "$arg" in
+        --forklar-only) forklar_only=1 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        ''|*[!0-9]*) echo "run.sh: not a size: $arg" >&2; exit 2 ;;
+        *) sizes+=("$arg") ;;
+    esac
+done
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- tools -----------------------------------------------------------------
+if [ ! -x /usr/bin/time ]; then
+    log "/usr/bin/time missing; installing the 'time' package"
+    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+
+have_hugo=1
+if ! command -v hugo >/dev/null 2>&1; then
+    have_hugo=0
+    echo "hugo not installed: apt-get install hugo  (measuring forklar only)"
+fi
+[ "$forklar_only" = 1 ] && have_hugo=0
+
+# ---- build forklar -----------------------------------------------------------
+# The binary is copied to tmpfs so that other people's rebuilds of target/ cannot
+# swap it out in the middle of a measurement.
+BIN_DIR="$SHM/forklar-bench-bin"
+FORKLAR="$BIN_DIR/forklar"
+if [ "${NO_BUILD:-0}" != 1 ]; then
+    for attempt in 1 2 3 4 5; do
+        log "cargo build --release (attempt $attempt)"
+        t0=$(date +%s)
+        if (cd "$REPO" && cargo build --release --quiet --bin forklar) >&2; then
+            log "build took $(( $(date +%s) - t0 )) s"
+            break
+        fi
+        if [ "$attempt" = 5 ]; then echo "run.sh: cargo build --release failed 5 times" >&2; exit 1; fi
+        log "build failed (the tree may be mid-edit); retrying in 60 s"
+        sleep 60
+    done
+fi
+mkdir -p "$BIN_DIR"
+cp "$REPO/target/release/forklar" "$FORKLAR.tmp" && mv "$FORKLAR.tmp" "$FORKLAR"
+
+# ---- machine -----------------------------------------------------------------
+echo "== machine"
+echo "nproc:    $(nproc)"
+echo "cpu:      $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "memory:   $(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+echo "kernel:   $(uname -r)"
+echo "forklar:  $("$FORKLAR" --version) (binary sha256 $(sha256sum "$FORKLAR" | cut -c1-12); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'), built from the working tree)"
+if command -v hugo >/dev/null 2>&1; then
+    echo "hugo:     $(hugo version)"
+else
+    echo "hugo:     not installed"
+fi
+echo "sites and outputs on tmpfs ($SHM); every run is a full build into an empty output folder"
+echo
+
+# ---- helpers -----------------------------------------------------------------
+TMP="$(mktemp -d "$SHM/forklar-bench-tmp.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+
+# median of numbers given as arguments (mean of the middle two for an even count)
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k/1024 }'; }
+
+# measure NAME LOGFILE CMD... : runs CMD under /usr/bin/time, appends "wall kib" to
+# $TMP/NAME, fails loudly (with CMD's output) if CMD fails
+measure() {
+    local name="$1" out="$2" t0 t1; shift 2
+    t0=$EPOCHREALTIME
+    if ! /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$out" 2>&1; then
+        echo "run.sh: FAILED: $*" >&2
+        sed -n '1,40p' "$out" >&2
+        return 1
+    fi
+    t1=$EPOCHREALTIME
+    # columns: wall s (from time, 10 ms resolution), peak RSS KiB, wall ms (from bash,
+    # microsecond clock, includes starting /usr/bin/time itself: well under 1 ms)
+    echo "$(tail -n 1 "$TMP/time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b-a)*1000 }')" >>"$TMP/$name"
+}
+
+# prints "files size" of an output folder
+outstat() { echo "$(find "$1" -type f | wc -l) files, $(du -sh "$1" | cut -f1)"; }
+
+results=()
+
+# ---- per size ----------------------------------------------------------------
+for n in "${sizes[@]}"; do
+    site="$SHM/forklar-bench-$n"
+    stamp="seed=$SEED gen=$(sha1sum "$BENCH_DIR/gen_site.py" | cut -c1-12) hugo=$(cat "$BENCH_DIR"/hugo/layouts/*/* "$BENCH_DIR"/hugo/layouts/*.html "$BENCH_DIR"/hugo/assets/* | sha1sum | cut -c1-12)"
+    if [ "$(cat "$site/.bench-stamp" 2>/dev/null)" != "$stamp" ]; then
+        log "generating $n articles in $site"
+        t0=$(date +%s)
+        rm -rf "$site"
+        python3 "$BENCH_DIR/gen_site.py" "$n" "$site" --seed "$SEED"
+        echo "$stamp" >"$site/.bench-stamp"
+        log "generation took $(( $(date +%s) - t0 )) s"
+    else
+        log "reusing $site (same generator, seed and templates)"
+    fi
+    runs="${RUNS:-}"
+    [ -n "$runs" ] || { if [ "$n" -le 10000 ]; then runs=5; else runs=3; fi; }
+
+    load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+    out_f="$SHM/out-forklar-$n"
+    out_h="$SHM/out-hugo-$n"
+    cache_h="$SHM/hugo-cache-$n"
+    rm -f "$TMP/forklar" "$TMP/hugo"
+    for ((r = 1; r <= runs; r++)); do
+        rm -rf "$out_f"
+        measure forklar "$TMP/forklar.log" "$FORKLAR" build --root "$site" --output "$out_f"
+        log "N=$n run $r/$runs forklar: $(tail -n1 "$TMP/forklar") (s KiB ms)"
+        if [ "$have_hugo" = 1 ]; then
+            # no state may survive between runs: output, cache dir, resources/_gen, lock
+            rm -rf "$out_h" "$cache_h" "$site/resources" "$site/.hugo_build.lock"
+            mkdir -p "$cache_h"
+            measure hugo "$TMP/hugo.log" hugo --quiet --source "$site" --destination "$out_h" \
+                --cacheDir "$cache_h" --ignoreCache --cleanDestinationDir
+            if [ -s "$TMP/hugo.log" ]; then
+                log "hugo printed output (warnings?):"; sed -n '1,20p' "$TMP/hugo.log" >&2
+            fi
+            log "N=$n run $r/$runs hugo:    $(tail -n1 "$TMP/hugo") (s KiB ms)"
+        fi
+    done
+
+    rm -rf "$cache_h"
+    mapfile -t fw < <(cut -d' ' -f1 "$TMP/forklar")
+    mapfile -t fm < <(cut -d' ' -f2 "$TMP/forklar")
+    f_wall=$(median "${fw[@]}"); f_rss=$(median "${fm[@]}")
+    echo "== N=$n articles ($runs runs each, alternating; site: $(find "$site/content" -name '*.md' | wc -l) .md files, $(du -sh "$site/content" | cut -f1))"
+    echo "load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; above ~0.5 means something else was running)"
+    echo "forklar: median wall ${f_wall} s, median peak RSS $(mib "$f_rss")   [walls: ${fw[*]}]"
+    echo "         forklar says: $(grep -m1 '^Built' "$TMP/forklar.log" || tail -n1 "$TMP/forklar.log")"
+    echo "         output: $(outstat "$out_f")"
+    if [ "$have_hugo" = 1 ]; then
+        mapfile -t hw < <(cut -d' ' -f1 "$TMP/hugo")
+        mapfile -t hm < <(cut -d' ' -f2 "$TMP/hugo")
+        h_wall=$(median "${hw[@]}"); h_rss=$(median "${hm[@]}")
+        echo "hugo:    median wall ${h_wall} s, median peak RSS $(mib "$h_rss")   [walls: ${hw[*]}]"
+        echo "         output: $(outstat "$out_h")"
+        echo "ratio forklar/hugo: wall $(ratio "$f_wall" "$h_wall"), peak RSS $(ratio "$f_rss" "$h_rss")"
+        results+=("$(printf '%-8s %10s %12s %10s %12s %10s %10s' "$n" "$f_wall" "$(mib "$f_rss")" "$h_wall" "$(mib "$h_rss")" "$(ratio "$f_wall" "$h_wall")" "$(ratio "$f_rss" "$h_rss")")")
+    else
+        [ "$forklar_only" = 1 ] && echo "hugo:    skipped (--forklar-only)" || echo "hugo:    skipped (hugo not installed: apt-get install hugo)"
+        results+=("$(printf '%-8s %10s %12s %10s %12s %10s %10s' "$n" "$f_wall" "$(mib "$f_rss")" "-" "-" "-" "-")")
+    fi
+    echo
+done
+
+# ---- the repository's own sample site ------------------------------------------
+if [ "$SAMPLE_RUNS" -gt 0 ]; then
+    out_s="$SHM/out-sample"
+    rm -f "$TMP/sample"
+    for ((r = 1; r <= SAMPLE_RUNS; r++)); do
+        rm -rf "$out_s"
+        measure sample "$TMP/sample.log" "$FORKLAR" build --root "$REPO" --output "$out_s"
+    done
+    mapfile -t sw < <(cut -d' ' -f1 "$TMP/sample")
+    mapfile -t sm < <(cut -d' ' -f2 "$TMP/sample")
+    echo "== sample site ($REPO, $SAMPLE_RUNS runs)"
+    mapfile -t sx < <(cut -d' ' -f3 "$TMP/sample")
+    echo "forklar: median wall $(median "${sw[@]}") s, median peak RSS $(mib "$(median "${sm[@]}")")   [walls: ${sw[*]}]"
+    echo "         /usr/bin/time has 10 ms resolution; with a microsecond clock: median $(median "${sx[@]}") ms   [${sx[*]}]"
+    echo "         forklar says: $(grep -m1 '^Built' "$TMP/sample.log" || tail -n1 "$TMP/sample.log")"
+    echo
+fi
+
+# ---- summary -------------------------------------------------------------------
+echo "== summary (medians; ratio < 1 means forklar is faster / smaller)"
+printf '%-8s %10s %12s %10s %12s %10s %10s\n' "N" "forklar s" "forklar RSS" "hugo s" "hugo RSS" "wall f/h" "RSS f/h"
+printf '%s\n' "${results[@]}"
