@@ -1,15 +1,24 @@
 // Previews for first mentions of background entries. Without this script (or CSS)
 // a mention is a plain link to the entry's page. WCAG 1.4.13: the preview opens on
-// hover and on keyboard focus, stays while hovered, and Esc dismisses it.
+// hover and on keyboard focus, stays while the pointer moves onto it, and Esc
+// dismisses it.
 (() => {
   let open = null;
+  let closing = 0;
   const close = () => {
+    clearTimeout(closing);
     if (!open) return;
     open.link.removeAttribute("aria-describedby");
     open.box.remove();
     open = null;
   };
+  // A short grace period lets the pointer cross from the link to the preview.
+  const closeSoon = () => {
+    clearTimeout(closing);
+    closing = setTimeout(close, 300);
+  };
   const show = (link) => {
+    clearTimeout(closing);
     if (open && open.link === link) return;
     close();
     const box = document.createElement("div");
@@ -25,15 +34,16 @@
     const r = link.getBoundingClientRect();
     const left = Math.max(8, Math.min(r.left + scrollX, scrollX + document.documentElement.clientWidth - box.offsetWidth - 8));
     box.style.left = left + "px";
-    box.style.top = (r.bottom + scrollY + 6) + "px";
+    box.style.top = (r.bottom + scrollY + 2) + "px";
     link.setAttribute("aria-describedby", box.id);
-    box.addEventListener("mouseleave", (e) => { if (e.relatedTarget !== link) close(); });
+    box.addEventListener("mouseenter", () => clearTimeout(closing));
+    box.addEventListener("mouseleave", closeSoon);
     open = { link, box };
   };
   for (const link of document.querySelectorAll("a.mention[data-summary]")) {
     link.addEventListener("mouseenter", () => show(link));
     link.addEventListener("focus", () => show(link));
-    link.addEventListener("mouseleave", (e) => { if (!open || e.relatedTarget !== open.box) close(); });
+    link.addEventListener("mouseleave", closeSoon);
     link.addEventListener("blur", close);
   }
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });

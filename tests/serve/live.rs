@@ -1373,3 +1373,113 @@ fn a_changed_tag_moves_the_article_between_tag_pages() {
             r.status == 404
         });
 }
+
+// ---------------------------------------------------------------------------
+// Stopping, and `build --watch`
+
+/// Sends SIGINT, as Ctrl-C in a terminal does.
+fn interrupt(child: &Child) {
+    let status = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -INT failed");
+}
+
+/// Waits for the process to end by itself, within `within`.
+fn wait_for_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the process did not stop within {within:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn ctrl_c_stops_serve_cleanly_and_removes_its_build() {
+    let l = one_article();
+    let output = l.serve.output_dir();
+    assert!(output.join("index.html").is_file());
+    let mut serve = l.serve;
+    interrupt(&serve.child);
+    let status = wait_for_exit(&mut serve.child, Duration::from_secs(10));
+    assert!(status.success(), "serve ended with {status} after Ctrl-C");
+    assert!(
+        !output.exists(),
+        "the temporary build {} was left behind",
+        output.display()
+    );
+    assert!(
+        TcpStream::connect(("127.0.0.1", serve.port)).is_err(),
+        "the port still answers after Ctrl-C"
+    );
+}
+
+#[test]
+fn build_watch_rebuilds_public_on_save() {
+    let site = Site::new(&[("forste.md", "Første sak", "Gammel tekst.")]);
+    let mut child = Command::new(BIN)
+        .args(["build", "--watch", "--root"])
+        .arg(site.root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start build --watch");
+    let page = site.root().join("public/forste/index.html");
+    let wait_for = |text: &str| {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if fs::read_to_string(&page).is_ok_and(|html| html.contains(text)) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    };
+    assert!(
+        wait_for("Gammel tekst."),
+        "the first build did not write the page"
+    );
+    // Save until the watcher has surely started; each save is a complete file.
+    let deadline = Instant::now() + WAIT;
+    let mut seen = false;
+    while !seen && Instant::now() < deadline {
+        site.write(
+            "content/forste.md",
+            &article("Første sak", "Ny tekst etter lagring."),
+        );
+        seen = wait_for_quick(&page, "Ny tekst etter lagring.");
+    }
+    assert!(seen, "build --watch did not rebuild public/ after a save");
+    assert!(
+        !fs::read_to_string(&page)
+            .unwrap()
+            .contains("__forklar/events"),
+        "build --watch must not inject the live-reload script"
+    );
+    interrupt(&child);
+    let status = wait_for_exit(&mut child, Duration::from_secs(10));
+    assert!(
+        status.success(),
+        "build --watch ended with {status} after Ctrl-C"
+    );
+}
+
+fn wait_for_quick(page: &Path, text: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_millis(500);
+    while Instant::now() < deadline {
+        if fs::read_to_string(page).is_ok_and(|html| html.contains(text)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}

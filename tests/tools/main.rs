@@ -117,6 +117,35 @@ fn sample_site_pages_pass_axe() {
     }
 }
 
+/// The preview on a first mention opens on hover and on keyboard focus, can be
+/// dismissed with Esc, and is a plain link without scripts (WCAG 1.4.13).
+#[test]
+fn first_mention_previews_work_with_pointer_keyboard_and_without_scripts() {
+    if Axe::find("first-mention previews").is_none() {
+        return;
+    }
+    let site = build_site();
+    let root = site.dir();
+    let base = base_path();
+    let server = Server::start(root, &base);
+    let article = article_pages(root, &base)
+        .into_iter()
+        .find(|page| {
+            std::fs::read_to_string(root.join(page.trim_start_matches('/')).join("index.html"))
+                .is_ok_and(|html| html.contains("class=\"mention\""))
+        })
+        .expect("an article of the sample site with a first-mention link");
+    let mut cmd = Command::new("node");
+    cmd.arg(browser_dir().join("mention.mjs"))
+        .arg(server.url(&article));
+    let out = run(&mut cmd, "mention.mjs");
+    assert!(
+        out.status.success(),
+        "the first-mention preview misbehaved:\n{}",
+        out.text()
+    );
+}
+
 // ---------------------------------------------------------------------------
 // The checkers can fail: self-tests on hand-written pages
 
