@@ -80,6 +80,22 @@ impl Language {
         }
     }
 
+    /// "Side 2 av 200" / "Page 2 of 200".
+    pub fn page_of(self, current: usize, total: usize) -> String {
+        match self {
+            Language::Nb => format!("Side {current} av {total}"),
+            Language::En => format!("Page {current} of {total}"),
+        }
+    }
+
+    /// The folder the further pages of the front page's list are published under.
+    pub fn pages_section(self) -> &'static str {
+        match self {
+            Language::Nb => "side",
+            Language::En => "page",
+        }
+    }
+
     /// The folder tag pages are published under.
     pub fn tag_section(self) -> &'static str {
         match self {
@@ -122,6 +138,9 @@ impl Language {
                 source: "Kilde",
                 timeline_page: "Tidslinjen på egen side",
                 translated: "oversatt",
+                pages: "Sider",
+                newer: "Nyere artikler",
+                older: "Eldre artikler",
             },
             Language::En => Labels {
                 background: "Background",
@@ -155,6 +174,9 @@ impl Language {
                 source: "Source",
                 timeline_page: "The timeline on its own page",
                 translated: "translated",
+                pages: "Pages",
+                newer: "Newer articles",
+                older: "Older articles",
             },
         }
     }
@@ -194,4 +216,7 @@ pub struct Labels {
     pub source: &'static str,
     pub timeline_page: &'static str,
     pub translated: &'static str,
+    pub pages: &'static str,
+    pub newer: &'static str,
+    pub older: &'static str,
 }

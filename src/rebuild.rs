@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::content::{Article, BackgroundEntry, SharedTimeline};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, WriteReport};
-use crate::site::{ContentFile, Page, STATIC_DIR, Site};
+use crate::site::{ARTICLES_PER_PAGE, ContentFile, Page, STATIC_DIR, Site};
 use crate::templates::{DEFAULT_TEMPLATES, TEMPLATE_DIR, Templates};
 
 /// A file that changed, relative to the site root.
@@ -265,7 +265,7 @@ fn pages_using_template(site: &Site, path: &Path) -> Vec<Page> {
     let name = template_name(path).unwrap_or_default();
     all.into_iter()
         .filter(|page| match name.as_str() {
-            "index.html" => matches!(page, Page::Index),
+            "index.html" => matches!(page, Page::Index(_)),
             "404.html" => matches!(page, Page::NotFound),
             "background_index.html" => matches!(page, Page::BackgroundIndex),
             "background.html" => matches!(page, Page::Background(_)),
@@ -318,12 +318,13 @@ fn apply_content(
     match kind {
         ContentFile::Article(path) => {
             let was_in_feed = site.is_in_feed(&path);
-            let old = site
+            let pages_before = site.index_page_count();
+            // Compared as bytes: comparing paths part by part is slow on large sites.
+            let old_position = site
                 .articles
                 .iter()
-                // Compared as bytes: comparing paths part by part is slow on large sites.
-                .position(|a| a.path.as_os_str() == path.as_os_str())
-                .map(|index| site.articles.remove(index));
+                .position(|a| a.path.as_os_str() == path.as_os_str());
+            let old = old_position.map(|index| site.articles.remove(index));
             let new = if exists {
                 match Article::load(&root, &path) {
                     Ok(article) if site.options_drafts() || !article.draft => Some(article),
@@ -336,30 +337,50 @@ fn apply_content(
             } else {
                 None
             };
-            match (&old, &new) {
-                // Only the body or the article's own parts changed: every list
-                // that shows it is still current.
-                (Some(old), Some(new)) if lists_show_the_same(old, new) => {
-                    dirty.insert(Page::Article(new.slug.clone()));
-                    if old.timeline != new.timeline {
-                        dirty.insert(Page::Timeline(new.slug.clone()));
-                    }
-                    if was_in_feed {
-                        dirty.insert(Page::Feeds);
-                    }
-                }
-                _ => {
-                    for article in old.iter().chain(new.iter()) {
-                        dirty.extend(site.pages_of_article(article));
-                    }
-                }
-            }
             touched
                 .slugs
                 .extend(old.iter().chain(new.iter()).map(|a| a.slug.clone()));
             touched.paths.push(path.clone());
+            let same_lists =
+                matches!((&old, &new), (Some(old), Some(new)) if lists_show_the_same(old, new));
+            if let (Some(old), Some(new)) = (&old, &new)
+                && same_lists
+            {
+                // Only the body or the article's own parts changed: every list
+                // that shows it is still current.
+                dirty.insert(Page::Article(new.slug.clone()));
+                if old.timeline != new.timeline {
+                    dirty.insert(Page::Timeline(new.slug.clone()));
+                }
+                if was_in_feed {
+                    dirty.insert(Page::Feed);
+                }
+            } else {
+                for article in old.iter().chain(new.iter()) {
+                    dirty.extend(site.pages_of_article(article));
+                }
+            }
             if let Some(article) = new {
                 site.insert_article(article);
+            }
+            if !same_lists {
+                // The front page's list: the page that shows the article, or, where
+                // articles moved, every page from the first that changed on.
+                let new_position = site
+                    .articles
+                    .iter()
+                    .position(|a| a.path.as_os_str() == path.as_os_str());
+                let page_of = |position: usize| position / ARTICLES_PER_PAGE + 1;
+                let last = pages_before.max(site.index_page_count());
+                match (old_position, new_position) {
+                    (Some(before), Some(after)) if before == after => {
+                        dirty.insert(Page::Index(page_of(after)));
+                    }
+                    (before, after) => {
+                        let first = before.into_iter().chain(after).min().map_or(1, page_of);
+                        dirty.extend((first..=last).map(Page::Index));
+                    }
+                }
             }
         }
         ContentFile::Background(path) => {
@@ -433,12 +454,16 @@ fn lists_show_the_same(old: &Article, new: &Article) -> bool {
 
 /// A folder under `content/` was removed or renamed away: its files are gone.
 fn remove_folder(site: &mut Site, folder: &Path, dirty: &mut BTreeSet<Page>) {
+    let pages_before = site.index_page_count();
     let (gone, kept): (Vec<Article>, Vec<Article>) = std::mem::take(&mut site.articles)
         .into_iter()
         .partition(|a| a.path.starts_with(folder));
     site.articles = kept;
     for article in &gone {
         dirty.extend(site.pages_of_article(article));
+    }
+    if !gone.is_empty() {
+        dirty.extend((1..=pages_before).map(Page::Index));
     }
     let keys: Vec<String> = site
         .background

@@ -38,6 +38,9 @@ const THEME_IDS: &[&str] = &[
     "mention-preview",
     "forklar-build-error",
 ];
+/// How many articles each page of the front page lists; a site of 10,000
+/// articles gets a front page of readable size, and an edit re-renders one page.
+pub const ARTICLES_PER_PAGE: usize = 50;
 /// How many of the newest articles the feed carries.
 const FEED_LENGTH: usize = 20;
 
@@ -174,9 +177,10 @@ impl Site {
     pub fn pages_of_article(&self, article: &Article) -> Vec<Page> {
         let mut pages = vec![
             Page::Article(article.slug.clone()),
-            Page::Index,
-            Page::Feeds,
+            Page::Feed,
+            Page::Sitemap,
         ];
+        pages.extend(self.index_page_of(&article.path).map(Page::Index));
         pages.extend(article.tags.iter().map(|t| Page::Tag(slugify(t))));
         pages.extend(
             article
@@ -188,10 +192,24 @@ impl Site {
         pages
     }
 
+    /// How many pages the front page's list has (at least one, even when empty).
+    pub fn index_page_count(&self) -> usize {
+        self.articles.len().div_ceil(ARTICLES_PER_PAGE).max(1)
+    }
+
+    /// The page of the front page's list that shows the article at `path`.
+    pub fn index_page_of(&self, path: &Path) -> Option<usize> {
+        self.articles
+            .iter()
+            .position(|a| a.path.as_os_str() == path.as_os_str())
+            .map(|i| i / ARTICLES_PER_PAGE + 1)
+    }
+
     /// Whether a page is part of the site as it is now.
     pub fn page_exists(&self, page: &Page) -> bool {
         match page {
-            Page::Index | Page::NotFound | Page::BackgroundIndex | Page::Feeds | Page::Assets => {
+            Page::Index(n) => (1..=self.index_page_count()).contains(n),
+            Page::NotFound | Page::BackgroundIndex | Page::Feed | Page::Sitemap | Page::Assets => {
                 true
             }
             Page::Article(slug) => self.articles.iter().any(|a| &a.slug == slug),
@@ -350,12 +368,13 @@ impl Site {
     }
 
     /// Top-level folders the site itself publishes into.
-    fn reserved_paths(&self) -> [&'static str; 3] {
+    fn reserved_paths(&self) -> [&'static str; 4] {
         let language = self.config.language;
         [
             language.background_section(),
             language.timeline_section(),
             language.tag_section(),
+            language.pages_section(),
         ]
     }
 
@@ -412,12 +431,13 @@ impl Site {
     pub fn pages(&self) -> Vec<Page> {
         let links = self.backlinks();
         let mut pages = vec![
-            Page::Index,
             Page::NotFound,
             Page::BackgroundIndex,
-            Page::Feeds,
+            Page::Feed,
+            Page::Sitemap,
             Page::Assets,
         ];
+        pages.extend((1..=self.index_page_count()).map(Page::Index));
         pages.extend(self.articles.iter().map(|a| Page::Article(a.slug.clone())));
         pages.extend(self.background.keys().map(|k| Page::Background(k.clone())));
         pages.extend(links.timelines.into_keys().map(Page::Timeline));
@@ -426,18 +446,34 @@ impl Site {
         pages
     }
 
+    /// Where page `n` of the front page's list is written.
+    fn index_path(&self, n: usize) -> String {
+        if n <= 1 {
+            "index.html".into()
+        } else {
+            format!("{}/{n}/index.html", self.language().pages_section())
+        }
+    }
+
+    /// The URL of page `n` of the front page's list.
+    fn index_url(&self, n: usize) -> String {
+        let base = self.config.base_path();
+        if n <= 1 {
+            base.to_string()
+        } else {
+            format!("{base}{}/{n}/", self.language().pages_section())
+        }
+    }
+
     /// The files a page is written to, relative to the output folder.
     pub fn output_paths(&self, page: &Page) -> Vec<String> {
         let language = self.language();
         match page {
-            Page::Index => vec!["index.html".into()],
+            Page::Index(n) => vec![self.index_path(*n)],
             Page::NotFound => vec!["404.html".into()],
             Page::BackgroundIndex => vec![format!("{}/index.html", language.background_section())],
-            Page::Feeds => vec![
-                feeds::FEED_FILE.into(),
-                feeds::SITEMAP_FILE.into(),
-                "robots.txt".into(),
-            ],
+            Page::Feed => vec![feeds::FEED_FILE.into()],
+            Page::Sitemap => vec![feeds::SITEMAP_FILE.into(), "robots.txt".into()],
             Page::Assets => {
                 let assets = Assets::new();
                 vec![assets.stylesheet, assets.script]
@@ -482,15 +518,14 @@ impl Site {
             base: &base,
             assets: &assets,
             by_slug: &by_slug,
-            summaries: OnceLock::new(),
-            summary_values: OnceLock::new(),
+            summary_values: (0..self.articles.len()).map(|_| OnceLock::new()).collect(),
             links: OnceLock::new(),
             urls_by_path: OnceLock::new(),
         };
-        // Lists need every article's summary; make them once, up front and in
-        // parallel. A rebuild of single articles needs none of it.
-        if pages.iter().any(Page::lists_articles) {
-            context.summary_values();
+        // A full build lists every article somewhere: make every summary up front
+        // and in parallel. A rebuild makes only those its lists show.
+        if pages.len() > self.articles.len() {
+            context.all_summary_values();
             context.links();
         }
         let results: Vec<Result<(), Diagnostic>> = pages
@@ -507,11 +542,16 @@ impl Site {
 
     /// The Atom feed of the newest articles, with their full text.
     fn feed(&self, cx: &RenderContext) -> String {
+        let summaries: Vec<ArticleSummary> = self
+            .articles
+            .iter()
+            .take(FEED_LENGTH)
+            .map(|a| self.summary(a))
+            .collect();
         let entries: Vec<feeds::FeedEntry> = self
             .articles
             .iter()
-            .zip(cx.summaries())
-            .take(FEED_LENGTH)
+            .zip(&summaries)
             .map(|(article, summary)| feeds::FeedEntry {
                 summary,
                 authors: article.authors.as_deref().unwrap_or(&self.config.authors),
@@ -542,17 +582,15 @@ impl Site {
         )
     }
 
-    fn sitemap(&self, summaries: &[ArticleSummary], links: &Backlinks) -> String {
-        let newest = summaries
-            .first()
-            .map(|s| s.updated.as_ref().unwrap_or(&s.date).rfc3339.clone());
+    fn sitemap(&self, links: &Backlinks) -> String {
+        let last_change = |a: &Article| a.updated.unwrap_or(a.date).rfc3339();
         let mut urls = vec![feeds::SitemapUrl {
             loc: self.config.base_url.clone(),
-            lastmod: newest,
+            lastmod: self.articles.first().map(last_change),
         }];
-        urls.extend(summaries.iter().map(|s| feeds::SitemapUrl {
-            loc: s.permalink.clone(),
-            lastmod: Some(s.updated.as_ref().unwrap_or(&s.date).rfc3339.clone()),
+        urls.extend(self.articles.iter().map(|a| feeds::SitemapUrl {
+            loc: self.config.permalink(&format!("{}/", a.slug)),
+            lastmod: Some(last_change(a)),
         }));
         let language = self.language();
         let mut pages: Vec<String> = vec![format!("{}/", language.background_section())];
@@ -642,19 +680,14 @@ impl Site {
         // Summaries were turned into template values once; lists share them.
         let pick = |indices: Option<&Vec<usize>>| -> Value {
             let list: Vec<Value> = indices
-                .map(|list| {
-                    list.iter()
-                        .map(|&i| cx.summary_values()[i].clone())
-                        .collect()
-                })
+                .map(|list| list.iter().map(|&i| cx.summary_value(i).clone()).collect())
                 .unwrap_or_default();
             Value::from(list)
         };
         match page {
-            Page::Feeds => {
-                let feed = self.feed(cx);
-                let sitemap = self.sitemap(cx.summaries(), cx.links());
-                sink.write(feeds::FEED_FILE, feed.as_bytes(), &origin)?;
+            Page::Feed => sink.write(feeds::FEED_FILE, self.feed(cx).as_bytes(), &origin),
+            Page::Sitemap => {
+                let sitemap = self.sitemap(cx.links());
                 sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
                 // A site's own static/robots.txt replaces the generated one.
                 if self
@@ -678,12 +711,26 @@ impl Site {
                 let from = self.root.join(STATIC_DIR).join(file);
                 sink.copy(&file.to_string_lossy().replace('\\', "/"), &from)
             }
-            Page::Index => {
-                context.insert_value("articles", Value::from(cx.summary_values().to_vec()));
+            Page::Index(n) => {
+                let total = self.index_page_count();
+                let first = (n - 1) * ARTICLES_PER_PAGE;
+                let shown: Vec<usize> =
+                    (first..(first + ARTICLES_PER_PAGE).min(self.articles.len())).collect();
+                context.insert_value("articles", pick(Some(&shown)));
+                context.insert(
+                    "pagination",
+                    &Pagination {
+                        current: *n,
+                        total,
+                        label: self.language().page_of(*n, total),
+                        previous: (*n > 1).then(|| self.index_url(n - 1)),
+                        next: (*n < total).then(|| self.index_url(n + 1)),
+                    },
+                );
                 let html = cx
                     .templates
                     .render("index.html", &context, "the front page")?;
-                sink.write("index.html", &html, &origin)
+                sink.write(&self.index_path(*n), &html, &origin)
             }
             Page::NotFound => {
                 let html = cx.templates.render("404.html", &context, "the 404 page")?;
@@ -860,10 +907,11 @@ impl Site {
             other => format!(
                 "forklar's {}",
                 match other {
-                    Page::Index => "front page",
+                    Page::Index(_) => "front page",
                     Page::NotFound => "404 page",
                     Page::BackgroundIndex => "list of background entries",
-                    Page::Feeds => "feed, sitemap and robots.txt",
+                    Page::Feed => "feed",
+                    Page::Sitemap => "sitemap and robots.txt",
                     Page::Assets => "stylesheet and script",
                     Page::Timeline(_) => "timeline page",
                     _ => "tag page",
@@ -1127,32 +1175,30 @@ struct RenderContext<'a> {
     base: &'a Context,
     assets: &'a Assets,
     by_slug: &'a HashMap<&'a str, usize>,
-    summaries: OnceLock<Vec<ArticleSummary>>,
-    /// The summaries as template values, made once and shared by every list.
-    summary_values: OnceLock<Vec<Value>>,
+    /// Each article's summary as a template value, made when a list first needs
+    /// it and shared by every list after that.
+    summary_values: Vec<OnceLock<Value>>,
     links: OnceLock<Backlinks>,
     /// The URL of every article and background entry, by its file.
     urls_by_path: OnceLock<HashMap<&'a Path, String>>,
 }
 
 impl<'a> RenderContext<'a> {
-    fn summaries(&self) -> &[ArticleSummary] {
-        self.summaries.get_or_init(|| {
-            self.site
-                .articles
-                .par_iter()
-                .map(|a| self.site.summary(a))
-                .collect()
+    /// The summary of article `index` as a template value.
+    fn summary_value(&self, index: usize) -> &Value {
+        self.summary_values[index].get_or_init(|| {
+            Value::from_serializable(&self.site.summary(&self.site.articles[index]))
         })
     }
 
-    fn summary_values(&self) -> &[Value] {
-        self.summary_values.get_or_init(|| {
-            self.summaries()
-                .par_iter()
-                .map(Value::from_serializable)
-                .collect()
-        })
+    /// Makes every summary value at once, in parallel, for a full build.
+    fn all_summary_values(&self) {
+        self.summary_values
+            .par_iter()
+            .enumerate()
+            .for_each(|(index, _)| {
+                self.summary_value(index);
+            });
     }
 
     fn links(&self) -> &Backlinks {
@@ -1257,24 +1303,17 @@ enum Loaded {
     Timeline(SharedTimeline),
 }
 
-impl Page {
-    /// Whether the page lists articles, and so needs every article's summary.
-    fn lists_articles(&self) -> bool {
-        matches!(
-            self,
-            Page::Index | Page::Feeds | Page::Background(_) | Page::Timeline(_) | Page::Tag(_)
-        )
-    }
-}
-
 /// One page or file of the published site; the unit that rebuilds re-render.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
-    Index,
+    /// A page of the front page's list of articles, from 1: page 1 is the front page.
+    Index(usize),
     NotFound,
     BackgroundIndex,
-    /// The Atom feed, `sitemap.xml` and `robots.txt`.
-    Feeds,
+    /// The Atom feed of the newest articles.
+    Feed,
+    /// `sitemap.xml` and `robots.txt`.
+    Sitemap,
     /// The theme's stylesheet and script.
     Assets,
     /// An article, by slug.
@@ -1518,6 +1557,17 @@ pub struct ArticleSummary {
 pub struct TagView {
     pub name: String,
     pub url: String,
+}
+
+/// Where a page of the front page's list is among the others.
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    /// "Side 2 av 200".
+    label: String,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -511,3 +511,55 @@ fn every_internal_link_points_to_a_published_file() {
         broken.join("\n  ")
     );
 }
+
+/// A large site's front page lists 50 articles a page, newest first, with links
+/// between the pages; every article is on exactly one of them.
+#[test]
+fn the_front_page_list_is_split_into_pages_of_fifty() {
+    let site = TestSite::new("title = \"T\"\nlanguage = \"nb\"\n");
+    for i in 0..120 {
+        // Day i+1 of 2022: article 119 is the newest.
+        let date = forklar::dates::civil_from_days(18_993 + i);
+        site.write(
+            &format!("content/sak-{i:03}.md"),
+            format!(
+                "+++\ntitle = \"Sak {i:03}\"\ndate = {:04}-{:02}-{:02}\n+++\nTekst.\n",
+                date.0, date.1, date.2
+            ),
+        );
+    }
+    site.build_ok(&[]);
+    let pages = [
+        site.public("index.html"),
+        site.public("side/2/index.html"),
+        site.public("side/3/index.html"),
+    ];
+    let counts: Vec<usize> = pages
+        .iter()
+        .map(|html| html.matches("class=\"teaser\"").count())
+        .collect();
+    assert_eq!(counts, [50, 50, 20]);
+    assert_contains(&pages[0], "href=\"/sak-119/\"", "index.html");
+    assert_contains(&pages[2], "href=\"/sak-000/\"", "side/3");
+    for i in 0..120 {
+        let link = format!("href=\"/sak-{i:03}/\"");
+        assert_eq!(
+            pages.iter().filter(|html| html.contains(&link)).count(),
+            1,
+            "{link}"
+        );
+    }
+    assert_contains(
+        &pages[0],
+        "<a href=\"/side/2/\" rel=\"next\">",
+        "index.html",
+    );
+    assert_contains(&pages[1], "<a href=\"/\" rel=\"prev\">", "side/2");
+    assert_contains(
+        &pages[1],
+        "<li aria-current=\"page\">Side 2 av 3</li>",
+        "side/2",
+    );
+    assert_lacks(&pages[2], "rel=\"next\"", "side/3");
+    assert!(!site.public_dir().join("side/4").exists());
+}
