@@ -16,27 +16,26 @@ pub struct FeedEntry<'a> {
     pub content: String,
 }
 
-/// An Atom 1.0 feed (RFC 4287). `updated` is the newest article change, never the
-/// time of the build, so the same content gives the same bytes.
-pub fn atom(
-    title: &str,
-    description: &str,
-    base_url: &str,
-    language: &str,
-    entries: &[FeedEntry],
-) -> String {
-    let updated = entries
-        .iter()
-        .map(|e| {
-            e.summary
-                .updated
-                .as_ref()
-                .unwrap_or(&e.summary.date)
-                .rfc3339
-                .clone()
-        })
-        .max()
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+/// The feed's own details.
+pub struct FeedInfo<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    /// The newest change of any entry, as RFC 3339: never the time of the build,
+    /// so the same content gives the same bytes.
+    pub updated: &'a str,
+}
+
+/// An Atom 1.0 feed (RFC 4287).
+pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
+    let FeedInfo {
+        title,
+        description,
+        base_url,
+        language,
+        updated,
+    } = *info;
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     // xml:base lets feed readers resolve the site paths in article bodies.

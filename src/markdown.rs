@@ -114,6 +114,12 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
 /// text, a correction) without the surrounding `<p>`. Raw HTML there is always shown
 /// as text: a quote must never be able to close its `<blockquote>`.
 pub fn render_inline(markdown: &str) -> String {
+    render_inline_with(markdown, None)
+}
+
+/// [`render_inline`], with links rewritten by `links` (site paths under a
+/// sub-path, links to content files).
+pub fn render_inline_with(markdown: &str, links: Option<LinkResolver>) -> String {
     if is_plain_text(markdown) {
         return markdown.trim().to_string();
     }
@@ -126,6 +132,9 @@ pub fn render_inline(markdown: &str) -> String {
         })
         .collect();
     escape_raw_html(&mut events);
+    if let Some(resolve) = links {
+        rewrite_links(&mut events, resolve);
+    }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html.trim_end().to_string()

@@ -15,7 +15,7 @@ use crate::dates::{Date, ShownDate};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::i18n::Language;
-use crate::markdown::{self, Mention, Part};
+use crate::markdown::{self, LinkResolver, Mention, Part};
 use crate::slug::slugify;
 use crate::templates::{SCRIPT, STYLESHEET, Templates};
 
@@ -573,11 +573,22 @@ impl Site {
                 },
             })
             .collect();
+        // Compared as moments: "09:30+01:00" is before "09:00Z".
+        let updated = self
+            .articles
+            .iter()
+            .take(FEED_LENGTH)
+            .map(|a| a.updated.unwrap_or(a.date))
+            .max_by(Date::chronological)
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
         feeds::atom(
-            &self.config.title,
-            &self.config.description,
-            &self.config.base_url,
-            self.language().code(),
+            &feeds::FeedInfo {
+                title: &self.config.title,
+                description: &self.config.description,
+                base_url: &self.config.base_url,
+                language: self.language().code(),
+                updated: &updated,
+            },
             &entries,
         )
     }
@@ -820,11 +831,11 @@ impl Site {
                 if !cx.links().timelines.contains_key(key) {
                     return Ok(());
                 }
-                let (title, events, source) = match self.timelines.get(key) {
+                let (title, events, from) = match self.timelines.get(key) {
                     Some(shared) => (
                         shared.title.clone(),
                         shared.events.as_slice(),
-                        shared.path.display().to_string(),
+                        shared.path.as_path(),
                     ),
                     None => {
                         let article = cx
@@ -836,16 +847,19 @@ impl Site {
                         (
                             article.title.clone(),
                             article.timeline.as_slice(),
-                            article.path.display().to_string(),
+                            article.path.as_path(),
                         )
                     }
                 };
+                let source = from.display().to_string();
+                let links = self.link_context(cx, from);
+                let resolve = |dest: &str| links.resolve(dest);
                 let url = self.timeline_url(key);
                 let view = TimelineView {
                     permalink: self.permalink(&url),
                     url,
                     title,
-                    events: event_views(events, language),
+                    events: event_views(events, language, &resolve),
                 };
                 let view = with_field(
                     Value::from_serializable(&view),
@@ -1032,16 +1046,25 @@ impl Site {
             },
         );
         let timeline = Site::timeline_key(article).map(|key| {
-            let (title, events) = match self.timelines.get(&key) {
-                Some(shared) => (shared.title.clone(), shared.events.as_slice()),
-                None => (article.title.clone(), article.timeline.as_slice()),
-            };
             let url = self.timeline_url(&key);
-            TimelineView {
-                permalink: self.permalink(&url),
-                url,
-                title,
-                events: event_views(events, language),
+            match self.timelines.get(&key) {
+                Some(shared) => {
+                    // Links in a shared timeline are written from its own file.
+                    let links = self.link_context(cx, &shared.path);
+                    let resolve = |dest: &str| links.resolve(dest);
+                    TimelineView {
+                        permalink: self.permalink(&url),
+                        url,
+                        title: shared.title.clone(),
+                        events: event_views(&shared.events, language, &resolve),
+                    }
+                }
+                None => TimelineView {
+                    permalink: self.permalink(&url),
+                    url,
+                    title: article.title.clone(),
+                    events: event_views(&article.timeline, language, &resolve),
+                },
             }
         });
         let authors = article
@@ -1054,7 +1077,7 @@ impl Site {
             .corrections
             .iter()
             .map(|c| {
-                let text = markdown::render_inline(&c.text);
+                let text = markdown::render_inline_with(&c.text, Some(&resolve));
                 CorrectionView {
                     date: c.date.shown(language),
                     plain: markdown::plain_text(&text),
@@ -1074,12 +1097,15 @@ impl Site {
                 .quotes
                 .iter()
                 .map(|quote| QuoteView {
-                    text: markdown::render_inline(&quote.text),
+                    text: markdown::render_inline_with(&quote.text, Some(&resolve)),
                     speaker: quote.speaker.clone(),
                     role: quote.role.clone(),
                     organisation: quote.organisation.clone(),
                     source: quote.source.clone(),
-                    url: quote.url.clone(),
+                    url: quote
+                        .url
+                        .as_ref()
+                        .map(|url| resolve(url).unwrap_or_else(|| url.clone())),
                     date: quote.date.map(|d| d.shown(language)),
                     translated: quote.translated,
                 })
@@ -1089,7 +1115,10 @@ impl Site {
                 .iter()
                 .map(|source| SourceView {
                     title: source.title.clone(),
-                    url: source.url.clone(),
+                    url: source
+                        .url
+                        .as_ref()
+                        .map(|url| resolve(url).unwrap_or_else(|| url.clone())),
                     publisher: source.publisher.clone(),
                     date: source
                         .date
@@ -1369,7 +1398,7 @@ pub fn fingerprint(bytes: &[u8]) -> String {
     format!("{:010x}", hash >> 24)
 }
 
-fn event_views(events: &[Event], language: Language) -> Vec<EventView> {
+fn event_views(events: &[Event], language: Language, links: LinkResolver) -> Vec<EventView> {
     let mut sorted: Vec<&Event> = events.iter().collect();
     // A stable sort keeps events with equal dates in the order written.
     sorted.sort_by(|a, b| a.date.chronological(&b.date));
@@ -1384,9 +1413,15 @@ fn event_views(events: &[Event], language: Language) -> Vec<EventView> {
                 rfc3339: event.date.rfc3339(),
             },
             title: event.title.clone(),
-            text: event.text.as_deref().map(markdown::render_inline),
+            text: event
+                .text
+                .as_deref()
+                .map(|text| markdown::render_inline_with(text, Some(links))),
             source: event.source.clone(),
-            url: event.url.clone(),
+            url: event
+                .url
+                .as_ref()
+                .map(|url| links(url).unwrap_or_else(|| url.clone())),
         })
         .collect()
 }
