@@ -9,4 +9,5 @@ mod explainer;
 mod explainer_errors;
 mod fixture;
 mod incremental;
+mod publishing;
 mod sample;
