@@ -2,9 +2,10 @@
 //! internal link, `#anchor`, image and file reference verified against the pages
 //! the site would publish.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use crate::build::{BuildOptions, load};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -38,10 +39,34 @@ impl Sink for Collect {
 pub struct CheckReport {
     pub pages: usize,
     pub links: usize,
+    /// External links checked, where `--external` asked for it.
+    pub external: Option<usize>,
 }
 
-/// Runs the pipeline and verifies every internal link; reports every problem.
-pub fn check(options: &BuildOptions) -> Result<CheckReport, Diagnostics> {
+/// How `--external` checks links to other sites.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalOptions {
+    /// The longest one link may take.
+    pub timeout: Duration,
+    /// How many links are checked at once; a site is never flooded.
+    pub concurrency: usize,
+}
+
+impl Default for ExternalOptions {
+    fn default() -> ExternalOptions {
+        ExternalOptions {
+            timeout: Duration::from_secs(10),
+            concurrency: 8,
+        }
+    }
+}
+
+/// Runs the pipeline and verifies every internal link, and with `external` every
+/// link to another site; reports every problem.
+pub fn check(
+    options: &BuildOptions,
+    external: Option<ExternalOptions>,
+) -> Result<CheckReport, Diagnostics> {
     let (site, templates) = load(options)?;
     let collected = Collect::default();
     let pages = site.render(&templates, &collected)?;
@@ -62,6 +87,8 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport, Diagnostics> {
         .collect();
     let mut problems = Vec::new();
     let mut links = 0;
+    // Each external address once, with the file of the first page that has it.
+    let mut outside: BTreeMap<String, String> = BTreeMap::new();
     let mut pages_sorted: Vec<(&String, &(Vec<u8>, String))> = files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
@@ -76,16 +103,96 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport, Diagnostics> {
                     continue;
                 }
                 links += 1;
+                if target.starts_with("http://") || target.starts_with("https://") {
+                    outside
+                        .entry(target.clone())
+                        .or_insert_with(|| origin.clone());
+                }
                 if let Some(problem) = check_link(page, &target, &base_path, &files, &ids) {
                     problems.push(locate(problem, &target, origin, &options.root));
                 }
             }
         }
     }
+    let external = external.map(|settings| {
+        let own_site = site.config.base_url.clone();
+        let targets: Vec<(String, String)> = outside
+            .into_iter()
+            // The site's own absolute URLs (canonical, feed) are not on the web yet.
+            .filter(|(url, _)| !url.starts_with(&own_site))
+            .collect();
+        let count = targets.len();
+        for (url, origin, why) in check_external(targets, settings) {
+            problems.push(locate(
+                format!("`{url}` {why}"),
+                &url,
+                &origin,
+                &options.root,
+            ));
+        }
+        count
+    });
     if problems.is_empty() {
-        Ok(CheckReport { pages, links })
+        Ok(CheckReport {
+            pages,
+            links,
+            external,
+        })
     } else {
         Err(Diagnostics(problems))
+    }
+}
+
+/// Asks every address whether it answers, `settings.concurrency` at a time, and
+/// returns those that do not, with why.
+fn check_external(
+    targets: Vec<(String, String)>,
+    settings: ExternalOptions,
+) -> Vec<(String, String, String)> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(settings.timeout))
+        .http_status_as_error(false)
+        .user_agent("forklar-check")
+        .build()
+        .into();
+    let queue = Mutex::new(targets.into_iter());
+    let broken = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..settings.concurrency.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some((url, origin)) = next else { break };
+                    if let Some(why) = probe(&agent, &url) {
+                        broken
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((url, origin, why));
+                    }
+                }
+            });
+        }
+    });
+    let mut broken = broken.into_inner().unwrap_or_else(|e| e.into_inner());
+    broken.sort();
+    broken
+}
+
+/// Why an address does not answer as a link should, or `None` when it does.
+fn probe(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = match agent.head(url).call() {
+        // Some servers refuse HEAD; ask again the way a browser would.
+        Ok(response) if matches!(response.status().as_u16(), 405 | 501) => {
+            agent.get(url).call().map(|r| r.status().as_u16())
+        }
+        Ok(response) => Ok(response.status().as_u16()),
+        Err(err) => Err(err),
+    };
+    match status {
+        Ok(code) if code < 400 => None,
+        Ok(code) => Some(format!("answers {code}")),
+        Err(ureq::Error::Timeout(_)) => Some("did not answer in time".into()),
+        Err(err) => Some(format!("could not be reached ({err})")),
     }
 }
 

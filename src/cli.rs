@@ -52,11 +52,22 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Load and render the whole site, report every problem, and write nothing.
+    /// Load and render the whole site, verify every link, report every problem, and write nothing.
     Check {
         /// Include articles marked draft = true.
         #[arg(long)]
         drafts: bool,
+        /// Also check links to other sites (8 at a time).
+        #[arg(long)]
+        external: bool,
+        /// With --external: seconds to wait for each site before calling it broken.
+        #[arg(
+            long,
+            default_value_t = 10,
+            value_name = "SECONDS",
+            requires = "external"
+        )]
+        timeout: u64,
     },
     /// Create a new site that builds at once: site.toml, a first article, a background entry.
     Init {

@@ -3,13 +3,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use forklar::build::{BuildOptions, build, output_from_cli};
-use forklar::check::check;
+use forklar::check::{ExternalOptions, check};
 use forklar::cli::{Cli, Command, NewContent};
 use forklar::config::Config;
 use forklar::diagnostics::Diagnostics;
 use forklar::i18n::Language;
 use forklar::scaffold;
 use forklar::serve::command::{ServeOptions, build_and_watch, serve};
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -58,13 +59,25 @@ fn main() -> ExitCode {
                 quiet: cli.quiet,
             }));
         }
-        Command::Check { drafts } => {
+        Command::Check {
+            drafts,
+            external,
+            timeout,
+        } => {
             let mut options = BuildOptions::new(cli.root);
             options.drafts = drafts;
-            check(&options).map(|report| {
+            let external = external.then(|| ExternalOptions {
+                timeout: Duration::from_secs(timeout),
+                ..ExternalOptions::default()
+            });
+            check(&options, external).map(|report| {
                 if !cli.quiet {
+                    let outside = report
+                        .external
+                        .map(|n| format!(" ({n} addresses on other sites)"))
+                        .unwrap_or_default();
                     println!(
-                        "Checked {} pages and {} links: no problems found",
+                        "Checked {} pages and {} links{outside}: no problems found",
                         report.pages, report.links
                     );
                 }

@@ -1838,3 +1838,101 @@ fn str_of(value: &Value) -> String {
         .map(str::to_string)
         .unwrap_or_else(|| value.to_string())
 }
+
+// ---------------------------------------------------------------------------
+// check --external, against a server on this machine
+
+/// Answers `/ok` with 200, `/gone` with 404, `/no-head` with 405 to HEAD and
+/// 200 to GET, and `/slow` only after three seconds.
+fn start_external_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("address");
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            thread::spawn(move || {
+                let mut stream = stream;
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut parts = request.split_whitespace();
+                let method = parts.next().unwrap_or_default();
+                let path = parts.next().unwrap_or_default();
+                let status = match (method, path) {
+                    (_, "/ok") => "200 OK",
+                    ("HEAD", "/no-head") => "405 Method Not Allowed",
+                    ("GET", "/no-head") => "200 OK",
+                    (_, "/slow") => {
+                        thread::sleep(Duration::from_secs(3));
+                        "200 OK"
+                    }
+                    _ => "404 Not Found",
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+            });
+        }
+    });
+    addr
+}
+
+fn external_site(addr: SocketAddr, paths: &[&str]) -> TestSite {
+    let links: String = paths
+        .iter()
+        .map(|p| format!("Se [lenke {p}](http://{addr}{p}).\n\n"))
+        .collect();
+    TestSite::new("title = \"T\"\nbase_url = \"https://example.org/\"\n").with(
+        "content/sak.md",
+        format!("+++\ntitle = \"Sak\"\ndate = 2022-01-06\n+++\n\n{links}"),
+    )
+}
+
+#[test]
+fn check_external_reports_dead_and_slow_links_at_their_lines() {
+    let addr = start_external_server();
+    let site = external_site(addr, &["/ok", "/gone", "/no-head", "/slow"]);
+    let run = check(&site, &["--external", "--timeout", "1"]);
+    run.assert_failure();
+    run.assert_stderr_contains(&format!("`http://{addr}/gone` answers 404"));
+    run.assert_stderr_contains(&format!("`http://{addr}/slow` did not answer in time"));
+    run.assert_stderr_contains("--> content/sak.md:");
+    assert!(
+        !run.stderr.contains("/ok`"),
+        "a good link was reported:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("/no-head`"),
+        "a link that refuses HEAD but answers GET was reported:\n{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("error: broken link").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_external_passes_live_links_and_says_how_many_it_checked() {
+    let addr = start_external_server();
+    let site = external_site(addr, &["/ok", "/no-head"]);
+    let run = check(&site, &["--external"]);
+    run.assert_success();
+    assert!(
+        run.stdout.contains("(2 addresses on other sites)"),
+        "{}",
+        run.stdout
+    );
+    // Without --external, nothing on the network is asked.
+    let offline = check(&external_site(addr, &["/gone"]), &[]);
+    offline.assert_success();
+}
