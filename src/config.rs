@@ -50,21 +50,22 @@ impl Config {
     /// Reads and checks `site.toml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|err| {
-            let diagnostic = Diagnostic::new(format!("cannot read {CONFIG_FILE}: {err}")).in_file(&path);
-            let diagnostic = if err.kind() == std::io::ErrorKind::InvalidData {
-                diagnostic.with_help(format!("save {CONFIG_FILE} as UTF-8 text"))
-            } else {
-                diagnostic
-            };
-            if err.kind() == std::io::ErrorKind::NotFound {
-                diagnostic.with_help(format!(
+        if path.is_dir() {
+            return Err(Diagnostic::new(format!("{CONFIG_FILE} is a folder"))
+                .in_file(&path)
+                .with_help(format!(
+                    "{CONFIG_FILE} must be a text file with the site's settings; move the folder away and create the file"
+                )));
+        }
+        if !path.exists() {
+            return Err(Diagnostic::new(format!("there is no {CONFIG_FILE}"))
+                .in_file(&path)
+                .with_help(format!(
                     "run forklar in the site's folder, pass --root DIR, or create {CONFIG_FILE} with at least title = \"…\""
-                ))
-            } else {
-                diagnostic
-            }
-        })?;
+                )));
+        }
+        // Read like a content file, so a byte that is not UTF-8 is shown at its line.
+        let text = crate::content::read_text(root, Path::new(CONFIG_FILE))?;
         // Errors name the file as the writer knows it, like content files.
         Config::parse(Path::new(CONFIG_FILE), &text)
     }

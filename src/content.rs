@@ -499,7 +499,7 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if let Some(colon) = lower.find(':') {
         let scheme = &lower[..colon];
         let before_path = !lower[..colon].contains(['/', '?', '#']);
-        if before_path && !matches!(scheme, "http" | "https" | "mailto") {
+        if before_path && !matches!(scheme, "http" | "https" | "mailto" | "tel") {
             return Err(format!(
                 "the link `{url}` uses `{scheme}:`, which forklar does not publish"
             ));

@@ -88,6 +88,14 @@ pub fn parse_toml<T: DeserializeOwned>(
     offset: usize,
     toml_text: &str,
 ) -> Result<T, Diagnostic> {
+    // TOML's own message for a NUL ("expected visible characters") hides what is
+    // wrong, since a NUL cannot be seen.
+    if let Some(at) = toml_text.find('\0') {
+        return Err(Diagnostic::new("the line contains a NUL character, which cannot be seen")
+            .in_file(path)
+            .at_span(file_text, offset + at..offset + at + 1)
+            .with_help("delete the character at the caret; it often comes from pasting from another program"));
+    }
     toml::from_str(toml_text).map_err(|err| toml_diagnostic(path, file_text, offset, &err))
 }
 

@@ -56,6 +56,9 @@ pub struct Rendered {
     pub placed: Vec<Part>,
     /// The body's headings with their ids, in order.
     pub headings: Vec<Heading>,
+    /// Links with a scheme forklar does not publish (`javascript:`), with why and
+    /// where they are in the Markdown.
+    pub refused_links: Vec<(String, std::ops::Range<usize>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,8 +91,18 @@ fn parser_options() -> Options {
 
 /// Renders an article body. `mentions` are linked once each, at their first mention.
 pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, parser_options()).collect();
+    let markdown = &without_nul(markdown);
     let mut rendered = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && let Err(why) = crate::content::check_url(dest_url)
+        {
+            rendered.refused_links.push((why, range.clone()));
+        }
+        events.push(event);
+    }
+    neutralise_script_links(&mut events);
     if options.escape_html {
         escape_raw_html(&mut events);
     }
@@ -123,6 +136,7 @@ pub fn render_inline_with(markdown: &str, links: Option<LinkResolver>) -> String
     if is_plain_text(markdown) {
         return markdown.trim().to_string();
     }
+    let markdown = &without_nul(markdown);
     let mut events: Vec<Event> = Parser::new_ext(markdown, parser_options())
         .filter(|event| {
             !matches!(
@@ -132,12 +146,23 @@ pub fn render_inline_with(markdown: &str, links: Option<LinkResolver>) -> String
         })
         .collect();
     escape_raw_html(&mut events);
+    neutralise_script_links(&mut events);
     if let Some(resolve) = links {
         rewrite_links(&mut events, resolve);
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html.trim_end().to_string()
+}
+
+/// NUL characters become U+FFFD, as CommonMark asks: a NUL is invisible, and no
+/// HTML page or feed may carry one.
+fn without_nul(markdown: &str) -> std::borrow::Cow<'_, str> {
+    if markdown.contains('\0') {
+        std::borrow::Cow::Owned(markdown.replace('\0', "\u{FFFD}"))
+    } else {
+        std::borrow::Cow::Borrowed(markdown)
+    }
 }
 
 /// Text that Markdown would print as it is: most timeline events and quotes.
@@ -201,7 +226,9 @@ pub fn plain_text(html: &str) -> String {
 
 /// Renders a Markdown block (an entry's body): links are resolved, nothing else.
 pub fn render_block(markdown: &str, options: MarkdownOptions) -> String {
+    let markdown = &without_nul(markdown);
     let mut events: Vec<Event> = Parser::new_ext(markdown, parser_options()).collect();
+    neutralise_script_links(&mut events);
     if options.escape_html {
         escape_raw_html(&mut events);
     }
@@ -212,6 +239,17 @@ pub fn render_block(markdown: &str, options: MarkdownOptions) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Links that would run a script when clicked lead nowhere instead.
+fn neutralise_script_links(events: &mut [Event]) {
+    for event in events.iter_mut() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
+            && crate::content::check_url(dest_url).is_err()
+        {
+            *dest_url = CowStr::from("");
+        }
+    }
 }
 
 fn rewrite_links(events: &mut [Event], resolve: LinkResolver) {

@@ -160,21 +160,56 @@ impl Output {
         let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
         // Written in place already when the folder started empty.
         let to_move = if self.fresh { &[][..] } else { &changed[..] };
+        // Each replaced file is first set aside, so that if any move fails every
+        // earlier one can be undone: the output is all old or all new.
+        let previous_files = self.staging.join(".previous");
+        let mut moved: Vec<(PathBuf, Option<PathBuf>)> = Vec::with_capacity(to_move.len());
         for path in to_move {
             let from = self.staging.join(path);
             let to = self.dir.join(path);
-            let result = to
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| {
-                    if to.is_dir() {
-                        std::fs::remove_dir_all(&to)?;
+            let backup = previous_files.join(path);
+            let result = (|| -> std::io::Result<Option<PathBuf>> {
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                let set_aside = if to.is_file() {
+                    if let Some(parent) = backup.parent() {
+                        std::fs::create_dir_all(parent)?;
                     }
-                    std::fs::rename(&from, &to)
-                });
-            if let Err(err) = result {
-                let _ = std::fs::remove_dir_all(&self.staging);
-                return Err(Diagnostic::new(format!("cannot write the file: {err}")).in_file(to));
+                    std::fs::rename(&to, &backup)?;
+                    Some(backup.clone())
+                } else {
+                    None
+                };
+                if let Err(err) = std::fs::rename(&from, &to) {
+                    if let Some(backup) = &set_aside {
+                        let _ = std::fs::rename(backup, &to);
+                    }
+                    return Err(err);
+                }
+                Ok(set_aside)
+            })();
+            match result {
+                Ok(set_aside) => moved.push((to, set_aside)),
+                Err(err) => {
+                    for (placed, set_aside) in moved.iter().rev() {
+                        match set_aside {
+                            Some(backup) => {
+                                let _ = std::fs::rename(backup, placed);
+                            }
+                            None => {
+                                let _ = std::fs::remove_file(placed);
+                                remove_empty_parents(&self.dir, placed);
+                            }
+                        }
+                    }
+                    let _ = std::fs::remove_dir_all(&self.staging);
+                    return Err(Diagnostic::new(format!("cannot write the file: {err}"))
+                        .in_file(to)
+                        .with_help(
+                            "check the output folder's permissions and free space; nothing in it was changed",
+                        ));
+                }
             }
         }
         if !self.fresh {

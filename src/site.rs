@@ -1036,8 +1036,9 @@ impl Site {
         // Headings must not take the ids the article template gives its own parts.
         let mut reserved: Vec<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
         reserved.extend(entries.iter().map(|e| format!("entry-{}", e.key)));
+        let text = article.body()?;
         let body = markdown::render(
-            &article.body()?,
+            &text,
             &mentions,
             markdown::MarkdownOptions {
                 escape_html: self.config.markdown.escape_html,
@@ -1045,6 +1046,16 @@ impl Site {
                 reserved_ids: &reserved,
             },
         );
+        if let Some((why, range)) = body.refused_links.first() {
+            let mut location = crate::diagnostics::Location::from_span(&text, range.clone());
+            location.line += article.body_first_line() - 1;
+            return Err(Diagnostic::new(why.clone())
+                .in_file(&article.path)
+                .at(location)
+                .with_help(
+                    "links must be https:// addresses, paths on the site or links to content files",
+                ));
+        }
         let timeline = Site::timeline_key(article).map(|key| {
             let url = self.timeline_url(&key);
             match self.timelines.get(&key) {
@@ -1476,7 +1487,7 @@ fn static_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
 
 /// Files below `root/folder`, relative to `root`, sorted. Symbolic links to folders
 /// are not followed, so a link loop cannot hang the build.
-fn walk(
+pub(crate) fn walk(
     root: &Path,
     folder: &Path,
     skip: fn(&str) -> bool,

@@ -44,6 +44,8 @@ fn push_ascii(slug: &mut String, c: char, pending_hyphen: &mut bool) {
 #[derive(Debug, Default)]
 pub struct UniqueIds {
     taken: std::collections::HashSet<String>,
+    /// The next number to try for each base id.
+    next_number: std::collections::HashMap<String, usize>,
 }
 
 impl UniqueIds {
@@ -58,12 +60,15 @@ impl UniqueIds {
         if base.is_empty() {
             base = fallback.to_string();
         }
+        // Counting on from where the last heading with this text stopped keeps a
+        // page of thousands of equal headings linear.
+        let mut n = self.next_number.get(&base).copied().unwrap_or(2);
         let mut id = base.clone();
-        let mut n = 2;
         while !self.taken.insert(id.clone()) {
             id = format!("{base}-{n}");
             n += 1;
         }
+        self.next_number.insert(base, n);
         id
     }
 }

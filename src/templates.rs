@@ -68,13 +68,12 @@ impl Templates {
             })
             .collect();
         if dir.is_dir() {
-            for path in template_files(&dir)? {
-                let name = path
-                    .strip_prefix(&dir)
-                    .unwrap_or(&path)
+            for shown in template_files(root)? {
+                let name = shown
+                    .strip_prefix(TEMPLATE_DIR)
+                    .unwrap_or(&shown)
                     .to_string_lossy()
                     .replace('\\', "/");
-                let shown = Path::new(TEMPLATE_DIR).join(path.strip_prefix(&dir).unwrap_or(&path));
                 let source = crate::content::read_text(root, &shown)?;
                 match sources.iter_mut().find(|(n, _, _)| *n == name) {
                     Some(entry) => *entry = (name, source, shown),
@@ -117,10 +116,23 @@ impl Templates {
                 .with_help(help);
         }
         let text = error_text(err);
-        let culprit = self
-            .origins
+        // In a loop, the site's own template is the one to fix, not the theme's.
+        let chain: &[String] = match err.kind() {
+            tera::ErrorKind::CircularExtend {
+                inheritance_chain, ..
+            } => inheritance_chain,
+            tera::ErrorKind::CircularInclude { include_chain, .. } => include_chain,
+            _ => &[],
+        };
+        let culprit = chain
             .iter()
-            .find(|origin| text.contains(&format!("'{}'", origin.name)));
+            .filter_map(|name| self.origins.iter().find(|o| &o.name == name))
+            .find(|origin| origin.path.starts_with(TEMPLATE_DIR))
+            .or_else(|| {
+                self.origins
+                    .iter()
+                    .find(|origin| text.contains(&format!("'{}'", origin.name)))
+            });
         let diagnostic = Diagnostic::new(format!("{context}: {text}")).with_help(help);
         match culprit {
             Some(origin) => diagnostic.in_file(&origin.path),
@@ -204,29 +216,27 @@ fn error_text(err: &tera::Error) -> String {
     text
 }
 
-fn template_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|err| {
-            Diagnostic::new(format!("cannot read the folder: {err}")).in_file(&dir)
-        })?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                pending.push(path);
-            } else if matches!(
+/// The template files under `templates/`, relative to the site root. The same
+/// walk as for content: links to folders are not followed, and links out of the
+/// site are refused.
+fn template_files(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut problems = Vec::new();
+    let files = crate::site::walk(
+        root,
+        Path::new(TEMPLATE_DIR),
+        crate::site::is_ignored,
+        &mut problems,
+    );
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(problem);
+    }
+    Ok(files
+        .into_iter()
+        .filter(|path| {
+            matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("html" | "xml" | "txt")
-            ) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+            )
+        })
+        .collect())
 }
