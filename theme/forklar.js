@@ -31,6 +31,12 @@
     text.textContent = link.dataset.summary;
     box.append(title, text);
     document.body.append(box);
+    // Without the stylesheet the box would land at the end of the page: stay a
+    // plain link instead.
+    if (getComputedStyle(box).position !== "absolute") {
+      box.remove();
+      return;
+    }
     const r = link.getBoundingClientRect();
     const left = Math.max(8, Math.min(r.left + scrollX, scrollX + document.documentElement.clientWidth - box.offsetWidth - 8));
     box.style.left = left + "px";

@@ -10,6 +10,7 @@
 // 2. Reaching the link with the keyboard (Tab) shows the preview; Esc hides it.
 // 3. With scripts off: the mention is a plain link to the entry's page, and no
 //    preview exists.
+// 4. Without the stylesheet, likewise.
 //
 // Exit status: 0 success, 1 the preview misbehaved, 2 setup failure.
 
@@ -92,6 +93,15 @@ try {
   await noScript.waitForTimeout(300);
   check(await noScript.locator(preview).count() === 0, 'a preview appears without scripts');
   console.log('no scripts: a plain link to', href);
+
+  // 4. Without the stylesheet: still a plain link, no box at the end of the page.
+  const bare = await browser.newPage();
+  await bare.route('**/*.css', (route) => route.abort());
+  await bare.goto(url, { waitUntil: 'load' });
+  await bare.locator('a.mention').first().hover();
+  await bare.waitForTimeout(300);
+  check(await bare.locator('.mention-preview').count() === 0, 'a preview appears without the stylesheet');
+  console.log('no stylesheet: a plain link');
 } catch (err) {
   console.error(err instanceof Failure ? `FAILED: ${err.message}` : `error: ${err.stack || err}`);
   status = err instanceof Failure ? 1 : 2;
