@@ -359,6 +359,17 @@ fn apply_content(
                 for article in old.iter().chain(new.iter()) {
                     dirty.extend(site.pages_of_article(article));
                 }
+                // The sitemap shows addresses and dates only: a new title or lead
+                // leaves it as it is.
+                if let (Some(old), Some(new)) = (&old, &new)
+                    && old.slug == new.slug
+                    && old.date == new.date
+                    && old.updated == new.updated
+                    && old.tags == new.tags
+                    && Site::timeline_key(old) == Site::timeline_key(new)
+                {
+                    dirty.remove(&Page::Sitemap);
+                }
             }
             if let Some(article) = new {
                 site.insert_article(article);

@@ -419,7 +419,7 @@ impl Site {
     }
 
     /// The key of the timeline an article shows: its shared timeline, or its own.
-    fn timeline_key(article: &Article) -> Option<String> {
+    pub fn timeline_key(article: &Article) -> Option<String> {
         match &article.timeline_file {
             Some(reference) => Some(reference.key.clone()),
             None if !article.timeline.is_empty() => Some(article.slug.clone()),
