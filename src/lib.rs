@@ -12,6 +12,7 @@ pub mod front_matter;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod properties;
 pub mod rebuild;
 pub mod scaffold;
 pub mod serve;
