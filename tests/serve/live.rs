@@ -1493,3 +1493,77 @@ fn wait_for_quick(page: &Path, text: &str) -> bool {
     }
     false
 }
+
+// ---------------------------------------------------------------------------
+// Under stress
+
+/// 200 saves in 10 seconds: the server keeps up and ends serving the last one.
+#[test]
+fn two_hundred_saves_in_ten_seconds_end_with_the_last_one_served() {
+    let l = one_article();
+    for i in 0..200 {
+        l.site.write(
+            "content/forste.md",
+            &article("Første sak", &format!("Lagring nummer {i}.")),
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    l.serve.wait_text("/forste/", "Lagring nummer 199.");
+    l.events.settle();
+    let page = l.serve.get("/forste/").text();
+    assert!(page.contains("Lagring nummer 199."), "{page}");
+    assert!(
+        !page.contains("Lagring nummer 198."),
+        "an older save is served:\n{page}"
+    );
+}
+
+/// A file written slowly, in pieces, may be caught half-written: whatever the
+/// rebuilds in between say, the complete file is what ends up served.
+#[test]
+fn a_file_written_slowly_in_pieces_ends_with_the_whole_file_served() {
+    let l = one_article();
+    let text = article(
+        "Første sak",
+        "Første del av teksten. Andre del av teksten, skrevet sakte.",
+    );
+    let (first, rest) = text.split_at(text.len() / 3);
+    let (second, third) = rest.split_at(rest.len() / 2);
+    let mut file = fs::File::create(l.site.p("content/forste.md")).expect("open");
+    for piece in [first, second, third] {
+        file.write_all(piece.as_bytes()).expect("write a piece");
+        file.flush().expect("flush");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    drop(file);
+    l.serve
+        .wait_text("/forste/", "Andre del av teksten, skrevet sakte.");
+}
+
+/// 100 browser tabs that keep their live-reload connection open, and never read
+/// from it, do not stop rebuilds or page requests.
+#[test]
+fn a_hundred_idle_clients_do_not_stop_rebuilds() {
+    let l = one_article();
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, l.serve.port));
+    let idle: Vec<TcpStream> = (0..100)
+        .map(|_| {
+            let mut s = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT).expect("connect");
+            write!(
+                s,
+                "GET /__forklar/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            )
+            .expect("request");
+            s
+        })
+        .collect();
+    for i in 0..3 {
+        l.site.write(
+            "content/forste.md",
+            &article("Første sak", &format!("Runde {i} med mange lesere.")),
+        );
+        l.expect_change("/forste/", &format!("Runde {i} med mange lesere."));
+    }
+    assert_eq!(l.serve.get("/").status, 200);
+    drop(idle);
+}
