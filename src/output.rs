@@ -58,44 +58,38 @@ impl Output {
                 .in_file(dir)
                 .with_help("check that the path is a folder you can write to, or pass --output DIR")
         })?;
+        // An empty folder has nothing to keep as it was: write in place, and empty
+        // it again if the build fails. Saves a rename and a folder per page.
         let fresh = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
-        if fresh {
-            // Nothing to keep as it was: write in place, and empty the folder again
-            // if the build fails. Saves a rename and a folder per page.
-            return Ok(Output {
-                dir: dir.to_path_buf(),
-                staging: dir.to_path_buf(),
-                previous: OnceLock::from(BTreeSet::new()),
-                added_files: AtomicBool::new(true),
-                produced: Mutex::new(HashMap::new()),
-                changed: Mutex::new(Vec::new()),
-                unchanged: AtomicUsize::new(0),
-                removals: Mutex::new(Vec::new()),
-                created_dir,
-                fresh,
-                made_dirs: Mutex::new(HashSet::new()),
-            });
-        }
-        let staging = dir.join(STAGING_DIR);
-        if staging.exists() {
-            // Left by a build that was killed; it is ours and holds nothing else.
-            let _ = std::fs::remove_dir_all(&staging);
-        }
-        if let Err(err) = std::fs::create_dir(&staging) {
-            if created_dir {
-                let _ = std::fs::remove_dir(dir);
+        let staging = if fresh {
+            dir.to_path_buf()
+        } else {
+            let staging = dir.join(STAGING_DIR);
+            if staging.exists() {
+                // Left by a build that was killed; it is ours and holds nothing else.
+                let _ = std::fs::remove_dir_all(&staging);
             }
-            return Err(
-                Diagnostic::new(format!("cannot write to the output folder: {err}"))
-                    .in_file(dir)
-                    .with_help("check the folder's permissions, or pass --output DIR"),
-            );
-        }
+            if let Err(err) = std::fs::create_dir(&staging) {
+                if created_dir {
+                    let _ = std::fs::remove_dir(dir);
+                }
+                return Err(
+                    Diagnostic::new(format!("cannot write to the output folder: {err}"))
+                        .in_file(dir)
+                        .with_help("check the folder's permissions, or pass --output DIR"),
+                );
+            }
+            staging
+        };
         Ok(Output {
             dir: dir.to_path_buf(),
             staging,
-            previous: OnceLock::new(),
-            added_files: AtomicBool::new(false),
+            previous: if fresh {
+                OnceLock::from(BTreeSet::new())
+            } else {
+                OnceLock::new()
+            },
+            added_files: AtomicBool::new(fresh),
             produced: Mutex::new(HashMap::new()),
             changed: Mutex::new(Vec::new()),
             unchanged: AtomicUsize::new(0),

@@ -396,50 +396,55 @@ fn apply_content(
         }
         ContentFile::Background(path) => {
             touched.everything = true;
-            let key = path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_string();
-            if exists {
-                match BackgroundEntry::load(&root, &path) {
-                    Ok(entry) => {
-                        site.background.insert(entry.key.clone(), entry);
-                    }
-                    Err(problems) => {
-                        broken.insert(path, problems);
-                        return;
-                    }
-                }
-            } else {
-                site.background.remove(&key);
+            let load = |root: &Path, path: &Path| BackgroundEntry::load(root, path);
+            if let Some(key) =
+                reload_keyed(&mut site.background, &root, &path, exists, broken, load)
+            {
+                dirty.insert(Page::Background(key.clone()));
+                dirty.insert(Page::BackgroundIndex);
+                dirty.extend(site.articles_using_background(&key));
             }
-            dirty.insert(Page::Background(key.clone()));
-            dirty.insert(Page::BackgroundIndex);
-            dirty.extend(site.articles_using_background(&key));
         }
         ContentFile::Timeline(path) => {
             touched.everything = true;
-            let key = path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_string();
-            if exists {
-                match SharedTimeline::load(&root, &path) {
-                    Ok(timeline) => {
-                        site.timelines.insert(timeline.key.clone(), timeline);
-                    }
-                    Err(problems) => {
-                        broken.insert(path, problems);
-                        return;
-                    }
-                }
-            } else {
-                site.timelines.remove(&key);
+            let load = |root: &Path, path: &Path| SharedTimeline::load(root, path);
+            if let Some(key) = reload_keyed(&mut site.timelines, &root, &path, exists, broken, load)
+            {
+                dirty.insert(Page::Timeline(key.clone()));
+                dirty.extend(site.articles_using_timeline(&key));
             }
-            dirty.insert(Page::Timeline(key.clone()));
-            dirty.extend(site.articles_using_timeline(&key));
+        }
+    }
+}
+
+/// Reads a file whose name is its key (a background entry, a shared timeline)
+/// into `loaded`, or drops it when the file is gone. Returns the key, or `None`
+/// when the file is broken and its last good version stays.
+fn reload_keyed<T>(
+    loaded: &mut BTreeMap<String, T>,
+    root: &Path,
+    path: &Path,
+    exists: bool,
+    broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
+    load: impl Fn(&Path, &Path) -> Result<T, Vec<Diagnostic>>,
+) -> Option<String> {
+    let key = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    if !exists {
+        loaded.remove(&key);
+        return Some(key);
+    }
+    match load(root, path) {
+        Ok(item) => {
+            loaded.insert(key.clone(), item);
+            Some(key)
+        }
+        Err(problems) => {
+            broken.insert(path.to_path_buf(), problems);
+            None
         }
     }
 }
