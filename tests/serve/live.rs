@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::tools::{browser_dir, missing};
+
 const BIN: &str = env!("CARGO_BIN_EXE_forklar");
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Longest wait for `forklar serve` to build the site and answer.
@@ -1208,23 +1209,6 @@ fn wait_child(child: &mut Child, within: Duration) -> Option<ExitStatus> {
 
 // ---------------------------------------------------------------------------
 // In a real browser
-
-fn require_tools() -> bool {
-    std::env::var("FORKLAR_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-}
-
-/// A SKIPPED notice on the real stderr, or a failure with FORKLAR_REQUIRE_TOOLS=1.
-fn missing(check: &str, why: &str, install: &str) {
-    let message = format!("{check}: {why} (install: {install})");
-    if require_tools() {
-        panic!("{message}; FORKLAR_REQUIRE_TOOLS=1 makes this a failure");
-    }
-    let _ = writeln!(io::stderr(), "SKIPPED {message}");
-}
-
-fn browser_dir() -> PathBuf {
-    Path::new(REPO).join("tests").join("browser")
-}
 
 fn browser_tools(check: &str) -> bool {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| DEFAULT_CHROMIUM.into());

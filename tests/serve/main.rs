@@ -3,3 +3,6 @@
 mod live;
 mod server;
 mod watch;
+
+#[path = "../shared/tools.rs"]
+mod tools;

@@ -12,3 +12,6 @@ mod hostile;
 mod incremental;
 mod publishing;
 mod sample;
+
+#[path = "../shared/tools.rs"]
+mod tools;

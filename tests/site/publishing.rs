@@ -23,6 +23,7 @@ use crate::common::{
     Run, Snapshot, TestSite, assert_contains, assert_lacks, attribute_values, escape, read_text,
     run_forklar,
 };
+use crate::tools::require_tools;
 
 // ---------------------------------------------------------------------------
 // The fixture: three articles, two background entries, a shared timeline, an
@@ -1786,10 +1787,6 @@ fn the_crawler_resolves_urls_like_a_browser() {
 
 // ---------------------------------------------------------------------------
 // Python tools
-
-fn require_tools() -> bool {
-    std::env::var("FORKLAR_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-}
 
 /// Whether `python3` can import `module`; if not, a SKIPPED notice on the real
 /// stderr, or a failure when FORKLAR_REQUIRE_TOOLS=1.

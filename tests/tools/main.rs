@@ -25,6 +25,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[path = "../shared/tools.rs"]
+mod tools;
+
+use tools::{browser_dir, missing, runs};
+
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
 /// The longest any one tool run may take before the test kills it and fails.
@@ -718,35 +723,6 @@ fn percent_decode(s: &str) -> Option<String> {
 
 // ---------------------------------------------------------------------------
 // The tools
-
-fn require_tools() -> bool {
-    std::env::var("FORKLAR_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-}
-
-/// Reports a missing tool: a SKIPPED notice on the real stderr (not captured
-/// by the test harness, so it shows in every run), or a test failure when
-/// FORKLAR_REQUIRE_TOOLS=1.
-fn missing(check: &str, why: &str, install: &str) {
-    let message = format!("{check}: {why} (install: {install})");
-    if require_tools() {
-        panic!("{message}; FORKLAR_REQUIRE_TOOLS=1 makes this a failure");
-    }
-    let _ = writeln!(io::stderr(), "SKIPPED {message}");
-}
-
-fn browser_dir() -> PathBuf {
-    Path::new(REPO).join("tests").join("browser")
-}
-
-fn runs(program: &str, arg: &str) -> bool {
-    Command::new(program)
-        .arg(arg)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 struct Vnu {
     jar: PathBuf,
