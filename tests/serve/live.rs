@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::http::{Resp, parse_response};
 use crate::tools::{browser_dir, missing};
 
 const BIN: &str = env!("CARGO_BIN_EXE_forklar");
@@ -322,25 +323,6 @@ fn wait_until(within: Duration, mut cond: impl FnMut() -> bool) -> bool {
 // ---------------------------------------------------------------------------
 // HTTP
 
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
 /// Sends `method target` (verbatim, unnormalised) as HTTP/1.1 with
 /// `Connection: close` and reads the whole response.
 fn request(port: u16, method: &str, target: &str) -> io::Result<Resp> {
@@ -355,30 +337,6 @@ fn request(port: u16, method: &str, target: &str) -> io::Result<Resp> {
     let mut buf = Vec::new();
     s.read_to_end(&mut buf)?;
     parse_response(&buf)
-}
-
-fn parse_response(buf: &[u8]) -> io::Result<Resp> {
-    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_owned());
-    let end = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| bad("no end of headers"))?;
-    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("no status code"))?;
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Ok(Resp {
-        status,
-        headers,
-        body: buf[end + 4..].to_vec(),
-    })
 }
 
 /// Removes the injected live-reload `<script>` element from a page.

@@ -7,27 +7,14 @@ use std::time::{Duration, Instant};
 use forklar::serve::livereload::{BuildErrorInfo, LiveReload};
 use forklar::serve::server::{RunningServer, ServeError, ServerConfig, start};
 
+use crate::http::{Resp, parse_response};
+
+fn parse(buf: &[u8]) -> Resp {
+    parse_response(buf).expect("a complete HTTP response")
+}
+
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const TIMEOUT: Duration = Duration::from_secs(5);
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
 
 fn connect(addr: SocketAddr) -> TcpStream {
     let s = TcpStream::connect(addr).expect("connect");
@@ -72,30 +59,6 @@ fn read_one(s: &mut TcpStream) -> Resp {
 
 fn get(addr: SocketAddr, target: &str) -> Resp {
     raw(addr, "GET", target)
-}
-
-fn parse(buf: &[u8]) -> Resp {
-    let end = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
-    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().expect("status line");
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status code");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Resp {
-        status,
-        headers,
-        body: buf[end + 4..].to_vec(),
-    }
 }
 
 /// A site in a temp dir, with a secret file next to (outside) the root.
