@@ -3,6 +3,7 @@
 mod http;
 mod live;
 mod server;
+mod support;
 mod watch;
 
 #[path = "../shared/tools.rs"]
