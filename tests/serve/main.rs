@@ -1,5 +1,6 @@
 //! The development server: HTTP, watching and live reload.
 
+mod equivalence;
 mod http;
 mod live;
 mod server;
