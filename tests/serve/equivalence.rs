@@ -16,6 +16,11 @@
 //!   the second run uses a seed derived from it. Printed on failure.
 //! - `FORKLAR_EQUIV_RANDOM=1`: a seed from the clock when no seed is given.
 //! - `FORKLAR_EQUIV_STEPS`: steps per run (default 100; two runs, 200 in all).
+//! - `FORKLAR_EQUIV_KEEP_GOING=1`: after a divergence, report it, start a new
+//!   server on the site as it is and go on; fail at the end with every one.
+//! - `FORKLAR_EQUIV_AVOID=slug,entries,robots`: make no slug changes, no
+//!   background entries added or deleted, no `static/robots.txt` (the known
+//!   divergences), to look for others.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -679,6 +684,13 @@ struct Step {
     renames: Vec<(String, String)>,
 }
 
+/// Whether `FORKLAR_EQUIV_AVOID` (a comma-separated list of `slug`,
+/// `entries`, `robots`) rules out a kind of step: a known divergence can be
+/// set aside to look for others.
+fn avoided(kind: &str) -> bool {
+    std::env::var("FORKLAR_EQUIV_AVOID").is_ok_and(|v| v.split(',').any(|k| k.trim() == kind))
+}
+
 /// A random step from `model`, or `None` when the chosen kind cannot apply.
 fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
     let mut m = model.clone();
@@ -716,7 +728,7 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
             m.articles.get_mut(&f)?.body = body.clone();
             format!("content/{f}: new body {body:?}")
         }
-        9 | 10 => {
+        9 | 10 if !avoided("slug") => {
             let f = pick_file(g);
             let slug = if g.rng.chance(75) {
                 Some(format!("adresse-{}", g.fresh()))
@@ -756,7 +768,7 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
             m.articles.remove(&f);
             format!("delete content/{f}")
         }
-        14 => {
+        14 if !avoided("entries") => {
             let key = format!("oppslag-{}", g.fresh());
             let title = g.title();
             let alias = format!("Oppslag{}", g.fresh());
@@ -809,7 +821,7 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
             };
             format!("content/background/{key}.md: {what}")
         }
-        17 => {
+        17 if !avoided("entries") => {
             let keys: Vec<String> = m.entries.keys().cloned().collect();
             let key = g.rng.pick(&keys).clone();
             if m.entry_used(&key) {
@@ -887,6 +899,9 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
         }
         25 | 26 => {
             let name = (*g.rng.pick(&STATIC_FILES)).to_owned();
+            if name == "robots.txt" && avoided("robots") {
+                return None;
+            }
             if m.statics.contains_key(&name) && g.rng.chance(50) {
                 m.statics.remove(&name);
                 format!("delete static/{name}")
@@ -1079,7 +1094,7 @@ impl Runner {
             serve,
             events,
         };
-        live.wait_for_watcher("content/sak-a.md");
+        live.wait_for_watcher("site.toml");
         let mut runner = Runner {
             live,
             model,
@@ -1391,17 +1406,41 @@ impl Runner {
 /// `steps` random steps from the fixture with `seed`.
 fn run(seed: u64, steps: usize) {
     println!("forklar serve/build equivalence: seed {seed:#x}, {steps} steps");
+    let keep_going = std::env::var("FORKLAR_EQUIV_KEEP_GOING").is_ok_and(|v| v == "1");
     let mut runner = Runner::start(fixture(), Some(seed));
     let mut g = Gen {
         rng: Rng(seed),
         n: 0,
     };
-    for _ in 0..steps {
+    let mut found = Vec::new();
+    for i in 0..steps {
         let step = next_step(&mut g, &runner.model);
-        if let Err(problem) = runner.step(&step.what, step.model, &step.renames) {
+        let Err(problem) = runner.step(&step.what, step.model, &step.renames) else {
+            continue;
+        };
+        if !keep_going {
             runner.fail(&problem);
         }
+        // Report, then start a new server on the site as it is now.
+        let since: String = runner.log.iter().map(|s| format!("    {s}\n")).collect();
+        let report = format!(
+            "DIVERGENCE at step {} (seed {seed:#x}); steps since the server started:\n{since}  {}\n",
+            i + 1,
+            problem.replace('\n', "\n  ")
+        );
+        println!("{report}");
+        found.push(report);
+        let mut model = runner.model.clone();
+        model.broken = None;
+        drop(runner);
+        runner = Runner::start(model, Some(seed));
     }
+    assert!(
+        found.is_empty(),
+        "{} divergences with seed {seed:#x}:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 #[test]
