@@ -1493,3 +1493,24 @@ fn removing_static_robots_txt_brings_back_the_generated_one() {
         "/robots.txt is not the generated one again"
     );
 }
+
+/// Found by the property test: a background entry added while serving is
+/// missing from `sitemap.xml`, and one deleted stays listed there.
+#[test]
+fn background_entries_added_and_deleted_reach_the_sitemap() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("add content/background/oppslag.md", |m| {
+        m.entries.insert(
+            "oppslag".into(),
+            Entry {
+                title: "Et nytt oppslag".into(),
+                aliases: Vec::new(),
+                summary: "Kort forklart.".into(),
+                body: "Lengre tekst.".into(),
+            },
+        );
+    });
+    runner.must("delete content/background/oppslag.md", |m| {
+        m.entries.remove("oppslag");
+    });
+}
