@@ -1514,3 +1514,33 @@ fn background_entries_added_and_deleted_reach_the_sitemap() {
         m.entries.remove("oppslag");
     });
 }
+
+/// Found by the property test: `site.toml` saved while another file is broken
+/// is forgotten once that file is fixed; every page keeps the old site title.
+#[test]
+fn a_site_toml_change_made_while_broken_survives_the_fix() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("break content/sak-c.md: BadToml", |m| {
+        m.broken = Some(("content/sak-c.md".into(), Breakage::BadToml));
+    });
+    runner.must("site.toml: title = \"Nytt navn\"", |m| {
+        m.site_title = "Nytt navn".into();
+    });
+    runner.must("fix content/sak-c.md", |m| m.broken = None);
+}
+
+/// Found by the property test: while an article names an unknown background
+/// entry, another article moves from its inline timeline to a shared one; after
+/// the fix, `sitemap.xml` still lists the inline timeline's page, now gone.
+#[test]
+fn a_timeline_page_dropped_while_broken_leaves_the_sitemap_after_the_fix() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("break content/sak-c.md: UnknownEntry", |m| {
+        m.broken = Some(("content/sak-c.md".into(), Breakage::UnknownEntry));
+    });
+    runner.must("content/sak-a.md: timeline = Shared(\"uro-2022\")", |m| {
+        m.articles.get_mut("sak-a.md").expect("sak-a").timeline =
+            Timeline::Shared("uro-2022".into());
+    });
+    runner.must("fix content/sak-c.md", |m| m.broken = None);
+}
