@@ -1544,3 +1544,18 @@ fn a_timeline_page_dropped_while_broken_leaves_the_sitemap_after_the_fix() {
     });
     runner.must("fix content/sak-c.md", |m| m.broken = None);
 }
+
+/// Found by the property test: a template override saved while another file is
+/// broken is forgotten once that file is fixed.
+#[test]
+fn a_template_saved_while_broken_survives_the_fix() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("break content/sak-b.md: BadToml", |m| {
+        m.broken = Some(("content/sak-b.md".into(), Breakage::BadToml));
+    });
+    runner.must("write templates/partials/quotes.html (marked)", |m| {
+        m.templates
+            .insert("partials/quotes.html".into(), "egen mal".into());
+    });
+    runner.must("fix content/sak-b.md", |m| m.broken = None);
+}
