@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::output::{Output, WriteReport};
+use crate::render::Renderer;
 use crate::site::Site;
 use crate::templates::Templates;
 
@@ -57,7 +58,15 @@ pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
         || Site::load(&options.root, config, options.drafts),
         || Templates::load(&options.root),
     );
-    Ok((site?, templates?))
+    // Content and templates are checked apart; report the problems of both.
+    match (site, templates) {
+        (Ok(site), Ok(templates)) => Ok((site, templates)),
+        (site, templates) => {
+            let mut problems = site.err().map(|d| d.0).unwrap_or_default();
+            problems.extend(templates.err());
+            Err(Diagnostics(problems))
+        }
+    }
 }
 
 /// Builds the site into its output folder. On any error the folder is left exactly
@@ -66,8 +75,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
-    match site.render(&templates, &output) {
-        Ok(pages) => {
+    match Renderer::new(&site, &templates).render_all(&output) {
+        Ok(rendered) => {
+            let pages = rendered.len();
             let files = output.commit()?;
             Ok(BuildReport {
                 pages,

@@ -5,10 +5,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::front_matter::toml_diagnostic;
+use crate::front_matter::{TomlKind, toml_diagnostic};
 use crate::i18n::Language;
-
-pub const CONFIG_FILE: &str = "site.toml";
+pub use crate::layout::CONFIG_FILE;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,14 +64,14 @@ impl Config {
                 )));
         }
         // Read like a content file, so a byte that is not UTF-8 is shown at its line.
-        let text = crate::content::read_text(root, Path::new(CONFIG_FILE))?;
+        let text = crate::layout::read_text(root, Path::new(CONFIG_FILE))?;
         // Errors name the file as the writer knows it, like content files.
         Config::parse(Path::new(CONFIG_FILE), &text)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
-        let mut config: Config =
-            toml::from_str(text).map_err(|err| toml_diagnostic(path, text, 0, &err))?;
+        let mut config: Config = toml::from_str(text)
+            .map_err(|err| toml_diagnostic(path, text, 0, &err, TomlKind::Settings))?;
         config.base_url = normalise_base_url(&config.base_url).map_err(|why| {
             let span = text
                 .find("base_url")

@@ -130,10 +130,6 @@ impl Date {
         Ok(date)
     }
 
-    pub fn is_full_date(&self) -> bool {
-        self.day.is_some()
-    }
-
     /// The `datetime` attribute, with exactly the precision written.
     pub fn iso(&self) -> String {
         let mut out = format!("{:04}", self.year);

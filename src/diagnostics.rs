@@ -46,12 +46,6 @@ impl Location {
             width,
         }
     }
-
-    /// Locates the start of a 1-based line.
-    pub fn from_line(text: &str, line: usize) -> Location {
-        let offset = line_offset(text, line);
-        Location::from_span(text, offset..offset)
-    }
 }
 
 /// The byte offset where the 1-based `line` begins (or the end of the text).

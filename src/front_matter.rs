@@ -80,6 +80,15 @@ impl Iterator for LineIter<'_> {
     }
 }
 
+/// Which kind of TOML a file holds, for the help sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TomlKind {
+    /// `site.toml`.
+    Settings,
+    /// The front matter of an article or background entry, or a timeline file.
+    FrontMatter,
+}
+
 /// Deserialises TOML that starts at `offset` in `file_text`, reporting errors at the
 /// file's own line and column.
 pub fn parse_toml<T: DeserializeOwned>(
@@ -88,6 +97,30 @@ pub fn parse_toml<T: DeserializeOwned>(
     offset: usize,
     toml_text: &str,
 ) -> Result<T, Diagnostic> {
+    check_no_nul(path, file_text, offset, toml_text)?;
+    toml::from_str(toml_text)
+        .map_err(|err| toml_diagnostic(path, file_text, offset, &err, TomlKind::FrontMatter))
+}
+
+/// Parses TOML into a table whose every key and value keeps its place in the
+/// file, so parts of it can be read apart and still report errors at their line.
+pub fn parse_table<'t>(
+    path: &Path,
+    file_text: &str,
+    offset: usize,
+    toml_text: &'t str,
+) -> Result<toml::Spanned<toml::de::DeTable<'t>>, Diagnostic> {
+    check_no_nul(path, file_text, offset, toml_text)?;
+    toml::de::DeTable::parse(toml_text)
+        .map_err(|err| toml_diagnostic(path, file_text, offset, &err, TomlKind::FrontMatter))
+}
+
+fn check_no_nul(
+    path: &Path,
+    file_text: &str,
+    offset: usize,
+    toml_text: &str,
+) -> Result<(), Diagnostic> {
     // TOML's own message for a NUL ("expected visible characters") hides what is
     // wrong, since a NUL cannot be seen.
     if let Some(at) = toml_text.find('\0') {
@@ -96,7 +129,7 @@ pub fn parse_toml<T: DeserializeOwned>(
             .at_span(file_text, offset + at..offset + at + 1)
             .with_help("delete the character at the caret; it often comes from pasting from another program"));
     }
-    toml::from_str(toml_text).map_err(|err| toml_diagnostic(path, file_text, offset, &err))
+    Ok(())
 }
 
 /// Turns a TOML error into a diagnostic at the right place in the file.
@@ -105,6 +138,7 @@ pub fn toml_diagnostic(
     file_text: &str,
     offset: usize,
     err: &toml::de::Error,
+    kind: TomlKind,
 ) -> Diagnostic {
     let span = err
         .span()
@@ -117,16 +151,10 @@ pub fn toml_diagnostic(
     {
         message = format!("`{key}`: {message}");
     }
-    let is_config = path
-        .file_name()
-        .is_some_and(|n| n == crate::config::CONFIG_FILE);
-    let diagnostic = Diagnostic::new(message)
+    Diagnostic::new(message)
         .in_file(path)
-        .at_span(file_text, span);
-    match toml_help(raw, is_config) {
-        Some(help) => diagnostic.with_help(help),
-        None => diagnostic,
-    }
+        .at_span(file_text, span)
+        .with_help(toml_help(raw, kind == TomlKind::Settings))
 }
 
 /// serde speaks of sequences and variants; writers speak of lists and values.
@@ -149,13 +177,13 @@ fn key_on_line(text: &str, offset: usize) -> Option<String> {
     (!key.is_empty() && !key.contains(char::is_whitespace)).then(|| key.to_string())
 }
 
-fn toml_help(message: &str, is_config: bool) -> Option<String> {
+fn toml_help(message: &str, is_config: bool) -> String {
     let fields_doc = if is_config {
         "site.toml"
     } else {
         "the front matter"
     };
-    let help = if message.starts_with("missing field") {
+    if message.starts_with("missing field") {
         if is_config {
             "add the field to site.toml, e.g. title = \"Forklart\"; docs/writing.md lists every key"
                 .to_string()
@@ -183,8 +211,7 @@ fn toml_help(message: &str, is_config: bool) -> Option<String> {
         "close the [ with a ] on the same field".to_string()
     } else {
         format!("check the TOML syntax of {fields_doc} at the caret: key = \"value\", one per line")
-    };
-    Some(help)
+    }
 }
 
 #[cfg(test)]

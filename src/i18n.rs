@@ -107,11 +107,6 @@ impl Language {
     pub fn labels(self) -> Labels {
         match self {
             Language::Nb => Labels {
-                background: "Bakgrunn",
-                timeline: "Tidslinje",
-                quotes: "Ekspertene",
-                sources: "Kilder",
-                corrections: "Rettelser",
                 published: "Publisert",
                 updated: "Oppdatert",
                 by: "Av",
@@ -143,11 +138,6 @@ impl Language {
                 older: "Eldre artikler",
             },
             Language::En => Labels {
-                background: "Background",
-                timeline: "Timeline",
-                quotes: "The experts",
-                sources: "Sources",
-                corrections: "Corrections",
                 published: "Published",
                 updated: "Updated",
                 by: "By",
@@ -185,11 +175,6 @@ impl Language {
 /// Labels for the default theme, passed to every template as `labels`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Labels {
-    pub background: &'static str,
-    pub timeline: &'static str,
-    pub quotes: &'static str,
-    pub sources: &'static str,
-    pub corrections: &'static str,
     pub published: &'static str,
     pub updated: &'static str,
     pub by: &'static str,

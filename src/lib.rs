@@ -1,4 +1,12 @@
 //! forklar builds static explainer sites from Markdown with TOML front matter.
+//!
+//! The modules follow the pipeline, each using only those above it:
+//! leaves ([`layout`], [`url_policy`], [`links`], [`dates`], [`slug`], [`i18n`],
+//! [`diagnostics`], [`deps`], [`front_matter`], [`config`], [`urls`]) →
+//! single-file content ([`content`]) → [`markdown`] → the explainer parts
+//! ([`parts`]) → the site and its cross-file checks ([`site`]) → [`templates`]
+//! and [`render`] → [`output`] → the commands ([`build`], [`incremental`],
+//! [`check`], [`scaffold`], [`serve`]).
 
 pub mod build;
 pub mod check;
@@ -6,16 +14,21 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod deps;
 pub mod diagnostics;
-pub mod feeds;
 pub mod front_matter;
 pub mod i18n;
+pub mod incremental;
+pub mod layout;
+pub mod links;
 pub mod markdown;
 pub mod output;
-pub mod properties;
-pub mod rebuild;
+pub mod parts;
+pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod templates;
+pub mod url_policy;
+pub mod urls;

@@ -10,7 +10,16 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
-use crate::site::{CONTENT_DIR, Sink};
+use crate::layout::CONTENT_DIR;
+
+/// Where rendered files go: the output folder, or nowhere for `check`.
+pub trait Sink: Sync {
+    /// Stores `bytes` at `path`, relative to the output folder, with `/` separators.
+    /// `origin` names what the file is made from, for messages.
+    fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic>;
+    /// Copies a file from the site into the output.
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
+}
 
 const STAGING_DIR: &str = ".forklar-staging";
 /// The list of files the last build published. Only files on it are ever removed,
@@ -401,7 +410,7 @@ pub fn check_output_dir(root: &Path, dir: &Path) -> Result<(), Diagnostic> {
     for source in [
         CONTENT_DIR,
         crate::templates::TEMPLATE_DIR,
-        crate::site::STATIC_DIR,
+        crate::layout::STATIC_DIR,
     ] {
         if resolved.starts_with(root.join(source)) {
             return refuse(&format!("it is inside the site's {source}/ folder"));

@@ -173,6 +173,8 @@ fn new_article_text(title: &str, language: Language, date: &str, background: &[&
         .map(|k| format!("\"{k}\""))
         .collect::<Vec<_>>()
         .join(", ");
+    let (part_fields, part_tables) = crate::parts::examples();
+    let part_fields = part_fields.replace("{background}", &background);
     format!(
         "+++
 title = {title}                      # the headline (required)
@@ -183,42 +185,13 @@ lead = \"\"                          # one or two sentences under the headline a
 tags = []                            # topics, e.g. [\"Kasakhstan\", \"CSTO\"]
 # slug = \"egen-adresse\"             # the URL; defaults to the file name
 draft = true                         # drafts are built only with --drafts; set to false to publish
-background = [{background}]          # keys of entries in content/background/
-# timeline_file = \"nokkel\"          # a shared timeline in content/timelines/, instead of [[timeline]]
-
+{part_fields}
 # [image]                            # the main image
 # src = \"/bilder/bilde.jpg\"         # a file in static/, or a web address
 # alt = \"What the image shows\"      # required with an image
 # credit = \"Foto: …\"
 # caption = \"…\"
-
-# [[timeline]]                       # one block per event
-# date = \"2022-01-05\"               # 2022, \"2022-01\", \"2022-01-05\" or \"2022-01-05T14:00+06:00\"
-# title = \"What happened\"           # required
-# text = \"More, in Markdown.\"
-# source = \"Reuters\"
-# url = \"https://…\"
-
-# [[quotes]]                         # one block per quote
-# text = \"The words as said.\"       # required
-# speaker = \"Name\"                  # required
-# role = \"researcher\"
-# organisation = \"NUPI\"
-# source = \"VG\"                     # required: where it was said or published
-# url = \"https://…\"
-# date = 2022-01-06
-# translated = false                 # true when the words are a translation
-
-# [[sources]]                        # one block per source
-# title = \"…\"
-# publisher = \"…\"
-# url = \"https://…\"
-# date = 2022-01-06
-
-# [[corrections]]                    # one block per correction
-# date = 2022-01-07
-# text = \"What was wrong, and what is right.\"
-+++
+{part_tables}+++
 
 {body}",
         title = toml_string(title),

@@ -7,42 +7,45 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
 
-pub const TEMPLATE_DIR: &str = "templates";
+pub use crate::layout::TEMPLATE_DIR;
 
-/// The default theme: name and source of every template.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../theme/base.html")),
-    ("index.html", include_str!("../theme/index.html")),
-    ("article.html", include_str!("../theme/article.html")),
-    ("404.html", include_str!("../theme/404.html")),
-    ("background.html", include_str!("../theme/background.html")),
+/// The default theme's page templates; the explainer parts bring their own
+/// partials ([`crate::parts::PARTIALS`]).
+pub const DEFAULT_PAGES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    (
+        "background.html",
+        include_str!("../templates/background.html"),
+    ),
     (
         "background_index.html",
-        include_str!("../theme/background_index.html"),
+        include_str!("../templates/background_index.html"),
     ),
-    ("timeline.html", include_str!("../theme/timeline.html")),
-    ("tag.html", include_str!("../theme/tag.html")),
-    (
-        "partials/background.html",
-        include_str!("../theme/partials/background.html"),
-    ),
-    (
-        "partials/timeline.html",
-        include_str!("../theme/partials/timeline.html"),
-    ),
-    (
-        "partials/quotes.html",
-        include_str!("../theme/partials/quotes.html"),
-    ),
+    ("timeline.html", include_str!("../templates/timeline.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
 ];
 
-/// The theme's stylesheet and script, published with a content hash in their names.
-pub const STYLESHEET: &str = include_str!("../theme/style.css");
-pub const SCRIPT: &str = include_str!("../theme/forklar.js");
+/// Every template of the default theme: the pages and the parts' partials.
+pub fn default_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    DEFAULT_PAGES.iter().chain(crate::parts::PARTIALS)
+}
+
+/// The theme's stylesheet and script, published with a content hash in their
+/// names; a site replaces them with `templates/style.css` or `templates/forklar.js`.
+pub const STYLESHEET: &str = include_str!("../templates/style.css");
+pub const SCRIPT: &str = include_str!("../templates/forklar.js");
+const STYLESHEET_FILE: &str = "style.css";
+const SCRIPT_FILE: &str = "forklar.js";
 
 /// Parsed templates, ready to render pages in parallel.
 pub struct Templates {
     tera: Tera,
+    /// The stylesheet and script pages link to: the theme's, or the site's own.
+    pub stylesheet: String,
+    pub script: String,
     /// Where each template came from and its text, for error messages.
     origins: Vec<Origin>,
 }
@@ -57,8 +60,9 @@ impl Templates {
     /// Loads the default theme and the site's overrides and additions.
     pub fn load(root: &Path) -> Result<Templates, Diagnostic> {
         let dir = root.join(TEMPLATE_DIR);
-        let mut sources: Vec<(String, String, PathBuf)> = DEFAULT_TEMPLATES
-            .iter()
+        let mut stylesheet = STYLESHEET.to_string();
+        let mut script = SCRIPT.to_string();
+        let mut sources: Vec<(String, String, PathBuf)> = default_templates()
             .map(|(name, source)| {
                 (
                     name.to_string(),
@@ -74,7 +78,18 @@ impl Templates {
                     .unwrap_or(&shown)
                     .to_string_lossy()
                     .replace('\\', "/");
-                let source = crate::content::read_text(root, &shown)?;
+                let source = crate::layout::read_text(root, &shown)?;
+                match name.as_str() {
+                    STYLESHEET_FILE => stylesheet = source.clone(),
+                    SCRIPT_FILE => script = source.clone(),
+                    _ => {}
+                }
+                if !matches!(
+                    shown.extension().and_then(|e| e.to_str()),
+                    Some("html" | "xml" | "txt")
+                ) {
+                    continue;
+                }
                 match sources.iter_mut().find(|(n, _, _)| *n == name) {
                     Some(entry) => *entry = (name, source, shown),
                     None => sources.push((name, source, shown)),
@@ -93,6 +108,8 @@ impl Templates {
             .collect();
         let templates = Templates {
             tera: Tera::new(),
+            stylesheet,
+            script,
             origins,
         };
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
@@ -198,10 +215,6 @@ impl Templates {
         let bytes = self.render(template, context, source)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
-
-    pub fn has(&self, template: &str) -> bool {
-        self.tera.get_template_names().any(|name| name == template)
-    }
 }
 
 /// The whole chain of a Tera error, so nothing is hidden.
@@ -216,27 +229,14 @@ fn error_text(err: &tera::Error) -> String {
     text
 }
 
-/// The template files under `templates/`, relative to the site root. The same
-/// walk as for content: links to folders are not followed, and links out of the
-/// site are refused.
+/// The files under `templates/`, relative to the site root: the same walk as
+/// for content, so links to folders are not followed and links out of the site
+/// are refused.
 fn template_files(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut problems = Vec::new();
-    let files = crate::site::walk(
-        root,
-        Path::new(TEMPLATE_DIR),
-        crate::site::is_ignored,
-        &mut problems,
-    );
+    let files = crate::layout::walk(root, TEMPLATE_DIR, &mut problems);
     if let Some(problem) = problems.into_iter().next() {
         return Err(problem);
     }
-    Ok(files
-        .into_iter()
-        .filter(|path| {
-            matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("html" | "xml" | "txt")
-            )
-        })
-        .collect())
+    Ok(files.into_iter().map(|file| file.path()).collect())
 }

@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+#[path = "../fuzz/properties.rs"]
+mod properties;
+
 fn replay(target: &str, check: fn(&str)) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/corpus")
@@ -23,20 +26,20 @@ fn replay(target: &str, check: fn(&str)) {
 
 #[test]
 fn front_matter_corpus() {
-    replay("front_matter", forklar::properties::front_matter);
+    replay("front_matter", properties::front_matter);
 }
 
 #[test]
 fn markdown_corpus() {
-    replay("markdown", forklar::properties::markdown);
+    replay("markdown", properties::markdown);
 }
 
 #[test]
 fn dates_corpus() {
-    replay("dates", forklar::properties::date);
+    replay("dates", properties::date);
 }
 
 #[test]
 fn slugs_corpus() {
-    replay("slugs", forklar::properties::slug);
+    replay("slugs", properties::slug);
 }

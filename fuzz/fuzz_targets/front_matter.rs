@@ -2,8 +2,11 @@
 
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../properties.rs"]
+mod properties;
+
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        forklar::properties::front_matter(text);
+        properties::front_matter(text);
     }
 });

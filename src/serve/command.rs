@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
-use crate::rebuild::{Change, RebuildReport, Session};
+use crate::incremental::{RebuildReport, Session};
 use crate::serve::livereload::{BuildErrorInfo, LiveReload};
 use crate::serve::server::{self, ServerConfig};
 use crate::serve::watch::{ChangeSet, Watcher, watch};
@@ -102,14 +102,11 @@ fn apply(session: &Mutex<Session>, changes: &ChangeSet) -> Result<RebuildReport,
         return session.rebuild_all("everything (the system dropped file events)");
     }
     let root = session.options().root.clone();
-    let batch: Vec<Change> = changes
+    let batch: Vec<std::path::PathBuf> = changes
         .paths
         .keys()
-        .filter_map(|path| Change::from_path(&root, path))
+        .map(|path| path.strip_prefix(&root).unwrap_or(path).to_path_buf())
         .collect();
-    if batch.is_empty() {
-        return session.apply(&[]);
-    }
     session.apply(&batch)
 }
 

@@ -20,9 +20,8 @@
 //! delivered as the next batch, so rebuilds never pile up.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::ffi::OsStr;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
@@ -31,6 +30,8 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
+
+use crate::layout::SourceFile;
 
 /// Timeout given to `notify-debouncer-full` (see the module docs for why).
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
@@ -42,7 +43,11 @@ pub const QUIET: Duration = Duration::from_millis(15);
 pub const MAX_BATCH: Duration = Duration::from_secs(1);
 
 /// The source folders below the site root that are watched recursively.
-const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+const SOURCE_DIRS: [&str; 3] = [
+    crate::layout::CONTENT_DIR,
+    crate::layout::TEMPLATE_DIR,
+    crate::layout::STATIC_DIR,
+];
 
 /// What kind of source a changed path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -107,60 +112,19 @@ pub enum WatchError {
 /// Which source kind `path` belongs to, or `None` if it is not a site source
 /// or is an editor temp/swap file or hidden. `path` must be below `root`
 /// (both given the same way, e.g. both canonical); `root`'s own folder
-/// `content`, `templates` and `static` count as changes of their kind.
+/// `content`, `templates` and `static` count as changes of their kind. The
+/// decision is [`crate::layout::classify`]'s, the same one `build` uses.
 pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut names = Vec::new();
-    for c in rel.components() {
-        match c {
-            Component::Normal(name) => names.push(name),
-            // `..`, `.` or a root inside the relative part: not a plain source path.
-            _ => return None,
-        }
-    }
-    let first = names.first()?.to_str()?;
-    let kind = match (first, names.len()) {
-        ("site.toml", 1) => ChangeKind::Config,
-        ("content", _) => ChangeKind::Content,
-        ("templates", _) => ChangeKind::Template,
-        ("static", _) => ChangeKind::Static,
-        _ => return None,
-    };
-    if names.iter().any(|n| is_hidden(n)) {
-        return None;
-    }
-    let last = names.last()?;
-    if is_editor_temp(&last.to_string_lossy()) {
-        return None;
-    }
-    Some(kind)
-}
-
-fn is_hidden(name: &OsStr) -> bool {
-    name.as_encoded_bytes().starts_with(b".")
-}
-
-/// Editor and tool droppings that are never site sources. Several (vim swap
-/// files `.x.swp`, emacs `.#x`, `.DS_Store`, `.~lock.x#`) are also hidden, and
-/// are listed anyway so this is correct on its own.
-pub fn is_editor_temp(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    const SUFFIXES: [&str; 7] = [
-        ".swp",
-        ".swo",
-        ".swx",
-        ".bck",
-        ".bak",
-        ".tmp",
-        ".crdownload",
-    ];
-    lower.ends_with('~')
-        || name == "4913" // vim writes and deletes this to probe if the folder is writable
-        || SUFFIXES.iter().any(|s| lower.ends_with(s))
-        || name.starts_with(".#")
-        || (name.len() >= 2 && name.starts_with('#') && name.ends_with('#'))
-        || name == ".DS_Store"
-        || name.starts_with(".~lock.")
+    let relative = path.strip_prefix(root).ok()?;
+    Some(match crate::layout::classify(relative)? {
+        SourceFile::Config => ChangeKind::Config,
+        SourceFile::Template(_) => ChangeKind::Template,
+        SourceFile::Static(_) => ChangeKind::Static,
+        SourceFile::Article(_)
+        | SourceFile::Background(_)
+        | SourceFile::Timeline(_)
+        | SourceFile::ContentOther(_) => ChangeKind::Content,
+    })
 }
 
 type Debounced = Debouncer<RecommendedWatcher, RecommendedCache>;

@@ -130,17 +130,17 @@ const OUTLETS: [&str; 3] = ["VG", "NRK", "Reuters"];
 const OVERRIDABLE: [(&str, &str); 4] = [
     (
         "partials/quotes.html",
-        include_str!("../../theme/partials/quotes.html"),
+        include_str!("../../templates/partials/quotes.html"),
     ),
     (
         "partials/timeline.html",
-        include_str!("../../theme/partials/timeline.html"),
+        include_str!("../../templates/partials/timeline.html"),
     ),
     (
         "partials/background.html",
-        include_str!("../../theme/partials/background.html"),
+        include_str!("../../templates/partials/background.html"),
     ),
-    ("base.html", include_str!("../../theme/base.html")),
+    ("base.html", include_str!("../../templates/base.html")),
 ];
 const STATIC_FILES: [&str; 4] = [
     "robots.txt",

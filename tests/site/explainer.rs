@@ -935,7 +935,7 @@ Tekst.
 fn each_quote_is_a_figure_with_blockquote_and_full_attribution() {
     let site = built_site();
     let html = site.public(URO_PAGE);
-    let (_, section) = labelled_part(&html, "Ekspertene", "public/uro/index.html");
+    let (_, section) = labelled_part(&html, "Dette sier de", "public/uro/index.html");
     let mut figures = Vec::new();
     let mut from = 0;
     while let Some(i) = section[from..].find("<figure") {
@@ -993,7 +993,7 @@ fn each_quote_is_a_figure_with_blockquote_and_full_attribution() {
 fn a_translated_quote_says_translated_on_an_english_site() {
     let site = built_english_site();
     let html = site.public("unrest/index.html");
-    let (_, section) = labelled_part(&html, "The experts", "public/unrest/index.html");
+    let (_, section) = labelled_part(&html, "What they say", "public/unrest/index.html");
     assert_contains(section, "(translated)", "the quotes");
     assert_eq!(
         first_element(section, "cite").map(text_of).as_deref(),
@@ -1011,7 +1011,7 @@ fn markers_place_each_part_where_written_and_the_template_does_not_repeat_it() {
     let html = site.public(PLASSERT_PAGE);
     let (timeline, _) = labelled_part(&html, "Tidslinje", path);
     let (background, _) = labelled_part(&html, "Bakgrunn", path);
-    let (quotes, _) = labelled_part(&html, "Ekspertene", path);
+    let (quotes, _) = labelled_part(&html, "Dette sier de", path);
     let before = position(&html, "Før tidslinjen kommer denne teksten.", path);
     let between_1 = position(&html, "Mellom tidslinjen og bakgrunnen.", path);
     let between_2 = position(&html, "Mellom bakgrunnen og sitatene.", path);
@@ -1063,7 +1063,7 @@ fn english_markers_place_the_parts_on_an_english_site() {
     let html = site.public("unrest/index.html");
     let (timeline, _) = labelled_part(&html, "Timeline", path);
     let (background, _) = labelled_part(&html, "Background", path);
-    let (quotes, _) = labelled_part(&html, "The experts", path);
+    let (quotes, _) = labelled_part(&html, "What they say", path);
     let order = [
         position(&html, "Before the parts.", path),
         timeline,
@@ -1082,7 +1082,13 @@ fn without_markers_each_part_comes_once_after_the_body() {
     let path = "public/uro/index.html";
     let html = site.public(URO_PAGE);
     let end_of_body = position(&html, "Senere kom CSTO tilbake", path);
-    for label in ["Tidslinje", "Ekspertene", "Bakgrunn", "Kilder", "Rettelser"] {
+    for label in [
+        "Tidslinje",
+        "Dette sier de",
+        "Bakgrunn",
+        "Kilder",
+        "Rettelser",
+    ] {
         let (at, _) = labelled_part(&html, label, path);
         assert!(
             at > end_of_body,
@@ -1398,7 +1404,7 @@ Tekst.
         1,
         "the quote's text must not close the blockquote\n{html}"
     );
-    let (_, section) = labelled_part(&html, "Ekspertene", path);
+    let (_, section) = labelled_part(&html, "Dette sier de", path);
     assert_contains(section, "&lt;/blockquote&gt;", path);
     assert_contains(section, &escape(r#"Ola "Sjefen" Nordmann"#), path);
     assert_contains(

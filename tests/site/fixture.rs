@@ -91,11 +91,11 @@ pub fn built_site() -> TestSite {
 /// The default theme's `base.html` with a marker attribute on `<html>`: a site
 /// override that fills every block the default templates use.
 pub fn marked_base_template() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/base.html");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/base.html");
     let base = std::fs::read_to_string(path).expect("the theme's base.html");
     assert!(
         base.contains("<html "),
-        "theme/base.html should have <html …>"
+        "templates/base.html should have <html …>"
     );
     base.replacen("<html ", "<html data-mal=\"egen-base\" ", 1)
         .replacen("site-header", "egen-header", 1)

@@ -1,15 +1,19 @@
 //! Invariants that must hold for any input, whatever a writer or a broken file
 //! throws at forklar. The fuzz targets in `fuzz/` call these with generated
 //! input, and `tests/fuzz_corpus.rs` replays the kept corpus through them, so
-//! every input that once broke a rule stays a regression test.
+//! every input that once broke a rule stays a regression test. It lives
+//! beside the fuzz targets, not in the library, and is compiled into both.
 
 use std::path::Path;
 
-use crate::content::{Article, BackgroundEntry};
-use crate::dates::Date;
-use crate::i18n::Language;
-use crate::markdown::{self, MarkdownOptions, Mention};
-use crate::slug::slugify;
+use forklar::content::BackgroundEntry;
+use forklar::dates::Date;
+use forklar::i18n::Language;
+use forklar::links::{LinkIndex, LinkScope};
+use forklar::markdown::{self, MarkdownOptions, Mention};
+use forklar::parts;
+use forklar::site::Article;
+use forklar::slug::slugify;
 
 /// Reading a content file never panics, and every error it reports can be shown.
 pub fn front_matter(text: &str) {
@@ -41,13 +45,24 @@ pub fn markdown(text: &str) {
         title: "CSTO".into(),
         summary: "En «allianse» & <mer>".into(),
     }];
-    let resolve = |dest: &str| dest.strip_suffix(".md").map(|slug| format!("/{slug}/"));
+    let index = LinkIndex {
+        base_path: "/sub/".into(),
+        urls: [(
+            std::path::PathBuf::from("content/annen.md"),
+            "/sub/annen/".to_string(),
+        )]
+        .into(),
+    };
     let reserved = vec!["tittel".to_string()];
     for escape_html in [false, true] {
         let options = MarkdownOptions {
             escape_html,
-            links: Some(&resolve),
+            links: Some(LinkScope {
+                index: &index,
+                from: Path::new("content/sak.md"),
+            }),
             reserved_ids: &reserved,
+            markers: parts::markers(),
         };
         let rendered = markdown::render(text, &mentions, options);
         check_html(&rendered.html);
@@ -62,7 +77,7 @@ pub fn markdown(text: &str) {
             !ids.contains(&"tittel"),
             "a reserved id was given to a heading"
         );
-        check_html(&markdown::render_block(text, options));
+        check_html(&markdown::render(text, &[], options).html);
     }
     let inline = markdown::render_inline(text);
     check_html(&inline);
@@ -74,6 +89,20 @@ pub fn markdown(text: &str) {
 
 fn check_html(html: &str) {
     assert!(!html.contains('\0'), "a NUL was published");
+    // No heading may carry an event handler (`## T {onclick=…}`).
+    let lower = html.to_ascii_lowercase();
+    for (at, _) in lower.match_indices("<h") {
+        let tag = &lower[at..];
+        if tag.as_bytes().get(2).is_some_and(u8::is_ascii_digit) {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            assert!(
+                !tag.split_whitespace()
+                    .skip(1)
+                    .any(|a| a.starts_with("on") && a.contains('=')),
+                "a heading carries an event handler: {tag}"
+            );
+        }
+    }
     assert!(
         !html.to_ascii_lowercase().contains("href=\"javascript:"),
         "a script link was published: {html}"

@@ -7,9 +7,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+mod external;
+mod html;
+
 use crate::build::{BuildOptions, load};
+use crate::deps::Dep;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::site::Sink;
+use crate::output::Sink;
+use crate::render::Renderer;
+use external::check_external;
+use html::attribute_values;
 
 /// Keeps every rendered file in memory, with what it was made from.
 #[derive(Default)]
@@ -69,7 +76,28 @@ pub fn check(
 ) -> Result<CheckReport, Diagnostics> {
     let (site, templates) = load(options)?;
     let collected = Collect::default();
-    let pages = site.render(&templates, &collected)?;
+    let renderer = Renderer::new(&site, &templates);
+    let rendered = renderer.render_all(&collected)?;
+    let pages = rendered.len();
+    // The files each published file was made from, where a link on it can be
+    // written: its own source first, then the entries and timelines it shows.
+    let mut sources: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for page in &rendered {
+        let files: Vec<PathBuf> = page
+            .deps
+            .iter()
+            .filter_map(|dep| match dep {
+                Dep::File(path) => Some(path.clone()),
+                Dep::Entry(key) => site.background.get(key).map(|e| e.path.clone()),
+                Dep::Timeline(key) => site.timelines.get(key).map(|t| t.path.clone()),
+                _ => None,
+            })
+            .collect();
+        for output in renderer.output_paths(&page.page) {
+            sources.insert(output, files.clone());
+        }
+    }
+    drop(renderer);
     let files = collected
         .files
         .into_inner()
@@ -81,7 +109,9 @@ pub fn check(
         .map(|(path, (bytes, _))| {
             (
                 path.as_str(),
-                attribute_values(&String::from_utf8_lossy(bytes), "id"),
+                attribute_values(&String::from_utf8_lossy(bytes), "id")
+                    .into_iter()
+                    .collect::<HashSet<String>>(),
             )
         })
         .collect();
@@ -109,7 +139,16 @@ pub fn check(
                         .or_insert_with(|| origin.clone());
                 }
                 if let Some(problem) = check_link(page, &target, &base_path, &files, &ids) {
-                    problems.push(locate(problem, &target, origin, &options.root));
+                    let read = sources.get(page.as_str()).map_or(&[][..], Vec::as_slice);
+                    let diagnostic = locate(problem, &target, origin, read, &options.root);
+                    // A timeline's link shows on its page and in every article with it.
+                    if !problems.iter().any(|p: &Diagnostic| {
+                        p.message == diagnostic.message
+                            && p.file == diagnostic.file
+                            && p.line() == diagnostic.line()
+                    }) {
+                        problems.push(diagnostic);
+                    }
                 }
             }
         }
@@ -127,6 +166,7 @@ pub fn check(
                 format!("`{url}` {why}"),
                 &url,
                 &origin,
+                &[],
                 &options.root,
             ));
         }
@@ -140,59 +180,6 @@ pub fn check(
         })
     } else {
         Err(Diagnostics(problems))
-    }
-}
-
-/// Asks every address whether it answers, `settings.concurrency` at a time, and
-/// returns those that do not, with why.
-fn check_external(
-    targets: Vec<(String, String)>,
-    settings: ExternalOptions,
-) -> Vec<(String, String, String)> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(settings.timeout))
-        .http_status_as_error(false)
-        .user_agent("forklar-check")
-        .build()
-        .into();
-    let queue = Mutex::new(targets.into_iter());
-    let broken = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..settings.concurrency.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                    let Some((url, origin)) = next else { break };
-                    if let Some(why) = probe(&agent, &url) {
-                        broken
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push((url, origin, why));
-                    }
-                }
-            });
-        }
-    });
-    let mut broken = broken.into_inner().unwrap_or_else(|e| e.into_inner());
-    broken.sort();
-    broken
-}
-
-/// Why an address does not answer as a link should, or `None` when it does.
-fn probe(agent: &ureq::Agent, url: &str) -> Option<String> {
-    let status = match agent.head(url).call() {
-        // Some servers refuse HEAD; ask again the way a browser would.
-        Ok(response) if matches!(response.status().as_u16(), 405 | 501) => {
-            agent.get(url).call().map(|r| r.status().as_u16())
-        }
-        Ok(response) => Ok(response.status().as_u16()),
-        Err(err) => Err(err),
-    };
-    match status {
-        Ok(code) if code < 400 => None,
-        Ok(code) => Some(format!("answers {code}")),
-        Err(ureq::Error::Timeout(_)) => Some("did not answer in time".into()),
-        Err(err) => Some(format!("could not be reached ({err})")),
     }
 }
 
@@ -256,50 +243,37 @@ fn check_link(
     None
 }
 
-/// Points a broken link at its line in the content file it came from, where the
-/// file and the link can be found.
-fn locate(message: String, target: &str, origin: &str, root: &Path) -> Diagnostic {
+/// Points a broken link at its line in the content file it is written in: the
+/// page's own file (`origin`), or another file the page was made from (`read`).
+fn locate(
+    message: String,
+    target: &str,
+    origin: &str,
+    read: &[PathBuf],
+    root: &Path,
+) -> Diagnostic {
     let diagnostic = Diagnostic::new(format!("broken link: {message}"));
     let help = "fix the link, or create the page or file it points to";
-    let path = PathBuf::from(origin);
-    let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
-        return diagnostic.with_help(format!("{help}; the link is on {origin}"));
-    };
-    let needle = [
+    let needles = [
         target,
         target.split('#').next().unwrap_or(target),
         target.rsplit('/').find(|s| !s.is_empty()).unwrap_or(target),
-    ]
-    .into_iter()
-    .find(|needle| !needle.is_empty() && text.contains(*needle));
-    let diagnostic = diagnostic.in_file(&path).with_help(help);
-    match needle.and_then(|n| text.find(n).map(|at| at..at + n.len())) {
-        Some(span) => diagnostic.at_span(&text, span),
-        None => diagnostic,
-    }
-}
-
-/// The values of `name="…"` attributes in HTML the theme wrote (always double-quoted).
-fn attribute_values(html: &str, name: &str) -> HashSet<String> {
-    let needle = format!(" {name}=\"");
-    let mut values = HashSet::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(&needle) {
-        rest = &rest[at + needle.len()..];
-        if let Some(end) = rest.find('"') {
-            values.insert(unescape(&rest[..end]));
-            rest = &rest[end..];
+    ];
+    let origin = PathBuf::from(origin);
+    for path in std::iter::once(&origin).chain(read) {
+        let Ok(text) = std::fs::read_to_string(root.join(path)) else {
+            continue;
+        };
+        for needle in needles.iter().filter(|n| !n.is_empty()) {
+            if let Some(at) = text.find(needle) {
+                return diagnostic
+                    .in_file(path)
+                    .at_span(&text, at..at + needle.len())
+                    .with_help(help);
+            }
         }
     }
-    values
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    diagnostic.with_help(format!("{help}; the link is on {}", origin.display()))
 }
 
 fn percent_decode(text: &str) -> String {
@@ -349,7 +323,9 @@ mod tests {
             .map(|(p, (b, _))| {
                 (
                     p.as_str(),
-                    attribute_values(&String::from_utf8_lossy(b), "id"),
+                    attribute_values(&String::from_utf8_lossy(b), "id")
+                        .into_iter()
+                        .collect(),
                 )
             })
             .collect();
@@ -374,12 +350,5 @@ mod tests {
             None
         );
         assert!(check_link("index.html", "/a/", "/sub/", &files, &ids).is_some());
-    }
-
-    #[test]
-    fn reads_attributes() {
-        let values = attribute_values("<a href=\"/x?a=1&amp;b=2\"> <img src=\"/y.png\">", "href");
-        assert!(values.contains("/x?a=1&b=2"));
-        assert_eq!(values.len(), 1);
     }
 }

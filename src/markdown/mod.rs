@@ -1,43 +1,33 @@
 //! Markdown to HTML with the transforms an explainer needs: stable heading ids,
 //! footnotes with ids that cannot clash, markers that place the explainer parts,
-//! and a link on the first mention of each background entry.
+//! and a link on the first mention of each background entry. Links go in as
+//! data (a [`LinkScope`]) and come back out as data ([`FoundLink`]s).
 
-use std::collections::HashMap;
+mod mentions;
+mod transforms;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
 
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::links::{FoundLink, LinkScope, Resolved};
 use crate::slug::UniqueIds;
+use crate::url_policy::check_url;
+use mentions::link_first_mentions;
+use transforms::{assign_heading_ids, number_footnotes, place_markers};
 
-/// An explainer part a writer can place with a marker in the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Part {
-    Background,
-    Timeline,
-    Quotes,
+/// A marker a writer can put alone in a paragraph, `{{ name() }}`, to place
+/// the explainer part with `key` there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marker {
+    pub name: &'static str,
+    pub key: &'static str,
 }
 
-impl Part {
-    pub const ALL: [Part; 3] = [Part::Background, Part::Timeline, Part::Quotes];
-
-    /// What the body holds until the part is rendered; an HTML comment can never come
-    /// from a writer's text, since text is escaped.
-    pub fn placeholder(self) -> &'static str {
-        match self {
-            Part::Background => "<!--forklar:background-->",
-            Part::Timeline => "<!--forklar:timeline-->",
-            Part::Quotes => "<!--forklar:quotes-->",
-        }
-    }
-
-    fn from_marker(text: &str) -> Option<Part> {
-        let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
-        match inner {
-            "background()" | "bakgrunn()" => Some(Part::Background),
-            "timeline()" | "tidslinje()" => Some(Part::Timeline),
-            "quotes()" | "sitater()" => Some(Part::Quotes),
-            _ => None,
-        }
-    }
+/// What the body holds where a part is placed until the part is rendered; an
+/// HTML comment can never come from a writer's text, since text is escaped.
+pub fn placeholder(key: &str) -> String {
+    format!("<!--forklar:{key}-->")
 }
 
 /// A background entry that may be linked where it is first mentioned.
@@ -52,13 +42,17 @@ pub struct Mention {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// Parts the writer placed with a marker, in the order found.
-    pub placed: Vec<Part>,
+    /// The keys of the parts the writer placed with a marker, in the order found.
+    pub placed: Vec<&'static str>,
     /// The body's headings with their ids, in order.
     pub headings: Vec<Heading>,
     /// Links with a scheme forklar does not publish (`javascript:`), with why and
     /// where they are in the Markdown.
-    pub refused_links: Vec<(String, std::ops::Range<usize>)>,
+    pub refused_links: Vec<(String, Range<usize>)>,
+    /// Every link and image, as written and as resolved.
+    pub links: Vec<FoundLink>,
+    /// Paragraphs that look like a marker but name none, with where they are.
+    pub unknown_markers: Vec<(String, Range<usize>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,17 +62,16 @@ pub struct Heading {
     pub text: String,
 }
 
-/// Turns a link as written into the URL to publish, or `None` to keep it.
-pub type LinkResolver<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
-
 #[derive(Clone, Copy, Default)]
 pub struct MarkdownOptions<'a> {
     /// Escape raw HTML in the body instead of passing it through.
     pub escape_html: bool,
     /// Rewrites link and image destinations (site paths, links to content files).
-    pub links: Option<LinkResolver<'a>>,
+    pub links: Option<LinkScope<'a>>,
     /// Ids the page template uses, which headings must not take.
     pub reserved_ids: &'a [String],
+    /// The markers that place parts; none outside an article's body.
+    pub markers: &'a [Marker],
 }
 
 fn parser_options() -> Options {
@@ -89,33 +82,59 @@ fn parser_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders an article body. `mentions` are linked once each, at their first mention.
+/// Renders a body of Markdown: an article's (with `mentions` linked once each,
+/// at their first mention) or a background entry's.
 pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) -> Rendered {
     let markdown = &without_nul(markdown);
     let mut rendered = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut paragraph: Option<(Range<usize>, String, bool)> = None;
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
-            && let Err(why) = crate::content::check_url(dest_url)
-        {
-            rendered.refused_links.push((why, range.clone()));
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                if let Err(why) = check_url(dest_url) {
+                    rendered.refused_links.push((why, range.clone()));
+                }
+            }
+            Event::Start(Tag::Paragraph) => paragraph = Some((range.clone(), String::new(), true)),
+            Event::Text(text) => {
+                if let Some((_, words, _)) = &mut paragraph {
+                    words.push_str(text);
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some((at, words, true)) = paragraph.take()
+                    && !options.markers.is_empty()
+                    && let Some(name) = marker_name(&words)
+                    && !options.markers.iter().any(|m| m.name == name)
+                {
+                    rendered.unknown_markers.push((name.to_string(), at));
+                }
+            }
+            _ => {
+                if let Some((_, _, only_text)) = &mut paragraph {
+                    *only_text = false;
+                }
+            }
         }
         events.push(event);
+        ranges.push(range);
     }
     neutralise_script_links(&mut events);
     if options.escape_html {
         escape_raw_html(&mut events);
     }
-    if let Some(resolve) = options.links {
-        rewrite_links(&mut events, resolve);
+    if let Some(scope) = options.links {
+        rendered.links = rewrite_links(&mut events, Some(&ranges), scope);
     }
     let mut ids = UniqueIds::default();
     for id in options.reserved_ids {
         ids.reserve(id);
     }
-    rendered.headings = assign_heading_ids(&mut events, &mut ids);
+    rendered.headings = assign_heading_ids(&mut events, &mut ids, options.escape_html);
     number_footnotes(&mut events);
-    rendered.placed = place_markers(&mut events);
+    rendered.placed = place_markers(&mut events, options.markers);
     if !mentions.is_empty() {
         events = link_first_mentions(events, mentions);
     }
@@ -123,18 +142,28 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     rendered
 }
 
+/// Inline Markdown rendered, and the links found in it.
+#[derive(Debug, Clone, Default)]
+pub struct Inline {
+    pub html: String,
+    pub links: Vec<FoundLink>,
+}
+
 /// Renders a short piece of inline Markdown from front matter (a quote, an event
 /// text, a correction) without the surrounding `<p>`. Raw HTML there is always shown
 /// as text: a quote must never be able to close its `<blockquote>`.
 pub fn render_inline(markdown: &str) -> String {
-    render_inline_with(markdown, None)
+    render_inline_with(markdown, None).html
 }
 
-/// [`render_inline`], with links rewritten by `links` (site paths under a
+/// [`render_inline`], with links resolved from `links` (site paths under a
 /// sub-path, links to content files).
-pub fn render_inline_with(markdown: &str, links: Option<LinkResolver>) -> String {
+pub fn render_inline_with(markdown: &str, links: Option<LinkScope>) -> Inline {
     if is_plain_text(markdown) {
-        return markdown.trim().to_string();
+        return Inline {
+            html: markdown.trim().to_string(),
+            links: Vec::new(),
+        };
     }
     let markdown = &without_nul(markdown);
     let mut events: Vec<Event> = Parser::new_ext(markdown, parser_options())
@@ -147,12 +176,23 @@ pub fn render_inline_with(markdown: &str, links: Option<LinkResolver>) -> String
         .collect();
     escape_raw_html(&mut events);
     neutralise_script_links(&mut events);
-    if let Some(resolve) = links {
-        rewrite_links(&mut events, resolve);
-    }
+    let found = match links {
+        Some(scope) => rewrite_links(&mut events, None, scope),
+        None => Vec::new(),
+    };
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html.trim_end().to_string()
+    Inline {
+        html: html.trim_end().to_string(),
+        links: found,
+    }
+}
+
+/// The name in a marker paragraph, `{{ tidslinje() }}` → `tidslinje`.
+fn marker_name(text: &str) -> Option<&str> {
+    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let name = inner.strip_suffix("()")?.trim_end();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
 }
 
 /// NUL characters become U+FFFD, as CommonMark asks: a NUL is invisible, and no
@@ -224,42 +264,39 @@ pub fn plain_text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Renders a Markdown block (an entry's body): links are resolved, nothing else.
-pub fn render_block(markdown: &str, options: MarkdownOptions) -> String {
-    let markdown = &without_nul(markdown);
-    let mut events: Vec<Event> = Parser::new_ext(markdown, parser_options()).collect();
-    neutralise_script_links(&mut events);
-    if options.escape_html {
-        escape_raw_html(&mut events);
-    }
-    if let Some(resolve) = options.links {
-        rewrite_links(&mut events, resolve);
-    }
-    number_footnotes(&mut events);
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
 /// Links that would run a script when clicked lead nowhere instead.
 fn neutralise_script_links(events: &mut [Event]) {
     for event in events.iter_mut() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
-            && crate::content::check_url(dest_url).is_err()
+            && check_url(dest_url).is_err()
         {
             *dest_url = CowStr::from("");
         }
     }
 }
 
-fn rewrite_links(events: &mut [Event], resolve: LinkResolver) {
-    for event in events.iter_mut() {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
-            && let Some(url) = resolve(dest_url)
-        {
-            *dest_url = CowStr::from(url);
+/// Rewrites every link and image destination that points into the site, and
+/// returns them all; `ranges` gives where each event is in the Markdown.
+fn rewrite_links(
+    events: &mut [Event],
+    ranges: Option<&[Range<usize>]>,
+    scope: LinkScope,
+) -> Vec<FoundLink> {
+    let mut found = Vec::new();
+    for (i, event) in events.iter_mut().enumerate() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            let (resolved, target) = scope.index.resolve(scope.from, dest_url);
+            found.push(FoundLink {
+                dest: dest_url.to_string(),
+                target,
+                range: ranges.and_then(|r| r.get(i).cloned()).unwrap_or(0..0),
+            });
+            if let Resolved::Url(url) = resolved {
+                *dest_url = CowStr::from(url);
+            }
         }
     }
+    found
 }
 
 fn escape_raw_html(events: &mut [Event]) {
@@ -270,230 +307,11 @@ fn escape_raw_html(events: &mut [Event]) {
     }
 }
 
-fn assign_heading_ids(events: &mut [Event], ids: &mut UniqueIds) -> Vec<Heading> {
-    // Ids written by hand win: reserve them first so generated ids step around them.
-    for event in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            ids.reserve(id);
-        }
-    }
-    let mut headings = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-            let level = *level;
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j] {
-                    text.push_str(t);
-                }
-                j += 1;
-            }
-            let id = match id {
-                Some(id) => id.to_string(),
-                None => ids.claim(&text, "seksjon"),
-            };
-            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-                *slot = Some(CowStr::from(id.clone()));
-            }
-            headings.push(Heading {
-                level: heading_level(level),
-                id,
-                text,
-            });
-            i = j;
-        }
-        i += 1;
-    }
-    headings
-}
-
-fn heading_level(level: HeadingLevel) -> u8 {
-    level as u8
-}
-
-/// Footnotes get `fn-…` ids and a link back, so they never clash with heading ids.
-fn number_footnotes(events: &mut [Event]) {
-    let mut numbers: HashMap<String, usize> = HashMap::new();
-    let mut number_of = |name: &str| {
-        let next = numbers.len() + 1;
-        *numbers.entry(name.to_string()).or_insert(next)
-    };
-    for event in events.iter_mut() {
-        match event {
-            Event::FootnoteReference(name) => {
-                let n = number_of(name);
-                *event = Event::InlineHtml(CowStr::from(format!(
-                    "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"fnref-{n}\">{n}</a></sup>"
-                )));
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                let n = number_of(name);
-                *event = Event::Html(CowStr::from(format!(
-                    "<div class=\"footnote\" id=\"fn-{n}\"><span class=\"footnote-label\">{n}.</span> "
-                )));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                *event = Event::Html(CowStr::from("</div>\n"));
-            }
-            _ => {}
-        }
-    }
-}
-
-fn place_markers(events: &mut Vec<Event>) -> Vec<Part> {
-    let mut placed = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if matches!(events[i], Event::Start(Tag::Paragraph)) {
-            let mut text = String::new();
-            let mut j = i + 1;
-            let mut only_text = true;
-            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Paragraph)) {
-                match &events[j] {
-                    Event::Text(t) => text.push_str(t),
-                    _ => only_text = false,
-                }
-                j += 1;
-            }
-            if only_text
-                && let Some(part) = Part::from_marker(&text)
-                && !placed.contains(&part)
-            {
-                placed.push(part);
-                events.splice(
-                    i..=j.min(events.len() - 1),
-                    [Event::Html(CowStr::from(format!(
-                        "{}\n",
-                        part.placeholder()
-                    )))],
-                );
-            }
-        }
-        i += 1;
-    }
-    placed
-}
-
-/// Links the first mention of each entry in running text: not in headings, links,
-/// code, images or quotations, where a link would be wrong or unreadable.
-fn link_first_mentions<'a>(events: Vec<Event<'a>>, mentions: &[Mention]) -> Vec<Event<'a>> {
-    let mut aliases: Vec<(&str, usize)> = mentions
-        .iter()
-        .enumerate()
-        .flat_map(|(n, m)| m.aliases.iter().map(move |a| (a.as_str(), n)))
-        .filter(|(alias, _)| !alias.trim().is_empty())
-        .collect();
-    // Longest first, so "Nursultan Nazarbajev" is linked whole rather than "Nazarbajev".
-    aliases.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.len()));
-    let mut linked = vec![false; mentions.len()];
-    let mut blocked_depth = 0usize;
-    let mut out = Vec::with_capacity(events.len());
-    for event in events {
-        match &event {
-            Event::Start(
-                Tag::Heading { .. }
-                | Tag::Link { .. }
-                | Tag::Image { .. }
-                | Tag::CodeBlock(_)
-                | Tag::BlockQuote(_)
-                | Tag::FootnoteDefinition(_),
-            ) => blocked_depth += 1,
-            Event::End(
-                TagEnd::Heading(_)
-                | TagEnd::Link
-                | TagEnd::Image
-                | TagEnd::CodeBlock
-                | TagEnd::BlockQuote(_)
-                | TagEnd::FootnoteDefinition,
-            ) => blocked_depth = blocked_depth.saturating_sub(1),
-            Event::Text(text) if blocked_depth == 0 && linked.contains(&false) => {
-                split_mentions(text, &aliases, mentions, &mut linked, &mut out);
-                continue;
-            }
-            _ => {}
-        }
-        out.push(event);
-    }
-    out
-}
-
-fn split_mentions<'a>(
-    text: &str,
-    aliases: &[(&str, usize)],
-    mentions: &[Mention],
-    linked: &mut [bool],
-    out: &mut Vec<Event<'a>>,
-) {
-    let mut rest = text;
-    loop {
-        let found = aliases
-            .iter()
-            .filter(|(_, n)| !linked[*n])
-            .filter_map(|&(alias, n)| find_word(rest, alias).map(|at| (at, alias, n)))
-            .min_by_key(|&(at, alias, _)| (at, std::cmp::Reverse(alias.len())));
-        let Some((at, alias, n)) = found else {
-            break;
-        };
-        linked[n] = true;
-        if at > 0 {
-            out.push(Event::Text(CowStr::from(rest[..at].to_string())));
-        }
-        let mention = &mentions[n];
-        let word = &rest[at..at + alias.len()];
-        out.push(Event::InlineHtml(CowStr::from(format!(
-            "<a class=\"mention\" href=\"{}\" data-summary=\"{}\" data-title=\"{}\">{}</a>",
-            escape(&mention.url),
-            escape(&mention.summary),
-            escape(&mention.title),
-            escape(word)
-        ))));
-        rest = &rest[at + alias.len()..];
-    }
-    if !rest.is_empty() {
-        out.push(Event::Text(CowStr::from(rest.to_string())));
-    }
-}
-
-/// Finds `word` at word boundaries, allowing a Norwegian genitive -s after it
-/// ("CSTOs styrker" mentions CSTO).
-fn find_word(text: &str, word: &str) -> Option<usize> {
-    let mut start = 0;
-    while let Some(found) = text[start..].find(word) {
-        let at = start + found;
-        let end = at + word.len();
-        let before_ok = text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let mut after = text[end..].chars();
-        let after_ok = match after.next() {
-            None => true,
-            Some('s') => after.next().is_none_or(|c| !c.is_alphanumeric()),
-            Some(c) => !c.is_alphanumeric(),
-        };
-        if before_ok && after_ok {
-            return Some(at);
-        }
-        start = at + word.chars().next().map_or(1, char::len_utf8);
-    }
-    None
-}
-
 /// HTML-escapes text for an attribute or element.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
 }
 
@@ -538,14 +356,34 @@ mod tests {
         );
     }
 
+    const MARKERS: &[Marker] = &[
+        Marker {
+            name: "tidslinje",
+            key: "timeline",
+        },
+        Marker {
+            name: "quotes",
+            key: "quotes",
+        },
+        Marker {
+            name: "background",
+            key: "background",
+        },
+    ];
+
     #[test]
     fn markers_alone_in_a_paragraph_place_parts() {
         let out = render(
-            "Før.\n\n{{ tidslinje() }}\n\nMidt {{ quotes() }} i tekst.\n\n{{quotes()}}\n\n`{{ background() }}`\n",
+            "Før.\n\n{{ tidslinje() }}\n\nMidt {{ quotes() }} i tekst.\n\n{{quotes()}}\n\n`{{ background() }}`\n\n{{ timline() }}\n",
             &[],
-            MarkdownOptions::default(),
+            MarkdownOptions {
+                markers: MARKERS,
+                ..MarkdownOptions::default()
+            },
         );
-        assert_eq!(out.placed, vec![Part::Timeline, Part::Quotes]);
+        assert_eq!(out.placed, vec!["timeline", "quotes"]);
+        assert_eq!(out.unknown_markers.len(), 1, "{:?}", out.unknown_markers);
+        assert_eq!(out.unknown_markers[0].0, "timline");
         assert!(out.html.contains("<!--forklar:timeline-->"), "{}", out.html);
         assert!(
             out.html.contains("Midt {{ quotes() }} i tekst."),
@@ -590,6 +428,7 @@ mod tests {
 
     #[test]
     fn mentions_respect_word_boundaries() {
+        use mentions::find_word;
         assert_eq!(find_word("CSTOX og CSTO.", "CSTO"), Some(9));
         assert_eq!(find_word("ACSTO", "CSTO"), None);
         assert_eq!(find_word("Nazarbajevs makt", "Nazarbajev"), Some(0));
@@ -610,21 +449,58 @@ mod tests {
     }
 
     #[test]
-    fn links_are_rewritten_by_the_resolver() {
-        let resolve = |dest: &str| dest.strip_suffix(".md").map(|slug| format!("/sti/{slug}/"));
+    fn links_are_rewritten_from_the_index_and_returned() {
+        let index = crate::links::LinkIndex {
+            base_path: "/".into(),
+            urls: [(
+                std::path::PathBuf::from("content/annen.md"),
+                "/sti/annen/".to_string(),
+            )]
+            .into(),
+        };
         let options = MarkdownOptions {
-            links: Some(&resolve),
+            links: Some(LinkScope {
+                index: &index,
+                from: std::path::Path::new("content/a.md"),
+            }),
             ..MarkdownOptions::default()
         };
-        let out = render(
-            "[a](annen.md) [b](https://x.org/) ![c](bilde.md)",
+        let text = "[a](annen.md) [b](https://x.org/)\n\n![c](mangler.md)";
+        let out = render(text, &[], options);
+        assert!(
+            out.html.contains("<a href=\"/sti/annen/\">a</a>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<a href=\"https://x.org/\">b</a>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<img src=\"mangler.md\""), "{}", out.html);
+        assert_eq!(out.links.len(), 3);
+        assert_eq!(&text[out.links[2].range.clone()], "![c](mangler.md)");
+        assert_eq!(
+            out.links[2].target.as_deref(),
+            Some(std::path::Path::new("content/mangler.md"))
+        );
+    }
+
+    #[test]
+    fn heading_attributes_carry_no_scripts() {
+        let out = html("## Tittel {#egen .klasse onclick=\"alert(1)\"}\n");
+        assert!(!out.contains("onclick"), "{out}");
+        assert!(out.contains("id=\"egen\""), "{out}");
+        let escaped = render(
+            "## Tittel {.klasse onclick=\"alert(1)\"}\n",
             &[],
-            options,
+            MarkdownOptions {
+                escape_html: true,
+                ..MarkdownOptions::default()
+            },
         )
         .html;
-        assert!(out.contains("<a href=\"/sti/annen/\">a</a>"), "{out}");
-        assert!(out.contains("<a href=\"https://x.org/\">b</a>"), "{out}");
-        assert!(out.contains("<img src=\"/sti/bilde/\""), "{out}");
+        assert_eq!(escaped, "<h2 id=\"tittel\">Tittel</h2>\n");
     }
 
     #[test]

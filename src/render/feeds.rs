@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
+use super::views::ArticleSummary;
 use crate::markdown::escape;
-use crate::site::ArticleSummary;
 
 pub const FEED_FILE: &str = "atom.xml";
 pub const SITEMAP_FILE: &str = "sitemap.xml";
@@ -99,7 +99,15 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
         xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");
+    // Control characters cannot appear in XML at all, not even escaped: a
+    // title or body that carries one must not make the whole feed unreadable.
+    xml.retain(is_xml_char);
     xml
+}
+
+/// Whether XML 1.0 allows the character.
+fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// A page for the sitemap: its absolute URL and, where known, when it last changed.
@@ -121,6 +129,7 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
+    xml.retain(is_xml_char);
     xml
 }
 

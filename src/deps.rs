@@ -1,0 +1,51 @@
+//! What a page is made from. While a page renders, every source it reads is
+//! recorded as a [`Dep`]; a rebuild re-renders exactly the pages whose recorded
+//! sources changed. Nothing else decides what a change touches.
+
+use std::path::PathBuf;
+
+/// One thing a page read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dep {
+    /// A file of the site as read (an article with its body, a static file),
+    /// or its absence.
+    File(PathBuf),
+    /// An article as lists show it: its summary.
+    Summary(PathBuf),
+    /// Where a content file is published, or that it has no page.
+    Url(PathBuf),
+    /// The background entry with this key, or its absence.
+    Entry(String),
+    /// The shared timeline with this key, or its absence.
+    Timeline(String),
+    /// Which articles a list shows, in which order.
+    List(ListKey),
+}
+
+/// The lists of articles (and of keys) that pages show.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListKey {
+    /// Page `n` of the front page's list.
+    Front(usize),
+    /// How many pages the front page's list has.
+    FrontPages,
+    /// The newest articles, which the feed carries.
+    Feed,
+    /// Every article, in order.
+    AllArticles,
+    /// The articles with a tag, by the tag's slug (and the tag's name).
+    Tag(String),
+    /// The articles that use a background entry.
+    EntryUsers(String),
+    /// The articles that show a timeline.
+    TimelineUsers(String),
+    /// Which background entries there are.
+    Entries,
+    /// Which timelines have a page.
+    Timelines,
+    /// Which tags have a page.
+    Tags,
+}
+
+/// The sources one page read, in the order read (duplicates are harmless).
+pub type Deps = Vec<Dep>;

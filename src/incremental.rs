@@ -1,0 +1,439 @@
+//! Rebuilding on save. The site stays loaded; each page remembers what it read
+//! when it was rendered ([`Dep`]s). A change is turned into the sources that
+//! changed — files, summaries, URLs, entries, timelines, lists — and exactly
+//! the pages that read one of them are rendered again, with pages that appear
+//! or disappear. No rule here knows what a page shows: the renderer's record
+//! does, so what `serve` shows is what a fresh build writes.
+//!
+//! A change that breaks the site keeps the last good output and remembers what
+//! is still to be rendered, so the next good save catches up.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::BuildOptions;
+use crate::deps::{Dep, ListKey};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::{CONFIG_FILE, STATIC_DIR, SourceFile, classify};
+use crate::output::{Output, WriteReport};
+use crate::parts;
+use crate::render::{Page, Rendered, Renderer};
+use crate::site::Site;
+use crate::site::store::{Loaded, load_file};
+use crate::templates::Templates;
+use crate::urls::Urls;
+
+/// What one rebuild did, for the status line.
+#[derive(Debug, Clone)]
+pub struct RebuildReport {
+    /// "content/kasakhstan.md", or "3 files".
+    pub what: String,
+    pub pages: usize,
+    pub files: WriteReport,
+    pub elapsed: Duration,
+}
+
+/// The site as last rendered, and what each page read.
+struct State {
+    site: Site,
+    templates: Templates,
+    page_deps: HashMap<Page, Vec<Dep>>,
+    /// The pages that read each source.
+    readers: HashMap<Dep, HashSet<Page>>,
+    /// Every list's fingerprint at the last good render.
+    lists: HashMap<ListKey, u64>,
+    /// Every page at the last good render.
+    pages: BTreeSet<Page>,
+}
+
+impl State {
+    fn record(&mut self, rendered: Vec<Rendered>) {
+        for Rendered { page, deps } in rendered {
+            self.forget(&page);
+            for dep in &deps {
+                self.readers
+                    .entry(dep.clone())
+                    .or_default()
+                    .insert(page.clone());
+            }
+            self.page_deps.insert(page, deps);
+        }
+    }
+
+    fn forget(&mut self, page: &Page) {
+        if let Some(old) = self.page_deps.remove(page) {
+            for dep in old {
+                if let Some(pages) = self.readers.get_mut(&dep) {
+                    pages.remove(page);
+                    if pages.is_empty() {
+                        self.readers.remove(&dep);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A site kept in memory between rebuilds.
+pub struct Session {
+    options: BuildOptions,
+    state: Option<State>,
+    /// Files that failed to load, with their problems; their last good version stays.
+    broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// Sources changed since the last good render.
+    pending: BTreeSet<Dep>,
+    /// A change that every page reads (`site.toml`, a template) came while the
+    /// site was broken: the next good save renders everything.
+    full_pending: bool,
+}
+
+impl Session {
+    /// A session that has not built yet; [`Session::rebuild_all`] builds it.
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            state: None,
+            broken: BTreeMap::new(),
+            pending: BTreeSet::new(),
+            full_pending: false,
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Loads and builds the whole site; on failure the output stays as it was.
+    pub fn rebuild_all(&mut self, what: &str) -> Result<RebuildReport, Diagnostics> {
+        self.full_pending = true;
+        let started = Instant::now();
+        let (site, templates) = crate::build::load(&self.options)?;
+        let output = Output::begin(&self.options.root, &self.options.output_dir())?;
+        let renderer = Renderer::new(&site, &templates);
+        let rendered = match renderer.render_all(&output) {
+            Ok(rendered) => rendered,
+            Err(problems) => {
+                output.abandon();
+                return Err(problems);
+            }
+        };
+        let files = output.commit()?;
+        let lists = site.list_fingerprints(&renderer.listings);
+        let pages = renderer.pages().into_iter().collect();
+        drop(renderer);
+        let mut state = State {
+            site,
+            templates,
+            page_deps: HashMap::new(),
+            readers: HashMap::new(),
+            lists,
+            pages,
+        };
+        let count = rendered.len();
+        state.record(rendered);
+        self.state = Some(state);
+        self.broken.clear();
+        self.pending.clear();
+        self.full_pending = false;
+        Ok(RebuildReport {
+            what: what.to_string(),
+            pages: count,
+            files,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Applies a batch of changed paths (one save, or a `git checkout`), relative
+    /// to the site root, and re-renders what read them.
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<RebuildReport, Diagnostics> {
+        let what = describe(changed);
+        let sources: Vec<SourceFile> = expand_folders(&self.options.root, changed)
+            .iter()
+            .filter_map(|path| classify(path))
+            .collect();
+        let needs_full = self.state.is_none()
+            || self.full_pending
+            || sources
+                .iter()
+                .any(|s| matches!(s, SourceFile::Config | SourceFile::Template(_)));
+        if needs_full {
+            return self.rebuild_all(&what);
+        }
+        let started = Instant::now();
+        let Some(state) = self.state.as_mut() else {
+            return self.rebuild_all(&what);
+        };
+        let root = self.options.root.clone();
+        for source in &sources {
+            match source {
+                SourceFile::Static(_) => {
+                    let before = state.site.static_files.clone();
+                    let problems = state.site.rescan_static();
+                    self.broken.remove(Path::new(STATIC_DIR));
+                    if !problems.is_empty() {
+                        self.broken.insert(PathBuf::from(STATIC_DIR), problems);
+                    }
+                    for file in before.iter().chain(&state.site.static_files) {
+                        self.pending
+                            .insert(Dep::File(Path::new(STATIC_DIR).join(file)));
+                    }
+                    self.pending.insert(Dep::File(source.path()));
+                }
+                _ => reload(
+                    &root,
+                    source,
+                    &mut state.site,
+                    &mut self.broken,
+                    &mut self.pending,
+                ),
+            }
+        }
+        // Folders that went away take the files inside them along.
+        for path in changed {
+            if classify(path).is_some() && !root.join(path).exists() {
+                forget_folder(path, &mut state.site, &mut self.broken, &mut self.pending);
+            }
+        }
+        let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
+        problems.extend(state.site.problems_between_files().into_values().flatten());
+        if !problems.is_empty() {
+            return Err(Diagnostics(problems));
+        }
+        let renderer = Renderer::new(&state.site, &state.templates);
+        let lists = state.site.list_fingerprints(&renderer.listings);
+        for (key, print) in &lists {
+            if state.lists.get(key) != Some(print) {
+                self.pending.insert(Dep::List(key.clone()));
+            }
+        }
+        for key in state.lists.keys() {
+            if !lists.contains_key(key) {
+                self.pending.insert(Dep::List(key.clone()));
+            }
+        }
+        let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
+        let mut dirty: BTreeSet<Page> = pages.difference(&state.pages).cloned().collect();
+        for dep in &self.pending {
+            if let Some(readers) = state.readers.get(dep) {
+                dirty.extend(readers.iter().filter(|p| pages.contains(p)).cloned());
+            }
+        }
+        let gone: Vec<Page> = state.pages.difference(&pages).cloned().collect();
+        let dirty: Vec<Page> = dirty.into_iter().collect();
+        let written: HashSet<String> = dirty
+            .iter()
+            .flat_map(|page| renderer.output_paths(page))
+            .collect();
+        let output = Output::begin(&root, &self.options.output_dir())?;
+        let rendered = match renderer.render(&dirty, &output) {
+            Ok(rendered) => rendered,
+            Err(problems) => {
+                output.abandon();
+                return Err(problems);
+            }
+        };
+        for page in &gone {
+            for path in renderer.output_paths(page) {
+                if !written.contains(&path) {
+                    output.remove(&path);
+                }
+            }
+        }
+        let files = output.commit_partial()?;
+        drop(renderer);
+        for page in &gone {
+            state.forget(page);
+        }
+        state.record(rendered);
+        state.lists = lists;
+        state.pages = pages;
+        self.pending.clear();
+        Ok(RebuildReport {
+            what,
+            pages: dirty.len(),
+            files,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// The published pages that read any of `paths` (relative to the site
+    /// root) when they were last rendered.
+    pub fn readers_of(&self, paths: &[PathBuf]) -> BTreeSet<Page> {
+        let Some(state) = &self.state else {
+            return BTreeSet::new();
+        };
+        let mut deps = Vec::new();
+        for path in paths {
+            deps.push(Dep::File(path.clone()));
+            deps.push(Dep::Summary(path.clone()));
+            deps.push(Dep::Url(path.clone()));
+            if let Some(entry) = state.site.background.values().find(|e| &e.path == path) {
+                deps.push(Dep::Entry(entry.key.clone()));
+            }
+            if let Some(timeline) = state.site.timelines.values().find(|t| &t.path == path) {
+                deps.push(Dep::Timeline(timeline.key.clone()));
+            }
+        }
+        deps.iter()
+            .filter_map(|dep| state.readers.get(dep))
+            .flatten()
+            .cloned()
+            .collect()
+    }
+}
+
+/// Reads a content file again, and notes which of its sources changed.
+fn reload(
+    root: &Path,
+    source: &SourceFile,
+    site: &mut Site,
+    broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
+    pending: &mut BTreeSet<Dep>,
+) {
+    let path = source.path();
+    pending.insert(Dep::File(path.clone()));
+    if !matches!(
+        source,
+        SourceFile::Article(_) | SourceFile::Background(_) | SourceFile::Timeline(_)
+    ) {
+        return;
+    }
+    let loaded = if root.join(&path).is_file() {
+        match load_file(root, source, site.drafts) {
+            Ok(loaded) => loaded,
+            Err(problems) => {
+                broken.insert(path, problems);
+                return;
+            }
+        }
+    } else {
+        Loaded::Nothing
+    };
+    broken.remove(&path);
+    let before = Sources::of(site, &path);
+    site.replace(&path, loaded);
+    let after = Sources::of(site, &path);
+    before.changed(&after, &path, pending);
+}
+
+/// A folder that is gone: forget every file that was in it.
+fn forget_folder(
+    folder: &Path,
+    site: &mut Site,
+    broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
+    pending: &mut BTreeSet<Dep>,
+) {
+    broken.retain(|path, _| !path.starts_with(folder));
+    let inside: BTreeSet<PathBuf> = site
+        .articles
+        .iter()
+        .map(|a| a.path.clone())
+        .chain(site.background.values().map(|e| e.path.clone()))
+        .chain(site.timelines.values().map(|t| t.path.clone()))
+        .filter(|path| path.starts_with(folder) && path != folder)
+        .collect();
+    for path in inside {
+        pending.insert(Dep::File(path.clone()));
+        let before = Sources::of(site, &path);
+        site.remove(&path);
+        before.changed(&Sources::of(site, &path), &path, pending);
+    }
+}
+
+/// What other pages may read of one content file.
+#[derive(PartialEq)]
+struct Sources {
+    /// An article's summary and its list parts, and its URL.
+    article: Option<(
+        crate::render::views::ArticleSummary,
+        parts::PartItems,
+        String,
+    )>,
+    entry: Option<String>,
+    timeline: Option<String>,
+}
+
+impl Sources {
+    fn of(site: &Site, path: &Path) -> Sources {
+        let urls = Urls::new(&site.config);
+        Sources {
+            article: site.articles.iter().find(|a| a.path == path).map(|a| {
+                (
+                    crate::render::summary_of(a, &urls),
+                    parts::in_lists(&a.parts),
+                    urls.article(&a.slug),
+                )
+            }),
+            entry: site
+                .background
+                .values()
+                .find(|e| e.path == path)
+                .map(|e| e.key.clone()),
+            timeline: site
+                .timelines
+                .values()
+                .find(|t| t.path == path)
+                .map(|t| t.key.clone()),
+        }
+    }
+
+    fn changed(&self, after: &Sources, path: &Path, pending: &mut BTreeSet<Dep>) {
+        let url = |s: &Sources| s.article.as_ref().map(|a| a.2.clone());
+        if url(self) != url(after) || self.entry.is_some() != after.entry.is_some() {
+            pending.insert(Dep::Url(path.to_path_buf()));
+        }
+        let same_summary = match (&self.article, &after.article) {
+            (Some(a), Some(b)) => a.0 == b.0 && a.1 == b.1,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_summary {
+            pending.insert(Dep::Summary(path.to_path_buf()));
+        }
+        // An entry or timeline read by key: any change to its file counts.
+        for key in self.entry.iter().chain(&after.entry) {
+            pending.insert(Dep::Entry(key.clone()));
+        }
+        for key in self.timeline.iter().chain(&after.timeline) {
+            pending.insert(Dep::Timeline(key.clone()));
+        }
+    }
+}
+
+/// A folder that appeared stands for every file in it: files written into a
+/// new folder before the watcher saw it would otherwise be missed.
+fn expand_folders(root: &Path, changed: &[PathBuf]) -> Vec<PathBuf> {
+    let mut expanded: Vec<PathBuf> = Vec::with_capacity(changed.len());
+    for path in changed {
+        expanded.push(path.clone());
+        if root.join(path).is_dir() {
+            let mut pending = vec![path.clone()];
+            while let Some(dir) = pending.pop() {
+                let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let inside = dir.join(entry.file_name());
+                    match entry.file_type() {
+                        Ok(kind) if kind.is_dir() => pending.push(inside),
+                        Ok(kind) if kind.is_file() => expanded.push(inside),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    expanded.sort();
+    expanded.dedup();
+    expanded
+}
+
+fn describe(changed: &[PathBuf]) -> String {
+    match changed {
+        [] => "nothing".into(),
+        [one] if one == Path::new(CONFIG_FILE) => CONFIG_FILE.into(),
+        [one] => one.display().to_string(),
+        many => format!("{} files", many.len()),
+    }
+}

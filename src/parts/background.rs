@@ -1,0 +1,124 @@
+//! The background box: the entries an article names in `background = […]`,
+//! each a short summary with a link to its own page.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
+use crate::content::{BackgroundEntry, Fact, FileCx, Image};
+use crate::diagnostics::Diagnostic;
+use crate::i18n::Language;
+use crate::urls::Urls;
+
+pub struct Background;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundFields {
+    #[serde(default)]
+    background: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    pub key: String,
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    pub permalink: String,
+    pub facts: Vec<Fact>,
+    pub image: Option<ImageView>,
+    /// The entry's body, on its own page only.
+    pub content: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageView {
+    pub url: String,
+    pub permalink: String,
+    pub alt: String,
+    pub credit: Option<String>,
+    pub caption: Option<String>,
+}
+
+impl ImageView {
+    pub fn new(image: &Image, urls: &Urls) -> ImageView {
+        let url = urls.asset(&image.src);
+        ImageView {
+            permalink: urls.permalink(&url),
+            url,
+            alt: image.alt.clone(),
+            credit: image.credit.clone(),
+            caption: image.caption.clone(),
+        }
+    }
+}
+
+/// An entry as boxes, lists and its own page show it.
+pub fn entry_view(entry: &BackgroundEntry, urls: &Urls) -> EntryView {
+    let url = urls.background(&entry.key);
+    EntryView {
+        key: entry.key.clone(),
+        title: entry.title.clone(),
+        summary: entry.summary.clone(),
+        permalink: urls.permalink(&url),
+        url,
+        facts: entry.facts.clone(),
+        image: entry.image.as_ref().map(|i| ImageView::new(i, urls)),
+        content: None,
+    }
+}
+
+impl ExplainerPart for Background {
+    const FIELDS: &'static [&'static str] = &["background"];
+    const MARKERS: &'static [&'static str] = &["background", "bakgrunn"];
+    const EXAMPLE: &'static str = "\
+background = [{background}]          # keys of entries in content/background/
+";
+
+    type Fields = BackgroundFields;
+    type Item = Vec<Reference>;
+    type View = Vec<EntryView>;
+
+    fn check(fields: BackgroundFields, file: &mut FileCx) -> Vec<Reference> {
+        fields
+            .background
+            .iter()
+            .map(|key| Reference::new(key, file))
+            .collect()
+    }
+
+    fn view(references: &Vec<Reference>, cx: &mut ViewCx) -> Option<Vec<EntryView>> {
+        let mut entries = Vec::new();
+        for reference in references {
+            if let Some(entry) = cx.entry(&reference.key) {
+                entries.push(entry_view(entry, cx.urls));
+            }
+        }
+        (!entries.is_empty()).then_some(entries)
+    }
+
+    fn heading(language: Language) -> &'static str {
+        match language {
+            Language::Nb => "Bakgrunn",
+            Language::En => "Background",
+        }
+    }
+
+    fn check_references(references: &Vec<Reference>, cx: &RefCx, problems: &mut Vec<Diagnostic>) {
+        for reference in references {
+            if !cx.entries.contains_key(&reference.key) {
+                problems.push(
+                    Diagnostic::new(format!("unknown background entry `{}`", reference.key))
+                        .in_file(cx.path)
+                        .at_span(cx.text, reference.span.clone())
+                        .with_help(known_keys(
+                            "background entries",
+                            "content/background/",
+                            cx.entries.keys(),
+                        )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! The explainer parts: the sections an article is made of besides its text.
+//! Each part is one file here that owns its front-matter fields, their checks,
+//! its view for the templates, its heading in both languages, its markers and
+//! its example for `forklar new`. The registry at the bottom lists them once;
+//! everything else (the article's fields, the markers the body knows, the ids
+//! the theme reserves, the built-in partials, the scaffold) follows from it.
+//!
+//! Adding a part: write `src/parts/<key>.rs` with a type that implements
+//! [`ExplainerPart`], add `templates/partials/<key>.html`, and add one line to
+//! `explainer_parts!` below. docs/templates.md walks through it.
+
+pub mod background;
+pub mod corrections;
+pub mod quotes;
+pub mod sources;
+pub mod summary;
+pub mod timeline;
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tera::Value;
+use toml::Spanned;
+use toml::de::DeTable;
+
+use crate::content::{BackgroundEntry, FileCx, SharedTimeline};
+use crate::deps::Dep;
+use crate::diagnostics::Diagnostic;
+use crate::front_matter::{TomlKind, toml_diagnostic};
+use crate::i18n::Language;
+use crate::links::{LinkScope, Resolved};
+use crate::markdown::{self, Marker};
+use crate::urls::Urls;
+
+/// Where `article.html` shows a part that no marker placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// Under the lead, before the text.
+    Top,
+    /// After the text, in registry order.
+    End,
+}
+
+/// One explainer part. Its key (the name in the registry) is the template
+/// variable `page.<key>`, the partial `partials/<key>.html` and the id
+/// `part-<key>`.
+pub trait ExplainerPart {
+    /// The front-matter keys the part reads.
+    const FIELDS: &'static [&'static str];
+    /// Body markers, `{{ name() }}`, that place the part where they stand.
+    const MARKERS: &'static [&'static str] = &[];
+    const SLOT: Slot = Slot::End;
+    /// Whether lists of articles show the part (it is then part of an
+    /// article's summary, and a change to it updates the lists).
+    const IN_LISTS: bool = false;
+    /// The lines `forklar new article` writes for the part's plain fields,
+    /// commented out; `{background}` stands for the site's entry keys.
+    const EXAMPLE: &'static str = "";
+    /// The commented `[[tables]]` it writes for the part, after every plain field.
+    const EXAMPLE_TABLES: &'static str = "";
+
+    /// The fields as written; every field has a default, so an article without
+    /// the part reads as one with the part empty.
+    type Fields: DeserializeOwned + Default;
+    /// The part as checked, kept with the article.
+    type Item: Debug + Clone + Default + PartialEq + Send + Sync;
+    /// What the templates get as `page.<key>`.
+    type View: Serialize;
+
+    /// Checks the fields; problems go to `file` at their lines.
+    fn check(fields: Self::Fields, file: &mut FileCx) -> Self::Item;
+
+    /// The view, or `None` when the article has nothing to show for the part.
+    fn view(item: &Self::Item, cx: &mut ViewCx) -> Option<Self::View>;
+
+    /// The part's heading: `labels.parts.<key>` in templates.
+    fn heading(language: Language) -> &'static str;
+
+    /// Problems between files: names of other files that do not exist.
+    fn check_references(_item: &Self::Item, _cx: &RefCx, _problems: &mut Vec<Diagnostic>) {}
+}
+
+/// What a part's view may read. Every read of another file goes through here
+/// and is recorded, so a page is rebuilt when anything it showed changes.
+pub struct ViewCx<'a> {
+    pub language: Language,
+    pub urls: &'a Urls,
+    pub links: LinkScope<'a>,
+    pub entries: &'a BTreeMap<String, BackgroundEntry>,
+    pub timelines: &'a BTreeMap<String, SharedTimeline>,
+    /// The article being rendered.
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub deps: &'a mut Vec<Dep>,
+}
+
+impl<'a> ViewCx<'a> {
+    /// Inline Markdown from front matter, with its links resolved and recorded.
+    pub fn inline(&mut self, text: &str) -> String {
+        let rendered = markdown::render_inline_with(text, Some(self.links));
+        self.deps.extend(
+            rendered
+                .links
+                .into_iter()
+                .filter_map(|link| link.target.map(Dep::Url)),
+        );
+        rendered.html
+    }
+
+    /// A link from front matter as it is published.
+    pub fn link(&mut self, dest: &str) -> String {
+        let (resolved, target) = self.links.index.resolve(self.links.from, dest);
+        self.deps.extend(target.map(Dep::Url));
+        match resolved {
+            Resolved::Url(url) => url,
+            Resolved::Keep | Resolved::Missing(_) => dest.to_string(),
+        }
+    }
+
+    pub fn entry(&mut self, key: &str) -> Option<&'a BackgroundEntry> {
+        self.deps.push(Dep::Entry(key.to_string()));
+        self.entries.get(key)
+    }
+
+    pub fn timeline(&mut self, key: &str) -> Option<&'a SharedTimeline> {
+        self.deps.push(Dep::Timeline(key.to_string()));
+        self.timelines.get(key)
+    }
+
+    /// The same reads, with links resolved from another file (a shared
+    /// timeline's links are written from its own file).
+    pub fn from_file<'b>(&'b mut self, from: &'b Path) -> ViewCx<'b>
+    where
+        'a: 'b,
+    {
+        ViewCx {
+            language: self.language,
+            urls: self.urls,
+            links: LinkScope {
+                index: self.links.index,
+                from,
+            },
+            entries: self.entries,
+            timelines: self.timelines,
+            slug: self.slug,
+            title: self.title,
+            deps: self.deps,
+        }
+    }
+}
+
+/// What a part's cross-file check may read.
+pub struct RefCx<'a> {
+    pub language: Language,
+    pub path: &'a Path,
+    /// The front matter, as far as it is kept, for drawing errors.
+    pub text: &'a str,
+    pub slug: &'a str,
+    pub slug_span: Range<usize>,
+    pub entries: &'a BTreeMap<String, BackgroundEntry>,
+    pub timelines: &'a BTreeMap<String, SharedTimeline>,
+}
+
+/// "the known timelines are: a, b (files in content/timelines/)".
+pub fn known_keys<'a>(what: &str, folder: &str, keys: impl Iterator<Item = &'a String>) -> String {
+    let keys: Vec<&str> = keys.map(String::as_str).collect();
+    if keys.is_empty() {
+        format!("there are no {what} yet; add a file to {folder}")
+    } else {
+        format!(
+            "the known {what} are: {} (files in {folder})",
+            keys.join(", ")
+        )
+    }
+}
+
+/// A name written in a file, with where it was written, for errors found later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub key: String,
+    pub span: Range<usize>,
+}
+
+impl Reference {
+    pub fn new(key: &Spanned<String>, file: &FileCx) -> Reference {
+        Reference {
+            key: key.get_ref().clone(),
+            span: file.span(key),
+        }
+    }
+}
+
+/// A part's view, ready for the templates.
+pub struct PartView {
+    pub key: &'static str,
+    pub slot: Slot,
+    pub value: Value,
+}
+
+/// Takes one part's fields out of `table`, reads and checks them.
+fn take<P: ExplainerPart>(table: &mut DeTable<'_>, file: &mut FileCx) -> P::Item {
+    let mut own = DeTable::new();
+    let mut rest = DeTable::new();
+    for (key, value) in std::mem::take(table) {
+        if P::FIELDS.contains(&key.get_ref().as_ref()) {
+            own.insert(key, value);
+        } else {
+            rest.insert(key, value);
+        }
+    }
+    *table = rest;
+    if own.is_empty() {
+        return P::Item::default();
+    }
+    let at = file.offset..file.offset;
+    let read = P::Fields::deserialize(toml::de::Deserializer::from(Spanned::new(0..0, own)));
+    match read {
+        Ok(fields) => P::check(fields, file),
+        Err(err) => {
+            let mut diagnostic = toml_diagnostic(
+                file.path,
+                file.text,
+                file.offset,
+                &err,
+                TomlKind::FrontMatter,
+            );
+            if diagnostic.location.is_none() {
+                diagnostic = diagnostic.at_span(file.text, at);
+            }
+            file.problems.push(diagnostic);
+            P::Item::default()
+        }
+    }
+}
+
+fn view_value<P: ExplainerPart>(item: &P::Item, cx: &mut ViewCx) -> Option<Value> {
+    P::view(item, cx).map(|view| Value::from_serializable(&view))
+}
+
+use serde::Deserialize as _;
+
+macro_rules! explainer_parts {
+    ($($key:ident => $part:ty),* $(,)?) => {
+        /// Every part's checked content, as an article holds it.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct PartItems {
+            $(pub $key: <$part as ExplainerPart>::Item,)*
+        }
+
+        /// The parts' keys, in the order `article.html` shows them.
+        pub const KEYS: &[&str] = &[$(stringify!($key)),*];
+
+        /// The built-in partial of every part.
+        pub const PARTIALS: &[(&str, &str)] = &[$((
+            concat!("partials/", stringify!($key), ".html"),
+            include_str!(concat!("../../templates/partials/", stringify!($key), ".html")),
+        )),*];
+
+        /// The front-matter keys the parts read.
+        pub fn field_names() -> Vec<&'static str> {
+            let mut names = Vec::new();
+            $(names.extend_from_slice(<$part as ExplainerPart>::FIELDS);)*
+            names
+        }
+
+        /// Every marker the body knows, with the part it places.
+        pub fn markers() -> &'static [Marker] {
+            static MARKERS: std::sync::OnceLock<Vec<Marker>> = std::sync::OnceLock::new();
+            MARKERS.get_or_init(|| {
+                let mut markers = Vec::new();
+                $(markers.extend(<$part as ExplainerPart>::MARKERS.iter().map(|name| Marker {
+                    name,
+                    key: stringify!($key),
+                }));)*
+                markers
+            })
+        }
+
+        /// Takes every part's fields out of `table` and checks them.
+        pub fn read(table: &mut DeTable<'_>, file: &mut FileCx) -> PartItems {
+            PartItems {
+                $($key: take::<$part>(table, file),)*
+            }
+        }
+
+        /// The views of the parts the article has.
+        pub fn views(items: &PartItems, cx: &mut ViewCx) -> Vec<PartView> {
+            let mut views = Vec::new();
+            $(if let Some(value) = view_value::<$part>(&items.$key, cx) {
+                views.push(PartView {
+                    key: stringify!($key),
+                    slot: <$part as ExplainerPart>::SLOT,
+                    value,
+                });
+            })*
+            views
+        }
+
+        /// The views of the parts lists show.
+        pub fn list_views(items: &PartItems, cx: &mut ViewCx) -> Vec<(&'static str, Value)> {
+            let mut views = Vec::new();
+            $(if <$part as ExplainerPart>::IN_LISTS
+                && let Some(value) = view_value::<$part>(&items.$key, cx)
+            {
+                views.push((stringify!($key), value));
+            })*
+            views
+        }
+
+        /// Only the parts lists show, the others left empty: what a change
+        /// must alter for the lists that show an article to change.
+        pub fn in_lists(items: &PartItems) -> PartItems {
+            let mut kept = PartItems::default();
+            $(if <$part as ExplainerPart>::IN_LISTS {
+                kept.$key = items.$key.clone();
+            })*
+            kept
+        }
+
+        /// Every part's heading, by key.
+        pub fn headings(language: Language) -> BTreeMap<&'static str, &'static str> {
+            BTreeMap::from([$((stringify!($key), <$part as ExplainerPart>::heading(language))),*])
+        }
+
+        /// The examples `forklar new article` writes: every part's plain
+        /// fields, then every part's tables.
+        pub fn examples() -> (String, String) {
+            let mut fields = String::new();
+            let mut tables = String::new();
+            $(
+                fields.push_str(<$part as ExplainerPart>::EXAMPLE);
+                if !<$part as ExplainerPart>::EXAMPLE_TABLES.is_empty() {
+                    tables.push('\n');
+                    tables.push_str(<$part as ExplainerPart>::EXAMPLE_TABLES);
+                }
+            )*
+            (fields, tables)
+        }
+
+        /// Problems between files, for every part.
+        pub fn check_references(items: &PartItems, cx: &RefCx, problems: &mut Vec<Diagnostic>) {
+            $(<$part as ExplainerPart>::check_references(&items.$key, cx, problems);)*
+        }
+    };
+}
+
+explainer_parts! {
+    summary => summary::Summary,
+    timeline => timeline::Timeline,
+    quotes => quotes::Quotes,
+    background => background::Background,
+    sources => sources::Sources,
+    corrections => corrections::Corrections,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_part_has_a_partial_markers_are_unique_and_keys_are_not_shared() {
+        assert_eq!(PARTIALS.len(), KEYS.len());
+        let markers = markers();
+        for (i, marker) in markers.iter().enumerate() {
+            assert!(
+                !markers[i + 1..].iter().any(|m| m.name == marker.name),
+                "marker {} is used twice",
+                marker.name
+            );
+        }
+        let fields = field_names();
+        for (i, field) in fields.iter().enumerate() {
+            assert!(!fields[i + 1..].contains(field), "{field} is read twice");
+        }
+    }
+}

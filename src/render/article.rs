@@ -1,0 +1,158 @@
+//! An article's page: its body with first mentions linked, and every explainer
+//! part, placed where a marker put it or where `article.html` shows it.
+
+use tera::Value;
+
+use super::views::with_fields;
+use super::{Renderer, seo};
+use crate::deps::{Dep, Deps};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::links::LinkScope;
+use crate::markdown::{self, MarkdownOptions, Mention};
+use crate::output::Sink;
+use crate::parts::background::ImageView;
+use crate::parts::{self, Slot};
+use crate::render::Page;
+
+impl Renderer<'_> {
+    pub(super) fn article_page(
+        &self,
+        index: usize,
+        page: &Page,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        let article = &self.site.articles[index];
+        let source = article.path.display().to_string();
+        deps.push(Dep::File(article.path.clone()));
+        let summary = self.summary(index, deps);
+        let text = article.body()?;
+        let views = parts::views(&article.parts, &mut self.view_cx(article, deps));
+        let mut entries = Vec::new();
+        for reference in &article.parts.background {
+            deps.push(Dep::Entry(reference.key.clone()));
+            entries.extend(self.site.background.get(&reference.key));
+        }
+        let mentions: Vec<Mention> = entries
+            .iter()
+            .map(|entry| Mention {
+                aliases: entry.aliases.clone(),
+                url: self.urls.background(&entry.key),
+                title: entry.title.clone(),
+                summary: entry.summary.clone(),
+            })
+            .collect();
+        // Headings must not take the ids the article template gives its own parts.
+        let mut reserved = self.reserved_ids.clone();
+        reserved.extend(entries.iter().map(|e| format!("entry-{}", e.key)));
+        let body = markdown::render(
+            &text,
+            &mentions,
+            MarkdownOptions {
+                escape_html: self.site.config.markdown.escape_html,
+                links: Some(LinkScope {
+                    index: &self.links,
+                    from: &article.path,
+                }),
+                reserved_ids: &reserved,
+                markers: parts::markers(),
+            },
+        );
+        deps.extend(
+            body.links
+                .iter()
+                .filter_map(|l| l.target.clone().map(Dep::Url)),
+        );
+        let at_line = |range: std::ops::Range<usize>| {
+            let mut location = Location::from_span(&text, range);
+            location.line += article.body_first_line() - 1;
+            location
+        };
+        if let Some((why, range)) = body.refused_links.first() {
+            return Err(Diagnostic::new(why.clone())
+                .in_file(&article.path)
+                .at(at_line(range.clone()))
+                .with_help(
+                    "links must be https:// addresses, paths on the site or links to content files",
+                ));
+        }
+        if let Some((name, range)) = body.unknown_markers.first() {
+            let known: Vec<String> = parts::markers()
+                .iter()
+                .map(|m| format!("{{{{ {}() }}}}", m.name))
+                .collect();
+            return Err(
+                Diagnostic::new(format!("`{name}` is not a marker forklar knows"))
+                    .in_file(&article.path)
+                    .at(at_line(range.clone()))
+                    .with_help(format!("the markers are: {}", known.join(", "))),
+            );
+        }
+        let authors = article
+            .authors
+            .clone()
+            .unwrap_or_else(|| self.site.config.authors.clone());
+        let image = article
+            .image
+            .as_ref()
+            .map(|i| ImageView::new(i, &self.urls));
+        let json_ld = seo::article_json_ld(
+            &summary,
+            &authors,
+            image.as_ref(),
+            &views,
+            &self.site.config.title,
+            self.urls.language,
+        );
+        let placed: Vec<(&'static str, Value)> = parts::KEYS
+            .iter()
+            .map(|key| (*key, Value::from(body.placed.contains(key))))
+            .collect();
+        let mut fields: Vec<(&'static str, Value)> = vec![
+            ("authors", Value::from_serializable(&authors)),
+            ("image", Value::from_serializable(&image)),
+            ("json_ld", Value::from(json_ld)),
+            ("placed", Value::from(value_map(placed))),
+        ];
+        fields.extend(views.iter().map(|v| (v.key, v.value.clone())));
+        fields.push(("content", Value::from(body.html.as_str())));
+        let mut context = self.context();
+        context.insert_value("page", with_fields(summary.clone(), fields.clone()));
+        // Each part is rendered once: into the body where a marker placed it,
+        // else under the lead or after the text.
+        let mut content = body.html;
+        let (mut top, mut end) = (String::new(), String::new());
+        for view in &views {
+            let partial = format!("partials/{}.html", view.key);
+            let html = self.templates.render(&partial, &context, &source)?;
+            let html = String::from_utf8_lossy(&html);
+            if body.placed.contains(&view.key) {
+                content = content.replace(&markdown::placeholder(view.key), &html);
+            } else if view.slot == Slot::Top {
+                top.push_str(&html);
+            } else {
+                end.push_str(&html);
+            }
+        }
+        // A marker for a part the article does not have leaves nothing behind.
+        for key in &body.placed {
+            content = content.replace(&markdown::placeholder(key), "");
+        }
+        fields.pop();
+        fields.extend([
+            ("content", Value::from(content)),
+            ("parts_top", Value::from(top)),
+            ("parts_end", Value::from(end)),
+        ]);
+        context.insert_value("page", with_fields(summary, fields));
+        self.write_page(page, "article.html", &context, &source, sink)
+    }
+}
+
+fn value_map(fields: Vec<(&'static str, Value)>) -> tera::Map {
+    let mut map = tera::Map::new();
+    for (key, value) in fields {
+        map.insert(key.into(), value);
+    }
+    map
+}

@@ -1,0 +1,29 @@
+//! The theme's stylesheet and script, named by their content so hosts can
+//! cache them forever.
+
+use crate::templates::Templates;
+
+pub struct Assets {
+    pub stylesheet: String,
+    pub script: String,
+}
+
+impl Assets {
+    pub fn new(templates: &Templates) -> Assets {
+        Assets {
+            stylesheet: format!("style.{}.css", fingerprint(templates.stylesheet.as_bytes())),
+            script: format!("forklar.{}.js", fingerprint(templates.script.as_bytes())),
+        }
+    }
+}
+
+/// A short content hash (FNV-1a, 64 bits): stable across builds, platforms and
+/// Rust versions, which `std`'s hasher does not promise.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:010x}", hash >> 24)
+}

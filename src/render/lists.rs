@@ -1,0 +1,312 @@
+//! The pages that list articles or entries, and the feed and sitemap.
+
+use tera::Value;
+
+use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
+use super::views::{Pagination, TagPageView, with_fields};
+use super::{Page, Renderer};
+use crate::dates::Date;
+use crate::deps::{Dep, Deps, ListKey};
+use crate::diagnostics::Diagnostic;
+use crate::links::LinkScope;
+use crate::markdown::{self, MarkdownOptions};
+use crate::output::Sink;
+use crate::parts::background::entry_view;
+use crate::parts::timeline::timeline_view;
+
+impl Renderer<'_> {
+    pub(super) fn index_page(
+        &self,
+        n: usize,
+        page: &Page,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        let total = self.site.index_page_count();
+        deps.push(Dep::List(ListKey::FrontPages));
+        let shown: Vec<usize> = self.site.index_page(n).collect();
+        let mut context = self.context();
+        context.insert_value("articles", self.list(ListKey::Front(n), &shown, deps));
+        context.insert(
+            "pagination",
+            &Pagination {
+                current: n,
+                total,
+                label: self.urls.language.page_of(n, total),
+                previous: (n > 1).then(|| self.urls.index(n - 1)),
+                next: (n < total).then(|| self.urls.index(n + 1)),
+            },
+        );
+        self.write_page(page, "index.html", &context, "the front page", sink)
+    }
+
+    pub(super) fn background_index_page(
+        &self,
+        page: &Page,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        deps.push(Dep::List(ListKey::Entries));
+        let entries: Vec<_> = self
+            .site
+            .background
+            .values()
+            .map(|entry| {
+                deps.push(Dep::Entry(entry.key.clone()));
+                entry_view(entry, &self.urls)
+            })
+            .collect();
+        let mut context = self.context();
+        context.insert("entries", &entries);
+        self.write_page(
+            page,
+            "background_index.html",
+            &context,
+            "the list of background entries",
+            sink,
+        )
+    }
+
+    pub(super) fn background_page(
+        &self,
+        key: &str,
+        page: &Page,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        deps.push(Dep::Entry(key.to_string()));
+        let Some(entry) = self.site.background.get(key) else {
+            return Ok(());
+        };
+        let mut view = entry_view(entry, &self.urls);
+        let body = markdown::render(
+            &entry.body,
+            &[],
+            MarkdownOptions {
+                escape_html: self.site.config.markdown.escape_html,
+                links: Some(LinkScope {
+                    index: &self.links,
+                    from: &entry.path,
+                }),
+                reserved_ids: &self.reserved_ids,
+                markers: &[],
+            },
+        );
+        deps.extend(
+            body.links
+                .iter()
+                .filter_map(|l| l.target.clone().map(Dep::Url)),
+        );
+        if let Some((why, range)) = body.refused_links.first() {
+            let mut location = crate::diagnostics::Location::from_span(&entry.body, range.clone());
+            location.line += entry.body_first_line - 1;
+            return Err(Diagnostic::new(why.clone())
+                .in_file(&entry.path)
+                .at(location)
+                .with_help(
+                    "links must be https:// addresses, paths on the site or links to content files",
+                ));
+        }
+        view.content = Some(body.html);
+        let users = self
+            .listings
+            .entry_users
+            .get(key)
+            .map_or(&[][..], Vec::as_slice);
+        let articles = self.list(ListKey::EntryUsers(key.to_string()), users, deps);
+        let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
+        let mut context = self.context();
+        context.insert_value("entry", view);
+        self.write_page(
+            page,
+            "background.html",
+            &context,
+            &entry.path.display().to_string(),
+            sink,
+        )
+    }
+
+    pub(super) fn timeline_page(
+        &self,
+        key: &str,
+        page: &Page,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        let users = self
+            .listings
+            .timeline_users
+            .get(key)
+            .map_or(&[][..], Vec::as_slice);
+        let articles = self.list(ListKey::TimelineUsers(key.to_string()), users, deps);
+        deps.push(Dep::Timeline(key.to_string()));
+        let (title, events, from) = match self.site.timelines.get(key) {
+            Some(shared) => (&shared.title, &shared.events, &shared.path),
+            None => {
+                // An article's own timeline: the one article that shows it.
+                let Some(article) = users
+                    .first()
+                    .map(|&i| &self.site.articles[i])
+                    .filter(|a| a.parts.timeline.file.is_none())
+                else {
+                    return Ok(());
+                };
+                deps.push(Dep::File(article.path.clone()));
+                (
+                    &article.title,
+                    &article.parts.timeline.events,
+                    &article.path,
+                )
+            }
+        };
+        let source = from.display().to_string();
+        let view = {
+            let Some(&first) = users.first() else {
+                return Ok(());
+            };
+            let mut cx = self.view_cx(&self.site.articles[first], deps);
+            let mut cx = cx.from_file(from);
+            timeline_view(key, title, events, &mut cx)
+        };
+        let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
+        let mut context = self.context();
+        context.insert_value("timeline", view);
+        self.write_page(page, "timeline.html", &context, &source, sink)
+    }
+
+    pub(super) fn tag_page(
+        &self,
+        slug: &str,
+        page: &Page,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        deps.push(Dep::List(ListKey::Tag(slug.to_string())));
+        let Some((name, indices)) = self.listings.tags.get(slug) else {
+            return Ok(());
+        };
+        let view = TagPageView {
+            name: name.clone(),
+            url: self.urls.tag(name),
+        };
+        let articles = self.list(ListKey::Tag(slug.to_string()), indices, deps);
+        let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
+        let mut context = self.context();
+        context.insert_value("tag", view);
+        self.write_page(
+            page,
+            "tag.html",
+            &context,
+            &format!("the page for the tag `{name}`"),
+            sink,
+        )
+    }
+
+    /// The Atom feed of the newest articles, with their full text.
+    pub(super) fn feed(&self, deps: &mut Deps) -> Result<String, Diagnostic> {
+        deps.push(Dep::List(ListKey::Feed));
+        let newest: Vec<usize> = self.site.feed_articles().collect();
+        let summaries: Vec<_> = newest
+            .iter()
+            .map(|&i| {
+                self.summary(i, deps);
+                self.summary_of(&self.site.articles[i])
+            })
+            .collect();
+        let mut entries = Vec::with_capacity(newest.len());
+        for (&i, summary) in newest.iter().zip(&summaries) {
+            let article = &self.site.articles[i];
+            deps.push(Dep::File(article.path.clone()));
+            let body = markdown::render(
+                &article.body()?,
+                &[],
+                MarkdownOptions {
+                    escape_html: self.site.config.markdown.escape_html,
+                    links: Some(LinkScope {
+                        index: &self.links,
+                        from: &article.path,
+                    }),
+                    reserved_ids: &[],
+                    markers: crate::parts::markers(),
+                },
+            );
+            deps.extend(
+                body.links
+                    .iter()
+                    .filter_map(|l| l.target.clone().map(Dep::Url)),
+            );
+            // Parts placed by markers are not in the feed; their places go too.
+            let mut content = body.html;
+            for key in &body.placed {
+                content = content.replace(&markdown::placeholder(key), "");
+            }
+            entries.push(FeedEntry {
+                summary,
+                authors: article
+                    .authors
+                    .as_deref()
+                    .unwrap_or(&self.site.config.authors),
+                content,
+            });
+        }
+        // Compared as moments: "09:30+01:00" is before "09:00Z".
+        let updated = newest
+            .iter()
+            .map(|&i| self.site.articles[i].last_change())
+            .max_by(Date::chronological)
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+        let config = &self.site.config;
+        Ok(feeds::atom(
+            &FeedInfo {
+                title: &config.title,
+                description: &config.description,
+                base_url: &config.base_url,
+                language: self.urls.language.code(),
+                updated: &updated,
+            },
+            &entries,
+        ))
+    }
+
+    pub(super) fn sitemap(&self, deps: &mut Deps) -> String {
+        let site = self.site;
+        deps.extend([
+            Dep::List(ListKey::AllArticles),
+            Dep::List(ListKey::Entries),
+            Dep::List(ListKey::Timelines),
+            Dep::List(ListKey::Tags),
+        ]);
+        let config = &site.config;
+        let last_change = |i: usize| site.articles[i].last_change().rfc3339();
+        let mut urls = vec![SitemapUrl {
+            loc: config.base_url.clone(),
+            lastmod: (!site.articles.is_empty()).then(|| last_change(0)),
+        }];
+        for (i, article) in site.articles.iter().enumerate() {
+            deps.push(Dep::Summary(article.path.clone()));
+            urls.push(SitemapUrl {
+                loc: self.urls.permalink(&self.urls.article(&article.slug)),
+                lastmod: Some(last_change(i)),
+            });
+        }
+        let mut pages = vec![self.urls.background_index()];
+        pages.extend(site.background.keys().map(|k| self.urls.background(k)));
+        pages.extend(
+            self.listings
+                .timeline_users
+                .keys()
+                .map(|k| self.urls.timeline(k)),
+        );
+        pages.extend(
+            self.listings
+                .tags
+                .values()
+                .map(|(name, _)| self.urls.tag(name)),
+        );
+        urls.extend(pages.iter().map(|path| SitemapUrl {
+            loc: self.urls.permalink(path),
+            lastmod: None,
+        }));
+        feeds::sitemap(&urls)
+    }
+}

@@ -1,0 +1,331 @@
+//! Rendering: every page of a loaded site through the templates into a
+//! [`Sink`], in parallel. Each page records what it read ([`Dep`]s), which is
+//! all a rebuild needs to know which pages a change touches.
+
+mod article;
+pub mod assets;
+pub mod feeds;
+mod lists;
+pub mod pages;
+mod seo;
+pub mod views;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::deps::{Dep, Deps, ListKey};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::{LinkIndex, LinkScope};
+use crate::output::Sink;
+use crate::parts::{self, ViewCx};
+use crate::site::index::Listings;
+use crate::site::{Article, Site};
+use crate::templates::Templates;
+use crate::urls::Urls;
+pub use assets::Assets;
+pub use pages::Page;
+use views::{ArticleSummary, SiteView, TagView, with_fields};
+
+/// Ids the default theme uses for its own landmarks, which headings in a body
+/// must not take; each part's `part-<key>` is added to them.
+const THEME_IDS: &[&str] = &[
+    "innhold",
+    "tittel",
+    "part-facts",
+    "part-used-in",
+    "siste",
+    "mention-preview",
+    "forklar-build-error",
+];
+
+/// A page rendered, with everything it read.
+pub struct Rendered {
+    pub page: Page,
+    pub deps: Deps,
+}
+
+/// Renders the pages of one loaded site.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    templates: &'a Templates,
+    pub urls: Urls,
+    pub links: LinkIndex,
+    pub listings: Listings,
+    pub assets: Assets,
+    base: Context,
+    by_slug: HashMap<&'a str, usize>,
+    /// Each article's summary as a template value with what it read; made when
+    /// a list first needs it and shared by every list after that.
+    summaries: Vec<OnceLock<(Value, Deps)>>,
+    reserved_ids: Vec<String>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
+        let urls = Urls::new(&site.config);
+        let mut links = LinkIndex {
+            base_path: urls.base_path().to_string(),
+            urls: HashMap::with_capacity(site.articles.len() + site.background.len()),
+        };
+        // The first article with a slug gets it; a clash is an error before rendering.
+        for article in site.articles.iter().rev() {
+            links
+                .urls
+                .insert(article.path.clone(), urls.article(&article.slug));
+        }
+        for entry in site.background.values() {
+            links
+                .urls
+                .insert(entry.path.clone(), urls.background(&entry.key));
+        }
+        let assets = Assets::new(templates);
+        let base = base_context(site, &urls, &assets);
+        let mut by_slug = HashMap::with_capacity(site.articles.len());
+        for (index, article) in site.articles.iter().enumerate() {
+            by_slug.entry(article.slug.as_str()).or_insert(index);
+        }
+        let mut reserved_ids: Vec<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
+        reserved_ids.extend(parts::KEYS.iter().map(|key| format!("part-{key}")));
+        Renderer {
+            site,
+            templates,
+            listings: site.listings(),
+            summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            urls,
+            links,
+            assets,
+            base,
+            by_slug,
+            reserved_ids,
+        }
+    }
+
+    /// Renders every page.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
+        // A full build lists every article somewhere: make every summary up
+        // front, in parallel.
+        self.summaries.par_iter().enumerate().for_each(|(i, _)| {
+            self.summary(i, &mut Vec::new());
+        });
+        self.render(&self.pages(), sink)
+    }
+
+    /// Renders the given pages into `sink`, in parallel; every problem found is
+    /// reported together.
+    pub fn render(&self, pages: &[Page], sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
+        let results: Vec<Result<Rendered, Diagnostic>> = pages
+            .par_iter()
+            .map(|page| {
+                let mut deps = Vec::new();
+                self.render_page(page, sink, &mut deps)?;
+                Ok(Rendered {
+                    page: page.clone(),
+                    deps,
+                })
+            })
+            .collect();
+        let mut rendered = Vec::with_capacity(results.len());
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok(page) => rendered.push(page),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if problems.is_empty() {
+            Ok(rendered)
+        } else {
+            Err(Diagnostics(problems))
+        }
+    }
+
+    fn render_page(&self, page: &Page, sink: &dyn Sink, deps: &mut Deps) -> Result<(), Diagnostic> {
+        let origin = self.origin(page);
+        match page {
+            Page::Feed => {
+                let feed = self.feed(deps)?;
+                sink.write(feeds::FEED_FILE, feed.as_bytes(), &origin)
+            }
+            Page::Sitemap => {
+                let sitemap = self.sitemap(deps);
+                sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
+                deps.push(Dep::File(
+                    std::path::Path::new(crate::layout::STATIC_DIR).join(pages::ROBOTS_FILE),
+                ));
+                if self.has_own_robots() {
+                    return Ok(());
+                }
+                let robots = feeds::robots(&self.site.config.base_url);
+                sink.write(pages::ROBOTS_FILE, robots.as_bytes(), &origin)
+            }
+            Page::Assets => {
+                sink.write(
+                    &self.assets.stylesheet,
+                    self.templates.stylesheet.as_bytes(),
+                    &origin,
+                )?;
+                sink.write(
+                    &self.assets.script,
+                    self.templates.script.as_bytes(),
+                    &origin,
+                )
+            }
+            Page::Static(file) => {
+                let path = std::path::Path::new(crate::layout::STATIC_DIR).join(file);
+                deps.push(Dep::File(path.clone()));
+                sink.copy(
+                    &file.to_string_lossy().replace('\\', "/"),
+                    &self.site.root.join(path),
+                )
+            }
+            Page::NotFound => {
+                let html = self
+                    .templates
+                    .render("404.html", &self.base, "the 404 page")?;
+                sink.write("404.html", &html, &origin)
+            }
+            Page::Article(slug) => match self.article_index(slug) {
+                Some(index) => self.article_page(index, page, sink, deps),
+                None => Ok(()),
+            },
+            Page::Index(n) => self.index_page(*n, page, sink, deps),
+            Page::BackgroundIndex => self.background_index_page(page, sink, deps),
+            Page::Background(key) => self.background_page(key, page, sink, deps),
+            Page::Timeline(key) => self.timeline_page(key, page, sink, deps),
+            Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
+        }
+    }
+
+    fn article_index(&self, slug: &str) -> Option<usize> {
+        self.by_slug.get(slug).copied()
+    }
+
+    /// A fresh template context with what every page shows.
+    fn context(&self) -> Context {
+        self.base.clone()
+    }
+
+    /// Writes a page rendered with `template` to its output path.
+    fn write_page(
+        &self,
+        page: &Page,
+        template: &str,
+        context: &Context,
+        source: &str,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
+        let html = self.templates.render(template, context, source)?;
+        let path = self
+            .output_paths(page)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        sink.write(&path, &html, &self.origin(page))
+    }
+
+    /// Article `index` as lists show it, recording what it read.
+    fn summary(&self, index: usize, deps: &mut Deps) -> Value {
+        let (value, read) = self.summaries[index].get_or_init(|| {
+            let mut read = vec![Dep::Summary(self.site.articles[index].path.clone())];
+            let value = self.summary_value(&self.site.articles[index], &mut read);
+            (value, read)
+        });
+        deps.extend(read.iter().cloned());
+        value.clone()
+    }
+
+    /// An article's summary as a template value: what lists show of it.
+    pub fn summary_value(&self, article: &Article, deps: &mut Deps) -> Value {
+        let summary = self.summary_of(article);
+        let mut cx = self.view_cx(article, deps);
+        let extra = parts::list_views(&article.parts, &mut cx);
+        with_fields(Value::from_serializable(&summary), extra)
+    }
+
+    pub fn summary_of(&self, article: &Article) -> ArticleSummary {
+        summary_of(article, &self.urls)
+    }
+
+    /// The summaries of a list's articles, recording the list and each summary.
+    fn list(&self, key: ListKey, indices: &[usize], deps: &mut Deps) -> Value {
+        deps.push(Dep::List(key));
+        Value::from(
+            indices
+                .iter()
+                .map(|&i| self.summary(i, deps))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// What an article's parts may read while rendering.
+    fn view_cx<'c>(&'c self, article: &'c Article, deps: &'c mut Deps) -> ViewCx<'c> {
+        ViewCx {
+            language: self.urls.language,
+            urls: &self.urls,
+            links: LinkScope {
+                index: &self.links,
+                from: &article.path,
+            },
+            entries: &self.site.background,
+            timelines: &self.site.timelines,
+            slug: &article.slug,
+            title: &article.title,
+            deps,
+        }
+    }
+}
+
+/// An article as lists show it, without the parts lists show.
+pub fn summary_of(article: &Article, urls: &Urls) -> ArticleSummary {
+    let url = urls.article(&article.slug);
+    let language = urls.language;
+    ArticleSummary {
+        title: article.title.clone(),
+        lead: article.lead.clone(),
+        permalink: urls.permalink(&url),
+        url,
+        date: article.date.shown(language),
+        updated: article.updated.map(|d| d.shown(language)),
+        tags: article
+            .tags
+            .iter()
+            .map(|tag| TagView {
+                name: tag.name.clone(),
+                url: urls.tag(&tag.name),
+            })
+            .collect(),
+    }
+}
+
+/// What every page shows: the site, its labels, its stylesheet and script.
+fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
+    let mut context = Context::new();
+    let base_path = urls.base_path();
+    let language = site.config.language;
+    context.insert(
+        "site",
+        &SiteView {
+            title: &site.config.title,
+            description: &site.config.description,
+            base_url: &site.config.base_url,
+            base_path,
+            language: language.code(),
+            locale: language.locale(),
+            stylesheet: format!("{base_path}{}", assets.stylesheet),
+            script: format!("{base_path}{}", assets.script),
+            background_index: urls.background_index(),
+            feed: format!("{base_path}{}", feeds::FEED_FILE),
+        },
+    );
+    let headings = parts::headings(language)
+        .into_iter()
+        .map(|(key, heading)| (key, Value::from(heading)));
+    context.insert_value(
+        "labels",
+        with_fields(Value::from_serializable(&language.labels()), headings),
+    );
+    context
+}

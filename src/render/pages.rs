@@ -1,0 +1,124 @@
+//! Every page and file the site publishes, where each is written, and what it
+//! is made from: one table, used by the renderer and the rebuild alike.
+
+use std::path::{Path, PathBuf};
+
+use super::Renderer;
+use super::feeds::{FEED_FILE, SITEMAP_FILE};
+
+/// Published by forklar where a site has no `static/robots.txt` of its own.
+pub const ROBOTS_FILE: &str = "robots.txt";
+
+/// One page or file of the published site; the unit that rebuilds re-render.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    /// A page of the front page's list of articles, from 1: page 1 is the front page.
+    Index(usize),
+    NotFound,
+    BackgroundIndex,
+    /// The Atom feed of the newest articles.
+    Feed,
+    /// `sitemap.xml` and `robots.txt`.
+    Sitemap,
+    /// The theme's stylesheet and script.
+    Assets,
+    /// An article, by slug.
+    Article(String),
+    /// A background entry's page, by key.
+    Background(String),
+    /// A timeline's page, by key (a shared timeline's, or the article slug).
+    Timeline(String),
+    /// A tag's page, by the tag's slug.
+    Tag(String),
+    /// A file from `static/`, relative to it.
+    Static(PathBuf),
+}
+
+impl Renderer<'_> {
+    /// Every page and file the site publishes.
+    pub fn pages(&self) -> Vec<Page> {
+        let site = self.site;
+        let mut pages = vec![
+            Page::NotFound,
+            Page::BackgroundIndex,
+            Page::Feed,
+            Page::Sitemap,
+            Page::Assets,
+        ];
+        pages.extend((1..=site.index_page_count()).map(Page::Index));
+        pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
+        pages.extend(site.background.keys().map(|k| Page::Background(k.clone())));
+        pages.extend(
+            self.listings
+                .timeline_users
+                .keys()
+                .map(|k| Page::Timeline(k.clone())),
+        );
+        pages.extend(self.listings.tags.keys().map(|k| Page::Tag(k.clone())));
+        pages.extend(site.static_files.iter().cloned().map(Page::Static));
+        pages
+    }
+
+    /// The files a page is written to, relative to the output folder.
+    pub fn output_paths(&self, page: &Page) -> Vec<String> {
+        let language = self.urls.language;
+        match page {
+            Page::Index(n) if *n <= 1 => vec!["index.html".into()],
+            Page::Index(n) => vec![format!("{}/{n}/index.html", language.pages_section())],
+            Page::NotFound => vec!["404.html".into()],
+            Page::BackgroundIndex => vec![format!("{}/index.html", language.background_section())],
+            Page::Feed => vec![FEED_FILE.into()],
+            Page::Sitemap if self.has_own_robots() => vec![SITEMAP_FILE.into()],
+            Page::Sitemap => vec![SITEMAP_FILE.into(), ROBOTS_FILE.into()],
+            Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
+            Page::Article(slug) => vec![format!("{slug}/index.html")],
+            Page::Background(key) => vec![format!(
+                "{}/{key}/index.html",
+                language.background_section()
+            )],
+            Page::Timeline(key) => {
+                vec![format!("{}/{key}/index.html", language.timeline_section())]
+            }
+            Page::Tag(slug) => vec![format!("{}/{slug}/index.html", language.tag_section())],
+            Page::Static(path) => vec![path.to_string_lossy().replace('\\', "/")],
+        }
+    }
+
+    /// Whether the site brings its own `robots.txt`, which replaces forklar's.
+    pub fn has_own_robots(&self) -> bool {
+        self.site
+            .static_files
+            .iter()
+            .any(|f| f == Path::new(ROBOTS_FILE))
+    }
+
+    /// What a page is made from, as a writer would name it.
+    pub fn origin(&self, page: &Page) -> String {
+        match page {
+            Page::Article(slug) => self.article_index(slug).map_or_else(
+                || format!("the article {slug}"),
+                |i| self.site.articles[i].path.display().to_string(),
+            ),
+            Page::Background(key) => self.site.background.get(key).map_or_else(
+                || format!("the background entry {key}"),
+                |e| e.path.display().to_string(),
+            ),
+            Page::Static(path) => format!("static/{}", path.display()),
+            Page::Index(_) => "forklar's front page".into(),
+            Page::NotFound => "forklar's 404 page".into(),
+            Page::BackgroundIndex => "forklar's list of background entries".into(),
+            Page::Feed => "forklar's feed".into(),
+            Page::Sitemap => "forklar's sitemap and robots.txt".into(),
+            Page::Assets => "forklar's stylesheet and script".into(),
+            // Links on a timeline page are written in its file.
+            Page::Timeline(key) => match self.site.timelines.get(key) {
+                Some(shared) => shared.path.display().to_string(),
+                None => self.article_index(key).map_or_else(
+                    || "forklar's timeline page".into(),
+                    |i| self.site.articles[i].path.display().to_string(),
+                ),
+            },
+            Page::Tag(_) => "forklar's tag page".into(),
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! What templates get besides the parts: the site, an article as lists show
+//! it, tags and pagination.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::dates::ShownDate;
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'static str,
+    pub locale: &'static str,
+    pub stylesheet: String,
+    pub script: String,
+    pub background_index: String,
+    pub feed: String,
+}
+
+/// An article as lists show it.
+#[derive(Serialize, Clone, PartialEq)]
+pub struct ArticleSummary {
+    pub title: String,
+    pub lead: Option<String>,
+    pub url: String,
+    pub permalink: String,
+    pub date: ShownDate,
+    pub updated: Option<ShownDate>,
+    pub tags: Vec<TagView>,
+}
+
+#[derive(Serialize, Clone, PartialEq)]
+pub struct TagView {
+    pub name: String,
+    pub url: String,
+}
+
+/// Where a page of a list is among the others.
+#[derive(Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    /// "Side 2 av 200".
+    pub label: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TagPageView {
+    pub name: String,
+    pub url: String,
+}
+
+/// A template value (a map) with more fields; the rest is shared, not copied.
+pub fn with_fields(value: Value, fields: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    let mut map = value.into_map().unwrap_or_default();
+    for (key, field) in fields {
+        map.insert(key.into(), field);
+    }
+    Value::from(map)
+}

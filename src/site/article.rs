@@ -1,0 +1,379 @@
+//! Articles: the front matter every article has, the explainer parts it may
+//! have, and a body that is read again when it is rendered.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::content::fields::DateField;
+use crate::content::{FileCx, Image, ImageFields};
+use crate::dates::Date;
+use crate::diagnostics::Diagnostic;
+use crate::front_matter::{TomlKind, parse_table, split, toml_diagnostic};
+use crate::layout::read_text;
+use crate::parts::{self, PartItems};
+use crate::slug::slugify;
+
+/// The opening `+++`, where an error about a slug taken from the file name points.
+const FENCE_LEN: usize = 3;
+
+/// The fields every article may have; the explainer parts read their own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleFields {
+    title: String,
+    date: DateField,
+    #[serde(default)]
+    updated: Option<DateField>,
+    #[serde(default)]
+    lead: Option<String>,
+    #[serde(default)]
+    authors: Option<Vec<String>>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    slug: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    image: Option<ImageFields>,
+}
+
+/// The keys of [`ArticleFields`], for the list of known fields in errors.
+const COMMON_FIELDS: &[&str] = &[
+    "title", "date", "updated", "lead", "authors", "tags", "slug", "draft", "image",
+];
+
+/// A tag as written, with its slug (its page) and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub span: Range<usize>,
+}
+
+/// An article, read and checked, not yet rendered.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file, relative to the site root, as shown in messages.
+    pub path: PathBuf,
+    /// The front matter (the whole file until the body is released), kept to
+    /// draw errors found after loading.
+    pub file_text: String,
+    pub slug: String,
+    /// Where the slug comes from: the `slug` field, or the opening `+++` when the
+    /// file name gives it.
+    pub slug_span: Range<usize>,
+    pub title: String,
+    pub lead: Option<String>,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub authors: Option<Vec<String>>,
+    pub tags: Vec<Tag>,
+    pub draft: bool,
+    pub image: Option<Image>,
+    /// The explainer parts.
+    pub parts: PartItems,
+    /// Where the body starts in the file; the body is not copied, since a large
+    /// site keeps every article in memory.
+    pub body_offset: usize,
+    /// Set once the body has been let go from memory: the file to read it from.
+    pub body_file: Option<PathBuf>,
+}
+
+impl Article {
+    /// Reads an article from `content/…`; `path` is relative to the site root.
+    pub fn load(root: &Path, path: &Path) -> Result<Article, Vec<Diagnostic>> {
+        let text = read_text(root, path).map_err(|d| vec![d])?;
+        let mut article = Article::parse(path, text)?;
+        article.release_body(root);
+        Ok(article)
+    }
+
+    pub fn parse(path: &Path, text: String) -> Result<Article, Vec<Diagnostic>> {
+        let split = split(path, &text).map_err(|d| vec![d])?;
+        let offset = split.front_matter_offset;
+        let body_offset = split.body_offset;
+        let mut table =
+            parse_table(path, &text, offset, split.front_matter).map_err(|d| vec![d])?;
+        let mut file = FileCx::new(path, &text, offset);
+        let parts = parts::read(table.get_mut(), &mut file);
+        let fields = match ArticleFields::deserialize(toml::de::Deserializer::from(table)) {
+            Ok(fields) => fields,
+            Err(err) => {
+                let diagnostic = toml_diagnostic(path, &text, offset, &err, TomlKind::FrontMatter);
+                file.problems.insert(0, with_known_fields(diagnostic));
+                return Err(file.problems);
+            }
+        };
+        let date = file.day(&fields.date);
+        let updated = fields.updated.as_ref().and_then(|u| file.day(u));
+        if let (Some(date), Some(updated)) = (date, updated)
+            && updated.chronological(&date).is_lt()
+        {
+            let span = fields.updated.as_ref().map_or(0..0, |u| file.span(u));
+            file.error(
+                "`updated` is earlier than `date`",
+                span,
+                "`updated` is when the article last changed; it cannot be before it was published",
+            );
+        }
+        let slug = article_slug(path, fields.slug.as_ref(), &mut file);
+        let tags = fields
+            .tags
+            .iter()
+            .filter_map(|tag| check_tag(tag, &mut file))
+            .collect();
+        let image = fields.image.as_ref().and_then(|i| i.check(&mut file));
+        let slug_span = fields.slug.as_ref().map_or(0..FENCE_LEN, |s| file.span(s));
+        let Some(date) = date else {
+            return Err(file.problems);
+        };
+        let problems = file.problems;
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Article {
+            path: path.to_path_buf(),
+            slug,
+            slug_span,
+            title: fields.title,
+            lead: fields.lead,
+            date,
+            updated,
+            authors: fields.authors,
+            tags,
+            draft: fields.draft,
+            image,
+            parts,
+            body_offset,
+            body_file: None,
+            file_text: text,
+        })
+    }
+
+    /// The Markdown body: from memory, or read again from the file where
+    /// [`Article::release_body`] let it go.
+    pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        let Some(file) = &self.body_file else {
+            return Ok(std::borrow::Cow::Borrowed(
+                &self.file_text[self.body_offset..],
+            ));
+        };
+        let text = std::fs::read_to_string(file).map_err(|err| {
+            Diagnostic::new(format!("cannot read the file again: {err}"))
+                .in_file(&self.path)
+                .with_help("the file changed or went away during the build; build again")
+        })?;
+        // The front matter must still be the one that was checked.
+        match text.get(self.body_offset..) {
+            Some(body) if text.get(..self.body_offset) == Some(self.file_text.as_str()) => {
+                Ok(std::borrow::Cow::Owned(body.to_string()))
+            }
+            _ => Err(Diagnostic::new("the file changed during the build")
+                .in_file(&self.path)
+                .with_help("build again")),
+        }
+    }
+
+    /// Keeps only the front matter in memory; the body is read from `root` again
+    /// when it is rendered, so a large site never holds every body at once.
+    pub fn release_body(&mut self, root: &Path) {
+        self.file_text.truncate(self.body_offset);
+        self.file_text.shrink_to_fit();
+        self.body_file = Some(root.join(&self.path));
+    }
+
+    /// The 1-based line in the file where the Markdown body starts.
+    pub fn body_first_line(&self) -> usize {
+        self.file_text[..self.body_offset].matches('\n').count() + 1
+    }
+
+    /// The date lists and feeds sort and stamp by: the last update.
+    pub fn last_change(&self) -> Date {
+        self.updated.unwrap_or(self.date)
+    }
+}
+
+fn article_slug(path: &Path, slug: Option<&Spanned<String>>, file: &mut FileCx) -> String {
+    match slug {
+        Some(slug) => {
+            let clean = slugify(slug.get_ref());
+            if clean.is_empty() {
+                let span = file.span(slug);
+                file.error(
+                    "the slug has no letters or digits",
+                    span,
+                    "write the slug with letters, digits and hyphens: slug = \"kasakhstan-2022\"",
+                );
+            }
+            clean
+        }
+        None => {
+            let clean = slugify(&path.file_stem().unwrap_or_default().to_string_lossy());
+            if clean.is_empty() {
+                file.problems.push(
+                    Diagnostic::new("the file name gives no usable URL")
+                        .in_file(path)
+                        .with_help("rename the file with letters or digits, or set slug = \"…\""),
+                );
+            }
+            clean
+        }
+    }
+}
+
+/// A tag must have letters or digits: its page is named by them.
+fn check_tag(tag: &Spanned<String>, file: &mut FileCx) -> Option<Tag> {
+    let name = tag.get_ref().trim().to_string();
+    let slug = slugify(&name);
+    let span = file.span(tag);
+    if slug.is_empty() {
+        file.error(
+            format!("the tag `{name}` has no letters or digits"),
+            span,
+            "a tag gets a page named by its letters and digits; write it with words, such as \"Kasakhstan\"",
+        );
+        return None;
+    }
+    Some(Tag { name, slug, span })
+}
+
+/// serde lists only the fields every article has; name the parts' too.
+fn with_known_fields(mut diagnostic: Diagnostic) -> Diagnostic {
+    if diagnostic.message.starts_with("unknown field")
+        && let Some(cut) = diagnostic.message.find(", expected")
+    {
+        let mut known: Vec<&str> = COMMON_FIELDS.to_vec();
+        known.extend(parts::field_names());
+        diagnostic.message.truncate(cut);
+        let known: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+        diagnostic.help = Some(format!(
+            "check the spelling; the front matter takes: {}",
+            known.join(", ")
+        ));
+    }
+    diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(front: &str) -> Result<Article, Vec<Diagnostic>> {
+        Article::parse(
+            Path::new("content/sak.md"),
+            format!("+++\n{front}+++\nTekst.\n"),
+        )
+    }
+
+    #[test]
+    fn reads_a_complete_article() {
+        let a = article(
+            "title = \"Sak\"\ndate = 2022-01-06\nbackground = [\"csto\"]\n\
+             [[timeline]]\ndate = 2022\ntitle = \"År\"\n\
+             [[timeline]]\ndate = \"2022-01-05T14:00+06:00\"\ntitle = \"Time\"\n\
+             [[quotes]]\ntext = \"Sitat\"\nspeaker = \"Navn\"\nsource = \"VG\"\n",
+        )
+        .unwrap();
+        assert_eq!(a.slug, "sak");
+        assert_eq!(a.parts.timeline.events.len(), 2);
+        assert_eq!(
+            a.parts.timeline.events[1].date.iso(),
+            "2022-01-05T14:00+06:00"
+        );
+        assert_eq!(a.parts.background[0].key, "csto");
+        assert_eq!(&a.file_text[a.parts.background[0].span.clone()], "\"csto\"");
+        assert_eq!(a.body().unwrap(), "Tekst.\n");
+        assert_eq!(a.body_first_line(), 16);
+    }
+
+    #[test]
+    fn a_quoted_date_reads_like_a_bare_one() {
+        let a = article("title = \"x\"\ndate = \"2022-01-06\"\n").unwrap();
+        assert_eq!(a.date.iso(), "2022-01-06");
+    }
+
+    #[test]
+    fn a_missing_title_is_named() {
+        let err = article("date = 2022-01-06\n").unwrap_err();
+        assert!(
+            err[0].message.contains("missing field `title`"),
+            "{}",
+            err[0]
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_lists_the_parts_fields_too() {
+        let err = article("title = \"x\"\ndate = 2022-01-06\ntimline = []\n").unwrap_err();
+        assert_eq!(err[0].line(), Some(4), "{}", err[0]);
+        let help = err[0].help.as_deref().unwrap();
+        assert!(
+            help.contains("timeline_file") && help.contains("summary"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn an_event_date_that_does_not_parse_points_at_its_line() {
+        let err = article(
+            "title = \"x\"\ndate = 2022-01-06\n[[timeline]]\ndate = \"5. januar\"\ntitle = \"t\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err[0].line(), Some(5), "{}", err[0]);
+        assert!(err[0].message.contains("is not a date"));
+    }
+
+    #[test]
+    fn an_event_without_a_title_is_an_error() {
+        let err =
+            article("title = \"x\"\ndate = 2022-01-06\n[[timeline]]\ndate = 2022\n").unwrap_err();
+        assert_eq!(err[0].message, "a timeline event has no title");
+        assert_eq!(err[0].line(), Some(5));
+    }
+
+    #[test]
+    fn quotes_need_a_speaker_and_a_source() {
+        let err = article(
+            "title = \"x\"\ndate = 2022-01-06\n[[quotes]]\ntext = \"t\"\nsource = \"VG\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err[0].message, "a quote has no speaker");
+        let err = article(
+            "title = \"x\"\ndate = 2022-01-06\n[[quotes]]\ntext = \"t\"\nspeaker = \"A\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err[0].message, "a quote has no source");
+        assert!(err[0].help.as_deref().unwrap().contains("attribution"));
+    }
+
+    #[test]
+    fn a_tag_without_letters_is_an_error_at_its_line() {
+        let err =
+            article("title = \"x\"\ndate = 2022-01-06\ntags = [\"ok\", \"🙂\"]\n").unwrap_err();
+        assert_eq!(err[0].line(), Some(4), "{}", err[0]);
+        assert!(
+            err[0].message.contains("no letters or digits"),
+            "{}",
+            err[0]
+        );
+    }
+
+    #[test]
+    fn in_brief_takes_at_most_five_points_and_none_empty() {
+        let err = article(
+            "title = \"x\"\ndate = 2022-01-06\nsummary = [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(err[0].line(), Some(4), "{}", err[0]);
+        let err =
+            article("title = \"x\"\ndate = 2022-01-06\nsummary = [\"a\",\n  \" \"]\n").unwrap_err();
+        assert_eq!(err[0].line(), Some(5), "{}", err[0]);
+        assert_eq!(err[0].message, "a point in «Kort fortalt» is empty");
+        let a = article("title = \"x\"\ndate = 2022-01-06\nsummary = [\"a\", \"b\"]\n").unwrap();
+        assert_eq!(a.parts.summary, vec!["a", "b"]);
+    }
+}

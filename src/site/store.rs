@@ -1,0 +1,156 @@
+//! Loading a site: every source file found, read in parallel, kept in order.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::article::Article;
+use crate::config::Config;
+use crate::content::{BackgroundEntry, SharedTimeline};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::{CONTENT_DIR, STATIC_DIR, SourceFile, walk};
+
+/// A loaded site: everything read and cross-checked, nothing rendered yet.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Newest first, drafts included only when asked for.
+    pub articles: Vec<Article>,
+    pub background: BTreeMap<String, BackgroundEntry>,
+    pub timelines: BTreeMap<String, SharedTimeline>,
+    /// Files under `static/`, relative to it.
+    pub static_files: Vec<PathBuf>,
+    /// Whether articles marked as drafts are included.
+    pub drafts: bool,
+}
+
+/// One content file, read.
+pub enum Loaded {
+    Article(Box<Article>),
+    Background(BackgroundEntry),
+    Timeline(SharedTimeline),
+    /// Not content (an image beside an article), or a draft left out.
+    Nothing,
+}
+
+/// Reads one source file of `root`.
+pub fn load_file(root: &Path, file: &SourceFile, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
+    Ok(match file {
+        SourceFile::Article(path) => {
+            let article = Article::load(root, path)?;
+            if article.draft && !drafts {
+                Loaded::Nothing
+            } else {
+                Loaded::Article(Box::new(article))
+            }
+        }
+        SourceFile::Background(path) => Loaded::Background(BackgroundEntry::load(root, path)?),
+        SourceFile::Timeline(path) => Loaded::Timeline(SharedTimeline::load(root, path)?),
+        _ => Loaded::Nothing,
+    })
+}
+
+impl Site {
+    /// Reads and checks the whole site under `root`: every problem in every
+    /// file, and every problem between files, reported together.
+    pub fn load(root: &Path, config: Config, drafts: bool) -> Result<Site, Diagnostics> {
+        let mut problems = Vec::new();
+        let files = walk(root, CONTENT_DIR, &mut problems);
+        let loaded: Vec<Result<Loaded, Vec<Diagnostic>>> = files
+            .par_iter()
+            .map(|file| load_file(root, file, drafts))
+            .collect();
+        let mut site = Site {
+            root: root.to_path_buf(),
+            config,
+            articles: Vec::new(),
+            background: BTreeMap::new(),
+            timelines: BTreeMap::new(),
+            static_files: static_files(root, &mut problems),
+            drafts,
+        };
+        for item in loaded {
+            match item {
+                Ok(loaded) => site.put(loaded),
+                Err(mut found) => problems.append(&mut found),
+            }
+        }
+        site.sort_articles();
+        problems.extend(site.problems_between_files().into_values().flatten());
+        if problems.is_empty() {
+            Ok(site)
+        } else {
+            Err(Diagnostics(problems))
+        }
+    }
+
+    /// Adds what a file holds, unsorted.
+    fn put(&mut self, loaded: Loaded) {
+        match loaded {
+            Loaded::Article(article) => self.articles.push(*article),
+            Loaded::Background(entry) => {
+                self.background.insert(entry.key.clone(), entry);
+            }
+            Loaded::Timeline(timeline) => {
+                self.timelines.insert(timeline.key.clone(), timeline);
+            }
+            Loaded::Nothing => {}
+        }
+    }
+
+    /// Replaces whatever came from the file at `path` with what it holds now.
+    pub fn replace(&mut self, path: &Path, loaded: Loaded) {
+        self.remove(path);
+        if let Loaded::Article(article) = loaded {
+            self.insert_article(*article);
+        } else {
+            self.put(loaded);
+        }
+    }
+
+    /// Forgets whatever came from the file at `path`.
+    pub fn remove(&mut self, path: &Path) {
+        self.articles.retain(|a| a.path != path);
+        self.background.retain(|_, e| e.path != path);
+        self.timelines.retain(|_, t| t.path != path);
+    }
+
+    /// Newest first; the path breaks ties so the order never depends on the file system.
+    pub fn sort_articles(&mut self) {
+        self.articles.sort_by(newest_first);
+    }
+
+    /// Adds an article where it belongs in the order, without sorting them all.
+    pub fn insert_article(&mut self, article: Article) {
+        let at = self
+            .articles
+            .partition_point(|other| newest_first(other, &article).is_lt());
+        self.articles.insert(at, article);
+    }
+
+    /// Finds the files under `static/` again.
+    pub fn rescan_static(&mut self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        self.static_files = static_files(&self.root, &mut problems);
+        problems
+    }
+}
+
+/// Newest first; the path breaks ties so the order never depends on the file system.
+fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.date
+        .chronological(&a.date)
+        .then_with(|| a.path.cmp(&b.path))
+}
+
+fn static_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    walk(root, STATIC_DIR, problems)
+        .into_iter()
+        .filter_map(|file| match file {
+            SourceFile::Static(path) => path.strip_prefix(STATIC_DIR).ok().map(Path::to_path_buf),
+            _ => None,
+        })
+        .collect()
+}

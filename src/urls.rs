@@ -1,0 +1,92 @@
+//! The URL scheme: where every kind of page is published, as a site path that
+//! starts with the base path, and as an absolute address.
+
+use crate::config::Config;
+use crate::i18n::Language;
+use crate::slug::slugify;
+
+/// Makes the URLs of one site.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_path: String,
+    base_url: String,
+    pub language: Language,
+}
+
+impl Urls {
+    pub fn new(config: &Config) -> Urls {
+        Urls {
+            base_path: config.base_path().to_string(),
+            base_url: config.base_url.clone(),
+            language: config.language,
+        }
+    }
+
+    /// `/` or `/forklaring/`.
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// An article's page, e.g. `/forklaring/kasakhstan/`.
+    pub fn article(&self, slug: &str) -> String {
+        format!("{}{slug}/", self.base_path)
+    }
+
+    pub fn background(&self, key: &str) -> String {
+        format!(
+            "{}{}/{key}/",
+            self.base_path,
+            self.language.background_section()
+        )
+    }
+
+    pub fn background_index(&self) -> String {
+        format!("{}{}/", self.base_path, self.language.background_section())
+    }
+
+    /// The page of a shared timeline, or of the inline timeline of an article.
+    pub fn timeline(&self, key: &str) -> String {
+        format!(
+            "{}{}/{key}/",
+            self.base_path,
+            self.language.timeline_section()
+        )
+    }
+
+    pub fn tag(&self, tag: &str) -> String {
+        format!(
+            "{}{}/{}/",
+            self.base_path,
+            self.language.tag_section(),
+            slugify(tag)
+        )
+    }
+
+    /// Page `n` of the front page's list; page 1 is the front page.
+    pub fn index(&self, n: usize) -> String {
+        if n <= 1 {
+            self.base_path.clone()
+        } else {
+            format!("{}{}/{n}/", self.base_path, self.language.pages_section())
+        }
+    }
+
+    /// The absolute URL of a site path that starts with the base path.
+    pub fn permalink(&self, url: &str) -> String {
+        if url.contains("://") {
+            return url.to_string();
+        }
+        let path = url.strip_prefix(&self.base_path).unwrap_or(url);
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// A link written in front matter, made to work under a sub-path: site paths
+    /// are taken from the site's root, web addresses are kept.
+    pub fn asset(&self, src: &str) -> String {
+        if src.contains("://") || src.starts_with("mailto:") || src.starts_with("tel:") {
+            src.to_string()
+        } else {
+            format!("{}{}", self.base_path, src.trim_start_matches('/'))
+        }
+    }
+}
