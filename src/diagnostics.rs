@@ -102,44 +102,67 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        writeln!(f, "error: {}", visible(&self.message))?;
+        let help = self.help.as_deref().map(visible);
         match (&self.file, &self.location) {
             (Some(file), Some(loc)) => {
                 let gutter = " ".repeat(loc.line.to_string().len());
                 writeln!(
                     f,
                     "{gutter}--> {}:{}:{}",
-                    file.display(),
+                    visible(&file.display().to_string()),
                     loc.line,
                     loc.column
                 )?;
                 writeln!(f, "{gutter} |")?;
-                writeln!(f, "{} | {}", loc.line, loc.source_line)?;
-                let pad: String = loc
-                    .source_line
+                writeln!(f, "{} | {}", loc.line, visible(&loc.source_line))?;
+                // The caret stands under the character as shown, escapes included.
+                let before: String = loc.source_line.chars().take(loc.column - 1).collect();
+                let pad: String = visible(&before)
                     .chars()
-                    .take(loc.column - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 writeln!(f, "{gutter} | {pad}{}", "^".repeat(loc.width))?;
-                if let Some(help) = &self.help {
+                if let Some(help) = help {
                     writeln!(f, "{gutter} = help: {help}")?;
                 }
             }
             (Some(file), None) => {
-                writeln!(f, "  --> {}", file.display())?;
-                if let Some(help) = &self.help {
+                writeln!(f, "  --> {}", visible(&file.display().to_string()))?;
+                if let Some(help) = help {
                     writeln!(f, "   = help: {help}")?;
                 }
             }
             (None, _) => {
-                if let Some(help) = &self.help {
+                if let Some(help) = help {
                     writeln!(f, "   = help: {help}")?;
                 }
             }
         }
         Ok(())
     }
+}
+
+/// Text as it may be shown in a terminal: control characters (which could
+/// move the cursor, clear the screen or set the window title) are written as
+/// `\u{1b}` instead. Tabs stay, so source lines keep their shape.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_control(c) {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
+fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && c != '\t'
 }
 
 /// Every problem a build found, so a writer can fix them all in one go.
@@ -193,6 +216,29 @@ mod tests {
         assert!(shown.contains("2 | title = 12\n"), "{shown}");
         assert!(shown.contains("  |         ^^\n"), "{shown}");
         assert!(shown.contains("= help: put the title in quotes"), "{shown}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        let text = "background = [\"\u{1b}]0;PWNED\u{7}\"]\n";
+        let d = Diagnostic::new("unknown background entry `\u{1b}]0;PWNED\u{7}`")
+            .in_file("content/x\u{1b}[2J.md")
+            .at_span(text, 14..27)
+            .with_help("\u{1b}[2J");
+        let shown = d.to_string();
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("\\u{1b}]0;PWNED\\u{7}"), "{shown}");
+        let lines: Vec<&str> = shown.lines().collect();
+        let source = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        assert_eq!(
+            &source[caret.find('^').unwrap()..][..1],
+            "\"",
+            "the caret stands under the opening quote\n{shown}"
+        );
     }
 
     #[test]

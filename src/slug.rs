@@ -2,11 +2,15 @@
 //! lowercase ASCII letters, digits and hyphens. Norwegian letters follow the
 //! Norwegian convention (æ→ae, ø→o, å→a); other scripts are transliterated.
 
-/// Turns any text into a slug; empty when nothing letter-like is left.
+use unicode_normalization::UnicodeNormalization;
+
+/// Turns any text into a slug; empty when nothing letter-like is left. Text is
+/// composed first (Unicode NFC): macOS writes `å` in file names as `a` and a
+/// combining ring, which must give the same slug as the `å` typed in a title.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_hyphen = false;
-    for c in text.chars() {
+    for c in text.nfc() {
         let ascii: &str = match c {
             'æ' | 'Æ' => "ae",
             'ø' | 'Ø' => "o",
@@ -76,6 +80,13 @@ impl UniqueIds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decomposed_letters_give_the_same_slug_as_composed_ones() {
+        assert_eq!(slugify("bla\u{30a}"), "bla");
+        assert_eq!(slugify("bla\u{30a}"), slugify("blå"));
+        assert_eq!(slugify("Kafe\u{301}"), slugify("Kafé"));
+    }
 
     #[test]
     fn norwegian_letters_follow_norwegian_convention() {

@@ -14,7 +14,7 @@ use crate::links::{FoundLink, LinkScope, Resolved};
 use crate::slug::UniqueIds;
 use crate::url_policy::check_url;
 use mentions::link_first_mentions;
-use transforms::{assign_heading_ids, number_footnotes, place_markers};
+use transforms::{assign_heading_ids, number_footnotes, place_markers, strip_heading_attributes};
 
 /// A marker a writer can put alone in a paragraph, `{{ name() }}`, to place
 /// the explainer part with `key` there.
@@ -176,6 +176,8 @@ pub fn render_inline_with(markdown: &str, links: Option<LinkScope>) -> Inline {
         .collect();
     escape_raw_html(&mut events);
     neutralise_script_links(&mut events);
+    // Front matter never carries markup: no heading attributes either.
+    strip_heading_attributes(&mut events, true);
     let found = match links {
         Some(scope) => rewrite_links(&mut events, None, scope),
         None => Vec::new(),
@@ -501,6 +503,12 @@ mod tests {
         )
         .html;
         assert_eq!(escaped, "<h2 id=\"tittel\">Tittel</h2>\n");
+    }
+
+    #[test]
+    fn inline_markdown_carries_no_heading_attributes() {
+        let out = render_inline("# Tittel {onclick=\"alert(1)\" .x #y}");
+        assert_eq!(out, "<h1>Tittel</h1>");
     }
 
     #[test]

@@ -9,26 +9,30 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use super::{Heading, Marker, marker_name, placeholder};
 use crate::slug::UniqueIds;
 
-pub(super) fn assign_heading_ids(
-    events: &mut [Event],
-    ids: &mut UniqueIds,
-    escape_html: bool,
-) -> Vec<Heading> {
-    // A heading may carry an id and classes (`## Tittel {#id .klasse}`), never
-    // other attributes: `{onclick=…}` would run a script. A site that escapes
-    // raw HTML takes none at all.
+/// A heading may carry an id and classes (`## Tittel {#id .klasse}`), never
+/// other attributes: `{onclick=…}` would run a script. Where raw HTML is
+/// escaped, a heading takes none at all.
+pub(super) fn strip_heading_attributes(events: &mut [Event], none_at_all: bool) {
     for event in events.iter_mut() {
         if let Event::Start(Tag::Heading {
             id, classes, attrs, ..
         }) = event
         {
             attrs.clear();
-            if escape_html {
+            if none_at_all {
                 classes.clear();
                 *id = None;
             }
         }
     }
+}
+
+pub(super) fn assign_heading_ids(
+    events: &mut [Event],
+    ids: &mut UniqueIds,
+    escape_html: bool,
+) -> Vec<Heading> {
+    strip_heading_attributes(events, escape_html);
     // Ids written by hand win: reserve them first so generated ids step around them.
     for event in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {

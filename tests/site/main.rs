@@ -11,6 +11,7 @@ mod fixture;
 mod hostile;
 mod incremental;
 mod publishing;
+mod safety;
 mod sample;
 mod structure;
 
