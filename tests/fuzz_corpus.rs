@@ -40,3 +40,8 @@ fn dates_corpus() {
 fn slugs_corpus() {
     replay("slugs", forklar::properties::slug);
 }
+
+#[test]
+fn manifest_corpus() {
+    replay("manifest", forklar::output::manifest::check_property);
+}

@@ -37,6 +37,7 @@ pub struct ServeOptions {
 pub fn serve(options: ServeOptions) -> Result<(), String> {
     let private = tempfile::Builder::new()
         .prefix("forklar-serve-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir()
         .map_err(|err| {
             format!(

@@ -2,6 +2,7 @@
 
 mod http;
 mod live;
+mod security;
 mod server;
 mod watch;
 

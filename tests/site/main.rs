@@ -12,6 +12,7 @@ mod hostile;
 mod incremental;
 mod publishing;
 mod sample;
+mod security;
 
 #[path = "../shared/tools.rs"]
 mod tools;
