@@ -51,6 +51,12 @@ pub enum Command {
         /// Include articles marked draft = true.
         #[arg(long)]
         drafts: bool,
+        /// Also answer requests for this host name (repeatable), e.g. a name other
+        /// devices use to reach this computer with --bind 0.0.0.0. Requests naming
+        /// any other host get 421, which keeps web pages from reaching the
+        /// preview through DNS rebinding.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Load and render the whole site, verify every link, report every problem, and write nothing.
     Check {

@@ -49,6 +49,14 @@ impl Location {
 }
 
 /// The byte offset where the 1-based `line` begins (or the end of the text).
+impl Location {
+    /// Locates the start of a 1-based line.
+    pub fn from_line(text: &str, line: usize) -> Location {
+        let offset = line_offset(text, line);
+        Location::from_span(text, offset..offset)
+    }
+}
+
 pub fn line_offset(text: &str, line: usize) -> usize {
     if line <= 1 {
         return 0;

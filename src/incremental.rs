@@ -225,7 +225,7 @@ impl Session {
             .iter()
             .flat_map(|page| renderer.output_paths(page))
             .collect();
-        let output = Output::begin(&root, &self.options.output_dir())?;
+        let output = Output::begin_partial(&root, &self.options.output_dir())?;
         let rendered = match renderer.render(&dirty, &output) {
             Ok(rendered) => rendered,
             Err(problems) => {

@@ -49,6 +49,7 @@ fn main() -> ExitCode {
             bind,
             open,
             drafts,
+            allow_host,
         } => {
             return exit_with(serve(ServeOptions {
                 root: cli.root,
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
                 open,
                 drafts,
                 quiet: cli.quiet,
+                allow_hosts: allow_host,
             }));
         }
         Command::Check {

@@ -43,3 +43,8 @@ fn dates_corpus() {
 fn slugs_corpus() {
     replay("slugs", properties::slug);
 }
+
+#[test]
+fn manifest_corpus() {
+    replay("manifest", forklar::output::manifest::check_property);
+}

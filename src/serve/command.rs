@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
 use crate::incremental::{RebuildReport, Session};
+use crate::output::Output;
+use crate::output::Sink;
 use crate::serve::livereload::{BuildErrorInfo, LiveReload};
 use crate::serve::server::{self, ServerConfig};
 use crate::serve::watch::{ChangeSet, Watcher, watch};
@@ -22,16 +24,33 @@ pub struct ServeOptions {
     pub open: bool,
     pub drafts: bool,
     pub quiet: bool,
+    /// Host names to answer besides the server's own (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
-/// Serves the site until Ctrl-C. Returns an error only when the server cannot start;
-/// a broken site is shown in the terminal and the browser, never fatal.
+/// Serves the site until Ctrl-C or SIGTERM. Returns an error only when the server
+/// cannot start; a broken site is shown in the terminal and the browser, never fatal.
+///
+/// The site is built into a fresh private folder (mode 0700, an unpredictable
+/// name, never one that already exists) in the system's temporary folder, removed
+/// when the server stops.
 pub fn serve(options: ServeOptions) -> Result<(), String> {
-    let output = std::env::temp_dir().join(format!("forklar-serve-{}", std::process::id()));
+    let private = tempfile::Builder::new()
+        .prefix("forklar-serve-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .map_err(|err| {
+            format!(
+                "cannot create a private folder in {}: {err}",
+                std::env::temp_dir().display()
+            )
+        })?;
+    let output = private.path().join("site");
     let reload = LiveReload::new();
     let mut config = ServerConfig::new(options.bind, options.port, &output);
     config.base_path = "/".into();
-    std::fs::create_dir_all(&output)
+    config.allowed_hosts = options.allow_hosts.clone();
+    std::fs::create_dir(&output)
         .map_err(|err| format!("cannot create {}: {err}", output.display()))?;
     let running = server::start(config, reload.clone()).map_err(|err| err.to_string())?;
     let addr = running.addr();
@@ -43,7 +62,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let session = Arc::new(Mutex::new(Session::new(build)));
     let (watcher, built) = watch_and_build(&options.root, &session, &reload, options.quiet)?;
     if !built {
-        write_waiting_page(&output);
+        write_waiting_page(&options.root, &output);
     }
     println!(
         "Serving {} at {url} (Ctrl-C to stop)",
@@ -56,7 +75,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     println!("Stopping.");
     watcher.stop();
     running.shutdown();
-    let _ = std::fs::remove_dir_all(&output);
+    drop(private);
     Ok(())
 }
 
@@ -162,10 +181,20 @@ fn error_info(problems: &Diagnostics) -> BuildErrorInfo {
 }
 
 /// Shown when the very first build fails, so the browser has a page to show the
-/// error on; the first good build replaces it.
-fn write_waiting_page(output: &std::path::Path) {
+/// error on; the first good build replaces it. Written like any page, so it is
+/// forklar's own file (in the manifest) and a build may replace it.
+fn write_waiting_page(root: &Path, output: &Path) {
     let page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>forklar</title></head>\n<body><main><h1>The site has a problem</h1><p>See the terminal or the message on this page. The page reloads when the problem is fixed.</p></main></body></html>\n";
-    let _ = std::fs::write(output.join("index.html"), page);
+    if let Ok(out) = Output::begin(root, output) {
+        if out
+            .write("index.html", page.as_bytes(), "forklar serve")
+            .is_ok()
+        {
+            let _ = out.commit_partial();
+        } else {
+            out.abandon();
+        }
+    }
 }
 
 fn open_browser(url: &str) {
@@ -181,6 +210,7 @@ fn open_browser(url: &str) {
     }
 }
 
+/// Waits for Ctrl-C (SIGINT), SIGTERM or SIGHUP.
 fn wait_for_ctrl_c() {
     let (tx, rx) = mpsc::channel();
     if ctrlc::set_handler(move || {

@@ -6,21 +6,33 @@
 //! restarting the server.
 
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
-use tiny_http::{Method, Request};
 
 use super::livereload::{self, LiveReload};
 
 /// Default number of request worker threads. Event streams get their own
 /// threads, so this only bounds concurrent page requests.
 pub const DEFAULT_WORKERS: usize = 6;
+/// Connections accepted but not yet sending, watched by one thread; beyond this
+/// the oldest is closed.
+const MAX_WAITING: usize = 256;
+/// How long a connection may stay silent before it is closed.
+const IDLE_LIMIT: Duration = Duration::from_secs(10);
+/// How long a client may take to send its request's headers, once it started.
+const HEAD_LIMIT: Duration = Duration::from_secs(5);
+/// The largest request head read.
+const MAX_HEAD: usize = 16 * 1024;
+/// Live-reload streams open at once (one per open tab); more get 503.
+pub const MAX_STREAMS: usize = 128;
 
 /// What to serve and where to listen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +48,10 @@ pub struct ServerConfig {
     pub base_path: String,
     /// Number of request worker threads (at least 1).
     pub workers: usize,
+    /// Host names answered besides the bound address, `localhost`, `127.0.0.1`
+    /// and `[::1]` (and, bound to every address, the machine's own addresses
+    /// and name). Any other `Host` gets 421, which defeats DNS rebinding.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl ServerConfig {
@@ -47,6 +63,7 @@ impl ServerConfig {
             root: root.into(),
             base_path: "/".to_owned(),
             workers: DEFAULT_WORKERS,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -72,7 +89,7 @@ pub enum ServeError {
         /// The underlying error.
         source: io::Error,
     },
-    /// tiny_http failed to set up around the bound socket, or a thread could not be spawned.
+    /// A thread could not be spawned.
     #[error("cannot start the server: {0}")]
     Start(String),
 }
@@ -80,11 +97,10 @@ pub enum ServeError {
 /// A server running on its own threads. Dropping it shuts it down.
 pub struct RunningServer {
     addr: SocketAddr,
-    server: Arc<tiny_http::Server>,
     root: Arc<RwLock<PathBuf>>,
     reload: LiveReload,
     stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for RunningServer {
@@ -118,16 +134,14 @@ impl RunningServer {
     }
 
     fn stop_and_join(&mut self) {
-        if self.workers.is_empty() {
+        if self.threads.is_empty() {
             return;
         }
+        // The dispatcher notices within one poll interval and drops the queue,
+        // which ends every worker.
         self.stop.store(true, Ordering::SeqCst);
-        // Each unblock() wakes exactly one worker waiting in recv().
-        for _ in 0..self.workers.len() {
-            self.server.unblock();
-        }
-        for w in self.workers.drain(..) {
-            let _ = w.join();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
         }
         // Ends the per-client stream threads; their sockets close.
         self.reload.disconnect_all();
@@ -141,10 +155,13 @@ impl Drop for RunningServer {
 }
 
 /// Binds and starts serving. Returns once the socket is listening.
+///
+/// One dispatcher thread accepts connections and watches them with `poll` until
+/// they send something, so a client that connects and stays silent (a browser's
+/// speculative connection, or an attack) holds no thread; a fixed pool of
+/// workers answers one request per connection and closes it.
 pub fn start(config: ServerConfig, reload: LiveReload) -> Result<RunningServer, ServeError> {
     let want = SocketAddr::new(config.bind, config.port);
-    // Binding ourselves (instead of tiny_http::Server::http) keeps the io::ErrorKind,
-    // so "port in use" can be told apart from other failures.
     let listener = TcpListener::bind(want).map_err(|source| {
         if source.kind() == io::ErrorKind::AddrInUse {
             ServeError::PortInUse { addr: want }
@@ -155,39 +172,50 @@ pub fn start(config: ServerConfig, reload: LiveReload) -> Result<RunningServer, 
     let addr = listener
         .local_addr()
         .map_err(|source| ServeError::Bind { addr: want, source })?;
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| ServeError::Start(e.to_string()))?;
-    let server = Arc::new(server);
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| ServeError::Bind { addr: want, source })?;
 
     let base_path = normalise_base(&config.base_path);
     let ctx = Arc::new(Ctx {
         snippet: livereload::snippet(&base_path),
         events_path: livereload::events_url(&base_path),
-        kick_addr: loopback_of(addr),
         base_path,
         root: Arc::new(RwLock::new(config.root)),
         reload: reload.clone(),
+        hosts: allowed_hosts(addr, &config.allowed_hosts),
+        port: addr.port(),
+        streams: Arc::new(AtomicUsize::new(0)),
     });
     let stop = Arc::new(AtomicBool::new(false));
+    let workers = config.workers.max(1);
+    let (queue, jobs) = mpsc::sync_channel::<TcpStream>(workers * 4);
+    let jobs = Arc::new(Mutex::new(jobs));
 
     let mut running = RunningServer {
         addr,
-        server: Arc::clone(&server),
         root: Arc::clone(&ctx.root),
         reload,
         stop: Arc::clone(&stop),
-        workers: Vec::new(),
+        threads: Vec::new(),
     };
-    for i in 0..config.workers.max(1) {
-        let server = Arc::clone(&server);
-        let ctx = Arc::clone(&ctx);
+    let dispatcher = {
         let stop = Arc::clone(&stop);
+        thread::Builder::new()
+            .name("forklar-http-accept".into())
+            .spawn(move || dispatch(&listener, &queue, &stop))
+            .map_err(|e| ServeError::Start(e.to_string()))?
+    };
+    running.threads.push(dispatcher);
+    for i in 0..workers {
+        let ctx = Arc::clone(&ctx);
+        let jobs = Arc::clone(&jobs);
         let handle = thread::Builder::new()
             .name(format!("forklar-http-{i}"))
-            .spawn(move || worker(&server, &ctx, &stop))
+            .spawn(move || worker(&jobs, &ctx))
             .map_err(|e| ServeError::Start(e.to_string()))?;
         // Pushed one by one so an early return above still shuts down the started ones.
-        running.workers.push(handle);
+        running.threads.push(handle);
     }
     Ok(running)
 }
@@ -197,65 +225,282 @@ struct Ctx {
     root: Arc<RwLock<PathBuf>>,
     base_path: String,
     events_path: String,
-    /// Where this server can reach itself (see [`kick`]).
-    kick_addr: SocketAddr,
     snippet: String,
     reload: LiveReload,
+    /// Host names (lower case, IPv6 in brackets) that may be asked for.
+    hosts: Vec<String>,
+    port: u16,
+    /// Live-reload streams open now.
+    streams: Arc<AtomicUsize>,
 }
 
-fn worker(server: &tiny_http::Server, ctx: &Ctx, stop: &AtomicBool) {
-    loop {
-        let request = match server.recv() {
-            Ok(rq) => rq,
-            // Unblocked by shutdown, or the accept loop failed; either way only
-            // stop when asked, so a transient accept error does not kill the pool.
-            Err(_) if stop.load(Ordering::SeqCst) => return,
-            Err(_) => continue,
-        };
-        if stop.load(Ordering::SeqCst) {
-            return;
+/// Accepts connections and hands each to the workers once it has sent
+/// something; closes connections that stay silent.
+#[allow(unsafe_code)] // a system call the standard library does not offer; see SAFETY below
+fn dispatch(listener: &TcpListener, queue: &SyncSender<TcpStream>, stop: &AtomicBool) {
+    let mut waiting: Vec<(TcpStream, Instant)> = Vec::new();
+    let mut fds: Vec<libc::pollfd> = Vec::new();
+    while !stop.load(Ordering::SeqCst) {
+        fds.clear();
+        fds.push(libc::pollfd {
+            fd: listener.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
+        fds.extend(waiting.iter().map(|(s, _)| libc::pollfd {
+            fd: s.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        }));
+        // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 50) };
+        if ready < 0 {
+            thread::sleep(Duration::from_millis(10));
+            continue;
         }
-        // A panic must not take a worker down; dropping the request makes
-        // tiny_http answer 500.
+        let now = Instant::now();
+        // Connections that spoke (or hung up) go to the workers; a full queue
+        // leaves them waiting here, still costing no thread.
+        let mut keep = Vec::with_capacity(waiting.len());
+        for ((stream, since), fd) in waiting.drain(..).zip(&fds[1..]) {
+            if fd.revents != 0 {
+                match queue.try_send(stream) {
+                    Ok(()) => {}
+                    Err(TrySendError::Full(stream)) => keep.push((stream, since)),
+                    Err(TrySendError::Disconnected(_)) => return,
+                }
+            } else if now.duration_since(since) < IDLE_LIMIT {
+                keep.push((stream, since));
+            }
+        }
+        waiting = keep;
+        if fds[0].revents != 0 {
+            loop {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        if waiting.len() >= MAX_WAITING {
+                            waiting.remove(0);
+                        }
+                        waiting.push((stream, now));
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(_) => break,
+                }
+            }
+        }
+    }
+}
+
+fn worker(jobs: &Mutex<Receiver<TcpStream>>, ctx: &Ctx) {
+    loop {
+        let next = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok(stream) = next else {
+            return;
+        };
+        // A panic must not take a worker down; the connection just closes.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handle_request(request, ctx);
+            handle_connection(stream, ctx);
         }));
     }
 }
 
-fn handle_request(request: Request, ctx: &Ctx) {
-    let head = *request.method() == Method::Head;
-    let allowed = head || *request.method() == Method::Get;
-    let url = request.url().to_owned();
-    let (path, query) = split_query(&url);
-
-    if path == ctx.events_path && allowed && !head {
-        start_event_stream(request, ctx);
-        return;
-    }
-    let reply = if !allowed {
-        Reply::MethodNotAllowed
-    } else if path == ctx.events_path {
-        Reply::EventStreamHead
-    } else {
-        let root = ctx.root.read().unwrap_or_else(|e| e.into_inner()).clone();
-        route(&root, ctx, path, query)
-    };
-    let bytes = render(&reply, head);
-    let mut out = request.into_writer();
-    // A client that hung up is not an error worth reporting.
-    let _ = out.write_all(&bytes).and_then(|()| out.flush());
+/// A request's line and the headers the server looks at.
+struct Head {
+    method: String,
+    target: String,
+    host: Option<String>,
+    hosts: usize,
 }
 
-/// Serialises a reply, headers and (unless `head`) body.
-///
-/// Responses are written by hand instead of through `Request::respond`
-/// because tiny_http refuses a `Connection` header. `Connection: close` is
-/// what keeps this server responsive: tiny_http 0.12 parks each connection
-/// on a pool thread until the client closes it, and a race in its pool
-/// (`TaskPool::spawn` counts a waiting thread that is already claimed) can
-/// queue a new connection behind them indefinitely. Closing after every
-/// response keeps pool threads cycling. Loopback connects are cheap.
+/// Reads the request head (up to the blank line) within [`HEAD_LIMIT`].
+fn read_head(stream: &mut TcpStream) -> Option<Head> {
+    let deadline = Instant::now() + HEAD_LIMIT;
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    let end = loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+        if buf.len() > MAX_HEAD {
+            return None;
+        }
+        let left = deadline.checked_duration_since(Instant::now())?;
+        stream
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .ok()?;
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let text = std::str::from_utf8(&buf[..end]).ok()?;
+    let mut lines = text.split("\r\n");
+    let mut parts = lines.next()?.split(' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || !version.starts_with("HTTP/1.") || method.is_empty() {
+        return None;
+    }
+    let mut head = Head {
+        method: method.to_owned(),
+        target: target.to_owned(),
+        host: None,
+        hosts: 0,
+    };
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        if name.eq_ignore_ascii_case("host") {
+            head.hosts += 1;
+            head.host = Some(value.trim().to_owned());
+        }
+    }
+    Some(head)
+}
+
+fn handle_connection(mut stream: TcpStream, ctx: &Ctx) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    let Some(head) = read_head(&mut stream) else {
+        finish(stream, &render(&Reply::BadRequest, false));
+        return;
+    };
+    let get = head.method == "GET";
+    let head_only = head.method == "HEAD";
+    let reply = if head.hosts != 1 {
+        Reply::BadRequest
+    } else if !host_allowed(head.host.as_deref().unwrap_or(""), &ctx.hosts, ctx.port) {
+        Reply::MisdirectedRequest
+    } else {
+        let (path, query) = split_query(&head.target);
+        if path == ctx.events_path && get {
+            start_event_stream(stream, ctx);
+            return;
+        }
+        if !(get || head_only) {
+            Reply::MethodNotAllowed
+        } else if path == ctx.events_path {
+            Reply::EventStreamHead
+        } else {
+            let root = ctx.root.read().unwrap_or_else(|e| e.into_inner()).clone();
+            route(&root, ctx, path, query)
+        }
+    };
+    finish(stream, &render(&reply, head_only));
+}
+
+/// Sends the response and closes the connection, as its `Connection: close`
+/// header says; a short drain lets the client read it before the socket goes.
+fn finish(mut stream: TcpStream, bytes: &[u8]) {
+    // A client that hung up is not an error worth reporting.
+    let _ = stream.write_all(bytes).and_then(|()| stream.flush());
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut sink = [0u8; 4096];
+    let mut drained = 0;
+    while drained < 64 * 1024 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+/// The names a request's `Host` may give: the bound address, `localhost`,
+/// `127.0.0.1` and `[::1]`; bound to every address, also the machine's own
+/// addresses and name; and the names passed with `--allow-host`.
+fn allowed_hosts(addr: SocketAddr, extra: &[String]) -> Vec<String> {
+    let mut hosts: Vec<String> = vec![
+        "localhost".into(),
+        "127.0.0.1".into(),
+        "[::1]".into(),
+        host_of(addr.ip()),
+    ];
+    if addr.ip().is_unspecified() {
+        hosts.extend(local_addresses().into_iter().map(host_of));
+        if let Some(name) = host_name() {
+            hosts.push(format!("{name}.local"));
+            hosts.push(name);
+        }
+    }
+    hosts.extend(extra.iter().cloned());
+    let mut hosts: Vec<String> = hosts
+        .into_iter()
+        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
+fn host_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    }
+}
+
+/// Whether `host` (a `Host` header) names this server: an allowed name, with
+/// the server's port or none.
+fn host_allowed(host: &str, hosts: &[String], port: u16) -> bool {
+    let host = host.to_ascii_lowercase();
+    let (name, given_port) = match host.rfind(':') {
+        // `[::1]` has colons inside its brackets; a port comes after `]`.
+        Some(i) if !host[i..].contains(']') => (&host[..i], Some(&host[i + 1..])),
+        _ => (host.as_str(), None),
+    };
+    let port_ok = match given_port {
+        None => true,
+        Some(p) => p.parse::<u16>().is_ok_and(|p| p == port),
+    };
+    port_ok && hosts.iter().any(|h| h == name.trim_end_matches('.'))
+}
+
+/// The machine's own addresses, from `getifaddrs`.
+#[allow(unsafe_code)] // a system call the standard library does not offer; see SAFETY below
+fn local_addresses() -> Vec<IpAddr> {
+    let mut found = Vec::new();
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `list` with a linked list freed below; each
+    // address is read according to its family.
+    unsafe {
+        if libc::getifaddrs(&mut list) != 0 {
+            return found;
+        }
+        let mut at = list;
+        while !at.is_null() {
+            let addr = (*at).ifa_addr;
+            if !addr.is_null() {
+                match i32::from((*addr).sa_family) {
+                    libc::AF_INET => {
+                        let v4 = &*(addr as *const libc::sockaddr_in);
+                        found.push(IpAddr::V4(Ipv4Addr::from(u32::from_be(v4.sin_addr.s_addr))));
+                    }
+                    libc::AF_INET6 => {
+                        let v6 = &*(addr as *const libc::sockaddr_in6);
+                        found.push(IpAddr::V6(Ipv6Addr::from(v6.sin6_addr.s6_addr)));
+                    }
+                    _ => {}
+                }
+            }
+            at = (*at).ifa_next;
+        }
+        libc::freeifaddrs(list);
+    }
+    found
+}
+
+#[allow(unsafe_code)] // a system call the standard library does not offer; see SAFETY below
+fn host_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; the name is NUL-terminated
+    // when it fits, and the last byte is kept NUL.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len() - 1) } == 0;
+    let end = buf.iter().position(|b| *b == 0)?;
+    let name = std::str::from_utf8(&buf[..end]).ok()?;
+    (ok && !name.is_empty()).then(|| name.to_owned())
+}
+
+/// Serialises a reply, headers and (unless `head`) body. Every response
+/// says `Connection: close`, and the connection is closed after it.
 fn render(reply: &Reply, head: bool) -> Vec<u8> {
     let (status, content_type, extra, body): (u16, &str, Option<(&str, &str)>, &[u8]) = match reply
     {
@@ -270,6 +515,14 @@ fn render(reply: &Reply, head: bool) -> Vec<u8> {
             b"405 method not allowed\n",
         ),
         Reply::EventStreamHead => (200, EVENT_STREAM, None, b""),
+        Reply::BadRequest => (400, TEXT, None, b"400 bad request\n"),
+        Reply::MisdirectedRequest => (
+            421,
+            TEXT,
+            None,
+            b"421 this server does not answer for that host name (forklar serve --allow-host NAME allows one)\n",
+        ),
+        Reply::Busy => (503, TEXT, Some(("Retry-After", "1")), b"503 too many live-reload streams\n"),
     };
     let mut out = Vec::with_capacity(256 + body.len());
     out.extend_from_slice(format!("HTTP/1.1 {status} {}\r\n", reason(status)).as_bytes());
@@ -306,48 +559,39 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         301 => "Moved Permanently",
         404 => "Not Found",
+        400 => "Bad Request",
         405 => "Method Not Allowed",
+        421 => "Misdirected Request",
+        503 => "Service Unavailable",
         _ => "",
     }
 }
 
-/// Hands the request's socket to a thread of its own that pumps the client's
+/// Hands the connection to a thread of its own that pumps the client's
 /// [`livereload::EventStream`], so long-lived streams never occupy a worker.
+/// At most [`MAX_STREAMS`] are open at once.
 ///
-/// Written by hand like every response (see [`render`]); tiny_http's own
-/// path would also use chunked encoding with an 8 KiB buffer and never flush
-/// between events. `Connection: close` delimits the body.
-fn start_event_stream(request: Request, ctx: &Ctx) {
-    let stream = ctx.reload.subscribe();
+/// Written by hand like every response (see [`render`]). `Connection: close`
+/// delimits the body.
+fn start_event_stream(stream: TcpStream, ctx: &Ctx) {
+    let open = Arc::clone(&ctx.streams);
+    if open.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+        open.fetch_sub(1, Ordering::SeqCst);
+        finish(stream, &render(&Reply::Busy, false));
+        return;
+    }
+    let events = ctx.reload.subscribe();
     let spawned = thread::Builder::new()
         .name("forklar-sse".into())
         .spawn(move || {
-            let mut out = request.into_writer();
-            let _ = pump_events(stream, &mut out);
+            let mut out = stream;
+            let _ = out.set_write_timeout(Some(Duration::from_secs(30)));
+            let _ = pump_events(events, &mut out);
+            open.fetch_sub(1, Ordering::SeqCst);
         });
-    // If no thread could be spawned the closure (and the request) is dropped,
-    // and tiny_http answers 500.
-    drop(spawned);
-    kick(ctx.kick_addr);
-}
-
-/// Opens and drops one connection to ourselves. This stream's connection now
-/// holds a tiny_http pool thread for good; should the pool race (see
-/// [`render`]) have queued another connection behind it, the extra
-/// connection makes the pool run its queue. Costs one loopback connect per
-/// browser tab load.
-fn kick(addr: SocketAddr) {
-    let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
-}
-
-/// The bound address, with a wildcard IP replaced by loopback so it can be connected to.
-fn loopback_of(addr: SocketAddr) -> SocketAddr {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    SocketAddr::new(ip, addr.port())
+    if spawned.is_err() {
+        ctx.streams.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn pump_events(mut stream: impl Read, out: &mut impl Write) -> io::Result<()> {
@@ -381,6 +625,12 @@ enum Reply {
     MethodNotAllowed,
     /// HEAD on the event stream: its headers, no stream.
     EventStreamHead,
+    /// A request that is not HTTP/1.x, or has no or several `Host` headers.
+    BadRequest,
+    /// A `Host` this server does not answer for (DNS rebinding).
+    MisdirectedRequest,
+    /// Too many live-reload streams are open.
+    Busy,
 }
 
 fn route(root: &Path, ctx: &Ctx, path: &str, query: Option<&str>) -> Reply {

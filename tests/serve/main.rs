@@ -3,6 +3,7 @@
 mod equivalence;
 mod http;
 mod live;
+mod security;
 mod server;
 mod support;
 mod watch;

@@ -631,7 +631,7 @@ fn keep_alive_is_refused_so_pool_threads_cycle() {
     // A client that does not ask to close still gets `Connection: close`
     // (and, being an HTTP/1.1 client, then closes).
     let mut s = connect(server.addr());
-    s.write_all(b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.write_all(b"GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .unwrap();
     let r = read_one(&mut s);
     assert_eq!(r.status, 200);
@@ -647,7 +647,7 @@ fn bursts_of_connections_are_all_served() {
     let (server, _) = serve(dir.path());
     let mut conns: Vec<TcpStream> = (0..50).map(|_| connect(server.addr())).collect();
     for c in &mut conns {
-        c.write_all(b"GET /app.js HTTP/1.1\r\nHost: x\r\n\r\n")
+        c.write_all(b"GET /app.js HTTP/1.1\r\nHost: localhost\r\n\r\n")
             .unwrap();
     }
     for mut c in conns {

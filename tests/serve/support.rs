@@ -32,7 +32,7 @@ pub const SNIPPET_MARK: &str = "<script data-forklar-livereload=";
 // Sites
 
 /// A site in a temp folder; `tmp` is the TMPDIR given to `forklar serve`, so its
-/// output folder (`$TMPDIR/forklar-serve-<pid>`) is removed with the test.
+/// private folder (`$TMPDIR/forklar-serve-XXXXXX/`) is removed with the test.
 pub struct Site {
     pub dir: tempfile::TempDir,
 }
@@ -244,7 +244,17 @@ impl Serve {
 
     /// The folder the server builds into and serves from.
     pub fn output_dir(&self) -> PathBuf {
-        self.tmp.join(format!("forklar-serve-{}", self.child.id()))
+        // The one private folder serve made in its TMPDIR; the site is in `site/`.
+        let private = fs::read_dir(&self.tmp)
+            .expect("read TMPDIR")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("forklar-serve-"))
+            })
+            .unwrap_or_else(|| self.tmp.join("forklar-serve-missing"));
+        private.join("site")
     }
 
     pub fn url(&self, path: &str) -> String {

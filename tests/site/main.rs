@@ -13,6 +13,7 @@ mod incremental;
 mod publishing;
 mod safety;
 mod sample;
+mod security;
 mod structure;
 
 #[path = "../shared/tools.rs"]

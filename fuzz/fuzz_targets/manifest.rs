@@ -1,0 +1,12 @@
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+// The manifest reader takes any text; whatever it accepts must be a set of
+// normalised relative paths inside the output folder, and must read back the
+// same after forklar writes it.
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        forklar::output::manifest::check_property(text);
+    }
+});

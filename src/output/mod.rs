@@ -1,0 +1,888 @@
+//! Writing the output folder so that, at every instant, it holds either the
+//! previous complete site or the new one.
+//!
+//! A build writes the files whose bytes changed into a *shadow* folder beside the
+//! output folder (`.public.forklar-swap-XXXXXX`), hard-links every other file of
+//! the output folder into it (so unchanged files keep their inode and
+//! modification time, and files forklar did not write stay), and then exchanges
+//! the two folders in one system call (`renameat2(RENAME_EXCHANGE)`). The old
+//! tree, now under the shadow's name, is removed. A build that fails, or is
+//! killed, leaves the output folder as it was; the next build removes what a
+//! killed one left beside it.
+//!
+//! Where the folder cannot be exchanged (it is a mount point, or the system or
+//! file system has no `RENAME_EXCHANGE`), files are staged inside it and moved
+//! into place one by one, each replaced file set aside so that a failed move
+//! undoes the earlier ones; a build killed during those moves can leave a mix,
+//! which the next build replaces. SECURITY.md says so.
+//!
+//! Nothing in the output folder is trusted: `.forklar-manifest` is checked entry
+//! by entry ([`manifest`]), no symbolic link inside the folder is ever followed
+//! to write, read for comparison or remove, and a file forklar did not write is
+//! never overwritten. A lock on the folder keeps two builds from writing it at
+//! once.
+
+pub mod fsops;
+pub mod manifest;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::layout::CONTENT_DIR;
+
+/// Where rendered files go: the output folder, or nowhere for `check`.
+pub trait Sink: Sync {
+    /// Stores `bytes` at `path`, relative to the output folder, with `/` separators.
+    /// `origin` names what the file is made from, for messages.
+    fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic>;
+    /// Copies a file from the site into the output.
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
+}
+
+pub use manifest::{LOCK_FILE, MANIFEST_FILE, STAGING_DIR};
+
+/// The part of a shadow folder's name after the output folder's own name.
+const SWAP_MARK: &str = ".forklar-swap-";
+
+/// An output folder being written.
+pub struct Output {
+    /// The output folder, with links in its own path resolved.
+    dir: PathBuf,
+    /// The folder as the user named it, for messages.
+    shown: PathBuf,
+    /// Where changed files are written: the shadow folder, or the staging folder
+    /// inside `dir` when the folder cannot be exchanged.
+    stage: PathBuf,
+    swap: bool,
+    _lock: fsops::DirLock,
+    _stage_lock: Option<fsops::DirLock>,
+    /// The files the previous build published (its manifest).
+    previous: BTreeSet<String>,
+    /// The folder held nothing but what forklar keeps there: nothing to compare.
+    empty_before: bool,
+    /// Every path the site produced, relative to `dir`, with what produced it.
+    produced: Mutex<HashMap<String, String>>,
+    /// Paths whose bytes differ from what is in `dir`, waiting in `stage`.
+    changed: Mutex<Vec<String>>,
+    unchanged: AtomicUsize,
+    /// Files the site no longer has, for a partial rebuild.
+    removals: Mutex<Vec<String>>,
+    created_dir: bool,
+    /// Folders already created in `stage`.
+    made_dirs: Mutex<HashSet<PathBuf>>,
+    /// What each folder path in `dir` is, as found (never following links).
+    old_dirs: Mutex<HashMap<String, Kind>>,
+    finished: bool,
+}
+
+/// What a finished write did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// What is at a path in the output folder, without following links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Missing,
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+fn kind_of(path: &Path) -> std::io::Result<Kind> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) => {
+            let t = meta.file_type();
+            Ok(if t.is_symlink() {
+                Kind::Link
+            } else if t.is_dir() {
+                Kind::Dir
+            } else if t.is_file() {
+                Kind::File
+            } else {
+                Kind::Other
+            })
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Kind::Missing),
+        Err(err) => Err(err),
+    }
+}
+
+impl Output {
+    /// Prepares to write the whole site into `dir`, replacing it in one step,
+    /// refusing folders where a build would destroy work. Waits while another
+    /// build writes the same folder.
+    pub fn begin(root: &Path, dir: &Path) -> Result<Output, Diagnostic> {
+        Output::open(root, dir, true)
+    }
+
+    /// Prepares to write a few changed pages into `dir`, as a rebuild on save
+    /// does: each file is replaced by a rename of its own, so a save costs what
+    /// it changes, not what the site holds.
+    pub fn begin_partial(root: &Path, dir: &Path) -> Result<Output, Diagnostic> {
+        Output::open(root, dir, false)
+    }
+
+    fn open(root: &Path, dir: &Path, one_step: bool) -> Result<Output, Diagnostic> {
+        check_output_dir(root, dir)?;
+        let created_dir = !dir.exists();
+        std::fs::create_dir_all(dir).map_err(|err| {
+            Diagnostic::new(format!("cannot create the output folder: {err}"))
+                .in_file(dir)
+                .with_help("check that the path is a folder you can write to, or pass --output DIR")
+        })?;
+        let undo_create = || {
+            if created_dir {
+                let _ = std::fs::remove_dir(dir);
+            }
+        };
+        let shown = dir.to_path_buf();
+        // The folder the user named may itself be a link (public -> /srv/www): the
+        // real folder is what gets written and exchanged.
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let lock = fsops::lock_dir(&dir, |holder| {
+            let who = holder.map_or("another forklar build".to_string(), |pid| {
+                format!("another forklar build (process {pid})")
+            });
+            eprintln!(
+                "{} is being written by {who}; waiting for it to finish",
+                shown.display()
+            );
+        })
+        .map_err(|err| {
+            undo_create();
+            Diagnostic::new(format!("cannot lock the output folder: {err}"))
+                .in_file(&shown)
+                .with_help("check the folder's permissions, or pass --output DIR")
+        })?;
+        if !fsops::writable(&dir) {
+            undo_create();
+            return Err(Diagnostic::new("cannot write to the output folder: it is read-only")
+                .in_file(&shown)
+                .with_help("check the folder's permissions (and chattr/mount flags), or pass --output DIR"));
+        }
+        // What a killed build left behind is removed first: only a build holding
+        // the lock writes these, and none does now.
+        clean_leftovers(&dir);
+        let previous = match manifest::read(&dir, &shown) {
+            Ok(previous) => previous,
+            Err(problem) => {
+                undo_create();
+                return Err(problem);
+            }
+        };
+        let empty_before =
+            std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_none());
+        let shadow = if one_step {
+            make_shadow(&dir)
+        } else {
+            Err(String::new())
+        };
+        let (stage, swap, stage_lock) = match shadow {
+            Ok((shadow, lock)) => (shadow, true, Some(lock)),
+            Err(why) => {
+                if one_step {
+                    eprintln!(
+                        "note: {} cannot be replaced in one step ({why}); files are replaced one by one, \
+                     so a build that is killed can leave a mix of old and new files until the next build",
+                        shown.display()
+                    );
+                }
+                let staging = dir.join(STAGING_DIR);
+                if let Err(err) = std::fs::create_dir(&staging) {
+                    undo_create();
+                    return Err(Diagnostic::new(format!(
+                        "cannot write to the output folder: {err}"
+                    ))
+                    .in_file(&shown)
+                    .with_help("check the folder's permissions, or pass --output DIR"));
+                }
+                (staging, false, None)
+            }
+        };
+        Ok(Output {
+            dir,
+            shown,
+            stage,
+            swap,
+            _lock: lock,
+            _stage_lock: stage_lock,
+            previous,
+            empty_before,
+            produced: Mutex::new(HashMap::new()),
+            changed: Mutex::new(Vec::new()),
+            unchanged: AtomicUsize::new(0),
+            removals: Mutex::new(Vec::new()),
+            created_dir,
+            made_dirs: Mutex::new(HashSet::new()),
+            old_dirs: Mutex::new(HashMap::new()),
+            finished: false,
+        })
+    }
+
+    /// Throws away everything staged; the output folder is as it was.
+    pub fn abandon(mut self) {
+        self.discard();
+    }
+
+    fn discard(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let _ = std::fs::remove_dir_all(&self.stage);
+        if self.created_dir {
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+
+    /// Marks a file the site no longer has, for a partial rebuild.
+    pub fn remove(&self, path: &str) {
+        self.removals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+    }
+
+    /// Puts the new site in place and removes every file of the previous build the
+    /// site did not produce: the end of a full build.
+    pub fn commit(self) -> Result<WriteReport, Diagnostic> {
+        self.finish(true)
+    }
+
+    /// Puts the changed files in place and removes only the files marked with
+    /// [`Output::remove`]: the end of a rebuild of some pages.
+    pub fn commit_partial(self) -> Result<WriteReport, Diagnostic> {
+        self.finish(false)
+    }
+
+    fn finish(mut self, sweep: bool) -> Result<WriteReport, Diagnostic> {
+        let result = self.finish_inner(sweep);
+        if result.is_ok() {
+            self.created_dir = false;
+        }
+        // On success the stage is gone or is the old tree; on failure it is
+        // discarded and the output folder is as it was.
+        self.discard();
+        result
+    }
+
+    fn finish_inner(&mut self, sweep: bool) -> Result<WriteReport, Diagnostic> {
+        let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
+        let produced =
+            std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
+        let removals =
+            std::mem::take(&mut *self.removals.lock().unwrap_or_else(|e| e.into_inner()));
+        // Only files forklar published itself are ever removed.
+        let stale: HashSet<&str> = if sweep {
+            self.previous
+                .iter()
+                .filter(|p| !produced.contains_key(*p))
+                .map(String::as_str)
+                .collect()
+        } else {
+            removals
+                .iter()
+                .filter(|p| self.previous.contains(*p) && !produced.contains_key(*p))
+                .map(String::as_str)
+                .collect()
+        };
+        let mut manifest: BTreeSet<String> = self
+            .previous
+            .iter()
+            .filter(|p| !stale.contains(p.as_str()))
+            .cloned()
+            .collect();
+        manifest.extend(produced.keys().cloned());
+        let manifest_text = manifest::render(&manifest);
+        let (written, unchanged) = (changed.len(), self.unchanged.load(Ordering::Relaxed));
+        let report = |removed| WriteReport {
+            written,
+            unchanged,
+            removed,
+        };
+        if self.swap {
+            let changed_set: HashSet<&str> = changed.iter().map(String::as_str).collect();
+            let removed = self.fill_shadow(&stale, &changed_set, &manifest_text)?;
+            self.exchange()?;
+            Ok(report(removed))
+        } else {
+            let removed = self.move_in_place(&changed, &stale, &manifest_text)?;
+            Ok(report(removed))
+        }
+    }
+
+    /// Hard-links every file of the output folder that stays into the shadow
+    /// folder, then writes the manifest there. Returns how many files go.
+    fn fill_shadow(
+        &self,
+        stale: &HashSet<&str>,
+        changed: &HashSet<&str>,
+        manifest_text: &str,
+    ) -> Result<usize, Diagnostic> {
+        let removed = AtomicUsize::new(0);
+        let top: Vec<std::fs::DirEntry> = std::fs::read_dir(&self.dir)
+            .and_then(|entries| entries.collect())
+            .map_err(|err| self.io_problem(&self.dir, &err))?;
+        let walk = Walk {
+            output: self,
+            stale,
+            changed,
+            removed: &removed,
+        };
+        top.par_iter()
+            .filter(|entry| {
+                let name = entry.file_name();
+                name != OsStr::new(MANIFEST_FILE) && name != OsStr::new(STAGING_DIR)
+            })
+            .try_for_each(|entry| {
+                let file_type = entry
+                    .file_type()
+                    .map_err(|err| self.io_problem(&entry.path(), &err))?;
+                walk.entry(Path::new(&entry.file_name()), file_type)
+            })?;
+        let old = self.dir.join(MANIFEST_FILE);
+        let new = self.stage.join(MANIFEST_FILE);
+        let same = kind_of(&old).is_ok_and(|k| k == Kind::File)
+            && std::fs::read(&old).is_ok_and(|bytes| bytes == manifest_text.as_bytes());
+        if same {
+            std::fs::hard_link(&old, &new)
+        } else {
+            std::fs::write(&new, manifest_text)
+        }
+        .map_err(|err| self.io_problem(&old, &err))?;
+        if let Ok(meta) = std::fs::metadata(&self.dir) {
+            let _ = std::fs::set_permissions(&self.stage, meta.permissions());
+        }
+        Ok(removed.into_inner())
+    }
+
+    /// Exchanges the shadow folder with the output folder: the one instant the
+    /// site changes.
+    fn exchange(&mut self) -> Result<(), Diagnostic> {
+        fsops::exchange(&self.stage, &self.dir).map_err(|err| {
+            Diagnostic::new(format!("cannot put the new site in place: {err}"))
+                .in_file(&self.shown)
+                .with_help("nothing in the output folder was changed; check that it is not a mount point and that you may rename it")
+        })?;
+        // The output folder is the new one now, whatever happens next.
+        self.created_dir = false;
+        Ok(())
+    }
+
+    /// The fallback: moves each changed file into place, setting aside what it
+    /// replaces so a failed move undoes the earlier ones.
+    fn move_in_place(
+        &self,
+        changed: &[String],
+        stale: &HashSet<&str>,
+        manifest_text: &str,
+    ) -> Result<usize, Diagnostic> {
+        let previous_files = self.stage.join(".previous");
+        let mut moved: Vec<(PathBuf, Option<PathBuf>)> = Vec::with_capacity(changed.len());
+        for path in changed {
+            let from = self.stage.join(path);
+            let to = self.dir.join(path);
+            let backup = previous_files.join(path);
+            let result = (|| -> std::io::Result<Option<PathBuf>> {
+                if !self.no_links_to(path) {
+                    return Err(std::io::Error::other(
+                        "a symbolic link appeared in the path",
+                    ));
+                }
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                let set_aside = if kind_of(&to)? == Kind::File {
+                    if let Some(parent) = backup.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::rename(&to, &backup)?;
+                    Some(backup.clone())
+                } else {
+                    None
+                };
+                if let Err(err) = std::fs::rename(&from, &to) {
+                    if let Some(backup) = &set_aside {
+                        let _ = std::fs::rename(backup, &to);
+                    }
+                    return Err(err);
+                }
+                Ok(set_aside)
+            })();
+            match result {
+                Ok(set_aside) => moved.push((to, set_aside)),
+                Err(err) => {
+                    for (placed, set_aside) in moved.iter().rev() {
+                        match set_aside {
+                            Some(backup) => {
+                                let _ = std::fs::rename(backup, placed);
+                            }
+                            None => {
+                                let _ = std::fs::remove_file(placed);
+                                remove_empty_parents(&self.dir, placed);
+                            }
+                        }
+                    }
+                    return Err(Diagnostic::new(format!("cannot write the file: {err}"))
+                        .in_file(to)
+                        .with_help(
+                            "check the output folder's permissions and free space; nothing in it was changed",
+                        ));
+                }
+            }
+        }
+        let mut removed = 0;
+        for path in stale {
+            let file = self.dir.join(path);
+            // Never through a link, and never anything but a plain file.
+            if self.no_links_to(path)
+                && kind_of(&file).is_ok_and(|k| k == Kind::File)
+                && std::fs::remove_file(&file).is_ok()
+            {
+                removed += 1;
+                remove_empty_parents(&self.dir, &file);
+            }
+        }
+        let target = self.dir.join(MANIFEST_FILE);
+        if std::fs::read(&target).ok().as_deref() != Some(manifest_text.as_bytes()) {
+            let staged = self.stage.join(MANIFEST_FILE);
+            std::fs::write(&staged, manifest_text)
+                .and_then(|()| std::fs::rename(&staged, &target))
+                .map_err(|err| self.io_problem(&target, &err))?;
+        }
+        Ok(removed)
+    }
+
+    /// Whether every folder on the way to `path` is a real folder (or missing).
+    fn no_links_to(&self, path: &str) -> bool {
+        path.match_indices('/').all(|(i, _)| {
+            matches!(
+                kind_of(&self.dir.join(&path[..i])),
+                Ok(Kind::Dir | Kind::Missing)
+            )
+        })
+    }
+
+    fn io_problem(&self, path: &Path, err: &std::io::Error) -> Diagnostic {
+        let shown = path
+            .strip_prefix(&self.dir)
+            .map(|rel| self.shown.join(rel))
+            .unwrap_or_else(|_| path.to_path_buf());
+        Diagnostic::new(format!("cannot write the output folder: {err}"))
+            .in_file(shown)
+            .with_help(
+                "check free disk space and the folder's permissions; nothing in it was changed",
+            )
+    }
+
+    /// Reserves `path` for `origin` ("static/x.css", or "a page"), refusing a second
+    /// claim so nothing is silently overwritten.
+    fn claim(&self, path: &str, origin: &str) -> Result<(), Diagnostic> {
+        if manifest::path_problem(path).is_some() {
+            return Err(Diagnostic::new(format!(
+                "refusing to write {}: it is outside the output folder, has a control character, or is reserved by forklar",
+                path.escape_debug()
+            )));
+        }
+        let mut produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(first) = produced.get(path) {
+            let (file, other) = if origin.starts_with("static/") {
+                (origin, first.as_str())
+            } else {
+                (first.as_str(), origin)
+            };
+            let diagnostic = Diagnostic::new(format!(
+                "{file} and {other} would both be published as /{path}"
+            ));
+            return Err(if file.starts_with("static/") {
+                diagnostic
+                    .in_file(file)
+                    .with_help("rename or move the file in static/, or give the page another slug")
+            } else {
+                diagnostic.with_help("give one of them another slug")
+            });
+        }
+        produced.insert(path.to_string(), origin.to_string());
+        Ok(())
+    }
+
+    /// What a folder path in the output folder is, looked up once.
+    fn old_dir(&self, prefix: &str) -> Kind {
+        if let Some(kind) = self
+            .old_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(prefix)
+        {
+            return *kind;
+        }
+        let kind = kind_of(&self.dir.join(prefix)).unwrap_or(Kind::Other);
+        self.old_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(prefix.to_string(), kind);
+        kind
+    }
+
+    /// What is at `path` in the output folder now: nothing, or a plain file. A link
+    /// on the way, or something forklar did not write in the way, is an error.
+    fn inspect(&self, path: &str) -> Result<Kind, Diagnostic> {
+        for (i, _) in path.match_indices('/') {
+            let prefix = &path[..i];
+            match self.old_dir(prefix) {
+                Kind::Dir => {}
+                Kind::Missing => return Ok(Kind::Missing),
+                Kind::File if self.previous.contains(prefix) => return Ok(Kind::Missing),
+                Kind::Link => return Err(self.link_refused(prefix)),
+                Kind::File | Kind::Other => return Err(self.foreign(prefix, true)),
+            }
+        }
+        match kind_of(&self.dir.join(path)).unwrap_or(Kind::Other) {
+            Kind::Missing => Ok(Kind::Missing),
+            Kind::File => Ok(Kind::File),
+            Kind::Link => Err(self.link_refused(path)),
+            Kind::Dir => Err(Diagnostic::new(format!(
+                "{} is a folder, and the site publishes a file there",
+                self.shown.join(path).display()
+            ))
+            .in_file(self.shown.join(path))
+            .with_help("move the folder out of the output folder, or delete it")),
+            Kind::Other => Err(self.foreign(path, false)),
+        }
+    }
+
+    fn link_refused(&self, path: &str) -> Diagnostic {
+        let shown = self.shown.join(path);
+        let target = std::fs::read_link(self.dir.join(path))
+            .map(|t| format!(" (to {})", t.display()))
+            .unwrap_or_default();
+        Diagnostic::new(format!(
+            "{} is a symbolic link{target}; forklar never writes, reads or removes anything through a link in the output folder",
+            shown.display()
+        ))
+        .in_file(&shown)
+        .with_help(format!(
+            "delete the link, and forklar writes a real {} there; to publish what it points to, copy that into static/{path}",
+            if self.old_dir(path) == Kind::Link { "folder or file" } else { "file" }
+        ))
+    }
+
+    fn foreign(&self, path: &str, folder_needed: bool) -> Diagnostic {
+        let shown = self.shown.join(path);
+        let why = if folder_needed {
+            "the site publishes files inside a folder of that name"
+        } else {
+            "the site publishes its own file there"
+        };
+        Diagnostic::new(format!(
+            "{} was not written by forklar (it is not listed in {}), and {why}; forklar does not overwrite it",
+            shown.display(),
+            self.shown.join(MANIFEST_FILE).display()
+        ))
+        .in_file(&shown)
+        .with_help(format!(
+            "to publish your own file, move it into static/{path} (it is then copied into the site); otherwise delete it"
+        ))
+    }
+
+    /// Whether `bytes` are already at `path`. A file forklar did not write, with
+    /// other bytes, is an error: it is never overwritten.
+    fn already_there(&self, path: &str, bytes: &[u8]) -> Result<bool, Diagnostic> {
+        if self.empty_before {
+            return Ok(false);
+        }
+        match self.inspect(path)? {
+            Kind::File => {
+                if same_bytes(&self.dir.join(path), bytes) {
+                    // Also a file forklar did not list but would write byte for
+                    // byte (a lost manifest): it becomes forklar's.
+                    Ok(true)
+                } else if self.previous.contains(path) {
+                    Ok(false)
+                } else {
+                    Err(self.foreign(path, false))
+                }
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Creates the folder a file goes in, once per folder.
+    fn make_parent(&self, file: &Path) -> std::io::Result<()> {
+        let Some(parent) = file.parent() else {
+            return Ok(());
+        };
+        if self
+            .made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(parent)
+        {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)?;
+        self.made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    fn stage(
+        &self,
+        path: &str,
+        write: impl FnOnce(&Path) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let target = self.stage.join(path);
+        self.make_parent(&target)
+            .and_then(|()| write(&target))
+            .map_err(|err| {
+                Diagnostic::new(format!("cannot write {path}: {err}"))
+                    .in_file(&self.shown)
+                    .with_help("check free disk space and the folder's permissions")
+            })?;
+        self.changed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(())
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        self.discard();
+    }
+}
+
+/// The walk that links what stays into the shadow folder.
+struct Walk<'a> {
+    output: &'a Output,
+    stale: &'a HashSet<&'a str>,
+    changed: &'a HashSet<&'a str>,
+    removed: &'a AtomicUsize,
+}
+
+impl Walk<'_> {
+    fn entry(&self, rel: &Path, file_type: std::fs::FileType) -> Result<(), Diagnostic> {
+        let output = self.output;
+        let from = output.dir.join(rel);
+        let to = output.stage.join(rel);
+        if file_type.is_dir() {
+            // Every folder is replaced by the exchange, so one that may not be
+            // changed fails the build here, before anything is.
+            if !fsops::writable(&from) {
+                return Err(Diagnostic::new(format!(
+                    "cannot write {}: the folder is read-only",
+                    output.shown.join(rel).display()
+                ))
+                .in_file(output.shown.join(rel))
+                .with_help("check the folder's permissions (and chattr/mount flags); nothing in the output folder was changed"));
+            }
+            let mut empty = true;
+            for entry in std::fs::read_dir(&from).map_err(|err| output.io_problem(&from, &err))? {
+                empty = false;
+                let entry = entry.map_err(|err| output.io_problem(&from, &err))?;
+                let file_type = entry
+                    .file_type()
+                    .map_err(|err| output.io_problem(&entry.path(), &err))?;
+                self.entry(&rel.join(entry.file_name()), file_type)?;
+            }
+            if empty {
+                // An empty folder someone made stays.
+                std::fs::create_dir_all(&to).map_err(|err| output.io_problem(&from, &err))?;
+            }
+            return Ok(());
+        }
+        if let Some(key) = rel.to_str() {
+            if self.stale.contains(key) {
+                self.removed.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            if self.changed.contains(key) {
+                return Ok(());
+            }
+        }
+        // A link or special file is linked as itself, never followed.
+        output
+            .make_parent(&to)
+            .and_then(|()| std::fs::hard_link(&from, &to))
+            .map_err(|err| output.io_problem(&from, &err))
+    }
+}
+
+impl Sink for Output {
+    fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
+        self.claim(path, origin)?;
+        if self.already_there(path, bytes)? {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        self.stage(path, |target| std::fs::write(target, bytes))
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
+        self.claim(path, &format!("static/{path}"))?;
+        let bytes = std::fs::read(from)
+            .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))?;
+        if self.already_there(path, &bytes)? {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        self.stage(path, |target| std::fs::write(target, &bytes))
+    }
+}
+
+/// Makes the shadow folder beside `dir`, or says why the folder cannot be
+/// exchanged.
+fn make_shadow(dir: &Path) -> Result<(PathBuf, fsops::DirLock), String> {
+    if !cfg!(target_os = "linux") {
+        return Err("this system cannot exchange two folders in one step".into());
+    }
+    if fsops::is_mount_point(dir) {
+        return Err("it is a mount point".into());
+    }
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Err("it has no parent folder".into());
+    };
+    let shadow = tempfile::Builder::new()
+        .prefix(&format!(".{}{SWAP_MARK}", name.to_string_lossy()))
+        .tempdir_in(parent)
+        .map_err(|err| {
+            format!(
+                "cannot create a folder beside it in {}: {err}",
+                parent.display()
+            )
+        })?
+        .keep();
+    let (a, b) = (shadow.join("a"), shadow.join("b"));
+    let probe = std::fs::create_dir(&a)
+        .and_then(|()| std::fs::create_dir(&b))
+        .and_then(|()| fsops::exchange(&a, &b));
+    let _ = std::fs::remove_dir(&a);
+    let _ = std::fs::remove_dir(&b);
+    let locked = probe.and_then(|()| fsops::lock_new(&shadow));
+    match locked {
+        Ok(lock) => Ok((shadow, lock)),
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&shadow);
+            Err(format!(
+                "the file system cannot exchange two folders: {err}"
+            ))
+        }
+    }
+}
+
+/// Removes what a killed build left: the staging folder inside `dir` and shadow
+/// folders beside it. Called with the lock held.
+fn clean_leftovers(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir.join(STAGING_DIR));
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}{SWAP_MARK}", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            // remove_dir_all removes a link itself, never what it points to.
+            let _ = std::fs::remove_dir_all(entry.path())
+                .or_else(|_| std::fs::remove_file(entry.path()));
+        }
+    }
+}
+
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|existing| existing == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Removes the folders a removed file leaves empty, up to the output folder.
+fn remove_empty_parents(top: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(current) = dir {
+        if current == top || std::fs::remove_dir(current).is_err() {
+            break;
+        }
+        dir = current.parent();
+    }
+}
+
+/// Refuses output folders that would put the site's own files at risk.
+pub fn check_output_dir(root: &Path, dir: &Path) -> Result<(), Diagnostic> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let resolved = resolve(dir);
+    let refuse = |why: &str| {
+        Err(Diagnostic::new(format!(
+            "refusing to use {} as the output folder: {why}",
+            dir.display()
+        ))
+        .with_help("pass --output with a folder of its own, such as public/"))
+    };
+    if resolved == root {
+        return refuse("it is the site's own folder");
+    }
+    if root.starts_with(&resolved) {
+        return refuse("it holds the site");
+    }
+    if resolved.join(CONTENT_DIR).is_dir() || resolved.join(crate::config::CONFIG_FILE).is_file() {
+        return refuse("it holds a site (content/ or site.toml)");
+    }
+    for source in [
+        CONTENT_DIR,
+        crate::templates::TEMPLATE_DIR,
+        crate::layout::STATIC_DIR,
+    ] {
+        if resolved.starts_with(root.join(source)) {
+            return refuse(&format!("it is inside the site's {source}/ folder"));
+        }
+    }
+    if resolved.join(".git").exists() || resolved.join("Cargo.toml").is_file() {
+        return refuse("it holds a project of its own");
+    }
+    if resolved.is_file() {
+        return refuse("it is a file");
+    }
+    Ok(())
+}
+
+/// The canonical form of a path that may not exist yet.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
