@@ -22,19 +22,20 @@
 //! never overwritten. A lock on the folder keeps two builds from writing it at
 //! once.
 
+mod commit;
 pub mod fsops;
+mod guard;
 pub mod manifest;
+mod shadow;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-
 use crate::diagnostics::Diagnostic;
-use crate::layout::CONTENT_DIR;
+pub use guard::check_output_dir;
+use shadow::{clean_leftovers, make_shadow};
 
 /// Where rendered files go: the output folder, or nowhere for `check`.
 pub trait Sink: Sync {
@@ -322,148 +323,6 @@ impl Output {
         }
     }
 
-    /// Hard-links every file of the output folder that stays into the shadow
-    /// folder, then writes the manifest there. Returns how many files go.
-    fn fill_shadow(
-        &self,
-        stale: &HashSet<&str>,
-        changed: &HashSet<&str>,
-        manifest_text: &str,
-    ) -> Result<usize, Diagnostic> {
-        let removed = AtomicUsize::new(0);
-        let top: Vec<std::fs::DirEntry> = std::fs::read_dir(&self.dir)
-            .and_then(|entries| entries.collect())
-            .map_err(|err| self.io_problem(&self.dir, &err))?;
-        let walk = Walk {
-            output: self,
-            stale,
-            changed,
-            removed: &removed,
-        };
-        top.par_iter()
-            .filter(|entry| {
-                let name = entry.file_name();
-                name != OsStr::new(MANIFEST_FILE) && name != OsStr::new(STAGING_DIR)
-            })
-            .try_for_each(|entry| {
-                let file_type = entry
-                    .file_type()
-                    .map_err(|err| self.io_problem(&entry.path(), &err))?;
-                walk.entry(Path::new(&entry.file_name()), file_type)
-            })?;
-        let old = self.dir.join(MANIFEST_FILE);
-        let new = self.stage.join(MANIFEST_FILE);
-        let same = kind_of(&old).is_ok_and(|k| k == Kind::File)
-            && std::fs::read(&old).is_ok_and(|bytes| bytes == manifest_text.as_bytes());
-        if same {
-            std::fs::hard_link(&old, &new)
-        } else {
-            std::fs::write(&new, manifest_text)
-        }
-        .map_err(|err| self.io_problem(&old, &err))?;
-        if let Ok(meta) = std::fs::metadata(&self.dir) {
-            let _ = std::fs::set_permissions(&self.stage, meta.permissions());
-        }
-        Ok(removed.into_inner())
-    }
-
-    /// Exchanges the shadow folder with the output folder: the one instant the
-    /// site changes.
-    fn exchange(&mut self) -> Result<(), Diagnostic> {
-        fsops::exchange(&self.stage, &self.dir).map_err(|err| {
-            Diagnostic::new(format!("cannot put the new site in place: {err}"))
-                .in_file(&self.shown)
-                .with_help("nothing in the output folder was changed; check that it is not a mount point and that you may rename it")
-        })?;
-        // The output folder is the new one now, whatever happens next.
-        self.created_dir = false;
-        Ok(())
-    }
-
-    /// The fallback: moves each changed file into place, setting aside what it
-    /// replaces so a failed move undoes the earlier ones.
-    fn move_in_place(
-        &self,
-        changed: &[String],
-        stale: &HashSet<&str>,
-        manifest_text: &str,
-    ) -> Result<usize, Diagnostic> {
-        let previous_files = self.stage.join(".previous");
-        let mut moved: Vec<(PathBuf, Option<PathBuf>)> = Vec::with_capacity(changed.len());
-        for path in changed {
-            let from = self.stage.join(path);
-            let to = self.dir.join(path);
-            let backup = previous_files.join(path);
-            let result = (|| -> std::io::Result<Option<PathBuf>> {
-                if !self.no_links_to(path) {
-                    return Err(std::io::Error::other(
-                        "a symbolic link appeared in the path",
-                    ));
-                }
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                let set_aside = if kind_of(&to)? == Kind::File {
-                    if let Some(parent) = backup.parent() {
-                        std::fs::create_dir_all(parent)?;
-                    }
-                    std::fs::rename(&to, &backup)?;
-                    Some(backup.clone())
-                } else {
-                    None
-                };
-                if let Err(err) = std::fs::rename(&from, &to) {
-                    if let Some(backup) = &set_aside {
-                        let _ = std::fs::rename(backup, &to);
-                    }
-                    return Err(err);
-                }
-                Ok(set_aside)
-            })();
-            match result {
-                Ok(set_aside) => moved.push((to, set_aside)),
-                Err(err) => {
-                    for (placed, set_aside) in moved.iter().rev() {
-                        match set_aside {
-                            Some(backup) => {
-                                let _ = std::fs::rename(backup, placed);
-                            }
-                            None => {
-                                let _ = std::fs::remove_file(placed);
-                                remove_empty_parents(&self.dir, placed);
-                            }
-                        }
-                    }
-                    return Err(Diagnostic::new(format!("cannot write the file: {err}"))
-                        .in_file(to)
-                        .with_help(
-                            "check the output folder's permissions and free space; nothing in it was changed",
-                        ));
-                }
-            }
-        }
-        let mut removed = 0;
-        for path in stale {
-            let file = self.dir.join(path);
-            // Never through a link, and never anything but a plain file.
-            if self.no_links_to(path)
-                && kind_of(&file).is_ok_and(|k| k == Kind::File)
-                && std::fs::remove_file(&file).is_ok()
-            {
-                removed += 1;
-                remove_empty_parents(&self.dir, &file);
-            }
-        }
-        let target = self.dir.join(MANIFEST_FILE);
-        if std::fs::read(&target).ok().as_deref() != Some(manifest_text.as_bytes()) {
-            let staged = self.stage.join(MANIFEST_FILE);
-            std::fs::write(&staged, manifest_text)
-                .and_then(|()| std::fs::rename(&staged, &target))
-                .map_err(|err| self.io_problem(&target, &err))?;
-        }
-        Ok(removed)
-    }
-
     /// Whether every folder on the way to `path` is a real folder (or missing).
     fn no_links_to(&self, path: &str) -> bool {
         path.match_indices('/').all(|(i, _)| {
@@ -666,62 +525,6 @@ impl Drop for Output {
     }
 }
 
-/// The walk that links what stays into the shadow folder.
-struct Walk<'a> {
-    output: &'a Output,
-    stale: &'a HashSet<&'a str>,
-    changed: &'a HashSet<&'a str>,
-    removed: &'a AtomicUsize,
-}
-
-impl Walk<'_> {
-    fn entry(&self, rel: &Path, file_type: std::fs::FileType) -> Result<(), Diagnostic> {
-        let output = self.output;
-        let from = output.dir.join(rel);
-        let to = output.stage.join(rel);
-        if file_type.is_dir() {
-            // Every folder is replaced by the exchange, so one that may not be
-            // changed fails the build here, before anything is.
-            if !fsops::writable(&from) {
-                return Err(Diagnostic::new(format!(
-                    "cannot write {}: the folder is read-only",
-                    output.shown.join(rel).display()
-                ))
-                .in_file(output.shown.join(rel))
-                .with_help("check the folder's permissions (and chattr/mount flags); nothing in the output folder was changed"));
-            }
-            let mut empty = true;
-            for entry in std::fs::read_dir(&from).map_err(|err| output.io_problem(&from, &err))? {
-                empty = false;
-                let entry = entry.map_err(|err| output.io_problem(&from, &err))?;
-                let file_type = entry
-                    .file_type()
-                    .map_err(|err| output.io_problem(&entry.path(), &err))?;
-                self.entry(&rel.join(entry.file_name()), file_type)?;
-            }
-            if empty {
-                // An empty folder someone made stays.
-                std::fs::create_dir_all(&to).map_err(|err| output.io_problem(&from, &err))?;
-            }
-            return Ok(());
-        }
-        if let Some(key) = rel.to_str() {
-            if self.stale.contains(key) {
-                self.removed.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
-            }
-            if self.changed.contains(key) {
-                return Ok(());
-            }
-        }
-        // A link or special file is linked as itself, never followed.
-        output
-            .make_parent(&to)
-            .and_then(|()| std::fs::hard_link(&from, &to))
-            .map_err(|err| output.io_problem(&from, &err))
-    }
-}
-
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
         self.claim(path, origin)?;
@@ -744,66 +547,6 @@ impl Sink for Output {
     }
 }
 
-/// Makes the shadow folder beside `dir`, or says why the folder cannot be
-/// exchanged.
-fn make_shadow(dir: &Path) -> Result<(PathBuf, fsops::DirLock), String> {
-    if !cfg!(target_os = "linux") {
-        return Err("this system cannot exchange two folders in one step".into());
-    }
-    if fsops::is_mount_point(dir) {
-        return Err("it is a mount point".into());
-    }
-    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
-        return Err("it has no parent folder".into());
-    };
-    let shadow = tempfile::Builder::new()
-        .prefix(&format!(".{}{SWAP_MARK}", name.to_string_lossy()))
-        .tempdir_in(parent)
-        .map_err(|err| {
-            format!(
-                "cannot create a folder beside it in {}: {err}",
-                parent.display()
-            )
-        })?
-        .keep();
-    let (a, b) = (shadow.join("a"), shadow.join("b"));
-    let probe = std::fs::create_dir(&a)
-        .and_then(|()| std::fs::create_dir(&b))
-        .and_then(|()| fsops::exchange(&a, &b));
-    let _ = std::fs::remove_dir(&a);
-    let _ = std::fs::remove_dir(&b);
-    let locked = probe.and_then(|()| fsops::lock_new(&shadow));
-    match locked {
-        Ok(lock) => Ok((shadow, lock)),
-        Err(err) => {
-            let _ = std::fs::remove_dir_all(&shadow);
-            Err(format!(
-                "the file system cannot exchange two folders: {err}"
-            ))
-        }
-    }
-}
-
-/// Removes what a killed build left: the staging folder inside `dir` and shadow
-/// folders beside it. Called with the lock held.
-fn clean_leftovers(dir: &Path) {
-    let _ = std::fs::remove_dir_all(dir.join(STAGING_DIR));
-    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
-        return;
-    };
-    let prefix = format!(".{}{SWAP_MARK}", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            // remove_dir_all removes a link itself, never what it points to.
-            let _ = std::fs::remove_dir_all(entry.path())
-                .or_else(|_| std::fs::remove_file(entry.path()));
-        }
-    }
-}
-
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
@@ -822,67 +565,4 @@ fn remove_empty_parents(top: &Path, file: &Path) {
         }
         dir = current.parent();
     }
-}
-
-/// Refuses output folders that would put the site's own files at risk.
-pub fn check_output_dir(root: &Path, dir: &Path) -> Result<(), Diagnostic> {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let resolved = resolve(dir);
-    let refuse = |why: &str| {
-        Err(Diagnostic::new(format!(
-            "refusing to use {} as the output folder: {why}",
-            dir.display()
-        ))
-        .with_help("pass --output with a folder of its own, such as public/"))
-    };
-    if resolved == root {
-        return refuse("it is the site's own folder");
-    }
-    if root.starts_with(&resolved) {
-        return refuse("it holds the site");
-    }
-    if resolved.join(CONTENT_DIR).is_dir() || resolved.join(crate::config::CONFIG_FILE).is_file() {
-        return refuse("it holds a site (content/ or site.toml)");
-    }
-    for source in [
-        CONTENT_DIR,
-        crate::templates::TEMPLATE_DIR,
-        crate::layout::STATIC_DIR,
-    ] {
-        if resolved.starts_with(root.join(source)) {
-            return refuse(&format!("it is inside the site's {source}/ folder"));
-        }
-    }
-    if resolved.join(".git").exists() || resolved.join("Cargo.toml").is_file() {
-        return refuse("it holds a project of its own");
-    }
-    if resolved.is_file() {
-        return refuse("it is a file");
-    }
-    Ok(())
-}
-
-/// The canonical form of a path that may not exist yet.
-fn resolve(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut resolved = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        resolved.push(name);
-    }
-    resolved
 }

@@ -4,7 +4,9 @@
 //! - [`watch`](mod@watch) watches the site's sources and reports batched changes.
 //! - [`livereload`] broadcasts build results and provides the injected script.
 
+mod hosts;
 pub mod livereload;
+mod paths;
 pub mod server;
 pub mod watch;
 

@@ -6,18 +6,21 @@
 //! restarting the server.
 
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
-
+use super::hosts::{allowed_hosts, host_allowed};
 use super::livereload::{self, LiveReload};
+use super::paths::{
+    contained, content_type, decode_segments, encode_location, normalise_base, split_query,
+    with_query,
+};
 
 /// Default number of request worker threads. Event streams get their own
 /// threads, so this only bounds concurrent page requests.
@@ -404,101 +407,6 @@ fn finish(mut stream: TcpStream, bytes: &[u8]) {
     }
 }
 
-/// The names a request's `Host` may give: the bound address, `localhost`,
-/// `127.0.0.1` and `[::1]`; bound to every address, also the machine's own
-/// addresses and name; and the names passed with `--allow-host`.
-fn allowed_hosts(addr: SocketAddr, extra: &[String]) -> Vec<String> {
-    let mut hosts: Vec<String> = vec![
-        "localhost".into(),
-        "127.0.0.1".into(),
-        "[::1]".into(),
-        host_of(addr.ip()),
-    ];
-    if addr.ip().is_unspecified() {
-        hosts.extend(local_addresses().into_iter().map(host_of));
-        if let Some(name) = host_name() {
-            hosts.push(format!("{name}.local"));
-            hosts.push(name);
-        }
-    }
-    hosts.extend(extra.iter().cloned());
-    let mut hosts: Vec<String> = hosts
-        .into_iter()
-        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
-        .collect();
-    hosts.sort();
-    hosts.dedup();
-    hosts
-}
-
-fn host_of(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(ip) => ip.to_string(),
-        IpAddr::V6(ip) => format!("[{ip}]"),
-    }
-}
-
-/// Whether `host` (a `Host` header) names this server: an allowed name, with
-/// the server's port or none.
-fn host_allowed(host: &str, hosts: &[String], port: u16) -> bool {
-    let host = host.to_ascii_lowercase();
-    let (name, given_port) = match host.rfind(':') {
-        // `[::1]` has colons inside its brackets; a port comes after `]`.
-        Some(i) if !host[i..].contains(']') => (&host[..i], Some(&host[i + 1..])),
-        _ => (host.as_str(), None),
-    };
-    let port_ok = match given_port {
-        None => true,
-        Some(p) => p.parse::<u16>().is_ok_and(|p| p == port),
-    };
-    port_ok && hosts.iter().any(|h| h == name.trim_end_matches('.'))
-}
-
-/// The machine's own addresses, from `getifaddrs`.
-#[allow(unsafe_code)] // a system call the standard library does not offer; see SAFETY below
-fn local_addresses() -> Vec<IpAddr> {
-    let mut found = Vec::new();
-    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `list` with a linked list freed below; each
-    // address is read according to its family.
-    unsafe {
-        if libc::getifaddrs(&mut list) != 0 {
-            return found;
-        }
-        let mut at = list;
-        while !at.is_null() {
-            let addr = (*at).ifa_addr;
-            if !addr.is_null() {
-                match i32::from((*addr).sa_family) {
-                    libc::AF_INET => {
-                        let v4 = &*(addr as *const libc::sockaddr_in);
-                        found.push(IpAddr::V4(Ipv4Addr::from(u32::from_be(v4.sin_addr.s_addr))));
-                    }
-                    libc::AF_INET6 => {
-                        let v6 = &*(addr as *const libc::sockaddr_in6);
-                        found.push(IpAddr::V6(Ipv6Addr::from(v6.sin6_addr.s6_addr)));
-                    }
-                    _ => {}
-                }
-            }
-            at = (*at).ifa_next;
-        }
-        libc::freeifaddrs(list);
-    }
-    found
-}
-
-#[allow(unsafe_code)] // a system call the standard library does not offer; see SAFETY below
-fn host_name() -> Option<String> {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; the name is NUL-terminated
-    // when it fits, and the last byte is kept NUL.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len() - 1) } == 0;
-    let end = buf.iter().position(|b| *b == 0)?;
-    let name = std::str::from_utf8(&buf[..end]).ok()?;
-    (ok && !name.is_empty()).then(|| name.to_owned())
-}
-
 /// Serialises a reply, headers and (unless `head`) body. Every response
 /// says `Connection: close`, and the connection is closed after it.
 fn render(reply: &Reply, head: bool) -> Vec<u8> {
@@ -702,163 +610,9 @@ fn not_found_page(root: &Path, snippet: &str) -> Reply {
     Reply::NotFound(page)
 }
 
-/// Canonicalises `path` (following symlinks) and returns it only if it exists
-/// and lies inside `canon_root`.
-fn contained(canon_root: &Path, path: &Path) -> Option<PathBuf> {
-    let canon = path.canonicalize().ok()?;
-    canon.starts_with(canon_root).then_some(canon)
-}
-
-/// Splits the (still encoded) request path into decoded segments, or `None` if
-/// any segment could escape the root or is not valid UTF-8. Decodes exactly
-/// once, per segment, so `%2f` can never turn into a separator.
-fn decode_segments(rel: &str) -> Option<Vec<String>> {
-    if rel.contains(['\\', '\0']) {
-        return None;
-    }
-    let mut out = Vec::new();
-    for raw in rel.split('/') {
-        if raw.is_empty() {
-            // `a//b` and the trailing slash; an empty segment adds nothing to the path.
-            continue;
-        }
-        let seg = percent_decode_str(raw).decode_utf8().ok()?;
-        if seg.contains(['/', '\\', '\0']) || seg == "." || seg == ".." {
-            return None;
-        }
-        // Rejects anything the platform treats specially (drive prefixes, roots).
-        let mut comps = Path::new(seg.as_ref()).components();
-        if !matches!(
-            (comps.next(), comps.next()),
-            (Some(Component::Normal(_)), None)
-        ) {
-            return None;
-        }
-        out.push(seg.into_owned());
-    }
-    Some(out)
-}
-
-fn split_query(url: &str) -> (&str, Option<&str>) {
-    let url = url.split('#').next().unwrap_or(url);
-    match url.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (url, None),
-    }
-}
-
-fn with_query(location: &str, query: Option<&str>) -> String {
-    match query {
-        Some(q) => format!("{location}?{}", encode_location(q)),
-        None => location.to_owned(),
-    }
-}
-
-/// Characters that must not appear raw in a Location header (controls, space,
-/// non-ASCII); existing `%XX` escapes are kept as they are.
-const LOCATION: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>');
-
-fn encode_location(s: &str) -> String {
-    utf8_percent_encode(s, LOCATION).to_string()
-}
-
-fn normalise_base(base: &str) -> String {
-    let trimmed = base.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("/{trimmed}/")
-    }
-}
-
-/// Content-Type by extension (ASCII case-insensitive).
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        "ico" => "image/x-icon",
-        "avif" => "image/avif",
-        "xml" => "application/xml",
-        "json" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "txt" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn segments_reject_escapes() {
-        for bad in [
-            "..", "a/../b", "%2e%2e/x", "%2E%2E", ".%2e", "a%2fb", "a%2Fb", "a%5cb", "a\\b",
-            "a%00b", "./a", "%ff",
-        ] {
-            assert_eq!(decode_segments(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn segments_decode_once_as_utf8() {
-        assert_eq!(
-            decode_segments("bakgrunn/%C3%A6/"),
-            Some(vec!["bakgrunn".to_owned(), "æ".to_owned()])
-        );
-        // Double encoding decodes to a literal `%2e%2e` file name, which is harmless.
-        assert_eq!(
-            decode_segments("%252e%252e"),
-            Some(vec!["%2e%2e".to_owned()])
-        );
-        assert_eq!(
-            decode_segments("a//b"),
-            Some(vec!["a".to_owned(), "b".to_owned()])
-        );
-        assert_eq!(decode_segments(""), Some(vec![]));
-    }
-
-    #[test]
-    fn content_types() {
-        assert_eq!(
-            content_type(Path::new("a/INDEX.HTML")),
-            "text/html; charset=utf-8"
-        );
-        assert_eq!(
-            content_type(Path::new("x.js")),
-            "text/javascript; charset=utf-8"
-        );
-        assert_eq!(content_type(Path::new("x.woff2")), "font/woff2");
-        assert_eq!(content_type(Path::new("x.svg")), "image/svg+xml");
-        assert_eq!(content_type(Path::new("x")), "application/octet-stream");
-        assert_eq!(content_type(Path::new("x.exe")), "application/octet-stream");
-    }
-
-    #[test]
-    fn base_and_query_helpers() {
-        assert_eq!(normalise_base(""), "/");
-        assert_eq!(normalise_base("/"), "/");
-        assert_eq!(normalise_base("forklaring"), "/forklaring/");
-        assert_eq!(normalise_base("/forklaring/"), "/forklaring/");
-        assert_eq!(split_query("/a?b=1#x"), ("/a", Some("b=1")));
-        assert_eq!(split_query("/a"), ("/a", None));
-        assert_eq!(with_query("/a/", Some("q=1")), "/a/?q=1");
-        assert_eq!(encode_location("/æ\r\n"), "/%C3%A6%0D%0A");
-    }
 
     #[test]
     fn pump_writes_headers_then_flushes_events() {

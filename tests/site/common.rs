@@ -267,6 +267,17 @@ impl Run {
             ));
         };
         let shown = lines[source_at].trim_start()[gutter.len()..].to_string();
+        // Control characters are shown escaped, never sent to the terminal.
+        let real_line: String = real_line
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
         assert_eq!(
             shown, real_line,
             "the error shows a different source line than line {row} of {file}\n--- stderr\n{}",
