@@ -78,12 +78,54 @@ pub fn markdown(text: &str) {
             "a reserved id was given to a heading"
         );
         check_html(&markdown::render(text, &[], options).html);
+        check_feed(text, &rendered.html);
     }
     let inline = markdown::render_inline(text);
     check_html(&inline);
     assert!(
         !inline.contains("<script"),
         "raw HTML passed through inline Markdown: {inline}"
+    );
+}
+
+/// The same text as a feed's title and entry: the feed is XML, which no
+/// control character may enter.
+fn check_feed(text: &str, html: &str) {
+    use forklar::dates::ShownDate;
+    use forklar::render::feeds::{FeedEntry, FeedInfo, atom};
+    use forklar::render::views::ArticleSummary;
+    let date = ShownDate {
+        iso: "2022-01-06".into(),
+        text: "6. januar 2022".into(),
+        rfc3339: "2022-01-06T00:00:00Z".into(),
+    };
+    let summary = ArticleSummary {
+        title: text.to_string(),
+        lead: Some(text.to_string()),
+        url: "/a/".into(),
+        permalink: "https://example.org/a/".into(),
+        date: date.clone(),
+        updated: None,
+        tags: Vec::new(),
+    };
+    let authors = [text.to_string()];
+    let xml = atom(
+        &FeedInfo {
+            title: text,
+            description: text,
+            base_url: "https://example.org/",
+            language: "nb",
+            updated: &date.rfc3339,
+        },
+        &[FeedEntry {
+            summary: &summary,
+            authors: &authors,
+            content: html.to_string(),
+        }],
+    );
+    assert!(
+        !xml.chars().any(|c| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')),
+        "the feed carries a character XML does not allow"
     );
 }
 
@@ -137,4 +179,28 @@ pub fn slug(text: &str) {
     );
     assert!(!slug.contains("--"), "{text:?} → {slug:?}");
     assert_eq!(slugify(&slug), slug, "a slug must be its own slug");
+}
+
+/// The property the fuzz target checks: an accepted manifest holds only paths
+/// that stay inside the output folder, and round-trips through [`render`].
+pub fn manifest(text: &str) {
+    if let Ok(entries) = forklar::output::manifest::parse(text) {
+        for entry in &entries {
+            assert!(
+                forklar::output::manifest::path_problem(entry).is_none(),
+                "accepted {entry:?}"
+            );
+            let path = std::path::Path::new(entry);
+            assert!(path.is_relative(), "accepted {entry:?}");
+            assert!(
+                path.components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_))),
+                "accepted {entry:?}"
+            );
+        }
+        assert_eq!(
+            forklar::output::manifest::parse(&forklar::output::manifest::render(&entries)).as_ref(),
+            Ok(&entries)
+        );
+    }
 }

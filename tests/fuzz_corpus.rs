@@ -46,5 +46,5 @@ fn slugs_corpus() {
 
 #[test]
 fn manifest_corpus() {
-    replay("manifest", forklar::output::manifest::check_property);
+    replay("manifest", properties::manifest);
 }

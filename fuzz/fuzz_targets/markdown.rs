@@ -2,6 +2,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
+// Each target uses one of the shared invariants.
+#[allow(dead_code)]
 #[path = "../properties.rs"]
 mod properties;
 
