@@ -75,9 +75,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
-    match Renderer::new(&site, &templates).render_all(&output) {
-        Ok(rendered) => {
-            let pages = rendered.len();
+    match Renderer::new(&site, &templates).build_all(&output) {
+        Ok(pages) => {
             let files = output.commit()?;
             Ok(BuildReport {
                 pages,

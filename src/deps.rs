@@ -47,5 +47,57 @@ pub enum ListKey {
     Tags,
 }
 
-/// The sources one page read, in the order read (duplicates are harmless).
-pub type Deps = Vec<Dep>;
+/// The sources one page read, in the order read (duplicates are harmless). A
+/// build, which keeps no record, renders with recording off, so what is never
+/// kept is never made.
+#[derive(Debug, Clone, Default)]
+pub struct Deps {
+    on: bool,
+    list: Vec<Dep>,
+}
+
+impl Deps {
+    /// A record that keeps what is added to it.
+    pub fn recording() -> Deps {
+        Deps {
+            on: true,
+            list: Vec::new(),
+        }
+    }
+
+    /// A record that keeps nothing.
+    pub fn off() -> Deps {
+        Deps::default()
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
+    pub fn push(&mut self, dep: Dep) {
+        if self.on {
+            self.list.push(dep);
+        }
+    }
+
+    /// Adds what `make` makes, made only when the record is kept.
+    pub fn add(&mut self, make: impl FnOnce() -> Dep) {
+        if self.on {
+            self.list.push(make());
+        }
+    }
+
+    pub fn extend(&mut self, deps: impl IntoIterator<Item = Dep>) {
+        if self.on {
+            self.list.extend(deps);
+        }
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Dep> {
+        self.list.iter()
+    }
+
+    pub fn into_vec(self) -> Vec<Dep> {
+        self.list
+    }
+}

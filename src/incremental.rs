@@ -50,6 +50,7 @@ struct State {
 impl State {
     fn record(&mut self, rendered: Vec<Rendered>) {
         for Rendered { page, deps } in rendered {
+            let deps = deps.into_vec();
             self.forget(&page);
             for dep in &deps {
                 self.readers

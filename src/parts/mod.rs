@@ -28,7 +28,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::content::{BackgroundEntry, FileCx, SharedTimeline};
-use crate::deps::Dep;
+use crate::deps::{Dep, Deps};
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{TomlKind, toml_diagnostic};
 use crate::i18n::Language;
@@ -95,7 +95,7 @@ pub struct ViewCx<'a> {
     /// The article being rendered.
     pub slug: &'a str,
     pub title: &'a str,
-    pub deps: &'a mut Vec<Dep>,
+    pub deps: &'a mut Deps,
 }
 
 impl<'a> ViewCx<'a> {
@@ -122,12 +122,12 @@ impl<'a> ViewCx<'a> {
     }
 
     pub fn entry(&mut self, key: &str) -> Option<&'a BackgroundEntry> {
-        self.deps.push(Dep::Entry(key.to_string()));
+        self.deps.add(|| Dep::Entry(key.to_string()));
         self.entries.get(key)
     }
 
     pub fn timeline(&mut self, key: &str) -> Option<&'a SharedTimeline> {
-        self.deps.push(Dep::Timeline(key.to_string()));
+        self.deps.add(|| Dep::Timeline(key.to_string()));
         self.timelines.get(key)
     }
 
@@ -201,18 +201,8 @@ pub struct PartView {
     pub value: Value,
 }
 
-/// Takes one part's fields out of `table`, reads and checks them.
-fn take<P: ExplainerPart>(table: &mut DeTable<'_>, file: &mut FileCx) -> P::Item {
-    let mut own = DeTable::new();
-    let mut rest = DeTable::new();
-    for (key, value) in std::mem::take(table) {
-        if P::FIELDS.contains(&key.get_ref().as_ref()) {
-            own.insert(key, value);
-        } else {
-            rest.insert(key, value);
-        }
-    }
-    *table = rest;
+/// Reads and checks one part's fields, taken out of the front matter.
+fn read_part<P: ExplainerPart>(own: DeTable<'_>, file: &mut FileCx) -> P::Item {
     if own.is_empty() {
         return P::Item::default();
     }
@@ -282,8 +272,24 @@ macro_rules! explainer_parts {
 
         /// Takes every part's fields out of `table` and checks them.
         pub fn read(table: &mut DeTable<'_>, file: &mut FileCx) -> PartItems {
+            let fields: &[&[&str]] = &[$(<$part as ExplainerPart>::FIELDS),*];
+            let mut own: Vec<DeTable<'_>> = fields.iter().map(|_| DeTable::new()).collect();
+            let mut rest = DeTable::new();
+            // One pass hands each key to the part that reads it.
+            for (key, value) in std::mem::take(table) {
+                match fields.iter().position(|f| f.contains(&key.get_ref().as_ref())) {
+                    Some(part) => {
+                        own[part].insert(key, value);
+                    }
+                    None => {
+                        rest.insert(key, value);
+                    }
+                }
+            }
+            *table = rest;
+            let mut own = own.into_iter();
             PartItems {
-                $($key: take::<$part>(table, file),)*
+                $($key: read_part::<$part>(own.next().unwrap_or_default(), file),)*
             }
         }
 

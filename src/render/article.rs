@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::links::LinkScope;
 use crate::markdown::{self, MarkdownOptions, Mention};
 use crate::output::Sink;
-use crate::parts::background::ImageView;
+use crate::parts::background::{EntryView, ImageView, entry_view};
 use crate::parts::{self, Slot};
 use crate::render::Page;
 
@@ -24,13 +24,13 @@ impl Renderer<'_> {
     ) -> Result<(), Diagnostic> {
         let article = &self.site.articles[index];
         let source = article.path.display().to_string();
-        deps.push(Dep::File(article.path.clone()));
+        deps.add(|| Dep::File(article.path.clone()));
         let summary = self.summary(index, deps);
         let text = article.body()?;
         let views = parts::views(&article.parts, &mut self.view_cx(article, deps));
         let mut entries = Vec::new();
         for reference in &article.parts.background {
-            deps.push(Dep::Entry(reference.key.clone()));
+            deps.add(|| Dep::Entry(reference.key.clone()));
             entries.extend(self.site.background.get(&reference.key));
         }
         let mentions: Vec<Mention> = entries
@@ -96,11 +96,13 @@ impl Renderer<'_> {
             .image
             .as_ref()
             .map(|i| ImageView::new(i, &self.urls));
+        let about: Vec<EntryView> = entries.iter().map(|e| entry_view(e, &self.urls)).collect();
         let json_ld = seo::article_json_ld(
-            &summary,
+            &self.summary_of(article),
             &authors,
             image.as_ref(),
-            &views,
+            &about,
+            &article.parts.corrections,
             &self.site.config.title,
             self.urls.language,
         );
@@ -125,7 +127,9 @@ impl Renderer<'_> {
         for view in &views {
             let partial = format!("partials/{}.html", view.key);
             let html = self.templates.render(&partial, &context, &source)?;
-            let html = String::from_utf8_lossy(&html);
+            // Tera writes UTF-8; the check is cheap, a lossy copy is not.
+            let html = String::from_utf8(html)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             if body.placed.contains(&view.key) {
                 content = content.replace(&markdown::placeholder(view.key), &html);
             } else if view.slot == Slot::Top {

@@ -23,7 +23,7 @@ impl Renderer<'_> {
         deps: &mut Deps,
     ) -> Result<(), Diagnostic> {
         let total = self.site.index_page_count();
-        deps.push(Dep::List(ListKey::FrontPages));
+        deps.add(|| Dep::List(ListKey::FrontPages));
         let shown: Vec<usize> = self.site.index_page(n).collect();
         let mut context = self.context();
         context.insert_value("articles", self.list(ListKey::Front(n), &shown, deps));
@@ -46,13 +46,13 @@ impl Renderer<'_> {
         sink: &dyn Sink,
         deps: &mut Deps,
     ) -> Result<(), Diagnostic> {
-        deps.push(Dep::List(ListKey::Entries));
+        deps.add(|| Dep::List(ListKey::Entries));
         let entries: Vec<_> = self
             .site
             .background
             .values()
             .map(|entry| {
-                deps.push(Dep::Entry(entry.key.clone()));
+                deps.add(|| Dep::Entry(entry.key.clone()));
                 entry_view(entry, &self.urls)
             })
             .collect();
@@ -74,7 +74,7 @@ impl Renderer<'_> {
         sink: &dyn Sink,
         deps: &mut Deps,
     ) -> Result<(), Diagnostic> {
-        deps.push(Dep::Entry(key.to_string()));
+        deps.add(|| Dep::Entry(key.to_string()));
         let Some(entry) = self.site.background.get(key) else {
             return Ok(());
         };
@@ -139,7 +139,7 @@ impl Renderer<'_> {
             .get(key)
             .map_or(&[][..], Vec::as_slice);
         let articles = self.list(ListKey::TimelineUsers(key.to_string()), users, deps);
-        deps.push(Dep::Timeline(key.to_string()));
+        deps.add(|| Dep::Timeline(key.to_string()));
         let (title, events, from) = match self.site.timelines.get(key) {
             Some(shared) => (&shared.title, &shared.events, &shared.path),
             None => {
@@ -151,7 +151,7 @@ impl Renderer<'_> {
                 else {
                     return Ok(());
                 };
-                deps.push(Dep::File(article.path.clone()));
+                deps.add(|| Dep::File(article.path.clone()));
                 (
                     &article.title,
                     &article.parts.timeline.events,
@@ -181,7 +181,7 @@ impl Renderer<'_> {
         sink: &dyn Sink,
         deps: &mut Deps,
     ) -> Result<(), Diagnostic> {
-        deps.push(Dep::List(ListKey::Tag(slug.to_string())));
+        deps.add(|| Dep::List(ListKey::Tag(slug.to_string())));
         let Some((name, indices)) = self.listings.tags.get(slug) else {
             return Ok(());
         };
@@ -204,7 +204,7 @@ impl Renderer<'_> {
 
     /// The Atom feed of the newest articles, with their full text.
     pub(super) fn feed(&self, deps: &mut Deps) -> Result<String, Diagnostic> {
-        deps.push(Dep::List(ListKey::Feed));
+        deps.add(|| Dep::List(ListKey::Feed));
         let newest: Vec<usize> = self.site.feed_articles().collect();
         let summaries: Vec<_> = newest
             .iter()
@@ -216,7 +216,7 @@ impl Renderer<'_> {
         let mut entries = Vec::with_capacity(newest.len());
         for (&i, summary) in newest.iter().zip(&summaries) {
             let article = &self.site.articles[i];
-            deps.push(Dep::File(article.path.clone()));
+            deps.add(|| Dep::File(article.path.clone()));
             let body = markdown::render(
                 &article.body()?,
                 &[],
@@ -283,7 +283,7 @@ impl Renderer<'_> {
             lastmod: (!site.articles.is_empty()).then(|| last_change(0)),
         }];
         for (i, article) in site.articles.iter().enumerate() {
-            deps.push(Dep::Summary(article.path.clone()));
+            deps.add(|| Dep::Summary(article.path.clone()));
             urls.push(SitemapUrl {
                 loc: self.urls.permalink(&self.urls.article(&article.slug)),
                 lastmod: Some(last_change(i)),

@@ -59,7 +59,7 @@ pub struct Renderer<'a> {
     by_slug: HashMap<&'a str, usize>,
     /// Each article's summary as a template value with what it read; made when
     /// a list first needs it and shared by every list after that.
-    summaries: Vec<OnceLock<(Value, Deps)>>,
+    summaries: Vec<OnceLock<(Value, Vec<Dep>)>>,
     reserved_ids: Vec<String>,
 }
 
@@ -103,23 +103,47 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders every page.
+    /// Renders every page, with what each read.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
-        // A full build lists every article somewhere: make every summary up
-        // front, in parallel.
+        self.make_all_summaries();
+        self.render_pages(&self.pages(), sink, true)
+    }
+
+    /// Renders every page for a build, which needs no record of what each
+    /// read; returns how many pages there were.
+    pub fn build_all(&self, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+        self.make_all_summaries();
+        Ok(self.render_pages(&self.pages(), sink, false)?.len())
+    }
+
+    /// A full build lists every article somewhere: make every summary up
+    /// front, in parallel.
+    fn make_all_summaries(&self) {
         self.summaries.par_iter().enumerate().for_each(|(i, _)| {
-            self.summary(i, &mut Vec::new());
+            self.summary(i, &mut Deps::off());
         });
-        self.render(&self.pages(), sink)
     }
 
     /// Renders the given pages into `sink`, in parallel; every problem found is
     /// reported together.
     pub fn render(&self, pages: &[Page], sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
+        self.render_pages(pages, sink, true)
+    }
+
+    fn render_pages(
+        &self,
+        pages: &[Page],
+        sink: &dyn Sink,
+        keep_deps: bool,
+    ) -> Result<Vec<Rendered>, Diagnostics> {
         let results: Vec<Result<Rendered, Diagnostic>> = pages
             .par_iter()
             .map(|page| {
-                let mut deps = Vec::new();
+                let mut deps = if keep_deps {
+                    Deps::recording()
+                } else {
+                    Deps::off()
+                };
                 self.render_page(page, sink, &mut deps)?;
                 Ok(Rendered {
                     page: page.clone(),
@@ -152,9 +176,11 @@ impl<'a> Renderer<'a> {
             Page::Sitemap => {
                 let sitemap = self.sitemap(deps);
                 sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
-                deps.push(Dep::File(
-                    std::path::Path::new(crate::layout::STATIC_DIR).join(pages::ROBOTS_FILE),
-                ));
+                deps.add(|| {
+                    Dep::File(
+                        std::path::Path::new(crate::layout::STATIC_DIR).join(pages::ROBOTS_FILE),
+                    )
+                });
                 if self.has_own_robots() {
                     return Ok(());
                 }
@@ -175,7 +201,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Static(file) => {
                 let path = std::path::Path::new(crate::layout::STATIC_DIR).join(file);
-                deps.push(Dep::File(path.clone()));
+                deps.add(|| Dep::File(path.clone()));
                 sink.copy(
                     &file.to_string_lossy().replace('\\', "/"),
                     &self.site.root.join(path),
@@ -229,11 +255,14 @@ impl<'a> Renderer<'a> {
     /// Article `index` as lists show it, recording what it read.
     fn summary(&self, index: usize, deps: &mut Deps) -> Value {
         let (value, read) = self.summaries[index].get_or_init(|| {
-            let mut read = vec![Dep::Summary(self.site.articles[index].path.clone())];
+            let mut read = Deps::recording();
+            read.push(Dep::Summary(self.site.articles[index].path.clone()));
             let value = self.summary_value(&self.site.articles[index], &mut read);
-            (value, read)
+            (value, read.into_vec())
         });
-        deps.extend(read.iter().cloned());
+        if deps.is_on() {
+            deps.extend(read.iter().cloned());
+        }
         value.clone()
     }
 
@@ -251,7 +280,7 @@ impl<'a> Renderer<'a> {
 
     /// The summaries of a list's articles, recording the list and each summary.
     fn list(&self, key: ListKey, indices: &[usize], deps: &mut Deps) -> Value {
-        deps.push(Dep::List(key));
+        deps.add(|| Dep::List(key));
         Value::from(
             indices
                 .iter()
