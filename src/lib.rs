@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod front_matter;
 pub mod i18n;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod properties;
