@@ -6,7 +6,8 @@
 //! single-file content ([`content`]) → [`markdown`] → the explainer parts
 //! ([`parts`]) → the site and its cross-file checks ([`site`]) → [`templates`]
 //! and [`render`] → [`output`] → the commands ([`build`], [`incremental`],
-//! [`check`], [`scaffold`], [`serve`]).
+//! [`check`], [`scaffold`], [`serve`]). [`images`] is the image engine
+//! (sizes, formats, crops, cache), not yet called by the renderer.
 
 pub mod build;
 pub mod check;
@@ -18,6 +19,7 @@ pub mod deps;
 pub mod diagnostics;
 pub mod front_matter;
 pub mod i18n;
+pub mod images;
 pub mod incremental;
 pub mod layout;
 pub mod links;

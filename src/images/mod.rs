@@ -1,0 +1,739 @@
+//! Responsive, credited, private news images: the processing engine.
+//!
+//! Two steps, so pages can be rendered before any pixel is encoded:
+//!
+//! 1. [`plan`] reads the source file, hashes it and decodes only its header
+//!    (real format, size, EXIF orientation, animation). The [`ImagePlan`]
+//!    lists every output file by name with its exact width and height, so a
+//!    page can emit `width`/`height`, `srcset` and [`picture_html`] at once.
+//! 2. [`produce`] (one image) or [`produce_all`] (many, in parallel, with a
+//!    bound on how many decoded images are in memory) makes the bytes of each
+//!    variant, taking them from the [`ImageCache`] when it can, and hands them
+//!    to a callback that writes them into the output folder.
+//!
+//! What comes out of a raster source (JPEG, PNG, still GIF, WebP):
+//!
+//! - **Responsive widths** (default 480, 800, 1200, 1600, 2000). Widths not
+//!   below the source width are replaced by the source width: never upscaled.
+//! - **Formats**: AVIF (cargo feature `avif`, on by default), lossy WebP, and
+//!   a fallback in the source's own format (JPEG stays JPEG, PNG stays PNG;
+//!   still GIF becomes PNG; WebP becomes JPEG, or PNG when it has alpha).
+//! - **Focal crops**: for each aspect in `images.crops` (default 16:9, 4:3,
+//!   1:1) the largest crop of that aspect that keeps the focal point
+//!   (`focus`, 0–1 from the top left; centre by default) as near its middle as
+//!   the edges allow, scaled to `images.crop_width` (1200) or, when the crop
+//!   is narrower than that, kept at its own width: crops are never upscaled
+//!   either. Same three formats.
+//! - **Share image**: a 1200×630 JPEG focal crop for Open Graph cards (JPEG
+//!   because not every crawler reads AVIF/WebP). A source too small for that
+//!   gives the largest 40:21 crop it can, with a warning.
+//! - **Names**: `STEM.HASH.WIDTH.EXT` (`bilder/foto.3f2a9c1b.800.webp`),
+//!   `STEM.HASH.16x9-1200.EXT` for crops and `STEM.HASH.share-1200x630.jpg`.
+//!   HASH covers the source bytes, the focal point and every output setting,
+//!   so the files can be served as immutable.
+//!
+//! Privacy: outputs are encoded from raw pixels, so no EXIF (GPS, camera
+//! serial, time), XMP, IPTC, comment or ICC block of the source survives.
+//! EXIF orientation is applied before cropping, so a rotated phone photo
+//! comes out upright and `width`/`height` are the upright ones. Colour
+//! profiles are dropped too: a wide-gamut (Display P3, Adobe RGB) source
+//! shows slightly duller; sRGB conversion is left for later.
+//!
+//! Bad input gives an [`ImageError`] (message + [`ImageError::help`]) or a
+//! documented outcome, never a panic (encoders and decoders run under
+//! `catch_unwind`) or an unbounded allocation:
+//!
+//! | input | outcome |
+//! |---|---|
+//! | missing file | [`ImageError::NotFound`] |
+//! | wrong extension | published as its real (sniffed) format, with a warning |
+//! | more than `max_megapixels` (decompression bomb) | [`ImageError::TooLarge`] from the header alone, before any pixel buffer; decoding also runs under `image::Limits` sized from the header |
+//! | truncated / corrupt | [`ImageError::Truncated`] / [`ImageError::Corrupt`] |
+//! | CMYK JPEG | converted to RGB by the decoder and published |
+//! | 16-bit PNG, grey, palette | converted to 8-bit RGB(A) and published |
+//! | animated GIF, APNG, animated WebP | [`ImageError::Animated`] (help: use video); a one-frame GIF is published as PNG |
+//! | SVG | never rasterised: copied byte for byte as `STEM.HASH.svg`, size from width/height or viewBox; refused with [`ImageError::SvgActiveContent`] if it has `<script>`, `on…=` handlers, `javascript:` URLs or `<foreignObject>`; editor metadata gives a warning |
+//! | TIFF, HEIC, BMP, AVIF … | [`ImageError::UnsupportedFormat`] |
+
+mod cache;
+mod config;
+mod encode;
+mod error;
+mod geometry;
+mod html;
+mod probe;
+mod svg;
+
+use std::borrow::Cow;
+use std::fs;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+pub use cache::{CACHE_DIR, CacheStats, ImageCache};
+pub use config::{Aspect, ImageConfig};
+pub use error::{ImageError, ImageWarning};
+pub use geometry::CropRect;
+pub use html::{Loading, PictureOptions, escape_attribute, picture_html};
+
+/// Changes whenever the engine's output for the same input and settings
+/// changes (a new encoder version, a different filter…), so caches and
+/// content hashes move on.
+pub const ENGINE_VERSION: &str = "forklar-images/1";
+
+/// Source files larger than this are refused without being read.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Aspect of the share image, 1200×630.
+pub const SHARE_ASPECT: Aspect = Aspect::new(40, 21);
+/// Width of the share image.
+pub const SHARE_WIDTH: u32 = 1200;
+
+/// One image as a page asks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageSpec {
+    /// Path of the source file relative to the site root.
+    pub source: PathBuf,
+    /// Focal point, `(x, y)` in 0–1 from the top left of the upright image.
+    pub focus: Option<(f32, f32)>,
+    /// Output path without extension, relative to the output root, `/`
+    /// separated (`bilder/foto`). Default: `source` without its extension.
+    pub output_stem: Option<String>,
+}
+
+impl ImageSpec {
+    pub fn new(source: impl Into<PathBuf>) -> ImageSpec {
+        ImageSpec {
+            source: source.into(),
+            focus: None,
+            output_stem: None,
+        }
+    }
+
+    pub fn with_focus(mut self, x: f32, y: f32) -> ImageSpec {
+        self.focus = Some((x, y));
+        self
+    }
+
+    pub fn with_output_stem(mut self, stem: impl Into<String>) -> ImageSpec {
+        self.output_stem = Some(stem.into());
+        self
+    }
+}
+
+/// The real format of a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceFormat {
+    Jpeg,
+    Png,
+    Gif,
+    WebP,
+    Svg,
+}
+
+impl SourceFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceFormat::Jpeg => "JPEG",
+            SourceFormat::Png => "PNG",
+            SourceFormat::Gif => "GIF",
+            SourceFormat::WebP => "WebP",
+            SourceFormat::Svg => "SVG",
+        }
+    }
+}
+
+/// The format of an output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputFormat {
+    Avif,
+    WebP,
+    Jpeg,
+    Png,
+    Svg,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Avif => "avif",
+            OutputFormat::WebP => "webp",
+            OutputFormat::Jpeg => "jpg",
+            OutputFormat::Png => "png",
+            OutputFormat::Svg => "svg",
+        }
+    }
+
+    /// The MIME type, for `<source type=…>`.
+    pub fn mime(self) -> &'static str {
+        match self {
+            OutputFormat::Avif => "image/avif",
+            OutputFormat::WebP => "image/webp",
+            OutputFormat::Jpeg => "image/jpeg",
+            OutputFormat::Png => "image/png",
+            OutputFormat::Svg => "image/svg+xml",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Avif => "AVIF",
+            OutputFormat::WebP => "WebP",
+            OutputFormat::Jpeg => "JPEG",
+            OutputFormat::Png => "PNG",
+            OutputFormat::Svg => "SVG",
+        }
+    }
+}
+
+/// What a variant is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A width of the whole image, for `srcset`.
+    Responsive,
+    /// A focal crop to an aspect ratio.
+    Crop(Aspect),
+    /// The 1200×630 share image.
+    Share,
+    /// The source itself, copied (SVG).
+    Original,
+}
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub role: Role,
+    pub format: OutputFormat,
+    pub width: u32,
+    pub height: u32,
+    /// Output path relative to the output root, `/` separated.
+    pub path: String,
+    /// The part of the upright source it shows; `None` for all of it.
+    pub crop: Option<CropRect>,
+    /// Cache key: hash of engine version, source bytes and this variant's
+    /// full spec (format, size, crop, quality).
+    pub cache_key: String,
+}
+
+/// The settings that change encoded bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EncodeSettings {
+    pub jpeg_quality: u8,
+    pub webp_quality: u8,
+    pub avif_quality: u8,
+    pub avif_speed: u8,
+}
+
+impl EncodeSettings {
+    fn quality_key(&self, format: OutputFormat) -> String {
+        match format {
+            OutputFormat::Avif => format!("q{}s{}", self.avif_quality, self.avif_speed),
+            OutputFormat::WebP => format!("q{}m4", self.webp_quality),
+            OutputFormat::Jpeg => format!("q{}p420", self.jpeg_quality),
+            OutputFormat::Png | OutputFormat::Svg => String::new(),
+        }
+    }
+}
+
+/// Everything known about an image before encoding: what [`plan`] returns.
+#[derive(Debug, Clone)]
+pub struct ImagePlan {
+    /// Source path relative to the site root, as in the spec.
+    pub source: PathBuf,
+    /// The source file on disk.
+    pub source_file: PathBuf,
+    /// Real (sniffed) format.
+    pub format: SourceFormat,
+    /// Upright size of the source (after EXIF orientation).
+    pub width: u32,
+    pub height: u32,
+    pub has_alpha: bool,
+    /// Format of the `<img>` fallback.
+    pub fallback: OutputFormat,
+    /// Focal point used for crops (clamped to 0–1).
+    pub focus: Option<(f32, f32)>,
+    /// 8 hex digits in every output name.
+    pub hash: String,
+    pub variants: Vec<Variant>,
+    /// Things to tell the writer; the image is still published.
+    pub warnings: Vec<ImageWarning>,
+    digest: [u8; 32],
+    header: Option<probe::Header>,
+    settings: EncodeSettings,
+}
+
+impl ImagePlan {
+    /// The variants with `role`, of every format.
+    pub fn variants_with(&self, role: Role) -> impl Iterator<Item = &Variant> {
+        self.variants.iter().filter(move |v| v.role == role)
+    }
+
+    /// The formats made for `role`, best first (AVIF, WebP, fallback).
+    pub fn formats(&self, role: Role) -> Vec<OutputFormat> {
+        let mut formats: Vec<OutputFormat> = Vec::new();
+        for v in self.variants_with(role) {
+            if !formats.contains(&v.format) {
+                formats.push(v.format);
+            }
+        }
+        formats
+    }
+
+    /// `url 480w, url 800w, …` for one role and format; each URL is
+    /// `url_prefix` + the variant path, percent-encoded where needed (not
+    /// HTML-escaped: [`picture_html`] does that).
+    pub fn srcset(&self, role: Role, format: OutputFormat, url_prefix: &str) -> String {
+        self.variants_with(role)
+            .filter(|v| v.format == format)
+            .map(|v| format!("{} {}w", html::url(url_prefix, &v.path), v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The widest variant of `role` in `format`.
+    pub fn largest(&self, role: Role, format: OutputFormat) -> Option<&Variant> {
+        self.variants_with(role)
+            .filter(|v| v.format == format)
+            .max_by_key(|v| v.width)
+    }
+
+    /// The share image, if one is made.
+    pub fn share(&self) -> Option<&Variant> {
+        self.variants_with(Role::Share).next()
+    }
+}
+
+/// Bytes counted by [`produce`] for one image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Produced {
+    /// Variants taken from the cache.
+    pub cached: usize,
+    /// Variants encoded now.
+    pub encoded: usize,
+    /// Variants copied from the source (SVG).
+    pub copied: usize,
+}
+
+/// The writer of output files: `(path relative to the output root, bytes)`.
+/// Called from several threads.
+pub type OutputSink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
+
+fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for part in parts {
+        // Length-prefixed so that part boundaries cannot shift.
+        ctx.update(&(part.len() as u64).to_le_bytes());
+        ctx.update(part);
+    }
+    ctx.finish()
+        .as_ref()
+        .try_into()
+        .expect("SHA-256 is 32 bytes")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn read_source(rel: &Path, full: &Path) -> Result<Vec<u8>, ImageError> {
+    let read_error = |source: io::Error| {
+        if source.kind() == io::ErrorKind::NotFound {
+            ImageError::NotFound {
+                path: rel.to_path_buf(),
+            }
+        } else {
+            ImageError::Read {
+                path: rel.to_path_buf(),
+                source,
+            }
+        }
+    };
+    let meta = fs::metadata(full).map_err(read_error)?;
+    if meta.is_dir() {
+        return Err(ImageError::Read {
+            path: rel.to_path_buf(),
+            source: io::Error::other("it is a folder"),
+        });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ImageError::FileTooLarge {
+            path: rel.to_path_buf(),
+            bytes: meta.len(),
+            max: MAX_FILE_BYTES,
+        });
+    }
+    fs::read(full).map_err(read_error)
+}
+
+/// `/`-separated path without root, `.` or `..` parts, so outputs stay in
+/// the output folder.
+fn clean_stem(stem: &str) -> String {
+    Path::new(stem)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn default_stem(source: &Path) -> String {
+    clean_stem(&source.with_extension("").to_string_lossy())
+}
+
+/// Plans the outputs of one image: reads and hashes the file, reads its
+/// header, and names every variant with its size. No pixels are decoded.
+pub fn plan(
+    site_root: &Path,
+    spec: &ImageSpec,
+    config: &ImageConfig,
+) -> Result<ImagePlan, ImageError> {
+    let rel = spec.source.as_path();
+    let source_file = site_root.join(rel);
+    let bytes = read_source(rel, &source_file)?;
+    let format = probe::sniff(rel, &bytes)?;
+    let mut warnings = Vec::new();
+
+    let extension = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let known = probe::extensions(format);
+    if !known.contains(&extension.as_str()) {
+        warnings.push(ImageWarning::new(
+            format!(
+                "{} is really a {} file, whatever its name says",
+                rel.display(),
+                format.name()
+            ),
+            format!(
+                "rename it to .{}; it is published as {}",
+                known[0],
+                format.name()
+            ),
+        ));
+    }
+
+    let focus = match spec.focus {
+        None => None,
+        Some((x, y)) if x.is_finite() && y.is_finite() => {
+            if !(0.0..=1.0).contains(&x) || !(0.0..=1.0).contains(&y) {
+                warnings.push(ImageWarning::new(
+                    format!("focus = [{x}, {y}] is outside the image"),
+                    "focus is [x, y] with each between 0 and 1, from the top left",
+                ));
+            }
+            Some((x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)))
+        }
+        Some(_) => {
+            warnings.push(ImageWarning::new(
+                "focus is not a number",
+                "focus is [x, y] with each between 0 and 1, from the top left",
+            ));
+            None
+        }
+    };
+
+    let digest = sha256(&[&bytes]);
+    let focus_text = format!("{focus:?}");
+    let name_hash = sha256(&[
+        ENGINE_VERSION.as_bytes(),
+        &digest,
+        config.fingerprint().as_bytes(),
+        focus_text.as_bytes(),
+    ]);
+    let hash = hex(&name_hash[..4]);
+    let stem = match &spec.output_stem {
+        Some(stem) => clean_stem(stem),
+        None => default_stem(rel),
+    };
+    let settings = EncodeSettings {
+        jpeg_quality: config.jpeg_quality,
+        webp_quality: config.webp_quality,
+        avif_quality: config.avif_quality,
+        avif_speed: config.avif_speed,
+    };
+
+    if format == SourceFormat::Svg {
+        let (width, height, svg_warnings) = svg::inspect(rel, &bytes)?;
+        warnings.extend(svg_warnings);
+        let variant = Variant {
+            role: Role::Original,
+            format: OutputFormat::Svg,
+            width,
+            height,
+            path: format!("{stem}.{hash}.svg"),
+            crop: None,
+            cache_key: hex(&digest),
+        };
+        return Ok(ImagePlan {
+            source: rel.to_path_buf(),
+            source_file,
+            format,
+            width,
+            height,
+            has_alpha: true,
+            fallback: OutputFormat::Svg,
+            focus,
+            hash,
+            variants: vec![variant],
+            warnings,
+            digest,
+            header: None,
+            settings,
+        });
+    }
+
+    let header = probe::header(rel, &bytes, format, config.max_megapixels)?;
+    drop(bytes);
+    let (width, height) = header.upright();
+    let fallback = match (format, header.has_alpha) {
+        (SourceFormat::Jpeg, _) | (SourceFormat::WebP, false) => OutputFormat::Jpeg,
+        _ => OutputFormat::Png,
+    };
+    let mut formats = Vec::new();
+    if config.avif_enabled() {
+        formats.push(OutputFormat::Avif);
+    }
+    if config.webp {
+        formats.push(OutputFormat::WebP);
+    }
+    formats.push(fallback);
+
+    let mut variants = Vec::new();
+    let mut add = |role: Role, format: OutputFormat, w: u32, h: u32, crop: Option<CropRect>| {
+        let label = match role {
+            Role::Responsive => w.to_string(),
+            Role::Crop(aspect) => format!("{}-{w}", aspect.file_label()),
+            Role::Share => format!("share-{w}x{h}"),
+            Role::Original => unreachable!("only SVG is copied"),
+        };
+        let spec_text = format!(
+            "{}|{w}x{h}|{crop:?}|{}",
+            format.extension(),
+            settings.quality_key(format)
+        );
+        variants.push(Variant {
+            role,
+            format,
+            width: w,
+            height: h,
+            path: format!("{stem}.{hash}.{label}.{}", format.extension()),
+            crop,
+            cache_key: hex(&sha256(&[
+                ENGINE_VERSION.as_bytes(),
+                &digest,
+                spec_text.as_bytes(),
+            ])),
+        });
+    };
+    let widths = config.sorted_widths();
+    for &format in &formats {
+        for w in geometry::responsive_widths(width, &widths) {
+            add(
+                Role::Responsive,
+                format,
+                w,
+                geometry::scaled_height(width, height, w),
+                None,
+            );
+        }
+    }
+    for &aspect in &config.crops {
+        let crop = geometry::focal_crop(width, height, aspect, focus);
+        let (w, h) = geometry::crop_output_size(crop, aspect, config.crop_width);
+        for &format in &formats {
+            add(Role::Crop(aspect), format, w, h, Some(crop));
+        }
+    }
+    if config.share {
+        let crop = geometry::focal_crop(width, height, SHARE_ASPECT, focus);
+        let (w, h) = geometry::crop_output_size(crop, SHARE_ASPECT, SHARE_WIDTH);
+        if w < SHARE_WIDTH {
+            warnings.push(ImageWarning::new(
+                format!(
+                    "{} is too small for a 1200×630 share image; it will be {w}×{h}",
+                    rel.display()
+                ),
+                "use a source at least 1200 pixels wide and 630 high for sharp social media cards",
+            ));
+        }
+        add(Role::Share, OutputFormat::Jpeg, w, h, Some(crop));
+    }
+
+    Ok(ImagePlan {
+        source: rel.to_path_buf(),
+        source_file,
+        format,
+        width,
+        height,
+        has_alpha: header.has_alpha,
+        fallback,
+        focus,
+        hash,
+        variants,
+        warnings,
+        digest,
+        header: Some(header),
+        settings,
+    })
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Makes the bytes of every variant of `plan` and passes each to `out`:
+/// from `cache` when it has them (the source is then not even read), else
+/// decoded once and encoded, variants in parallel on rayon's pool, and
+/// stored in `cache`. One decoded image is held at a time per call.
+pub fn produce(
+    plan: &ImagePlan,
+    cache: &ImageCache,
+    out: &OutputSink<'_>,
+) -> Result<Produced, ImageError> {
+    let write = |v: &Variant, bytes: &[u8]| {
+        out(&v.path, bytes).map_err(|source| ImageError::Output {
+            path: v.path.clone(),
+            source,
+        })
+    };
+    let load = || -> Result<Vec<u8>, ImageError> {
+        let bytes = read_source(&plan.source, &plan.source_file)?;
+        if sha256(&[&bytes]) != plan.digest {
+            return Err(ImageError::Changed {
+                path: plan.source.clone(),
+            });
+        }
+        Ok(bytes)
+    };
+    let mut produced = Produced::default();
+
+    let Some(header) = plan.header else {
+        // SVG: a checked copy.
+        let bytes = load()?;
+        for v in &plan.variants {
+            write(v, &bytes)?;
+            produced.copied += 1;
+        }
+        return Ok(produced);
+    };
+
+    let mut missing = Vec::new();
+    for v in &plan.variants {
+        match cache.get(&v.cache_key) {
+            Some(bytes) => {
+                write(v, &bytes)?;
+                produced.cached += 1;
+            }
+            None => missing.push(v),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(produced);
+    }
+
+    let bytes = load()?;
+    let pixels = catch_unwind(AssertUnwindSafe(|| {
+        probe::decode(&plan.source, &bytes, &header)
+    }))
+    .map_err(|panic| ImageError::Corrupt {
+        path: plan.source.clone(),
+        detail: format!("the decoder failed ({})", panic_text(&*panic)),
+    })??;
+    drop(bytes);
+    let pixels = encode::Pixels::from_image(pixels);
+
+    // Resize once per geometry, then encode each format of it.
+    let mut groups: Vec<(Option<CropRect>, u32, u32, Vec<&Variant>)> = Vec::new();
+    for v in missing {
+        match groups
+            .iter_mut()
+            .find(|g| (g.0, g.1, g.2) == (v.crop, v.width, v.height))
+        {
+            Some(group) => group.3.push(v),
+            None => groups.push((v.crop, v.width, v.height, vec![v])),
+        }
+    }
+    let encoded = AtomicUsize::new(0);
+    groups
+        .par_iter()
+        .try_for_each(|(crop, width, height, variants)| {
+            let resized =
+                if crop.is_none() && *width == pixels.width && *height == pixels.height {
+                    Cow::Borrowed(&pixels)
+                } else {
+                    Cow::Owned(encode::resize(&pixels, *crop, *width, *height).map_err(
+                        |detail| ImageError::Encode {
+                            path: plan.source.clone(),
+                            format: "resize",
+                            detail,
+                        },
+                    )?)
+                };
+            variants.par_iter().try_for_each(|v| {
+                let bytes = catch_unwind(AssertUnwindSafe(|| {
+                    encode::encode(&plan.source, &resized, v.format, &plan.settings)
+                }))
+                .map_err(|panic| ImageError::Encode {
+                    path: plan.source.clone(),
+                    format: v.format.name(),
+                    detail: format!("the encoder panicked ({})", panic_text(&*panic)),
+                })??;
+                cache.count_encode();
+                encoded.fetch_add(1, Ordering::Relaxed);
+                cache.put(&v.cache_key, &bytes)?;
+                write(v, &bytes)
+            })
+        })?;
+    produced.encoded = encoded.into_inner();
+    Ok(produced)
+}
+
+/// [`produce`] for many images, at most `max_decoded` at a time (each holds
+/// one decoded image, about width × height × 4 bytes, plus its resized
+/// variants), each using rayon's pool for its variants. Results are in the
+/// order of `plans`.
+pub fn produce_all(
+    plans: &[ImagePlan],
+    cache: &ImageCache,
+    max_decoded: usize,
+    out: &OutputSink<'_>,
+) -> Vec<Result<Produced, ImageError>> {
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Produced, ImageError>>>> =
+        plans.iter().map(|_| Mutex::new(None)).collect();
+    let workers = max_decoded.clamp(1, plans.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(plan) = plans.get(i) else { break };
+                    let result = produce(plan, cache, out);
+                    *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every plan was produced")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
