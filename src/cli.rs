@@ -74,6 +74,13 @@ pub enum Command {
             requires = "external"
         )]
         timeout: u64,
+        /// Also list background entries due for review (review_after has run
+        /// out, or never verified), most shown first.
+        #[arg(long)]
+        stale: bool,
+        /// With --stale: exit 1 when any entry is due, so CI can enforce reviews.
+        #[arg(long, requires = "stale")]
+        strict: bool,
     },
     /// Create a new site that builds at once: site.toml, a first article, a background entry.
     Init {

@@ -11,6 +11,7 @@ mod fixture;
 mod hostile;
 mod incremental;
 mod publishing;
+mod review;
 mod safety;
 mod sample;
 mod security;
