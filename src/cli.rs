@@ -82,6 +82,15 @@ pub enum Command {
         #[arg(long, requires = "stale")]
         strict: bool,
     },
+    /// Print the published pages that change when these files change.
+    Impact {
+        /// Files of the site (content, templates, static files, site.toml).
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Include articles marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site that builds at once: site.toml, a first article, a background entry.
     Init {
         /// The folder to create the site in; it must be empty or missing.

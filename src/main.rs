@@ -96,6 +96,15 @@ fn main() -> ExitCode {
                     }
                 })
         }
+        Command::Impact { paths, drafts } => {
+            let mut options = BuildOptions::new(cli.root);
+            options.drafts = drafts;
+            impact(&options, &paths).map(|pages| {
+                for page in pages {
+                    println!("{page}");
+                }
+            })
+        }
         Command::Init { dir, language } => {
             let language = if language == "en" {
                 Language::En
@@ -183,6 +192,19 @@ fn list_stale(options: &BuildOptions, strict: bool, quiet: bool) -> Result<(), D
         return Err(stale::as_problems(options, &entries, &today));
     }
     Ok(())
+}
+
+/// `impact`: the files published from pages that read `paths`, sorted.
+fn impact(
+    options: &BuildOptions,
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<String>, Diagnostics> {
+    let relative = paths
+        .iter()
+        .map(|path| forklar::incremental::site_relative(&options.root, path))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|d| Diagnostics(vec![d]))?;
+    forklar::incremental::impact(options, &relative)
 }
 
 fn exit_with(result: Result<(), String>) -> ExitCode {

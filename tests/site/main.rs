@@ -9,6 +9,7 @@ mod explainer;
 mod explainer_errors;
 mod fixture;
 mod hostile;
+mod impact;
 mod incremental;
 mod publishing;
 mod review;
