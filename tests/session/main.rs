@@ -324,7 +324,11 @@ impl Model {
         for (name, text) in &self.statics {
             files.insert(format!("static/{name}"), text.clone());
         }
-        if let Some((path, how)) = &self.broken {
+        // A step may rename or delete the broken file; `next_step` then sees
+        // the file change and picks another step.
+        if let Some((path, how)) = &self.broken
+            && files.contains_key(path)
+        {
             let text = match how {
                 Breakage::BadToml => {
                     let good = &files[path];
@@ -1068,6 +1072,8 @@ impl Runner {
     /// and compares with a fresh build when the site is good.
     fn step(&mut self, what: &str, model: Model, renames: &[(String, String)]) {
         self.log.push(what.to_string());
+        // Shown with a panic from anywhere, the generator's own included.
+        println!("{:>3}. {what}", self.log.len());
         let root = self.root();
         let before = self.model.files();
         let after = model.files();
@@ -1154,6 +1160,7 @@ fn write(root: &Path, path: &str, text: &str) {
 fn the_session_matches_a_fresh_build_after_every_step() {
     let seed = base_seed();
     let steps = steps();
+    println!("FORKLAR_SESSION_SEED={seed:#x} FORKLAR_SESSION_STEPS={steps}");
     let mut runner = Runner::start(fixture(), seed);
     let mut g = Gen {
         rng: Rng(seed),
