@@ -103,6 +103,17 @@ impl BackgroundEntry {
             .review_after
             .as_ref()
             .and_then(|v| review_after(v, &mut file));
+        if let (Some(verified), Some(ReviewAfter::On(due)), Some(value)) =
+            (&verified, &review_after, &fields.review_after)
+            && due.chronological(verified).is_lt()
+        {
+            let span = file.span(value);
+            file.error(
+                "`review_after` is earlier than `verified`",
+                span,
+                "the entry is checked again after it was checked: give a later day, or a number of days such as \"90d\"",
+            );
+        }
         let changes = fields
             .changes
             .iter()

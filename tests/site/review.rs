@@ -116,6 +116,11 @@ fn bad_review_values_are_errors_at_their_line() {
     assert_entry_error("review_after = \"0d\"\n", 4, "is not a number of days");
     assert_entry_error("review_after = 90\n", 4, "needs a unit");
     assert_entry_error(
+        "verified = 2022-05-01\nreview_after = 2022-03-01\n",
+        5,
+        "`review_after` is earlier than `verified`",
+    );
+    assert_entry_error(
         "\n[[changes]]\ndate = 2022-01-10\n",
         5,
         "a change does not say what changed",
