@@ -74,6 +74,22 @@ pub enum Command {
             requires = "external"
         )]
         timeout: u64,
+        /// Also list background entries due for review (review_after has run
+        /// out, or never verified), most shown first.
+        #[arg(long)]
+        stale: bool,
+        /// With --stale: exit 1 when any entry is due, so CI can enforce reviews.
+        #[arg(long, requires = "stale")]
+        strict: bool,
+    },
+    /// Print the published pages that change when these files change.
+    Impact {
+        /// Files of the site (content, templates, static files, site.toml).
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Include articles marked draft = true.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a new site that builds at once: site.toml, a first article, a background entry.
     Init {

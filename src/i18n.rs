@@ -136,6 +136,7 @@ impl Language {
                 pages: "Sider",
                 newer: "Nyere artikler",
                 older: "Eldre artikler",
+                change_log: "Endringslogg",
             },
             Language::En => Labels {
                 published: "Published",
@@ -167,6 +168,7 @@ impl Language {
                 pages: "Pages",
                 newer: "Newer articles",
                 older: "Older articles",
+                change_log: "Change log",
             },
         }
     }
@@ -204,4 +206,5 @@ pub struct Labels {
     pub pages: &'static str,
     pub newer: &'static str,
     pub older: &'static str,
+    pub change_log: &'static str,
 }

@@ -30,6 +30,8 @@ pub struct RebuildReport {
     /// "content/kasakhstan.md", or "3 files".
     pub what: String,
     pub pages: usize,
+    /// The files of the pages rendered again, from the output folder, sorted.
+    pub rendered: Vec<String>,
     pub files: WriteReport,
     pub elapsed: Duration,
 }
@@ -121,7 +123,13 @@ impl Session {
         };
         let files = output.commit()?;
         let lists = site.list_fingerprints(&renderer.listings);
-        let pages = renderer.pages().into_iter().collect();
+        let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
+        let mut rendered_paths: Vec<String> = rendered
+            .iter()
+            .flat_map(|r| renderer.output_paths(&r.page))
+            .collect();
+        rendered_paths.sort();
+        rendered_paths.dedup();
         drop(renderer);
         let mut state = State {
             site,
@@ -140,6 +148,7 @@ impl Session {
         Ok(RebuildReport {
             what: what.to_string(),
             pages: count,
+            rendered: rendered_paths,
             files,
             elapsed: started.elapsed(),
         })
@@ -250,9 +259,12 @@ impl Session {
         state.lists = lists;
         state.pages = pages;
         self.pending.clear();
+        let mut rendered_paths: Vec<String> = written.into_iter().collect();
+        rendered_paths.sort();
         Ok(RebuildReport {
             what,
             pages: dirty.len(),
+            rendered: rendered_paths,
             files,
             elapsed: started.elapsed(),
         })
@@ -282,6 +294,80 @@ impl Session {
             .cloned()
             .collect()
     }
+
+    /// The files published from `pages`, from the output folder, sorted.
+    pub fn output_paths(&self, pages: &BTreeSet<Page>) -> Vec<String> {
+        let Some(state) = &self.state else {
+            return Vec::new();
+        };
+        let renderer = Renderer::new(&state.site, &state.templates);
+        let mut paths: Vec<String> = pages
+            .iter()
+            .flat_map(|page| renderer.output_paths(page))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+}
+
+/// `forklar impact`: builds the site into a private temporary folder, the way
+/// `serve` does, and names the published files that a change to `paths`
+/// (relative to the site root) renders again.
+pub fn impact(options: &BuildOptions, paths: &[PathBuf]) -> Result<Vec<String>, Diagnostics> {
+    let scratch = tempfile::Builder::new()
+        .prefix("forklar-impact-")
+        .tempdir()
+        .map_err(|err| {
+            Diagnostics(vec![Diagnostic::new(format!(
+                "cannot create a temporary folder: {err}"
+            ))])
+        })?;
+    let mut options = options.clone();
+    options.output = scratch.path().to_path_buf();
+    let mut session = Session::new(options);
+    session.rebuild_all("impact")?;
+    // Every page reads `site.toml` and the templates: `apply` renders them all.
+    let everything = paths.iter().any(|path| {
+        matches!(
+            classify(path),
+            Some(SourceFile::Config | SourceFile::Template(_))
+        )
+    });
+    let pages = match &session.state {
+        Some(state) if everything => state.pages.clone(),
+        _ => session.readers_of(paths),
+    };
+    Ok(session.output_paths(&pages))
+}
+
+/// A path given on the command line (relative to the current folder, or
+/// absolute) as a path relative to the site root.
+pub fn site_relative(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
+    let outside = || {
+        Diagnostic::new(format!("`{}` is not in the site's folder", path.display())).with_help(
+            format!(
+                "name files inside {}, such as content/background/csto.md",
+                root.display()
+            ),
+        )
+    };
+    let absolute = std::path::absolute(path).map_err(|_| outside())?;
+    let root = std::path::absolute(root).map_err(|_| outside())?;
+    // Resolve links in the folders, not the file: a file that was deleted has a path too.
+    let canonical = |p: &Path| -> PathBuf {
+        match (p.parent(), p.file_name()) {
+            (Some(parent), Some(name)) => parent
+                .canonicalize()
+                .map_or_else(|_| p.to_path_buf(), |parent| parent.join(name)),
+            _ => p.to_path_buf(),
+        }
+    };
+    let root = root.canonicalize().unwrap_or(root);
+    canonical(&absolute)
+        .strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .map_err(|_| outside())
 }
 
 /// Reads a content file again, and notes which of its sources changed.

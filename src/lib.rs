@@ -2,7 +2,7 @@
 //!
 //! The modules follow the pipeline, each using only those above it:
 //! leaves ([`layout`], [`url_policy`], [`links`], [`dates`], [`slug`], [`i18n`],
-//! [`diagnostics`], [`deps`], [`front_matter`], [`config`], [`urls`]) →
+//! [`diagnostics`], [`clock`], [`deps`], [`front_matter`], [`config`], [`urls`]) →
 //! single-file content ([`content`]) → [`markdown`] → the explainer parts
 //! ([`parts`]) → the site and its cross-file checks ([`site`]) → [`templates`]
 //! and [`render`] → [`output`] → the commands ([`build`], [`incremental`],
@@ -12,6 +12,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod dates;

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use forklar::build::{BuildOptions, build, output_from_cli};
-use forklar::check::{ExternalOptions, check};
+use forklar::check::{ExternalOptions, check, stale};
 use forklar::cli::{Cli, Command, NewContent};
 use forklar::config::Config;
 use forklar::diagnostics::Diagnostics;
@@ -65,23 +65,43 @@ fn main() -> ExitCode {
             drafts,
             external,
             timeout,
+            stale,
+            strict,
         } => {
             let mut options = BuildOptions::new(cli.root);
             options.drafts = drafts;
+            let checked = options.clone();
             let external = external.then(|| ExternalOptions {
                 timeout: Duration::from_secs(timeout),
                 ..ExternalOptions::default()
             });
-            check(&options, external).map(|report| {
-                if !cli.quiet {
-                    let outside = report
-                        .external
-                        .map(|n| format!(" ({n} addresses on other sites)"))
-                        .unwrap_or_default();
-                    println!(
-                        "Checked {} pages and {} links{outside}: no problems found",
-                        report.pages, report.links
-                    );
+            check(&checked, external)
+                .map(|report| {
+                    if !cli.quiet {
+                        let outside = report
+                            .external
+                            .map(|n| format!(" ({n} addresses on other sites)"))
+                            .unwrap_or_default();
+                        println!(
+                            "Checked {} pages and {} links{outside}: no problems found",
+                            report.pages, report.links
+                        );
+                    }
+                })
+                .and_then(|()| {
+                    if stale {
+                        list_stale(&options, strict, cli.quiet)
+                    } else {
+                        Ok(())
+                    }
+                })
+        }
+        Command::Impact { paths, drafts } => {
+            let mut options = BuildOptions::new(cli.root);
+            options.drafts = drafts;
+            impact(&options, &paths).map(|pages| {
+                for page in pages {
+                    println!("{page}");
                 }
             })
         }
@@ -140,6 +160,51 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `check --stale`: the listing, and with `strict` each entry as a problem.
+fn list_stale(options: &BuildOptions, strict: bool, quiet: bool) -> Result<(), Diagnostics> {
+    let today = forklar::clock::today().map_err(|d| Diagnostics(vec![d]))?;
+    let entries = stale::stale_entries(options, &today)?;
+    if entries.is_empty() {
+        if !quiet {
+            println!(
+                "No background entries are due for review ({}).",
+                today.iso()
+            );
+        }
+        return Ok(());
+    }
+    println!(
+        "{} background entr{} due for review ({}), most shown first:",
+        entries.len(),
+        if entries.len() == 1 {
+            "y is"
+        } else {
+            "ies are"
+        },
+        today.iso()
+    );
+    for entry in &entries {
+        println!("  {}", stale::describe(entry));
+    }
+    if strict {
+        return Err(stale::as_problems(options, &entries, &today));
+    }
+    Ok(())
+}
+
+/// `impact`: the files published from pages that read `paths`, sorted.
+fn impact(
+    options: &BuildOptions,
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<String>, Diagnostics> {
+    let relative = paths
+        .iter()
+        .map(|path| forklar::incremental::site_relative(&options.root, path))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|d| Diagnostics(vec![d]))?;
+    forklar::incremental::impact(options, &relative)
 }
 
 fn exit_with(result: Result<(), String>) -> ExitCode {

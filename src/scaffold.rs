@@ -221,6 +221,12 @@ fn new_background_text(key: &str, language: Language) -> String {
 title = {title}                      # the name shown (required)
 aliases = [{title}]                  # words in articles that mean this entry; the first mention links here
 summary = {summary}                  # required
+verified = {verified}                # the day someone last checked that the entry is true
+review_after = \"180d\"               # due for review so many days later (forklar check --stale), or a day
+
+# [[changes]]                        # the change log on the entry's page, one per change
+# date = {verified}
+# text = \"What changed, and why.\"
 
 # [[facts]]                          # key facts, in this order
 # label = \"Grunnlagt\"
@@ -236,6 +242,8 @@ summary = {summary}                  # required
 ",
         title = toml_string(&title),
         summary = toml_string(summary),
+        // Written just now, so checked just now.
+        verified = crate::clock::today().map_or_else(|_| today()[..10].to_string(), |d| d.iso()),
     )
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 mod external;
 mod html;
+pub mod stale;
 
 use crate::build::{BuildOptions, load};
 use crate::deps::Dep;

@@ -4,9 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
-use super::fields::FileCx;
+use super::fields::{DateField, FileCx};
 use super::{Image, ImageFields, key_from_path};
+use crate::dates::{Date, civil_from_days, days_from_civil};
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{parse_toml, split};
 use crate::layout::read_text;
@@ -30,6 +32,36 @@ struct BackgroundFields {
     facts: Vec<Fact>,
     #[serde(default)]
     image: Option<ImageFields>,
+    #[serde(default)]
+    verified: Option<DateField>,
+    #[serde(default)]
+    review_after: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    changes: Vec<Spanned<ChangeFields>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeFields {
+    date: Option<DateField>,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// When an entry's facts are next due to be checked again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ReviewAfter {
+    /// So many days after `verified`.
+    Days(u32),
+    /// On this day.
+    On(Date),
+}
+
+/// One line of an entry's change log: when, and what changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub date: Date,
+    pub text: String,
 }
 
 /// A short reusable entry such as "CSTO", written once and used by many articles.
@@ -45,6 +77,11 @@ pub struct BackgroundEntry {
     pub body: String,
     /// The 1-based line where the body starts, for errors in it.
     pub body_first_line: usize,
+    /// The day someone last checked that the entry is still true.
+    pub verified: Option<Date>,
+    pub review_after: Option<ReviewAfter>,
+    /// The change log, in the order written.
+    pub changes: Vec<Change>,
 }
 
 impl BackgroundEntry {
@@ -61,6 +98,27 @@ impl BackgroundEntry {
         let key = key_from_path(path, text)?;
         let mut file = FileCx::new(path, text, parts.front_matter_offset);
         let image = fields.image.as_ref().and_then(|i| i.check(&mut file));
+        let verified = fields.verified.as_ref().and_then(|v| file.day(v));
+        let review_after = fields
+            .review_after
+            .as_ref()
+            .and_then(|v| review_after(v, &mut file));
+        if let (Some(verified), Some(ReviewAfter::On(due)), Some(value)) =
+            (&verified, &review_after, &fields.review_after)
+            && due.chronological(verified).is_lt()
+        {
+            let span = file.span(value);
+            file.error(
+                "`review_after` is earlier than `verified`",
+                span,
+                "the entry is checked again after it was checked: give a later day, or a number of days such as \"90d\"",
+            );
+        }
+        let changes = fields
+            .changes
+            .iter()
+            .filter_map(|c| change(c, &mut file))
+            .collect();
         file.finish(BackgroundEntry {
             key,
             path: path.to_path_buf(),
@@ -71,8 +129,97 @@ impl BackgroundEntry {
             image,
             body: parts.body.to_string(),
             body_first_line: text[..parts.body_offset].matches('\n').count() + 1,
+            verified,
+            review_after,
+            changes,
         })
     }
+
+    /// The day the entry is due to be checked again. An entry never verified
+    /// is due at once, so it has no day: `None` with `verified` unset.
+    pub fn review_on(&self) -> Option<Date> {
+        let verified = self.verified?;
+        match self.review_after? {
+            ReviewAfter::On(date) => Some(date),
+            ReviewAfter::Days(days) => {
+                let (year, month, day) = (
+                    verified.year,
+                    verified.month.unwrap_or(1),
+                    verified.day.unwrap_or(1),
+                );
+                let (year, month, day) =
+                    civil_from_days(days_from_civil(year, month, day) + i64::from(days));
+                Some(Date {
+                    year,
+                    month: Some(month),
+                    day: Some(day),
+                    time: None,
+                })
+            }
+        }
+    }
+}
+
+const REVIEW_HELP: &str = "write a number of days, review_after = \"90d\", or the day to check again, review_after = 2022-04-20";
+
+/// `"90d"`, or a day (bare or quoted).
+fn review_after(value: &Spanned<toml::Value>, file: &mut FileCx) -> Option<ReviewAfter> {
+    if let toml::Value::String(s) = value.get_ref()
+        && let Some(days) = s.trim().strip_suffix('d')
+    {
+        return match days.parse::<u32>() {
+            Ok(days) if days > 0 => Some(ReviewAfter::Days(days)),
+            _ => {
+                let span = file.span(value);
+                file.error(format!("`{s}` is not a number of days"), span, REVIEW_HELP);
+                None
+            }
+        };
+    }
+    if matches!(value.get_ref(), toml::Value::Integer(_)) {
+        let span = file.span(value);
+        file.error(
+            "`review_after` needs a unit: a number alone is not a duration",
+            span,
+            REVIEW_HELP,
+        );
+        return None;
+    }
+    let before = file.problems.len();
+    let date = file.day(value);
+    if file.problems.len() > before
+        && let Some(last) = file.problems.last_mut()
+    {
+        last.help = Some(REVIEW_HELP.to_string());
+    }
+    date.map(ReviewAfter::On)
+}
+
+/// One `[[changes]]` table: a day and what changed, both required.
+fn change(value: &Spanned<ChangeFields>, file: &mut FileCx) -> Option<Change> {
+    let fields = value.get_ref();
+    let at = file.first_line(value);
+    let date = match &fields.date {
+        Some(date) => file.day(date),
+        None => {
+            file.error(
+                "a change has no date",
+                at.clone(),
+                "add date = 2022-01-20, the day the entry changed",
+            );
+            None
+        }
+    };
+    let text = file.required(
+        fields.text.as_ref(),
+        "a change does not say what changed",
+        at,
+        "add text = \"…\", one sentence on what changed and why",
+    );
+    Some(Change {
+        date: date?,
+        text: text?,
+    })
 }
 
 #[cfg(test)]

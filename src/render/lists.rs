@@ -14,6 +14,13 @@ use crate::output::Sink;
 use crate::parts::background::entry_view;
 use crate::parts::timeline::timeline_view;
 
+/// One line of an entry's change log, as its page shows it.
+#[derive(serde::Serialize)]
+struct ChangeView {
+    date: crate::dates::ShownDate,
+    text: String,
+}
+
 impl Renderer<'_> {
     pub(super) fn index_page(
         &self,
@@ -114,7 +121,21 @@ impl Renderer<'_> {
             .get(key)
             .map_or(&[][..], Vec::as_slice);
         let articles = self.list(ListKey::EntryUsers(key.to_string()), users, deps);
-        let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
+        let changes: Vec<ChangeView> = entry
+            .changes
+            .iter()
+            .map(|change| ChangeView {
+                date: change.date.shown(self.urls.language),
+                text: change.text.clone(),
+            })
+            .collect();
+        let view = with_fields(
+            Value::from_serializable(&view),
+            [
+                ("articles", articles),
+                ("changes", Value::from_serializable(&changes)),
+            ],
+        );
         let mut context = self.context();
         context.insert_value("entry", view);
         self.write_page(

@@ -36,6 +36,7 @@ const THEME_IDS: &[&str] = &[
     "tittel",
     "part-facts",
     "part-used-in",
+    "part-change-log",
     "siste",
     "mention-preview",
     "forklar-build-error",

@@ -29,7 +29,7 @@ pub struct Site {
 /// One content file, read.
 pub enum Loaded {
     Article(Box<Article>),
-    Background(BackgroundEntry),
+    Background(Box<BackgroundEntry>),
     Timeline(SharedTimeline),
     /// Not content (an image beside an article), or a draft left out.
     Nothing,
@@ -46,7 +46,9 @@ pub fn load_file(root: &Path, file: &SourceFile, drafts: bool) -> Result<Loaded,
                 Loaded::Article(Box::new(article))
             }
         }
-        SourceFile::Background(path) => Loaded::Background(BackgroundEntry::load(root, path)?),
+        SourceFile::Background(path) => {
+            Loaded::Background(Box::new(BackgroundEntry::load(root, path)?))
+        }
         SourceFile::Timeline(path) => Loaded::Timeline(SharedTimeline::load(root, path)?),
         _ => Loaded::Nothing,
     })
@@ -91,7 +93,7 @@ impl Site {
         match loaded {
             Loaded::Article(article) => self.articles.push(*article),
             Loaded::Background(entry) => {
-                self.background.insert(entry.key.clone(), entry);
+                self.background.insert(entry.key.clone(), *entry);
             }
             Loaded::Timeline(timeline) => {
                 self.timelines.insert(timeline.key.clone(), timeline);

@@ -1155,6 +1155,14 @@ fn new_background_makes_an_entry_an_article_can_use() {
         "the article using nato",
     );
     forklar_at(tmp.path(), "side", &["check"]).assert_success();
+    // A new entry was written today: it is not due for review.
+    let stale = forklar_at(tmp.path(), "side", &["check", "--stale", "--strict"]);
+    stale.assert_success();
+    assert_contains(
+        &stale.stdout,
+        "No background entries are due for review",
+        "check --stale on a new site",
+    );
 
     let before = Snapshot::of(&dir);
     let again = forklar_at(tmp.path(), "side", &["new", "background", "nato"]);
