@@ -345,7 +345,10 @@ impl Model {
         for (name, text) in &self.statics {
             files.insert(format!("static/{name}"), text.clone());
         }
-        if let Some((path, how)) = &self.broken {
+        // A step may rename or delete the broken file; then it is left as it is.
+        if let Some((path, how)) = &self.broken
+            && files.contains_key(path)
+        {
             let text = match how {
                 Breakage::BadToml => {
                     let good = &files[path];
