@@ -225,6 +225,16 @@ impl Date {
         }
     }
 
+    /// A moment for readers: the day and, where written, the time of day
+    /// ("7. januar 2022 kl. 10.00").
+    pub fn stamp(&self, language: Language, with_year: bool) -> ShownDate {
+        ShownDate {
+            iso: self.iso(),
+            text: self.text(language, with_year),
+            rfc3339: self.rfc3339(),
+        }
+    }
+
     /// Orders events chronologically. A less precise date sorts before the more precise
     /// dates inside it ("januar 2022" before "5. januar 2022"); times of day are
     /// compared as moments, in UTC, whatever their offsets.

@@ -11,6 +11,9 @@
 
 pub mod background;
 pub mod corrections;
+pub mod key_figures;
+pub mod known;
+pub mod questions;
 pub mod quotes;
 pub mod sources;
 pub mod summary;
@@ -28,6 +31,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::content::{BackgroundEntry, FileCx, SharedTimeline};
+use crate::dates::{Date, ShownDate};
 use crate::deps::Dep;
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{TomlKind, toml_diagnostic};
@@ -119,6 +123,38 @@ impl<'a> ViewCx<'a> {
             Resolved::Url(url) => url,
             Resolved::Keep | Resolved::Missing(_) => dest.to_string(),
         }
+    }
+
+    /// Plain text from front matter, with the language's typography.
+    pub fn text(&self, text: &str) -> String {
+        text.to_string()
+    }
+
+    /// A block of Markdown from front matter (an answer), links resolved and
+    /// recorded; raw HTML is shown as text, as in all front matter.
+    pub fn markdown(&mut self, text: &str) -> String {
+        let rendered = markdown::render(
+            text,
+            &[],
+            markdown::MarkdownOptions {
+                escape_html: true,
+                links: Some(self.links),
+                reserved_ids: &[],
+                markers: &[],
+            },
+        );
+        self.deps.extend(
+            rendered
+                .links
+                .into_iter()
+                .filter_map(|link| link.target.map(Dep::Url)),
+        );
+        rendered.html
+    }
+
+    /// A moment for readers, with its time of day where one was written.
+    pub fn stamp(&self, date: &Date) -> ShownDate {
+        date.stamp(self.language, true)
     }
 
     pub fn entry(&mut self, key: &str) -> Option<&'a BackgroundEntry> {
@@ -350,8 +386,11 @@ macro_rules! explainer_parts {
 
 explainer_parts! {
     summary => summary::Summary,
+    key_figures => key_figures::KeyFigures,
+    known => known::Known,
     timeline => timeline::Timeline,
     quotes => quotes::Quotes,
+    questions => questions::Questions,
     background => background::Background,
     sources => sources::Sources,
     corrections => corrections::Corrections,

@@ -10,6 +10,7 @@ mod explainer_errors;
 mod fixture;
 mod hostile;
 mod incremental;
+mod phone;
 mod publishing;
 mod sample;
 mod structure;

@@ -1,0 +1,146 @@
+//! An explainer that reads well on a phone: «Nøkkeltall», «Dette vet vi – og
+//! dette vet vi ikke» and «Spørsmål og svar» as parts of their own, times in
+//! the site's zone, a timeline in the order journalists expect and true to the
+//! article's point in time, and Norwegian typography.
+
+use crate::common::{TestSite, assert_contains, position};
+
+const NB: &str = "title = \"Forklart\"\nlanguage = \"nb\"\n";
+
+fn article(front: &str, body: &str) -> String {
+    format!("+++\ntitle = \"Uro\"\ndate = 2022-01-06\n{front}+++\n{body}")
+}
+
+const PARTS: &str = r#"known = ["Regjeringen har gått av.", "CSTO sender *soldater*."]
+unknown = ["Hvor mange som er drept."]
+known_as_of = 2022-01-07T10:00:00+01:00
+
+[[key_figures]]
+number = 10000
+unit = "personer"
+label = "pågrepet"
+as_of = 2022-01-16
+source = "Innenriksdepartementet"
+url = "https://example.org/tall"
+
+[[key_figures]]
+number = "ca. 2 000"
+label = "soldater fra CSTO"
+source = "CSTO"
+
+[[questions]]
+question = "Hvorfor kom CSTO?"
+answer = """Presidenten ba om hjelp.
+
+Det var første gang alliansen brukte [artikkel 4](https://example.org/art4)."""
+"#;
+
+#[test]
+fn key_figures_known_and_questions_are_parts_with_their_headings() {
+    let site = TestSite::new(NB).with(
+        "content/uro.md",
+        article(&format!("lead = \"Ingressen.\"\n{PARTS}"), "Brødtekst.\n"),
+    );
+    site.build_ok(&[]);
+    let page = site.public("uro/index.html");
+    let lead = position(&page, "Ingressen.", "uro");
+    let figures = position(&page, "id=\"part-key_figures\">Nøkkeltall</h2>", "uro");
+    let body = position(&page, "Brødtekst.", "uro");
+    assert!(
+        lead < figures && figures < body,
+        "«Nøkkeltall» goes under the lead"
+    );
+    assert_contains(&page, "10\u{202F}000", "the number, grouped");
+    assert_contains(&page, "pågrepet", "the label");
+    assert_contains(
+        &page,
+        "<a href=\"https://example.org/tall\">Innenriksdepartementet</a>",
+        "the source, linked",
+    );
+    assert_contains(
+        &page,
+        "ca. 2 000",
+        "a number written as text keeps its words",
+    );
+    let known = position(
+        &page,
+        "id=\"part-known\">Dette vet vi – og dette vet vi ikke</h2>",
+        "uro",
+    );
+    assert!(
+        body < known,
+        "«Dette vet vi» follows the text unless placed"
+    );
+    assert_contains(&page, "<h3>Dette vet vi</h3>", "uro");
+    assert_contains(&page, "<h3>Dette vet vi ikke</h3>", "uro");
+    assert_contains(&page, "<li>CSTO sender <em>soldater</em>.</li>", "uro");
+    assert_contains(
+        &page,
+        "datetime=\"2022-01-07T10:00:00+01:00\"",
+        "the as-of moment",
+    );
+    assert_contains(
+        &page,
+        "7. januar 2022 kl. 10.00",
+        "the as-of time for readers",
+    );
+    assert_contains(&page, "id=\"part-questions\">Spørsmål og svar</h2>", "uro");
+    assert_contains(
+        &page,
+        "<summary><h3>Hvorfor kom CSTO?</h3></summary>",
+        "the question opens its answer",
+    );
+    assert_contains(
+        &page,
+        "<p>Presidenten ba om hjelp.</p>",
+        "the answer is Markdown, in paragraphs",
+    );
+    assert_contains(
+        &page,
+        "<a href=\"https://example.org/art4\">artikkel 4</a>",
+        "uro",
+    );
+}
+
+#[test]
+fn the_new_parts_speak_english_and_can_be_placed_by_markers() {
+    let site = TestSite::new("title = \"Explained\"\nlanguage = \"en\"\n").with(
+        "content/unrest.md",
+        article(
+            PARTS,
+            "First.\n\n{{ questions() }}\n\nSecond.\n\n{{ key_figures() }}\n\n{{ known() }}\n",
+        ),
+    );
+    site.build_ok(&[]);
+    let page = site.public("unrest/index.html");
+    let first = position(&page, "First.", "unrest");
+    let questions = position(&page, ">Questions and answers</h2>", "unrest");
+    let second = position(&page, "Second.", "unrest");
+    let figures = position(&page, ">Key figures</h2>", "unrest");
+    let known = position(&page, ">What we know – and what we don’t</h2>", "unrest");
+    assert!(first < questions && questions < second && second < figures && figures < known);
+    assert_contains(&page, "10,000", "English groups digits with a comma");
+    assert_contains(&page, "<h3>What we don’t know</h3>", "unrest");
+    assert_eq!(
+        page.matches("id=\"part-key_figures\"").count(),
+        1,
+        "placed once: {page}"
+    );
+}
+
+#[test]
+fn a_key_figure_without_a_source_is_an_error_at_its_line() {
+    let text = article(
+        "\n[[key_figures]]\nnumber = 225\nlabel = \"drept\"\nsource = \"Riksadvokaten\"\n\n[[key_figures]]\nnumber = 238\nlabel = \"drept, justert tall\"\n",
+        "Tekst.\n",
+    );
+    let site = TestSite::new(NB).with("content/uro.md", &text);
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_stderr_contains("a key figure has no source");
+    run.assert_help();
+    let line = text.lines().position(|l| l == "number = 238").unwrap();
+    // The table starts on the line above its number.
+    run.assert_points_at(&site, "content/uro.md", Some(line));
+    assert!(!site.has_public("uro/index.html"), "nothing is published");
+}
