@@ -63,6 +63,8 @@ pub fn markdown(text: &str) {
             }),
             reserved_ids: &reserved,
             markers: parts::markers(),
+            // Typography runs on every rendered body, so it is fuzzed with it.
+            language: Some(Language::Nb),
         };
         let rendered = markdown::render(text, &mentions, options);
         check_html(&rendered.html);

@@ -32,7 +32,7 @@ pub struct TimeOfDay {
 pub struct ShownDate {
     /// For `<time datetime="…">`: `2022`, `2022-01`, `2022-01-05` or `2022-01-05T14:00+06:00`.
     pub iso: String,
-    /// For readers: "6. januar 2022" or "6 January 2022".
+    /// For readers: "6.\u{A0}januar 2022" or "6\u{A0}January 2022".
     pub text: String,
     /// RFC 3339, for feeds and structured data (midnight UTC where no time was given).
     pub rfc3339: String,
@@ -175,13 +175,13 @@ impl Date {
         )
     }
 
-    /// "6. januar 2022" / "6 January 2022", or less where less was written.
+    /// "6.\u{A0}januar 2022" / "6\u{A0}January 2022", or less where less was written.
     pub fn long(&self, language: Language) -> String {
         self.text(language, true)
     }
 
     /// The form used in timelines: the year is left out where every event shares it,
-    /// and a time of day is shown ("5. januar kl. 14.00").
+    /// and a time of day is shown ("5.\u{A0}januar kl.\u{A0}14.00").
     pub fn text(&self, language: Language, with_year: bool) -> String {
         let mut out = match (self.month, self.day) {
             (None, _) => return self.year.to_string(),
@@ -191,18 +191,19 @@ impl Date {
             },
             (Some(month), Some(day)) => {
                 let month = language.month_name(month);
+                // A no-break space keeps the day with its month on a narrow screen.
                 match (language, with_year) {
-                    (Language::Nb, true) => format!("{day}. {month} {}", self.year),
-                    (Language::Nb, false) => format!("{day}. {month}"),
-                    (Language::En, true) => format!("{day} {month} {}", self.year),
-                    (Language::En, false) => format!("{day} {month}"),
+                    (Language::Nb, true) => format!("{day}.\u{A0}{month} {}", self.year),
+                    (Language::Nb, false) => format!("{day}.\u{A0}{month}"),
+                    (Language::En, true) => format!("{day}\u{A0}{month} {}", self.year),
+                    (Language::En, false) => format!("{day}\u{A0}{month}"),
                 }
             }
         };
         if let Some(time) = self.time {
             match language {
                 Language::Nb => {
-                    let _ = write!(out, " kl. {:02}.{:02}", time.hour, time.minute);
+                    let _ = write!(out, " kl.\u{A0}{:02}.{:02}", time.hour, time.minute);
                 }
                 Language::En => {
                     let _ = write!(out, ", {:02}:{:02}", time.hour, time.minute);
@@ -212,7 +213,7 @@ impl Date {
         out
     }
 
-    /// Day-level form for article stamps: "6. januar 2022", no time of day.
+    /// Day-level form for article stamps: "6.\u{A0}januar 2022", no time of day.
     pub fn shown(&self, language: Language) -> ShownDate {
         let day_only = Date {
             time: None,
@@ -406,8 +407,8 @@ mod tests {
     #[test]
     fn norwegian_and_english_long_dates() {
         let date = Date::parse("2022-01-06").unwrap();
-        assert_eq!(date.long(Language::Nb), "6. januar 2022");
-        assert_eq!(date.long(Language::En), "6 January 2022");
+        assert_eq!(date.long(Language::Nb), "6.\u{A0}januar 2022");
+        assert_eq!(date.long(Language::En), "6\u{A0}January 2022");
         let month = Date::parse("2022-12").unwrap();
         assert_eq!(month.long(Language::Nb), "desember 2022");
         assert_eq!(month.long(Language::En), "December 2022");
@@ -417,11 +418,14 @@ mod tests {
     #[test]
     fn timeline_forms_include_the_time_of_day() {
         let date = Date::parse("2022-01-05T14:00+06:00").unwrap();
-        assert_eq!(date.text(Language::Nb, false), "5. januar kl. 14.00");
-        assert_eq!(date.text(Language::En, false), "5 January, 14:00");
+        assert_eq!(
+            date.text(Language::Nb, false),
+            "5.\u{A0}januar kl.\u{A0}14.00"
+        );
+        assert_eq!(date.text(Language::En, false), "5\u{A0}January, 14:00");
         assert_eq!(
             Date::parse("2022-01-02").unwrap().text(Language::Nb, false),
-            "2. januar"
+            "2.\u{A0}januar"
         );
     }
 
@@ -429,7 +433,7 @@ mod tests {
     fn article_stamps_show_the_day_and_keep_the_exact_time_for_machines() {
         let toml: toml::value::Datetime = "2022-01-06T19:00:00+01:00".parse().unwrap();
         let shown = Date::from_toml(&toml).unwrap().shown(Language::Nb);
-        assert_eq!(shown.text, "6. januar 2022");
+        assert_eq!(shown.text, "6.\u{A0}januar 2022");
         assert_eq!(shown.iso, "2022-01-06T19:00:00+01:00");
         assert_eq!(shown.rfc3339, "2022-01-06T19:00:00+01:00");
         let day: toml::value::Datetime = "2022-01-06".parse().unwrap();

@@ -105,7 +105,7 @@ pub struct ViewCx<'a> {
 impl<'a> ViewCx<'a> {
     /// Inline Markdown from front matter, with its links resolved and recorded.
     pub fn inline(&mut self, text: &str) -> String {
-        let rendered = markdown::render_inline_with(text, Some(self.links));
+        let rendered = markdown::render_inline_with(text, Some(self.links), Some(self.language));
         self.deps.extend(
             rendered
                 .links
@@ -127,7 +127,7 @@ impl<'a> ViewCx<'a> {
 
     /// Plain text from front matter, with the language's typography.
     pub fn text(&self, text: &str) -> String {
-        text.to_string()
+        markdown::typography::typeset(text, self.language)
     }
 
     /// A block of Markdown from front matter (an answer), links resolved and
@@ -141,6 +141,7 @@ impl<'a> ViewCx<'a> {
                 links: Some(self.links),
                 reserved_ids: &[],
                 markers: &[],
+                language: Some(self.language),
             },
         );
         self.deps.extend(

@@ -81,9 +81,9 @@ pub fn timeline_view(key: &str, title: &str, events: &[Event], cx: &mut ViewCx) 
                     text: event.date.text(language, !one_year),
                     rfc3339: event.date.rfc3339(),
                 },
-                title: event.title.clone(),
+                title: cx.text(&event.title),
                 text: event.text.as_deref().map(|text| cx.inline(text)),
-                source: event.source.clone(),
+                source: event.source.as_deref().map(|s| cx.text(s)),
                 url: event.url.as_deref().map(|url| cx.link(url)),
             })
             .collect(),

@@ -56,6 +56,7 @@ impl Renderer<'_> {
                 }),
                 reserved_ids: &reserved,
                 markers: parts::markers(),
+                language: Some(self.urls.language),
             },
         );
         deps.extend(

@@ -90,6 +90,7 @@ impl Renderer<'_> {
                 }),
                 reserved_ids: &self.reserved_ids,
                 markers: &[],
+                language: Some(self.urls.language),
             },
         );
         deps.extend(
@@ -228,6 +229,7 @@ impl Renderer<'_> {
                     }),
                     reserved_ids: &[],
                     markers: crate::parts::markers(),
+                    language: Some(self.urls.language),
                 },
             );
             deps.extend(

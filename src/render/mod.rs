@@ -19,6 +19,7 @@ use tera::{Context, Value};
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{LinkIndex, LinkScope};
+use crate::markdown::typography::typeset;
 use crate::output::Sink;
 use crate::parts::{self, ViewCx};
 use crate::site::index::Listings;
@@ -283,8 +284,8 @@ pub fn summary_of(article: &Article, urls: &Urls) -> ArticleSummary {
     let url = urls.article(&article.slug);
     let language = urls.language;
     ArticleSummary {
-        title: article.title.clone(),
-        lead: article.lead.clone(),
+        title: typeset(&article.title, language),
+        lead: article.lead.as_deref().map(|lead| typeset(lead, language)),
         permalink: urls.permalink(&url),
         url,
         date: article.date.shown(language),

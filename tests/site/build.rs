@@ -6,10 +6,11 @@ use crate::common::{
 };
 use crate::fixture::{self, *};
 
-const KASAKHSTAN_DATE: &str = r#"<time datetime="2022-01-06T18:00:00+01:00">6. januar 2022</time>"#;
+const KASAKHSTAN_DATE: &str =
+    "<time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022</time>";
 const KASAKHSTAN_UPDATED: &str =
-    r#"<time datetime="2022-01-07T09:30:00+01:00">7. januar 2022</time>"#;
-const BLABAER_DATE: &str = r#"<time datetime="2021-12-24">24. desember 2021</time>"#;
+    "<time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar 2022</time>";
+const BLABAER_DATE: &str = "<time datetime=\"2021-12-24\">24.\u{a0}desember 2021</time>";
 
 #[test]
 fn front_page_lists_published_articles_newest_first_with_title_lead_and_date() {
@@ -146,9 +147,9 @@ fn article_body_is_rendered_with_heading_ids_table_footnote_strikethrough_and_sm
     }
 
     assert_contains(&html, "<del>samtaler</del>", page);
-    // Smart punctuation: curly quotes, an en dash for --, an ellipsis for ...
-    assert_contains(&html, "“nok er nok”", page);
-    assert_contains(&html, "nok” – og", page);
+    // Smart punctuation: quotes the Norwegian way, an en dash for --, an ellipsis for ...
+    assert_contains(&html, "«nok er nok»", page);
+    assert_contains(&html, "nok» – og", page);
     assert_contains(&html, "svarte…", page);
     assert_lacks(&html, "-- og", page);
     assert_lacks(&html, "svarte...", page);
@@ -164,7 +165,7 @@ fn article_body_is_rendered_with_heading_ids_table_footnote_strikethrough_and_sm
         .and_then(|href| href.strip_prefix('#'))
         .unwrap_or_else(|| panic!("the footnote reference should link to #note\n{sup}"));
     let note = position(&html, &format!(r#"id="{target}""#), page);
-    let note_text = position(&html[note..], "Reuters, 2. januar 2022.", page);
+    let note_text = position(&html[note..], "Reuters, 2.\u{a0}januar 2022.", page);
     assert!(
         note_text < 200,
         "the note with id {target} should hold the footnote text\n{html}"
@@ -216,12 +217,12 @@ fn english_sites_show_english_dates_and_language() {
     assert_contains(&html, r#"<html lang="en">"#, page);
     assert_contains(
         &html,
-        r#"<time datetime="2022-01-06T18:00:00+01:00">6 January 2022</time>"#,
+        "<time datetime=\"2022-01-06T18:00:00+01:00\">6\u{a0}January 2022</time>",
         page,
     );
     assert_contains(
         &html,
-        r#"<time datetime="2022-01-07T09:30:00+01:00">7 January 2022</time>"#,
+        "<time datetime=\"2022-01-07T09:30:00+01:00\">7\u{a0}January 2022</time>",
         page,
     );
     assert_lacks(&html, "januar 2022</time>", page);
@@ -229,7 +230,7 @@ fn english_sites_show_english_dates_and_language() {
     assert_contains(&index, r#"<html lang="en">"#, "public/index.html");
     assert_contains(
         &index,
-        r#"<time datetime="2021-12-24">24 December 2021</time>"#,
+        "<time datetime=\"2021-12-24\">24\u{a0}December 2021</time>",
         "public/index.html",
     );
 }

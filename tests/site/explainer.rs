@@ -736,12 +736,16 @@ fn an_inline_timeline_is_an_ordered_list_in_chronological_order_with_exact_datet
     let expected = [
         ("2022", "2022", "Et år med uro"),
         ("2022-01", "januar 2022", "Januaruroen"),
-        ("2022-01-02", "2. januar", "Protestene begynner i Zjanaozen"),
-        ("2022-01-02", "2. januar", "Prisen på gass dobles"),
-        ("2022-01-05", "5. januar", "Regjeringen går av"),
+        (
+            "2022-01-02",
+            "2.\u{a0}januar",
+            "Protestene begynner i Zjanaozen",
+        ),
+        ("2022-01-02", "2.\u{a0}januar", "Prisen på gass dobles"),
+        ("2022-01-05", "5.\u{a0}januar", "Regjeringen går av"),
         (
             "2022-01-05T14:00+06:00",
-            "5. januar kl. 14.00",
+            "5.\u{a0}januar kl.\u{a0}14.00",
             "Unntakstilstand i Almaty",
         ),
     ];
@@ -789,7 +793,7 @@ fn a_timeline_over_several_years_shows_the_years() {
         .collect();
     assert_eq!(
         shown,
-        ["mars 2019", "19. mars 2019", "5. januar 2022"],
+        ["mars 2019", "19.\u{a0}mars 2019", "5.\u{a0}januar 2022"],
         "{section}"
     );
 }
@@ -806,7 +810,7 @@ fn an_english_timeline_shows_english_dates() {
         .collect();
     assert_eq!(
         shown,
-        ["January 2022", "5 January", "5 January, 14:00"],
+        ["January 2022", "5\u{a0}January", "5\u{a0}January, 14:00"],
         "{section}"
     );
 }
@@ -967,7 +971,7 @@ fn each_quote_is_a_figure_with_blockquote_and_full_attribution() {
     assert_eq!(text_of(cite), "VG");
     assert_contains(
         caption,
-        r#"<time datetime="2022-01-06">6. januar 2022</time>"#,
+        "<time datetime=\"2022-01-06\">6.\u{a0}januar 2022</time>",
         "its figcaption",
     );
     assert_lacks(first, "oversatt", "the first quote");
@@ -1115,7 +1119,7 @@ fn sources_are_listed_with_links_where_a_url_is_given() {
     );
     assert!(items[0].contains("Reuters"), "{section}");
     assert!(
-        items[0].contains(r#"<time datetime="2022-01-06">6. januar 2022</time>"#),
+        items[0].contains("<time datetime=\"2022-01-06\">6.\u{a0}januar 2022</time>"),
         "{section}"
     );
     assert!(
@@ -1137,7 +1141,7 @@ fn corrections_have_a_section_and_a_note_before_the_body_that_links_to_it() {
     let (at, section) = labelled_part(&html, "Rettelser", path);
     assert_contains(
         section,
-        r#"<time datetime="2022-01-07">7. januar 2022</time>"#,
+        "<time datetime=\"2022-01-07\">7.\u{a0}januar 2022</time>",
         "the corrections",
     );
     assert_contains(
@@ -1181,18 +1185,18 @@ fn published_and_updated_stamps_carry_time_elements() {
     let html = site.public(URO_PAGE);
     assert_contains(
         &html,
-        r#"Publisert <time datetime="2022-01-06T18:00:00+01:00">6. januar 2022</time>"#,
+        "Publisert <time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022</time>",
         path,
     );
     assert_contains(
         &html,
-        r#"Oppdatert <time datetime="2022-01-07T09:30:00+01:00">7. januar 2022</time>"#,
+        "Oppdatert <time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar 2022</time>",
         path,
     );
     let html = site.public(FREDSSTYRKE_PAGE);
     assert_contains(
         &html,
-        r#"Publisert <time datetime="2022-01-08">8. januar 2022</time>"#,
+        "Publisert <time datetime=\"2022-01-08\">8.\u{a0}januar 2022</time>",
         FREDSSTYRKE_PAGE,
     );
     assert_lacks(&html, "Oppdatert", FREDSSTYRKE_PAGE);
@@ -1406,7 +1410,8 @@ Tekst.
     );
     let (_, section) = labelled_part(&html, "Dette sier de", path);
     assert_contains(section, "&lt;/blockquote&gt;", path);
-    assert_contains(section, &escape(r#"Ola "Sjefen" Nordmann"#), path);
+    // Straight quotes in a name are set as Norwegian quotes.
+    assert_contains(section, "Ola «Sjefen» Nordmann", path);
     assert_contains(
         section,
         r#"cite="https://example.org/a?b=1&amp;c=&quot;2&quot;""#,

@@ -59,7 +59,7 @@ fn key_figures_known_and_questions_are_parts_with_their_headings() {
     );
     assert_contains(
         &page,
-        "ca. 2 000",
+        "ca. 2\u{202F}000",
         "a number written as text keeps its words",
     );
     let known = position(
@@ -81,7 +81,7 @@ fn key_figures_known_and_questions_are_parts_with_their_headings() {
     );
     assert_contains(
         &page,
-        "7. januar 2022 kl. 10.00",
+        "7.\u{a0}januar 2022 kl.\u{a0}10.00",
         "the as-of time for readers",
     );
     assert_contains(&page, "id=\"part-questions\">Spørsmål og svar</h2>", "uro");
@@ -143,4 +143,76 @@ fn a_key_figure_without_a_source_is_an_error_at_its_line() {
     // The table starts on the line above its number.
     run.assert_points_at(&site, "content/uro.md", Some(line));
     assert!(!site.has_public("uro/index.html"), "nothing is published");
+}
+
+#[test]
+fn norwegian_typography_keeps_numbers_and_dates_together_and_nests_quotes() {
+    let site = TestSite::new(NB).with(
+        "content/uro.md",
+        article(
+            "lead = \"Over 10 000 pågrepet etter 6. januar.\"\n",
+            "Mer enn 10 000 mennesker ble pågrepet. Onsdag 19. januar kl. 10.00 var de ute.\n\n\
+             Han sa at styrkene sendes for en \"begrenset periode\": «for å «stabilisere» situasjonen».\n\n\
+             Reuters' tall og `10 000 kode` og [lenke](https://example.org/6.%20januar).\n",
+        ),
+    );
+    site.build_ok(&[]);
+    let page = site.public("uro/index.html");
+    assert_contains(
+        &page,
+        "Mer enn 10\u{202F}000 mennesker",
+        "digits grouped with a narrow no-break space",
+    );
+    assert_contains(
+        &page,
+        "19.\u{a0}januar kl.\u{a0}10.00",
+        "day and month, kl. and time, kept together",
+    );
+    assert_contains(
+        &page,
+        "for en «begrenset periode»",
+        "straight quotes become «»",
+    );
+    assert_contains(
+        &page,
+        "«for å ‹stabilisere› situasjonen»",
+        "a quote inside a quote gets ‹ ›",
+    );
+    assert_contains(&page, "Reuters’ tall", "a typographic apostrophe");
+    assert_contains(&page, "<code>10 000 kode</code>", "code is left as written");
+    assert_contains(
+        &page,
+        "href=\"https://example.org/6.%20januar\"",
+        "a URL is left as written",
+    );
+    assert_contains(
+        &page,
+        "<p class=\"lead\">Over 10\u{202F}000 pågrepet etter 6.\u{a0}januar.</p>",
+        "front matter is set too",
+    );
+}
+
+#[test]
+fn english_typography_uses_english_quotes_and_keeps_day_and_month_together() {
+    let site = TestSite::new("title = \"Explained\"\nlanguage = \"en\"\n").with(
+        "content/unrest.md",
+        article(
+            "lead = \"On 6 January, \\\"peacekeepers\\\" arrived.\"\n",
+            "Some 10 000 people were held. Pashinyan spoke of \"a 'limited period'\" on 6 January.\n",
+        ),
+    );
+    site.build_ok(&[]);
+    let page = site.public("unrest/index.html");
+    assert_contains(&page, "10\u{202F}000 people", "the digits stay together");
+    assert_contains(
+        &page,
+        "“a ‘limited period’”",
+        "English quotes, single inside double",
+    );
+    assert_contains(&page, "on 6\u{a0}January", "day and month together");
+    assert_contains(
+        &page,
+        "On 6\u{a0}January, “peacekeepers” arrived.",
+        "front matter is set too",
+    );
 }
