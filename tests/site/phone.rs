@@ -216,3 +216,64 @@ fn english_typography_uses_english_quotes_and_keeps_day_and_month_together() {
         "front matter is set too",
     );
 }
+
+#[test]
+fn a_timeline_keeps_the_order_written_where_one_date_contains_another_and_folds_when_long() {
+    let events = [
+        ("2022-01-05", "Regjeringen går av", false),
+        ("2022-01-05T14:00+06:00", "Unntakstilstand i Almaty", true),
+        ("2022-01-02", "Protestene begynner", false),
+        ("2022-01", "Over 10 000 pågripes", false),
+        ("2022-01-06", "CSTO sier ja", true),
+        ("2022-01-19", "De siste soldatene drar", false),
+        ("2022-01-01", "Pristaket fjernes", false),
+    ];
+    let mut front = String::new();
+    for (date, title, key) in events {
+        front.push_str(&format!(
+            "\n[[timeline]]\ndate = \"{date}\"\ntitle = \"{title}\"\nkey = {key}\n"
+        ));
+    }
+    let site = TestSite::new(NB).with("content/uro.md", article(&front, "Tekst.\n"));
+    site.build_ok(&[]);
+    let page = site.public("uro/index.html");
+    let (shown, whole) = page
+        .split_once("<details class=\"timeline-more\">")
+        .expect("seven events fold behind «Vis hele tidslinjen»");
+    assert_contains(whole, "<summary>Vis hele tidslinjen (7)</summary>", "uro");
+    let shown = &shown[position(shown, "part-timeline", "uro")..];
+    let key: Vec<&str> = events.iter().filter(|e| e.2).map(|e| e.1).collect();
+    for title in &key {
+        assert_contains(
+            shown,
+            title,
+            "the key events are shown before the timeline is opened",
+        );
+    }
+    assert!(
+        !shown.contains("Pristaket fjernes"),
+        "only the key events: {shown}"
+    );
+    // Sorted by time; the day written before its time of day stays before it,
+    // and the month written after days of January stays after them.
+    let order: Vec<usize> = [
+        "Pristaket fjernes",
+        "Protestene begynner",
+        "Regjeringen går av",
+        "Unntakstilstand i Almaty",
+        "Over 10\u{202F}000 pågripes",
+        "CSTO sier ja",
+        "De siste soldatene drar",
+    ]
+    .iter()
+    .map(|title| position(whole, title, "the whole timeline"))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{whole}");
+    // The two events of 5 January are under one date.
+    assert_eq!(
+        whole.matches(">5.\u{a0}januar</time>").count(),
+        1,
+        "{whole}"
+    );
+    assert_contains(whole, ">I løpet av januar</time>", "a month among days");
+}
