@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
+use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::i18n::Language;
@@ -36,6 +37,12 @@ pub struct ShownDate {
     pub text: String,
     /// RFC 3339, for feeds and structured data (midnight UTC where no time was given).
     pub rfc3339: String,
+    /// The time of day for readers, "kl. 19.00" / "19:00", in the site's zone
+    /// where forklar knows it; empty for a date without one.
+    pub time: String,
+    /// The day with its time of day: "6. januar 2022 kl. 19.00", "6 January
+    /// 2022, 19:00"; the day alone where no time was written.
+    pub moment: String,
 }
 
 impl Date {
@@ -223,6 +230,74 @@ impl Date {
             iso: self.iso(),
             text: day_only.long(language),
             rfc3339: self.rfc3339(),
+            time: String::new(),
+            moment: day_only.long(language),
+        }
+    }
+
+    /// Gives a time of day written without an offset the offset of `zone` on
+    /// that day: a writer means the site's own clock.
+    pub fn settle(&mut self, zone: &TimeZone) {
+        let (Some(month), Some(day), Some(time)) = (self.month, self.day, self.time.as_mut())
+        else {
+            return;
+        };
+        if time.offset_minutes.is_some() {
+            return;
+        }
+        let civil = jiff::civil::DateTime::new(
+            self.year as i16,
+            month as i8,
+            day as i8,
+            time.hour as i8,
+            time.minute as i8,
+            time.second.unwrap_or(0).min(59) as i8,
+            0,
+        );
+        if let Ok(zoned) = civil.and_then(|c| zone.to_ambiguous_zoned_datetime(c).compatible()) {
+            time.offset_minutes = Some((zoned.offset().seconds() / 60) as i16);
+        }
+    }
+
+    /// The same moment on the clock of `zone`; a date without a time of day
+    /// is a day wherever it is read, and stays as written.
+    pub fn in_zone(&self, zone: &TimeZone) -> Date {
+        let Some((minutes, second)) = self.moment() else {
+            return *self;
+        };
+        let Ok(zoned) =
+            jiff::Timestamp::from_second(minutes * 60).map(|t| t.to_zoned_datetime(zone.clone()))
+        else {
+            return *self;
+        };
+        let local = zoned.datetime();
+        Date {
+            year: i32::from(local.year()),
+            month: Some(local.month() as u8),
+            day: Some(local.day() as u8),
+            time: Some(TimeOfDay {
+                hour: local.hour() as u8,
+                minute: local.minute() as u8,
+                second: self.time.and_then(|t| t.second.map(|_| second)),
+                offset_minutes: Some((zoned.offset().seconds() / 60) as i16),
+            }),
+        }
+    }
+
+    /// An article's stamp: the day and the time of day on the site's clock
+    /// ("6. januar 2022", "kl. 19.00"), the machine forms as written.
+    pub fn shown_in(&self, language: Language, zone: &TimeZone, with_year: bool) -> ShownDate {
+        let local = self.in_zone(zone);
+        ShownDate {
+            iso: self.iso(),
+            text: Date {
+                time: None,
+                ..local
+            }
+            .text(language, with_year),
+            rfc3339: self.rfc3339(),
+            time: local.time_text(language),
+            moment: local.text(language, with_year),
         }
     }
 
@@ -233,6 +308,8 @@ impl Date {
             iso: self.iso(),
             text: self.text(language, with_year),
             rfc3339: self.rfc3339(),
+            time: String::new(),
+            moment: self.text(language, with_year),
         }
     }
 
@@ -639,6 +716,22 @@ mod tests {
             ordered(&["2022-01-05T21:00+01:00", "2022-01-06T01:00+06:00"]),
             ["2022-01-06T01:00+06:00", "2022-01-05T21:00+01:00"]
         );
+    }
+
+    #[test]
+    fn times_without_an_offset_are_read_on_the_sites_clock_and_shown_on_it() {
+        let oslo = jiff::tz::db().get("Europe/Oslo").unwrap();
+        let mut winter = Date::parse("2022-01-06T19:00").unwrap();
+        winter.settle(&oslo);
+        assert_eq!(winter.iso(), "2022-01-06T19:00+01:00");
+        let mut summer = Date::parse("2022-07-06T19:00").unwrap();
+        summer.settle(&oslo);
+        assert_eq!(summer.iso(), "2022-07-06T19:00+02:00");
+        let almaty = Date::parse("2022-01-06T01:00+06:00").unwrap();
+        let shown = almaty.shown_in(Language::Nb, &oslo, true);
+        assert_eq!(shown.text, "5.\u{A0}januar 2022");
+        assert_eq!(shown.time, "kl.\u{A0}20.00");
+        assert_eq!(shown.iso, "2022-01-06T01:00+06:00");
     }
 
     #[test]

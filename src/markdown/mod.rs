@@ -154,13 +154,21 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
 /// URLs and attributes are left as written.
 fn typeset_events(events: Vec<Event<'_>>, language: Language) -> Vec<Event<'_>> {
     let mut joined: Vec<Event> = Vec::with_capacity(events.len());
+    let mut text: Option<String> = None;
     for event in events {
-        match (joined.last_mut(), event) {
-            (Some(Event::Text(last)), Event::Text(more)) => {
-                *last = CowStr::from(format!("{last}{more}"));
+        match (event, &mut text) {
+            (Event::Text(more), Some(run)) => run.push_str(&more),
+            (Event::Text(more), None) => text = Some(more.into_string()),
+            (event, _) => {
+                if let Some(run) = text.take() {
+                    joined.push(Event::Text(CowStr::from(run)));
+                }
+                joined.push(event);
             }
-            (_, event) => joined.push(event),
         }
+    }
+    if let Some(run) = text {
+        joined.push(Event::Text(CowStr::from(run)));
     }
     let mut setter = typography::Typesetter::new(language);
     let mut in_code = false;

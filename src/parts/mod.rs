@@ -96,6 +96,8 @@ pub struct ViewCx<'a> {
     pub links: LinkScope<'a>,
     pub entries: &'a BTreeMap<String, BackgroundEntry>,
     pub timelines: &'a BTreeMap<String, SharedTimeline>,
+    /// The site's clock, on which times are shown.
+    pub zone: &'a jiff::tz::TimeZone,
     /// The article being rendered.
     pub slug: &'a str,
     pub title: &'a str,
@@ -155,7 +157,9 @@ impl<'a> ViewCx<'a> {
 
     /// A moment for readers, with its time of day where one was written.
     pub fn stamp(&self, date: &Date) -> ShownDate {
-        date.stamp(self.language, true)
+        let mut shown = date.shown_in(self.language, self.zone, true);
+        shown.text = shown.moment.clone();
+        shown
     }
 
     pub fn entry(&mut self, key: &str) -> Option<&'a BackgroundEntry> {
@@ -183,6 +187,7 @@ impl<'a> ViewCx<'a> {
             },
             entries: self.entries,
             timelines: self.timelines,
+            zone: self.zone,
             slug: self.slug,
             title: self.title,
             deps: self.deps,
@@ -227,6 +232,27 @@ impl Reference {
         Reference {
             key: key.get_ref().clone(),
             span: file.span(key),
+        }
+    }
+}
+
+/// Reads every time of day the parts hold without an offset on the clock of
+/// `zone`.
+pub fn settle_dates(items: &mut PartItems, zone: &jiff::tz::TimeZone) {
+    for event in &mut items.timeline.events {
+        event.date.settle(zone);
+    }
+    if let Some(as_of) = &mut items.known.as_of {
+        as_of.settle(zone);
+    }
+    for figure in &mut items.key_figures {
+        if let Some(as_of) = &mut figure.as_of {
+            as_of.settle(zone);
+        }
+    }
+    for quote in &mut items.quotes {
+        if let Some(date) = &mut quote.date {
+            date.settle(zone);
         }
     }
 }

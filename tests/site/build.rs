@@ -8,8 +8,11 @@ use crate::fixture::{self, *};
 
 const KASAKHSTAN_DATE: &str =
     "<time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022</time>";
-const KASAKHSTAN_UPDATED: &str =
-    "<time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar 2022</time>";
+/// The article's own stamps show the time of day, the year only where it changes.
+const KASAKHSTAN_STAMP: &str =
+    "<time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022 kl.\u{a0}18.00</time>";
+const KASAKHSTAN_UPDATED_STAMP: &str =
+    "<time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar kl.\u{a0}09.30</time>";
 const BLABAER_DATE: &str = "<time datetime=\"2021-12-24\">24.\u{a0}desember 2021</time>";
 
 #[test]
@@ -103,15 +106,15 @@ fn article_page_has_title_lead_dates_and_language() {
         html[h1..].contains(&escape(KASAKHSTAN_LEAD)),
         "the lead should be shown under the title\n{html}"
     );
-    assert_contains(&html, KASAKHSTAN_DATE, page);
-    assert_contains(&html, KASAKHSTAN_UPDATED, page);
+    assert_contains(&html, KASAKHSTAN_STAMP, page);
+    assert_contains(&html, KASAKHSTAN_UPDATED_STAMP, page);
     assert_eq!(
         html.matches("<time").count(),
         2,
         "the published and the updated date, nothing else\n{html}"
     );
     assert!(
-        position(&html, KASAKHSTAN_DATE, page) < position(&html, KASAKHSTAN_UPDATED, page),
+        position(&html, KASAKHSTAN_STAMP, page) < position(&html, KASAKHSTAN_UPDATED_STAMP, page),
         "published comes before updated"
     );
 
@@ -217,12 +220,12 @@ fn english_sites_show_english_dates_and_language() {
     assert_contains(&html, r#"<html lang="en">"#, page);
     assert_contains(
         &html,
-        "<time datetime=\"2022-01-06T18:00:00+01:00\">6\u{a0}January 2022</time>",
+        "<time datetime=\"2022-01-06T18:00:00+01:00\">6\u{a0}January 2022, 17:00</time>",
         page,
     );
     assert_contains(
         &html,
-        "<time datetime=\"2022-01-07T09:30:00+01:00\">7\u{a0}January 2022</time>",
+        "<time datetime=\"2022-01-07T09:30:00+01:00\">7\u{a0}January, 08:30</time>",
         page,
     );
     assert_lacks(&html, "januar 2022</time>", page);

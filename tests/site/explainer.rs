@@ -1212,12 +1212,12 @@ fn published_and_updated_stamps_carry_time_elements() {
     let html = site.public(URO_PAGE);
     assert_contains(
         &html,
-        "Publisert <time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022</time>",
+        "Publisert <time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022 kl.\u{a0}18.00</time>",
         path,
     );
     assert_contains(
         &html,
-        "Oppdatert <time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar 2022</time>",
+        "Oppdatert <time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar kl.\u{a0}09.30</time>",
         path,
     );
     let html = site.public(FREDSSTYRKE_PAGE);

@@ -277,3 +277,56 @@ fn a_timeline_keeps_the_order_written_where_one_date_contains_another_and_folds_
     );
     assert_contains(whole, ">I løpet av januar</time>", "a month among days");
 }
+
+#[test]
+fn stamps_show_the_time_on_the_sites_clock_and_what_the_update_changed() {
+    let site = TestSite::new(NB).with(
+        "content/uro.md",
+        "+++\ntitle = \"Uro\"\ndate = 2022-01-06T19:00\nupdated = 2022-01-07T09:00:00Z\nupdate_note = \"Med skyteordren\"\n+++\nTekst.\n",
+    );
+    site.build_ok(&[]);
+    let page = site.public("uro/index.html");
+    // Written without an offset: read on the site's clock, Europe/Oslo for nb.
+    assert_contains(
+        &page,
+        "Publisert <time datetime=\"2022-01-06T19:00+01:00\">6.\u{a0}januar 2022 kl.\u{a0}19.00</time>",
+        "uro",
+    );
+    // Written in UTC: shown on the site's clock, the year left out.
+    assert_contains(
+        &page,
+        "Oppdatert <time datetime=\"2022-01-07T09:00:00Z\">7.\u{a0}januar kl.\u{a0}10.00</time> <span class=\"update-note\">(Med skyteordren)</span>",
+        "uro",
+    );
+    let front = site.public("index.html");
+    assert_contains(
+        &front,
+        "<span class=\"teaser-updated\">Oppdatert <time datetime=\"2022-01-07T09:00:00Z\">",
+        "a teaser says it was updated",
+    );
+
+    site.write("site.toml", format!("{NB}timezone = \"Asia/Almaty\"\n"));
+    site.build_ok(&[]);
+    let page = site.public("uro/index.html");
+    assert_contains(
+        &page,
+        "datetime=\"2022-01-06T19:00+06:00\">6.\u{a0}januar 2022 kl.\u{a0}19.00</time>",
+        "uro, in Almaty",
+    );
+    assert_contains(
+        &page,
+        ">7.\u{a0}januar kl.\u{a0}15.00</time>",
+        "uro, in Almaty",
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_is_named_at_its_line_in_site_toml() {
+    let site = TestSite::new(&format!("{NB}timezone = \"Europe/Olso\"\n"))
+        .with("content/uro.md", article("", "Tekst.\n"));
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_stderr_contains("`Europe/Olso` is not a time zone forklar knows");
+    run.assert_help();
+    run.assert_points_at(&site, "site.toml", Some(3));
+}
