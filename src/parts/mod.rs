@@ -98,6 +98,9 @@ pub struct ViewCx<'a> {
     pub timelines: &'a BTreeMap<String, SharedTimeline>,
     /// The site's clock, on which times are shown.
     pub zone: &'a jiff::tz::TimeZone,
+    /// The article's point in time (when it was last updated, else published):
+    /// what it shows of shared content stops there.
+    pub until: Option<Date>,
     /// The article being rendered.
     pub slug: &'a str,
     pub title: &'a str,
@@ -188,6 +191,7 @@ impl<'a> ViewCx<'a> {
             entries: self.entries,
             timelines: self.timelines,
             zone: self.zone,
+            until: self.until,
             slug: self.slug,
             title: self.title,
             deps: self.deps,

@@ -8,7 +8,7 @@ use toml::Spanned;
 use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
 use crate::content::event::{EventFields, check_event};
 use crate::content::{Event, FileCx};
-use crate::dates::{Date, ShownDate, timeline_order};
+use crate::dates::{Date, Placement, ShownDate, timeline_order};
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
 
@@ -62,6 +62,28 @@ pub struct TimelineView {
     pub key_days: Vec<DayView>,
     /// «Vis hele tidslinjen (13)» / "Show the whole timeline (13)".
     pub show_all: String,
+    /// Where a shared timeline goes on past the article's point in time: the
+    /// words saying where it stops, or empty.
+    pub until: Option<UntilView>,
+    /// Newer articles that use the same timeline (filled in by the article's page).
+    pub newer: Vec<NewerView>,
+    /// «Nyere» / "Newer", before each of them.
+    pub newer_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UntilView {
+    /// «Tidslinjen viser hendelser fram til 7. januar.»
+    pub note: String,
+    /// «Se hele tidslinjen →», linking the timeline's page.
+    pub link: String,
+}
+
+/// An article, newer than the one shown, that uses the same shared content.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewerView {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,6 +181,12 @@ pub fn timeline_view(key: &str, title: &str, events: &[Event], cx: &mut ViewCx) 
         days,
         long,
         key_days,
+        until: None,
+        newer: Vec::new(),
+        newer_label: match language {
+            Language::Nb => "Nyere",
+            Language::En => "Newer",
+        },
     }
 }
 
@@ -248,13 +276,36 @@ impl ExplainerPart for Timeline {
         match &item.file {
             Some(reference) => {
                 let shared = cx.timeline(&reference.key)?;
+                // An article shows the shared timeline as it stood at the
+                // article's point in time; the timeline's page shows it all.
+                let shown: Vec<Event> = match cx.until {
+                    Some(until) => shared
+                        .events
+                        .iter()
+                        .filter(|e| e.date.placement(&until) != Placement::After)
+                        .cloned()
+                        .collect(),
+                    None => shared.events.clone(),
+                };
+                let clipped = shown.len() < shared.events.len();
+                let until = cx
+                    .until
+                    .map(|u| u.shown_in(cx.language, cx.zone, false).text);
                 let mut from_file = cx.from_file(&shared.path);
-                Some(timeline_view(
-                    &shared.key,
-                    &shared.title,
-                    &shared.events,
-                    &mut from_file,
-                ))
+                let mut view = timeline_view(&shared.key, &shared.title, &shown, &mut from_file);
+                if clipped && let Some(until) = until {
+                    view.until = Some(match cx.language {
+                        Language::Nb => UntilView {
+                            note: format!("Tidslinjen viser hendelser fram til {until}."),
+                            link: "Se hele tidslinjen →".into(),
+                        },
+                        Language::En => UntilView {
+                            note: format!("The timeline shows events up to {until}."),
+                            link: "See the whole timeline →".into(),
+                        },
+                    });
+                }
+                Some(view)
             }
             None if !item.events.is_empty() => {
                 let (slug, title) = (cx.slug, cx.title);

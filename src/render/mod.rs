@@ -275,6 +275,7 @@ impl<'a> Renderer<'a> {
             entries: &self.site.background,
             timelines: &self.site.timelines,
             zone: &self.site.config.zone.0,
+            until: Some(article.updated.unwrap_or(article.date)),
             slug: &article.slug,
             title: &article.title,
             deps,

@@ -3,7 +3,7 @@
 //! the site's zone, a timeline in the order journalists expect and true to the
 //! article's point in time, and Norwegian typography.
 
-use crate::common::{TestSite, assert_contains, position};
+use crate::common::{TestSite, assert_contains, assert_lacks, position};
 
 const NB: &str = "title = \"Forklart\"\nlanguage = \"nb\"\n";
 
@@ -329,4 +329,78 @@ fn an_unknown_time_zone_is_named_at_its_line_in_site_toml() {
     run.assert_stderr_contains("`Europe/Olso` is not a time zone forklar knows");
     run.assert_help();
     run.assert_points_at(&site, "site.toml", Some(3));
+}
+
+const SHARED: &str = r#"title = "Uroen i Kasakhstan"
+
+[[events]]
+date = "2022-01-02"
+title = "Protestene begynner"
+
+[[events]]
+date = "2022-01-06"
+title = "CSTO sier ja"
+
+[[events]]
+date = "2022-01-07T12:00:00+01:00"
+title = "Skyteordren"
+
+[[events]]
+date = "2022-01-19"
+title = "De siste soldatene drar"
+"#;
+
+#[test]
+fn a_shared_timeline_stops_at_the_articles_point_in_time_and_links_the_newer_article() {
+    let site = TestSite::new(NB)
+        .with("content/timelines/uro.toml", SHARED)
+        .with(
+            "content/uro.md",
+            "+++\ntitle = \"Dette har skjedd\"\ndate = 2022-01-06T19:00\nupdated = 2022-01-07T10:00\ntimeline_file = \"uro\"\n+++\nTekst.\n",
+        )
+        .with(
+            "content/ut.md",
+            "+++\ntitle = \"CSTO-styrkene har forlatt Kasakhstan\"\ndate = 2022-01-13\nupdated = 2022-01-19\ntimeline_file = \"uro\"\n+++\nTekst.\n",
+        );
+    site.build_ok(&[]);
+    let page = site.public("uro/index.html");
+    assert_contains(&page, "CSTO sier ja", "an event before the update");
+    assert_lacks(
+        &page,
+        "Skyteordren",
+        "an event later on the day of the update",
+    );
+    assert_lacks(
+        &page,
+        "De siste soldatene drar",
+        "an event after the update",
+    );
+    assert_contains(
+        &page,
+        "Tidslinjen viser hendelser fram til 7.\u{a0}januar. <a href=\"/tidslinje/uro/\">Se hele tidslinjen →</a>",
+        "uro",
+    );
+    assert_contains(
+        &page,
+        "Nyere: <a href=\"/ut/\">CSTO-styrkene har forlatt Kasakhstan</a>",
+        "the newer article using the timeline",
+    );
+    let newer = site.public("ut/index.html");
+    assert_contains(
+        &newer,
+        "De siste soldatene drar",
+        "the newer article shows it all",
+    );
+    assert_lacks(
+        &newer,
+        "fram til",
+        "nothing is left out of the newer article's timeline",
+    );
+    assert_lacks(&newer, "Nyere:", "no article is newer than the newest");
+    let timeline = site.public("tidslinje/uro/index.html");
+    assert_contains(
+        &timeline,
+        "De siste soldatene drar",
+        "the timeline's page shows every event",
+    );
 }
