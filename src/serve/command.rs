@@ -22,6 +22,8 @@ pub struct ServeOptions {
     pub open: bool,
     pub drafts: bool,
     pub quiet: bool,
+    /// The moment taken as now (`--now`).
+    pub now: Option<jiff::Timestamp>,
 }
 
 /// Serves the site until Ctrl-C. Returns an error only when the server cannot start;
@@ -37,6 +39,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let addr = running.addr();
     let url = format!("http://{addr}/");
     let mut build = BuildOptions::new(&options.root);
+    build.now = options.now;
     build.output = output.clone();
     build.base_url = Some(url.clone());
     build.drafts = options.drafts;

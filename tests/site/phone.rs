@@ -404,3 +404,42 @@ fn a_shared_timeline_stops_at_the_articles_point_in_time_and_links_the_newer_art
         "the timeline's page shows every event",
     );
 }
+
+#[test]
+fn now_sets_the_clock_forklar_uses_and_a_bad_moment_is_refused() {
+    let site = TestSite::new(NB).with("content/uro.md", article("", "Tekst.\n"));
+    let root = site.root().to_str().expect("a UTF-8 path");
+    let run = site.run_in(
+        site.root(),
+        &[
+            "new",
+            "article",
+            "Dette vet vi",
+            "--root",
+            root,
+            "--now",
+            "2022-01-07T10:00:00+01:00",
+        ],
+    );
+    run.assert_success();
+    assert_contains(
+        &site.source("content/dette-vet-vi.md"),
+        "date = 2022-01-07T09:00:00Z",
+        "a new article is dated by --now",
+    );
+    site.build_ok(&["--now", "2022-01-07T10:00:00+01:00"]);
+    let run = site.build(&["--now", "i morgen"]);
+    run.assert_failure();
+    run.assert_stderr_contains("--now: `i morgen` is not a moment");
+    run.assert_help();
+    let output = std::process::Command::new(crate::common::BIN)
+        .args(["check", "--root", root])
+        .env("FORKLAR_NOW", "7. januar")
+        .output()
+        .expect("run forklar");
+    assert!(!output.status.success(), "a bad FORKLAR_NOW is refused");
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("FORKLAR_NOW: `7. januar` is not a moment")
+    );
+}
