@@ -322,6 +322,25 @@ impl Date {
         }
     }
 
+    /// "UTC+6", where this time of day was written in another offset than the
+    /// one `zone` has at that moment: a reader on the site's clock must know
+    /// whose clock the time is on.
+    pub fn foreign_offset(&self, zone: &TimeZone) -> Option<String> {
+        let offset = self.time?.offset_minutes?;
+        let (minutes, _) = self.moment()?;
+        let moment = jiff::Timestamp::from_second(minutes * 60).ok()?;
+        if i32::from(offset) * 60 == zone.to_offset(moment).seconds() {
+            return None;
+        }
+        let sign = if offset < 0 { '−' } else { '+' };
+        let (hours, minutes) = (offset.unsigned_abs() / 60, offset.unsigned_abs() % 60);
+        Some(match (hours, minutes) {
+            (0, 0) => "UTC".to_string(),
+            (hours, 0) => format!("UTC{sign}{hours}"),
+            (hours, minutes) => format!("UTC{sign}{hours}:{minutes:02}"),
+        })
+    }
+
     /// Orders events chronologically. A less precise date sorts before the more precise
     /// dates inside it ("januar 2022" before "5. januar 2022"); times of day are
     /// compared as moments, in UTC, whatever their offsets.
@@ -732,6 +751,10 @@ mod tests {
         assert_eq!(shown.text, "5.\u{A0}januar 2022");
         assert_eq!(shown.time, "kl.\u{A0}20.00");
         assert_eq!(shown.iso, "2022-01-06T01:00+06:00");
+        assert_eq!(almaty.foreign_offset(&oslo).as_deref(), Some("UTC+6"));
+        assert_eq!(winter.foreign_offset(&oslo), None);
+        let india = Date::parse("2022-01-06T01:00+05:30").unwrap();
+        assert_eq!(india.foreign_offset(&oslo).as_deref(), Some("UTC+5:30"));
     }
 
     #[test]

@@ -148,7 +148,13 @@ pub fn timeline_view(key: &str, title: &str, events: &[Event], cx: &mut ViewCx) 
             }
             EventView {
                 date,
-                time: event.date.time.map(|_| event.date.time_text(language)),
+                time: event.date.time.map(|_| {
+                    let time = event.date.time_text(language);
+                    match event.date.foreign_offset(cx.zone) {
+                        Some(zone) => format!("{time} ({zone})"),
+                        None => time,
+                    }
+                }),
                 title: cx.text(&event.title),
                 text: event.text.as_deref().map(|text| cx.inline(text)),
                 source: event.source.as_deref().map(|s| cx.text(s)),

@@ -785,7 +785,8 @@ fn an_inline_timeline_is_an_ordered_list_in_chronological_order_with_exact_datet
                 if time.is_empty() {
                     title.to_string()
                 } else {
-                    format!("kl.\u{a0}14.00 {title}")
+                    // Written on Almaty's clock, shown with its zone on an Oslo site.
+                    format!("kl.\u{a0}14.00 (UTC+6) {title}")
                 }
             })
             .collect();

@@ -443,3 +443,30 @@ fn now_sets_the_clock_forklar_uses_and_a_bad_moment_is_refused() {
             .contains("FORKLAR_NOW: `7. januar` is not a moment")
     );
 }
+
+#[test]
+fn a_timeline_time_on_another_clock_than_the_sites_says_whose() {
+    let site = TestSite::new(NB).with(
+        "content/tider.md",
+        article(
+            "\n[[timeline]]\ndate = \"2022-01-05T21:00\"\ntitle = \"Nyheten når Oslo\"\n\n[[timeline]]\ndate = \"2022-01-06T01:00+06:00\"\ntitle = \"Skudd i Almaty\"\n",
+            "Tekst.\n",
+        ),
+    );
+    site.build_ok(&[]);
+    let page = site.public("tider/index.html");
+    assert_contains(
+        &page,
+        ">kl.\u{a0}01.00 (UTC+6)</time> Skudd i Almaty",
+        "a time on Almaty's clock",
+    );
+    assert_contains(
+        &page,
+        ">kl.\u{a0}21.00</time> Nyheten når Oslo",
+        "a time on the site's own clock",
+    );
+    assert!(
+        position(&page, "Skudd i Almaty", "tider") < position(&page, "Nyheten når Oslo", "tider"),
+        "01.00 in Almaty is 20.00 in Oslo, before 21.00"
+    );
+}
