@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::FileCx;
+use super::fields::{DateField, FileCx};
 use super::{Image, ImageFields, key_from_path};
+use crate::dates::Date;
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{parse_toml, split};
 use crate::layout::read_text;
@@ -30,6 +31,8 @@ struct BackgroundFields {
     facts: Vec<Fact>,
     #[serde(default)]
     image: Option<ImageFields>,
+    #[serde(default)]
+    updated: Option<DateField>,
 }
 
 /// A short reusable entry such as "CSTO", written once and used by many articles.
@@ -42,6 +45,9 @@ pub struct BackgroundEntry {
     pub summary: String,
     pub facts: Vec<Fact>,
     pub image: Option<Image>,
+    /// When the entry last changed in substance; an article older than that
+    /// says so beside it.
+    pub updated: Option<Date>,
     pub body: String,
     /// The 1-based line where the body starts, for errors in it.
     pub body_first_line: usize,
@@ -61,6 +67,7 @@ impl BackgroundEntry {
         let key = key_from_path(path, text)?;
         let mut file = FileCx::new(path, text, parts.front_matter_offset);
         let image = fields.image.as_ref().and_then(|i| i.check(&mut file));
+        let updated = fields.updated.as_ref().and_then(|u| file.day(u));
         file.finish(BackgroundEntry {
             key,
             path: path.to_path_buf(),
@@ -69,6 +76,7 @@ impl BackgroundEntry {
             summary: fields.summary,
             facts: fields.facts,
             image,
+            updated,
             body: parts.body.to_string(),
             body_first_line: text[..parts.body_offset].matches('\n').count() + 1,
         })

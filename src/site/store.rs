@@ -58,7 +58,13 @@ pub fn load_file(
                 Loaded::Article(Box::new(article))
             }
         }
-        SourceFile::Background(path) => Loaded::Background(BackgroundEntry::load(root, path)?),
+        SourceFile::Background(path) => {
+            let mut entry = BackgroundEntry::load(root, path)?;
+            if let Some(updated) = &mut entry.updated {
+                updated.settle(zone);
+            }
+            Loaded::Background(entry)
+        }
         SourceFile::Timeline(path) => {
             let mut timeline = SharedTimeline::load(root, path)?;
             for event in &mut timeline.events {

@@ -470,3 +470,30 @@ fn a_timeline_time_on_another_clock_than_the_sites_says_whose() {
         "01.00 in Almaty is 20.00 in Oslo, before 21.00"
     );
 }
+
+#[test]
+fn a_background_entry_changed_after_the_article_says_when() {
+    let entry = "+++\ntitle = \"CSTO\"\nsummary = \"En militærallianse.\"\nupdated = 2022-01-19\n+++\nTekst.\n";
+    let site = TestSite::new(NB)
+        .with("content/background/csto.md", entry)
+        .with(
+            "content/uro.md",
+            "+++\ntitle = \"Uro\"\ndate = 2022-01-06T19:00\nupdated = 2022-01-07T10:00\nbackground = [\"csto\"]\n+++\nTekst.\n",
+        )
+        .with(
+            "content/senere.md",
+            "+++\ntitle = \"Senere\"\ndate = 2022-01-20\nbackground = [\"csto\"]\n+++\nTekst.\n",
+        );
+    site.build_ok(&[]);
+    let stamp = "<p class=\"entry-updated\">Oppdatert <time datetime=\"2022-01-19\">19.\u{a0}januar 2022</time></p>";
+    assert_contains(
+        &site.public("uro/index.html"),
+        stamp,
+        "an article older than the entry",
+    );
+    assert_lacks(
+        &site.public("senere/index.html"),
+        "entry-updated",
+        "an article newer than the entry",
+    );
+}
