@@ -63,6 +63,8 @@ pub fn markdown(text: &str) {
             }),
             reserved_ids: &reserved,
             markers: parts::markers(),
+            // Typography runs on every rendered body, so it is fuzzed with it.
+            language: Some(Language::Nb),
         };
         let rendered = markdown::render(text, &mentions, options);
         check_html(&rendered.html);
@@ -98,6 +100,8 @@ fn check_feed(text: &str, html: &str) {
         iso: "2022-01-06".into(),
         text: "6. januar 2022".into(),
         rfc3339: "2022-01-06T00:00:00Z".into(),
+        time: String::new(),
+        moment: "6. januar 2022".into(),
     };
     let summary = ArticleSummary {
         title: text.to_string(),
@@ -106,6 +110,7 @@ fn check_feed(text: &str, html: &str) {
         permalink: "https://example.org/a/".into(),
         date: date.clone(),
         updated: None,
+        update_note: Some(text.to_string()),
         tags: Vec::new(),
     };
     let authors = [text.to_string()];

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, WriteReport};
 use crate::render::Renderer;
 use crate::site::Site;
@@ -22,6 +22,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include articles marked `draft = true`.
     pub drafts: bool,
+    /// The moment taken as now (`--now`, `FORKLAR_NOW`); `None` is the
+    /// computer's clock.
+    pub now: Option<jiff::Timestamp>,
 }
 
 impl BuildOptions {
@@ -31,7 +34,13 @@ impl BuildOptions {
             output: PathBuf::from("public"),
             base_url: None,
             drafts: false,
+            now: None,
         }
+    }
+
+    /// The moment taken as now.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.now.unwrap_or_else(jiff::Timestamp::now)
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -90,6 +99,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             Err(problems)
         }
     }
+}
+
+/// Reads `--now`, or else `FORKLAR_NOW`: a moment in RFC 3339.
+pub fn now_from_cli(flag: Option<&str>) -> Result<Option<jiff::Timestamp>, Diagnostic> {
+    let (text, from) = match flag {
+        Some(text) => (text.to_string(), "--now"),
+        None => match std::env::var("FORKLAR_NOW") {
+            Ok(text) if !text.trim().is_empty() => (text, "FORKLAR_NOW"),
+            _ => return Ok(None),
+        },
+    };
+    text.trim()
+        .parse::<jiff::Timestamp>()
+        .map(Some)
+        .map_err(|_| {
+            Diagnostic::new(format!("{from}: `{text}` is not a moment"))
+                .with_help("write it in RFC 3339 with its offset, e.g. 2022-01-07T10:00:00+01:00")
+        })
 }
 
 /// Resolves `--output` against the current directory, as a user typing it expects.

@@ -16,6 +16,11 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
+    /// The moment forklar takes as now, in RFC 3339 (2022-01-07T10:00:00+01:00);
+    /// also FORKLAR_NOW. Default: the computer's clock.
+    #[arg(long, global = true, value_name = "RFC 3339")]
+    pub now: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -29,6 +29,23 @@ pub struct Config {
     /// How Markdown bodies are rendered.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The IANA name of the zone times are written and shown in, e.g.
+    /// `Europe/Oslo`; by default Europe/Oslo for `nb` and UTC otherwise.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// `timezone`, looked up in the tz database built into forklar.
+    #[serde(skip)]
+    pub zone: Zone,
+}
+
+/// The site's time zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone(pub jiff::tz::TimeZone);
+
+impl Default for Zone {
+    fn default() -> Zone {
+        Zone(jiff::tz::TimeZone::UTC)
+    }
 }
 
 /// `[markdown]` in site.toml.
@@ -72,6 +89,23 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(text)
             .map_err(|err| toml_diagnostic(path, text, 0, &err, TomlKind::Settings))?;
+        let name = config.timezone.clone().unwrap_or_else(|| {
+            match config.language {
+                Language::Nb => "Europe/Oslo",
+                Language::En => "UTC",
+            }
+            .to_string()
+        });
+        config.zone = Zone(jiff::tz::db().get(&name).map_err(|_| {
+            let span = text
+                .find("timezone")
+                .and_then(|at| text[at..].find(&name).map(|i| at + i..at + i + name.len()))
+                .unwrap_or(0..0);
+            Diagnostic::new(format!("`{name}` is not a time zone forklar knows"))
+                .in_file(path)
+                .at_span(text, span)
+                .with_help("write the zone's IANA name, such as Europe/Oslo, Asia/Almaty or UTC")
+        })?);
         config.base_url = normalise_base_url(&config.base_url).map_err(|why| {
             let span = text
                 .find("base_url")
@@ -168,6 +202,7 @@ mod tests {
             "language",
             "authors",
             "markdown",
+            "timezone",
         ] {
             assert!(err.message.contains(key), "{err}");
         }
@@ -180,6 +215,19 @@ mod tests {
         let err = parse("title = \"x\"\nbase_url = \"example.org\"\n").unwrap_err();
         assert_eq!(err.line(), Some(2));
         assert!(err.message.contains("not a usable base URL"));
+    }
+
+    #[test]
+    fn the_zone_defaults_by_language_and_an_unknown_zone_is_named_at_its_line() {
+        let nb = parse("title = \"x\"\n").unwrap();
+        assert_eq!(nb.zone.0.iana_name(), Some("Europe/Oslo"));
+        let en = parse("title = \"x\"\nlanguage = \"en\"\n").unwrap();
+        assert_eq!(en.zone.0.iana_name(), Some("UTC"));
+        let almaty = parse("title = \"x\"\ntimezone = \"Asia/Almaty\"\n").unwrap();
+        assert_eq!(almaty.zone.0.iana_name(), Some("Asia/Almaty"));
+        let err = parse("title = \"x\"\ntimezone = \"Europe/Olso\"\n").unwrap_err();
+        assert_eq!(err.line(), Some(2));
+        assert!(err.message.contains("Europe/Olso"), "{err}");
     }
 
     #[test]

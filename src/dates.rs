@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
+use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::i18n::Language;
@@ -32,10 +33,16 @@ pub struct TimeOfDay {
 pub struct ShownDate {
     /// For `<time datetime="…">`: `2022`, `2022-01`, `2022-01-05` or `2022-01-05T14:00+06:00`.
     pub iso: String,
-    /// For readers: "6. januar 2022" or "6 January 2022".
+    /// For readers: "6.\u{A0}januar 2022" or "6\u{A0}January 2022".
     pub text: String,
     /// RFC 3339, for feeds and structured data (midnight UTC where no time was given).
     pub rfc3339: String,
+    /// The time of day for readers, "kl. 19.00" / "19:00", in the site's zone
+    /// where forklar knows it; empty for a date without one.
+    pub time: String,
+    /// The day with its time of day: "6. januar 2022 kl. 19.00", "6 January
+    /// 2022, 19:00"; the day alone where no time was written.
+    pub moment: String,
 }
 
 impl Date {
@@ -175,13 +182,13 @@ impl Date {
         )
     }
 
-    /// "6. januar 2022" / "6 January 2022", or less where less was written.
+    /// "6.\u{A0}januar 2022" / "6\u{A0}January 2022", or less where less was written.
     pub fn long(&self, language: Language) -> String {
         self.text(language, true)
     }
 
     /// The form used in timelines: the year is left out where every event shares it,
-    /// and a time of day is shown ("5. januar kl. 14.00").
+    /// and a time of day is shown ("5.\u{A0}januar kl.\u{A0}14.00").
     pub fn text(&self, language: Language, with_year: bool) -> String {
         let mut out = match (self.month, self.day) {
             (None, _) => return self.year.to_string(),
@@ -191,18 +198,19 @@ impl Date {
             },
             (Some(month), Some(day)) => {
                 let month = language.month_name(month);
+                // A no-break space keeps the day with its month on a narrow screen.
                 match (language, with_year) {
-                    (Language::Nb, true) => format!("{day}. {month} {}", self.year),
-                    (Language::Nb, false) => format!("{day}. {month}"),
-                    (Language::En, true) => format!("{day} {month} {}", self.year),
-                    (Language::En, false) => format!("{day} {month}"),
+                    (Language::Nb, true) => format!("{day}.\u{A0}{month} {}", self.year),
+                    (Language::Nb, false) => format!("{day}.\u{A0}{month}"),
+                    (Language::En, true) => format!("{day}\u{A0}{month} {}", self.year),
+                    (Language::En, false) => format!("{day}\u{A0}{month}"),
                 }
             }
         };
         if let Some(time) = self.time {
             match language {
                 Language::Nb => {
-                    let _ = write!(out, " kl. {:02}.{:02}", time.hour, time.minute);
+                    let _ = write!(out, " kl.\u{A0}{:02}.{:02}", time.hour, time.minute);
                 }
                 Language::En => {
                     let _ = write!(out, ", {:02}:{:02}", time.hour, time.minute);
@@ -212,7 +220,7 @@ impl Date {
         out
     }
 
-    /// Day-level form for article stamps: "6. januar 2022", no time of day.
+    /// Day-level form for article stamps: "6.\u{A0}januar 2022", no time of day.
     pub fn shown(&self, language: Language) -> ShownDate {
         let day_only = Date {
             time: None,
@@ -222,7 +230,115 @@ impl Date {
             iso: self.iso(),
             text: day_only.long(language),
             rfc3339: self.rfc3339(),
+            time: String::new(),
+            moment: day_only.long(language),
         }
+    }
+
+    /// Gives a time of day written without an offset the offset of `zone` on
+    /// that day: a writer means the site's own clock.
+    pub fn settle(&mut self, zone: &TimeZone) {
+        let (Some(month), Some(day), Some(time)) = (self.month, self.day, self.time.as_mut())
+        else {
+            return;
+        };
+        if time.offset_minutes.is_some() {
+            return;
+        }
+        let civil = jiff::civil::DateTime::new(
+            self.year as i16,
+            month as i8,
+            day as i8,
+            time.hour as i8,
+            time.minute as i8,
+            time.second.unwrap_or(0).min(59) as i8,
+            0,
+        );
+        if let Ok(zoned) = civil.and_then(|c| zone.to_ambiguous_zoned_datetime(c).compatible()) {
+            time.offset_minutes = Some((zoned.offset().seconds() / 60) as i16);
+        }
+    }
+
+    /// The same moment on the clock of `zone`; a date without a time of day
+    /// is a day wherever it is read, and stays as written.
+    pub fn in_zone(&self, zone: &TimeZone) -> Date {
+        let Some((minutes, second)) = self.moment() else {
+            return *self;
+        };
+        let Ok(zoned) =
+            jiff::Timestamp::from_second(minutes * 60).map(|t| t.to_zoned_datetime(zone.clone()))
+        else {
+            return *self;
+        };
+        let local = zoned.datetime();
+        Date {
+            year: i32::from(local.year()),
+            month: Some(local.month() as u8),
+            day: Some(local.day() as u8),
+            time: Some(TimeOfDay {
+                hour: local.hour() as u8,
+                minute: local.minute() as u8,
+                second: self.time.and_then(|t| t.second.map(|_| second)),
+                offset_minutes: Some((zoned.offset().seconds() / 60) as i16),
+            }),
+        }
+    }
+
+    /// An article's stamp: the day and the time of day on the site's clock
+    /// ("6. januar 2022", "kl. 19.00"), the machine forms as written.
+    pub fn shown_in(&self, language: Language, zone: &TimeZone, with_year: bool) -> ShownDate {
+        let local = self.in_zone(zone);
+        ShownDate {
+            iso: self.iso(),
+            text: Date {
+                time: None,
+                ..local
+            }
+            .text(language, with_year),
+            rfc3339: self.rfc3339(),
+            time: local.time_text(language),
+            moment: local.text(language, with_year),
+        }
+    }
+
+    /// A moment for readers: the day and, where written, the time of day
+    /// ("7. januar 2022 kl. 10.00").
+    pub fn stamp(&self, language: Language, with_year: bool) -> ShownDate {
+        ShownDate {
+            iso: self.iso(),
+            text: self.text(language, with_year),
+            rfc3339: self.rfc3339(),
+            time: String::new(),
+            moment: self.text(language, with_year),
+        }
+    }
+
+    /// The time of day alone, "kl. 14.00" / "14:00"; empty without one.
+    pub fn time_text(&self, language: Language) -> String {
+        match (self.time, language) {
+            (None, _) => String::new(),
+            (Some(t), Language::Nb) => format!("kl.\u{A0}{:02}.{:02}", t.hour, t.minute),
+            (Some(t), Language::En) => format!("{:02}:{:02}", t.hour, t.minute),
+        }
+    }
+
+    /// "UTC+6", where this time of day was written in another offset than the
+    /// one `zone` has at that moment: a reader on the site's clock must know
+    /// whose clock the time is on.
+    pub fn foreign_offset(&self, zone: &TimeZone) -> Option<String> {
+        let offset = self.time?.offset_minutes?;
+        let (minutes, _) = self.moment()?;
+        let moment = jiff::Timestamp::from_second(minutes * 60).ok()?;
+        if i32::from(offset) * 60 == zone.to_offset(moment).seconds() {
+            return None;
+        }
+        let sign = if offset < 0 { '−' } else { '+' };
+        let (hours, minutes) = (offset.unsigned_abs() / 60, offset.unsigned_abs() % 60);
+        Some(match (hours, minutes) {
+            (0, 0) => "UTC".to_string(),
+            (hours, 0) => format!("UTC{sign}{hours}"),
+            (hours, minutes) => format!("UTC{sign}{hours}:{minutes:02}"),
+        })
     }
 
     /// Orders events chronologically. A less precise date sorts before the more precise
@@ -255,6 +371,109 @@ impl Date {
             None => (days, precision, 0),
         }
     }
+}
+
+/// How two dates of a timeline stand to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Before,
+    After,
+    /// One contains the other (January and 5 January; 5 January and 5 January
+    /// at 14.00) or they are the same: only the writer knows which came first.
+    Within,
+}
+
+impl Date {
+    /// The days the date covers, as written: `[first, end)` in days since 1970.
+    fn day_span(&self) -> (i64, i64) {
+        let start = days_from_civil(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1));
+        let end = match (self.month, self.day) {
+            (None, _) => days_from_civil(self.year + 1, 1, 1),
+            (Some(12), None) => days_from_civil(self.year + 1, 1, 1),
+            (Some(month), None) => days_from_civil(self.year, month + 1, 1),
+            (Some(_), Some(_)) => start + 1,
+        };
+        (start, end)
+    }
+
+    /// The moment in minutes since 1970 (UTC), for a date with a time of day.
+    fn moment(&self) -> Option<(i64, u8)> {
+        let t = self.time?;
+        let days = days_from_civil(self.year, self.month?, self.day?);
+        let minutes = days * 24 * 60 + i64::from(t.hour) * 60 + i64::from(t.minute)
+            - i64::from(t.offset_minutes.unwrap_or(0));
+        Some((minutes, t.second.unwrap_or(0)))
+    }
+
+    /// Where this date stands to `other`: two times of day compare as moments;
+    /// otherwise the days as written, and a date that contains the other (or
+    /// equals it) is [`Placement::Within`].
+    pub fn placement(&self, other: &Date) -> Placement {
+        if let (Some(a), Some(b)) = (self.moment(), other.moment()) {
+            return match a.cmp(&b) {
+                Ordering::Less => Placement::Before,
+                Ordering::Greater => Placement::After,
+                Ordering::Equal => Placement::Within,
+            };
+        }
+        let (a, b) = (self.day_span(), other.day_span());
+        if a.1 <= b.0 {
+            Placement::Before
+        } else if b.1 <= a.0 {
+            Placement::After
+        } else {
+            Placement::Within
+        }
+    }
+}
+
+/// The order a timeline shows its dates in, as indices into `dates` (given in
+/// the order written): by time; and where a day contains times of that day, or
+/// a month days of that month, the order written decides where the day or the
+/// month goes among them. A year stays first among the dates in it.
+pub fn timeline_order(dates: &[Date]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..dates.len()).collect();
+    // Stable: equal dates keep the order written.
+    order.sort_by(|&a, &b| dates[a].chronological(&dates[b]));
+    let precision = |d: &Date| match (d.month, d.day, d.time) {
+        (None, _, _) => 0,
+        (Some(_), None, _) => 1,
+        (_, Some(_), None) => 2,
+        _ => 3,
+    };
+    // Days first, then months, so a month places itself among days already placed.
+    for level in [2, 1] {
+        for container in 0..dates.len() {
+            let date = &dates[container];
+            if precision(date) != level {
+                continue;
+            }
+            let inside = |j: usize| {
+                precision(&dates[j]) > level && date.placement(&dates[j]) == Placement::Within
+            };
+            if !order.iter().any(|&j| inside(j)) {
+                continue;
+            }
+            order.retain(|&j| j != container);
+            let after_written = order
+                .iter()
+                .rposition(|&j| inside(j) && j < container)
+                .map(|at| at + 1);
+            let mut at = after_written
+                .unwrap_or_else(|| order.iter().position(|&j| inside(j)).unwrap_or(order.len()));
+            // A month does not split the events of one day.
+            let day = |j: usize| dates[j].day.map(|_| dates[j].day_span().0);
+            while at > 0
+                && at < order.len()
+                && day(order[at]).is_some()
+                && day(order[at]) == day(order[at - 1])
+            {
+                at += 1;
+            }
+            order.insert(at, container);
+        }
+    }
+    order
 }
 
 fn parse_digits(part: Option<&str>, width: usize) -> Option<u32> {
@@ -396,8 +615,8 @@ mod tests {
     #[test]
     fn norwegian_and_english_long_dates() {
         let date = Date::parse("2022-01-06").unwrap();
-        assert_eq!(date.long(Language::Nb), "6. januar 2022");
-        assert_eq!(date.long(Language::En), "6 January 2022");
+        assert_eq!(date.long(Language::Nb), "6.\u{A0}januar 2022");
+        assert_eq!(date.long(Language::En), "6\u{A0}January 2022");
         let month = Date::parse("2022-12").unwrap();
         assert_eq!(month.long(Language::Nb), "desember 2022");
         assert_eq!(month.long(Language::En), "December 2022");
@@ -407,11 +626,14 @@ mod tests {
     #[test]
     fn timeline_forms_include_the_time_of_day() {
         let date = Date::parse("2022-01-05T14:00+06:00").unwrap();
-        assert_eq!(date.text(Language::Nb, false), "5. januar kl. 14.00");
-        assert_eq!(date.text(Language::En, false), "5 January, 14:00");
+        assert_eq!(
+            date.text(Language::Nb, false),
+            "5.\u{A0}januar kl.\u{A0}14.00"
+        );
+        assert_eq!(date.text(Language::En, false), "5\u{A0}January, 14:00");
         assert_eq!(
             Date::parse("2022-01-02").unwrap().text(Language::Nb, false),
-            "2. januar"
+            "2.\u{A0}januar"
         );
     }
 
@@ -419,7 +641,7 @@ mod tests {
     fn article_stamps_show_the_day_and_keep_the_exact_time_for_machines() {
         let toml: toml::value::Datetime = "2022-01-06T19:00:00+01:00".parse().unwrap();
         let shown = Date::from_toml(&toml).unwrap().shown(Language::Nb);
-        assert_eq!(shown.text, "6. januar 2022");
+        assert_eq!(shown.text, "6.\u{A0}januar 2022");
         assert_eq!(shown.iso, "2022-01-06T19:00:00+01:00");
         assert_eq!(shown.rfc3339, "2022-01-06T19:00:00+01:00");
         let day: toml::value::Datetime = "2022-01-06".parse().unwrap();
@@ -465,6 +687,74 @@ mod tests {
         let published = Date::parse("2022-01-06T00:30+01:00").unwrap();
         let updated = Date::parse("2022-01-05T23:45Z").unwrap();
         assert!(updated.chronological(&published).is_gt());
+    }
+
+    fn ordered(written: &[&str]) -> Vec<String> {
+        let dates: Vec<Date> = written.iter().map(|s| Date::parse(s).unwrap()).collect();
+        timeline_order(&dates)
+            .into_iter()
+            .map(|i| dates[i].iso())
+            .collect()
+    }
+
+    #[test]
+    fn a_date_that_contains_another_keeps_the_order_written() {
+        assert_eq!(
+            ordered(&["2022-01-05T14:00+06:00", "2022-01-05", "2022-01-02"]),
+            ["2022-01-02", "2022-01-05T14:00+06:00", "2022-01-05"]
+        );
+        assert_eq!(
+            ordered(&["2022-01-02", "2022-01-19", "2022-01", "2022-02-01"]),
+            ["2022-01-02", "2022-01-19", "2022-01", "2022-02-01"]
+        );
+        assert_eq!(
+            ordered(&["2022-01", "2022-01-19", "2022-01-02", "2021-12-31"]),
+            ["2021-12-31", "2022-01", "2022-01-02", "2022-01-19"]
+        );
+        assert_eq!(
+            ordered(&["2022-01-19", "2022-01", "2022-01-05"]),
+            ["2022-01-05", "2022-01-19", "2022-01"]
+        );
+        assert_eq!(
+            ordered(&[
+                "2022-01-05T14:00+06:00",
+                "2022",
+                "2022-01-02",
+                "2022-01-05",
+                "2022-01"
+            ]),
+            [
+                "2022",
+                "2022-01-02",
+                "2022-01-05T14:00+06:00",
+                "2022-01-05",
+                "2022-01"
+            ]
+        );
+        assert_eq!(
+            ordered(&["2022-01-05T21:00+01:00", "2022-01-06T01:00+06:00"]),
+            ["2022-01-06T01:00+06:00", "2022-01-05T21:00+01:00"]
+        );
+    }
+
+    #[test]
+    fn times_without_an_offset_are_read_on_the_sites_clock_and_shown_on_it() {
+        let oslo = jiff::tz::db().get("Europe/Oslo").unwrap();
+        let mut winter = Date::parse("2022-01-06T19:00").unwrap();
+        winter.settle(&oslo);
+        assert_eq!(winter.iso(), "2022-01-06T19:00+01:00");
+        let mut summer = Date::parse("2022-07-06T19:00").unwrap();
+        summer.settle(&oslo);
+        assert_eq!(summer.iso(), "2022-07-06T19:00+02:00");
+        let almaty = Date::parse("2022-01-06T01:00+06:00").unwrap();
+        let shown = almaty.shown_in(Language::Nb, &oslo, true);
+        assert_eq!(shown.text, "5.\u{A0}januar 2022");
+        assert_eq!(shown.time, "kl.\u{A0}20.00");
+        assert_eq!(shown.iso, "2022-01-06T01:00+06:00");
+        assert_eq!(almaty.foreign_offset(&oslo).as_deref(), Some("UTC+6"));
+        assert_eq!(winter.foreign_offset(&oslo), None);
+        let india = Date::parse("2022-01-06T01:00+05:30").unwrap();
+        assert_eq!(india.foreign_offset(&oslo).as_deref(), Some("UTC+5:30"));
     }
 
     #[test]

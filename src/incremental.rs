@@ -387,7 +387,7 @@ fn reload(
         return;
     }
     let loaded = if root.join(&path).is_file() {
-        match load_file(root, source, site.drafts) {
+        match load_file(root, source, site.drafts, &site.config.zone.0) {
             Ok(loaded) => loaded,
             Err(problems) => {
                 broken.insert(path, problems);
@@ -447,7 +447,7 @@ impl Sources {
         Sources {
             article: site.articles.iter().find(|a| a.path == path).map(|a| {
                 (
-                    crate::render::summary_of(a, &urls),
+                    crate::render::summary_of(a, &urls, &site.config.zone.0),
                     parts::in_lists(&a.parts),
                     urls.article(&a.slug),
                 )

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use forklar::build::{BuildOptions, build, output_from_cli};
+use forklar::build::{BuildOptions, build, now_from_cli, output_from_cli};
 use forklar::check::{ExternalOptions, check, stale};
 use forklar::cli::{Cli, Command, NewContent};
 use forklar::config::Config;
@@ -14,6 +14,13 @@ use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let now = match now_from_cli(cli.now.as_deref()) {
+        Ok(now) => now,
+        Err(problem) => {
+            eprint!("{}", Diagnostics::from(problem));
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match cli.command {
         Command::Build {
             output,
@@ -26,6 +33,7 @@ fn main() -> ExitCode {
                 root: cli.root,
                 base_url,
                 drafts,
+                now,
             };
             if watch {
                 return exit_with(build_and_watch(options, cli.quiet));
@@ -59,6 +67,7 @@ fn main() -> ExitCode {
                 drafts,
                 quiet: cli.quiet,
                 allow_hosts: allow_host,
+                now,
             }));
         }
         Command::Check {
@@ -70,6 +79,7 @@ fn main() -> ExitCode {
         } => {
             let mut options = BuildOptions::new(cli.root);
             options.drafts = drafts;
+            options.now = now;
             let checked = options.clone();
             let external = external.then(|| ExternalOptions {
                 timeout: Duration::from_secs(timeout),
@@ -134,7 +144,12 @@ fn main() -> ExitCode {
                 .map(|c| c.language)
                 .unwrap_or_default();
             let created = match what {
-                NewContent::Article { title } => scaffold::new_article(&cli.root, &title, language),
+                NewContent::Article { title } => scaffold::new_article(
+                    &cli.root,
+                    &title,
+                    language,
+                    now.unwrap_or_else(jiff::Timestamp::now),
+                ),
                 NewContent::Background { key } => {
                     scaffold::new_background(&cli.root, &key, language)
                 }

@@ -2,9 +2,7 @@
 //! content files with every field present and explained.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::dates::civil_from_days;
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
 use crate::slug::slugify;
@@ -69,11 +67,13 @@ pub fn init(dir: &Path, language: Language) -> Result<Vec<PathBuf>, Diagnostic> 
         Language::En => "example",
     };
     // The first article is published at once, so the first build shows a real page.
-    let article = new_article_text(article_title, language, &today(), &[entry_key]).replacen(
-        "draft = true ",
-        "draft = false",
-        1,
-    );
+    let article = new_article_text(
+        article_title,
+        language,
+        &moment(jiff::Timestamp::now()),
+        &[entry_key],
+    )
+    .replacen("draft = true ", "draft = false", 1);
     write(&format!("content/{}.md", slugify(article_title)), &article)?;
     write(
         &format!("content/background/{entry_key}.md"),
@@ -95,14 +95,19 @@ docs/templates.md.
 ";
 
 /// The path of a new article for `title`, inside `root`.
-pub fn new_article(root: &Path, title: &str, language: Language) -> Result<PathBuf, Diagnostic> {
+pub fn new_article(
+    root: &Path,
+    title: &str,
+    language: Language,
+    now: jiff::Timestamp,
+) -> Result<PathBuf, Diagnostic> {
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(Diagnostic::new("the title gives no usable file name")
             .with_help("use a title with letters or digits"));
     }
     let path = root.join("content").join(format!("{slug}.md"));
-    create_new(&path, &new_article_text(title, language, &today(), &[]))?;
+    create_new(&path, &new_article_text(title, language, &moment(now), &[]))?;
     Ok(path)
 }
 
@@ -140,18 +145,9 @@ fn create_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
         .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))
 }
 
-/// Today's date in UTC, as a TOML date-time with offset.
-fn today() -> String {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
-    let time = seconds % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:00Z",
-        time / 3600,
-        (time % 3600) / 60
-    )
+/// A moment as a TOML date-time in UTC, to the minute.
+fn moment(now: jiff::Timestamp) -> String {
+    now.strftime("%Y-%m-%dT%H:%M:00Z").to_string()
 }
 
 fn toml_string(text: &str) -> String {
@@ -243,7 +239,7 @@ review_after = \"180d\"               # due for review so many days later (forkl
         title = toml_string(&title),
         summary = toml_string(summary),
         // Written just now, so checked just now.
-        verified = crate::clock::today().map_or_else(|_| today()[..10].to_string(), |d| d.iso()),
+        verified = crate::clock::today().map_or_else(|_| moment(jiff::Timestamp::now())[..10].to_string(), |d| d.iso()),
     )
 }
 
@@ -253,7 +249,7 @@ mod tests {
 
     #[test]
     fn today_is_a_toml_date_time() {
-        let now = today();
+        let now = moment(jiff::Timestamp::now());
         assert!(now.parse::<toml::value::Datetime>().is_ok(), "{now}");
     }
 }

@@ -38,6 +38,8 @@ struct BackgroundFields {
     review_after: Option<Spanned<toml::Value>>,
     #[serde(default)]
     changes: Vec<Spanned<ChangeFields>>,
+    #[serde(default)]
+    updated: Option<DateField>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +76,9 @@ pub struct BackgroundEntry {
     pub summary: String,
     pub facts: Vec<Fact>,
     pub image: Option<Image>,
+    /// When the entry last changed in substance; an article older than that
+    /// says so beside it.
+    pub updated: Option<Date>,
     pub body: String,
     /// The 1-based line where the body starts, for errors in it.
     pub body_first_line: usize,
@@ -119,6 +124,7 @@ impl BackgroundEntry {
             .iter()
             .filter_map(|c| change(c, &mut file))
             .collect();
+        let updated = fields.updated.as_ref().and_then(|u| file.day(u));
         file.finish(BackgroundEntry {
             key,
             path: path.to_path_buf(),
@@ -127,6 +133,7 @@ impl BackgroundEntry {
             summary: fields.summary,
             facts: fields.facts,
             image,
+            updated,
             body: parts.body.to_string(),
             body_first_line: text[..parts.body_offset].matches('\n').count() + 1,
             verified,

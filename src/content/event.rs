@@ -20,6 +20,8 @@ pub struct EventFields {
     source: Option<String>,
     #[serde(default)]
     url: Option<Spanned<String>>,
+    #[serde(default)]
+    key: bool,
 }
 
 /// One dated event in a timeline.
@@ -30,6 +32,8 @@ pub struct Event {
     pub text: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// One of the few events a long timeline shows before it is opened.
+    pub key: bool,
 }
 
 /// Checks one event; problems go to `file`.
@@ -62,5 +66,6 @@ pub fn check_event(event: &Spanned<EventFields>, file: &mut FileCx) -> Option<Ev
         text: fields.text.clone(),
         source: fields.source.clone(),
         url,
+        key: fields.key,
     })
 }

@@ -5,11 +5,13 @@
 
 mod mentions;
 mod transforms;
+pub mod typography;
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::i18n::Language;
 use crate::links::{FoundLink, LinkScope, Resolved};
 use crate::slug::UniqueIds;
 use crate::url_policy::check_url;
@@ -72,6 +74,8 @@ pub struct MarkdownOptions<'a> {
     pub reserved_ids: &'a [String],
     /// The markers that place parts; none outside an article's body.
     pub markers: &'a [Marker],
+    /// The language whose typography the text is set in; none leaves it as written.
+    pub language: Option<Language>,
 }
 
 fn parser_options() -> Options {
@@ -138,8 +142,65 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     if !mentions.is_empty() {
         events = link_first_mentions(events, mentions);
     }
+    if let Some(language) = options.language {
+        events = typeset_events(events, language);
+    }
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Sets the text of a body in the language's typography: adjacent text is
+/// joined first, so a rule sees «6.» and «januar» together; code, raw HTML,
+/// URLs and attributes are left as written.
+fn typeset_events(events: Vec<Event<'_>>, language: Language) -> Vec<Event<'_>> {
+    let mut joined: Vec<Event> = Vec::with_capacity(events.len());
+    let mut text: Option<String> = None;
+    for event in events {
+        match (event, &mut text) {
+            (Event::Text(more), Some(run)) => run.push_str(&more),
+            (Event::Text(more), None) => text = Some(more.into_string()),
+            (event, _) => {
+                if let Some(run) = text.take() {
+                    joined.push(Event::Text(CowStr::from(run)));
+                }
+                joined.push(event);
+            }
+        }
+    }
+    if let Some(run) = text {
+        joined.push(Event::Text(CowStr::from(run)));
+    }
+    let mut setter = typography::Typesetter::new(language);
+    let mut in_code = false;
+    for event in joined.iter_mut() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(text) if !in_code => *text = CowStr::from(setter.set(text)),
+            Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) | Event::InlineMath(_) => {
+                setter.skip('x')
+            }
+            Event::SoftBreak | Event::HardBreak => setter.skip(' '),
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::Item
+                | Tag::TableCell
+                | Tag::BlockQuote(_)
+                | Tag::FootnoteDefinition(_),
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition,
+            ) => setter.end_block(),
+            _ => {}
+        }
+    }
+    joined
 }
 
 /// Inline Markdown rendered, and the links found in it.
@@ -153,15 +214,23 @@ pub struct Inline {
 /// text, a correction) without the surrounding `<p>`. Raw HTML there is always shown
 /// as text: a quote must never be able to close its `<blockquote>`.
 pub fn render_inline(markdown: &str) -> String {
-    render_inline_with(markdown, None).html
+    render_inline_with(markdown, None, None).html
 }
 
 /// [`render_inline`], with links resolved from `links` (site paths under a
 /// sub-path, links to content files).
-pub fn render_inline_with(markdown: &str, links: Option<LinkScope>) -> Inline {
+pub fn render_inline_with(
+    markdown: &str,
+    links: Option<LinkScope>,
+    language: Option<Language>,
+) -> Inline {
     if is_plain_text(markdown) {
+        let text = markdown.trim();
         return Inline {
-            html: markdown.trim().to_string(),
+            html: match language {
+                Some(language) => typography::typeset(text, language),
+                None => text.to_string(),
+            },
             links: Vec::new(),
         };
     }
@@ -182,6 +251,9 @@ pub fn render_inline_with(markdown: &str, links: Option<LinkScope>) -> Inline {
         Some(scope) => rewrite_links(&mut events, None, scope),
         None => Vec::new(),
     };
+    if let Some(language) = language {
+        events = typeset_events(events, language);
+    }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Inline {

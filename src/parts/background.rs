@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
 use crate::content::{BackgroundEntry, Fact, FileCx, Image};
+use crate::dates::{Placement, ShownDate};
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
 use crate::urls::Urls;
@@ -30,6 +31,11 @@ pub struct EntryView {
     pub image: Option<ImageView>,
     /// The entry's body, on its own page only.
     pub content: Option<String>,
+    /// When the entry last changed, or empty.
+    pub updated: Option<ShownDate>,
+    /// Whether it changed after the article showing it: the box then says
+    /// «Oppdatert 19. januar 2022».
+    pub changed_since: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -66,6 +72,8 @@ pub fn entry_view(entry: &BackgroundEntry, urls: &Urls) -> EntryView {
         facts: entry.facts.clone(),
         image: entry.image.as_ref().map(|i| ImageView::new(i, urls)),
         content: None,
+        updated: entry.updated.map(|d| d.shown(urls.language)),
+        changed_since: false,
     }
 }
 
@@ -92,7 +100,12 @@ background = [{background}]          # keys of entries in content/background/
         let mut entries = Vec::new();
         for reference in references {
             if let Some(entry) = cx.entry(&reference.key) {
-                entries.push(entry_view(entry, cx.urls));
+                let mut view = entry_view(entry, cx.urls);
+                view.changed_since = match (entry.updated, cx.until) {
+                    (Some(updated), Some(until)) => updated.placement(&until) == Placement::After,
+                    _ => false,
+                };
+                entries.push(view);
             }
         }
         (!entries.is_empty()).then_some(entries)

@@ -11,6 +11,9 @@
 
 pub mod background;
 pub mod corrections;
+pub mod key_figures;
+pub mod known;
+pub mod questions;
 pub mod quotes;
 pub mod sources;
 pub mod summary;
@@ -28,6 +31,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::content::{BackgroundEntry, FileCx, SharedTimeline};
+use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps};
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{TomlKind, toml_diagnostic};
@@ -92,6 +96,11 @@ pub struct ViewCx<'a> {
     pub links: LinkScope<'a>,
     pub entries: &'a BTreeMap<String, BackgroundEntry>,
     pub timelines: &'a BTreeMap<String, SharedTimeline>,
+    /// The site's clock, on which times are shown.
+    pub zone: &'a jiff::tz::TimeZone,
+    /// The article's point in time (when it was last updated, else published):
+    /// what it shows of shared content stops there.
+    pub until: Option<Date>,
     /// The article being rendered.
     pub slug: &'a str,
     pub title: &'a str,
@@ -101,7 +110,7 @@ pub struct ViewCx<'a> {
 impl<'a> ViewCx<'a> {
     /// Inline Markdown from front matter, with its links resolved and recorded.
     pub fn inline(&mut self, text: &str) -> String {
-        let rendered = markdown::render_inline_with(text, Some(self.links));
+        let rendered = markdown::render_inline_with(text, Some(self.links), Some(self.language));
         self.deps.extend(
             rendered
                 .links
@@ -119,6 +128,41 @@ impl<'a> ViewCx<'a> {
             Resolved::Url(url) => url,
             Resolved::Keep | Resolved::Missing(_) => dest.to_string(),
         }
+    }
+
+    /// Plain text from front matter, with the language's typography.
+    pub fn text(&self, text: &str) -> String {
+        markdown::typography::typeset(text, self.language)
+    }
+
+    /// A block of Markdown from front matter (an answer), links resolved and
+    /// recorded; raw HTML is shown as text, as in all front matter.
+    pub fn markdown(&mut self, text: &str) -> String {
+        let rendered = markdown::render(
+            text,
+            &[],
+            markdown::MarkdownOptions {
+                escape_html: true,
+                links: Some(self.links),
+                reserved_ids: &[],
+                markers: &[],
+                language: Some(self.language),
+            },
+        );
+        self.deps.extend(
+            rendered
+                .links
+                .into_iter()
+                .filter_map(|link| link.target.map(Dep::Url)),
+        );
+        rendered.html
+    }
+
+    /// A moment for readers, with its time of day where one was written.
+    pub fn stamp(&self, date: &Date) -> ShownDate {
+        let mut shown = date.shown_in(self.language, self.zone, true);
+        shown.text = shown.moment.clone();
+        shown
     }
 
     pub fn entry(&mut self, key: &str) -> Option<&'a BackgroundEntry> {
@@ -146,6 +190,8 @@ impl<'a> ViewCx<'a> {
             },
             entries: self.entries,
             timelines: self.timelines,
+            zone: self.zone,
+            until: self.until,
             slug: self.slug,
             title: self.title,
             deps: self.deps,
@@ -190,6 +236,27 @@ impl Reference {
         Reference {
             key: key.get_ref().clone(),
             span: file.span(key),
+        }
+    }
+}
+
+/// Reads every time of day the parts hold without an offset on the clock of
+/// `zone`.
+pub fn settle_dates(items: &mut PartItems, zone: &jiff::tz::TimeZone) {
+    for event in &mut items.timeline.events {
+        event.date.settle(zone);
+    }
+    if let Some(as_of) = &mut items.known.as_of {
+        as_of.settle(zone);
+    }
+    for figure in &mut items.key_figures {
+        if let Some(as_of) = &mut figure.as_of {
+            as_of.settle(zone);
+        }
+    }
+    for quote in &mut items.quotes {
+        if let Some(date) = &mut quote.date {
+            date.settle(zone);
         }
     }
 }
@@ -356,8 +423,11 @@ macro_rules! explainer_parts {
 
 explainer_parts! {
     summary => summary::Summary,
+    key_figures => key_figures::KeyFigures,
+    known => known::Known,
     timeline => timeline::Timeline,
     quotes => quotes::Quotes,
+    questions => questions::Questions,
     background => background::Background,
     sources => sources::Sources,
     corrections => corrections::Corrections,

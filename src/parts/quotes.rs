@@ -99,10 +99,10 @@ impl ExplainerPart for Quotes {
                 .iter()
                 .map(|quote| QuoteView {
                     text: cx.inline(&quote.text),
-                    speaker: quote.speaker.clone(),
-                    role: quote.role.clone(),
-                    organisation: quote.organisation.clone(),
-                    source: quote.source.clone(),
+                    speaker: cx.text(&quote.speaker),
+                    role: quote.role.as_deref().map(|r| cx.text(r)),
+                    organisation: quote.organisation.as_deref().map(|o| cx.text(o)),
+                    source: cx.text(&quote.source),
                     url: quote.url.as_deref().map(|url| cx.link(url)),
                     date: quote.date.map(|d| d.shown(cx.language)),
                     translated: quote.translated,

@@ -88,9 +88,9 @@ impl ExplainerPart for Sources {
             sources
                 .iter()
                 .map(|source| SourceView {
-                    title: source.title.clone(),
+                    title: cx.text(&source.title),
                     url: source.url.as_deref().map(|url| cx.link(url)),
-                    publisher: source.publisher.clone(),
+                    publisher: source.publisher.as_deref().map(|p| cx.text(p)),
                     date: source.date.map(|d| d.shown(cx.language)),
                 })
                 .collect()

@@ -8,7 +8,7 @@ use toml::Spanned;
 use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
 use crate::content::event::{EventFields, check_event};
 use crate::content::{Event, FileCx};
-use crate::dates::ShownDate;
+use crate::dates::{Date, Placement, ShownDate, timeline_order};
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
 
@@ -42,52 +42,196 @@ impl TimelineItem {
     }
 }
 
+/// More events than this, and the article shows only the key events until
+/// the reader opens the whole timeline.
+const MOST_SHOWN: usize = 5;
+
 #[derive(Debug, Serialize)]
 pub struct TimelineView {
     pub title: String,
     pub url: String,
     pub permalink: String,
+    /// Every event, in the order shown.
     pub events: Vec<EventView>,
+    /// The same events, those of one day together under its date.
+    pub days: Vec<DayView>,
+    /// Whether the timeline is long enough to show only its key events first.
+    pub long: bool,
+    /// The key events, grouped by day like `days`: those marked `key = true`,
+    /// else the first and the last.
+    pub key_days: Vec<DayView>,
+    /// «Vis hele tidslinjen (13)» / "Show the whole timeline (13)".
+    pub show_all: String,
+    /// Where a shared timeline goes on past the article's point in time: the
+    /// words saying where it stops, or empty.
+    pub until: Option<UntilView>,
+    /// Newer articles that use the same timeline (filled in by the article's page).
+    pub newer: Vec<NewerView>,
+    /// «Nyere» / "Newer", before each of them.
+    pub newer_label: &'static str,
 }
 
 #[derive(Debug, Serialize)]
+pub struct UntilView {
+    /// «Tidslinjen viser hendelser fram til 7. januar.»
+    pub note: String,
+    /// «Se hele tidslinjen →», linking the timeline's page.
+    pub link: String,
+}
+
+/// An article, newer than the one shown, that uses the same shared content.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewerView {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct EventView {
     pub date: ShownDate,
+    /// The time of day alone ("kl. 14.00"), for an event under its day's date.
+    pub time: Option<String>,
     pub title: String,
     pub text: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    pub key: bool,
+}
+
+/// Events under one date: a day's events together, or one event of a month or
+/// a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayView {
+    pub date: ShownDate,
+    pub events: Vec<EventView>,
+}
+
+fn words(language: Language) -> (&'static str, &'static str) {
+    match language {
+        Language::Nb => ("Vis hele tidslinjen", "I løpet av"),
+        Language::En => ("Show the whole timeline", "During"),
+    }
 }
 
 /// A timeline as its box and its page show it; `cx` resolves links from the
 /// file the events are written in.
 pub fn timeline_view(key: &str, title: &str, events: &[Event], cx: &mut ViewCx) -> TimelineView {
     let url = cx.urls.timeline(key);
-    let mut sorted: Vec<&Event> = events.iter().collect();
-    // A stable sort keeps events with equal dates in the order written.
-    sorted.sort_by(|a, b| a.date.chronological(&b.date));
+    let dates: Vec<Date> = events.iter().map(|e| e.date).collect();
+    let sorted: Vec<&Event> = timeline_order(&dates)
+        .into_iter()
+        .map(|i| &events[i])
+        .collect();
     // The year goes without saying only where several events share it.
     let one_year = sorted.len() > 1 && sorted.windows(2).all(|w| w[0].date.year == w[1].date.year);
     let language = cx.language;
+    let (show_all, during) = words(language);
+    let is_month = |i: usize| {
+        sorted
+            .get(i)
+            .is_some_and(|e| e.date.month.is_some() && e.date.day.is_none())
+    };
+    let views: Vec<EventView> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, event)| {
+            let mut date = event.date.stamp(language, !one_year);
+            // A month among days reads as a date among dates; «I løpet av januar»
+            // says what it is. A timeline of months keeps the plain month.
+            if is_month(i) && !(i > 0 && is_month(i - 1)) && !is_month(i + 1) {
+                let month = language.month_name(event.date.month.unwrap_or(1));
+                date.text = if one_year {
+                    format!("{during} {month}")
+                } else {
+                    format!("{during} {month} {}", event.date.year)
+                };
+            }
+            EventView {
+                date,
+                time: event.date.time.map(|_| {
+                    let time = event.date.time_text(language);
+                    match event.date.foreign_offset(cx.zone) {
+                        Some(zone) => format!("{time} ({zone})"),
+                        None => time,
+                    }
+                }),
+                title: cx.text(&event.title),
+                text: event.text.as_deref().map(|text| cx.inline(text)),
+                source: event.source.as_deref().map(|s| cx.text(s)),
+                url: event.url.as_deref().map(|url| cx.link(url)),
+                key: event.key,
+            }
+        })
+        .collect();
+    let days = group_by_day(&sorted, &views, language, one_year, |_| true);
+    let long = views.len() > MOST_SHOWN;
+    let any_key = sorted.iter().any(|e| e.key);
+    let last = sorted.len().saturating_sub(1);
+    let key_days = if long {
+        group_by_day(&sorted, &views, language, one_year, |i| {
+            if any_key {
+                sorted[i].key
+            } else {
+                i == 0 || i == last
+            }
+        })
+    } else {
+        Vec::new()
+    };
     TimelineView {
         permalink: cx.urls.permalink(&url),
         url,
         title: title.to_string(),
-        events: sorted
-            .into_iter()
-            .map(|event| EventView {
-                date: ShownDate {
-                    iso: event.date.iso(),
-                    text: event.date.text(language, !one_year),
-                    rfc3339: event.date.rfc3339(),
-                },
-                title: event.title.clone(),
-                text: event.text.as_deref().map(|text| cx.inline(text)),
-                source: event.source.clone(),
-                url: event.url.as_deref().map(|url| cx.link(url)),
-            })
-            .collect(),
+        show_all: format!("{show_all} ({})", views.len()),
+        events: views,
+        days,
+        long,
+        key_days,
+        until: None,
+        newer: Vec::new(),
+        newer_label: match language {
+            Language::Nb => "Nyere",
+            Language::En => "Newer",
+        },
     }
+}
+
+/// The events `keep` keeps, those of one calendar day together under its date.
+fn group_by_day(
+    sorted: &[&Event],
+    views: &[EventView],
+    language: Language,
+    one_year: bool,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<DayView> {
+    let mut days: Vec<(Option<Date>, DayView)> = Vec::new();
+    for (i, (event, view)) in sorted.iter().zip(views).enumerate() {
+        if !keep(i) {
+            continue;
+        }
+        let day = event.date.day.map(|_| Date {
+            time: None,
+            ..event.date
+        });
+        if let (Some(day), Some((Some(last), group))) = (day, days.last_mut())
+            && *last == day
+        {
+            group.events.push(view.clone());
+            continue;
+        }
+        let date = match day {
+            Some(day) => day.stamp(language, !one_year),
+            None => view.date.clone(),
+        };
+        days.push((
+            day,
+            DayView {
+                date,
+                events: vec![view.clone()],
+            },
+        ));
+    }
+    days.into_iter().map(|(_, group)| group).collect()
 }
 
 impl ExplainerPart for Timeline {
@@ -138,13 +282,36 @@ impl ExplainerPart for Timeline {
         match &item.file {
             Some(reference) => {
                 let shared = cx.timeline(&reference.key)?;
+                // An article shows the shared timeline as it stood at the
+                // article's point in time; the timeline's page shows it all.
+                let shown: Vec<Event> = match cx.until {
+                    Some(until) => shared
+                        .events
+                        .iter()
+                        .filter(|e| e.date.placement(&until) != Placement::After)
+                        .cloned()
+                        .collect(),
+                    None => shared.events.clone(),
+                };
+                let clipped = shown.len() < shared.events.len();
+                let until = cx
+                    .until
+                    .map(|u| u.shown_in(cx.language, cx.zone, false).text);
                 let mut from_file = cx.from_file(&shared.path);
-                Some(timeline_view(
-                    &shared.key,
-                    &shared.title,
-                    &shared.events,
-                    &mut from_file,
-                ))
+                let mut view = timeline_view(&shared.key, &shared.title, &shown, &mut from_file);
+                if clipped && let Some(until) = until {
+                    view.until = Some(match cx.language {
+                        Language::Nb => UntilView {
+                            note: format!("Tidslinjen viser hendelser fram til {until}."),
+                            link: "Se hele tidslinjen →".into(),
+                        },
+                        Language::En => UntilView {
+                            note: format!("The timeline shows events up to {until}."),
+                            link: "See the whole timeline →".into(),
+                        },
+                    });
+                }
+                Some(view)
             }
             None if !item.events.is_empty() => {
                 let (slug, title) = (cx.slug, cx.title);

@@ -5,12 +5,14 @@ use tera::Value;
 
 use super::views::with_fields;
 use super::{Renderer, seo};
-use crate::deps::{Dep, Deps};
+use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::links::LinkScope;
+use crate::markdown::typography::typeset;
 use crate::markdown::{self, MarkdownOptions, Mention};
 use crate::output::Sink;
 use crate::parts::background::{EntryView, ImageView, entry_view};
+use crate::parts::timeline::NewerView;
 use crate::parts::{self, Slot};
 use crate::render::Page;
 
@@ -27,7 +29,8 @@ impl Renderer<'_> {
         deps.add(|| Dep::File(article.path.clone()));
         let summary = self.summary(index, deps);
         let text = article.body()?;
-        let views = parts::views(&article.parts, &mut self.view_cx(article, deps));
+        let mut views = parts::views(&article.parts, &mut self.view_cx(article, deps));
+        self.add_newer_users(index, &mut views, deps);
         let mut entries = Vec::new();
         for reference in &article.parts.background {
             deps.add(|| Dep::Entry(reference.key.clone()));
@@ -56,6 +59,7 @@ impl Renderer<'_> {
                 }),
                 reserved_ids: &reserved,
                 markers: parts::markers(),
+                language: Some(self.urls.language),
             },
         );
         deps.extend(
@@ -150,6 +154,51 @@ impl Renderer<'_> {
         ]);
         context.insert_value("page", with_fields(summary, fields));
         self.write_page(page, "article.html", &context, &source, sink)
+    }
+}
+
+impl Renderer<'_> {
+    /// Beside a shared timeline, the articles using it that were published
+    /// after this one's point in time, so a reader of an older explainer finds
+    /// the newer ones. Which articles use the timeline, and each one's date,
+    /// title and address, are recorded as read.
+    fn add_newer_users(&self, index: usize, views: &mut [parts::PartView], deps: &mut Deps) {
+        let article = &self.site.articles[index];
+        let Some(reference) = &article.parts.timeline.file else {
+            return;
+        };
+        let Some(view) = views.iter_mut().find(|v| v.key == "timeline") else {
+            return;
+        };
+        let key = reference.key.clone();
+        deps.push(Dep::List(ListKey::TimelineUsers(key.clone())));
+        let until = article.updated.unwrap_or(article.date);
+        let users = self
+            .listings
+            .timeline_users
+            .get(&key)
+            .map_or(&[][..], Vec::as_slice);
+        let mut newer = Vec::new();
+        // Lists are newest first; show the newer ones oldest first, as they followed.
+        for &i in users.iter().rev() {
+            if i == index {
+                continue;
+            }
+            let other = &self.site.articles[i];
+            deps.push(Dep::Summary(other.path.clone()));
+            if other.date.placement(&until) == crate::dates::Placement::After {
+                newer.push(NewerView {
+                    title: typeset(&other.title, self.urls.language),
+                    url: self.urls.article(&other.slug),
+                });
+            }
+        }
+        if !newer.is_empty() {
+            view.value = with_fields(
+                view.value.clone(),
+                [("newer", Value::from_serializable(&newer))],
+            );
+        }
     }
 }
 

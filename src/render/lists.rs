@@ -97,6 +97,7 @@ impl Renderer<'_> {
                 }),
                 reserved_ids: &self.reserved_ids,
                 markers: &[],
+                language: Some(self.urls.language),
             },
         );
         deps.extend(
@@ -249,6 +250,7 @@ impl Renderer<'_> {
                     }),
                     reserved_ids: &[],
                     markers: crate::parts::markers(),
+                    language: Some(self.urls.language),
                 },
             );
             deps.extend(

@@ -13,12 +13,15 @@ pub mod views;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use jiff::tz::TimeZone;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{LinkIndex, LinkScope};
+use crate::markdown::typography::typeset;
 use crate::output::Sink;
 use crate::parts::{self, ViewCx};
 use crate::site::index::Listings;
@@ -276,7 +279,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn summary_of(&self, article: &Article) -> ArticleSummary {
-        summary_of(article, &self.urls)
+        summary_of(article, &self.urls, &self.site.config.zone.0)
     }
 
     /// The summaries of a list's articles, recording the list and each summary.
@@ -301,6 +304,8 @@ impl<'a> Renderer<'a> {
             },
             entries: &self.site.background,
             timelines: &self.site.timelines,
+            zone: &self.site.config.zone.0,
+            until: Some(article.updated.unwrap_or(article.date)),
             slug: &article.slug,
             title: &article.title,
             deps,
@@ -309,16 +314,25 @@ impl<'a> Renderer<'a> {
 }
 
 /// An article as lists show it, without the parts lists show.
-pub fn summary_of(article: &Article, urls: &Urls) -> ArticleSummary {
+pub fn summary_of(article: &Article, urls: &Urls, zone: &TimeZone) -> ArticleSummary {
     let url = urls.article(&article.slug);
     let language = urls.language;
+    // «Oppdatert 7. januar kl. 10.00»: the year goes without saying where it
+    // is the year of publishing.
+    let same_year = |updated: &Date| updated.in_zone(zone).year == article.date.in_zone(zone).year;
     ArticleSummary {
-        title: article.title.clone(),
-        lead: article.lead.clone(),
+        title: typeset(&article.title, language),
+        lead: article.lead.as_deref().map(|lead| typeset(lead, language)),
         permalink: urls.permalink(&url),
         url,
-        date: article.date.shown(language),
-        updated: article.updated.map(|d| d.shown(language)),
+        date: article.date.shown_in(language, zone, true),
+        updated: article
+            .updated
+            .map(|d| d.shown_in(language, zone, !same_year(&d))),
+        update_note: article
+            .update_note
+            .as_deref()
+            .map(|note| typeset(note, language)),
         tags: article
             .tags
             .iter()

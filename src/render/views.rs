@@ -29,6 +29,8 @@ pub struct ArticleSummary {
     pub permalink: String,
     pub date: ShownDate,
     pub updated: Option<ShownDate>,
+    /// What the update changed, or empty.
+    pub update_note: Option<String>,
     pub tags: Vec<TagView>,
 }
 

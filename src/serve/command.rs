@@ -26,6 +26,8 @@ pub struct ServeOptions {
     pub quiet: bool,
     /// Host names to answer besides the server's own (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// The moment taken as now (`--now`).
+    pub now: Option<jiff::Timestamp>,
 }
 
 /// Serves the site until Ctrl-C or SIGTERM. Returns an error only when the server
@@ -56,6 +58,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let addr = running.addr();
     let url = format!("http://{addr}/");
     let mut build = BuildOptions::new(&options.root);
+    build.now = options.now;
     build.output = output.clone();
     build.base_url = Some(url.clone());
     build.drafts = options.drafts;

@@ -39,11 +39,22 @@ struct ArticleFields {
     draft: bool,
     #[serde(default)]
     image: Option<ImageFields>,
+    #[serde(default)]
+    update_note: Option<String>,
 }
 
 /// The keys of [`ArticleFields`], for the list of known fields in errors.
 const COMMON_FIELDS: &[&str] = &[
-    "title", "date", "updated", "lead", "authors", "tags", "slug", "draft", "image",
+    "title",
+    "date",
+    "updated",
+    "update_note",
+    "lead",
+    "authors",
+    "tags",
+    "slug",
+    "draft",
+    "image",
 ];
 
 /// A tag as written, with its slug (its page) and where it was written.
@@ -70,6 +81,8 @@ pub struct Article {
     pub lead: Option<String>,
     pub date: Date,
     pub updated: Option<Date>,
+    /// What the update changed, shown beside «Oppdatert».
+    pub update_note: Option<String>,
     pub authors: Option<Vec<String>>,
     pub tags: Vec<Tag>,
     pub draft: bool,
@@ -147,6 +160,7 @@ impl Article {
             tags,
             draft: fields.draft,
             image,
+            update_note: fields.update_note.filter(|n| !n.trim().is_empty()),
             parts,
             body_offset,
             body_file: None,

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use jiff::tz::TimeZone;
 use rayon::prelude::*;
 
 use super::article::Article;
@@ -35,11 +36,22 @@ pub enum Loaded {
     Nothing,
 }
 
-/// Reads one source file of `root`.
-pub fn load_file(root: &Path, file: &SourceFile, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
+/// Reads one source file of `root`; times of day written without an offset
+/// are read on the clock of `zone`, the site's.
+pub fn load_file(
+    root: &Path,
+    file: &SourceFile,
+    drafts: bool,
+    zone: &TimeZone,
+) -> Result<Loaded, Vec<Diagnostic>> {
     Ok(match file {
         SourceFile::Article(path) => {
-            let article = Article::load(root, path)?;
+            let mut article = Article::load(root, path)?;
+            article.date.settle(zone);
+            if let Some(updated) = &mut article.updated {
+                updated.settle(zone);
+            }
+            crate::parts::settle_dates(&mut article.parts, zone);
             if article.draft && !drafts {
                 Loaded::Nothing
             } else {
@@ -47,9 +59,19 @@ pub fn load_file(root: &Path, file: &SourceFile, drafts: bool) -> Result<Loaded,
             }
         }
         SourceFile::Background(path) => {
-            Loaded::Background(Box::new(BackgroundEntry::load(root, path)?))
+            let mut entry = BackgroundEntry::load(root, path)?;
+            if let Some(updated) = &mut entry.updated {
+                updated.settle(zone);
+            }
+            Loaded::Background(Box::new(entry))
         }
-        SourceFile::Timeline(path) => Loaded::Timeline(SharedTimeline::load(root, path)?),
+        SourceFile::Timeline(path) => {
+            let mut timeline = SharedTimeline::load(root, path)?;
+            for event in &mut timeline.events {
+                event.date.settle(zone);
+            }
+            Loaded::Timeline(timeline)
+        }
         _ => Loaded::Nothing,
     })
 }
@@ -62,7 +84,7 @@ impl Site {
         let files = walk(root, CONTENT_DIR, &mut problems);
         let loaded: Vec<Result<Loaded, Vec<Diagnostic>>> = files
             .par_iter()
-            .map(|file| load_file(root, file, drafts))
+            .map(|file| load_file(root, file, drafts, &config.zone.0))
             .collect();
         let mut site = Site {
             root: root.to_path_buf(),

@@ -6,10 +6,14 @@ use crate::common::{
 };
 use crate::fixture::{self, *};
 
-const KASAKHSTAN_DATE: &str = r#"<time datetime="2022-01-06T18:00:00+01:00">6. januar 2022</time>"#;
-const KASAKHSTAN_UPDATED: &str =
-    r#"<time datetime="2022-01-07T09:30:00+01:00">7. januar 2022</time>"#;
-const BLABAER_DATE: &str = r#"<time datetime="2021-12-24">24. desember 2021</time>"#;
+const KASAKHSTAN_DATE: &str =
+    "<time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022</time>";
+/// The article's own stamps show the time of day, the year only where it changes.
+const KASAKHSTAN_STAMP: &str =
+    "<time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022 kl.\u{a0}18.00</time>";
+const KASAKHSTAN_UPDATED_STAMP: &str =
+    "<time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar kl.\u{a0}09.30</time>";
+const BLABAER_DATE: &str = "<time datetime=\"2021-12-24\">24.\u{a0}desember 2021</time>";
 
 #[test]
 fn front_page_lists_published_articles_newest_first_with_title_lead_and_date() {
@@ -102,15 +106,15 @@ fn article_page_has_title_lead_dates_and_language() {
         html[h1..].contains(&escape(KASAKHSTAN_LEAD)),
         "the lead should be shown under the title\n{html}"
     );
-    assert_contains(&html, KASAKHSTAN_DATE, page);
-    assert_contains(&html, KASAKHSTAN_UPDATED, page);
+    assert_contains(&html, KASAKHSTAN_STAMP, page);
+    assert_contains(&html, KASAKHSTAN_UPDATED_STAMP, page);
     assert_eq!(
         html.matches("<time").count(),
         2,
         "the published and the updated date, nothing else\n{html}"
     );
     assert!(
-        position(&html, KASAKHSTAN_DATE, page) < position(&html, KASAKHSTAN_UPDATED, page),
+        position(&html, KASAKHSTAN_STAMP, page) < position(&html, KASAKHSTAN_UPDATED_STAMP, page),
         "published comes before updated"
     );
 
@@ -146,9 +150,9 @@ fn article_body_is_rendered_with_heading_ids_table_footnote_strikethrough_and_sm
     }
 
     assert_contains(&html, "<del>samtaler</del>", page);
-    // Smart punctuation: curly quotes, an en dash for --, an ellipsis for ...
-    assert_contains(&html, "“nok er nok”", page);
-    assert_contains(&html, "nok” – og", page);
+    // Smart punctuation: quotes the Norwegian way, an en dash for --, an ellipsis for ...
+    assert_contains(&html, "«nok er nok»", page);
+    assert_contains(&html, "nok» – og", page);
     assert_contains(&html, "svarte…", page);
     assert_lacks(&html, "-- og", page);
     assert_lacks(&html, "svarte...", page);
@@ -164,7 +168,7 @@ fn article_body_is_rendered_with_heading_ids_table_footnote_strikethrough_and_sm
         .and_then(|href| href.strip_prefix('#'))
         .unwrap_or_else(|| panic!("the footnote reference should link to #note\n{sup}"));
     let note = position(&html, &format!(r#"id="{target}""#), page);
-    let note_text = position(&html[note..], "Reuters, 2. januar 2022.", page);
+    let note_text = position(&html[note..], "Reuters, 2.\u{a0}januar 2022.", page);
     assert!(
         note_text < 200,
         "the note with id {target} should hold the footnote text\n{html}"
@@ -216,12 +220,12 @@ fn english_sites_show_english_dates_and_language() {
     assert_contains(&html, r#"<html lang="en">"#, page);
     assert_contains(
         &html,
-        r#"<time datetime="2022-01-06T18:00:00+01:00">6 January 2022</time>"#,
+        "<time datetime=\"2022-01-06T18:00:00+01:00\">6\u{a0}January 2022, 17:00</time>",
         page,
     );
     assert_contains(
         &html,
-        r#"<time datetime="2022-01-07T09:30:00+01:00">7 January 2022</time>"#,
+        "<time datetime=\"2022-01-07T09:30:00+01:00\">7\u{a0}January, 08:30</time>",
         page,
     );
     assert_lacks(&html, "januar 2022</time>", page);
@@ -229,7 +233,7 @@ fn english_sites_show_english_dates_and_language() {
     assert_contains(&index, r#"<html lang="en">"#, "public/index.html");
     assert_contains(
         &index,
-        r#"<time datetime="2021-12-24">24 December 2021</time>"#,
+        "<time datetime=\"2021-12-24\">24\u{a0}December 2021</time>",
         "public/index.html",
     );
 }

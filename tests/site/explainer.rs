@@ -732,38 +732,70 @@ fn an_inline_timeline_is_an_ordered_list_in_chronological_order_with_exact_datet
     let site = built_site();
     let html = site.public(URO_PAGE);
     let (_, section) = labelled_part(&html, "Tidslinje", "public/uro/index.html");
-    let items = list_items(section, "ol");
-    let expected = [
-        ("2022", "2022", "Et år med uro"),
-        ("2022-01", "januar 2022", "Januaruroen"),
-        ("2022-01-02", "2. januar", "Protestene begynner i Zjanaozen"),
-        ("2022-01-02", "2. januar", "Prisen på gass dobles"),
-        ("2022-01-05", "5. januar", "Regjeringen går av"),
-        (
-            "2022-01-05T14:00+06:00",
-            "5. januar kl. 14.00",
-            "Unntakstilstand i Almaty",
-        ),
-    ];
-    let titles: Vec<String> = items
-        .iter()
-        .map(|item| text_of(first_element(item, "h3").unwrap_or("")))
-        .collect();
-    assert_eq!(
-        titles,
-        expected.map(|(_, _, title)| title.to_string()),
-        "events in chronological order, equal dates in the order written\n{section}"
+    // One item a date; a day's events together under it. The 5 January time
+    // was written before the day, and the month after its days: as written.
+    // Six events are more than a phone should scroll past: the first and the
+    // last are shown, and the whole timeline opens from a <details>.
+    let (shown, whole) = section
+        .split_once("<details class=\"timeline-more\">")
+        .unwrap_or_else(|| panic!("a long timeline folds: {section}"));
+    assert_contains(
+        whole,
+        "<summary>Vis hele tidslinjen (6)</summary>",
+        "the timeline",
     );
-    for (item, (iso, text, _)) in items.iter().zip(expected) {
-        assert_eq!(
-            attribute_values(item, "datetime"),
-            [iso],
-            "each event has one <time> with exactly the precision written\n{item}"
-        );
+    let shown: Vec<&str> = shown.split("<li class=\"event-body\">").skip(1).collect();
+    assert_eq!(shown.len(), 2, "the first and the last: {section}");
+    assert!(shown[0].contains("Et år med uro") && shown[1].contains("Januaruroen"));
+    let days: Vec<&str> = whole.split("<li class=\"event\">").skip(1).collect();
+    let expected = [
+        ("2022", "2022", vec![("", "Et år med uro")]),
+        (
+            "2022-01-02",
+            "2.\u{a0}januar",
+            vec![
+                ("", "Protestene begynner i Zjanaozen"),
+                ("", "Prisen på gass dobles"),
+            ],
+        ),
+        (
+            "2022-01-05",
+            "5.\u{a0}januar",
+            vec![
+                ("2022-01-05T14:00+06:00", "Unntakstilstand i Almaty"),
+                ("", "Regjeringen går av"),
+            ],
+        ),
+        ("2022-01", "I løpet av januar", vec![("", "Januaruroen")]),
+    ];
+    assert_eq!(days.len(), expected.len(), "{section}");
+    for (day, (iso, text, events)) in days.iter().zip(expected) {
         assert!(
-            item.contains(&format!("datetime=\"{iso}\">{text}</time>")),
-            "the event should show {text:?}\n{item}"
+            day.contains(&format!("datetime=\"{iso}\">{text}</time>")),
+            "the date should be shown as {text:?}\n{day}"
         );
+        let titles: Vec<String> = day
+            .split("<li class=\"event-body\">")
+            .skip(1)
+            .map(|item| text_of(first_element(item, "h4").unwrap_or("")))
+            .collect();
+        let wanted: Vec<String> = events
+            .iter()
+            .map(|(time, title)| {
+                if time.is_empty() {
+                    title.to_string()
+                } else {
+                    // Written on Almaty's clock, shown with its zone on an Oslo site.
+                    format!("kl.\u{a0}14.00 (UTC+6) {title}")
+                }
+            })
+            .collect();
+        assert_eq!(titles, wanted, "{day}");
+        for (time, _) in events {
+            if !time.is_empty() {
+                assert_contains(day, &format!("datetime=\"{time}\""), "the time of day");
+            }
+        }
     }
     // All in 2022, so the year is left out of the days (but not of the month).
     assert_lacks(section, ". januar 2022", "the timeline");
@@ -789,7 +821,11 @@ fn a_timeline_over_several_years_shows_the_years() {
         .collect();
     assert_eq!(
         shown,
-        ["mars 2019", "19. mars 2019", "5. januar 2022"],
+        [
+            "19.\u{a0}mars 2019",
+            "I løpet av mars 2019",
+            "5.\u{a0}januar 2022"
+        ],
         "{section}"
     );
 }
@@ -804,11 +840,7 @@ fn an_english_timeline_shows_english_dates() {
         .iter()
         .map(|item| text_of(first_element(item, "time").unwrap_or("")))
         .collect();
-    assert_eq!(
-        shown,
-        ["January 2022", "5 January", "5 January, 14:00"],
-        "{section}"
-    );
+    assert_eq!(shown, ["5\u{a0}January", "During January"], "{section}");
 }
 
 #[test]
@@ -847,10 +879,10 @@ fn an_inline_timeline_has_its_own_page_under_the_article_slug() {
     let site = built_site();
     let path = "public/tidslinje/uro/index.html";
     let html = site.public("tidslinje/uro/index.html");
-    let items = list_items(&html, "ol");
-    assert_eq!(items.len(), 6, "{html}");
-    assert!(items[0].contains("Et år med uro"), "{html}");
-    assert!(items[5].contains("Unntakstilstand i Almaty"), "{html}");
+    let days: Vec<&str> = html.split("<li class=\"event\">").skip(1).collect();
+    assert_eq!(days.len(), 4, "one item a date: {html}");
+    assert!(days[0].contains("Et år med uro"), "{html}");
+    assert!(days[3].contains("Januaruroen"), "{html}");
     assert_contains(&html, r#"href="/uro/""#, path);
     assert!(site.has_public("tidslinje/flere-ar/index.html"));
     assert!(
@@ -967,7 +999,7 @@ fn each_quote_is_a_figure_with_blockquote_and_full_attribution() {
     assert_eq!(text_of(cite), "VG");
     assert_contains(
         caption,
-        r#"<time datetime="2022-01-06">6. januar 2022</time>"#,
+        "<time datetime=\"2022-01-06\">6.\u{a0}januar 2022</time>",
         "its figcaption",
     );
     assert_lacks(first, "oversatt", "the first quote");
@@ -1115,7 +1147,7 @@ fn sources_are_listed_with_links_where_a_url_is_given() {
     );
     assert!(items[0].contains("Reuters"), "{section}");
     assert!(
-        items[0].contains(r#"<time datetime="2022-01-06">6. januar 2022</time>"#),
+        items[0].contains("<time datetime=\"2022-01-06\">6.\u{a0}januar 2022</time>"),
         "{section}"
     );
     assert!(
@@ -1137,7 +1169,7 @@ fn corrections_have_a_section_and_a_note_before_the_body_that_links_to_it() {
     let (at, section) = labelled_part(&html, "Rettelser", path);
     assert_contains(
         section,
-        r#"<time datetime="2022-01-07">7. januar 2022</time>"#,
+        "<time datetime=\"2022-01-07\">7.\u{a0}januar 2022</time>",
         "the corrections",
     );
     assert_contains(
@@ -1181,18 +1213,18 @@ fn published_and_updated_stamps_carry_time_elements() {
     let html = site.public(URO_PAGE);
     assert_contains(
         &html,
-        r#"Publisert <time datetime="2022-01-06T18:00:00+01:00">6. januar 2022</time>"#,
+        "Publisert <time datetime=\"2022-01-06T18:00:00+01:00\">6.\u{a0}januar 2022 kl.\u{a0}18.00</time>",
         path,
     );
     assert_contains(
         &html,
-        r#"Oppdatert <time datetime="2022-01-07T09:30:00+01:00">7. januar 2022</time>"#,
+        "Oppdatert <time datetime=\"2022-01-07T09:30:00+01:00\">7.\u{a0}januar kl.\u{a0}09.30</time>",
         path,
     );
     let html = site.public(FREDSSTYRKE_PAGE);
     assert_contains(
         &html,
-        r#"Publisert <time datetime="2022-01-08">8. januar 2022</time>"#,
+        "Publisert <time datetime=\"2022-01-08\">8.\u{a0}januar 2022</time>",
         FREDSSTYRKE_PAGE,
     );
     assert_lacks(&html, "Oppdatert", FREDSSTYRKE_PAGE);
@@ -1406,7 +1438,8 @@ Tekst.
     );
     let (_, section) = labelled_part(&html, "Dette sier de", path);
     assert_contains(section, "&lt;/blockquote&gt;", path);
-    assert_contains(section, &escape(r#"Ola "Sjefen" Nordmann"#), path);
+    // Straight quotes in a name are set as Norwegian quotes.
+    assert_contains(section, "Ola «Sjefen» Nordmann", path);
     assert_contains(
         section,
         r#"cite="https://example.org/a?b=1&amp;c=&quot;2&quot;""#,

@@ -11,6 +11,7 @@ mod fixture;
 mod hostile;
 mod impact;
 mod incremental;
+mod phone;
 mod publishing;
 mod review;
 mod safety;

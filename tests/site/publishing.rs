@@ -1112,9 +1112,10 @@ fn new_article_makes_a_draft_named_from_its_title_and_never_overwrites() {
         "the new article",
     );
     let page = read_text(&dir.join("public/hva-betyr-noytral-og-for-sverige/index.html"));
+    // The title is written as given and shown with Norwegian quotes.
     assert_contains(
         &page,
-        &escape(quoted),
+        &escape("Hva betyr «nøytral» – og \\ for Sverige?"),
         "the new article with quotes in its title",
     );
 
