@@ -360,7 +360,7 @@ impl Sources {
         Sources {
             article: site.articles.iter().find(|a| a.path == path).map(|a| {
                 (
-                    crate::render::summary_of(a, &urls),
+                    crate::render::summary_of(a, &urls, site.config.kind),
                     parts::in_lists(&a.parts),
                     urls.article(&a.slug),
                 )

@@ -2,7 +2,7 @@
 //!
 //! The modules follow the pipeline, each using only those above it:
 //! leaves ([`layout`], [`url_policy`], [`links`], [`dates`], [`slug`], [`i18n`],
-//! [`diagnostics`], [`deps`], [`front_matter`], [`config`], [`urls`]) →
+//! [`diagnostics`], [`deps`], [`kind`], [`front_matter`], [`config`], [`urls`]) →
 //! single-file content ([`content`]) → [`markdown`] → the explainer parts
 //! ([`parts`]) → the site and its cross-file checks ([`site`]) → [`templates`]
 //! and [`render`] → [`output`] → the commands ([`build`], [`incremental`],
@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod front_matter;
 pub mod i18n;
 pub mod incremental;
+pub mod kind;
 pub mod layout;
 pub mod links;
 pub mod markdown;

@@ -101,7 +101,7 @@ impl Renderer<'_> {
             &authors,
             image.as_ref(),
             &views,
-            &self.site.config.title,
+            seo::publisher(&self.site.config),
             self.urls.language,
         );
         let placed: Vec<(&'static str, Value)> = parts::KEYS

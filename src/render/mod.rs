@@ -18,6 +18,7 @@ use tera::{Context, Value};
 
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
 use crate::links::{LinkIndex, LinkScope};
 use crate::output::Sink;
 use crate::parts::{self, ViewCx};
@@ -246,7 +247,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn summary_of(&self, article: &Article) -> ArticleSummary {
-        summary_of(article, &self.urls)
+        summary_of(article, &self.urls, self.site.config.kind)
     }
 
     /// The summaries of a list's articles, recording the list and each summary.
@@ -279,10 +280,11 @@ impl<'a> Renderer<'a> {
 }
 
 /// An article as lists show it, without the parts lists show.
-pub fn summary_of(article: &Article, urls: &Urls) -> ArticleSummary {
+pub fn summary_of(article: &Article, urls: &Urls, default_kind: Kind) -> ArticleSummary {
     let url = urls.article(&article.slug);
     let language = urls.language;
     ArticleSummary {
+        kind: article.kind.unwrap_or(default_kind).view(language),
         title: article.title.clone(),
         lead: article.lead.clone(),
         permalink: urls.permalink(&url),

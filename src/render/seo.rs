@@ -3,17 +3,20 @@
 use serde_json::{Value as Json, json};
 use tera::Value;
 
+use crate::config::Config;
 use crate::i18n::Language;
+use crate::kind::Kind;
 use crate::parts::PartView;
 use crate::parts::background::ImageView;
 
-/// An article as schema.org `NewsArticle`.
+/// An article as the schema.org type of its kind of work (`NewsArticle`,
+/// `BackgroundNewsArticle` …).
 pub fn article_json_ld(
     summary: &Value,
     authors: &[String],
     image: Option<&ImageView>,
     views: &[PartView],
-    publisher: &str,
+    publisher: Json,
     language: Language,
 ) -> String {
     let summary = serde_json::to_value(summary).unwrap_or_default();
@@ -23,14 +26,14 @@ pub fn article_json_ld(
             .find(|v| v.key == key)
             .and_then(|v| serde_json::to_value(&v.value).ok())
     };
-    let published = &summary["date"]["rfc3339"];
+    let published = date(&summary["date"]);
     let modified = match &summary["updated"] {
-        Json::Null => published,
-        updated => &updated["rfc3339"],
+        Json::Null => published.clone(),
+        updated => date(updated),
     };
     let mut data = json!({
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": summary["kind"]["key"].as_str().map_or("NewsArticle", schema_type),
         "headline": summary["title"],
         "url": summary["permalink"],
         "mainEntityOfPage": summary["permalink"],
@@ -38,7 +41,7 @@ pub fn article_json_ld(
         "datePublished": published,
         "dateModified": modified,
         "author": authors.iter().map(|name| json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
-        "publisher": {"@type": "Organization", "name": publisher},
+        "publisher": publisher,
     });
     if let Some(lead) = summary["lead"].as_str() {
         data["description"] = lead.into();
@@ -66,10 +69,89 @@ pub fn article_json_ld(
     if let Some(Json::Array(corrections)) = part("corrections") {
         data["correction"] = corrections
             .iter()
-            .map(|c| json!({"@type": "CorrectionComment", "text": c["plain"], "datePublished": c["date"]["rfc3339"]}))
+            .map(|c| json!({"@type": "CorrectionComment", "text": c["plain"], "datePublished": date(&c["date"])}))
             .collect::<Vec<_>>()
             .into();
     }
+    if let Some(Json::Array(sources)) = part("sources") {
+        data["citation"] = sources
+            .iter()
+            .map(|s| {
+                let mut work = json!({"@type": "CreativeWork", "name": s["title"]});
+                if s["url"].is_string() {
+                    work["url"] = s["url"].clone();
+                }
+                if let Some(publisher) = s["publisher"].as_str() {
+                    work["publisher"] = json!({"@type": "Organization", "name": publisher});
+                }
+                if s["date"].is_object() {
+                    work["datePublished"] = date(&s["date"]);
+                }
+                work
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
+    script_safe(&data)
+}
+
+/// The schema.org type of a kind of work, by its key.
+fn schema_type(key: &str) -> &'static str {
+    [
+        Kind::Forklaring,
+        Kind::Nyhet,
+        Kind::Analyse,
+        Kind::Kommentar,
+    ]
+    .into_iter()
+    .find(|kind| kind.key() == key)
+    .map_or("NewsArticle", Kind::schema_type)
+}
+
+/// A shown date for schema.org: a date written without a time stays a date
+/// (`2022-01-06`), since turning it into midnight UTC would state a moment
+/// nobody wrote, and a day earlier for readers west of Greenwich.
+fn date(shown: &Json) -> Json {
+    match shown["iso"].as_str() {
+        Some(iso) if !iso.contains('T') => iso.into(),
+        _ => shown["rfc3339"].clone(),
+    }
+}
+
+/// The site's publisher as schema.org `NewsMediaOrganization`, with the
+/// standards and ownership pages `site.toml` names.
+pub fn publisher(config: &Config) -> Json {
+    let mut org = json!({
+        "@type": "NewsMediaOrganization",
+        "name": config.title,
+        "url": config.base_url,
+    });
+    if let Some(logo) = &config.logo {
+        org["logo"] = json!({"@type": "ImageObject", "url": absolute(config, logo)});
+    }
+    for (field, value) in [
+        ("publishingPrinciples", &config.publishing_principles),
+        ("correctionsPolicy", &config.corrections_policy),
+        ("ownershipFundingInfo", &config.ownership),
+    ] {
+        if let Some(url) = value {
+            org[field] = absolute(config, url).into();
+        }
+    }
+    org
+}
+
+/// An address from `site.toml`: absolute as written, or a site path made absolute.
+fn absolute(config: &Config, url: &str) -> String {
+    if url.contains("://") {
+        url.to_string()
+    } else {
+        config.permalink(url)
+    }
+}
+
+/// JSON that is safe inside `<script type="application/ld+json">`.
+pub fn script_safe(data: &Json) -> String {
     // Inside <script>, "</script>" ends the element and "<!--" changes how the
     // rest is parsed; JSON may write every <, > and & as a \u escape instead.
     data.to_string()

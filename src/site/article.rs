@@ -39,11 +39,13 @@ struct ArticleFields {
     draft: bool,
     #[serde(default)]
     image: Option<ImageFields>,
+    #[serde(default)]
+    kind: Option<crate::kind::Kind>,
 }
 
 /// The keys of [`ArticleFields`], for the list of known fields in errors.
 const COMMON_FIELDS: &[&str] = &[
-    "title", "date", "updated", "lead", "authors", "tags", "slug", "draft", "image",
+    "title", "date", "updated", "lead", "authors", "tags", "slug", "draft", "image", "kind",
 ];
 
 /// A tag as written, with its slug (its page) and where it was written.
@@ -74,6 +76,8 @@ pub struct Article {
     pub tags: Vec<Tag>,
     pub draft: bool,
     pub image: Option<Image>,
+    /// The type of work, where the article names one; else the site's.
+    pub kind: Option<crate::kind::Kind>,
     /// The explainer parts.
     pub parts: PartItems,
     /// Where the body starts in the file; the body is not copied, since a large
@@ -147,6 +151,7 @@ impl Article {
             tags,
             draft: fields.draft,
             image,
+            kind: fields.kind,
             parts,
             body_offset,
             body_file: None,
