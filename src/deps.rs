@@ -45,6 +45,8 @@ pub enum ListKey {
     Timelines,
     /// Which tags have a page.
     Tags,
+    /// Every correction on the site, with the article it is in.
+    Corrections,
 }
 
 /// The sources one page read, in the order read (duplicates are harmless).

@@ -80,6 +80,22 @@ impl Language {
         }
     }
 
+    /// The folder of the corrections archive.
+    pub fn corrections_section(self) -> &'static str {
+        match self {
+            Language::Nb => "rettelser",
+            Language::En => "corrections",
+        }
+    }
+
+    /// The folder people's pages are published under.
+    pub fn people_section(self) -> &'static str {
+        match self {
+            Language::Nb => "personer",
+            Language::En => "people",
+        }
+    }
+
     /// "Side 2 av 200" / "Page 2 of 200".
     pub fn page_of(self, current: usize, total: usize) -> String {
         match self {
@@ -136,6 +152,14 @@ impl Language {
                 pages: "Sider",
                 newer: "Nyere artikler",
                 older: "Eldre artikler",
+                corrections_archive: "Rettelser",
+                corrections_intro: "Alle feil vi har rettet i artiklene våre, de nyeste først.",
+                corrected_in: "Rettet i",
+                corrections_feed: "Abonner på rettelser (Atom)",
+                quotes_by: "Sitater",
+                expertise: "Fagfelt",
+                elsewhere: "Andre steder",
+                articles_by: "Artikler",
             },
             Language::En => Labels {
                 published: "Published",
@@ -167,6 +191,14 @@ impl Language {
                 pages: "Pages",
                 newer: "Newer articles",
                 older: "Older articles",
+                corrections_archive: "Corrections",
+                corrections_intro: "Every error we have corrected in our articles, newest first.",
+                corrected_in: "Corrected in",
+                corrections_feed: "Subscribe to corrections (Atom)",
+                quotes_by: "Quotes",
+                expertise: "Expertise",
+                elsewhere: "Elsewhere",
+                articles_by: "Articles",
             },
         }
     }
@@ -204,4 +236,12 @@ pub struct Labels {
     pub pages: &'static str,
     pub newer: &'static str,
     pub older: &'static str,
+    pub corrections_archive: &'static str,
+    pub corrections_intro: &'static str,
+    pub corrected_in: &'static str,
+    pub corrections_feed: &'static str,
+    pub quotes_by: &'static str,
+    pub expertise: &'static str,
+    pub elsewhere: &'static str,
+    pub articles_by: &'static str,
 }

@@ -240,7 +240,21 @@ impl Renderer<'_> {
             for key in &body.placed {
                 content = content.replace(&markdown::placeholder(key), "");
             }
+            // Corrections travel with the text, so a reader of the feed learns
+            // what was wrong as well as a reader of the page.
+            content.push_str(&self.feed_corrections(article, deps));
             entries.push(FeedEntry {
+                id: feeds::tag_id(
+                    &self.site.config.base_url,
+                    &article.date.iso(),
+                    &article
+                        .path
+                        .strip_prefix(crate::layout::CONTENT_DIR)
+                        .unwrap_or(&article.path)
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                    &summary.permalink,
+                ),
                 summary,
                 authors: article
                     .authors
@@ -268,6 +282,31 @@ impl Renderer<'_> {
         ))
     }
 
+    /// An article's corrections as HTML for its feed entry, or nothing.
+    fn feed_corrections(&self, article: &crate::site::Article, deps: &mut Deps) -> String {
+        if article.parts.corrections.is_empty() {
+            return String::new();
+        }
+        let language = self.urls.language;
+        let heading = crate::parts::headings(language)
+            .get("corrections")
+            .copied()
+            .unwrap_or_default();
+        let mut cx = self.view_cx(article, deps);
+        let mut html = format!("<section><h2>{}</h2><ul>", markdown::escape(heading));
+        for correction in &article.parts.corrections {
+            let date = correction.date.shown(language);
+            html.push_str(&format!(
+                "<li><time datetime=\"{}\">{}</time>: {}</li>",
+                date.iso,
+                markdown::escape(&date.text),
+                cx.inline(&correction.text)
+            ));
+        }
+        html.push_str("</ul></section>");
+        html
+    }
+
     pub(super) fn sitemap(&self, deps: &mut Deps) -> String {
         let site = self.site;
         deps.extend([
@@ -289,7 +328,7 @@ impl Renderer<'_> {
                 lastmod: Some(last_change(i)),
             });
         }
-        let mut pages = vec![self.urls.background_index()];
+        let mut pages = vec![self.urls.background_index(), self.urls.corrections()];
         pages.extend(site.background.keys().map(|k| self.urls.background(k)));
         pages.extend(
             self.listings

@@ -4,6 +4,7 @@
 
 mod article;
 pub mod assets;
+mod corrections;
 pub mod feeds;
 mod lists;
 pub mod pages;
@@ -197,6 +198,7 @@ impl<'a> Renderer<'a> {
             Page::Background(key) => self.background_page(key, page, sink, deps),
             Page::Timeline(key) => self.timeline_page(key, page, sink, deps),
             Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
+            Page::Corrections => self.corrections_page(page, sink, deps),
         }
     }
 
@@ -320,6 +322,7 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
             script: format!("{base_path}{}", assets.script),
             background_index: urls.background_index(),
             feed: format!("{base_path}{}", feeds::FEED_FILE),
+            corrections: urls.corrections(),
         },
     );
     let headings = parts::headings(language)

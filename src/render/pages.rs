@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Renderer;
+use super::corrections::CORRECTIONS_FEED;
 use super::feeds::{FEED_FILE, SITEMAP_FILE};
 
 /// Published by forklar where a site has no `static/robots.txt` of its own.
@@ -32,6 +33,8 @@ pub enum Page {
     Tag(String),
     /// A file from `static/`, relative to it.
     Static(PathBuf),
+    /// The corrections archive and its feed.
+    Corrections,
 }
 
 impl Renderer<'_> {
@@ -44,6 +47,7 @@ impl Renderer<'_> {
             Page::Feed,
             Page::Sitemap,
             Page::Assets,
+            Page::Corrections,
         ];
         pages.extend((1..=site.index_page_count()).map(Page::Index));
         pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
@@ -81,6 +85,13 @@ impl Renderer<'_> {
             }
             Page::Tag(slug) => vec![format!("{}/{slug}/index.html", language.tag_section())],
             Page::Static(path) => vec![path.to_string_lossy().replace('\\', "/")],
+            Page::Corrections => {
+                let section = language.corrections_section();
+                vec![
+                    format!("{section}/index.html"),
+                    format!("{section}/{CORRECTIONS_FEED}"),
+                ]
+            }
         }
     }
 
@@ -119,6 +130,7 @@ impl Renderer<'_> {
                 ),
             },
             Page::Tag(_) => "forklar's tag page".into(),
+            Page::Corrections => "forklar's corrections archive".into(),
         }
     }
 }

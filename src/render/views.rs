@@ -19,6 +19,8 @@ pub struct SiteView<'a> {
     pub script: String,
     pub background_index: String,
     pub feed: String,
+    /// The corrections archive.
+    pub corrections: String,
 }
 
 /// An article as lists show it.

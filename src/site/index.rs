@@ -104,6 +104,15 @@ impl Site {
             ListKey::Timelines,
             fingerprint(&lists.timeline_users.keys().collect::<Vec<_>>()),
         );
+        let mut corrections = DefaultHasher::new();
+        for article in &self.articles {
+            for correction in &article.parts.corrections {
+                article.path.hash(&mut corrections);
+                correction.date.iso().hash(&mut corrections);
+                correction.text.hash(&mut corrections);
+            }
+        }
+        prints.insert(ListKey::Corrections, corrections.finish());
         prints.insert(
             ListKey::Tags,
             fingerprint(&lists.tags.keys().collect::<Vec<_>>()),

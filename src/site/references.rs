@@ -27,13 +27,15 @@ impl Site {
     }
 
     /// Top-level folders the site itself publishes into.
-    pub fn reserved_paths(&self) -> [&'static str; 4] {
+    pub fn reserved_paths(&self) -> [&'static str; 6] {
         let language = self.config.language;
         [
             language.background_section(),
             language.timeline_section(),
             language.tag_section(),
             language.pages_section(),
+            language.corrections_section(),
+            language.people_section(),
         ]
     }
 

@@ -112,3 +112,86 @@ fn sources_become_citations() {
     assert_eq!(data["citation"][0]["publisher"]["name"], "NUPI");
     assert_contains(&html, "Rapporten", "a/index.html");
 }
+
+#[test]
+fn the_corrections_archive_and_its_feed_list_every_correction_newest_first() {
+    let site = TestSite::new(SITE_TOML)
+        .with(
+            "content/a.md",
+            article(
+                "Gassprisen",
+                "2022-01-06",
+                "\n[[corrections]]\ndate = 2022-01-07\ntext = \"Prisen ble doblet, ikke tredoblet.\"\n\n[[corrections]]\ndate = 2022-01-09\ntext = \"Byen heter Zjanaozen.\"\n",
+            ),
+        )
+        .with(
+            "content/b.md",
+            article(
+                "Soldatene",
+                "2022-01-07",
+                "\n[[corrections]]\ndate = 2022-01-08\ntext = \"CSTO har seks medlemmer.\"\n",
+            ),
+        )
+        .with("content/c.md", article("Uten feil", "2022-01-08", ""));
+    site.build_ok(&[]);
+    let html = site.public("rettelser/index.html");
+    let order: Vec<usize> = [
+        "Byen heter Zjanaozen.",
+        "CSTO har seks medlemmer.",
+        "Prisen ble doblet, ikke tredoblet.",
+    ]
+    .iter()
+    .map(|text| {
+        html.find(text)
+            .unwrap_or_else(|| panic!("the archive shows {text}\n{html}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "newest first: {order:?}"
+    );
+    assert_contains(
+        &html,
+        r##"<a href="/a/#part-corrections">Gassprisen</a>"##,
+        "rettelser/index.html",
+    );
+    assert_contains(
+        &html,
+        r##"<a href="/b/#part-corrections">Soldatene</a>"##,
+        "rettelser/index.html",
+    );
+    assert!(
+        !html.contains("Uten feil"),
+        "an article without corrections is not listed"
+    );
+    // Every page links the archive.
+    assert_contains(
+        &site.public("index.html"),
+        r#"href="/rettelser/""#,
+        "index.html",
+    );
+
+    let feed = site.public("rettelser/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 3, "{feed}");
+    let first = feed.find("Zjanaozen").unwrap();
+    let last = feed.find("tredoblet").unwrap();
+    assert!(first < last, "the feed is newest first");
+    assert_eq!(
+        feed.matches("<id>").count(),
+        4,
+        "the feed and each entry have an id"
+    );
+
+    // Each article's entry in the site's feed carries its corrections.
+    let atom = site.public("atom.xml");
+    let entry_a = &atom[atom.find("<title>Gassprisen</title>").unwrap()..];
+    let entry_a = &entry_a[..entry_a.find("</entry>").unwrap()];
+    assert!(
+        entry_a.contains("Byen heter Zjanaozen.") && entry_a.contains("tredoblet"),
+        "{entry_a}"
+    );
+    assert!(
+        entry_a.contains("<id>tag:example.org,2022-01-06:/a</id>"),
+        "{entry_a}"
+    );
+}
