@@ -274,6 +274,9 @@ impl Session {
             if let Some(timeline) = state.site.timelines.values().find(|t| &t.path == path) {
                 deps.push(Dep::Timeline(timeline.key.clone()));
             }
+            if let Some(person) = state.site.people.values().find(|p| &p.path == path) {
+                deps.push(Dep::Person(person.key.clone()));
+            }
         }
         deps.iter()
             .filter_map(|dep| state.readers.get(dep))
@@ -295,7 +298,10 @@ fn reload(
     pending.insert(Dep::File(path.clone()));
     if !matches!(
         source,
-        SourceFile::Article(_) | SourceFile::Background(_) | SourceFile::Timeline(_)
+        SourceFile::Article(_)
+            | SourceFile::Background(_)
+            | SourceFile::Timeline(_)
+            | SourceFile::Person(_)
     ) {
         return;
     }
@@ -331,6 +337,7 @@ fn forget_folder(
         .map(|a| a.path.clone())
         .chain(site.background.values().map(|e| e.path.clone()))
         .chain(site.timelines.values().map(|t| t.path.clone()))
+        .chain(site.people.values().map(|p| p.path.clone()))
         .filter(|path| path.starts_with(folder) && path != folder)
         .collect();
     for path in inside {
@@ -352,6 +359,7 @@ struct Sources {
     )>,
     entry: Option<String>,
     timeline: Option<String>,
+    person: Option<String>,
 }
 
 impl Sources {
@@ -375,6 +383,11 @@ impl Sources {
                 .values()
                 .find(|t| t.path == path)
                 .map(|t| t.key.clone()),
+            person: site
+                .people
+                .values()
+                .find(|p| p.path == path)
+                .map(|p| p.key.clone()),
         }
     }
 
@@ -397,6 +410,9 @@ impl Sources {
         }
         for key in self.timeline.iter().chain(&after.timeline) {
             pending.insert(Dep::Timeline(key.clone()));
+        }
+        for key in self.person.iter().chain(&after.person) {
+            pending.insert(Dep::Person(key.clone()));
         }
     }
 }

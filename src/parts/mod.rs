@@ -27,7 +27,7 @@ use tera::Value;
 use toml::Spanned;
 use toml::de::DeTable;
 
-use crate::content::{BackgroundEntry, FileCx, SharedTimeline};
+use crate::content::{BackgroundEntry, FileCx, Person, SharedTimeline};
 use crate::deps::Dep;
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{TomlKind, toml_diagnostic};
@@ -92,6 +92,7 @@ pub struct ViewCx<'a> {
     pub links: LinkScope<'a>,
     pub entries: &'a BTreeMap<String, BackgroundEntry>,
     pub timelines: &'a BTreeMap<String, SharedTimeline>,
+    pub people: &'a BTreeMap<String, Person>,
     /// The article being rendered.
     pub slug: &'a str,
     pub title: &'a str,
@@ -131,6 +132,11 @@ impl<'a> ViewCx<'a> {
         self.timelines.get(key)
     }
 
+    pub fn person(&mut self, key: &str) -> Option<&'a Person> {
+        self.deps.push(Dep::Person(key.to_string()));
+        self.people.get(key)
+    }
+
     /// The same reads, with links resolved from another file (a shared
     /// timeline's links are written from its own file).
     pub fn from_file<'b>(&'b mut self, from: &'b Path) -> ViewCx<'b>
@@ -146,6 +152,7 @@ impl<'a> ViewCx<'a> {
             },
             entries: self.entries,
             timelines: self.timelines,
+            people: self.people,
             slug: self.slug,
             title: self.title,
             deps: self.deps,
@@ -163,6 +170,7 @@ pub struct RefCx<'a> {
     pub slug_span: Range<usize>,
     pub entries: &'a BTreeMap<String, BackgroundEntry>,
     pub timelines: &'a BTreeMap<String, SharedTimeline>,
+    pub people: &'a BTreeMap<String, Person>,
 }
 
 /// "the known timelines are: a, b (files in content/timelines/)".

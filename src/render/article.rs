@@ -88,17 +88,15 @@ impl Renderer<'_> {
                     .with_help(format!("the markers are: {}", known.join(", "))),
             );
         }
-        let authors = article
-            .authors
-            .clone()
-            .unwrap_or_else(|| self.site.config.authors.clone());
+        let bylines = self.bylines(self.site.authors_of(article), deps);
+        let authors: Vec<String> = bylines.iter().map(|b| b.name.clone()).collect();
         let image = article
             .image
             .as_ref()
             .map(|i| ImageView::new(i, &self.urls));
         let json_ld = seo::article_json_ld(
             &summary,
-            &authors,
+            bylines.iter().map(|b| b.json_ld.clone()).collect(),
             image.as_ref(),
             &views,
             seo::publisher(&self.site.config),
@@ -110,6 +108,7 @@ impl Renderer<'_> {
             .collect();
         let mut fields: Vec<(&'static str, Value)> = vec![
             ("authors", Value::from_serializable(&authors)),
+            ("bylines", Value::from_serializable(&bylines)),
             ("image", Value::from_serializable(&image)),
             ("json_ld", Value::from(json_ld)),
             ("placed", Value::from(value_map(placed))),

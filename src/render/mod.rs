@@ -8,6 +8,7 @@ mod corrections;
 pub mod feeds;
 mod lists;
 pub mod pages;
+mod people;
 mod seo;
 pub mod views;
 
@@ -41,6 +42,8 @@ const THEME_IDS: &[&str] = &[
     "siste",
     "mention-preview",
     "forklar-build-error",
+    "sitater",
+    "artikler",
 ];
 
 /// A page rendered, with everything it read.
@@ -199,6 +202,7 @@ impl<'a> Renderer<'a> {
             Page::Timeline(key) => self.timeline_page(key, page, sink, deps),
             Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
             Page::Corrections => self.corrections_page(page, sink, deps),
+            Page::Person(key) => self.person_page(key, page, sink, deps),
         }
     }
 
@@ -274,6 +278,7 @@ impl<'a> Renderer<'a> {
             },
             entries: &self.site.background,
             timelines: &self.site.timelines,
+            people: &self.site.people,
             slug: &article.slug,
             title: &article.title,
             deps,

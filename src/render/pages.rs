@@ -35,6 +35,8 @@ pub enum Page {
     Static(PathBuf),
     /// The corrections archive and its feed.
     Corrections,
+    /// A person's page, by key.
+    Person(String),
 }
 
 impl Renderer<'_> {
@@ -59,6 +61,7 @@ impl Renderer<'_> {
                 .map(|k| Page::Timeline(k.clone())),
         );
         pages.extend(self.listings.tags.keys().map(|k| Page::Tag(k.clone())));
+        pages.extend(site.people.keys().map(|k| Page::Person(k.clone())));
         pages.extend(site.static_files.iter().cloned().map(Page::Static));
         pages
     }
@@ -85,6 +88,7 @@ impl Renderer<'_> {
             }
             Page::Tag(slug) => vec![format!("{}/{slug}/index.html", language.tag_section())],
             Page::Static(path) => vec![path.to_string_lossy().replace('\\', "/")],
+            Page::Person(key) => vec![format!("{}/{key}/index.html", language.people_section())],
             Page::Corrections => {
                 let section = language.corrections_section();
                 vec![
@@ -131,6 +135,10 @@ impl Renderer<'_> {
             },
             Page::Tag(_) => "forklar's tag page".into(),
             Page::Corrections => "forklar's corrections archive".into(),
+            Page::Person(key) => self.site.people.get(key).map_or_else(
+                || format!("the person {key}"),
+                |p| p.path.display().to_string(),
+            ),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::parts::background::ImageView;
 /// `BackgroundNewsArticle` …).
 pub fn article_json_ld(
     summary: &Value,
-    authors: &[String],
+    authors: Vec<Json>,
     image: Option<&ImageView>,
     views: &[PartView],
     publisher: Json,
@@ -40,7 +40,7 @@ pub fn article_json_ld(
         "inLanguage": language.code(),
         "datePublished": published,
         "dateModified": modified,
-        "author": authors.iter().map(|name| json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
+        "author": authors,
         "publisher": publisher,
     });
     if let Some(lead) = summary["lead"].as_str() {

@@ -74,6 +74,7 @@ impl Site {
             slug_span: article.slug_span.clone(),
             entries: &self.background,
             timelines: &self.timelines,
+            people: &self.people,
         };
         parts::check_references(&article.parts, &cx, &mut problems);
         problems

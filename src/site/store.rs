@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::article::Article;
 use crate::config::Config;
-use crate::content::{BackgroundEntry, SharedTimeline};
+use crate::content::{BackgroundEntry, Person, SharedTimeline};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONTENT_DIR, STATIC_DIR, SourceFile, walk};
 
@@ -20,6 +20,7 @@ pub struct Site {
     pub articles: Vec<Article>,
     pub background: BTreeMap<String, BackgroundEntry>,
     pub timelines: BTreeMap<String, SharedTimeline>,
+    pub people: BTreeMap<String, Person>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<PathBuf>,
     /// Whether articles marked as drafts are included.
@@ -31,6 +32,7 @@ pub enum Loaded {
     Article(Box<Article>),
     Background(BackgroundEntry),
     Timeline(SharedTimeline),
+    Person(Person),
     /// Not content (an image beside an article), or a draft left out.
     Nothing,
 }
@@ -48,6 +50,7 @@ pub fn load_file(root: &Path, file: &SourceFile, drafts: bool) -> Result<Loaded,
         }
         SourceFile::Background(path) => Loaded::Background(BackgroundEntry::load(root, path)?),
         SourceFile::Timeline(path) => Loaded::Timeline(SharedTimeline::load(root, path)?),
+        SourceFile::Person(path) => Loaded::Person(Person::load(root, path)?),
         _ => Loaded::Nothing,
     })
 }
@@ -68,6 +71,7 @@ impl Site {
             articles: Vec::new(),
             background: BTreeMap::new(),
             timelines: BTreeMap::new(),
+            people: BTreeMap::new(),
             static_files: static_files(root, &mut problems),
             drafts,
         };
@@ -96,6 +100,9 @@ impl Site {
             Loaded::Timeline(timeline) => {
                 self.timelines.insert(timeline.key.clone(), timeline);
             }
+            Loaded::Person(person) => {
+                self.people.insert(person.key.clone(), person);
+            }
             Loaded::Nothing => {}
         }
     }
@@ -115,6 +122,7 @@ impl Site {
         self.articles.retain(|a| a.path != path);
         self.background.retain(|_, e| e.path != path);
         self.timelines.retain(|_, t| t.path != path);
+        self.people.retain(|_, p| p.path != path);
     }
 
     /// Newest first; the path breaks ties so the order never depends on the file system.

@@ -195,3 +195,172 @@ fn the_corrections_archive_and_its_feed_list_every_correction_newest_first() {
         "{entry_a}"
     );
 }
+
+const BLAKKISRUD: &str = r#"+++
+name = "Helge Blakkisrud"
+role = "seniorforsker"
+organisation = "NUPI"
+expertise = ["Russland", "Sentral-Asia"]
+same_as = ["https://www.wikidata.org/wiki/Q1"]
++++
+
+Forsker ved Norsk utenrikspolitisk institutt.
+"#;
+
+const KARI: &str = r#"+++
+name = "Kari Nordmann"
+role = "journalist"
+fediverse = "@kari@mastodon.example"
+same_as = ["https://www.wikidata.org/wiki/Q2"]
++++
+
+Skriver om Sentral-Asia.
+"#;
+
+/// A quote from the person with `key`, said on `date`.
+fn quote(key: &str, text: &str, date: &str) -> String {
+    format!(
+        "\n[[quotes]]\ntext = \"{text}\"\nspeaker = \"{key}\"\nsource = \"NRK\"\ndate = {date}\n"
+    )
+}
+
+fn people_site() -> TestSite {
+    TestSite::new(SITE_TOML)
+        .with("content/people/blakkisrud.md", BLAKKISRUD)
+        .with("content/people/kari-nordmann.md", KARI)
+        .with(
+            "content/a.md",
+            article(
+                "Første sak",
+                "2022-01-03",
+                &format!(
+                    "authors = [\"kari-nordmann\", \"Ola Vikar\"]\n{}",
+                    quote("blakkisrud", "Det eldste sitatet.", "2022-01-03")
+                ),
+            ),
+        )
+        .with(
+            "content/b.md",
+            article(
+                "Andre sak",
+                "2022-01-05",
+                &quote("blakkisrud", "Det nyeste sitatet.", "2022-01-08"),
+            ),
+        )
+        .with(
+            "content/c.md",
+            article(
+                "Tredje sak",
+                "2022-01-06",
+                &format!(
+                    "{}\n[[quotes]]\ntext = \"Et annet menneske.\"\nspeaker = \"Ivar Aasen\"\nsource = \"VG\"\n",
+                    quote("blakkisrud", "Det midterste sitatet.", "2022-01-06")
+                ),
+            ),
+        )
+}
+
+#[test]
+fn a_persons_page_lists_their_quotes_from_every_article_newest_first() {
+    let site = people_site();
+    site.build_ok(&[]);
+    let page = "personer/blakkisrud/index.html";
+    let html = site.public(page);
+    assert_contains(&html, "<h1 id=\"tittel\">Helge Blakkisrud</h1>", page);
+    assert_contains(&html, "seniorforsker, NUPI", page);
+    let order: Vec<usize> = [
+        "Det nyeste sitatet.",
+        "Det midterste sitatet.",
+        "Det eldste sitatet.",
+    ]
+    .iter()
+    .map(|text| {
+        html.find(text)
+            .unwrap_or_else(|| panic!("{page} shows {text}\n{html}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "newest first: {order:?}"
+    );
+    for (url, title) in [
+        ("/a/", "Første sak"),
+        ("/b/", "Andre sak"),
+        ("/c/", "Tredje sak"),
+    ] {
+        assert_contains(&html, &format!("<a href=\"{url}\">{title}</a>"), page);
+    }
+    assert!(
+        !html.contains("Et annet menneske."),
+        "only this person's quotes"
+    );
+    let person = json_ld_of_type(&html, "Person");
+    assert_eq!(person["url"], "https://example.org/personer/blakkisrud/");
+    assert_eq!(person["sameAs"][0], "https://www.wikidata.org/wiki/Q1");
+
+    // The quote names the speaker from their file, linked to their page.
+    let article_html = site.public("b/index.html");
+    assert_contains(
+        &article_html,
+        r#"<a href="/personer/blakkisrud/">Helge Blakkisrud</a></span>, seniorforsker, NUPI"#,
+        "b/index.html",
+    );
+    // A speaker written as a name stays a name.
+    assert_contains(
+        &site.public("c/index.html"),
+        "<span class=\"speaker\">Ivar Aasen</span>",
+        "c/index.html",
+    );
+}
+
+#[test]
+fn a_byline_with_a_persons_key_links_their_page_and_a_name_stays_text() {
+    let site = people_site();
+    site.build_ok(&[]);
+    let html = site.public("a/index.html");
+    assert_contains(
+        &html,
+        r#"<a href="/personer/kari-nordmann/" rel="author">Kari Nordmann</a>, Ola Vikar</span>"#,
+        "a/index.html",
+    );
+    assert_contains(
+        &html,
+        r#"<meta name="fediverse:creator" content="@kari@mastodon.example">"#,
+        "a/index.html",
+    );
+    let data = json_ld_of_type(&html, "BackgroundNewsArticle");
+    assert_eq!(
+        data["author"][0]["url"],
+        "https://example.org/personer/kari-nordmann/"
+    );
+    assert_eq!(
+        data["author"][0]["sameAs"][0],
+        "https://www.wikidata.org/wiki/Q2"
+    );
+    assert_eq!(data["author"][1]["name"], "Ola Vikar");
+    assert!(data["author"][1].get("url").is_none());
+    // The person's page lists what they signed.
+    assert_contains(
+        &site.public("personer/kari-nordmann/index.html"),
+        "<a href=\"/a/\">Første sak</a>",
+        "personer/kari-nordmann/index.html",
+    );
+}
+
+#[test]
+fn an_unknown_person_key_is_an_error_at_its_line_naming_the_known_keys() {
+    let site = people_site().with(
+        "content/d.md",
+        article(
+            "Feil",
+            "2022-01-07",
+            &quote("blakisrud", "Skrivefeil.", "2022-01-07"),
+        ),
+    );
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_stderr_contains("unknown person `blakisrud`");
+    // The front matter: +++, title, date, lead, blank, [[quotes]], text, speaker.
+    run.assert_points_at(&site, "content/d.md", Some(8));
+    run.assert_stderr_contains("the known people are: blakkisrud, kari-nordmann");
+}
