@@ -119,11 +119,13 @@ const WORDS: [&str; 16] = [
     "tusenvis",
     "gatene",
 ];
-const NAMES: [&str; 4] = [
+/// Speakers: names, and keys of people in `content/people/`.
+const NAMES: [&str; 5] = [
     "Helge Blakkisrud",
     "Kari Nordmann",
     "Ola Svendsen",
     "Åse Øvrebø",
+    "blakkisrud",
 ];
 const OUTLETS: [&str; 3] = ["VG", "NRK", "Reuters"];
 /// Theme templates a site may override, with the theme's own text.
@@ -226,6 +228,9 @@ struct Model {
     templates: BTreeMap<String, String>,
     /// By path in `static/`.
     statics: BTreeMap<String, String>,
+    /// People by key (file name in `content/people/`): name and role. Never
+    /// deleted, since quotes name them.
+    people: BTreeMap<String, (String, String)>,
     /// A file saved broken, to be fixed by a later step.
     broken: Option<(String, Breakage)>,
 }
@@ -306,7 +311,7 @@ impl Model {
         files.insert(
             "site.toml".to_owned(),
             format!(
-                "title = \"{}\"\ndescription = \"Bakgrunn for nyhetene\"\nbase_url = \"https://example.org/\"\nlanguage = \"nb\"\nauthors = [\"Redaksjonen\"]\n",
+                "title = \"{}\"\ndescription = \"Bakgrunn for nyhetene\"\nbase_url = \"https://example.org/\"\nlanguage = \"nb\"\nauthors = [\"Redaksjonen\", \"blakkisrud\"]\n",
                 self.site_title
             ),
         );
@@ -320,6 +325,12 @@ impl Model {
             }
             s += &format!("summary = \"{}\"\n+++\n\n{}\n", e.summary, e.body);
             files.insert(format!("content/background/{key}.md"), s);
+        }
+        for (key, (name, role)) in &self.people {
+            files.insert(
+                format!("content/people/{key}.md"),
+                format!("+++\nname = \"{name}\"\nrole = \"{role}\"\n+++\n\nForsker.\n"),
+            );
         }
         for (key, t) in &self.timelines {
             let mut s = format!("title = \"{}\"\n", t.title);
@@ -557,6 +568,10 @@ fn fixture() -> Model {
         timelines,
         templates: BTreeMap::new(),
         statics,
+        people: BTreeMap::from([(
+            "blakkisrud".to_owned(),
+            ("Helge Blakkisrud".to_owned(), "seniorforsker".to_owned()),
+        )]),
         broken: None,
     }
 }
@@ -697,7 +712,7 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
     let mut renames = Vec::new();
     let files: Vec<String> = m.articles.keys().cloned().collect();
     let pick_file = |g: &mut Gen| g.rng.pick(&files).clone();
-    let what = match g.rng.below(28) {
+    let what = match g.rng.below(30) {
         0 | 1 => {
             let f = pick_file(g);
             let title = g.title();
@@ -896,6 +911,14 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
                 m.templates.insert(name.clone(), marker.clone());
                 format!("write templates/{name} (the theme's, marked {marker:?})")
             }
+        }
+        28 | 29 => {
+            // A person's file read by quotes, bylines and their own page.
+            let name = format!("Helge Blakkisrud {}", g.fresh());
+            let role = g.title();
+            m.people
+                .insert("blakkisrud".to_owned(), (name.clone(), role.clone()));
+            format!("content/people/blakkisrud.md: name = {name:?}, role = {role:?}")
         }
         25 | 26 => {
             let name = (*g.rng.pick(&STATIC_FILES)).to_owned();
