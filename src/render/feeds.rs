@@ -228,5 +228,8 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
 }
 
 pub fn robots(base_url: &str) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP_FILE}\n")
+    let news = super::news::NEWS_SITEMAP_FILE;
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP_FILE}\nSitemap: {base_url}{news}\n"
+    )
 }

@@ -3,6 +3,7 @@
 use tera::Value;
 
 use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
+use super::news::{self, NewsUrl, is_recent};
 use super::views::{Pagination, TagPageView, with_fields};
 use super::{Page, Renderer};
 use crate::dates::Date;
@@ -305,6 +306,27 @@ impl Renderer<'_> {
         }
         html.push_str("</ul></section>");
         html
+    }
+
+    /// The news sitemap at `now`; it reads what [`Renderer::sitemap`] records.
+    pub(super) fn news_sitemap(&self, now: std::time::SystemTime) -> String {
+        let urls: Vec<NewsUrl> = self
+            .site
+            .articles
+            .iter()
+            .filter(|a| is_recent(&a.date, now))
+            .map(|a| NewsUrl {
+                loc: self.urls.permalink(&self.urls.article(&a.slug)),
+                title: a.title.clone(),
+                // W3C dates: a day as it is, a time only with its offset.
+                published: if a.date.time.is_some() {
+                    a.date.rfc3339()
+                } else {
+                    a.date.iso()
+                },
+            })
+            .collect();
+        news::news_sitemap(&self.site.config.title, self.urls.language.code(), &urls)
     }
 
     pub(super) fn sitemap(&self, deps: &mut Deps) -> String {

@@ -7,6 +7,7 @@ pub mod assets;
 mod corrections;
 pub mod feeds;
 mod lists;
+pub mod news;
 pub mod pages;
 mod people;
 mod seo;
@@ -157,6 +158,8 @@ impl<'a> Renderer<'a> {
             Page::Sitemap => {
                 let sitemap = self.sitemap(deps);
                 sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
+                let news = self.news_sitemap(news::build_clock());
+                sink.write(news::NEWS_SITEMAP_FILE, news.as_bytes(), &origin)?;
                 deps.push(Dep::File(
                     std::path::Path::new(crate::layout::STATIC_DIR).join(pages::ROBOTS_FILE),
                 ));

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::Renderer;
 use super::corrections::CORRECTIONS_FEED;
 use super::feeds::{FEED_FILE, SITEMAP_FILE};
+use super::news::NEWS_SITEMAP_FILE;
 
 /// Published by forklar where a site has no `static/robots.txt` of its own.
 pub const ROBOTS_FILE: &str = "robots.txt";
@@ -19,7 +20,7 @@ pub enum Page {
     BackgroundIndex,
     /// The Atom feed of the newest articles.
     Feed,
-    /// `sitemap.xml` and `robots.txt`.
+    /// `sitemap.xml`, `news-sitemap.xml` and `robots.txt`.
     Sitemap,
     /// The theme's stylesheet and script.
     Assets,
@@ -75,8 +76,14 @@ impl Renderer<'_> {
             Page::NotFound => vec!["404.html".into()],
             Page::BackgroundIndex => vec![format!("{}/index.html", language.background_section())],
             Page::Feed => vec![FEED_FILE.into()],
-            Page::Sitemap if self.has_own_robots() => vec![SITEMAP_FILE.into()],
-            Page::Sitemap => vec![SITEMAP_FILE.into(), ROBOTS_FILE.into()],
+            Page::Sitemap if self.has_own_robots() => {
+                vec![SITEMAP_FILE.into(), NEWS_SITEMAP_FILE.into()]
+            }
+            Page::Sitemap => vec![
+                SITEMAP_FILE.into(),
+                NEWS_SITEMAP_FILE.into(),
+                ROBOTS_FILE.into(),
+            ],
             Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
             Page::Article(slug) => vec![format!("{slug}/index.html")],
             Page::Background(key) => vec![format!(

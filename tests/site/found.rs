@@ -364,3 +364,183 @@ fn an_unknown_person_key_is_an_error_at_its_line_naming_the_known_keys() {
     run.assert_points_at(&site, "content/d.md", Some(8));
     run.assert_stderr_contains("the known people are: blakkisrud, kari-nordmann");
 }
+
+/// An element of a parsed XML document: its name, attributes and children,
+/// and its text.
+#[derive(Debug)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    children: Vec<Element>,
+    text: String,
+}
+
+impl Element {
+    fn child(&self, name: &str) -> &Element {
+        let found: Vec<&Element> = self.children.iter().filter(|c| c.name == name).collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "exactly one <{name}> in <{}>: {self:?}",
+            self.name
+        );
+        found[0]
+    }
+}
+
+/// Parses the XML a sitemap is made of (a declaration, elements, attributes,
+/// text, entities), failing on anything not well-formed: a tag closed by
+/// another's name, a stray `<`, an unclosed element or a second root.
+fn parse_xml(xml: &str) -> Element {
+    let body = xml
+        .strip_prefix("<?xml")
+        .and_then(|r| r.split_once("?>"))
+        .map_or(xml, |(_, r)| r);
+    let mut stack: Vec<Element> = vec![Element {
+        name: String::new(),
+        attributes: vec![],
+        children: vec![],
+        text: String::new(),
+    }];
+    let mut rest = body;
+    while let Some(at) = rest.find('<') {
+        let text = &rest[..at];
+        assert!(!text.contains('>'), "a stray > in {text:?}");
+        stack.last_mut().unwrap().text.push_str(text.trim());
+        let end = rest[at..].find('>').expect("a tag is closed") + at;
+        let tag = &rest[at + 1..end];
+        assert!(!tag.contains('<'), "a < inside a tag: {tag:?}");
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            let element = stack.pop().unwrap();
+            assert_eq!(element.name, name, "</{name}> closes <{}>", element.name);
+            stack
+                .last_mut()
+                .expect("a closing tag without an element")
+                .children
+                .push(element);
+            continue;
+        }
+        let empty = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let (name, mut attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+        let mut attributes = Vec::new();
+        while let Some((key, value)) = attrs.trim().split_once("=\"") {
+            let close = value.find('"').expect("a closed attribute value");
+            attributes.push((key.trim().to_string(), value[..close].to_string()));
+            attrs = &value[close + 1..];
+        }
+        let element = Element {
+            name: name.to_string(),
+            attributes,
+            children: vec![],
+            text: String::new(),
+        };
+        if empty {
+            stack.last_mut().unwrap().children.push(element);
+        } else {
+            stack.push(element);
+        }
+    }
+    assert!(rest.trim().is_empty(), "text after the root: {rest:?}");
+    assert_eq!(
+        stack.len(),
+        1,
+        "unclosed elements: {:?}",
+        stack.iter().map(|e| &e.name).collect::<Vec<_>>()
+    );
+    let mut document = stack.pop().unwrap();
+    assert_eq!(document.children.len(), 1, "one root element");
+    document.children.pop().unwrap()
+}
+
+/// `2022-01-06T18:00:00Z` for a moment `seconds` from now.
+fn moment_from_now(seconds: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let at = now + seconds;
+    let (year, month, day) = forklar::dates::civil_from_days(at.div_euclid(86_400));
+    let in_day = at.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    )
+}
+
+#[test]
+fn the_news_sitemap_has_exactly_the_articles_of_the_last_48_hours() {
+    const HOUR: i64 = 3600;
+    let site = TestSite::new(SITE_TOML)
+        .with(
+            "content/fersk.md",
+            article("Fersk & ny", &moment_from_now(-HOUR), ""),
+        )
+        .with(
+            "content/i-gar.md",
+            article("I går", &moment_from_now(-30 * HOUR), ""),
+        )
+        .with(
+            "content/grensen.md",
+            article("Nesten for gammel", &moment_from_now(-47 * HOUR), ""),
+        )
+        .with(
+            "content/gammel.md",
+            article("For gammel", &moment_from_now(-49 * HOUR), ""),
+        )
+        .with(
+            "content/framtid.md",
+            article("Ikke publisert ennå", &moment_from_now(5 * HOUR), ""),
+        )
+        .with("content/arkiv.md", article("Arkivet", "2022-01-06", ""));
+    site.build_ok(&[]);
+    let xml = site.public("news-sitemap.xml");
+    let root = parse_xml(&xml);
+    assert_eq!(root.name, "urlset");
+    let attribute = |name: &str| {
+        root.attributes
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(
+        attribute("xmlns"),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    assert_eq!(
+        attribute("xmlns:news"),
+        Some("http://www.google.com/schemas/sitemap-news/0.9")
+    );
+    let mut locs = Vec::new();
+    for url in &root.children {
+        assert_eq!(url.name, "url");
+        let news = url.child("news:news");
+        let publication = news.child("news:publication");
+        assert_eq!(publication.child("news:name").text, "Forklart");
+        assert_eq!(publication.child("news:language").text, "nb");
+        assert!(news.child("news:publication_date").text.ends_with('Z'));
+        assert!(!news.child("news:title").text.is_empty());
+        locs.push(url.child("loc").text.clone());
+    }
+    assert_eq!(
+        locs,
+        [
+            "https://example.org/fersk/",
+            "https://example.org/i-gar/",
+            "https://example.org/grensen/"
+        ],
+        "newest first, only the last 48 hours"
+    );
+    assert!(
+        xml.contains("<news:title>Fersk &amp; ny</news:title>"),
+        "{xml}"
+    );
+    assert_contains(
+        &site.public("robots.txt"),
+        "Sitemap: https://example.org/news-sitemap.xml",
+        "robots.txt",
+    );
+}
