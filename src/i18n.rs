@@ -160,6 +160,8 @@ impl Language {
                 expertise: "Fagfelt",
                 elsewhere: "Andre steder",
                 articles_by: "Artikler",
+                background_index_description: "Korte forklaringer av personer, organisasjoner og begreper som går igjen i sakene.",
+                events: "hendelser",
             },
             Language::En => Labels {
                 published: "Published",
@@ -199,6 +201,8 @@ impl Language {
                 expertise: "Expertise",
                 elsewhere: "Elsewhere",
                 articles_by: "Articles",
+                background_index_description: "Short explanations of the people, organisations and terms that recur in our articles.",
+                events: "events",
             },
         }
     }
@@ -244,4 +248,6 @@ pub struct Labels {
     pub expertise: &'static str,
     pub elsewhere: &'static str,
     pub articles_by: &'static str,
+    pub background_index_description: &'static str,
+    pub events: &'static str,
 }

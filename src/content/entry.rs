@@ -30,6 +30,31 @@ struct BackgroundFields {
     facts: Vec<Fact>,
     #[serde(default)]
     image: Option<ImageFields>,
+    #[serde(default, rename = "type")]
+    kind: EntryKind,
+    #[serde(default)]
+    same_as: Vec<toml::Spanned<String>>,
+}
+
+/// What an entry is about, for search engines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Person,
+    Organisation,
+    /// Anything else: an event, a place, an idea.
+    #[default]
+    Thing,
+}
+
+impl EntryKind {
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            EntryKind::Person => "Person",
+            EntryKind::Organisation => "Organization",
+            EntryKind::Thing => "Thing",
+        }
+    }
 }
 
 /// A short reusable entry such as "CSTO", written once and used by many articles.
@@ -42,6 +67,9 @@ pub struct BackgroundEntry {
     pub summary: String,
     pub facts: Vec<Fact>,
     pub image: Option<Image>,
+    pub kind: EntryKind,
+    /// The same thing elsewhere (Wikidata, an official site).
+    pub same_as: Vec<String>,
     pub body: String,
     /// The 1-based line where the body starts, for errors in it.
     pub body_first_line: usize,
@@ -61,6 +89,11 @@ impl BackgroundEntry {
         let key = key_from_path(path, text)?;
         let mut file = FileCx::new(path, text, parts.front_matter_offset);
         let image = fields.image.as_ref().and_then(|i| i.check(&mut file));
+        let same_as = fields
+            .same_as
+            .iter()
+            .filter_map(|url| file.url(url))
+            .collect();
         file.finish(BackgroundEntry {
             key,
             path: path.to_path_buf(),
@@ -69,6 +102,8 @@ impl BackgroundEntry {
             summary: fields.summary,
             facts: fields.facts,
             image,
+            kind: fields.kind,
+            same_as,
             body: parts.body.to_string(),
             body_first_line: text[..parts.body_offset].matches('\n').count() + 1,
         })

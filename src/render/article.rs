@@ -116,6 +116,20 @@ impl Renderer<'_> {
         fields.extend(views.iter().map(|v| (v.key, v.value.clone())));
         fields.push(("content", Value::from(body.html.as_str())));
         let mut context = self.context();
+        // article.html writes its own canonical address and cards; the
+        // breadcrumbs come from base.html.
+        let mut page_seo = self.seo(
+            &article.title,
+            article
+                .lead
+                .as_deref()
+                .unwrap_or(&self.site.config.description),
+            &self.urls.article(&article.slug),
+            &[],
+            Vec::new(),
+        );
+        page_seo.permalink = String::new();
+        context.insert("seo", &page_seo);
         context.insert_value("page", with_fields(summary.clone(), fields.clone()));
         // Each part is rendered once: into the body where a marker placed it,
         // else under the lead or after the text.

@@ -105,7 +105,17 @@ impl Renderer<'_> {
             "corrections_feed",
             &format!("{}{feed_path}", self.urls.base_path()),
         );
-        context.insert("permalink", &self.urls.permalink(&self.urls.corrections()));
+        let labels = self.urls.language.labels();
+        context.insert(
+            "seo",
+            &self.seo(
+                labels.corrections_archive,
+                labels.corrections_intro,
+                &self.urls.corrections(),
+                &[],
+                Vec::new(),
+            ),
+        );
         self.write_page(
             page,
             "corrections.html",

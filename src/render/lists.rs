@@ -5,7 +5,7 @@ use tera::Value;
 use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
 use super::news::{self, NewsUrl, is_recent};
 use super::views::{Pagination, TagPageView, with_fields};
-use super::{Page, Renderer};
+use super::{Page, Renderer, seo};
 use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::Diagnostic;
@@ -27,6 +27,21 @@ impl Renderer<'_> {
         deps.push(Dep::List(ListKey::FrontPages));
         let shown: Vec<usize> = self.site.index_page(n).collect();
         let mut context = self.context();
+        let config = &self.site.config;
+        let page_seo = if n <= 1 {
+            seo::PageSeo {
+                title: config.title.clone(),
+                description: config.description.clone(),
+                permalink: config.base_url.clone(),
+                og_type: "website",
+                json_ld: seo::website(config).iter().map(seo::script_safe).collect(),
+            }
+        } else {
+            let label = self.urls.language.page_of(n, total);
+            let description = format!("{label}: {}", config.description);
+            self.seo(&label, &description, &self.urls.index(n), &[], Vec::new())
+        };
+        context.insert("seo", &page_seo);
         context.insert_value("articles", self.list(ListKey::Front(n), &shown, deps));
         context.insert(
             "pagination",
@@ -58,6 +73,17 @@ impl Renderer<'_> {
             })
             .collect();
         let mut context = self.context();
+        let labels = self.urls.language.labels();
+        context.insert(
+            "seo",
+            &self.seo(
+                self.part_heading("background"),
+                labels.background_index_description,
+                &self.urls.background_index(),
+                &[],
+                Vec::new(),
+            ),
+        );
         context.insert("entries", &entries);
         self.write_page(
             page,
@@ -117,6 +143,29 @@ impl Renderer<'_> {
         let articles = self.list(ListKey::EntryUsers(key.to_string()), users, deps);
         let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
         let mut context = self.context();
+        let mut about = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": entry.kind.schema_type(),
+            "name": entry.title,
+            "description": entry.summary,
+            "url": self.urls.permalink(&self.urls.background(key)),
+        });
+        if !entry.same_as.is_empty() {
+            about["sameAs"] = entry.same_as.clone().into();
+        }
+        context.insert(
+            "seo",
+            &self.seo(
+                &entry.title,
+                &entry.summary,
+                &self.urls.background(key),
+                &[(
+                    self.part_heading("background"),
+                    self.urls.background_index(),
+                )],
+                vec![about],
+            ),
+        );
         context.insert_value("entry", view);
         self.write_page(
             page,
@@ -169,8 +218,24 @@ impl Renderer<'_> {
             let mut cx = cx.from_file(from);
             timeline_view(key, title, events, &mut cx)
         };
+        let labels = self.urls.language.labels();
+        let page_title = format!("{} {title}", labels.timeline_of);
+        let events = serde_json::to_value(&view.events).unwrap_or_default();
+        let list = seo::timeline_list(&page_title, &view.permalink, &events);
+        let page_seo = self.seo(
+            &page_title,
+            &format!(
+                "{page_title} ({} {})",
+                events.as_array().map_or(0, Vec::len),
+                labels.events
+            ),
+            &self.urls.timeline(key),
+            &[],
+            vec![list],
+        );
         let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
         let mut context = self.context();
+        context.insert("seo", &page_seo);
         context.insert_value("timeline", view);
         self.write_page(page, "timeline.html", &context, &source, sink)
     }
@@ -193,6 +258,19 @@ impl Renderer<'_> {
         let articles = self.list(ListKey::Tag(slug.to_string()), indices, deps);
         let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
         let mut context = self.context();
+        let labels = self.urls.language.labels();
+        let page_title = format!("{} {name}", labels.tagged);
+        let description = format!("{page_title}: {}", self.site.config.description);
+        context.insert(
+            "seo",
+            &self.seo(
+                &page_title,
+                &description,
+                &self.urls.tag(name),
+                &[],
+                Vec::new(),
+            ),
+        );
         context.insert_value("tag", view);
         self.write_page(
             page,

@@ -10,7 +10,7 @@ mod lists;
 pub mod news;
 pub mod pages;
 mod people;
-mod seo;
+pub mod seo;
 pub mod views;
 
 use std::collections::HashMap;
@@ -218,6 +218,50 @@ impl<'a> Renderer<'a> {
         self.base.clone()
     }
 
+    /// A part's heading in the site's language ("Bakgrunn").
+    fn part_heading(&self, key: &str) -> &'static str {
+        parts::headings(self.urls.language)
+            .get(key)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// What `base.html` tells search engines about an indexable page at
+    /// `path`, with breadcrumbs from the front page through `trail` (name
+    /// and site path) to it, and any other structured data.
+    fn seo(
+        &self,
+        title: &str,
+        description: &str,
+        path: &str,
+        trail: &[(&str, String)],
+        mut json_ld: Vec<serde_json::Value>,
+    ) -> seo::PageSeo {
+        let config = &self.site.config;
+        let permalink = self.urls.permalink(path);
+        let home = self.urls.language.labels().home;
+        let mut steps: Vec<(&str, String)> = vec![(home, config.base_url.clone())];
+        steps.extend(
+            trail
+                .iter()
+                .map(|(name, path)| (*name, self.urls.permalink(path))),
+        );
+        if path != self.urls.base_path() {
+            steps.push((title, permalink.clone()));
+        }
+        if steps.len() > 1 {
+            let steps: Vec<(&str, &str)> = steps.iter().map(|(n, u)| (*n, u.as_str())).collect();
+            json_ld.push(seo::breadcrumbs(&steps));
+        }
+        seo::PageSeo {
+            title: format!("{title} – {}", config.title),
+            description: description.to_string(),
+            permalink,
+            og_type: "website",
+            json_ld: json_ld.iter().map(seo::script_safe).collect(),
+        }
+    }
+
     /// Writes a page rendered with `template` to its output path.
     fn write_page(
         &self,
@@ -331,6 +375,16 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
             background_index: urls.background_index(),
             feed: format!("{base_path}{}", feeds::FEED_FILE),
             corrections: urls.corrections(),
+        },
+    );
+    context.insert(
+        "seo",
+        &seo::PageSeo {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            permalink: String::new(),
+            og_type: "website",
+            json_ld: Vec::new(),
         },
     );
     let headings = parts::headings(language)

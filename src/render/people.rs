@@ -5,7 +5,7 @@ use serde_json::{Value as Json, json};
 use tera::Value;
 
 use super::views::with_fields;
-use super::{Page, Renderer, seo};
+use super::{Page, Renderer};
 use crate::content::Person;
 use crate::content::person::PersonKind;
 use crate::dates::{Date, ShownDate};
@@ -188,17 +188,33 @@ impl Renderer<'_> {
             permalink: self.urls.permalink(&url),
             url,
         };
-        let json_ld = seo::script_safe(&self.person_json(person, true));
+        let description = [
+            Some(person.name.as_str()),
+            person.role.as_deref(),
+            person.organisation.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        let mut page_seo = self.seo(
+            &person.name,
+            &description,
+            &view.url,
+            &[],
+            vec![self.person_json(person, true)],
+        );
+        page_seo.og_type = "profile";
         let view = with_fields(
             Value::from_serializable(&view),
             [
                 ("bio", Value::from(bio.html)),
                 ("quotes", Value::from_serializable(&quotes)),
                 ("articles", articles),
-                ("json_ld", Value::from(json_ld)),
             ],
         );
         let mut context = self.context();
+        context.insert("seo", &page_seo);
         context.insert_value("person", view);
         self.write_page(
             page,

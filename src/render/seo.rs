@@ -159,3 +159,85 @@ pub fn script_safe(data: &Json) -> String {
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
 }
+
+/// What `base.html` says about a page to search engines and link previews:
+/// `<title>`, the description, and for an indexable page its canonical
+/// address, Open Graph and Twitter cards, and its structured data.
+#[derive(serde::Serialize)]
+pub struct PageSeo {
+    pub title: String,
+    pub description: String,
+    /// The canonical address; empty for a page that is not indexed (the 404
+    /// page) or that writes its own (`article.html`).
+    pub permalink: String,
+    pub og_type: &'static str,
+    /// Each a JSON-LD object, safe inside `<script>`.
+    pub json_ld: Vec<String>,
+}
+
+/// `BreadcrumbList` from the front page to a page: each step a name and an
+/// absolute address.
+pub fn breadcrumbs(steps: &[(&str, &str)]) -> Json {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": steps
+            .iter()
+            .enumerate()
+            .map(|(i, (name, url))| json!({
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": name,
+                "item": url,
+            }))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// The front page's `WebSite`, and its publisher on its own.
+pub fn website(config: &Config) -> Vec<Json> {
+    let mut organisation = publisher(config);
+    organisation["@context"] = "https://schema.org".into();
+    vec![
+        json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.title,
+            "url": config.base_url,
+            "description": config.description,
+            "inLanguage": config.language.code(),
+            "publisher": publisher(config),
+        }),
+        organisation,
+    ]
+}
+
+/// A timeline's events as an `ItemList`, in order.
+pub fn timeline_list(title: &str, permalink: &str, events: &Json) -> Json {
+    let items: Vec<Json> = events
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, event)| {
+            let mut item = json!({
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": event["title"],
+            });
+            if event["date"].is_object() {
+                item["description"] = event["date"]["text"].clone();
+            }
+            item
+        })
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": title,
+        "url": permalink,
+        "numberOfItems": items.len(),
+        "itemListElement": items,
+    })
+}

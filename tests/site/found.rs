@@ -544,3 +544,142 @@ fn the_news_sitemap_has_exactly_the_articles_of_the_last_48_hours() {
         "robots.txt",
     );
 }
+
+/// The `content` of `<meta property|name="key" content="…">`, or of the
+/// canonical link.
+fn head_value(html: &str, key: &str) -> Option<String> {
+    let needles = [
+        format!("<meta property=\"{key}\" content=\""),
+        format!("<meta name=\"{key}\" content=\""),
+        format!("<link rel=\"{key}\" href=\""),
+    ];
+    needles.iter().find_map(|needle| {
+        let start = html.find(needle.as_str())? + needle.len();
+        Some(html[start..start + html[start..].find('"')?].to_string())
+    })
+}
+
+fn seo_site() -> TestSite {
+    TestSite::new(SITE_TOML)
+        .with("content/people/blakkisrud.md", BLAKKISRUD)
+        .with(
+            "content/background/csto.md",
+            "+++\ntitle = \"CSTO\"\ntype = \"organisation\"\nsame_as = [\"https://www.wikidata.org/wiki/Q2\"]\nsummary = \"En militærallianse.\"\n+++\n",
+        )
+        .with(
+            "content/background/tokajev.md",
+            "+++\ntitle = \"Tokajev\"\ntype = \"person\"\nsame_as = [\"https://www.wikidata.org/wiki/Q3\"]\nsummary = \"Presidenten.\"\n+++\n",
+        )
+        .with(
+            "content/uro.md",
+            article(
+                "Uroen",
+                "2022-01-06",
+                "tags = [\"CSTO\"]\nbackground = [\"csto\", \"tokajev\"]\n\n[[timeline]]\ndate = \"2022-01-02\"\ntitle = \"Protestene begynner\"\n\n[[timeline]]\ndate = \"2022-01-05\"\ntitle = \"Regjeringen går av\"\n\n[[corrections]]\ndate = 2022-01-07\ntext = \"Rettet et navn.\"\n",
+            ),
+        )
+        .with("content/soldater.md", article("Soldatene", "2022-01-07T10:00:00+01:00", "tags = [\"CSTO\", \"Russland\"]\n"))
+}
+
+#[test]
+fn every_indexable_page_has_a_canonical_address_cards_and_a_title_of_its_own() {
+    let site = seo_site();
+    site.build_ok(&[]);
+    let pages: Vec<String> = site
+        .snapshot_public()
+        .files()
+        .into_iter()
+        .filter(|f| f.ends_with(".html") && *f != "404.html")
+        .map(str::to_string)
+        .collect();
+    assert!(pages.len() >= 10, "{pages:?}");
+    let mut titles = std::collections::BTreeMap::new();
+    let mut descriptions = std::collections::BTreeMap::new();
+    for page in &pages {
+        let html = site.public(page);
+        let url = page.trim_end_matches("index.html");
+        let expected = format!("https://example.org/{url}");
+        for key in ["canonical", "og:url"] {
+            assert_eq!(
+                head_value(&html, key).as_deref(),
+                Some(expected.as_str()),
+                "{page}: {key}"
+            );
+        }
+        for key in ["og:title", "og:description", "twitter:card", "description"] {
+            let value = head_value(&html, key).unwrap_or_default();
+            assert!(!value.is_empty(), "{page} has {key}");
+        }
+        assert_contains(
+            &html,
+            r#"<meta name="robots" content="max-image-preview:large">"#,
+            page,
+        );
+        let title =
+            html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()].to_string();
+        if let Some(other) = titles.insert(title.clone(), page.clone()) {
+            panic!("{page} and {other} have the same title {title:?}");
+        }
+        let description = head_value(&html, "description").unwrap();
+        if let Some(other) = descriptions.insert(description.clone(), page.clone()) {
+            panic!("{page} and {other} have the same description {description:?}");
+        }
+        // Every block of structured data is JSON.
+        json_ld(&html);
+    }
+}
+
+#[test]
+fn structured_data_has_the_type_of_each_page() {
+    let site = seo_site();
+    site.build_ok(&[]);
+    let front = site.public("index.html");
+    let website = json_ld_of_type(&front, "WebSite");
+    assert_eq!(website["url"], "https://example.org/");
+    assert_eq!(
+        json_ld_of_type(&front, "NewsMediaOrganization")["name"],
+        "Forklart"
+    );
+
+    let article = site.public("uro/index.html");
+    let data = json_ld_of_type(&article, "BackgroundNewsArticle");
+    assert_eq!(data["datePublished"], "2022-01-06", "a date stays a date");
+    assert_eq!(data["correction"][0]["datePublished"], "2022-01-07");
+    let crumbs = json_ld_of_type(&article, "BreadcrumbList");
+    assert_eq!(crumbs["itemListElement"][0]["item"], "https://example.org/");
+    assert_eq!(
+        crumbs["itemListElement"][1]["item"],
+        "https://example.org/uro/"
+    );
+    let soldater = json_ld_of_type(&site.public("soldater/index.html"), "BackgroundNewsArticle");
+    assert_eq!(soldater["datePublished"], "2022-01-07T10:00:00+01:00");
+
+    let csto = json_ld_of_type(&site.public("bakgrunn/csto/index.html"), "Organization");
+    assert_eq!(csto["sameAs"][0], "https://www.wikidata.org/wiki/Q2");
+    let tokajev = site.public("bakgrunn/tokajev/index.html");
+    assert_eq!(
+        json_ld_of_type(&tokajev, "Person")["sameAs"][0],
+        "https://www.wikidata.org/wiki/Q3"
+    );
+    let crumbs = json_ld_of_type(&tokajev, "BreadcrumbList");
+    let names: Vec<&str> = crumbs["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Forside", "Bakgrunn", "Tokajev"]);
+
+    let timeline = json_ld_of_type(&site.public("tidslinje/uro/index.html"), "ItemList");
+    let events: Vec<&str> = timeline["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["Protestene begynner", "Regjeringen går av"]);
+
+    let person = json_ld_of_type(&site.public("personer/blakkisrud/index.html"), "Person");
+    assert_eq!(person["worksFor"]["name"], "NUPI");
+    json_ld_of_type(&site.public("emne/csto/index.html"), "BreadcrumbList");
+}
