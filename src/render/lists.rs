@@ -414,6 +414,7 @@ impl Renderer<'_> {
             Dep::List(ListKey::Entries),
             Dep::List(ListKey::Timelines),
             Dep::List(ListKey::Tags),
+            Dep::List(ListKey::People),
         ]);
         let config = &site.config;
         let last_change = |i: usize| site.articles[i].last_change().rfc3339();
@@ -430,6 +431,7 @@ impl Renderer<'_> {
         }
         let mut pages = vec![self.urls.background_index(), self.urls.corrections()];
         pages.extend(site.background.keys().map(|k| self.urls.background(k)));
+        pages.extend(site.people.keys().map(|k| self.urls.person(k)));
         pages.extend(
             self.listings
                 .timeline_users

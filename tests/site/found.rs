@@ -683,3 +683,17 @@ fn structured_data_has_the_type_of_each_page() {
     assert_eq!(person["worksFor"]["name"], "NUPI");
     json_ld_of_type(&site.public("emne/csto/index.html"), "BreadcrumbList");
 }
+
+#[test]
+fn the_sitemap_lists_people_and_the_corrections_archive() {
+    let site = people_site();
+    site.build_ok(&[]);
+    let sitemap = site.public("sitemap.xml");
+    for url in [
+        "https://example.org/personer/blakkisrud/",
+        "https://example.org/personer/kari-nordmann/",
+        "https://example.org/rettelser/",
+    ] {
+        assert_contains(&sitemap, &format!("<loc>{url}</loc>"), "sitemap.xml");
+    }
+}
