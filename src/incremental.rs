@@ -393,7 +393,10 @@ impl Sources {
 
     fn changed(&self, after: &Sources, path: &Path, pending: &mut BTreeSet<Dep>) {
         let url = |s: &Sources| s.article.as_ref().map(|a| a.2.clone());
-        if url(self) != url(after) || self.entry.is_some() != after.entry.is_some() {
+        if url(self) != url(after)
+            || self.entry.is_some() != after.entry.is_some()
+            || self.person.is_some() != after.person.is_some()
+        {
             pending.insert(Dep::Url(path.to_path_buf()));
         }
         let same_summary = match (&self.article, &after.article) {

@@ -87,6 +87,11 @@ impl<'a> Renderer<'a> {
                 .urls
                 .insert(entry.path.clone(), urls.background(&entry.key));
         }
+        for person in site.people.values() {
+            links
+                .urls
+                .insert(person.path.clone(), urls.person(&person.key));
+        }
         let assets = Assets::new(templates);
         let base = base_context(site, &urls, &assets);
         let mut by_slug = HashMap::with_capacity(site.articles.len());

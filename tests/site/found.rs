@@ -697,3 +697,17 @@ fn the_sitemap_lists_people_and_the_corrections_archive() {
         assert_contains(&sitemap, &format!("<loc>{url}</loc>"), "sitemap.xml");
     }
 }
+
+#[test]
+fn a_link_to_a_persons_file_leads_to_their_page() {
+    let site = people_site().with(
+        "content/lenke.md",
+        "+++\ntitle = \"Lenke\"\ndate = 2022-01-09\n+++\n\nLes om [forskeren](people/blakkisrud.md).\n",
+    );
+    site.build_ok(&[]);
+    assert_contains(
+        &site.public("lenke/index.html"),
+        r#"<a href="/personer/blakkisrud/">forskeren</a>"#,
+        "lenke/index.html",
+    );
+}
