@@ -171,10 +171,11 @@ pub fn corrections_atom(
         );
         // A correction has no address of its own: its article's, its date and
         // its text make it one that stays while nothing about it changes.
+        let page = entry.permalink.split('#').next().unwrap_or_default();
         let _ = writeln!(
             xml,
-            "<id>{}#{}-{:x}</id>",
-            escape(entry.permalink),
+            "<id>{}#correction-{}-{:x}</id>",
+            escape(page),
             entry.date.get(..10).unwrap_or_default(),
             text_hash(entry.plain)
         );

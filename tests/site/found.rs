@@ -181,6 +181,10 @@ fn the_corrections_archive_and_its_feed_list_every_correction_newest_first() {
         4,
         "the feed and each entry have an id"
     );
+    assert!(
+        feed.contains("<id>https://example.org/b/#correction-2022-01-08-"),
+        "a correction's id is its article's address with one fragment\n{feed}"
+    );
 
     // Each article's entry in the site's feed carries its corrections.
     let atom = site.public("atom.xml");
