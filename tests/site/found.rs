@@ -715,3 +715,34 @@ fn a_link_to_a_persons_file_leads_to_their_page() {
         "lenke/index.html",
     );
 }
+
+#[test]
+fn an_english_site_publishes_people_and_corrections_under_english_paths() {
+    let site = TestSite::new("title = \"Explained\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\n")
+        .with("content/people/blakkisrud.md", BLAKKISRUD)
+        .with(
+            "content/a.md",
+            article(
+                "Unrest",
+                "2022-01-06",
+                &format!(
+                    "kind = \"analysis\"\n{}\n[[corrections]]\ndate = 2022-01-07\ntext = \"A name was wrong.\"\n",
+                    quote("blakkisrud", "It spread fast.", "2022-01-06")
+                ),
+            ),
+        );
+    site.build_ok(&[]);
+    let person = site.public("people/blakkisrud/index.html");
+    assert_contains(&person, "It spread fast.", "people/blakkisrud/index.html");
+    let corrections = site.public("corrections/index.html");
+    assert_contains(
+        &corrections,
+        "<h1>Corrections</h1>",
+        "corrections/index.html",
+    );
+    assert_contains(&corrections, "A name was wrong.", "corrections/index.html");
+    assert!(site.has_public("corrections/atom.xml"));
+    let html = site.public("a/index.html");
+    assert_contains(&html, ">Analysis</p>", "a/index.html");
+    json_ld_of_type(&html, "AnalysisNewsArticle");
+}
