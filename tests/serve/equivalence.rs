@@ -187,6 +187,8 @@ struct Article {
     timeline: Timeline,
     /// `(text, speaker, source)`.
     quotes: Vec<(String, String, String)>,
+    /// `(date, text)`: what the corrections archive lists.
+    corrections: Vec<(String, String)>,
     body: Vec<Para>,
 }
 
@@ -280,6 +282,9 @@ impl Model {
             s += &format!(
                 "\n[[quotes]]\ntext = \"{text}\"\nspeaker = \"{speaker}\"\nsource = \"{source}\"\n"
             );
+        }
+        for (date, text) in &a.corrections {
+            s += &format!("\n[[corrections]]\ndate = {date}\ntext = \"{text}\"\n");
         }
         s += "+++\n";
         for para in &a.body {
@@ -423,6 +428,7 @@ fn article(title: &str, date: &str, body: Vec<Para>) -> Article {
         background: Vec::new(),
         timeline: Timeline::None,
         quotes: Vec::new(),
+        corrections: Vec::new(),
         body,
     }
 }
@@ -465,6 +471,7 @@ fn fixture() -> Model {
         "Helge Blakkisrud".into(),
         "VG".into(),
     )];
+    a.corrections = vec![("2022-01-07".into(), "Et navn var feil.".into())];
     articles.insert("sak-a.md".to_owned(), a);
 
     let mut b = article(
@@ -712,7 +719,7 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
     let mut renames = Vec::new();
     let files: Vec<String> = m.articles.keys().cloned().collect();
     let pick_file = |g: &mut Gen| g.rng.pick(&files).clone();
-    let what = match g.rng.below(30) {
+    let what = match g.rng.below(31) {
         0 | 1 => {
             let f = pick_file(g);
             let title = g.title();
@@ -911,6 +918,15 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
                 m.templates.insert(name.clone(), marker.clone());
                 format!("write templates/{name} (the theme's, marked {marker:?})")
             }
+        }
+        30 => {
+            let f = pick_file(g);
+            let corrections: Vec<(String, String)> = (0..g.rng.below(3))
+                .map(|_| (g.date(), g.sentence(&[])))
+                .collect();
+            let what = format!("content/{f}: corrections = {corrections:?}");
+            m.articles.get_mut(&f)?.corrections = corrections;
+            what
         }
         28 | 29 => {
             // A person's file read by quotes, bylines and their own page.
@@ -1581,4 +1597,30 @@ fn a_template_saved_while_broken_survives_the_fix() {
             .insert("partials/quotes.html".into(), "egen mal".into());
     });
     runner.must("fix content/sak-b.md", |m| m.broken = None);
+}
+
+/// Pages that gather from every article: the corrections archive and a
+/// person's page must follow a save to any article.
+#[test]
+fn corrections_and_quotes_reach_the_archive_and_the_persons_page() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("content/sak-c.md: a first correction", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").corrections =
+            vec![("2022-01-08".into(), "Prisen var feil.".into())];
+    });
+    runner.must("content/sak-a.md: the correction reworded", |m| {
+        m.articles.get_mut("sak-a.md").expect("sak-a").corrections =
+            vec![("2022-01-07".into(), "Et annet navn var feil.".into())];
+    });
+    runner.must("content/sak-c.md: a quote from blakkisrud", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").quotes =
+            vec![("Det kom brått.".into(), "blakkisrud".into(), "NRK".into())];
+    });
+    runner.must("content/sak-c.md: the quote reworded", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").quotes = vec![(
+            "Det kom svært brått.".into(),
+            "blakkisrud".into(),
+            "NRK".into(),
+        )];
+    });
 }
