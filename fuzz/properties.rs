@@ -104,6 +104,7 @@ fn check_feed(text: &str, html: &str) {
         moment: "6. januar 2022".into(),
     };
     let summary = ArticleSummary {
+        kind: forklar::kind::Kind::default().view(Language::Nb),
         title: text.to_string(),
         lead: Some(text.to_string()),
         url: "/a/".into(),
@@ -123,6 +124,7 @@ fn check_feed(text: &str, html: &str) {
             updated: &date.rfc3339,
         },
         &[FeedEntry {
+            id: format!("tag:example.org,2022-01-06:/{text}"),
             summary: &summary,
             authors: &authors,
             content: html.to_string(),

@@ -29,6 +29,20 @@ pub struct Config {
     /// How Markdown bodies are rendered.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The type of work of articles that name none.
+    #[serde(default)]
+    pub kind: crate::kind::Kind,
+    /// Where the publisher's standards are published, for the `publisher` in
+    /// structured data: news aggregators look for them to judge a source.
+    #[serde(default)]
+    pub publishing_principles: Option<String>,
+    #[serde(default)]
+    pub corrections_policy: Option<String>,
+    #[serde(default)]
+    pub ownership: Option<String>,
+    /// The publisher's logo, an absolute URL or a path on the site.
+    #[serde(default)]
+    pub logo: Option<String>,
     /// The IANA name of the zone times are written and shown in, e.g.
     /// `Europe/Oslo`; by default Europe/Oslo for `nb` and UTC otherwise.
     #[serde(default)]

@@ -18,6 +18,8 @@ pub enum Dep {
     Entry(String),
     /// The shared timeline with this key, or its absence.
     Timeline(String),
+    /// The person with this key, or its absence.
+    Person(String),
     /// Which articles a list shows, in which order.
     List(ListKey),
 }
@@ -45,6 +47,14 @@ pub enum ListKey {
     Timelines,
     /// Which tags have a page.
     Tags,
+    /// Every correction on the site, with the article it is in.
+    Corrections,
+    /// The quotes from a person, by key, with the articles they are in.
+    QuotesBy(String),
+    /// The articles a person signs, by key.
+    AuthoredBy(String),
+    /// Which people there are.
+    People,
 }
 
 /// The sources one page read, in the order read (duplicates are harmless). A

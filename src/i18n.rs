@@ -80,6 +80,22 @@ impl Language {
         }
     }
 
+    /// The folder of the corrections archive.
+    pub fn corrections_section(self) -> &'static str {
+        match self {
+            Language::Nb => "rettelser",
+            Language::En => "corrections",
+        }
+    }
+
+    /// The folder people's pages are published under.
+    pub fn people_section(self) -> &'static str {
+        match self {
+            Language::Nb => "personer",
+            Language::En => "people",
+        }
+    }
+
     /// "Side 2 av 200" / "Page 2 of 200".
     pub fn page_of(self, current: usize, total: usize) -> String {
         match self {
@@ -137,6 +153,16 @@ impl Language {
                 newer: "Nyere artikler",
                 older: "Eldre artikler",
                 change_log: "Endringslogg",
+                corrections_archive: "Rettelser",
+                corrections_intro: "Alle feil vi har rettet i artiklene våre, de nyeste først.",
+                corrected_in: "Rettet i",
+                corrections_feed: "Abonner på rettelser (Atom)",
+                quotes_by: "Sitater",
+                expertise: "Fagfelt",
+                elsewhere: "Andre steder",
+                articles_by: "Artikler",
+                background_index_description: "Korte forklaringer av personer, organisasjoner og begreper som går igjen i sakene.",
+                events: "hendelser",
             },
             Language::En => Labels {
                 published: "Published",
@@ -169,6 +195,16 @@ impl Language {
                 newer: "Newer articles",
                 older: "Older articles",
                 change_log: "Change log",
+                corrections_archive: "Corrections",
+                corrections_intro: "Every error we have corrected in our articles, newest first.",
+                corrected_in: "Corrected in",
+                corrections_feed: "Subscribe to corrections (Atom)",
+                quotes_by: "Quotes",
+                expertise: "Expertise",
+                elsewhere: "Elsewhere",
+                articles_by: "Articles",
+                background_index_description: "Short explanations of the people, organisations and terms that recur in our articles.",
+                events: "events",
             },
         }
     }
@@ -207,4 +243,14 @@ pub struct Labels {
     pub newer: &'static str,
     pub older: &'static str,
     pub change_log: &'static str,
+    pub corrections_archive: &'static str,
+    pub corrections_intro: &'static str,
+    pub corrected_in: &'static str,
+    pub corrections_feed: &'static str,
+    pub quotes_by: &'static str,
+    pub expertise: &'static str,
+    pub elsewhere: &'static str,
+    pub articles_by: &'static str,
+    pub background_index_description: &'static str,
+    pub events: &'static str,
 }

@@ -287,6 +287,9 @@ impl Session {
             if let Some(timeline) = state.site.timelines.values().find(|t| &t.path == path) {
                 deps.push(Dep::Timeline(timeline.key.clone()));
             }
+            if let Some(person) = state.site.people.values().find(|p| &p.path == path) {
+                deps.push(Dep::Person(person.key.clone()));
+            }
         }
         deps.iter()
             .filter_map(|dep| state.readers.get(dep))
@@ -382,7 +385,10 @@ fn reload(
     pending.insert(Dep::File(path.clone()));
     if !matches!(
         source,
-        SourceFile::Article(_) | SourceFile::Background(_) | SourceFile::Timeline(_)
+        SourceFile::Article(_)
+            | SourceFile::Background(_)
+            | SourceFile::Timeline(_)
+            | SourceFile::Person(_)
     ) {
         return;
     }
@@ -418,6 +424,7 @@ fn forget_folder(
         .map(|a| a.path.clone())
         .chain(site.background.values().map(|e| e.path.clone()))
         .chain(site.timelines.values().map(|t| t.path.clone()))
+        .chain(site.people.values().map(|p| p.path.clone()))
         .filter(|path| path.starts_with(folder) && path != folder)
         .collect();
     for path in inside {
@@ -439,6 +446,7 @@ struct Sources {
     )>,
     entry: Option<String>,
     timeline: Option<String>,
+    person: Option<String>,
 }
 
 impl Sources {
@@ -447,7 +455,7 @@ impl Sources {
         Sources {
             article: site.articles.iter().find(|a| a.path == path).map(|a| {
                 (
-                    crate::render::summary_of(a, &urls, &site.config.zone.0),
+                    crate::render::summary_of(a, &urls, &site.config.zone.0, site.config.kind),
                     parts::in_lists(&a.parts),
                     urls.article(&a.slug),
                 )
@@ -462,12 +470,20 @@ impl Sources {
                 .values()
                 .find(|t| t.path == path)
                 .map(|t| t.key.clone()),
+            person: site
+                .people
+                .values()
+                .find(|p| p.path == path)
+                .map(|p| p.key.clone()),
         }
     }
 
     fn changed(&self, after: &Sources, path: &Path, pending: &mut BTreeSet<Dep>) {
         let url = |s: &Sources| s.article.as_ref().map(|a| a.2.clone());
-        if url(self) != url(after) || self.entry.is_some() != after.entry.is_some() {
+        if url(self) != url(after)
+            || self.entry.is_some() != after.entry.is_some()
+            || self.person.is_some() != after.person.is_some()
+        {
             pending.insert(Dep::Url(path.to_path_buf()));
         }
         let same_summary = match (&self.article, &after.article) {
@@ -484,6 +500,9 @@ impl Sources {
         }
         for key in self.timeline.iter().chain(&after.timeline) {
             pending.insert(Dep::Timeline(key.clone()));
+        }
+        for key in self.person.iter().chain(&after.person) {
+            pending.insert(Dep::Person(key.clone()));
         }
     }
 }

@@ -13,6 +13,7 @@ pub const STATIC_DIR: &str = "static";
 pub const TEMPLATE_DIR: &str = "templates";
 pub const BACKGROUND_DIR: &str = "background";
 pub const TIMELINES_DIR: &str = "timelines";
+pub const PEOPLE_DIR: &str = "people";
 
 /// What a file of the site is, by where it lies. Paths are relative to the
 /// site root.
@@ -22,6 +23,8 @@ pub enum SourceFile {
     Article(PathBuf),
     Background(PathBuf),
     Timeline(PathBuf),
+    /// A person or desk, `content/people/KEY.md`.
+    Person(PathBuf),
     /// Any other file under `content/`, such as an image beside an article.
     ContentOther(PathBuf),
     Template(PathBuf),
@@ -37,6 +40,7 @@ impl SourceFile {
             SourceFile::Article(p)
             | SourceFile::Background(p)
             | SourceFile::Timeline(p)
+            | SourceFile::Person(p)
             | SourceFile::ContentOther(p)
             | SourceFile::Template(p)
             | SourceFile::Static(p) => p.clone(),
@@ -79,6 +83,7 @@ pub fn classify(relative: &Path) -> Option<SourceFile> {
             match (rest.first().copied(), nested, extension) {
                 (Some(BACKGROUND_DIR), true, Some("md")) => Some(SourceFile::Background(path)),
                 (Some(TIMELINES_DIR), true, Some("toml")) => Some(SourceFile::Timeline(path)),
+                (Some(PEOPLE_DIR), true, Some("md")) => Some(SourceFile::Person(path)),
                 (_, _, Some("md")) => Some(SourceFile::Article(path)),
                 _ => Some(SourceFile::ContentOther(path)),
             }
@@ -292,6 +297,10 @@ mod tests {
         assert_eq!(
             kind("content/timelines/k.toml"),
             Some(SourceFile::Timeline(p("content/timelines/k.toml")))
+        );
+        assert_eq!(
+            kind("content/people/blakkisrud.md"),
+            Some(SourceFile::Person(p("content/people/blakkisrud.md")))
         );
         assert_eq!(
             kind("content/kart.png"),

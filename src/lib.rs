@@ -2,7 +2,7 @@
 //!
 //! The modules follow the pipeline, each using only those above it:
 //! leaves ([`layout`], [`url_policy`], [`links`], [`dates`], [`slug`], [`i18n`],
-//! [`diagnostics`], [`clock`], [`deps`], [`front_matter`], [`config`], [`urls`]) →
+//! [`diagnostics`], [`clock`], [`deps`], [`kind`], [`front_matter`], [`config`], [`urls`]) →
 //! single-file content ([`content`]) → [`markdown`] → the explainer parts
 //! ([`parts`]) → the site and its cross-file checks ([`site`]) → [`templates`]
 //! and [`render`] → [`output`] → the commands ([`build`], [`incremental`],
@@ -22,6 +22,7 @@ pub mod front_matter;
 pub mod i18n;
 pub mod images;
 pub mod incremental;
+pub mod kind;
 pub mod layout;
 pub mod links;
 pub mod markdown;

@@ -26,6 +26,11 @@ pub const DEFAULT_PAGES: &[(&str, &str)] = &[
     ),
     ("timeline.html", include_str!("../templates/timeline.html")),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("person.html", include_str!("../templates/person.html")),
+    (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
 ];
 
 /// Every template of the default theme: the pages and the parts' partials.

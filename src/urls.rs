@@ -44,6 +44,20 @@ impl Urls {
         format!("{}{}/", self.base_path, self.language.background_section())
     }
 
+    /// The corrections archive.
+    pub fn corrections(&self) -> String {
+        format!("{}{}/", self.base_path, self.language.corrections_section())
+    }
+
+    /// A person's page.
+    pub fn person(&self, key: &str) -> String {
+        format!(
+            "{}{}/{key}/",
+            self.base_path,
+            self.language.people_section()
+        )
+    }
+
     /// The page of a shared timeline, or of the inline timeline of an article.
     pub fn timeline(&self, key: &str) -> String {
         format!(

@@ -32,6 +32,10 @@ struct BackgroundFields {
     facts: Vec<Fact>,
     #[serde(default)]
     image: Option<ImageFields>,
+    #[serde(default, rename = "type")]
+    kind: EntryKind,
+    #[serde(default)]
+    same_as: Vec<toml::Spanned<String>>,
     #[serde(default)]
     verified: Option<DateField>,
     #[serde(default)]
@@ -66,6 +70,27 @@ pub struct Change {
     pub text: String,
 }
 
+/// What an entry is about, for search engines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Person,
+    Organisation,
+    /// Anything else: an event, a place, an idea.
+    #[default]
+    Thing,
+}
+
+impl EntryKind {
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            EntryKind::Person => "Person",
+            EntryKind::Organisation => "Organization",
+            EntryKind::Thing => "Thing",
+        }
+    }
+}
+
 /// A short reusable entry such as "CSTO", written once and used by many articles.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackgroundEntry {
@@ -79,6 +104,9 @@ pub struct BackgroundEntry {
     /// When the entry last changed in substance; an article older than that
     /// says so beside it.
     pub updated: Option<Date>,
+    pub kind: EntryKind,
+    /// The same thing elsewhere (Wikidata, an official site).
+    pub same_as: Vec<String>,
     pub body: String,
     /// The 1-based line where the body starts, for errors in it.
     pub body_first_line: usize,
@@ -125,6 +153,11 @@ impl BackgroundEntry {
             .filter_map(|c| change(c, &mut file))
             .collect();
         let updated = fields.updated.as_ref().and_then(|u| file.day(u));
+        let same_as = fields
+            .same_as
+            .iter()
+            .filter_map(|url| file.url(url))
+            .collect();
         file.finish(BackgroundEntry {
             key,
             path: path.to_path_buf(),
@@ -134,6 +167,8 @@ impl BackgroundEntry {
             facts: fields.facts,
             image,
             updated,
+            kind: fields.kind,
+            same_as,
             body: parts.body.to_string(),
             body_first_line: text[..parts.body_offset].matches('\n').count() + 1,
             verified,

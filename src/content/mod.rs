@@ -1,11 +1,12 @@
 //! Content read from single files, each checked on its own: background entries,
-//! shared timelines, and the pieces articles are made of (events, images).
+//! people, shared timelines, and the pieces articles are made of (events, images).
 //! Articles themselves, whose sections are explainer parts, are in
 //! [`crate::site`].
 
 pub mod entry;
 pub mod event;
 pub mod fields;
+pub mod person;
 pub mod timeline;
 
 use std::path::Path;
@@ -16,6 +17,7 @@ use toml::Spanned;
 pub use entry::{BackgroundEntry, Fact};
 pub use event::Event;
 pub use fields::FileCx;
+pub use person::Person;
 pub use timeline::SharedTimeline;
 
 use crate::diagnostics::Diagnostic;

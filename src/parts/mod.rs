@@ -30,7 +30,7 @@ use tera::Value;
 use toml::Spanned;
 use toml::de::DeTable;
 
-use crate::content::{BackgroundEntry, FileCx, SharedTimeline};
+use crate::content::{BackgroundEntry, FileCx, Person, SharedTimeline};
 use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps};
 use crate::diagnostics::Diagnostic;
@@ -101,6 +101,7 @@ pub struct ViewCx<'a> {
     /// The article's point in time (when it was last updated, else published):
     /// what it shows of shared content stops there.
     pub until: Option<Date>,
+    pub people: &'a BTreeMap<String, Person>,
     /// The article being rendered.
     pub slug: &'a str,
     pub title: &'a str,
@@ -175,6 +176,11 @@ impl<'a> ViewCx<'a> {
         self.timelines.get(key)
     }
 
+    pub fn person(&mut self, key: &str) -> Option<&'a Person> {
+        self.deps.push(Dep::Person(key.to_string()));
+        self.people.get(key)
+    }
+
     /// The same reads, with links resolved from another file (a shared
     /// timeline's links are written from its own file).
     pub fn from_file<'b>(&'b mut self, from: &'b Path) -> ViewCx<'b>
@@ -192,6 +198,7 @@ impl<'a> ViewCx<'a> {
             timelines: self.timelines,
             zone: self.zone,
             until: self.until,
+            people: self.people,
             slug: self.slug,
             title: self.title,
             deps: self.deps,
@@ -209,6 +216,7 @@ pub struct RefCx<'a> {
     pub slug_span: Range<usize>,
     pub entries: &'a BTreeMap<String, BackgroundEntry>,
     pub timelines: &'a BTreeMap<String, SharedTimeline>,
+    pub people: &'a BTreeMap<String, Person>,
 }
 
 /// "the known timelines are: a, b (files in content/timelines/)".

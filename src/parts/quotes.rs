@@ -4,10 +4,12 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::{ExplainerPart, ViewCx};
+use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
 use crate::content::FileCx;
 use crate::content::fields::DateField;
+use crate::content::person::looks_like_key;
 use crate::dates::{Date, ShownDate};
+use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
 
 pub struct Quotes;
@@ -25,7 +27,7 @@ struct QuoteFields {
     #[serde(default)]
     text: Option<String>,
     #[serde(default)]
-    speaker: Option<String>,
+    speaker: Option<Spanned<String>>,
     #[serde(default)]
     role: Option<String>,
     #[serde(default)]
@@ -44,7 +46,11 @@ struct QuoteFields {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     pub text: String,
+    /// The speaker's name, or their key where `person` names them.
     pub speaker: String,
+    /// The speaker as a key of `content/people/`, whose name, role and
+    /// organisation fill in what the quote leaves out.
+    pub person: Option<Reference>,
     pub role: Option<String>,
     pub organisation: Option<String>,
     pub source: String,
@@ -58,6 +64,8 @@ pub struct Quote {
 pub struct QuoteView {
     pub text: String,
     pub speaker: String,
+    /// The speaker's page, where the speaker is named by key.
+    pub speaker_url: Option<String>,
     pub role: Option<String>,
     pub organisation: Option<String>,
     pub source: String,
@@ -72,7 +80,7 @@ impl ExplainerPart for Quotes {
     const EXAMPLE_TABLES: &'static str = "\
 # [[quotes]]                         # one block per quote
 # text = \"The words as said.\"       # required
-# speaker = \"Name\"                  # required
+# speaker = \"Name\"                  # required: a name, or the key of a person in content/people/
 # role = \"researcher\"
 # organisation = \"NUPI\"
 # source = \"VG\"                     # required: where it was said or published
@@ -97,18 +105,47 @@ impl ExplainerPart for Quotes {
         (!quotes.is_empty()).then(|| {
             quotes
                 .iter()
-                .map(|quote| QuoteView {
-                    text: cx.inline(&quote.text),
-                    speaker: cx.text(&quote.speaker),
-                    role: quote.role.as_deref().map(|r| cx.text(r)),
-                    organisation: quote.organisation.as_deref().map(|o| cx.text(o)),
-                    source: cx.text(&quote.source),
-                    url: quote.url.as_deref().map(|url| cx.link(url)),
-                    date: quote.date.map(|d| d.shown(cx.language)),
-                    translated: quote.translated,
+                .map(|quote| {
+                    let person = quote.person.as_ref().and_then(|p| cx.person(&p.key));
+                    QuoteView {
+                        text: cx.inline(&quote.text),
+                        speaker: person
+                            .map_or_else(|| cx.text(&quote.speaker), |p| cx.text(&p.name)),
+                        speaker_url: person.map(|p| cx.urls.person(&p.key)),
+                        role: quote
+                            .role
+                            .as_deref()
+                            .or_else(|| person.and_then(|p| p.role.as_deref()))
+                            .map(|r| cx.text(r)),
+                        organisation: quote
+                            .organisation
+                            .as_deref()
+                            .or_else(|| person.and_then(|p| p.organisation.as_deref()))
+                            .map(|o| cx.text(o)),
+                        source: cx.text(&quote.source),
+                        url: quote.url.as_deref().map(|url| cx.link(url)),
+                        date: quote.date.map(|d| d.shown(cx.language)),
+                        translated: quote.translated,
+                    }
                 })
                 .collect()
         })
+    }
+
+    fn check_references(quotes: &Vec<Quote>, cx: &RefCx, problems: &mut Vec<Diagnostic>) {
+        for reference in quotes.iter().filter_map(|q| q.person.as_ref()) {
+            if !cx.people.contains_key(&reference.key) {
+                problems.push(
+                    Diagnostic::new(format!("unknown person `{}`", reference.key))
+                        .in_file(cx.path)
+                        .at_span(cx.text, reference.span.clone())
+                        .with_help(format!(
+                            "{}; to quote someone without a page, write their name as it is written (\"Helge Blakkisrud\")",
+                            known_keys("people", "content/people/", cx.people.keys())
+                        )),
+                );
+            }
+        }
     }
 
     fn heading(language: Language) -> &'static str {
@@ -128,8 +165,13 @@ fn check_quote(quote: &Spanned<QuoteFields>, file: &mut FileCx) -> Option<Quote>
         first_line.clone(),
         "add text = \"…\" with the words as they were said",
     );
+    let person = fields
+        .speaker
+        .as_ref()
+        .filter(|s| looks_like_key(s.get_ref()))
+        .map(|s| Reference::new(s, file));
     let speaker = file.required(
-        fields.speaker.as_ref(),
+        fields.speaker.as_ref().map(Spanned::get_ref),
         "a quote has no speaker",
         first_line.clone(),
         "attribution is not optional: add speaker = \"…\" with the name of who said it",
@@ -151,6 +193,7 @@ fn check_quote(quote: &Spanned<QuoteFields>, file: &mut FileCx) -> Option<Quote>
     Some(Quote {
         text: text?,
         speaker: speaker?,
+        person,
         role: fields.role.clone(),
         organisation: fields.organisation.clone(),
         source: source?,

@@ -11,7 +11,7 @@ use crate::links::LinkScope;
 use crate::markdown::typography::typeset;
 use crate::markdown::{self, MarkdownOptions, Mention};
 use crate::output::Sink;
-use crate::parts::background::{EntryView, ImageView, entry_view};
+use crate::parts::background::ImageView;
 use crate::parts::timeline::NewerView;
 use crate::parts::{self, Slot};
 use crate::render::Page;
@@ -92,22 +92,18 @@ impl Renderer<'_> {
                     .with_help(format!("the markers are: {}", known.join(", "))),
             );
         }
-        let authors = article
-            .authors
-            .clone()
-            .unwrap_or_else(|| self.site.config.authors.clone());
+        let bylines = self.bylines(self.site.authors_of(article), deps);
+        let authors: Vec<String> = bylines.iter().map(|b| b.name.clone()).collect();
         let image = article
             .image
             .as_ref()
             .map(|i| ImageView::new(i, &self.urls));
-        let about: Vec<EntryView> = entries.iter().map(|e| entry_view(e, &self.urls)).collect();
         let json_ld = seo::article_json_ld(
-            &self.summary_of(article),
-            &authors,
+            &summary,
+            bylines.iter().map(|b| b.json_ld.clone()).collect(),
             image.as_ref(),
-            &about,
-            &article.parts.corrections,
-            &self.site.config.title,
+            &views,
+            seo::publisher(&self.site.config),
             self.urls.language,
         );
         let placed: Vec<(&'static str, Value)> = parts::KEYS
@@ -116,6 +112,7 @@ impl Renderer<'_> {
             .collect();
         let mut fields: Vec<(&'static str, Value)> = vec![
             ("authors", Value::from_serializable(&authors)),
+            ("bylines", Value::from_serializable(&bylines)),
             ("image", Value::from_serializable(&image)),
             ("json_ld", Value::from(json_ld)),
             ("placed", Value::from(value_map(placed))),
@@ -123,6 +120,20 @@ impl Renderer<'_> {
         fields.extend(views.iter().map(|v| (v.key, v.value.clone())));
         fields.push(("content", Value::from(body.html.as_str())));
         let mut context = self.context();
+        // article.html writes its own canonical address and cards; the
+        // breadcrumbs come from base.html.
+        let mut page_seo = self.seo(
+            &article.title,
+            article
+                .lead
+                .as_deref()
+                .unwrap_or(&self.site.config.description),
+            &self.urls.article(&article.slug),
+            &[],
+            Vec::new(),
+        );
+        page_seo.permalink = String::new();
+        context.insert("seo", &page_seo);
         context.insert_value("page", with_fields(summary.clone(), fields.clone()));
         // Each part is rendered once: into the body where a marker placed it,
         // else under the lead or after the text.

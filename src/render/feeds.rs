@@ -11,6 +11,8 @@ pub const SITEMAP_FILE: &str = "sitemap.xml";
 
 /// One article in the feed: its summary, authors and rendered body.
 pub struct FeedEntry<'a> {
+    /// The entry's `tag:` URI ([`tag_id`]).
+    pub id: String,
     pub summary: &'a ArticleSummary,
     pub authors: &'a [String],
     pub content: String,
@@ -70,7 +72,7 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
             "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
             escape(&s.permalink)
         );
-        let _ = writeln!(xml, "<id>{}</id>", escape(&s.permalink));
+        let _ = writeln!(xml, "<id>{}</id>", escape(&entry.id));
         let _ = writeln!(xml, "<published>{}</published>", s.date.rfc3339);
         let _ = writeln!(
             xml,
@@ -105,6 +107,99 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
     xml
 }
 
+/// A `tag:` URI (RFC 4151) for an article's feed entry, made from the site's
+/// host, the day it was first published and its file: a feed reader keeps
+/// treating it as the same entry when its slug, and so its address, changes.
+/// A site without a host in its base URL falls back to the address.
+pub fn tag_id(base_url: &str, published: &str, file: &str, permalink: &str) -> String {
+    let (host, path) = base_url
+        .split_once("://")
+        .map(|(_, rest)| rest.split_once('/').unwrap_or((rest, "")))
+        .unwrap_or_default();
+    let day = published.get(..10).unwrap_or(published);
+    if host.is_empty() || day.len() != 10 {
+        return permalink.to_string();
+    }
+    // The base path keeps two sites on one host apart.
+    let file = file.trim_end_matches(".md");
+    format!("tag:{host},{day}:/{path}{file}")
+}
+
+/// One correction in the corrections feed.
+pub struct CorrectionEntry<'a> {
+    /// The article corrected.
+    pub title: &'a str,
+    pub permalink: &'a str,
+    pub date: String,
+    pub text: &'a str,
+    pub plain: &'a str,
+}
+
+/// The corrections archive as an Atom feed: one entry per correction.
+pub fn corrections_atom(
+    title: &str,
+    base_url: &str,
+    feed_path: &str,
+    language: &str,
+    updated: &str,
+    entries: &[CorrectionEntry],
+) -> String {
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\" xml:base=\"{}\">",
+        escape(base_url)
+    );
+    let _ = writeln!(xml, "<title>{}</title>", escape(title));
+    let feed_url = format!("{base_url}{feed_path}");
+    let _ = writeln!(
+        xml,
+        "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        escape(&feed_url)
+    );
+    let _ = writeln!(xml, "<id>{}</id>", escape(&feed_url));
+    let _ = writeln!(xml, "<updated>{updated}</updated>");
+    let _ = writeln!(xml, "<author><name>{}</name></author>", escape(title));
+    for entry in entries {
+        xml.push_str("<entry>\n");
+        let _ = writeln!(xml, "<title>{}</title>", escape(entry.title));
+        let _ = writeln!(
+            xml,
+            "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+            escape(entry.permalink)
+        );
+        // A correction has no address of its own: its article's, its date and
+        // its text make it one that stays while nothing about it changes.
+        let page = entry.permalink.split('#').next().unwrap_or_default();
+        let _ = writeln!(
+            xml,
+            "<id>{}#correction-{}-{:x}</id>",
+            escape(page),
+            entry.date.get(..10).unwrap_or_default(),
+            text_hash(entry.plain)
+        );
+        let _ = writeln!(xml, "<updated>{}</updated>", entry.date);
+        let _ = writeln!(xml, "<summary>{}</summary>", escape(entry.plain));
+        let _ = writeln!(
+            xml,
+            "<content type=\"html\">{}</content>",
+            escape(entry.text)
+        );
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml.retain(is_xml_char);
+    xml
+}
+
+/// A short stable number for a text (FNV-1a), so ids do not depend on Rust's hasher.
+fn text_hash(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
 /// Whether XML 1.0 allows the character.
 fn is_xml_char(c: char) -> bool {
     !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
@@ -134,5 +229,8 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
 }
 
 pub fn robots(base_url: &str) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP_FILE}\n")
+    let news = super::news::NEWS_SITEMAP_FILE;
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP_FILE}\nSitemap: {base_url}{news}\n"
+    )
 }

@@ -3,8 +3,9 @@
 use tera::Value;
 
 use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
+use super::news::{self, NewsUrl, is_recent};
 use super::views::{Pagination, TagPageView, with_fields};
-use super::{Page, Renderer};
+use super::{Page, Renderer, seo};
 use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::Diagnostic;
@@ -33,6 +34,21 @@ impl Renderer<'_> {
         deps.add(|| Dep::List(ListKey::FrontPages));
         let shown: Vec<usize> = self.site.index_page(n).collect();
         let mut context = self.context();
+        let config = &self.site.config;
+        let page_seo = if n <= 1 {
+            seo::PageSeo {
+                title: config.title.clone(),
+                description: config.description.clone(),
+                permalink: config.base_url.clone(),
+                og_type: "website",
+                json_ld: seo::website(config).iter().map(seo::script_safe).collect(),
+            }
+        } else {
+            let label = self.urls.language.page_of(n, total);
+            let description = format!("{label}: {}", config.description);
+            self.seo(&label, &description, &self.urls.index(n), &[], Vec::new())
+        };
+        context.insert("seo", &page_seo);
         context.insert_value("articles", self.list(ListKey::Front(n), &shown, deps));
         context.insert(
             "pagination",
@@ -64,6 +80,17 @@ impl Renderer<'_> {
             })
             .collect();
         let mut context = self.context();
+        let labels = self.urls.language.labels();
+        context.insert(
+            "seo",
+            &self.seo(
+                self.part_heading("background"),
+                labels.background_index_description,
+                &self.urls.background_index(),
+                &[],
+                Vec::new(),
+            ),
+        );
         context.insert("entries", &entries);
         self.write_page(
             page,
@@ -138,6 +165,29 @@ impl Renderer<'_> {
             ],
         );
         let mut context = self.context();
+        let mut about = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": entry.kind.schema_type(),
+            "name": entry.title,
+            "description": entry.summary,
+            "url": self.urls.permalink(&self.urls.background(key)),
+        });
+        if !entry.same_as.is_empty() {
+            about["sameAs"] = entry.same_as.clone().into();
+        }
+        context.insert(
+            "seo",
+            &self.seo(
+                &entry.title,
+                &entry.summary,
+                &self.urls.background(key),
+                &[(
+                    self.part_heading("background"),
+                    self.urls.background_index(),
+                )],
+                vec![about],
+            ),
+        );
         context.insert_value("entry", view);
         self.write_page(
             page,
@@ -190,8 +240,24 @@ impl Renderer<'_> {
             let mut cx = cx.from_file(from);
             timeline_view(key, title, events, &mut cx)
         };
+        let labels = self.urls.language.labels();
+        let page_title = format!("{} {title}", labels.timeline_of);
+        let events = serde_json::to_value(&view.events).unwrap_or_default();
+        let list = seo::timeline_list(&page_title, &view.permalink, &events);
+        let page_seo = self.seo(
+            &page_title,
+            &format!(
+                "{page_title} ({} {})",
+                events.as_array().map_or(0, Vec::len),
+                labels.events
+            ),
+            &self.urls.timeline(key),
+            &[],
+            vec![list],
+        );
         let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
         let mut context = self.context();
+        context.insert("seo", &page_seo);
         context.insert_value("timeline", view);
         self.write_page(page, "timeline.html", &context, &source, sink)
     }
@@ -214,6 +280,19 @@ impl Renderer<'_> {
         let articles = self.list(ListKey::Tag(slug.to_string()), indices, deps);
         let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
         let mut context = self.context();
+        let labels = self.urls.language.labels();
+        let page_title = format!("{} {name}", labels.tagged);
+        let description = format!("{page_title}: {}", self.site.config.description);
+        context.insert(
+            "seo",
+            &self.seo(
+                &page_title,
+                &description,
+                &self.urls.tag(name),
+                &[],
+                Vec::new(),
+            ),
+        );
         context.insert_value("tag", view);
         self.write_page(
             page,
@@ -263,7 +342,21 @@ impl Renderer<'_> {
             for key in &body.placed {
                 content = content.replace(&markdown::placeholder(key), "");
             }
+            // Corrections travel with the text, so a reader of the feed learns
+            // what was wrong as well as a reader of the page.
+            content.push_str(&self.feed_corrections(article, deps));
             entries.push(FeedEntry {
+                id: feeds::tag_id(
+                    &self.site.config.base_url,
+                    &article.date.iso(),
+                    &article
+                        .path
+                        .strip_prefix(crate::layout::CONTENT_DIR)
+                        .unwrap_or(&article.path)
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                    &summary.permalink,
+                ),
                 summary,
                 authors: article
                     .authors
@@ -291,6 +384,52 @@ impl Renderer<'_> {
         ))
     }
 
+    /// An article's corrections as HTML for its feed entry, or nothing.
+    fn feed_corrections(&self, article: &crate::site::Article, deps: &mut Deps) -> String {
+        if article.parts.corrections.is_empty() {
+            return String::new();
+        }
+        let language = self.urls.language;
+        let heading = crate::parts::headings(language)
+            .get("corrections")
+            .copied()
+            .unwrap_or_default();
+        let mut cx = self.view_cx(article, deps);
+        let mut html = format!("<section><h2>{}</h2><ul>", markdown::escape(heading));
+        for correction in &article.parts.corrections {
+            let date = correction.date.shown(language);
+            html.push_str(&format!(
+                "<li><time datetime=\"{}\">{}</time>: {}</li>",
+                date.iso,
+                markdown::escape(&date.text),
+                cx.inline(&correction.text)
+            ));
+        }
+        html.push_str("</ul></section>");
+        html
+    }
+
+    /// The news sitemap at `now`; it reads what [`Renderer::sitemap`] records.
+    pub(super) fn news_sitemap(&self, now: std::time::SystemTime) -> String {
+        let urls: Vec<NewsUrl> = self
+            .site
+            .articles
+            .iter()
+            .filter(|a| is_recent(&a.date, now))
+            .map(|a| NewsUrl {
+                loc: self.urls.permalink(&self.urls.article(&a.slug)),
+                title: a.title.clone(),
+                // W3C dates: a day as it is, a time only with its offset.
+                published: if a.date.time.is_some() {
+                    a.date.rfc3339()
+                } else {
+                    a.date.iso()
+                },
+            })
+            .collect();
+        news::news_sitemap(&self.site.config.title, self.urls.language.code(), &urls)
+    }
+
     pub(super) fn sitemap(&self, deps: &mut Deps) -> String {
         let site = self.site;
         deps.extend([
@@ -298,6 +437,7 @@ impl Renderer<'_> {
             Dep::List(ListKey::Entries),
             Dep::List(ListKey::Timelines),
             Dep::List(ListKey::Tags),
+            Dep::List(ListKey::People),
         ]);
         let config = &site.config;
         let last_change = |i: usize| site.articles[i].last_change().rfc3339();
@@ -312,8 +452,9 @@ impl Renderer<'_> {
                 lastmod: Some(last_change(i)),
             });
         }
-        let mut pages = vec![self.urls.background_index()];
+        let mut pages = vec![self.urls.background_index(), self.urls.corrections()];
         pages.extend(site.background.keys().map(|k| self.urls.background(k)));
+        pages.extend(site.people.keys().map(|k| self.urls.person(k)));
         pages.extend(
             self.listings
                 .timeline_users

@@ -4,10 +4,13 @@
 
 mod article;
 pub mod assets;
+mod corrections;
 pub mod feeds;
 mod lists;
+pub mod news;
 pub mod pages;
-mod seo;
+mod people;
+pub mod seo;
 pub mod views;
 
 use std::collections::HashMap;
@@ -20,6 +23,7 @@ use tera::{Context, Value};
 use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
 use crate::links::{LinkIndex, LinkScope};
 use crate::markdown::typography::typeset;
 use crate::output::Sink;
@@ -43,6 +47,8 @@ const THEME_IDS: &[&str] = &[
     "siste",
     "mention-preview",
     "forklar-build-error",
+    "sitater",
+    "artikler",
 ];
 
 /// A page rendered, with everything it read.
@@ -84,6 +90,11 @@ impl<'a> Renderer<'a> {
             links
                 .urls
                 .insert(entry.path.clone(), urls.background(&entry.key));
+        }
+        for person in site.people.values() {
+            links
+                .urls
+                .insert(person.path.clone(), urls.person(&person.key));
         }
         let assets = Assets::new(templates);
         let base = base_context(site, &urls, &assets);
@@ -180,6 +191,8 @@ impl<'a> Renderer<'a> {
             Page::Sitemap => {
                 let sitemap = self.sitemap(deps);
                 sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
+                let news = self.news_sitemap(news::build_clock());
+                sink.write(news::NEWS_SITEMAP_FILE, news.as_bytes(), &origin)?;
                 deps.add(|| {
                     Dep::File(
                         std::path::Path::new(crate::layout::STATIC_DIR).join(pages::ROBOTS_FILE),
@@ -226,6 +239,8 @@ impl<'a> Renderer<'a> {
             Page::Background(key) => self.background_page(key, page, sink, deps),
             Page::Timeline(key) => self.timeline_page(key, page, sink, deps),
             Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
+            Page::Corrections => self.corrections_page(page, sink, deps),
+            Page::Person(key) => self.person_page(key, page, sink, deps),
         }
     }
 
@@ -236,6 +251,50 @@ impl<'a> Renderer<'a> {
     /// A fresh template context with what every page shows.
     fn context(&self) -> Context {
         self.base.clone()
+    }
+
+    /// A part's heading in the site's language ("Bakgrunn").
+    fn part_heading(&self, key: &str) -> &'static str {
+        parts::headings(self.urls.language)
+            .get(key)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// What `base.html` tells search engines about an indexable page at
+    /// `path`, with breadcrumbs from the front page through `trail` (name
+    /// and site path) to it, and any other structured data.
+    fn seo(
+        &self,
+        title: &str,
+        description: &str,
+        path: &str,
+        trail: &[(&str, String)],
+        mut json_ld: Vec<serde_json::Value>,
+    ) -> seo::PageSeo {
+        let config = &self.site.config;
+        let permalink = self.urls.permalink(path);
+        let home = self.urls.language.labels().home;
+        let mut steps: Vec<(&str, String)> = vec![(home, config.base_url.clone())];
+        steps.extend(
+            trail
+                .iter()
+                .map(|(name, path)| (*name, self.urls.permalink(path))),
+        );
+        if path != self.urls.base_path() {
+            steps.push((title, permalink.clone()));
+        }
+        if steps.len() > 1 {
+            let steps: Vec<(&str, &str)> = steps.iter().map(|(n, u)| (*n, u.as_str())).collect();
+            json_ld.push(seo::breadcrumbs(&steps));
+        }
+        seo::PageSeo {
+            title: format!("{title} – {}", config.title),
+            description: description.to_string(),
+            permalink,
+            og_type: "website",
+            json_ld: json_ld.iter().map(seo::script_safe).collect(),
+        }
     }
 
     /// Writes a page rendered with `template` to its output path.
@@ -279,7 +338,12 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn summary_of(&self, article: &Article) -> ArticleSummary {
-        summary_of(article, &self.urls, &self.site.config.zone.0)
+        summary_of(
+            article,
+            &self.urls,
+            &self.site.config.zone.0,
+            self.site.config.kind,
+        )
     }
 
     /// The summaries of a list's articles, recording the list and each summary.
@@ -306,6 +370,7 @@ impl<'a> Renderer<'a> {
             timelines: &self.site.timelines,
             zone: &self.site.config.zone.0,
             until: Some(article.updated.unwrap_or(article.date)),
+            people: &self.site.people,
             slug: &article.slug,
             title: &article.title,
             deps,
@@ -314,13 +379,19 @@ impl<'a> Renderer<'a> {
 }
 
 /// An article as lists show it, without the parts lists show.
-pub fn summary_of(article: &Article, urls: &Urls, zone: &TimeZone) -> ArticleSummary {
+pub fn summary_of(
+    article: &Article,
+    urls: &Urls,
+    zone: &TimeZone,
+    default_kind: Kind,
+) -> ArticleSummary {
     let url = urls.article(&article.slug);
     let language = urls.language;
     // «Oppdatert 7. januar kl. 10.00»: the year goes without saying where it
     // is the year of publishing.
     let same_year = |updated: &Date| updated.in_zone(zone).year == article.date.in_zone(zone).year;
     ArticleSummary {
+        kind: article.kind.unwrap_or(default_kind).view(language),
         title: typeset(&article.title, language),
         lead: article.lead.as_deref().map(|lead| typeset(lead, language)),
         permalink: urls.permalink(&url),
@@ -362,6 +433,17 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
             script: format!("{base_path}{}", assets.script),
             background_index: urls.background_index(),
             feed: format!("{base_path}{}", feeds::FEED_FILE),
+            corrections: urls.corrections(),
+        },
+    );
+    context.insert(
+        "seo",
+        &seo::PageSeo {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            permalink: String::new(),
+            og_type: "website",
+            json_ld: Vec::new(),
         },
     );
     let headings = parts::headings(language)

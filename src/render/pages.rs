@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use super::Renderer;
+use super::corrections::CORRECTIONS_FEED;
 use super::feeds::{FEED_FILE, SITEMAP_FILE};
+use super::news::NEWS_SITEMAP_FILE;
 
 /// Published by forklar where a site has no `static/robots.txt` of its own.
 pub const ROBOTS_FILE: &str = "robots.txt";
@@ -18,7 +20,7 @@ pub enum Page {
     BackgroundIndex,
     /// The Atom feed of the newest articles.
     Feed,
-    /// `sitemap.xml` and `robots.txt`.
+    /// `sitemap.xml`, `news-sitemap.xml` and `robots.txt`.
     Sitemap,
     /// The theme's stylesheet and script.
     Assets,
@@ -32,6 +34,10 @@ pub enum Page {
     Tag(String),
     /// A file from `static/`, relative to it.
     Static(PathBuf),
+    /// The corrections archive and its feed.
+    Corrections,
+    /// A person's page, by key.
+    Person(String),
 }
 
 impl Renderer<'_> {
@@ -44,6 +50,7 @@ impl Renderer<'_> {
             Page::Feed,
             Page::Sitemap,
             Page::Assets,
+            Page::Corrections,
         ];
         pages.extend((1..=site.index_page_count()).map(Page::Index));
         pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
@@ -55,6 +62,7 @@ impl Renderer<'_> {
                 .map(|k| Page::Timeline(k.clone())),
         );
         pages.extend(self.listings.tags.keys().map(|k| Page::Tag(k.clone())));
+        pages.extend(site.people.keys().map(|k| Page::Person(k.clone())));
         pages.extend(site.static_files.iter().cloned().map(Page::Static));
         pages
     }
@@ -68,8 +76,14 @@ impl Renderer<'_> {
             Page::NotFound => vec!["404.html".into()],
             Page::BackgroundIndex => vec![format!("{}/index.html", language.background_section())],
             Page::Feed => vec![FEED_FILE.into()],
-            Page::Sitemap if self.has_own_robots() => vec![SITEMAP_FILE.into()],
-            Page::Sitemap => vec![SITEMAP_FILE.into(), ROBOTS_FILE.into()],
+            Page::Sitemap if self.has_own_robots() => {
+                vec![SITEMAP_FILE.into(), NEWS_SITEMAP_FILE.into()]
+            }
+            Page::Sitemap => vec![
+                SITEMAP_FILE.into(),
+                NEWS_SITEMAP_FILE.into(),
+                ROBOTS_FILE.into(),
+            ],
             Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
             Page::Article(slug) => vec![format!("{slug}/index.html")],
             Page::Background(key) => vec![format!(
@@ -81,6 +95,14 @@ impl Renderer<'_> {
             }
             Page::Tag(slug) => vec![format!("{}/{slug}/index.html", language.tag_section())],
             Page::Static(path) => vec![path.to_string_lossy().replace('\\', "/")],
+            Page::Person(key) => vec![format!("{}/{key}/index.html", language.people_section())],
+            Page::Corrections => {
+                let section = language.corrections_section();
+                vec![
+                    format!("{section}/index.html"),
+                    format!("{section}/{CORRECTIONS_FEED}"),
+                ]
+            }
         }
     }
 
@@ -119,6 +141,11 @@ impl Renderer<'_> {
                 ),
             },
             Page::Tag(_) => "forklar's tag page".into(),
+            Page::Corrections => "forklar's corrections archive".into(),
+            Page::Person(key) => self.site.people.get(key).map_or_else(
+                || format!("the person {key}"),
+                |p| p.path.display().to_string(),
+            ),
         }
     }
 }

@@ -1,74 +1,243 @@
 //! Structured data for search engines and news aggregators (schema.org).
 
-use serde_json::json;
+use serde_json::{Value as Json, json};
+use tera::Value;
 
-use super::views::ArticleSummary;
+use crate::config::Config;
 use crate::i18n::Language;
-use crate::markdown;
-use crate::parts::background::{EntryView, ImageView};
-use crate::parts::corrections::Correction;
+use crate::kind::Kind;
+use crate::parts::PartView;
+use crate::parts::background::ImageView;
 
-/// An article as schema.org `NewsArticle`.
+/// An article as the schema.org type of its kind of work (`NewsArticle`,
+/// `BackgroundNewsArticle` …).
 pub fn article_json_ld(
-    summary: &ArticleSummary,
-    authors: &[String],
+    summary: &Value,
+    authors: Vec<Json>,
     image: Option<&ImageView>,
-    about: &[EntryView],
-    corrections: &[Correction],
-    publisher: &str,
+    views: &[PartView],
+    publisher: Json,
     language: Language,
 ) -> String {
+    let summary = serde_json::to_value(summary).unwrap_or_default();
+    let part = |key: &str| {
+        views
+            .iter()
+            .find(|v| v.key == key)
+            .and_then(|v| serde_json::to_value(&v.value).ok())
+    };
+    let published = date(&summary["date"]);
+    let modified = match &summary["updated"] {
+        Json::Null => published.clone(),
+        updated => date(updated),
+    };
     let mut data = json!({
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": summary.title,
-        "url": summary.permalink,
-        "mainEntityOfPage": summary.permalink,
+        "@type": summary["kind"]["key"].as_str().map_or("NewsArticle", schema_type),
+        "headline": summary["title"],
+        "url": summary["permalink"],
+        "mainEntityOfPage": summary["permalink"],
         "inLanguage": language.code(),
-        "datePublished": summary.date.rfc3339,
-        "dateModified": summary.updated.as_ref().unwrap_or(&summary.date).rfc3339,
-        "author": authors.iter().map(|name| json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
-        "publisher": {"@type": "Organization", "name": publisher},
+        "datePublished": published,
+        "dateModified": modified,
+        "author": authors,
+        "publisher": publisher,
     });
-    if let Some(lead) = &summary.lead {
-        data["description"] = lead.clone().into();
+    if let Some(lead) = summary["lead"].as_str() {
+        data["description"] = lead.into();
     }
     if let Some(image) = image {
         data["image"] = image.permalink.clone().into();
     }
-    if !about.is_empty() {
-        data["about"] = about
+    if let Some(Json::Array(entries)) = part("background") {
+        data["about"] = entries
             .iter()
-            .map(|e| json!({"@type": "Thing", "name": e.title, "url": e.permalink, "description": e.summary}))
+            .map(|e| json!({"@type": "Thing", "name": e["title"], "url": e["permalink"], "description": e["summary"]}))
             .collect::<Vec<_>>()
             .into();
     }
-    if !summary.tags.is_empty() {
-        data["keywords"] = summary
-            .tags
+    if let Some(Json::Array(tags)) = summary.get("tags")
+        && !tags.is_empty()
+    {
+        data["keywords"] = tags
             .iter()
-            .map(|t| t.name.as_str())
+            .filter_map(|t| t["name"].as_str())
             .collect::<Vec<_>>()
             .join(", ")
             .into();
     }
-    if !corrections.is_empty() {
+    if let Some(Json::Array(corrections)) = part("corrections") {
         data["correction"] = corrections
             .iter()
-            .map(|c| {
-                json!({
-                    "@type": "CorrectionComment",
-                    "text": markdown::plain_text(&markdown::render_inline(&c.text)),
-                    "datePublished": c.date.rfc3339(),
-                })
+            .map(|c| json!({"@type": "CorrectionComment", "text": c["plain"], "datePublished": date(&c["date"])}))
+            .collect::<Vec<_>>()
+            .into();
+    }
+    if let Some(Json::Array(sources)) = part("sources") {
+        data["citation"] = sources
+            .iter()
+            .map(|s| {
+                let mut work = json!({"@type": "CreativeWork", "name": s["title"]});
+                if s["url"].is_string() {
+                    work["url"] = s["url"].clone();
+                }
+                if let Some(publisher) = s["publisher"].as_str() {
+                    work["publisher"] = json!({"@type": "Organization", "name": publisher});
+                }
+                if s["date"].is_object() {
+                    work["datePublished"] = date(&s["date"]);
+                }
+                work
             })
             .collect::<Vec<_>>()
             .into();
     }
+    script_safe(&data)
+}
+
+/// The schema.org type of a kind of work, by its key.
+fn schema_type(key: &str) -> &'static str {
+    [
+        Kind::Forklaring,
+        Kind::Nyhet,
+        Kind::Analyse,
+        Kind::Kommentar,
+    ]
+    .into_iter()
+    .find(|kind| kind.key() == key)
+    .map_or("NewsArticle", Kind::schema_type)
+}
+
+/// A shown date for schema.org: a date written without a time stays a date
+/// (`2022-01-06`), since turning it into midnight UTC would state a moment
+/// nobody wrote, and a day earlier for readers west of Greenwich.
+fn date(shown: &Json) -> Json {
+    match shown["iso"].as_str() {
+        Some(iso) if !iso.contains('T') => iso.into(),
+        _ => shown["rfc3339"].clone(),
+    }
+}
+
+/// The site's publisher as schema.org `NewsMediaOrganization`, with the
+/// standards and ownership pages `site.toml` names.
+pub fn publisher(config: &Config) -> Json {
+    let mut org = json!({
+        "@type": "NewsMediaOrganization",
+        "name": config.title,
+        "url": config.base_url,
+    });
+    if let Some(logo) = &config.logo {
+        org["logo"] = json!({"@type": "ImageObject", "url": absolute(config, logo)});
+    }
+    for (field, value) in [
+        ("publishingPrinciples", &config.publishing_principles),
+        ("correctionsPolicy", &config.corrections_policy),
+        ("ownershipFundingInfo", &config.ownership),
+    ] {
+        if let Some(url) = value {
+            org[field] = absolute(config, url).into();
+        }
+    }
+    org
+}
+
+/// An address from `site.toml`: absolute as written, or a site path made absolute.
+fn absolute(config: &Config, url: &str) -> String {
+    if url.contains("://") {
+        url.to_string()
+    } else {
+        config.permalink(url)
+    }
+}
+
+/// JSON that is safe inside `<script type="application/ld+json">`.
+pub fn script_safe(data: &Json) -> String {
     // Inside <script>, "</script>" ends the element and "<!--" changes how the
     // rest is parsed; JSON may write every <, > and & as a \u escape instead.
     data.to_string()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// What `base.html` says about a page to search engines and link previews:
+/// `<title>`, the description, and for an indexable page its canonical
+/// address, Open Graph and Twitter cards, and its structured data.
+#[derive(serde::Serialize)]
+pub struct PageSeo {
+    pub title: String,
+    pub description: String,
+    /// The canonical address; empty for a page that is not indexed (the 404
+    /// page) or that writes its own (`article.html`).
+    pub permalink: String,
+    pub og_type: &'static str,
+    /// Each a JSON-LD object, safe inside `<script>`.
+    pub json_ld: Vec<String>,
+}
+
+/// `BreadcrumbList` from the front page to a page: each step a name and an
+/// absolute address.
+pub fn breadcrumbs(steps: &[(&str, &str)]) -> Json {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": steps
+            .iter()
+            .enumerate()
+            .map(|(i, (name, url))| json!({
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": name,
+                "item": url,
+            }))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// The front page's `WebSite`, and its publisher on its own.
+pub fn website(config: &Config) -> Vec<Json> {
+    let mut organisation = publisher(config);
+    organisation["@context"] = "https://schema.org".into();
+    vec![
+        json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.title,
+            "url": config.base_url,
+            "description": config.description,
+            "inLanguage": config.language.code(),
+            "publisher": publisher(config),
+        }),
+        organisation,
+    ]
+}
+
+/// A timeline's events as an `ItemList`, in order.
+pub fn timeline_list(title: &str, permalink: &str, events: &Json) -> Json {
+    let items: Vec<Json> = events
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, event)| {
+            let mut item = json!({
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": event["title"],
+            });
+            if event["date"].is_object() {
+                item["description"] = event["date"]["text"].clone();
+            }
+            item
+        })
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": title,
+        "url": permalink,
+        "numberOfItems": items.len(),
+        "itemListElement": items,
+    })
 }

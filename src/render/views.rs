@@ -5,6 +5,7 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::dates::ShownDate;
+use crate::kind::KindView;
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -18,11 +19,15 @@ pub struct SiteView<'a> {
     pub script: String,
     pub background_index: String,
     pub feed: String,
+    /// The corrections archive.
+    pub corrections: String,
 }
 
 /// An article as lists show it.
 #[derive(Serialize, Clone, PartialEq)]
 pub struct ArticleSummary {
+    /// The type of work, shown above the title.
+    pub kind: KindView,
     pub title: String,
     pub lead: Option<String>,
     pub url: String,

@@ -123,6 +123,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
         SourceFile::Article(_)
         | SourceFile::Background(_)
         | SourceFile::Timeline(_)
+        | SourceFile::Person(_)
         | SourceFile::ContentOther(_) => ChangeKind::Content,
     })
 }

@@ -41,6 +41,7 @@ struct ArticleFields {
     image: Option<ImageFields>,
     #[serde(default)]
     update_note: Option<String>,
+    kind: Option<crate::kind::Kind>,
 }
 
 /// The keys of [`ArticleFields`], for the list of known fields in errors.
@@ -55,6 +56,7 @@ const COMMON_FIELDS: &[&str] = &[
     "slug",
     "draft",
     "image",
+    "kind",
 ];
 
 /// A tag as written, with its slug (its page) and where it was written.
@@ -87,6 +89,8 @@ pub struct Article {
     pub tags: Vec<Tag>,
     pub draft: bool,
     pub image: Option<Image>,
+    /// The type of work, where the article names one; else the site's.
+    pub kind: Option<crate::kind::Kind>,
     /// The explainer parts.
     pub parts: PartItems,
     /// Where the body starts in the file; the body is not copied, since a large
@@ -161,6 +165,7 @@ impl Article {
             draft: fields.draft,
             image,
             update_note: fields.update_note.filter(|n| !n.trim().is_empty()),
+            kind: fields.kind,
             parts,
             body_offset,
             body_file: None,

@@ -16,6 +16,10 @@ pub struct Listings {
     pub timeline_users: BTreeMap<String, Vec<usize>>,
     /// Tag slug → the tag as first written, and its articles.
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
+    /// Person key → the articles quoting them.
+    pub quotes_by: BTreeMap<String, Vec<usize>>,
+    /// Person key → the articles they sign (the site's authors included).
+    pub authored_by: BTreeMap<String, Vec<usize>>,
 }
 
 impl Site {
@@ -31,6 +35,22 @@ impl Site {
             if let Some(key) = article.parts.timeline.page_key(&article.slug) {
                 lists.timeline_users.entry(key).or_default().push(index);
             }
+            for quote in &article.parts.quotes {
+                if let Some(person) = &quote.person {
+                    let users = lists.quotes_by.entry(person.key.clone()).or_default();
+                    if users.last() != Some(&index) {
+                        users.push(index);
+                    }
+                }
+            }
+            for name in self.authors_of(article) {
+                if self.people.contains_key(name) {
+                    let signed = lists.authored_by.entry(name.clone()).or_default();
+                    if signed.last() != Some(&index) {
+                        signed.push(index);
+                    }
+                }
+            }
             for tag in &article.tags {
                 let entry = lists
                     .tags
@@ -42,6 +62,11 @@ impl Site {
             }
         }
         lists
+    }
+
+    /// The names or person keys an article is signed with.
+    pub fn authors_of<'a>(&'a self, article: &'a super::Article) -> &'a [String] {
+        article.authors.as_deref().unwrap_or(&self.config.authors)
     }
 
     /// How many pages the front page's list has (at least one, even when empty).
@@ -104,6 +129,39 @@ impl Site {
             ListKey::Timelines,
             fingerprint(&lists.timeline_users.keys().collect::<Vec<_>>()),
         );
+        for (key, users) in &lists.quotes_by {
+            // The quotes themselves are shown, so they are part of the list.
+            let mut hasher = DefaultHasher::new();
+            for &index in users {
+                let article = &self.articles[index];
+                article.path.hash(&mut hasher);
+                for quote in &article.parts.quotes {
+                    if quote.person.as_ref().is_some_and(|p| &p.key == key) {
+                        format!("{quote:?}").hash(&mut hasher);
+                    }
+                }
+            }
+            prints.insert(ListKey::QuotesBy(key.clone()), hasher.finish());
+        }
+        for (key, users) in &lists.authored_by {
+            prints.insert(
+                ListKey::AuthoredBy(key.clone()),
+                of(&mut users.iter().copied()),
+            );
+        }
+        prints.insert(
+            ListKey::People,
+            fingerprint(&self.people.keys().collect::<Vec<_>>()),
+        );
+        let mut corrections = DefaultHasher::new();
+        for article in &self.articles {
+            for correction in &article.parts.corrections {
+                article.path.hash(&mut corrections);
+                correction.date.iso().hash(&mut corrections);
+                correction.text.hash(&mut corrections);
+            }
+        }
+        prints.insert(ListKey::Corrections, corrections.finish());
         prints.insert(
             ListKey::Tags,
             fingerprint(&lists.tags.keys().collect::<Vec<_>>()),

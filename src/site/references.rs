@@ -27,13 +27,15 @@ impl Site {
     }
 
     /// Top-level folders the site itself publishes into.
-    pub fn reserved_paths(&self) -> [&'static str; 4] {
+    pub fn reserved_paths(&self) -> [&'static str; 6] {
         let language = self.config.language;
         [
             language.background_section(),
             language.timeline_section(),
             language.tag_section(),
             language.pages_section(),
+            language.corrections_section(),
+            language.people_section(),
         ]
     }
 
@@ -72,6 +74,7 @@ impl Site {
             slug_span: article.slug_span.clone(),
             entries: &self.background,
             timelines: &self.timelines,
+            people: &self.people,
         };
         parts::check_references(&article.parts, &cx, &mut problems);
         problems

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::article::Article;
 use crate::config::Config;
-use crate::content::{BackgroundEntry, SharedTimeline};
+use crate::content::{BackgroundEntry, Person, SharedTimeline};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONTENT_DIR, STATIC_DIR, SourceFile, walk};
 
@@ -21,6 +21,7 @@ pub struct Site {
     pub articles: Vec<Article>,
     pub background: BTreeMap<String, BackgroundEntry>,
     pub timelines: BTreeMap<String, SharedTimeline>,
+    pub people: BTreeMap<String, Person>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<PathBuf>,
     /// Whether articles marked as drafts are included.
@@ -32,6 +33,7 @@ pub enum Loaded {
     Article(Box<Article>),
     Background(Box<BackgroundEntry>),
     Timeline(SharedTimeline),
+    Person(Box<Person>),
     /// Not content (an image beside an article), or a draft left out.
     Nothing,
 }
@@ -72,6 +74,7 @@ pub fn load_file(
             }
             Loaded::Timeline(timeline)
         }
+        SourceFile::Person(path) => Loaded::Person(Box::new(Person::load(root, path)?)),
         _ => Loaded::Nothing,
     })
 }
@@ -92,6 +95,7 @@ impl Site {
             articles: Vec::new(),
             background: BTreeMap::new(),
             timelines: BTreeMap::new(),
+            people: BTreeMap::new(),
             static_files: static_files(root, &mut problems),
             drafts,
         };
@@ -120,6 +124,9 @@ impl Site {
             Loaded::Timeline(timeline) => {
                 self.timelines.insert(timeline.key.clone(), timeline);
             }
+            Loaded::Person(person) => {
+                self.people.insert(person.key.clone(), *person);
+            }
             Loaded::Nothing => {}
         }
     }
@@ -139,6 +146,7 @@ impl Site {
         self.articles.retain(|a| a.path != path);
         self.background.retain(|_, e| e.path != path);
         self.timelines.retain(|_, t| t.path != path);
+        self.people.retain(|_, p| p.path != path);
     }
 
     /// Newest first; the path breaks ties so the order never depends on the file system.

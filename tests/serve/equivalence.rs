@@ -119,11 +119,13 @@ const WORDS: [&str; 16] = [
     "tusenvis",
     "gatene",
 ];
-const NAMES: [&str; 4] = [
+/// Speakers: names, and keys of people in `content/people/`.
+const NAMES: [&str; 5] = [
     "Helge Blakkisrud",
     "Kari Nordmann",
     "Ola Svendsen",
     "Åse Øvrebø",
+    "blakkisrud",
 ];
 const OUTLETS: [&str; 3] = ["VG", "NRK", "Reuters"];
 /// Theme templates a site may override, with the theme's own text.
@@ -185,6 +187,8 @@ struct Article {
     timeline: Timeline,
     /// `(text, speaker, source)`.
     quotes: Vec<(String, String, String)>,
+    /// `(date, text)`: what the corrections archive lists.
+    corrections: Vec<(String, String)>,
     body: Vec<Para>,
 }
 
@@ -226,6 +230,9 @@ struct Model {
     templates: BTreeMap<String, String>,
     /// By path in `static/`.
     statics: BTreeMap<String, String>,
+    /// People by key (file name in `content/people/`): name and role. Never
+    /// deleted, since quotes name them.
+    people: BTreeMap<String, (String, String)>,
     /// A file saved broken, to be fixed by a later step.
     broken: Option<(String, Breakage)>,
 }
@@ -276,6 +283,9 @@ impl Model {
                 "\n[[quotes]]\ntext = \"{text}\"\nspeaker = \"{speaker}\"\nsource = \"{source}\"\n"
             );
         }
+        for (date, text) in &a.corrections {
+            s += &format!("\n[[corrections]]\ndate = {date}\ntext = \"{text}\"\n");
+        }
         s += "+++\n";
         for para in &a.body {
             let line = match para {
@@ -306,7 +316,7 @@ impl Model {
         files.insert(
             "site.toml".to_owned(),
             format!(
-                "title = \"{}\"\ndescription = \"Bakgrunn for nyhetene\"\nbase_url = \"https://example.org/\"\nlanguage = \"nb\"\nauthors = [\"Redaksjonen\"]\n",
+                "title = \"{}\"\ndescription = \"Bakgrunn for nyhetene\"\nbase_url = \"https://example.org/\"\nlanguage = \"nb\"\nauthors = [\"Redaksjonen\", \"blakkisrud\"]\n",
                 self.site_title
             ),
         );
@@ -320,6 +330,12 @@ impl Model {
             }
             s += &format!("summary = \"{}\"\n+++\n\n{}\n", e.summary, e.body);
             files.insert(format!("content/background/{key}.md"), s);
+        }
+        for (key, (name, role)) in &self.people {
+            files.insert(
+                format!("content/people/{key}.md"),
+                format!("+++\nname = \"{name}\"\nrole = \"{role}\"\n+++\n\nForsker.\n"),
+            );
         }
         for (key, t) in &self.timelines {
             let mut s = format!("title = \"{}\"\n", t.title);
@@ -415,6 +431,7 @@ fn article(title: &str, date: &str, body: Vec<Para>) -> Article {
         background: Vec::new(),
         timeline: Timeline::None,
         quotes: Vec::new(),
+        corrections: Vec::new(),
         body,
     }
 }
@@ -457,6 +474,7 @@ fn fixture() -> Model {
         "Helge Blakkisrud".into(),
         "VG".into(),
     )];
+    a.corrections = vec![("2022-01-07".into(), "Et navn var feil.".into())];
     articles.insert("sak-a.md".to_owned(), a);
 
     let mut b = article(
@@ -560,6 +578,10 @@ fn fixture() -> Model {
         timelines,
         templates: BTreeMap::new(),
         statics,
+        people: BTreeMap::from([(
+            "blakkisrud".to_owned(),
+            ("Helge Blakkisrud".to_owned(), "seniorforsker".to_owned()),
+        )]),
         broken: None,
     }
 }
@@ -700,7 +722,7 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
     let mut renames = Vec::new();
     let files: Vec<String> = m.articles.keys().cloned().collect();
     let pick_file = |g: &mut Gen| g.rng.pick(&files).clone();
-    let what = match g.rng.below(28) {
+    let what = match g.rng.below(31) {
         0 | 1 => {
             let f = pick_file(g);
             let title = g.title();
@@ -899,6 +921,23 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
                 m.templates.insert(name.clone(), marker.clone());
                 format!("write templates/{name} (the theme's, marked {marker:?})")
             }
+        }
+        30 => {
+            let f = pick_file(g);
+            let corrections: Vec<(String, String)> = (0..g.rng.below(3))
+                .map(|_| (g.date(), g.sentence(&[])))
+                .collect();
+            let what = format!("content/{f}: corrections = {corrections:?}");
+            m.articles.get_mut(&f)?.corrections = corrections;
+            what
+        }
+        28 | 29 => {
+            // A person's file read by quotes, bylines and their own page.
+            let name = format!("Helge Blakkisrud {}", g.fresh());
+            let role = g.title();
+            m.people
+                .insert("blakkisrud".to_owned(), (name.clone(), role.clone()));
+            format!("content/people/blakkisrud.md: name = {name:?}, role = {role:?}")
         }
         25 | 26 => {
             let name = (*g.rng.pick(&STATIC_FILES)).to_owned();
@@ -1561,4 +1600,30 @@ fn a_template_saved_while_broken_survives_the_fix() {
             .insert("partials/quotes.html".into(), "egen mal".into());
     });
     runner.must("fix content/sak-b.md", |m| m.broken = None);
+}
+
+/// Pages that gather from every article: the corrections archive and a
+/// person's page must follow a save to any article.
+#[test]
+fn corrections_and_quotes_reach_the_archive_and_the_persons_page() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("content/sak-c.md: a first correction", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").corrections =
+            vec![("2022-01-08".into(), "Prisen var feil.".into())];
+    });
+    runner.must("content/sak-a.md: the correction reworded", |m| {
+        m.articles.get_mut("sak-a.md").expect("sak-a").corrections =
+            vec![("2022-01-07".into(), "Et annet navn var feil.".into())];
+    });
+    runner.must("content/sak-c.md: a quote from blakkisrud", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").quotes =
+            vec![("Det kom brått.".into(), "blakkisrud".into(), "NRK".into())];
+    });
+    runner.must("content/sak-c.md: the quote reworded", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").quotes = vec![(
+            "Det kom svært brått.".into(),
+            "blakkisrud".into(),
+            "NRK".into(),
+        )];
+    });
 }

@@ -1307,11 +1307,12 @@ fn an_image_on_another_host_is_its_own_og_image() {
 }
 
 #[test]
-fn the_json_ld_is_a_news_article_with_dates_authors_image_about_and_corrections() {
+fn the_json_ld_is_a_background_news_article_with_dates_authors_image_about_and_corrections() {
     let site = built_site();
     let data = json_ld(&site.public(URO_PAGE), "public/uro/index.html");
     assert_eq!(data["@context"], "https://schema.org");
-    assert_eq!(data["@type"], "NewsArticle");
+    // An explainer, the default type of work.
+    assert_eq!(data["@type"], "BackgroundNewsArticle");
     assert_eq!(data["headline"], "Uroen i Kasakhstan");
     assert_eq!(data["datePublished"], "2022-01-06T18:00:00+01:00");
     assert_eq!(data["dateModified"], "2022-01-07T09:30:00+01:00");

@@ -8,6 +8,7 @@ mod errors;
 mod explainer;
 mod explainer_errors;
 mod fixture;
+mod found;
 mod hostile;
 mod impact;
 mod incremental;

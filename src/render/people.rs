@@ -1,0 +1,271 @@
+//! People's pages, bylines that link to them, and people in structured data.
+
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use tera::Value;
+
+use super::views::with_fields;
+use super::{Page, Renderer};
+use crate::content::Person;
+use crate::content::person::PersonKind;
+use crate::dates::{Date, ShownDate};
+use crate::deps::{Dep, Deps, ListKey};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::links::LinkScope;
+use crate::markdown::{self, MarkdownOptions};
+use crate::output::Sink;
+use crate::parts::background::ImageView;
+
+/// A name in a byline: linked where it is the key of a person.
+#[derive(Serialize, Clone)]
+pub struct Byline {
+    pub name: String,
+    pub url: Option<String>,
+    /// `@name@server`, for `fediverse:creator`.
+    pub fediverse: Option<String>,
+    /// The author in schema.org terms, for the article's structured data.
+    #[serde(skip)]
+    pub json_ld: Json,
+}
+
+/// A quote on its speaker's page.
+#[derive(Serialize)]
+struct QuotedView {
+    text: String,
+    source: String,
+    url: Option<String>,
+    date: Option<ShownDate>,
+    translated: bool,
+    /// The article it is quoted in.
+    article: ArticleLink,
+}
+
+#[derive(Serialize)]
+struct ArticleLink {
+    title: String,
+    url: String,
+    date: ShownDate,
+}
+
+#[derive(Serialize)]
+struct PersonView<'a> {
+    key: &'a str,
+    /// `person` or `organisation`.
+    kind: &'static str,
+    name: &'a str,
+    role: Option<&'a str>,
+    organisation: Option<&'a str>,
+    expertise: &'a [String],
+    same_as: &'a [String],
+    fediverse: Option<&'a str>,
+    portrait: Option<ImageView>,
+    url: String,
+    permalink: String,
+}
+
+impl Renderer<'_> {
+    /// An article's bylines, recording the people they name (or that no one
+    /// by that key exists yet).
+    pub(super) fn bylines(&self, names: &[String], deps: &mut Deps) -> Vec<Byline> {
+        names
+            .iter()
+            .map(|name| {
+                deps.push(Dep::Person(name.clone()));
+                match self.site.people.get(name) {
+                    Some(person) => Byline {
+                        name: person.name.clone(),
+                        url: Some(self.urls.person(&person.key)),
+                        fediverse: person.fediverse.clone(),
+                        json_ld: self.person_json(person, false),
+                    },
+                    None => Byline {
+                        name: name.clone(),
+                        url: None,
+                        fediverse: None,
+                        json_ld: json!({"@type": "Person", "name": name}),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// A person as schema.org `Person` or `Organization`; `full` adds what
+    /// their own page says of them.
+    fn person_json(&self, person: &Person, full: bool) -> Json {
+        let url = self.urls.permalink(&self.urls.person(&person.key));
+        let mut data = json!({
+            "@type": match person.kind {
+                PersonKind::Person => "Person",
+                PersonKind::Organisation => "Organization",
+            },
+            "name": person.name,
+            "url": url,
+        });
+        if !person.same_as.is_empty() {
+            data["sameAs"] = person.same_as.clone().into();
+        }
+        if full {
+            data["@context"] = "https://schema.org".into();
+            if let Some(role) = &person.role {
+                data["jobTitle"] = role.clone().into();
+            }
+            if let Some(organisation) = &person.organisation {
+                data["worksFor"] = json!({"@type": "Organization", "name": organisation});
+            }
+            if !person.expertise.is_empty() {
+                data["knowsAbout"] = person.expertise.clone().into();
+            }
+            if let Some(portrait) = &person.portrait {
+                data["image"] = ImageView::new(portrait, &self.urls).permalink.into();
+            }
+        }
+        data
+    }
+
+    pub(super) fn person_page(
+        &self,
+        key: &str,
+        page: &Page,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        deps.push(Dep::Person(key.to_string()));
+        let Some(person) = self.site.people.get(key) else {
+            return Ok(());
+        };
+        let bio = markdown::render(
+            &person.bio,
+            &[],
+            MarkdownOptions {
+                escape_html: self.site.config.markdown.escape_html,
+                links: Some(LinkScope {
+                    index: &self.links,
+                    from: &person.path,
+                }),
+                reserved_ids: &self.reserved_ids,
+                markers: &[],
+                language: Some(self.urls.language),
+            },
+        );
+        deps.extend(
+            bio.links
+                .iter()
+                .filter_map(|l| l.target.clone().map(Dep::Url)),
+        );
+        if let Some((why, range)) = bio.refused_links.first() {
+            let mut location = Location::from_span(&person.bio, range.clone());
+            location.line += person.bio_first_line - 1;
+            return Err(Diagnostic::new(why.clone())
+                .in_file(&person.path)
+                .at(location)
+                .with_help(
+                    "links must be https:// addresses, paths on the site or links to content files",
+                ));
+        }
+        let quotes = self.quotes_by(key, deps);
+        let signed = self
+            .listings
+            .authored_by
+            .get(key)
+            .map_or(&[][..], Vec::as_slice);
+        let articles = self.list(ListKey::AuthoredBy(key.to_string()), signed, deps);
+        let url = self.urls.person(key);
+        let view = PersonView {
+            key,
+            kind: match person.kind {
+                PersonKind::Person => "person",
+                PersonKind::Organisation => "organisation",
+            },
+            name: &person.name,
+            role: person.role.as_deref(),
+            organisation: person.organisation.as_deref(),
+            expertise: &person.expertise,
+            same_as: &person.same_as,
+            fediverse: person.fediverse.as_deref(),
+            portrait: person
+                .portrait
+                .as_ref()
+                .map(|p| ImageView::new(p, &self.urls)),
+            permalink: self.urls.permalink(&url),
+            url,
+        };
+        let description = [
+            Some(person.name.as_str()),
+            person.role.as_deref(),
+            person.organisation.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        let mut page_seo = self.seo(
+            &person.name,
+            &description,
+            &view.url,
+            &[],
+            vec![self.person_json(person, true)],
+        );
+        page_seo.og_type = "profile";
+        let view = with_fields(
+            Value::from_serializable(&view),
+            [
+                ("bio", Value::from(bio.html)),
+                ("quotes", Value::from_serializable(&quotes)),
+                ("articles", articles),
+            ],
+        );
+        let mut context = self.context();
+        context.insert("seo", &page_seo);
+        context.insert_value("person", view);
+        self.write_page(
+            page,
+            "person.html",
+            &context,
+            &person.path.display().to_string(),
+            sink,
+        )
+    }
+
+    /// Every quote from the person with `key`, newest first, by the date it
+    /// was said where given, else the article's date.
+    fn quotes_by(&self, key: &str, deps: &mut Deps) -> Vec<QuotedView> {
+        deps.push(Dep::List(ListKey::QuotesBy(key.to_string())));
+        let users = self
+            .listings
+            .quotes_by
+            .get(key)
+            .map_or(&[][..], Vec::as_slice);
+        let language = self.urls.language;
+        let mut quotes: Vec<(Date, QuotedView)> = Vec::new();
+        for &index in users {
+            let article = &self.site.articles[index];
+            deps.push(Dep::Summary(article.path.clone()));
+            deps.push(Dep::Url(article.path.clone()));
+            let summary = self.summary_of(article);
+            let mut cx = self.view_cx(article, deps);
+            for quote in &article.parts.quotes {
+                if quote.person.as_ref().is_none_or(|p| p.key != key) {
+                    continue;
+                }
+                let said = quote.date.unwrap_or(article.date);
+                quotes.push((
+                    said,
+                    QuotedView {
+                        text: cx.inline(&quote.text),
+                        source: quote.source.clone(),
+                        url: quote.url.as_deref().map(|url| cx.link(url)),
+                        date: quote.date.map(|d| d.shown(language)),
+                        translated: quote.translated,
+                        article: ArticleLink {
+                            title: summary.title.clone(),
+                            url: summary.url.clone(),
+                            date: summary.date.clone(),
+                        },
+                    },
+                ));
+            }
+        }
+        quotes.sort_by(|a, b| b.0.chronological(&a.0));
+        quotes.into_iter().map(|(_, view)| view).collect()
+    }
+}
