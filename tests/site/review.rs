@@ -65,13 +65,13 @@ fn an_entry_page_shows_its_change_log_with_dates() {
     );
     assert_contains(
         &page,
-        "<li><time datetime=\"2022-01-10\">10. januar 2022</time>: Medlemstallet rettet fra sju til seks.</li>",
+        "<li><time datetime=\"2022-01-10\">10.\u{a0}januar 2022</time>: Medlemstallet rettet fra sju til seks.</li>",
         "the entry page",
     );
     // Text from the front matter is text: escaped, never markup.
     assert_contains(
         &page,
-        "<time datetime=\"2022-02-01\">1. februar 2022</time>: Lagt til &lt;fredsstyrken&gt; i Kasakhstan.",
+        "<time datetime=\"2022-02-01\">1.\u{a0}februar 2022</time>: Lagt til &lt;fredsstyrken&gt; i Kasakhstan.",
         "the entry page",
     );
     // An entry without changes has no empty log.
@@ -91,7 +91,7 @@ fn an_english_site_calls_it_a_change_log() {
     assert_contains(&page, ">Change log</h2>", "the entry page");
     assert_contains(
         &page,
-        "<time datetime=\"2022-01-10\">10 January 2022</time>",
+        "<time datetime=\"2022-01-10\">10\u{a0}January 2022</time>",
         "the entry page",
     );
 }
