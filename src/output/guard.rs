@@ -23,12 +23,12 @@ pub fn check_output_dir(root: &Path, dir: &Path) -> Result<(), Diagnostic> {
     if root.starts_with(&resolved) {
         return refuse("it holds the site");
     }
-    if resolved.join(CONTENT_DIR).is_dir() || resolved.join(crate::config::CONFIG_FILE).is_file() {
+    if resolved.join(CONTENT_DIR).is_dir() || resolved.join(crate::layout::CONFIG_FILE).is_file() {
         return refuse("it holds a site (content/ or site.toml)");
     }
     for source in [
         CONTENT_DIR,
-        crate::templates::TEMPLATE_DIR,
+        crate::layout::TEMPLATE_DIR,
         crate::layout::STATIC_DIR,
     ] {
         if resolved.starts_with(root.join(source)) {

@@ -99,7 +99,7 @@ impl Renderer<'_> {
             .as_ref()
             .map(|i| ImageView::new(i, &self.urls));
         let json_ld = seo::article_json_ld(
-            &summary,
+            &self.summary_of(article),
             bylines.iter().map(|b| b.json_ld.clone()).collect(),
             image.as_ref(),
             &views,

@@ -1,9 +1,10 @@
 //! Structured data for search engines and news aggregators (schema.org).
 
 use serde_json::{Value as Json, json};
-use tera::Value;
 
+use super::views::ArticleSummary;
 use crate::config::Config;
+use crate::dates::ShownDate;
 use crate::i18n::Language;
 use crate::kind::Kind;
 use crate::parts::PartView;
@@ -12,39 +13,38 @@ use crate::parts::background::ImageView;
 /// An article as the schema.org type of its kind of work (`NewsArticle`,
 /// `BackgroundNewsArticle` …).
 pub fn article_json_ld(
-    summary: &Value,
+    summary: &ArticleSummary,
     authors: Vec<Json>,
     image: Option<&ImageView>,
     views: &[PartView],
     publisher: Json,
     language: Language,
 ) -> String {
-    let summary = serde_json::to_value(summary).unwrap_or_default();
     let part = |key: &str| {
         views
             .iter()
             .find(|v| v.key == key)
             .and_then(|v| serde_json::to_value(&v.value).ok())
     };
-    let published = date(&summary["date"]);
-    let modified = match &summary["updated"] {
-        Json::Null => published.clone(),
-        updated => date(updated),
-    };
+    let published = shown_date(&summary.date);
+    let modified = summary
+        .updated
+        .as_ref()
+        .map_or_else(|| published.clone(), shown_date);
     let mut data = json!({
         "@context": "https://schema.org",
-        "@type": summary["kind"]["key"].as_str().map_or("NewsArticle", schema_type),
-        "headline": summary["title"],
-        "url": summary["permalink"],
-        "mainEntityOfPage": summary["permalink"],
+        "@type": schema_type(summary.kind.key),
+        "headline": summary.title,
+        "url": summary.permalink,
+        "mainEntityOfPage": summary.permalink,
         "inLanguage": language.code(),
         "datePublished": published,
         "dateModified": modified,
         "author": authors,
         "publisher": publisher,
     });
-    if let Some(lead) = summary["lead"].as_str() {
-        data["description"] = lead.into();
+    if let Some(lead) = &summary.lead {
+        data["description"] = lead.as_str().into();
     }
     if let Some(image) = image {
         data["image"] = image.permalink.clone().into();
@@ -56,12 +56,11 @@ pub fn article_json_ld(
             .collect::<Vec<_>>()
             .into();
     }
-    if let Some(Json::Array(tags)) = summary.get("tags")
-        && !tags.is_empty()
-    {
-        data["keywords"] = tags
+    if !summary.tags.is_empty() {
+        data["keywords"] = summary
+            .tags
             .iter()
-            .filter_map(|t| t["name"].as_str())
+            .map(|t| t.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
             .into();
@@ -111,6 +110,15 @@ fn schema_type(key: &str) -> &'static str {
 /// A shown date for schema.org: a date written without a time stays a date
 /// (`2022-01-06`), since turning it into midnight UTC would state a moment
 /// nobody wrote, and a day earlier for readers west of Greenwich.
+fn shown_date(shown: &ShownDate) -> Json {
+    if shown.iso.contains('T') {
+        shown.rfc3339.as_str().into()
+    } else {
+        shown.iso.as_str().into()
+    }
+}
+
+/// [`shown_date`] for a date already turned into JSON (in a part's view).
 fn date(shown: &Json) -> Json {
     match shown["iso"].as_str() {
         Some(iso) if !iso.contains('T') => iso.into(),
