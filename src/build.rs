@@ -84,7 +84,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
-    match Renderer::new(&site, &templates).build_all(&output) {
+    match Renderer::new(&site, &templates)
+        .at(options.now())
+        .build_all(&output)
+    {
         Ok(pages) => {
             let files = output.commit()?;
             Ok(BuildReport {

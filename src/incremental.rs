@@ -113,7 +113,7 @@ impl Session {
         let started = Instant::now();
         let (site, templates) = crate::build::load(&self.options)?;
         let output = Output::begin(&self.options.root, &self.options.output_dir())?;
-        let renderer = Renderer::new(&site, &templates);
+        let renderer = Renderer::new(&site, &templates).at(self.options.now());
         let rendered = match renderer.render_all(&output) {
             Ok(rendered) => rendered,
             Err(problems) => {
@@ -210,7 +210,7 @@ impl Session {
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }
-        let renderer = Renderer::new(&state.site, &state.templates);
+        let renderer = Renderer::new(&state.site, &state.templates).at(self.options.now());
         let lists = state.site.list_fingerprints(&renderer.listings);
         for (key, print) in &lists {
             if state.lists.get(key) != Some(print) {
@@ -303,7 +303,7 @@ impl Session {
         let Some(state) = &self.state else {
             return Vec::new();
         };
-        let renderer = Renderer::new(&state.site, &state.templates);
+        let renderer = Renderer::new(&state.site, &state.templates).at(self.options.now());
         let mut paths: Vec<String> = pages
             .iter()
             .flat_map(|page| renderer.output_paths(page))

@@ -77,7 +77,7 @@ pub fn check(
 ) -> Result<CheckReport, Diagnostics> {
     let (site, templates) = load(options)?;
     let collected = Collect::default();
-    let renderer = Renderer::new(&site, &templates);
+    let renderer = Renderer::new(&site, &templates).at(options.now());
     let rendered = renderer.render_all(&collected)?;
     let pages = rendered.len();
     // The files each published file was made from, where a link on it can be

@@ -13,12 +13,6 @@ const WINDOW_SECONDS: i64 = 48 * 60 * 60;
 /// Google News reads no more than this many URLs from one sitemap.
 pub const MAX_NEWS_URLS: usize = 1000;
 
-/// The time a build counts as now. Everything that depends on the time of
-/// the build asks here, so one place decides it.
-pub fn build_clock() -> SystemTime {
-    SystemTime::now()
-}
-
 /// Seconds since 1970 at the start of a date (UTC where no offset was written).
 pub fn unix_seconds(date: &Date) -> i64 {
     let days = days_from_civil(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1));

@@ -202,3 +202,20 @@ fn a_heading_in_a_background_entry_has_an_id_that_links_reach() {
     );
     site.run_in(site.root(), &["check"]).assert_success();
 }
+
+#[test]
+fn the_news_sitemap_is_made_as_of_the_builds_clock() {
+    let site = TestSite::new(
+        "title = \"Forklart\"\nlanguage = \"nb\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .with(
+        "content/uro.md",
+        "+++\ntitle = \"Uro\"\ndate = 2022-01-06T19:00:00+01:00\n+++\nTekst.\n",
+    );
+    site.build_ok(&["--now", "2022-01-07T12:00:00+01:00"]);
+    let news = site.public("news-sitemap.xml");
+    assert!(news.contains("https://example.org/uro/"), "{news}");
+    site.build_ok(&["--now", "2022-01-10T12:00:00+01:00"]);
+    let news = site.public("news-sitemap.xml");
+    assert!(!news.contains("https://example.org/uro/"), "{news}");
+}
