@@ -113,36 +113,8 @@ impl Renderer<'_> {
             return Ok(());
         };
         let mut view = entry_view(entry, &self.urls);
-        let body = markdown::render(
-            &entry.body,
-            &[],
-            MarkdownOptions {
-                escape_html: self.site.config.markdown.escape_html,
-                links: Some(LinkScope {
-                    index: &self.links,
-                    from: &entry.path,
-                }),
-                reserved_ids: &self.reserved_ids,
-                markers: &[],
-                language: Some(self.urls.language),
-            },
-        );
-        deps.extend(
-            body.links
-                .iter()
-                .filter_map(|l| l.target.clone().map(Dep::Url)),
-        );
-        if let Some((why, range)) = body.refused_links.first() {
-            let mut location = crate::diagnostics::Location::from_span(&entry.body, range.clone());
-            location.line += entry.body_first_line - 1;
-            return Err(Diagnostic::new(why.clone())
-                .in_file(&entry.path)
-                .at(location)
-                .with_help(
-                    "links must be https:// addresses, paths on the site or links to content files",
-                ));
-        }
-        view.content = Some(body.html);
+        let body = self.file_body(&entry.body, &entry.path, entry.body_first_line, deps)?;
+        view.content = Some(body);
         let users = self
             .listings
             .entry_users
@@ -196,6 +168,48 @@ impl Renderer<'_> {
             &entry.path.display().to_string(),
             sink,
         )
+    }
+
+    /// The Markdown body of a file that is not an article (an entry, a
+    /// person): links resolved from the file and recorded, script links refused
+    /// at their line.
+    pub(super) fn file_body(
+        &self,
+        text: &str,
+        from: &std::path::Path,
+        first_line: usize,
+        deps: &mut Deps,
+    ) -> Result<String, Diagnostic> {
+        let body = markdown::render(
+            text,
+            &[],
+            MarkdownOptions {
+                escape_html: self.site.config.markdown.escape_html,
+                links: Some(LinkScope {
+                    index: &self.links,
+                    from,
+                }),
+                reserved_ids: &self.reserved_ids,
+                markers: &[],
+                language: Some(self.urls.language),
+            },
+        );
+        deps.extend(
+            body.links
+                .iter()
+                .filter_map(|l| l.target.clone().map(Dep::Url)),
+        );
+        if let Some((why, range)) = body.refused_links.first() {
+            let mut location = crate::diagnostics::Location::from_span(text, range.clone());
+            location.line += first_line - 1;
+            return Err(Diagnostic::new(why.clone())
+                .in_file(from)
+                .at(location)
+                .with_help(
+                    "links must be https:// addresses, paths on the site or links to content files",
+                ));
+        }
+        Ok(body.html)
     }
 
     pub(super) fn timeline_page(

@@ -10,9 +10,7 @@ use crate::content::Person;
 use crate::content::person::PersonKind;
 use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps, ListKey};
-use crate::diagnostics::{Diagnostic, Location};
-use crate::links::LinkScope;
-use crate::markdown::{self, MarkdownOptions};
+use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
 use crate::parts::background::ImageView;
 
@@ -133,35 +131,7 @@ impl Renderer<'_> {
         let Some(person) = self.site.people.get(key) else {
             return Ok(());
         };
-        let bio = markdown::render(
-            &person.bio,
-            &[],
-            MarkdownOptions {
-                escape_html: self.site.config.markdown.escape_html,
-                links: Some(LinkScope {
-                    index: &self.links,
-                    from: &person.path,
-                }),
-                reserved_ids: &self.reserved_ids,
-                markers: &[],
-                language: Some(self.urls.language),
-            },
-        );
-        deps.extend(
-            bio.links
-                .iter()
-                .filter_map(|l| l.target.clone().map(Dep::Url)),
-        );
-        if let Some((why, range)) = bio.refused_links.first() {
-            let mut location = Location::from_span(&person.bio, range.clone());
-            location.line += person.bio_first_line - 1;
-            return Err(Diagnostic::new(why.clone())
-                .in_file(&person.path)
-                .at(location)
-                .with_help(
-                    "links must be https:// addresses, paths on the site or links to content files",
-                ));
-        }
+        let bio = self.file_body(&person.bio, &person.path, person.bio_first_line, deps)?;
         let quotes = self.quotes_by(key, deps);
         let signed = self
             .listings
@@ -209,7 +179,7 @@ impl Renderer<'_> {
         let view = with_fields(
             Value::from_serializable(&view),
             [
-                ("bio", Value::from(bio.html)),
+                ("bio", Value::from(bio)),
                 ("quotes", Value::from_serializable(&quotes)),
                 ("articles", articles),
             ],
