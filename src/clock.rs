@@ -30,6 +30,17 @@ pub fn today() -> Result<Date, Diagnostic> {
     }
 }
 
+/// The day (in UTC) of a moment given with `--now`.
+pub fn day_of(now: jiff::Timestamp) -> Date {
+    let date = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+    Date {
+        year: i32::from(date.year()),
+        month: u8::try_from(date.month()).ok(),
+        day: u8::try_from(date.day()).ok(),
+        time: None,
+    }
+}
+
 fn parse_now(text: &str) -> Result<Date, Diagnostic> {
     let bad = |why: String| {
         Diagnostic::new(format!("{NOW_VAR}={text:?}: {why}")).with_help(format!(

@@ -179,7 +179,11 @@ fn main() -> ExitCode {
 
 /// `check --stale`: the listing, and with `strict` each entry as a problem.
 fn list_stale(options: &BuildOptions, strict: bool, quiet: bool) -> Result<(), Diagnostics> {
-    let today = forklar::clock::today().map_err(|d| Diagnostics(vec![d]))?;
+    // `--now` (or FORKLAR_NOW) read at the start, else the computer's clock.
+    let today = match options.now {
+        Some(now) => forklar::clock::day_of(now),
+        None => forklar::clock::today().map_err(|d| Diagnostics(vec![d]))?,
+    };
     let entries = stale::stale_entries(options, &today)?;
     if entries.is_empty() {
         if !quiet {

@@ -219,3 +219,34 @@ fn the_news_sitemap_is_made_as_of_the_builds_clock() {
     let news = site.public("news-sitemap.xml");
     assert!(!news.contains("https://example.org/uro/"), "{news}");
 }
+
+#[test]
+fn check_stale_takes_the_clock_from_now() {
+    let site = site_with("background = [\"csto\"]\n", "Tekst om CSTO.\n").with(
+        "content/background/csto.md",
+        "+++\ntitle = \"CSTO\"\nsummary = \"En allianse.\"\nverified = 2022-01-20\nreview_after = \"10d\"\n+++\nTekst.\n",
+    );
+    let early = site.run_in(
+        site.root(),
+        &[
+            "check",
+            "--stale",
+            "--strict",
+            "--now",
+            "2022-01-25T12:00:00+01:00",
+        ],
+    );
+    early.assert_success();
+    let late = site.run_in(
+        site.root(),
+        &[
+            "check",
+            "--stale",
+            "--strict",
+            "--now",
+            "2022-02-05T12:00:00+01:00",
+        ],
+    );
+    late.assert_failure();
+    late.assert_stderr_contains("csto");
+}
