@@ -30,9 +30,9 @@ pub fn today() -> Result<Date, Diagnostic> {
     }
 }
 
-/// The day (in UTC) of a moment given with `--now`.
-pub fn day_of(now: jiff::Timestamp) -> Date {
-    let date = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+/// The day a moment given with `--now` falls on in `zone`.
+pub fn day_of(now: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> Date {
+    let date = zone.to_datetime(now).date();
     Date {
         year: i32::from(date.year()),
         month: u8::try_from(date.month()).ok(),

@@ -181,7 +181,11 @@ fn main() -> ExitCode {
 fn list_stale(options: &BuildOptions, strict: bool, quiet: bool) -> Result<(), Diagnostics> {
     // `--now` (or FORKLAR_NOW) read at the start, else the computer's clock.
     let today = match options.now {
-        Some(now) => forklar::clock::day_of(now),
+        Some(now) => {
+            // The day it is where the site is: its time zone, from site.toml.
+            let config = forklar::config::Config::load(&options.root)?;
+            forklar::clock::day_of(now, &config.zone.0)
+        }
         None => forklar::clock::today().map_err(|d| Diagnostics(vec![d]))?,
     };
     let entries = stale::stale_entries(options, &today)?;
