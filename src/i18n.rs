@@ -20,7 +20,8 @@ impl Language {
         }
     }
 
-    pub fn month_name(self, month: u8) -> &'static str {
+    /// The names of the months, January first, as written inside a sentence.
+    pub fn month_names(self) -> &'static [&'static str; 12] {
         const NB: [&str; 12] = [
             "januar",
             "februar",
@@ -49,11 +50,14 @@ impl Language {
             "November",
             "December",
         ];
-        let index = usize::from(month.clamp(1, 12) - 1);
         match self {
-            Language::Nb => NB[index],
-            Language::En => EN[index],
+            Language::Nb => &NB,
+            Language::En => &EN,
         }
+    }
+
+    pub fn month_name(self, month: u8) -> &'static str {
+        self.month_names()[usize::from(month.clamp(1, 12) - 1)]
     }
 
     /// For `og:locale`.

@@ -11,35 +11,6 @@ const NO_BREAK: char = '\u{A0}';
 /// U+202F: the narrow no-break space Norwegian and SI style put in «10 000».
 const NARROW_NO_BREAK: char = '\u{202F}';
 
-const NB_MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Typesetting state carried from one piece of text to the next within a block,
 /// since a quote may open in one text event and close in another.
 #[derive(Debug, Clone)]
@@ -164,10 +135,7 @@ fn unbreakable(before: &[char], after: &[char], language: Language) -> Option<ch
     if digit_group(before, after) {
         return Some(NARROW_NO_BREAK);
     }
-    let months: &[&str] = match language {
-        Language::Nb => &NB_MONTHS,
-        Language::En => &EN_MONTHS,
-    };
+    let months = language.month_names();
     let day_before = match language {
         // «6. januar»: one or two digits and a full stop.
         Language::Nb => before.last() == Some(&'.') && day_number(&before[..before.len() - 1]),
