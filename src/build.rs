@@ -9,6 +9,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, WriteReport};
 use crate::render::Renderer;
 use crate::site::Site;
+use crate::site::publish::Publishing;
 use crate::templates::Templates;
 
 /// What to build and where.
@@ -22,6 +23,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include articles marked `draft = true`.
     pub drafts: bool,
+    /// A preview for editors: drafts and scheduled articles built and marked,
+    /// every page `noindex`, feeds and sitemaps without them.
+    pub preview: bool,
     /// The moment taken as now (`--now`, `FORKLAR_NOW`); `None` is the
     /// computer's clock.
     pub now: Option<jiff::Timestamp>,
@@ -34,6 +38,7 @@ impl BuildOptions {
             output: PathBuf::from("public"),
             base_url: None,
             drafts: false,
+            preview: false,
             now: None,
         }
     }
@@ -41,6 +46,16 @@ impl BuildOptions {
     /// The moment taken as now.
     pub fn now(&self) -> jiff::Timestamp {
         self.now.unwrap_or_else(jiff::Timestamp::now)
+    }
+
+    /// What this build publishes; the clock is read once, here, so every
+    /// article is judged at the same moment.
+    pub fn publishing(&self) -> Publishing {
+        Publishing {
+            now: self.now(),
+            drafts: self.drafts,
+            preview: self.preview,
+        }
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -64,7 +79,7 @@ pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
         config.set_base_url(base_url)?;
     }
     let (site, templates) = rayon::join(
-        || Site::load(&options.root, config, options.drafts),
+        || Site::load(&options.root, config, options.publishing()),
         || Templates::load(&options.root),
     );
     // Content and templates are checked apart; report the problems of both.
@@ -85,7 +100,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
     match Renderer::new(&site, &templates)
-        .at(options.now())
+        .at(site.publishing.now)
         .build_all(&output)
     {
         Ok(pages) => {

@@ -41,6 +41,27 @@ pub enum Command {
         /// Keep running, and rebuild what changed whenever a file in the site is saved.
         #[arg(long)]
         watch: bool,
+        /// Build a preview for editors: drafts and scheduled articles included and
+        /// marked, every page noindex, feeds and sitemaps without them. Also on when
+        /// the host says this is a deploy preview (Netlify CONTEXT=deploy-preview,
+        /// GITHUB_EVENT_NAME=pull_request, a Cloudflare Pages branch other than
+        /// --production-branch).
+        #[arg(long)]
+        preview: bool,
+        /// The Cloudflare Pages branch that deploys the site for readers; builds of
+        /// other branches are previews.
+        #[arg(long, value_name = "BRANCH")]
+        production_branch: Option<String>,
+    },
+    /// List the articles published, scheduled and expired at --now, and the
+    /// next moment the site changes.
+    Status {
+        /// Print only the next change: when, which file, publish or expire.
+        #[arg(long)]
+        next: bool,
+        /// Print JSON, for scripts and cron jobs.
+        #[arg(long)]
+        json: bool,
     },
     /// Build the site, serve it on http://127.0.0.1:1111/, rebuild on save and reload open pages.
     Serve {

@@ -393,7 +393,7 @@ fn reload(
         return;
     }
     let loaded = if root.join(&path).is_file() {
-        match load_file(root, source, site.drafts, &site.config.zone.0) {
+        match load_file(root, source, &site.publishing, &site.config.zone.0) {
             Ok(loaded) => loaded,
             Err(problems) => {
                 broken.insert(path, problems);

@@ -27,12 +27,28 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             watch,
+            preview,
+            production_branch,
         } => {
+            let branch = production_branch.as_deref();
+            if let Some(note) =
+                forklar::preview::cloudflare_unknown(branch, forklar::preview::from_env)
+            {
+                eprintln!("{note}");
+            }
+            let preview = forklar::preview::detect(preview, branch, forklar::preview::from_env);
+            if let Some(preview) = &preview
+                && !cli.quiet
+            {
+                println!("Building a preview ({})", preview.signal);
+            }
             let options = BuildOptions {
                 output: output_from_cli(output.as_deref()),
                 root: cli.root,
-                base_url,
+                // An address given on the command line wins over the host's.
+                base_url: base_url.or_else(|| preview.as_ref().and_then(|p| p.url.clone())),
                 drafts,
+                preview: preview.is_some(),
                 now,
             };
             if watch {
@@ -109,10 +125,21 @@ fn main() -> ExitCode {
         Command::Impact { paths, drafts } => {
             let mut options = BuildOptions::new(cli.root);
             options.drafts = drafts;
+            options.now = now;
             impact(&options, &paths).map(|pages| {
                 for page in pages {
                     println!("{page}");
                 }
+            })
+        }
+        Command::Status { next, json } => {
+            let mut options = BuildOptions::new(cli.root);
+            options.now = now;
+            forklar::status::status(&options).map(|report| match (next, json) {
+                (true, true) => println!("{}", report.next_json()),
+                (true, false) => print!("{}", report.next_text()),
+                (false, true) => println!("{}", report.json()),
+                (false, false) => print!("{}", report.text()),
             })
         }
         Command::Init { dir, language } => {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+mod embargo;
 mod external;
 mod html;
 pub mod stale;
@@ -116,7 +117,7 @@ pub fn check(
             )
         })
         .collect();
-    let mut problems = Vec::new();
+    let mut problems = embargo::links_to_embargoed(&site, &rendered);
     let mut links = 0;
     // Each external address once, with the file of the first page that has it.
     let mut outside: BTreeMap<String, String> = BTreeMap::new();

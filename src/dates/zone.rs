@@ -112,4 +112,96 @@ impl Date {
             (hours, minutes) => format!("UTC{sign}{hours}:{minutes:02}"),
         })
     }
+
+    /// The moment this date begins: its time of day where one is written,
+    /// else midnight on the clock of `zone`, when a day starts for readers
+    /// there. `None` for a year or a month alone.
+    pub fn begins(&self, zone: &TimeZone) -> Option<jiff::Timestamp> {
+        if let Some((minutes, second)) = self.moment()
+            && self.time.is_some_and(|t| t.offset_minutes.is_some())
+        {
+            return jiff::Timestamp::from_second(minutes * 60 + i64::from(second.min(59))).ok();
+        }
+        let civil = jiff::civil::date(self.year as i16, self.month? as i8, self.day? as i8);
+        let midnight = civil.to_datetime(jiff::civil::Time::midnight());
+        let time = self.time.map_or(midnight, |t| {
+            civil.at(
+                t.hour as i8,
+                t.minute as i8,
+                t.second.unwrap_or(0).min(59) as i8,
+                0,
+            )
+        });
+        zone.to_ambiguous_zoned_datetime(time)
+            .compatible()
+            .ok()
+            .map(|zoned| zoned.timestamp())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oslo() -> TimeZone {
+        jiff::tz::db().get("Europe/Oslo").unwrap()
+    }
+
+    fn moment(text: &str) -> jiff::Timestamp {
+        text.parse().unwrap()
+    }
+
+    /// What Decap and Sveltia write: quoted, with milliseconds, `Z`, or no
+    /// offset at all (then it is the site's clock).
+    #[test]
+    fn the_forms_a_cms_writes_are_moments_on_the_sites_clock() {
+        let zone = oslo();
+        let cases = [
+            ("2023-06-25T10:00:00.000Z", "2023-06-25T10:00:00Z"),
+            ("2023-06-25T10:00:00Z", "2023-06-25T10:00:00Z"),
+            ("2023-06-25T12:00:00.5+02:00", "2023-06-25T10:00:00Z"),
+            ("2023-06-25T12:00:00", "2023-06-25T10:00:00Z"),
+            ("2023-06-25T12:00", "2023-06-25T10:00:00Z"),
+            ("2023-06-25 12:00", "2023-06-25T10:00:00Z"),
+            ("2023-06-25", "2023-06-24T22:00:00Z"),
+        ];
+        for (written, expected) in cases {
+            let mut date = Date::parse(written).unwrap_or_else(|e| panic!("{written}: {e}"));
+            assert_eq!(date.begins(&zone), Some(moment(expected)), "{written}");
+            date.settle(&zone);
+            assert_eq!(
+                date.begins(&zone),
+                Some(moment(expected)),
+                "{written} settled"
+            );
+        }
+        assert_eq!(Date::parse("2023-06").unwrap().begins(&zone), None);
+    }
+
+    #[test]
+    fn toml_local_date_times_are_read_on_the_sites_clock() {
+        let zone = oslo();
+        let table: toml::Table =
+            toml::from_str("a = 2023-01-05T14:15:00.250\nb = 2023-01-05").unwrap();
+        for (key, expected) in [("a", "2023-01-05T13:15:00Z"), ("b", "2023-01-04T23:00:00Z")] {
+            let toml::Value::Datetime(value) = &table[key] else {
+                panic!("{key} is a date-time");
+            };
+            let mut date = Date::from_toml(value).unwrap();
+            date.settle(&zone);
+            assert_eq!(date.begins(&zone), Some(moment(expected)), "{key}");
+        }
+    }
+
+    #[test]
+    fn what_a_cms_must_not_write_is_refused() {
+        for written in [
+            "2023-06-25T24:00:00Z",
+            "25.06.2023",
+            "2023-06-25T10:00:00+25:00",
+            "i morgen",
+        ] {
+            assert!(Date::parse(written).is_err(), "{written}");
+        }
+    }
 }

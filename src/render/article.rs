@@ -117,6 +117,13 @@ impl Renderer<'_> {
             ("json_ld", Value::from(json_ld)),
             ("placed", Value::from(value_map(placed))),
         ];
+        let (language, zone) = (self.urls.language, &self.site.config.zone.0);
+        if self.site.publishing.preview {
+            let status = crate::site::publish::preview_status(article, language, zone);
+            fields.push(("preview_status", Value::from_serializable(&status)));
+        }
+        let expired = crate::site::publish::expired_note(article, language);
+        fields.push(("expired_note", Value::from_serializable(&expired)));
         fields.extend(views.iter().map(|v| (v.key, v.value.clone())));
         fields.push(("content", Value::from(body.html.as_str())));
         let mut context = self.context();

@@ -228,6 +228,9 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
     xml
 }
 
+/// What a preview build tells every crawler: stay out.
+pub const PREVIEW_ROBOTS: &str = "User-agent: *\nDisallow: /\n";
+
 pub fn robots(base_url: &str) -> String {
     let news = super::news::NEWS_SITEMAP_FILE;
     format!(

@@ -425,10 +425,13 @@ impl Renderer<'_> {
 
     /// The news sitemap at `now`; it reads what [`Renderer::sitemap`] records.
     pub(super) fn news_sitemap(&self, now: std::time::SystemTime) -> String {
+        let publishing = &self.site.publishing;
         let urls: Vec<NewsUrl> = self
             .site
             .articles
             .iter()
+            // A preview is for its editors, never for search engines.
+            .filter(|a| !publishing.preview && publishing.feeds(a))
             .filter(|a| is_recent(&a.date, now))
             .map(|a| NewsUrl {
                 loc: self.urls.permalink(&self.urls.article(&a.slug)),
@@ -454,6 +457,10 @@ impl Renderer<'_> {
             Dep::List(ListKey::People),
         ]);
         let config = &site.config;
+        if site.publishing.preview {
+            // Nothing of a preview is for search engines to find.
+            return feeds::sitemap(&[]);
+        }
         let last_change = |i: usize| site.articles[i].last_change().rfc3339();
         let mut urls = vec![SitemapUrl {
             loc: config.base_url.clone(),

@@ -213,7 +213,11 @@ impl<'a> Renderer<'a> {
                 if self.has_own_robots() {
                     return Ok(());
                 }
-                let robots = feeds::robots(&self.site.config.base_url);
+                let robots = if self.site.publishing.preview {
+                    feeds::PREVIEW_ROBOTS.to_string()
+                } else {
+                    feeds::robots(&self.site.config.base_url)
+                };
                 sink.write(pages::ROBOTS_FILE, robots.as_bytes(), &origin)
             }
             Page::Assets => {
@@ -446,6 +450,10 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
             background_index: urls.background_index(),
             feed: format!("{base_path}{}", feeds::FEED_FILE),
             corrections: urls.corrections(),
+            preview: site
+                .publishing
+                .preview
+                .then(|| crate::site::publish::preview_banner(language)),
         },
     );
     context.insert(

@@ -21,6 +21,8 @@ pub struct SiteView<'a> {
     pub feed: String,
     /// The corrections archive.
     pub corrections: String,
+    /// The banner of a preview build; `None` in a build for readers.
+    pub preview: Option<&'static str>,
 }
 
 /// An article as lists show it.

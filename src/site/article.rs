@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::publish::{AfterExpiry, Status};
 use crate::content::fields::DateField;
 use crate::content::{FileCx, Image, ImageFields};
 use crate::dates::Date;
@@ -38,6 +39,12 @@ struct ArticleFields {
     #[serde(default)]
     draft: bool,
     #[serde(default)]
+    expires: Option<DateField>,
+    #[serde(default)]
+    expired: AfterExpiry,
+    #[serde(default)]
+    embargo: bool,
+    #[serde(default)]
     image: Option<ImageFields>,
     #[serde(default)]
     update_note: Option<String>,
@@ -55,6 +62,9 @@ const COMMON_FIELDS: &[&str] = &[
     "tags",
     "slug",
     "draft",
+    "expires",
+    "expired",
+    "embargo",
     "image",
     "kind",
 ];
@@ -88,6 +98,14 @@ pub struct Article {
     pub authors: Option<Vec<String>>,
     pub tags: Vec<Tag>,
     pub draft: bool,
+    /// When the article leaves lists and feeds (`expires`).
+    pub expires: Option<Date>,
+    /// What becomes of it then (`expired = "keep" | "remove"`).
+    pub after_expiry: AfterExpiry,
+    /// `embargo = true`: nothing published may link to it before its time.
+    pub embargo: bool,
+    /// Where it stands in this build; set when the site is loaded.
+    pub status: Status,
     pub image: Option<Image>,
     /// The type of work, where the article names one; else the site's.
     pub kind: Option<crate::kind::Kind>,
@@ -137,6 +155,17 @@ impl Article {
                 "`updated` is when the article last changed; it cannot be before it was published",
             );
         }
+        let expires = fields.expires.as_ref().and_then(|e| file.day(e));
+        if let (Some(date), Some(expires)) = (date, expires)
+            && expires.chronological(&date).is_le()
+        {
+            let span = fields.expires.as_ref().map_or(0..0, |e| file.span(e));
+            file.error(
+                "`expires` is not later than `date`",
+                span,
+                "`expires` is when the article leaves lists and feeds; it must come after `date`",
+            );
+        }
         let slug = article_slug(path, fields.slug.as_ref(), &mut file);
         let tags = fields
             .tags
@@ -157,12 +186,16 @@ impl Article {
             slug,
             slug_span,
             title: fields.title,
-            lead: fields.lead,
+            lead: fields.lead.filter(|lead| !lead.trim().is_empty()),
             date,
             updated,
             authors: fields.authors,
             tags,
             draft: fields.draft,
+            expires,
+            after_expiry: fields.expired,
+            embargo: fields.embargo,
+            status: Status::default(),
             image,
             update_note: fields.update_note.filter(|n| !n.trim().is_empty()),
             kind: fields.kind,

@@ -26,14 +26,25 @@ impl Site {
     pub fn listings(&self) -> Listings {
         let mut lists = Listings::default();
         for (index, article) in self.articles.iter().enumerate() {
+            // A timeline keeps its page, and a tag its page, while an
+            // expired article still links to them; they just stop listing it.
+            if let Some(key) = article.parts.timeline.page_key(&article.slug) {
+                lists.timeline_users.entry(key).or_default().push(index);
+            }
+            if !self.publishing.lists(article) {
+                for tag in &article.tags {
+                    lists
+                        .tags
+                        .entry(tag.slug.clone())
+                        .or_insert_with(|| (tag.name.clone(), Vec::new()));
+                }
+                continue;
+            }
             for reference in &article.parts.background {
                 let users = lists.entry_users.entry(reference.key.clone()).or_default();
                 if users.last() != Some(&index) {
                     users.push(index);
                 }
-            }
-            if let Some(key) = article.parts.timeline.page_key(&article.slug) {
-                lists.timeline_users.entry(key).or_default().push(index);
             }
             for quote in &article.parts.quotes {
                 if let Some(person) = &quote.person {
@@ -71,18 +82,28 @@ impl Site {
 
     /// How many pages the front page's list has (at least one, even when empty).
     pub fn index_page_count(&self) -> usize {
-        self.articles.len().div_ceil(ARTICLES_PER_PAGE).max(1)
+        self.listed_count().div_ceil(ARTICLES_PER_PAGE).max(1)
     }
 
     /// The articles page `n` (from 1) of the front page's list shows.
     pub fn index_page(&self, n: usize) -> std::ops::Range<usize> {
         let first = (n.max(1) - 1) * ARTICLES_PER_PAGE;
-        first.min(self.articles.len())..(first + ARTICLES_PER_PAGE).min(self.articles.len())
+        let listed = self.listed_count();
+        first.min(listed)..(first + ARTICLES_PER_PAGE).min(listed)
+    }
+
+    /// How many articles lists show: those first in the order, since
+    /// articles that left the lists are sorted last.
+    pub fn listed_count(&self) -> usize {
+        self.articles
+            .partition_point(|article| self.publishing.lists(article))
     }
 
     /// The articles the feed carries.
-    pub fn feed_articles(&self) -> std::ops::Range<usize> {
-        0..FEED_LENGTH.min(self.articles.len())
+    pub fn feed_articles(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.articles.len())
+            .filter(|&i| self.publishing.feeds(&self.articles[i]))
+            .take(FEED_LENGTH)
     }
 
     /// A fingerprint of every list pages show: which articles (by file), in

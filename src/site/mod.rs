@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod index;
+pub mod publish;
 pub mod references;
 pub mod store;
 

@@ -7,6 +7,7 @@ use jiff::tz::TimeZone;
 use rayon::prelude::*;
 
 use super::article::Article;
+use super::publish::{Publishing, Withheld};
 use crate::config::Config;
 use crate::content::{BackgroundEntry, Person, SharedTimeline};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -17,15 +18,17 @@ use crate::layout::{CONTENT_DIR, STATIC_DIR, SourceFile, walk};
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
-    /// Newest first, drafts included only when asked for.
+    /// Newest first: the articles this build has pages for (see [`Publishing`]).
     pub articles: Vec<Article>,
+    /// The articles this build leaves out (drafts, scheduled, removed), by file.
+    pub withheld: BTreeMap<PathBuf, Withheld>,
     pub background: BTreeMap<String, BackgroundEntry>,
     pub timelines: BTreeMap<String, SharedTimeline>,
     pub people: BTreeMap<String, Person>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<PathBuf>,
-    /// Whether articles marked as drafts are included.
-    pub drafts: bool,
+    /// What this build publishes, and at which moment.
+    pub publishing: Publishing,
 }
 
 /// One content file, read.
@@ -34,7 +37,9 @@ pub enum Loaded {
     Background(Box<BackgroundEntry>),
     Timeline(SharedTimeline),
     Person(Box<Person>),
-    /// Not content (an image beside an article), or a draft left out.
+    /// An article this build leaves out.
+    Withheld(Withheld),
+    /// Not content (an image beside an article).
     Nothing,
 }
 
@@ -43,7 +48,7 @@ pub enum Loaded {
 pub fn load_file(
     root: &Path,
     file: &SourceFile,
-    drafts: bool,
+    publishing: &Publishing,
     zone: &TimeZone,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     Ok(match file {
@@ -54,8 +59,12 @@ pub fn load_file(
                 updated.settle(zone);
             }
             crate::parts::settle_dates(&mut article.parts, zone);
-            if article.draft && !drafts {
-                Loaded::Nothing
+            if let Some(expires) = &mut article.expires {
+                expires.settle(zone);
+            }
+            article.status = publishing.status(&article, zone);
+            if !publishing.includes(&article) {
+                Loaded::Withheld(Withheld::of(&article))
             } else {
                 Loaded::Article(Box::new(article))
             }
@@ -82,22 +91,23 @@ pub fn load_file(
 impl Site {
     /// Reads and checks the whole site under `root`: every problem in every
     /// file, and every problem between files, reported together.
-    pub fn load(root: &Path, config: Config, drafts: bool) -> Result<Site, Diagnostics> {
+    pub fn load(root: &Path, config: Config, publishing: Publishing) -> Result<Site, Diagnostics> {
         let mut problems = Vec::new();
         let files = walk(root, CONTENT_DIR, &mut problems);
         let loaded: Vec<Result<Loaded, Vec<Diagnostic>>> = files
             .par_iter()
-            .map(|file| load_file(root, file, drafts, &config.zone.0))
+            .map(|file| load_file(root, file, &publishing, &config.zone.0))
             .collect();
         let mut site = Site {
             root: root.to_path_buf(),
             config,
             articles: Vec::new(),
+            withheld: BTreeMap::new(),
             background: BTreeMap::new(),
             timelines: BTreeMap::new(),
             people: BTreeMap::new(),
             static_files: static_files(root, &mut problems),
-            drafts,
+            publishing,
         };
         for item in loaded {
             match item {
@@ -127,6 +137,9 @@ impl Site {
             Loaded::Person(person) => {
                 self.people.insert(person.key.clone(), *person);
             }
+            Loaded::Withheld(withheld) => {
+                self.withheld.insert(withheld.path.clone(), withheld);
+            }
             Loaded::Nothing => {}
         }
     }
@@ -144,6 +157,7 @@ impl Site {
     /// Forgets whatever came from the file at `path`.
     pub fn remove(&mut self, path: &Path) {
         self.articles.retain(|a| a.path != path);
+        self.withheld.remove(path);
         self.background.retain(|_, e| e.path != path);
         self.timelines.retain(|_, t| t.path != path);
         self.people.retain(|_, p| p.path != path);
@@ -172,8 +186,12 @@ impl Site {
 
 /// Newest first; the path breaks ties so the order never depends on the file system.
 fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
-    b.date
-        .chronological(&a.date)
+    // Expired articles keep their pages but leave the lists, which take the
+    // articles from the front: they go last.
+    let expired = |x: &Article| x.status == super::publish::Status::Expired;
+    expired(a)
+        .cmp(&expired(b))
+        .then_with(|| b.date.chronological(&a.date))
         .then_with(|| a.path.cmp(&b.path))
 }
 

@@ -1317,6 +1317,10 @@ impl Runner {
             .arg(self.base_url())
             .arg("--quiet")
             .stdin(Stdio::null())
+            // A CI host's deploy-preview signals would make every build a preview.
+            .env_remove("CONTEXT")
+            .env_remove("CF_PAGES_BRANCH")
+            .env_remove("GITHUB_EVENT_NAME")
             .output()
             .expect("run forklar build");
         if result.status.success() {

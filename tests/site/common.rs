@@ -135,6 +135,10 @@ pub fn run_forklar(cwd: &Path, args: &[&str]) -> Run {
         .current_dir(cwd)
         .env_remove("RUST_BACKTRACE")
         .env("NO_COLOR", "1")
+        // A CI host's deploy-preview signals would make every build a preview.
+        .env_remove("CONTEXT")
+        .env_remove("CF_PAGES_BRANCH")
+        .env_remove("GITHUB_EVENT_NAME")
         .output()
         .expect("run the forklar binary");
     Run {

@@ -17,6 +17,7 @@ mod publishing;
 mod review;
 mod safety;
 mod sample;
+mod schedule;
 mod security;
 mod structure;
 

@@ -489,6 +489,10 @@ fn build_site() -> Site {
     let dir = tmp.path().join("public");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_forklar"));
     cmd.args(["build", "--root", REPO, "--output"]).arg(&dir);
+    // A CI host's deploy-preview signals would make this build a preview.
+    for name in ["CONTEXT", "CF_PAGES_BRANCH", "GITHUB_EVENT_NAME"] {
+        cmd.env_remove(name);
+    }
     let out = run(&mut cmd, "forklar build");
     assert!(
         out.status.success(),
