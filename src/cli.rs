@@ -126,6 +126,25 @@ pub enum Command {
         #[arg(long, default_value = "nb", value_parser = ["nb", "en"])]
         language: String,
     },
+    /// Write static/admin/ for Decap CMS (or Sveltia CMS), configured from forklar's schema.
+    ///
+    /// Needs npm, which fetches the pinned CMS package (once; later from its cache).
+    /// Run it again after upgrading forklar; files edited by hand are kept unless --force.
+    Cms {
+        /// Sveltia CMS instead of Decap CMS (same configuration).
+        #[arg(long)]
+        sveltia: bool,
+        /// Replace static/admin/config.yml and index.html even if edited by hand.
+        #[arg(long)]
+        force: bool,
+        /// The GitHub repository the CMS saves to when published, as OWNER/NAME;
+        /// kept from the last run when not given.
+        #[arg(long, value_name = "OWNER/NAME")]
+        repo: Option<String>,
+        /// The branch the CMS saves to.
+        #[arg(long, default_value = "main")]
+        branch: String,
+    },
     /// Create a new content file with every front-matter field present and explained.
     New {
         #[command(subcommand)]

@@ -13,6 +13,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod clock;
+pub mod cms;
 pub mod config;
 pub mod content;
 pub mod dates;

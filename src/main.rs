@@ -166,6 +166,23 @@ fn main() -> ExitCode {
                 })
                 .map_err(Diagnostics::from)
         }
+        Command::Cms {
+            sveltia,
+            force,
+            repo,
+            branch,
+        } => forklar::cms::cms(&forklar::cms::CmsOptions {
+            root: cli.root,
+            sveltia,
+            force,
+            repo,
+            branch,
+        })
+        .map(|report| {
+            if !cli.quiet {
+                print_cms_report(&report);
+            }
+        }),
         Command::New { what } => {
             let language = Config::load(&cli.root)
                 .map(|c| c.language)
@@ -201,6 +218,31 @@ fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `cms`: each file and what became of it, and what to do next.
+fn print_cms_report(report: &forklar::cms::CmsReport) {
+    use forklar::cms::Outcome;
+    for (path, outcome) in &report.files {
+        let what = match outcome {
+            Outcome::Created => "Created",
+            Outcome::Updated => "Updated",
+            Outcome::Unchanged => "Unchanged",
+        };
+        println!("{what} {}", path.display());
+    }
+    println!(
+        "Wrote {} {}@{} files into static/admin/.",
+        report.script_files, report.package.name, report.package.version
+    );
+    println!(
+        "Next: run forklar serve and npx decap-server, then open http://127.0.0.1:1111/admin/"
+    );
+    if !report.has_repo {
+        println!(
+            "To edit the published site, name its GitHub repository: forklar cms --repo OWNER/NAME (docs/editors.md)"
+        );
     }
 }
 

@@ -154,6 +154,19 @@ fn toml_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// A new article and a new background entry as `forklar new` writes them:
+/// their comments are also the hints `forklar cms` shows.
+pub(crate) fn example_texts(language: Language) -> (String, String) {
+    let key = match language {
+        Language::Nb => "eksempel",
+        Language::En => "example",
+    };
+    (
+        new_article_text("", language, "2022-01-06T18:00:00Z", &[key]),
+        new_background_text(key, language),
+    )
+}
+
 /// Every front-matter field, those not needed yet commented out with what it is for.
 fn new_article_text(title: &str, language: Language, date: &str, background: &[&str]) -> String {
     let body = match language {

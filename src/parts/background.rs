@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
+use crate::cms::field::{Field, Widget};
 use crate::content::{BackgroundEntry, Fact, FileCx, Image};
 use crate::dates::{Placement, ShownDate};
 use crate::diagnostics::Diagnostic;
@@ -109,6 +110,16 @@ background = [{background}]          # keys of entries in content/background/
             }
         }
         (!entries.is_empty()).then_some(entries)
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![Field::new(
+            "background",
+            (Self::heading(Language::Nb), Self::heading(Language::En)),
+            Widget::Keys {
+                collection: "background",
+            },
+        )]
     }
 
     fn heading(language: Language) -> &'static str {

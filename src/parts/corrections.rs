@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, ViewCx};
+use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
 use crate::content::fields::DateField;
 use crate::dates::{Date, ShownDate};
@@ -79,6 +80,17 @@ impl ExplainerPart for Corrections {
                 })
                 .collect()
         })
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![Field::new(
+            "corrections",
+            (Self::heading(Language::Nb), Self::heading(Language::En)),
+            Widget::Tables(vec![
+                Field::new("date", ("Dato", "Date"), Widget::AnyDate).required(),
+                Field::new("text", ("Hva var feil", "What was wrong"), Widget::Text).required(),
+            ]),
+        )]
     }
 
     fn heading(language: Language) -> &'static str {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, Slot, ViewCx};
+use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
 use crate::content::fields::DateField;
 use crate::dates::{Date, ShownDate};
@@ -211,6 +212,26 @@ impl ExplainerPart for KeyFigures {
                 Language::En => "as of",
             },
         })
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![Field::new(
+            "key_figures",
+            (Self::heading(Language::Nb), Self::heading(Language::En)),
+            Widget::Tables(vec![
+                Field::new("number", ("Tall", "Number"), Widget::Figure).required(),
+                Field::new("unit", ("Enhet", "Unit"), Widget::Line),
+                Field::new(
+                    "label",
+                    ("Hva tallet teller", "What it counts"),
+                    Widget::Line,
+                )
+                .required(),
+                Field::new("as_of", ("Gjaldt per", "As of"), Widget::AnyDate),
+                Field::new("source", ("Kilde", "Source"), Widget::Line).required(),
+                Field::new("url", ("Lenke", "Link"), Widget::Line),
+            ]),
+        )]
     }
 
     fn heading(language: Language) -> &'static str {

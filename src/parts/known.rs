@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, ViewCx};
+use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
 use crate::content::fields::DateField;
 use crate::dates::{Date, ShownDate};
@@ -126,6 +127,18 @@ impl ExplainerPart for Known {
             as_of: item.as_of.map(|d| cx.stamp(&d)),
             words: words(cx.language),
         })
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![
+            Field::new("known", ("Dette vet vi", "What we know"), Widget::Lines),
+            Field::new(
+                "unknown",
+                ("Dette vet vi ikke", "What we do not know"),
+                Widget::Lines,
+            ),
+            Field::new("known_as_of", ("Sist oppdatert", "As of"), Widget::Moment),
+        ]
     }
 
     fn heading(language: Language) -> &'static str {

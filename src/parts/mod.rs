@@ -30,6 +30,7 @@ use tera::Value;
 use toml::Spanned;
 use toml::de::DeTable;
 
+use crate::cms::field::Field;
 use crate::content::{BackgroundEntry, FileCx, Person, SharedTimeline};
 use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps};
@@ -86,6 +87,10 @@ pub trait ExplainerPart {
 
     /// Problems between files: names of other files that do not exist.
     fn check_references(_item: &Self::Item, _cx: &RefCx, _problems: &mut Vec<Diagnostic>) {}
+
+    /// The part's fields as an editor fills them in `forklar cms`, one for
+    /// each key in `FIELDS`.
+    fn cms_fields() -> Vec<Field>;
 }
 
 /// What a part's view may read. Every read of another file goes through here
@@ -422,6 +427,13 @@ macro_rules! explainer_parts {
             (fields, tables)
         }
 
+        /// Every part's fields as an editor fills them in, in registry order.
+        pub fn cms_fields() -> Vec<Field> {
+            let mut fields = Vec::new();
+            $(fields.extend(<$part as ExplainerPart>::cms_fields());)*
+            fields
+        }
+
         /// Problems between files, for every part.
         pub fn check_references(items: &PartItems, cx: &RefCx, problems: &mut Vec<Diagnostic>) {
             $(<$part as ExplainerPart>::check_references(&items.$key, cx, problems);)*
@@ -460,5 +472,14 @@ mod tests {
         for (i, field) in fields.iter().enumerate() {
             assert!(!fields[i + 1..].contains(field), "{field} is read twice");
         }
+    }
+
+    #[test]
+    fn every_field_a_part_reads_is_one_the_cms_edits() {
+        let mut read = field_names();
+        let mut edited: Vec<&str> = cms_fields().iter().map(|f| f.name).collect();
+        read.sort_unstable();
+        edited.sort_unstable();
+        assert_eq!(edited, read);
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, ViewCx};
+use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
 use crate::i18n::Language;
 
@@ -101,6 +102,17 @@ impl ExplainerPart for Questions {
 
     fn view(questions: &Vec<Question>, cx: &mut ViewCx) -> Option<Vec<QuestionView>> {
         questions_view(questions, cx)
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![Field::new(
+            "questions",
+            (Self::heading(Language::Nb), Self::heading(Language::En)),
+            Widget::Tables(vec![
+                Field::new("question", ("Spørsmål", "Question"), Widget::Line).required(),
+                Field::new("answer", ("Svar", "Answer"), Widget::Markdown).required(),
+            ]),
+        )]
     }
 
     fn heading(language: Language) -> &'static str {

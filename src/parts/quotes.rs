@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
+use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
 use crate::content::fields::DateField;
 use crate::content::person::looks_like_key;
@@ -146,6 +147,31 @@ impl ExplainerPart for Quotes {
                 );
             }
         }
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![Field::new(
+            "quotes",
+            (Self::heading(Language::Nb), Self::heading(Language::En)),
+            Widget::Tables(vec![
+                Field::new("text", ("Sitat", "Quote"), Widget::Text).required(),
+                Field::new("speaker", ("Hvem sa det", "Speaker"), Widget::Line).required(),
+                Field::new("role", ("Rolle", "Role"), Widget::Line),
+                Field::new(
+                    "organisation",
+                    ("Organisasjon", "Organisation"),
+                    Widget::Line,
+                ),
+                Field::new("source", ("Kilde", "Source"), Widget::Line).required(),
+                Field::new("url", ("Lenke", "Link"), Widget::Line),
+                Field::new("date", ("Dato", "Date"), Widget::AnyDate),
+                Field::new(
+                    "translated",
+                    ("Oversatt", "Translated"),
+                    Widget::Bool { default: false },
+                ),
+            ]),
+        )]
     }
 
     fn heading(language: Language) -> &'static str {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, ViewCx};
+use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
 use crate::content::fields::DateField;
 use crate::dates::{Date, ShownDate};
@@ -95,6 +96,19 @@ impl ExplainerPart for Sources {
                 })
                 .collect()
         })
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![Field::new(
+            "sources",
+            (Self::heading(Language::Nb), Self::heading(Language::En)),
+            Widget::Tables(vec![
+                Field::new("title", ("Tittel", "Title"), Widget::Line).required(),
+                Field::new("publisher", ("Utgiver", "Publisher"), Widget::Line),
+                Field::new("url", ("Lenke", "Link"), Widget::Line),
+                Field::new("date", ("Dato", "Date"), Widget::AnyDate),
+            ]),
+        )]
     }
 
     fn heading(language: Language) -> &'static str {

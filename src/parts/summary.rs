@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, Slot, ViewCx};
+use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
 use crate::i18n::Language;
 
@@ -74,6 +75,14 @@ impl ExplainerPart for Summary {
         (!points.is_empty()).then(|| SummaryView {
             points: points.iter().map(|p| cx.inline(p)).collect(),
         })
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![Field::new(
+            "summary",
+            (Self::heading(Language::Nb), Self::heading(Language::En)),
+            Widget::Lines,
+        )]
     }
 
     fn heading(language: Language) -> &'static str {

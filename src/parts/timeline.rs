@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{ExplainerPart, RefCx, Reference, ViewCx, known_keys};
+use crate::cms::field::{Field, Widget};
 use crate::content::event::{EventFields, check_event};
 use crate::content::{Event, FileCx};
 use crate::dates::{Date, Placement, ShownDate, timeline_order};
@@ -234,6 +235,22 @@ fn group_by_day(
     days.into_iter().map(|(_, group)| group).collect()
 }
 
+/// An event as an editor fills it in, in an article or a shared timeline.
+pub fn event_fields() -> Vec<Field> {
+    vec![
+        Field::new("date", ("Dato", "Date"), Widget::AnyDate).required(),
+        Field::new("title", ("Hva skjedde", "What happened"), Widget::Line).required(),
+        Field::new("text", ("Mer om det", "More"), Widget::Text),
+        Field::new("source", ("Kilde", "Source"), Widget::Line),
+        Field::new("url", ("Lenke", "Link"), Widget::Line),
+        Field::new(
+            "key",
+            ("Nøkkelhendelse", "Key event"),
+            Widget::Bool { default: false },
+        ),
+    ]
+}
+
 impl ExplainerPart for Timeline {
     const FIELDS: &'static [&'static str] = &["timeline", "timeline_file"];
     const MARKERS: &'static [&'static str] = &["timeline", "tidslinje"];
@@ -319,6 +336,23 @@ impl ExplainerPart for Timeline {
             }
             None => None,
         }
+    }
+
+    fn cms_fields() -> Vec<Field> {
+        vec![
+            Field::new(
+                "timeline",
+                (Self::heading(Language::Nb), Self::heading(Language::En)),
+                Widget::Tables(event_fields()),
+            ),
+            Field::new(
+                "timeline_file",
+                ("Delt tidslinje", "Shared timeline"),
+                Widget::Keys {
+                    collection: "timelines",
+                },
+            ),
+        ]
     }
 
     fn heading(language: Language) -> &'static str {

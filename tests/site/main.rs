@@ -3,6 +3,7 @@
 //! reads.
 
 mod build;
+mod cms;
 mod common;
 mod errors;
 mod explainer;

@@ -1,0 +1,220 @@
+//! `forklar cms`: a Decap CMS (or Sveltia CMS) for the site, configured from
+//! forklar's own schema. It writes `static/admin/index.html`, whose script
+//! the site serves itself, and `static/admin/config.yml`, generated from the
+//! content files' fields and the part registry. Each file carries a hash of
+//! what forklar wrote, so running it again updates a file nobody edited and
+//! keeps one that was edited by hand unless `--force` says otherwise.
+
+pub mod config;
+pub mod field;
+pub mod help;
+pub mod schema;
+pub mod script;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::Language;
+use config::{ConfigOptions, NO_REPO, config_yaml};
+use script::{DECAP, Package, SVELTIA};
+
+pub struct CmsOptions {
+    pub root: PathBuf,
+    pub sveltia: bool,
+    /// Replace files that were edited by hand.
+    pub force: bool,
+    /// `owner/name` on GitHub; kept from the last run when not given.
+    pub repo: Option<String>,
+    pub branch: String,
+}
+
+/// What became of a generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+pub struct CmsReport {
+    pub files: Vec<(PathBuf, Outcome)>,
+    pub package: &'static Package,
+    /// The package's files written into static/admin/.
+    pub script_files: usize,
+    /// Whether the configuration names a GitHub repository yet.
+    pub has_repo: bool,
+}
+
+/// The line that marks a file as forklar's, with the hash of the rest.
+const STAMP: &str = "forklar cms sha256:";
+
+pub fn cms(options: &CmsOptions) -> Result<CmsReport, Diagnostics> {
+    let config = Config::load(&options.root)?;
+    let admin = options.root.join("static").join("admin");
+    let config_path = admin.join("config.yml");
+    let index_path = admin.join("index.html");
+    let old_config = std::fs::read_to_string(&config_path).ok();
+    let repo = options
+        .repo
+        .clone()
+        .or_else(|| old_config.as_deref().and_then(repo_in));
+    let package = if options.sveltia { &SVELTIA } else { &DECAP };
+    let generated = [
+        (
+            config_path,
+            stamped_yaml(&config_yaml(&ConfigOptions {
+                language: config.language,
+                base_url: &config.base_url,
+                repo: repo.as_deref(),
+                branch: &options.branch,
+            })),
+        ),
+        (
+            index_path,
+            index_html(config.language, &config.title, package),
+        ),
+    ];
+    // Every file is looked at before any is written: a refusal changes nothing.
+    let mut plans = Vec::new();
+    let mut problems = Vec::new();
+    for (path, text) in generated {
+        match plan(&path, &text, options.force, &options.root) {
+            Ok(outcome) => plans.push((path, text, outcome)),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    let script_files = script::install(package, &admin).map_err(Diagnostics::from)?;
+    let mut files = Vec::new();
+    for (path, text, outcome) in plans {
+        if outcome != Outcome::Unchanged {
+            std::fs::write(&path, text).map_err(|err| {
+                Diagnostics::from(
+                    Diagnostic::new(format!("cannot write the file: {err}")).in_file(&path),
+                )
+            })?;
+        }
+        files.push((path, outcome));
+    }
+    Ok(CmsReport {
+        files,
+        package,
+        script_files: script_files.len(),
+        has_repo: repo.is_some(),
+    })
+}
+
+/// What writing `text` to `path` does, or why it must not.
+fn plan(path: &Path, text: &str, force: bool, root: &Path) -> Result<Outcome, Diagnostic> {
+    let Ok(old) = std::fs::read_to_string(path) else {
+        return Ok(Outcome::Created);
+    };
+    if old == text {
+        return Ok(Outcome::Unchanged);
+    }
+    if force || is_as_written(&old) {
+        return Ok(Outcome::Updated);
+    }
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    Err(Diagnostic::new("the file was changed by hand since forklar cms wrote it; it is kept")
+        .in_file(shown)
+        .with_help(
+            "to have forklar write it again from the site's schema, copy what you changed, then run forklar cms --force",
+        ))
+}
+
+/// Whether a file still holds exactly what forklar wrote: its stamp's hash
+/// matches the rest.
+fn is_as_written(text: &str) -> bool {
+    let Some(line) = text.lines().find(|line| line.contains(STAMP)) else {
+        return false;
+    };
+    let Some(hash) = line
+        .split(STAMP)
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+    else {
+        return false;
+    };
+    let rest = text.replacen(&format!("{line}\n"), "", 1);
+    sha256(&rest) == hash
+}
+
+fn sha256(text: &str) -> String {
+    ring::digest::digest(&ring::digest::SHA256, text.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn stamped_yaml(body: &str) -> String {
+    format!(
+        "# {STAMP}{} written by forklar cms from the site's schema: run it again after a change to forklar; a copy edited by hand is kept unless forklar cms --force\n{body}",
+        sha256(body)
+    )
+}
+
+/// The repository a previous run wrote into `config.yml`.
+fn repo_in(config: &str) -> Option<String> {
+    let line = config
+        .lines()
+        .find(|line| line.trim_start().starts_with("repo:"))?;
+    let repo: String = serde_json::from_str(line.trim_start()["repo:".len()..].trim()).ok()?;
+    (repo != NO_REPO && !repo.is_empty()).then_some(repo)
+}
+
+fn index_html(language: Language, site_title: &str, package: &Package) -> String {
+    let title = match language {
+        Language::Nb => format!("Redigering – {site_title}"),
+        Language::En => format!("Editing – {site_title}"),
+    };
+    let title = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let body = format!(
+        "<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n<title>{title}</title>\n</head>\n<body>\n\
+         <!-- {name} {version}, served by the site itself; it reads config.yml beside this page -->\n\
+         <script src=\"{script}\"></script>\n</body>\n</html>\n",
+        lang = language.code(),
+        name = package.name,
+        version = package.version,
+        script = package.script,
+    );
+    format!(
+        "<!doctype html>\n<!-- {STAMP}{} written by forklar cms; kept once edited by hand -->\n{body}",
+        sha256(&format!("<!doctype html>\n{body}"))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamped_file_is_known_until_it_is_edited() {
+        let yaml = stamped_yaml("a: \"b\"\n");
+        assert!(is_as_written(&yaml));
+        assert!(!is_as_written(&yaml.replace("\"b\"", "\"c\"")));
+        let html = index_html(Language::Nb, "Forklart", &DECAP);
+        assert!(is_as_written(&html));
+        assert!(!is_as_written(&html.replace("decap-cms.js\"", "x.js\"")));
+        assert!(!is_as_written("a: \"b\"\n"));
+    }
+
+    #[test]
+    fn the_repository_is_read_back() {
+        assert_eq!(
+            repo_in("backend:\n  name: \"github\"\n  repo: \"nyhet/forklar\"\n"),
+            Some("nyhet/forklar".into())
+        );
+        assert_eq!(repo_in(&format!("  repo: \"{NO_REPO}\"\n")), None);
+    }
+}

@@ -1,0 +1,257 @@
+//! `forklar cms` with the real Decap CMS: the test copies the sample site,
+//! runs `forklar cms`, builds and serves the site, starts the real local
+//! backend (`decap-server`, npm) on a free port of 127.0.0.1, and drives
+//! `/admin/` in headless Chromium (tests/browser/decap.mjs). What the CMS
+//! saves must then build into a page that shows it, and a quote without a
+//! speaker must be refused by the CMS itself.
+//!
+//! Needs node, /usr/bin/chromium and `npm ci` in tests/browser (decap-cms,
+//! decap-server, playwright-core); skipped with a notice without them, unless
+//! FORKLAR_REQUIRE_TOOLS=1. With FORKLAR_CAPTURE_CMS=1 the article Decap
+//! wrote is copied to tests/fixtures/cms/decap-article.md (the round-trip
+//! fixture in tests/site/cms.rs).
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::tools::{browser_dir, missing, runs};
+use super::{DEFAULT_CHROMIUM, OutputText, REPO, Server, run};
+
+const CHECK: &str = "Decap CMS end-to-end";
+const INSTALL: &str = "apt-get install chromium; cd tests/browser && npm ci";
+
+/// The tools the test drives, or `None` (after a notice) when one is missing.
+fn tools_present() -> bool {
+    if !runs("node", "--version") {
+        missing(CHECK, "node is not installed", INSTALL);
+        return false;
+    }
+    if !Path::new(DEFAULT_CHROMIUM).exists() {
+        missing(CHECK, "Chromium is not installed", INSTALL);
+        return false;
+    }
+    for package in ["decap-cms", "decap-server", "playwright-core"] {
+        if !browser_dir().join("node_modules").join(package).is_dir() {
+            missing(
+                CHECK,
+                &format!("the npm package {package} is not installed"),
+                INSTALL,
+            );
+            return false;
+        }
+    }
+    true
+}
+
+/// A copy of the sample site with `forklar cms` done, the CMS pointed at a
+/// local backend on `port`, built into public/.
+struct CmsSite {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl CmsSite {
+    fn new(port: u16) -> CmsSite {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path().join("site");
+        for part in ["site.toml", "content", "templates"] {
+            copy(&Path::new(REPO).join(part), &root.join(part));
+        }
+        let out = forklar(&root, &["cms"]);
+        assert!(out.status.success(), "forklar cms failed:\n{}", out.text());
+        let config_path = root.join("static/admin/config.yml");
+        let config = std::fs::read_to_string(&config_path).expect("config.yml");
+        assert!(config.contains("local_backend: true"), "{config}");
+        // decap-server on a port of the test's choosing, as the docs describe.
+        let config = config.replace(
+            "local_backend: true",
+            &format!("local_backend:\n  url: \"http://127.0.0.1:{port}/api/v1\""),
+        );
+        std::fs::write(&config_path, config).expect("write config.yml");
+        let site = CmsSite { _tmp: tmp, root };
+        site.build();
+        site
+    }
+
+    fn build(&self) {
+        let out = forklar(&self.root, &["build"]);
+        assert!(
+            out.status.success(),
+            "forklar build failed:\n{}",
+            out.text()
+        );
+    }
+}
+
+fn forklar(root: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forklar"));
+    cmd.args(args).arg("--root").arg(root);
+    run(&mut cmd, "forklar")
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let entry = entry.expect("dir entry");
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).expect("copy file");
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// The real `decap-server`, saving into `root`; stopped by its process id.
+struct DecapServer {
+    child: Child,
+}
+
+impl DecapServer {
+    fn start(root: &Path, port: u16) -> DecapServer {
+        let script = browser_dir().join("node_modules/decap-server/dist/index.js");
+        let child = Command::new("node")
+            .arg(script)
+            .current_dir(root)
+            .env("PORT", port.to_string())
+            .env("GIT_REPO_DIRECTORY", root)
+            .env("MODE", "fs")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start decap-server");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "decap-server did not listen on port {port} within a minute"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        DecapServer { child }
+    }
+}
+
+impl Drop for DecapServer {
+    fn drop(&mut self) {
+        // Child::kill signals this process id, nothing else.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs decap.mjs in `mode` against the served site; its JSON line.
+fn drive(mode: &str, url: &str) -> serde_json::Value {
+    let mut cmd = Command::new("node");
+    cmd.current_dir(browser_dir())
+        .arg("decap.mjs")
+        .arg(mode)
+        .arg(url.trim_end_matches('/'));
+    let out = run(&mut cmd, "node decap.mjs");
+    let line = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_default()
+        .to_string();
+    let value: serde_json::Value = serde_json::from_str(&line)
+        .unwrap_or_else(|_| panic!("decap.mjs printed no result:\n{}", out.text()));
+    assert!(
+        value["failure"].is_null(),
+        "the CMS could not be driven: {value:#}\n{}",
+        out.text()
+    );
+    assert_eq!(
+        value["outside"],
+        serde_json::json!([]),
+        "the CMS asked servers other than the site's own"
+    );
+    value
+}
+
+#[test]
+fn an_article_written_in_decap_cms_builds_and_shows_everything() {
+    if !tools_present() {
+        return;
+    }
+    let port = free_port();
+    let site = CmsSite::new(port);
+    let _backend = DecapServer::start(&site.root, port);
+    let server = Server::start(&site.root.join("public"), "/");
+    drive("create", &server.url(""));
+
+    let file = site.root.join("content/hva-skjedde-med-csto.md");
+    let written = std::fs::read_to_string(&file).unwrap_or_else(|_| {
+        panic!(
+            "Decap saved no content/hva-skjedde-med-csto.md; content/ holds {:?}",
+            std::fs::read_dir(site.root.join("content"))
+                .map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+        )
+    });
+    assert!(
+        written.starts_with("+++\n"),
+        "not TOML front matter:\n{written}"
+    );
+    if std::env::var("FORKLAR_CAPTURE_CMS").is_ok_and(|v| v == "1") {
+        std::fs::write(
+            Path::new(REPO).join("tests/fixtures/cms/decap-article.md"),
+            &written,
+        )
+        .expect("write the fixture");
+    }
+
+    site.build();
+    let page = std::fs::read_to_string(site.root.join("public/hva-skjedde-med-csto/index.html"))
+        .unwrap_or_else(|_| panic!("no page for the article Decap wrote:\n{written}"));
+    for shown in [
+        "Hva skjedde med CSTO?",
+        "Alliansen sendte soldater for første gang.",
+        "Brødteksten skrevet i CMS-et.",
+        "CSTO sender styrker",
+        "Dette er en historisk beslutning.",
+        "Helge Blakkisrud",
+        "NRK",
+        "Organisasjonen for kollektiv sikkerhet",
+    ] {
+        assert!(
+            page.contains(shown),
+            "the page lacks «{shown}»; Decap wrote:\n{written}"
+        );
+    }
+}
+
+#[test]
+fn decap_cms_refuses_a_quote_without_a_speaker() {
+    if !tools_present() {
+        return;
+    }
+    let port = free_port();
+    let site = CmsSite::new(port);
+    let _backend = DecapServer::start(&site.root, port);
+    let server = Server::start(&site.root.join("public"), "/");
+    let before = std::fs::read_dir(site.root.join("content"))
+        .expect("content")
+        .count();
+    let result = drive("no-speaker", &server.url(""));
+    let refused = result["refused"].as_array().cloned().unwrap_or_default();
+    assert!(
+        !refused.is_empty(),
+        "the CMS showed no «påkrevd» message: {result:#}"
+    );
+    let after = std::fs::read_dir(site.root.join("content"))
+        .expect("content")
+        .count();
+    assert_eq!(
+        before, after,
+        "the CMS saved an article with a speakerless quote"
+    );
+}
