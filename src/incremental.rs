@@ -34,6 +34,8 @@ pub struct RebuildReport {
     pub rendered: Vec<String>,
     pub files: WriteReport,
     pub elapsed: Duration,
+    /// Problems that did not stop the rebuild, in what was rendered.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The site as last rendered, and what each page read.
@@ -130,6 +132,8 @@ impl Session {
             .collect();
         rendered_paths.sort();
         rendered_paths.dedup();
+        let mut warnings = site.warnings.clone();
+        warnings.extend(renderer.take_warnings());
         drop(renderer);
         let mut state = State {
             site,
@@ -151,6 +155,7 @@ impl Session {
             rendered: rendered_paths,
             files,
             elapsed: started.elapsed(),
+            warnings,
         })
     }
 
@@ -251,6 +256,7 @@ impl Session {
             }
         }
         let files = output.commit_partial()?;
+        let warnings = renderer.take_warnings();
         drop(renderer);
         for page in &gone {
             state.forget(page);
@@ -267,6 +273,7 @@ impl Session {
             rendered: rendered_paths,
             files,
             elapsed: started.elapsed(),
+            warnings,
         })
     }
 
@@ -447,6 +454,8 @@ struct Sources {
     entry: Option<String>,
     timeline: Option<String>,
     person: Option<String>,
+    /// An article not published in this build: links to it are plain text.
+    unpublished: bool,
 }
 
 impl Sources {
@@ -475,6 +484,7 @@ impl Sources {
                 .values()
                 .find(|p| p.path == path)
                 .map(|p| p.key.clone()),
+            unpublished: site.unpublished.contains(path),
         }
     }
 
@@ -483,6 +493,7 @@ impl Sources {
         if url(self) != url(after)
             || self.entry.is_some() != after.entry.is_some()
             || self.person.is_some() != after.person.is_some()
+            || self.unpublished != after.unpublished
         {
             pending.insert(Dep::Url(path.to_path_buf()));
         }

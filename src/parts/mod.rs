@@ -127,7 +127,7 @@ impl<'a> ViewCx<'a> {
         self.deps.extend(target.map(Dep::Url));
         match resolved {
             Resolved::Url(url) => url,
-            Resolved::Keep | Resolved::Missing(_) => dest.to_string(),
+            Resolved::Keep | Resolved::Missing(_) | Resolved::Unpublished(_) => dest.to_string(),
         }
     }
 

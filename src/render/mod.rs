@@ -14,7 +14,8 @@ pub mod seo;
 pub mod views;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
 
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
@@ -22,9 +23,9 @@ use tera::{Context, Value};
 
 use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::kind::Kind;
-use crate::links::{LinkIndex, LinkScope};
+use crate::links::{FoundLink, LinkIndex, LinkProblem, LinkScope};
 use crate::markdown::typography::typeset;
 use crate::output::Sink;
 use crate::parts::{self, ViewCx};
@@ -73,6 +74,9 @@ pub struct Renderer<'a> {
     reserved_ids: Vec<String>,
     /// The moment the build counts as now (`--now`, else the clock).
     now: std::time::SystemTime,
+    /// Problems found while rendering beside the one a page fails with:
+    /// warnings, and a page's further errors.
+    noted: Mutex<Vec<Diagnostic>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -81,6 +85,13 @@ impl<'a> Renderer<'a> {
         let mut links = LinkIndex {
             base_path: urls.base_path().to_string(),
             urls: HashMap::with_capacity(site.articles.len() + site.background.len()),
+            unpublished: site.unpublished.iter().cloned().collect(),
+            static_files: Some(
+                site.static_files
+                    .iter()
+                    .map(|file| file.to_string_lossy().replace('\\', "/"))
+                    .collect(),
+            ),
         };
         // The first article with a slug gets it; a clash is an error before rendering.
         for article in site.articles.iter().rev() {
@@ -118,6 +129,100 @@ impl<'a> Renderer<'a> {
             by_slug,
             reserved_ids,
             now: std::time::SystemTime::now(),
+            noted: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The warnings found so far, taken out.
+    pub fn take_warnings(&self) -> Vec<Diagnostic> {
+        let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+        let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            noted.drain(..).partition(Diagnostic::is_warning);
+        *noted = errors;
+        warnings
+    }
+
+    fn note(&self, diagnostic: Diagnostic) {
+        self.noted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(diagnostic);
+    }
+
+    /// The problems of the links and images of a Markdown text from `file`
+    /// (whose first line is the file's `first_line`): a link to an article not
+    /// published in this build is a warning; anything missing is an error, the
+    /// first returned and the others noted.
+    fn check_links(
+        &self,
+        found: &[FoundLink],
+        text: &str,
+        file: &Path,
+        first_line: usize,
+    ) -> Result<(), Diagnostic> {
+        let mut first_error = None;
+        for link in found {
+            let Some(problem) = &link.problem else {
+                continue;
+            };
+            let mut location = Location::from_span(text, link.range.clone());
+            location.line += first_line.saturating_sub(1);
+            let diagnostic = self
+                .link_diagnostic(link, problem, file)
+                .in_file(file)
+                .at(location);
+            if diagnostic.is_warning() {
+                self.note(diagnostic);
+            } else if first_error.is_none() {
+                first_error = Some(diagnostic);
+            } else {
+                self.note(diagnostic);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    fn link_diagnostic(&self, link: &FoundLink, problem: &LinkProblem, file: &Path) -> Diagnostic {
+        let dest = &link.dest;
+        match problem {
+            LinkProblem::Unpublished(target) => Diagnostic::warning(format!(
+                "`{dest}` is not published in this build, so the link is shown as plain text"
+            ))
+            .with_help(format!(
+                "{} is a draft; the link appears once it is published (draft = false), \
+                 and `--drafts` shows it in a preview",
+                target.display()
+            )),
+            LinkProblem::NoSuchFile(target) => {
+                let help = match self.links.nearest(target) {
+                    Some(near) => format!(
+                        "did you mean `{}`? {} does not exist",
+                        as_written_from(file, near),
+                        target.display()
+                    ),
+                    None => format!(
+                        "{} does not exist; links to content files are written from the file \
+                         they are in, e.g. [text](other-article.md) or [text](/background/csto.md)",
+                        target.display()
+                    ),
+                };
+                Diagnostic::new(format!(
+                    "`{dest}` links to a content file that does not exist"
+                ))
+                .with_help(help)
+            }
+            LinkProblem::NoSuchImage(wanted) => {
+                let help = match self.links.nearest_static(wanted) {
+                    Some(near) => format!(
+                        "did you mean `/{near}`? images are published from static/, so this one \
+                         would be static/{wanted}"
+                    ),
+                    None => format!(
+                        "put the image in static/{wanted}, or fix the path; images are published from static/"
+                    ),
+                };
+                Diagnostic::new(format!("the image `{dest}` does not exist")).with_help(help)
+            }
         }
     }
 
@@ -185,6 +290,13 @@ impl<'a> Renderer<'a> {
                 Ok(page) => rendered.push(page),
                 Err(problem) => problems.push(problem),
             }
+        }
+        {
+            let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+            let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                noted.drain(..).partition(Diagnostic::is_warning);
+            problems.extend(errors);
+            *noted = warnings;
         }
         if problems.is_empty() {
             Ok(rendered)
@@ -388,6 +500,21 @@ impl<'a> Renderer<'a> {
             deps,
         }
     }
+}
+
+/// How a writer links to `target` from `file`: by its name beside it, else
+/// from the content folder (`/background/csto.md`).
+fn as_written_from(file: &Path, target: &Path) -> String {
+    if file.parent() == target.parent() {
+        return target
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    let inside = target
+        .strip_prefix(crate::layout::CONTENT_DIR)
+        .unwrap_or(target);
+    format!("/{}", inside.to_string_lossy().replace('\\', "/"))
 }
 
 /// An article as lists show it, without the parts lists show.

@@ -101,6 +101,13 @@ pub struct Article {
 }
 
 impl Article {
+    /// Whether this article is published in a build that includes drafts
+    /// (`--drafts`) or not. The one place that decides it: loading leaves the
+    /// others out, and links to them are shown as plain text with a warning.
+    pub fn is_published(&self, drafts: bool) -> bool {
+        !self.draft || drafts
+    }
+
     /// Reads an article from `content/…`; `path` is relative to the site root.
     pub fn load(root: &Path, path: &Path) -> Result<Article, Vec<Diagnostic>> {
         let text = read_text(root, path).map_err(|d| vec![d])?;

@@ -1,6 +1,6 @@
 //! Loading a site: every source file found, read in parallel, kept in order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use jiff::tz::TimeZone;
@@ -26,6 +26,11 @@ pub struct Site {
     pub static_files: Vec<PathBuf>,
     /// Whether articles marked as drafts are included.
     pub drafts: bool,
+    /// Articles that exist but are not published in this build (see
+    /// [`Article::is_published`]): links to them are shown as plain text.
+    pub unpublished: BTreeSet<PathBuf>,
+    /// Problems that do not stop the build, found while loading.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One content file, read.
@@ -34,7 +39,9 @@ pub enum Loaded {
     Background(Box<BackgroundEntry>),
     Timeline(SharedTimeline),
     Person(Box<Person>),
-    /// Not content (an image beside an article), or a draft left out.
+    /// An article not published in this build.
+    Unpublished(PathBuf),
+    /// Not content (an image beside an article).
     Nothing,
 }
 
@@ -54,8 +61,8 @@ pub fn load_file(
                 updated.settle(zone);
             }
             crate::parts::settle_dates(&mut article.parts, zone);
-            if article.draft && !drafts {
-                Loaded::Nothing
+            if !article.is_published(drafts) {
+                Loaded::Unpublished(article.path)
             } else {
                 Loaded::Article(Box::new(article))
             }
@@ -98,6 +105,8 @@ impl Site {
             people: BTreeMap::new(),
             static_files: static_files(root, &mut problems),
             drafts,
+            unpublished: BTreeSet::new(),
+            warnings: Vec::new(),
         };
         for item in loaded {
             match item {
@@ -127,6 +136,9 @@ impl Site {
             Loaded::Person(person) => {
                 self.people.insert(person.key.clone(), *person);
             }
+            Loaded::Unpublished(path) => {
+                self.unpublished.insert(path);
+            }
             Loaded::Nothing => {}
         }
     }
@@ -147,6 +159,7 @@ impl Site {
         self.background.retain(|_, e| e.path != path);
         self.timelines.retain(|_, t| t.path != path);
         self.people.retain(|_, p| p.path != path);
+        self.unpublished.remove(path);
     }
 
     /// Newest first; the path breaks ties so the order never depends on the file system.
