@@ -132,7 +132,7 @@ pub fn build_and_watch(options: BuildOptions, quiet: bool) -> Result<(), String>
 
 /// The longest stopping waits for the watcher and the server to finish: a
 /// rebuild stuck in a template is not waited for.
-const STOP_WITHIN: Duration = Duration::from_millis(500);
+const STOP_WITHIN: Duration = Duration::from_millis(300);
 
 /// How the first build ended, or that a signal came first.
 enum Started {

@@ -19,6 +19,7 @@ mod safety;
 mod sample;
 mod security;
 mod structure;
+mod writers;
 
 #[path = "../shared/tools.rs"]
 mod tools;
