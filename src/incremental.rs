@@ -211,7 +211,19 @@ impl Session {
             }
         }
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
-        problems.extend(state.site.problems_between_files().into_values().flatten());
+        let broken: BTreeSet<SourceFile> = self
+            .broken
+            .keys()
+            .filter_map(|path| classify(path))
+            .collect();
+        problems.extend(
+            state
+                .site
+                .problems_between_files()
+                .into_values()
+                .flatten()
+                .filter(|problem| !crate::site::store::names_a_broken_file(problem, &broken)),
+        );
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }

@@ -73,7 +73,7 @@ impl LinkIndex {
         if path.ends_with(".md") {
             let target = match path.strip_prefix('/') {
                 Some(from_content) => Path::new(CONTENT_DIR).join(from_content),
-                None => from.parent().unwrap_or(Path::new("")).join(path),
+                None => written_from(from).join(path),
             };
             let target = normalise(&target);
             let resolved = match self.urls.get(&target) {
@@ -174,6 +174,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The folder links in `from` are written from: its own, except for a shared
+/// timeline (a `.toml` file), which is written for articles and so links
+/// from the content folder as they do.
+fn written_from(from: &Path) -> &Path {
+    if from.extension().is_some_and(|e| e == "toml") {
+        return Path::new(CONTENT_DIR);
+    }
+    from.parent().unwrap_or(Path::new(""))
+}
+
 /// Where links in one file are resolved from; what the Markdown renderer gets.
 #[derive(Clone, Copy)]
 pub struct LinkScope<'a> {
@@ -231,6 +241,12 @@ mod tests {
         );
         assert_eq!(links.resolve(from, "https://x.no/a.md").0, Resolved::Keep);
         assert_eq!(links.resolve(from, "#top").0, Resolved::Keep);
+        assert_eq!(
+            links
+                .resolve(Path::new("content/timelines/uro.toml"), "b.md")
+                .0,
+            Resolved::Url("/f/bee/".into())
+        );
     }
 
     #[test]

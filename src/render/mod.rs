@@ -6,6 +6,7 @@ mod article;
 pub mod assets;
 mod corrections;
 pub mod feeds;
+mod links;
 mod lists;
 pub mod news;
 pub mod pages;
@@ -14,7 +15,6 @@ pub mod seo;
 pub mod views;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
 use jiff::tz::TimeZone;
@@ -23,9 +23,9 @@ use tera::{Context, Value};
 
 use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kind::Kind;
-use crate::links::{FoundLink, LinkIndex, LinkProblem, LinkScope};
+use crate::links::{FoundLink, LinkIndex, LinkScope};
 use crate::markdown::typography::typeset;
 use crate::output::Sink;
 use crate::parts::{self, ViewCx};
@@ -77,6 +77,8 @@ pub struct Renderer<'a> {
     /// Problems found while rendering beside the one a page fails with:
     /// warnings, and a page's further errors.
     noted: Mutex<Vec<Diagnostic>>,
+    /// Links in front matter and shared files with a problem, by file.
+    link_problems: Mutex<Vec<(std::path::PathBuf, FoundLink)>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -130,6 +132,7 @@ impl<'a> Renderer<'a> {
             reserved_ids,
             now: std::time::SystemTime::now(),
             noted: Mutex::new(Vec::new()),
+            link_problems: Mutex::new(Vec::new()),
         }
     }
 
@@ -140,90 +143,6 @@ impl<'a> Renderer<'a> {
             noted.drain(..).partition(Diagnostic::is_warning);
         *noted = errors;
         warnings
-    }
-
-    fn note(&self, diagnostic: Diagnostic) {
-        self.noted
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(diagnostic);
-    }
-
-    /// The problems of the links and images of a Markdown text from `file`
-    /// (whose first line is the file's `first_line`): a link to an article not
-    /// published in this build is a warning; anything missing is an error, the
-    /// first returned and the others noted.
-    fn check_links(
-        &self,
-        found: &[FoundLink],
-        text: &str,
-        file: &Path,
-        first_line: usize,
-    ) -> Result<(), Diagnostic> {
-        let mut first_error = None;
-        for link in found {
-            let Some(problem) = &link.problem else {
-                continue;
-            };
-            let mut location = Location::from_span(text, link.range.clone());
-            location.line += first_line.saturating_sub(1);
-            let diagnostic = self
-                .link_diagnostic(link, problem, file)
-                .in_file(file)
-                .at(location);
-            if diagnostic.is_warning() {
-                self.note(diagnostic);
-            } else if first_error.is_none() {
-                first_error = Some(diagnostic);
-            } else {
-                self.note(diagnostic);
-            }
-        }
-        first_error.map_or(Ok(()), Err)
-    }
-
-    fn link_diagnostic(&self, link: &FoundLink, problem: &LinkProblem, file: &Path) -> Diagnostic {
-        let dest = &link.dest;
-        match problem {
-            LinkProblem::Unpublished(target) => Diagnostic::warning(format!(
-                "`{dest}` is not published in this build, so the link is shown as plain text"
-            ))
-            .with_help(format!(
-                "{} is a draft; the link appears once it is published (draft = false), \
-                 and `--drafts` shows it in a preview",
-                target.display()
-            )),
-            LinkProblem::NoSuchFile(target) => {
-                let help = match self.links.nearest(target) {
-                    Some(near) => format!(
-                        "did you mean `{}`? {} does not exist",
-                        as_written_from(file, near),
-                        target.display()
-                    ),
-                    None => format!(
-                        "{} does not exist; links to content files are written from the file \
-                         they are in, e.g. [text](other-article.md) or [text](/background/csto.md)",
-                        target.display()
-                    ),
-                };
-                Diagnostic::new(format!(
-                    "`{dest}` links to a content file that does not exist"
-                ))
-                .with_help(help)
-            }
-            LinkProblem::NoSuchImage(wanted) => {
-                let help = match self.links.nearest_static(wanted) {
-                    Some(near) => format!(
-                        "did you mean `/{near}`? images are published from static/, so this one \
-                         would be static/{wanted}"
-                    ),
-                    None => format!(
-                        "put the image in static/{wanted}, or fix the path; images are published from static/"
-                    ),
-                };
-                Diagnostic::new(format!("the image `{dest}` does not exist")).with_help(help)
-            }
-        }
     }
 
     /// Renders as of `now` instead of the system's clock.
@@ -291,6 +210,7 @@ impl<'a> Renderer<'a> {
                 Err(problem) => problems.push(problem),
             }
         }
+        self.note_front_matter_links();
         {
             let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
             let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
@@ -498,23 +418,9 @@ impl<'a> Renderer<'a> {
             slug: &article.slug,
             title: &article.title,
             deps,
+            link_problems: &self.link_problems,
         }
     }
-}
-
-/// How a writer links to `target` from `file`: by its name beside it, else
-/// from the content folder (`/background/csto.md`).
-fn as_written_from(file: &Path, target: &Path) -> String {
-    if file.parent() == target.parent() {
-        return target
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-    }
-    let inside = target
-        .strip_prefix(crate::layout::CONTENT_DIR)
-        .unwrap_or(target);
-    format!("/{}", inside.to_string_lossy().replace('\\', "/"))
 }
 
 /// An article as lists show it, without the parts lists show.

@@ -108,14 +108,25 @@ impl Site {
             unpublished: BTreeSet::new(),
             warnings: Vec::new(),
         };
-        for item in loaded {
+        // Shared files that could not be read: their own errors say why, so
+        // articles naming them are not each told the name is unknown.
+        let mut broken = BTreeSet::new();
+        for (file, item) in files.iter().zip(loaded) {
             match item {
                 Ok(loaded) => site.put(loaded),
-                Err(mut found) => problems.append(&mut found),
+                Err(mut found) => {
+                    problems.append(&mut found);
+                    broken.insert(file.clone());
+                }
             }
         }
         site.sort_articles();
-        problems.extend(site.problems_between_files().into_values().flatten());
+        problems.extend(
+            site.problems_between_files()
+                .into_values()
+                .flatten()
+                .filter(|problem| !names_a_broken_file(problem, &broken)),
+        );
         if problems.is_empty() {
             Ok(site)
         } else {
@@ -181,6 +192,22 @@ impl Site {
         self.static_files = static_files(&self.root, &mut problems);
         problems
     }
+}
+
+/// Whether `problem` says a timeline, entry or person is unknown whose file
+/// is among the `broken` ones: one broken shared file is one error, not one
+/// more for every article that uses it.
+pub fn names_a_broken_file(problem: &Diagnostic, broken: &BTreeSet<SourceFile>) -> bool {
+    broken.iter().any(|file| {
+        let (what, path) = match file {
+            SourceFile::Timeline(path) => ("unknown timeline", path),
+            SourceFile::Background(path) => ("unknown background entry", path),
+            SourceFile::Person(path) => ("unknown person", path),
+            _ => return false,
+        };
+        path.file_stem()
+            .is_some_and(|key| problem.message == format!("{what} `{}`", key.to_string_lossy()))
+    })
 }
 
 /// Newest first; the path breaks ties so the order never depends on the file system.

@@ -396,3 +396,83 @@ fn summaries_count_in_the_singular_for_one() {
         checked.stdout
     );
 }
+
+// ---------------------------------------------------------------------------
+// Shared timelines
+
+fn timeline_with(text: &str) -> String {
+    format!(
+        "title = \"Uro\"\n\n[[events]]\ndate = 2022-01-02\ntitle = \"Start\"\ntext = \"{text}\"\n"
+    )
+}
+
+fn site_with_timeline(text: &str) -> TestSite {
+    let mut site = site()
+        .with(
+            "content/background/csto.md",
+            "+++\ntitle = \"CSTO\"\nsummary = \"En allianse.\"\n+++\n\n## Historie\n\nTekst.\n",
+        )
+        .with("content/timelines/uro.toml", timeline_with(text));
+    for name in ["a", "b", "c"] {
+        site = site.with(
+            &format!("content/{name}.md"),
+            article(name, "timeline_file = \"uro\"\n", "Tekst.\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn links_in_shared_timelines_resolve_from_the_content_folder() {
+    let site = site_with_timeline("Se [CSTO](background/csto.md#historie).");
+    site.build_ok(&[]);
+    for page in ["a/index.html", "tidslinje/uro/index.html"] {
+        assert_contains(
+            &site.public(page),
+            "href=\"/bakgrunn/csto/#historie\"",
+            page,
+        );
+    }
+    check(&site).assert_success();
+}
+
+#[test]
+fn a_broken_link_in_a_shared_timeline_is_one_error_at_its_line() {
+    let site = site_with_timeline("Se [x](mangler.md).");
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_points_at(&site, "content/timelines/uro.toml", Some(6));
+    assert_eq!(
+        run.stderr.matches("error:").count(),
+        1,
+        "one error, however many articles show the timeline\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_broken_shared_file_is_one_error_not_one_per_article() {
+    let site = site_with_timeline("Tekst.");
+    site.write("content/timelines/uro.toml", "title = \"Uro\n");
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_points_at(&site, "content/timelines/uro.toml", Some(1));
+    assert!(!run.stderr.contains("unknown timeline"), "{}", run.stderr);
+    run.assert_stderr_contains("1 error found");
+    // The same for a background entry.
+    let entries = self::site().with("content/background/csto.md", "+++\ntitle = \"CSTO\n+++\n");
+    for name in ["a", "b"] {
+        entries.write(
+            &format!("content/{name}.md"),
+            article(name, "background = [\"csto\"]\n", "Tekst.\n"),
+        );
+    }
+    let run = site.build(&[]);
+    run.assert_failure();
+    assert!(
+        !run.stderr.contains("unknown background entry"),
+        "{}",
+        run.stderr
+    );
+    run.assert_stderr_contains("1 error found");
+}
