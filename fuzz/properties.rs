@@ -52,6 +52,7 @@ pub fn markdown(text: &str) {
             "/sub/annen/".to_string(),
         )]
         .into(),
+        ..LinkIndex::default()
     };
     let reserved = vec!["tittel".to_string()];
     for escape_html in [false, true] {

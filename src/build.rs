@@ -70,6 +70,8 @@ pub struct BuildReport {
     pub articles: usize,
     pub files: WriteReport,
     pub elapsed: Duration,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the configuration and the site, with `--base-url` applied.
@@ -78,13 +80,23 @@ pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
     if let Some(base_url) = &options.base_url {
         config.set_base_url(base_url)?;
     }
+    let time_limit = config.templates.time_limit();
     let (site, templates) = rayon::join(
         || Site::load(&options.root, config, options.publishing()),
-        || Templates::load(&options.root),
+        || {
+            Templates::load(&options.root).map(|mut templates| {
+                templates.time_limit = time_limit;
+                templates
+            })
+        },
     );
     // Content and templates are checked apart; report the problems of both.
     match (site, templates) {
-        (Ok(site), Ok(templates)) => Ok((site, templates)),
+        (Ok(mut site), Ok(templates)) => {
+            site.warnings
+                .extend(relative_base_url(&options.root, &site.config.base_url));
+            Ok((site, templates))
+        }
         (site, templates) => {
             let mut problems = site.err().map(|d| d.0).unwrap_or_default();
             problems.extend(templates.err());
@@ -93,16 +105,43 @@ pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
     }
 }
 
+/// Feeds and sitemaps are read by programs that need whole addresses: a
+/// `base_url` without a scheme and host (none, or `/forklaring/`) gives them
+/// paths they cannot follow.
+fn relative_base_url(root: &Path, base_url: &str) -> Option<Diagnostic> {
+    if base_url.starts_with("https://") || base_url.starts_with("http://") {
+        return None;
+    }
+    let warning = Diagnostic::warning(format!(
+        "base_url is `{base_url}`, not a whole address: the feed and the sitemaps need one (https://…)"
+    ))
+    .in_file(crate::config::CONFIG_FILE)
+    .with_help(
+        "set base_url = \"https://example.org/forklaring/\" in site.toml to where the site will be \
+         published, or build with --base-url https://…",
+    );
+    let Ok(text) = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) else {
+        return Some(warning);
+    };
+    Some(match text.find("base_url") {
+        Some(at) if text[..at].lines().all(|l| !l.trim_start().starts_with('[')) => {
+            warning.at_span(&text, at..at + "base_url".len())
+        }
+        _ => warning,
+    })
+}
+
 /// Builds the site into its output folder. On any error the folder is left exactly
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
-    match Renderer::new(&site, &templates)
-        .at(site.publishing.now)
-        .build_all(&output)
-    {
+    let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
+    let built = renderer.build_all(&output);
+    let mut warnings = site.warnings.clone();
+    warnings.extend(renderer.take_warnings());
+    match built {
         Ok(pages) => {
             let files = output.commit()?;
             Ok(BuildReport {
@@ -110,10 +149,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 articles: site.articles.len(),
                 files,
                 elapsed: started.elapsed(),
+                warnings,
             })
         }
-        Err(problems) => {
+        Err(mut problems) => {
             output.abandon();
+            problems.0.extend(warnings);
             Err(problems)
         }
     }

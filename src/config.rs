@@ -29,6 +29,9 @@ pub struct Config {
     /// How Markdown bodies are rendered.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// How templates are run.
+    #[serde(default)]
+    pub templates: TemplatesConfig,
     /// The type of work of articles that name none.
     #[serde(default)]
     pub kind: crate::kind::Kind,
@@ -72,6 +75,35 @@ pub struct MarkdownConfig {
     pub escape_html: bool,
 }
 
+/// `[templates]` in site.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesConfig {
+    /// The longest one page may take to render, in seconds: a template with a
+    /// loop that never ends fails the build instead of hanging it.
+    #[serde(default = "default_time_limit")]
+    pub time_limit: f64,
+}
+
+impl Default for TemplatesConfig {
+    fn default() -> TemplatesConfig {
+        TemplatesConfig {
+            time_limit: default_time_limit(),
+        }
+    }
+}
+
+fn default_time_limit() -> f64 {
+    10.0
+}
+
+impl TemplatesConfig {
+    /// The limit as a duration; an unusable value was refused when site.toml was read.
+    pub fn time_limit(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.time_limit)
+    }
+}
+
 fn default_base_url() -> String {
     "/".into()
 }
@@ -103,6 +135,16 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(text)
             .map_err(|err| toml_diagnostic(path, text, 0, &err, TomlKind::Settings))?;
+        let limit = config.templates.time_limit;
+        if !(limit.is_finite() && limit > 0.0 && limit <= 3600.0) {
+            let at = text.find("time_limit").unwrap_or(0);
+            return Err(Diagnostic::new(format!(
+                "time_limit = {limit} is not a usable time limit"
+            ))
+            .in_file(path)
+            .at_span(text, at..at + "time_limit".len())
+            .with_help("give the seconds one page may take to render, e.g. time_limit = 10"));
+        }
         let name = config.timezone.clone().unwrap_or_else(|| {
             match config.language {
                 Language::Nb => "Europe/Oslo",

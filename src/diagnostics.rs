@@ -5,12 +5,24 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+/// Whether a problem stops the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// The site is not written.
+    #[default]
+    Error,
+    /// Shown, with its place and help, but the site is written.
+    Warning,
+}
+
 /// One problem found while loading or rendering a site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub message: String,
     pub file: Option<PathBuf>,
-    pub location: Option<Location>,
+    /// Boxed, so a `Result` carrying a diagnostic stays small.
+    pub location: Option<Box<Location>>,
     pub help: Option<String>,
 }
 
@@ -76,11 +88,24 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            severity: Severity::Error,
             message: message.into(),
             file: None,
             location: None,
             help: None,
         }
+    }
+
+    /// A problem the writer should see that does not stop the build.
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(message)
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     pub fn in_file(mut self, file: impl AsRef<Path>) -> Diagnostic {
@@ -89,7 +114,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Diagnostic {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -110,7 +135,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", visible(&self.message))?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", visible(&self.message))?;
         let help = self.help.as_deref().map(visible);
         match (&self.file, &self.location) {
             (Some(file), Some(loc)) => {
@@ -191,6 +220,47 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+impl Diagnostics {
+    /// How many of them stop the build.
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|d| !d.is_warning()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.0.iter().filter(|d| d.is_warning()).count()
+    }
+
+    /// "2 errors and 1 warning", "1 warning": the counts for a summary line.
+    pub fn summary(&self) -> String {
+        let counted = [(self.errors(), "error"), (self.warnings(), "warning")];
+        let parts: Vec<String> = counted
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| count(*n, what))
+            .collect();
+        if parts.is_empty() {
+            "no problems".to_string()
+        } else {
+            parts.join(" and ")
+        }
+    }
+}
+
+/// "1 article", "2 articles": a number with its noun, singular where it is one.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else if let Some(stem) = noun.strip_suffix('y')
+        && !noun.ends_with("ey")
+    {
+        format!("{n} {stem}ies")
+    } else if noun.ends_with("ss") {
+        format!("{n} {noun}es")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Diagnostics {
         Diagnostics(vec![diagnostic])
@@ -247,6 +317,23 @@ mod tests {
             "\"",
             "the caret stands under the opening quote\n{shown}"
         );
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one() {
+        assert_eq!(count(1, "article"), "1 article");
+        assert_eq!(count(2, "article"), "2 articles");
+        assert_eq!(count(0, "page"), "0 pages");
+        assert_eq!(count(1, "address"), "1 address");
+        assert_eq!(count(3, "address"), "3 addresses");
+        assert_eq!(count(2, "entry"), "2 entries");
+        let mixed = Diagnostics(vec![
+            Diagnostic::new("a"),
+            Diagnostic::warning("b"),
+            Diagnostic::warning("c"),
+        ]);
+        assert_eq!(mixed.summary(), "1 error and 2 warnings");
+        assert!(mixed.to_string().contains("warning: b"));
     }
 
     #[test]

@@ -144,6 +144,13 @@ pub fn toml_diagnostic(
         .span()
         .map_or(offset..offset, |s| offset + s.start..offset + s.end);
     let raw = err.message().trim_end();
+    if let Some(slip) = common_slip(file_text, span.start, raw) {
+        let (span, message, help) = slip;
+        return Diagnostic::new(message)
+            .in_file(path)
+            .at_span(file_text, span)
+            .with_help(help);
+    }
     let mut message = plain_words(raw);
     // serde's type errors do not say which field; the line they point at does.
     if (raw.starts_with("invalid type") || raw.starts_with("unknown variant"))
@@ -155,6 +162,107 @@ pub fn toml_diagnostic(
         .in_file(path)
         .at_span(file_text, span)
         .with_help(toml_help(raw, kind == TomlKind::Settings))
+}
+
+/// The commonest slips of writers new to TOML, recognised on the line of the
+/// error and explained with what to type instead: a quote inside quoted text,
+/// a date written the Norwegian way, true or false in quotes. Gives the span to
+/// underline, the message and the help.
+fn common_slip(text: &str, offset: usize, message: &str) -> Option<(Range<usize>, String, String)> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let equals = line.find('=')?;
+    let key = line[..equals].trim();
+    let raw_value = &line[equals + 1..];
+    let value_start = line_start + equals + 1 + (raw_value.len() - raw_value.trim_start().len());
+    let value = raw_value.trim();
+    let value_span = value_start..value_start + value.len();
+    if let Some(date) = day_month_year(value) {
+        return Some((
+            value_span,
+            format!("`{value}` is not a date forklar can read"),
+            format!("dates are written year-month-day, without quotes: {key} = {date}"),
+        ));
+    }
+    if message.contains("invalid type")
+        && let Some(word) = ["true", "false"]
+            .into_iter()
+            .find(|w| value.trim_matches(['"', '\'']).eq_ignore_ascii_case(w))
+        && value.starts_with(['"', '\''])
+    {
+        return Some((
+            value_span,
+            format!("`{key}` must be true or false, not text in quotes"),
+            format!("write true or false, without quotes: {key} = {word}"),
+        ));
+    }
+    if value.starts_with('"') && !value.starts_with("\"\"\"") && inner_quotes(value) {
+        let fixed = with_guillemets(value);
+        return Some((
+            value_span,
+            "a quotation mark inside the text ends it too early".to_string(),
+            format!(
+                "to put quotes inside text, use «…» or write \\\"; for example {key} = {fixed}"
+            ),
+        ));
+    }
+    None
+}
+
+/// `25.06.2023`, `25/6/2023` or `25-06-2023` as TOML's `2023-06-25`.
+fn day_month_year(value: &str) -> Option<String> {
+    let value = value.trim_matches(['"', '\'']);
+    let parts: Vec<&str> = value.split(['.', '/', '-']).collect();
+    let [day, month, year] = parts.as_slice() else {
+        return None;
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !(all_digits(day) && all_digits(month) && all_digits(year))
+        || day.len() > 2
+        || month.len() > 2
+        || year.len() != 4
+    {
+        return None;
+    }
+    Some(format!("{year}-{month:0>2}-{day:0>2}"))
+}
+
+/// Whether a value that opens with `"` has an unescaped `"` before its last one.
+fn inner_quotes(value: &str) -> bool {
+    let mut quotes = 0;
+    let mut escaped = false;
+    for c in value.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => quotes += 1,
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    quotes > 2
+}
+
+/// The value with its inner quotes as «…», as the writer most likely meant.
+fn with_guillemets(value: &str) -> String {
+    let inner = &value[1..value.rfind('"').unwrap_or(value.len()).max(1)];
+    let mut fixed = String::from("\"");
+    let mut open = true;
+    for c in inner.chars() {
+        if c == '"' {
+            fixed.push(if open { '«' } else { '»' });
+            open = !open;
+        } else {
+            fixed.push(c);
+        }
+    }
+    fixed.push('"');
+    fixed
 }
 
 /// serde speaks of sequences and variants; writers speak of lists and values.
@@ -263,6 +371,55 @@ mod tests {
         assert_eq!(err.message, "the front matter is never closed");
         assert_eq!(err.line(), Some(1));
         assert!(err.help.unwrap().contains("+++"));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Slips {
+        title: String,
+        #[serde(default)]
+        date: Option<toml::value::Datetime>,
+        #[serde(default)]
+        draft: bool,
+    }
+
+    fn slip(front: &str) -> Diagnostic {
+        let text = format!("+++\n{front}+++\n");
+        let split = cut(&text).unwrap();
+        parse_toml::<Slips>(
+            Path::new("content/a.md"),
+            &text,
+            split.front_matter_offset,
+            split.front_matter,
+        )
+        .unwrap_err()
+    }
+
+    #[test]
+    fn the_commonest_toml_slips_say_what_to_type() {
+        let err = slip("title = \"Han sa \"nei\" til alt\"\n");
+        let help = err.help.clone().unwrap();
+        assert!(help.contains("use «…» or write \\\""), "{err}");
+        assert!(help.contains("title = \"Han sa «nei» til alt\""), "{err}");
+        assert_eq!(err.line(), Some(2), "{err}");
+        let err = slip("title = \"x\"\ndate = 25.06.2023\n");
+        assert!(
+            err.help.clone().unwrap().contains("date = 2023-06-25"),
+            "{err}"
+        );
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column, loc.width), (3, 8, 10), "{err}");
+        let err = slip("title = \"x\"\ndraft = \"false\"\n");
+        assert!(
+            err.help
+                .clone()
+                .unwrap()
+                .contains("without quotes: draft = false"),
+            "{err}"
+        );
+        assert_eq!(err.line(), Some(3), "{err}");
+        assert_eq!(day_month_year("1.2.2022").as_deref(), Some("2022-02-01"));
+        assert_eq!(day_month_year("2022-01-06"), None);
     }
 
     #[test]

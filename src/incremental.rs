@@ -34,6 +34,8 @@ pub struct RebuildReport {
     pub rendered: Vec<String>,
     pub files: WriteReport,
     pub elapsed: Duration,
+    /// Problems that did not stop the rebuild, in what was rendered.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The site as last rendered, and what each page read.
@@ -130,6 +132,8 @@ impl Session {
             .collect();
         rendered_paths.sort();
         rendered_paths.dedup();
+        let mut warnings = site.warnings.clone();
+        warnings.extend(renderer.take_warnings());
         drop(renderer);
         let mut state = State {
             site,
@@ -151,6 +155,7 @@ impl Session {
             rendered: rendered_paths,
             files,
             elapsed: started.elapsed(),
+            warnings,
         })
     }
 
@@ -206,7 +211,19 @@ impl Session {
             }
         }
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
-        problems.extend(state.site.problems_between_files().into_values().flatten());
+        let broken: BTreeSet<SourceFile> = self
+            .broken
+            .keys()
+            .filter_map(|path| classify(path))
+            .collect();
+        problems.extend(
+            state
+                .site
+                .problems_between_files()
+                .into_values()
+                .flatten()
+                .filter(|problem| !crate::site::store::names_a_broken_file(problem, &broken)),
+        );
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }
@@ -251,6 +268,7 @@ impl Session {
             }
         }
         let files = output.commit_partial()?;
+        let warnings = renderer.take_warnings();
         drop(renderer);
         for page in &gone {
             state.forget(page);
@@ -267,6 +285,7 @@ impl Session {
             rendered: rendered_paths,
             files,
             elapsed: started.elapsed(),
+            warnings,
         })
     }
 
@@ -447,6 +466,8 @@ struct Sources {
     entry: Option<String>,
     timeline: Option<String>,
     person: Option<String>,
+    /// An article not published in this build: links to it are plain text.
+    unpublished: bool,
 }
 
 impl Sources {
@@ -475,6 +496,7 @@ impl Sources {
                 .values()
                 .find(|p| p.path == path)
                 .map(|p| p.key.clone()),
+            unpublished: site.withheld.contains_key(path),
         }
     }
 
@@ -483,6 +505,7 @@ impl Sources {
         if url(self) != url(after)
             || self.entry.is_some() != after.entry.is_some()
             || self.person.is_some() != after.person.is_some()
+            || self.unpublished != after.unpublished
         {
             pending.insert(Dep::Url(path.to_path_buf()));
         }

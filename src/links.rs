@@ -2,7 +2,7 @@
 //! file to the URL it is published at, handed down to the Markdown renderer,
 //! which hands back every link it found and what it pointed at.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,12 @@ pub struct LinkIndex {
     /// The site's base path, `/` or `/forklaring/`.
     pub base_path: String,
     pub urls: HashMap<PathBuf, String>,
+    /// Content files that exist but are not published in this build (drafts):
+    /// links to them are shown as their text until they are.
+    pub unpublished: HashSet<PathBuf>,
+    /// Files under `static/`, as paths from the site's root URL (`bilder/kart.png`),
+    /// which images may show. `None` leaves images unchecked.
+    pub static_files: Option<HashSet<String>>,
 }
 
 /// A link as a content file wrote it, resolved.
@@ -26,6 +32,19 @@ pub struct FoundLink {
     pub target: Option<PathBuf>,
     /// Where the link is in the Markdown it was found in (bytes).
     pub range: Range<usize>,
+    /// What is wrong with it, if anything.
+    pub problem: Option<LinkProblem>,
+}
+
+/// A link or image a writer must fix (or wait for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// A link to a content file that does not exist.
+    NoSuchFile(PathBuf),
+    /// A link to an article that exists but is not published in this build.
+    Unpublished(PathBuf),
+    /// An image that is not among the static files.
+    NoSuchImage(String),
 }
 
 /// What to publish for a link.
@@ -37,6 +56,8 @@ pub enum Resolved {
     Url(String),
     /// A link to a content file that has no page.
     Missing(PathBuf),
+    /// A link to an article that is not published in this build.
+    Unpublished(PathBuf),
 }
 
 impl LinkIndex {
@@ -52,11 +73,12 @@ impl LinkIndex {
         if path.ends_with(".md") {
             let target = match path.strip_prefix('/') {
                 Some(from_content) => Path::new(CONTENT_DIR).join(from_content),
-                None => from.parent().unwrap_or(Path::new("")).join(path),
+                None => written_from(from).join(path),
             };
             let target = normalise(&target);
             let resolved = match self.urls.get(&target) {
                 Some(url) => Resolved::Url(format!("{url}{rest}")),
+                None if self.unpublished.contains(&target) => Resolved::Unpublished(target.clone()),
                 None => Resolved::Missing(target.clone()),
             };
             return (resolved, Some(target));
@@ -75,9 +97,91 @@ impl LinkIndex {
     pub fn publish(&self, from: &Path, dest: &str) -> String {
         match self.resolve(from, dest).0 {
             Resolved::Url(url) => url,
-            Resolved::Keep | Resolved::Missing(_) => dest.to_string(),
+            Resolved::Keep | Resolved::Missing(_) | Resolved::Unpublished(_) => dest.to_string(),
         }
     }
+
+    /// What is wrong with a link or image written in `from`, if anything.
+    pub fn problem(&self, from: &Path, dest: &str, image: bool) -> Option<LinkProblem> {
+        match self.resolve(from, dest).0 {
+            Resolved::Missing(target) => return Some(LinkProblem::NoSuchFile(target)),
+            Resolved::Unpublished(target) => return Some(LinkProblem::Unpublished(target)),
+            Resolved::Url(_) | Resolved::Keep => {}
+        }
+        if !image || dest.is_empty() || dest.starts_with('#') || is_external(dest) {
+            return None;
+        }
+        let files = self.static_files.as_ref()?;
+        let path = dest.split(['#', '?']).next().unwrap_or_default();
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let from_root = match decoded.strip_prefix('/') {
+            Some(from_root) => from_root.to_string(),
+            // Relative to the page the file is published as.
+            None => {
+                let page = self.urls.get(from)?;
+                let page = page.strip_prefix(&self.base_path).unwrap_or(page);
+                format!("{}{decoded}", page.trim_start_matches('/'))
+            }
+        };
+        let wanted = normalise(Path::new(&from_root))
+            .to_string_lossy()
+            .replace('\\', "/");
+        (!files.contains(&wanted)).then_some(LinkProblem::NoSuchImage(wanted))
+    }
+
+    /// The existing content file whose path is nearest to `missing`, for a
+    /// "did you mean" in the help.
+    pub fn nearest(&self, missing: &Path) -> Option<&Path> {
+        let wanted = missing.to_string_lossy();
+        self.urls
+            .keys()
+            .chain(&self.unpublished)
+            .map(|path| (edit_distance(&wanted, &path.to_string_lossy()), path))
+            .filter(|(distance, path)| *distance <= 3.max(path.as_os_str().len() / 4))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+            .map(|(_, path)| path.as_path())
+    }
+
+    /// The static file nearest to `missing` (a path from the site's root URL).
+    pub fn nearest_static(&self, missing: &str) -> Option<&str> {
+        self.static_files
+            .as_ref()?
+            .iter()
+            .map(|file| (edit_distance(missing, file), file))
+            .filter(|(distance, file)| *distance <= 3.max(file.len() / 4))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+            .map(|(_, file)| file.as_str())
+    }
+}
+
+/// How many characters must be inserted, removed or replaced to turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The folder links in `from` are written from: its own, except for a shared
+/// timeline (a `.toml` file), which is written for articles and so links
+/// from the content folder as they do.
+fn written_from(from: &Path) -> &Path {
+    if from.extension().is_some_and(|e| e == "toml") {
+        return Path::new(CONTENT_DIR);
+    }
+    from.parent().unwrap_or(Path::new(""))
 }
 
 /// Where links in one file are resolved from; what the Markdown renderer gets.
@@ -102,6 +206,7 @@ mod tests {
                 ),
             ]
             .into(),
+            ..LinkIndex::default()
         }
     }
 
@@ -136,5 +241,45 @@ mod tests {
         );
         assert_eq!(links.resolve(from, "https://x.no/a.md").0, Resolved::Keep);
         assert_eq!(links.resolve(from, "#top").0, Resolved::Keep);
+        assert_eq!(
+            links
+                .resolve(Path::new("content/timelines/uro.toml"), "b.md")
+                .0,
+            Resolved::Url("/f/bee/".into())
+        );
+    }
+
+    #[test]
+    fn names_missing_files_unpublished_articles_and_missing_images() {
+        let mut links = index();
+        links.unpublished.insert(PathBuf::from("content/utkast.md"));
+        links
+            .urls
+            .insert(PathBuf::from("content/a.md"), "/f/a/".into());
+        links.static_files = Some(["bilder/kart.png".to_string()].into());
+        let from = Path::new("content/a.md");
+        assert_eq!(
+            links.problem(from, "utkast.md", false),
+            Some(LinkProblem::Unpublished(PathBuf::from("content/utkast.md")))
+        );
+        assert_eq!(
+            links.problem(from, "bb.md", false),
+            Some(LinkProblem::NoSuchFile(PathBuf::from("content/bb.md")))
+        );
+        assert_eq!(
+            links.nearest(Path::new("content/bb.md")),
+            Some(Path::new("content/b.md"))
+        );
+        assert_eq!(links.problem(from, "/bilder/kart.png", true), None);
+        assert_eq!(
+            links.problem(from, "/bilder/kort.png", true),
+            Some(LinkProblem::NoSuchImage("bilder/kort.png".into()))
+        );
+        assert_eq!(
+            links.nearest_static("bilder/kort.png"),
+            Some("bilder/kart.png")
+        );
+        assert_eq!(links.problem(from, "https://x.no/a.png", true), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -6,7 +6,7 @@ use forklar::build::{BuildOptions, build, now_from_cli, output_from_cli};
 use forklar::check::{ExternalOptions, check, stale};
 use forklar::cli::{Cli, Command, NewContent};
 use forklar::config::Config;
-use forklar::diagnostics::Diagnostics;
+use forklar::diagnostics::{Diagnostic, Diagnostics, count};
 use forklar::i18n::Language;
 use forklar::scaffold;
 use forklar::serve::command::{ServeOptions, build_and_watch, serve};
@@ -21,6 +21,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // A failed build or `new` leaves everything as it was; `check` never changes anything.
+    let changes_files = !matches!(cli.command, Command::Check { .. } | Command::Impact { .. });
     let result = match cli.command {
         Command::Build {
             output,
@@ -56,14 +58,16 @@ fn main() -> ExitCode {
             }
             build(&options).map(|report| {
                 if !cli.quiet {
+                    show_warnings(&report.warnings);
                     println!(
-                        "Built {} pages ({} articles) in {} ms: {} written, {} unchanged, {} removed",
-                        report.pages,
-                        report.articles,
+                        "Built {} ({}) in {} ms: {} written, {} unchanged, {} removed{}",
+                        count(report.pages, "page"),
+                        count(report.articles, "article"),
                         report.elapsed.as_millis(),
                         report.files.written,
                         report.files.unchanged,
-                        report.files.removed
+                        report.files.removed,
+                        warnings_note(&report.warnings)
                     );
                 }
             })
@@ -104,13 +108,23 @@ fn main() -> ExitCode {
             check(&checked, external)
                 .map(|report| {
                     if !cli.quiet {
+                        show_warnings(&report.warnings);
                         let outside = report
                             .external
-                            .map(|n| format!(" ({n} addresses on other sites)"))
+                            .map(|n| format!(" ({} on other sites)", count(n, "address")))
                             .unwrap_or_default();
+                        let found = if report.warnings.is_empty() {
+                            "no problems found".to_string()
+                        } else {
+                            format!(
+                                "no errors, {}",
+                                Diagnostics(report.warnings.clone()).summary()
+                            )
+                        };
                         println!(
-                            "Checked {} pages and {} links{outside}: no problems found",
-                            report.pages, report.links
+                            "Checked {} and {}{outside}: {found}",
+                            count(report.pages, "page"),
+                            count(report.links, "link")
                         );
                     }
                 })
@@ -209,13 +223,17 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(problems) => {
+        Err(mut problems) => {
+            if cli.quiet {
+                problems.0.retain(|p| !p.is_warning());
+            }
             eprint!("{problems}");
-            let count = problems.0.len();
-            eprintln!(
-                "\n{count} problem{} found; nothing was changed",
-                if count == 1 { "" } else { "s" }
-            );
+            let nothing_changed = if changes_files {
+                "; nothing was changed"
+            } else {
+                ""
+            };
+            eprintln!("\n{} found{nothing_changed}", problems.summary());
             ExitCode::FAILURE
         }
     }
@@ -243,6 +261,22 @@ fn print_cms_report(report: &forklar::cms::CmsReport) {
         println!(
             "To edit the published site, name its GitHub repository: forklar cms --repo OWNER/NAME (docs/editors.md)"
         );
+    }
+}
+
+/// Warnings, each with its place and help, before a summary line.
+fn show_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+}
+
+/// " (1 warning)" after a summary, where there were any.
+fn warnings_note(warnings: &[Diagnostic]) -> String {
+    if warnings.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", count(warnings.len(), "warning"))
     }
 }
 

@@ -1,7 +1,11 @@
 //! The Tera templates: the default theme embedded in the binary, each file
 //! replaceable by one of the same name in the site's `templates/` folder.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use tera::{Context, Tera};
 
@@ -47,7 +51,9 @@ const SCRIPT_FILE: &str = "forklar.js";
 
 /// Parsed templates, ready to render pages in parallel.
 pub struct Templates {
-    tera: Tera,
+    tera: Arc<Tera>,
+    /// The longest one page may take to render (`[templates] time_limit`).
+    pub time_limit: Duration,
     /// The stylesheet and script pages link to: the theme's, or the site's own.
     pub stylesheet: String,
     pub script: String,
@@ -112,7 +118,8 @@ impl Templates {
             })
             .collect();
         let templates = Templates {
-            tera: Tera::new(),
+            tera: Arc::new(Tera::new()),
+            time_limit: crate::config::TemplatesConfig::default().time_limit(),
             stylesheet,
             script,
             origins,
@@ -125,7 +132,10 @@ impl Templates {
                     "fix the template; docs/templates.md describes every template and its variables",
                 )
             })?;
-        Ok(Templates { tera, ..templates })
+        Ok(Templates {
+            tera: Arc::new(tera),
+            ..templates
+        })
     }
 
     /// A Tera error as a diagnostic pointing into the template file, with the
@@ -182,32 +192,83 @@ impl Templates {
     }
 
     /// Renders `template` for the page made from `source` (a content file, or a
-    /// description such as "the front page").
-    /// Renders a page to bytes, ready to write: no UTF-8 check of what Tera wrote.
+    /// description such as "the front page") to bytes, ready to write. A render
+    /// that takes longer than [`time_limit`](Self::time_limit) is given up on.
     pub fn render(
         &self,
         template: &str,
         context: &Context,
         source: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(template, context, &mut out)
-            .map_err(|err| {
+        let origin = self.origins.iter().find(|o| o.name == template);
+        match self.render_bounded(template, context) {
+            Ok(bytes) => Ok(bytes),
+            Err(Stopped::Failed(err)) => {
                 let diagnostic = self.diagnostic(
                     &err,
                     format!("cannot render {source} with the template `{template}`"),
                     "a template can only use the variables listed in docs/templates.md",
                 );
-                if diagnostic.file.is_some() {
-                    return diagnostic;
-                }
-                match self.origins.iter().find(|o| o.name == template) {
+                Err(match origin {
+                    Some(origin) if diagnostic.file.is_none() => diagnostic.in_file(&origin.path),
+                    _ => diagnostic,
+                })
+            }
+            Err(Stopped::TooLong(why)) => {
+                let diagnostic = Diagnostic::new(format!(
+                    "rendering {source} with the template `{template}` {why}; it was stopped"
+                ))
+                .with_help(format!(
+                    "look for a loop in `{template}` or a template it includes that never ends or runs \
+                     too often (a `for` inside a `for` multiplies); the limit is time_limit = {} \
+                     under [templates] in site.toml",
+                    self.time_limit.as_secs_f64()
+                ));
+                Err(match origin {
                     Some(origin) => diagnostic.in_file(&origin.path),
                     None => diagnostic,
-                }
-            })?;
-        Ok(out)
+                })
+            }
+        }
+    }
+
+    /// Runs Tera on this thread's render worker and waits at most the time
+    /// limit. Tera cannot be interrupted, so a worker still running then is
+    /// abandoned (it stops by itself at its next write) and the next render
+    /// gets a fresh one.
+    fn render_bounded(&self, template: &str, context: &Context) -> Result<Vec<u8>, Stopped> {
+        let deadline = Instant::now() + self.time_limit;
+        let tera = Arc::clone(&self.tera);
+        let name = template.to_string();
+        let context = context.clone();
+        let (done, result) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move || {
+            let mut out = BoundedWriter {
+                bytes: Vec::with_capacity(16 * 1024),
+                deadline,
+                unchecked: 0,
+            };
+            let rendered = tera.render_to(&name, &context, &mut out);
+            let _ = done.send(rendered.map(|()| out.bytes));
+        });
+        if let Err(job) = WORKER.with(|worker| worker.borrow_mut().run(job)) {
+            // No thread could be started: render here, unbounded, rather than not at all.
+            job();
+        }
+        match result.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Ok(bytes)) => Ok(bytes),
+            Ok(Err(err)) => Err(match stopped_by_writer(&err) {
+                Some(why) => Stopped::TooLong(why),
+                None => Stopped::Failed(err),
+            }),
+            Err(_) => {
+                WORKER.with(|worker| worker.borrow_mut().abandon());
+                Err(Stopped::TooLong(format!(
+                    "took longer than {} s",
+                    self.time_limit.as_secs_f64()
+                )))
+            }
+        }
     }
 
     /// Renders a fragment as text, to be placed inside another page.
@@ -220,6 +281,119 @@ impl Templates {
         let bytes = self.render(template, context, source)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
+}
+
+/// Why a render did not finish.
+enum Stopped {
+    Failed(tera::Error),
+    /// It ran out of time or grew too large.
+    TooLong(String),
+}
+
+/// The most one page may weigh: far beyond any real page, well below what
+/// would exhaust the memory of a laptop.
+const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Bytes written since the clock was last read.
+const CHECK_EVERY: usize = 64 * 1024;
+
+/// Collects a page and ends the render (with an error Tera passes on) once
+/// the deadline has passed or the page has grown past [`MAX_PAGE_BYTES`].
+struct BoundedWriter {
+    bytes: Vec<u8>,
+    deadline: Instant,
+    unchecked: usize,
+}
+
+impl std::io::Write for BoundedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.unchecked += buf.len();
+        if self.unchecked >= CHECK_EVERY {
+            self.unchecked = 0;
+            if Instant::now() >= self.deadline {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    OUT_OF_TIME,
+                ));
+            }
+            if self.bytes.len() + buf.len() > MAX_PAGE_BYTES {
+                return Err(std::io::Error::other(TOO_LARGE));
+            }
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const OUT_OF_TIME: &str = "the render ran out of time";
+const TOO_LARGE: &str = "the page grew too large";
+
+/// Where the writer ended the render, why, in words for the message.
+fn stopped_by_writer(err: &tera::Error) -> Option<String> {
+    let text = error_text(err);
+    if text.contains(OUT_OF_TIME) {
+        Some("took longer than its time limit".into())
+    } else if text.contains(TOO_LARGE) {
+        Some(format!(
+            "made a page larger than {} MB",
+            MAX_PAGE_BYTES / 1024 / 1024
+        ))
+    } else {
+        None
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A thread that runs renders for one rendering thread, one at a time.
+#[derive(Default)]
+struct Worker {
+    jobs: Option<mpsc::Sender<Job>>,
+}
+
+impl Worker {
+    /// Hands `job` to the worker, starting one if needed; gives it back when
+    /// no thread can be started.
+    fn run(&mut self, job: Job) -> Result<(), Job> {
+        if self.jobs.is_none() {
+            let (jobs, queue) = mpsc::channel::<Job>();
+            let started = std::thread::Builder::new()
+                .name("forklar-render".into())
+                .spawn(move || {
+                    for job in queue {
+                        job();
+                    }
+                });
+            if started.is_err() {
+                return Err(job);
+            }
+            self.jobs = Some(jobs);
+        }
+        let Some(jobs) = self.jobs.as_ref() else {
+            return Err(job);
+        };
+        match jobs.send(job) {
+            Ok(()) => Ok(()),
+            // The worker is gone (a render panicked): start another.
+            Err(mpsc::SendError(job)) => {
+                self.jobs = None;
+                self.run(job)
+            }
+        }
+    }
+
+    /// Lets a stuck worker go: it ends when its render does, as its queue is closed.
+    fn abandon(&mut self) {
+        self.jobs = None;
+    }
+}
+
+thread_local! {
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
 }
 
 /// The whole chain of a Tera error, so nothing is hidden.

@@ -44,10 +44,12 @@ impl Sink for Collect {
 }
 
 /// What `check` found to be fine.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CheckReport {
     pub pages: usize,
     pub links: usize,
+    /// Problems that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
     /// External links checked, where `--external` asked for it.
     pub external: Option<usize>,
 }
@@ -79,7 +81,13 @@ pub fn check(
     let (site, templates) = load(options)?;
     let collected = Collect::default();
     let renderer = Renderer::new(&site, &templates).at(options.now());
-    let rendered = renderer.render_all(&collected)?;
+    let rendered = renderer.render_all(&collected);
+    let mut warnings = site.warnings.clone();
+    warnings.extend(renderer.take_warnings());
+    let rendered = rendered.map_err(|mut problems| {
+        problems.0.extend(warnings.iter().cloned());
+        problems
+    })?;
     let pages = rendered.len();
     // The files each published file was made from, where a link on it can be
     // written: its own source first, then the entries and timelines it shows.
@@ -179,8 +187,10 @@ pub fn check(
             pages,
             links,
             external,
+            warnings,
         })
     } else {
+        problems.extend(warnings);
         Err(Diagnostics(problems))
     }
 }

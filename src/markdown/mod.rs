@@ -350,24 +350,44 @@ fn neutralise_script_links(events: &mut [Event]) {
 }
 
 /// Rewrites every link and image destination that points into the site, and
-/// returns them all; `ranges` gives where each event is in the Markdown.
+/// returns them all; `ranges` gives where each event is in the Markdown. A link
+/// to an article not published in this build is shown as its text alone.
 fn rewrite_links(
     events: &mut [Event],
     ranges: Option<&[Range<usize>]>,
     scope: LinkScope,
 ) -> Vec<FoundLink> {
     let mut found = Vec::new();
+    let mut unlinked = Vec::new();
     for (i, event) in events.iter_mut().enumerate() {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            let (resolved, target) = scope.index.resolve(scope.from, dest_url);
-            found.push(FoundLink {
-                dest: dest_url.to_string(),
-                target,
-                range: ranges.and_then(|r| r.get(i).cloned()).unwrap_or(0..0),
-            });
-            if let Resolved::Url(url) = resolved {
-                *dest_url = CowStr::from(url);
-            }
+        let (dest_url, image) = match event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        let (resolved, target) = scope.index.resolve(scope.from, dest_url);
+        let problem = scope.index.problem(scope.from, dest_url, image);
+        found.push(FoundLink {
+            dest: dest_url.to_string(),
+            target,
+            range: ranges.and_then(|r| r.get(i).cloned()).unwrap_or(0..0),
+            problem,
+        });
+        match resolved {
+            Resolved::Url(url) => *dest_url = CowStr::from(url),
+            Resolved::Unpublished(_) if !image => unlinked.push(i),
+            _ => {}
+        }
+    }
+    for start in unlinked {
+        // Links do not nest: the first end after the start is its own.
+        let end = events[start..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Link)))
+            .map(|offset| start + offset);
+        events[start] = Event::Text(CowStr::Borrowed(""));
+        if let Some(end) = end {
+            events[end] = Event::Text(CowStr::Borrowed(""));
         }
     }
     found
@@ -531,6 +551,8 @@ mod tests {
                 "/sti/annen/".to_string(),
             )]
             .into(),
+            unpublished: [std::path::PathBuf::from("content/utkast.md")].into(),
+            ..crate::links::LinkIndex::default()
         };
         let options = MarkdownOptions {
             links: Some(LinkScope {
@@ -539,7 +561,7 @@ mod tests {
             }),
             ..MarkdownOptions::default()
         };
-        let text = "[a](annen.md) [b](https://x.org/)\n\n![c](mangler.md)";
+        let text = "[a](annen.md) [b](https://x.org/)\n\n![c](mangler.md) [*d*](utkast.md)";
         let out = render(text, &[], options);
         assert!(
             out.html.contains("<a href=\"/sti/annen/\">a</a>"),
@@ -552,7 +574,12 @@ mod tests {
             out.html
         );
         assert!(out.html.contains("<img src=\"mangler.md\""), "{}", out.html);
-        assert_eq!(out.links.len(), 3);
+        assert!(out.html.contains(" <em>d</em></p>"), "{}", out.html);
+        assert_eq!(out.links.len(), 4);
+        assert!(matches!(
+            out.links[3].problem,
+            Some(crate::links::LinkProblem::Unpublished(_))
+        ));
         assert_eq!(&text[out.links[2].range.clone()], "![c](mangler.md)");
         assert_eq!(
             out.links[2].target.as_deref(),

@@ -37,7 +37,7 @@ use crate::deps::{Dep, Deps};
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{TomlKind, toml_diagnostic};
 use crate::i18n::Language;
-use crate::links::{LinkScope, Resolved};
+use crate::links::{FoundLink, LinkScope, Resolved};
 use crate::markdown::{self, Marker};
 use crate::urls::Urls;
 
@@ -111,28 +111,52 @@ pub struct ViewCx<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub deps: &'a mut Deps,
+    /// Links in front matter and shared files that are broken or lead to an
+    /// unpublished article, with the file they are written in.
+    pub link_problems: &'a std::sync::Mutex<Vec<(std::path::PathBuf, FoundLink)>>,
 }
 
 impl<'a> ViewCx<'a> {
     /// Inline Markdown from front matter, with its links resolved and recorded.
     pub fn inline(&mut self, text: &str) -> String {
         let rendered = markdown::render_inline_with(text, Some(self.links), Some(self.language));
-        self.deps.extend(
-            rendered
-                .links
-                .into_iter()
-                .filter_map(|link| link.target.map(Dep::Url)),
-        );
+        self.record(rendered.links);
         rendered.html
+    }
+
+    /// Records what the links lead to, and notes the ones with a problem.
+    fn record(&mut self, links: Vec<FoundLink>) {
+        let mut problems = Vec::new();
+        for link in links {
+            self.deps.extend(link.target.clone().map(Dep::Url));
+            if link.problem.is_some() {
+                problems.push((self.links.from.to_path_buf(), link));
+            }
+        }
+        if !problems.is_empty() {
+            self.link_problems
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(problems);
+        }
     }
 
     /// A link from front matter as it is published.
     pub fn link(&mut self, dest: &str) -> String {
         let (resolved, target) = self.links.index.resolve(self.links.from, dest);
+        let problem = self.links.index.problem(self.links.from, dest, false);
+        if problem.is_some() {
+            self.record(vec![FoundLink {
+                dest: dest.to_string(),
+                target: None,
+                range: 0..0,
+                problem,
+            }]);
+        }
         self.deps.extend(target.map(Dep::Url));
         match resolved {
             Resolved::Url(url) => url,
-            Resolved::Keep | Resolved::Missing(_) => dest.to_string(),
+            Resolved::Keep | Resolved::Missing(_) | Resolved::Unpublished(_) => dest.to_string(),
         }
     }
 
@@ -155,12 +179,7 @@ impl<'a> ViewCx<'a> {
                 language: Some(self.language),
             },
         );
-        self.deps.extend(
-            rendered
-                .links
-                .into_iter()
-                .filter_map(|link| link.target.map(Dep::Url)),
-        );
+        self.record(rendered.links);
         rendered.html
     }
 
@@ -207,6 +226,7 @@ impl<'a> ViewCx<'a> {
             slug: self.slug,
             title: self.title,
             deps: self.deps,
+            link_problems: self.link_problems,
         }
     }
 }

@@ -6,6 +6,7 @@ mod article;
 pub mod assets;
 mod corrections;
 pub mod feeds;
+mod links;
 mod lists;
 pub mod news;
 pub mod pages;
@@ -14,7 +15,7 @@ pub mod seo;
 pub mod views;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
@@ -24,7 +25,7 @@ use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kind::Kind;
-use crate::links::{LinkIndex, LinkScope};
+use crate::links::{FoundLink, LinkIndex, LinkScope};
 use crate::markdown::typography::typeset;
 use crate::output::Sink;
 use crate::parts::{self, ViewCx};
@@ -73,6 +74,11 @@ pub struct Renderer<'a> {
     reserved_ids: Vec<String>,
     /// The moment the build counts as now (`--now`, else the clock).
     now: std::time::SystemTime,
+    /// Problems found while rendering beside the one a page fails with:
+    /// warnings, and a page's further errors.
+    noted: Mutex<Vec<Diagnostic>>,
+    /// Links in front matter and shared files with a problem, by file.
+    link_problems: Mutex<Vec<(std::path::PathBuf, FoundLink)>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -81,6 +87,13 @@ impl<'a> Renderer<'a> {
         let mut links = LinkIndex {
             base_path: urls.base_path().to_string(),
             urls: HashMap::with_capacity(site.articles.len() + site.background.len()),
+            unpublished: site.withheld.keys().cloned().collect(),
+            static_files: Some(
+                site.static_files
+                    .iter()
+                    .map(|file| file.to_string_lossy().replace('\\', "/"))
+                    .collect(),
+            ),
         };
         // The first article with a slug gets it; a clash is an error before rendering.
         for article in site.articles.iter().rev() {
@@ -118,7 +131,18 @@ impl<'a> Renderer<'a> {
             by_slug,
             reserved_ids,
             now: std::time::SystemTime::now(),
+            noted: Mutex::new(Vec::new()),
+            link_problems: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The warnings found so far, taken out.
+    pub fn take_warnings(&self) -> Vec<Diagnostic> {
+        let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+        let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            noted.drain(..).partition(Diagnostic::is_warning);
+        *noted = errors;
+        warnings
     }
 
     /// Renders as of `now` instead of the system's clock.
@@ -185,6 +209,14 @@ impl<'a> Renderer<'a> {
                 Ok(page) => rendered.push(page),
                 Err(problem) => problems.push(problem),
             }
+        }
+        self.note_front_matter_links();
+        {
+            let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+            let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                noted.drain(..).partition(Diagnostic::is_warning);
+            problems.extend(errors);
+            *noted = warnings;
         }
         if problems.is_empty() {
             Ok(rendered)
@@ -390,6 +422,7 @@ impl<'a> Renderer<'a> {
             slug: &article.slug,
             title: &article.title,
             deps,
+            link_problems: &self.link_problems,
         }
     }
 }

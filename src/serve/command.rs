@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
@@ -63,21 +64,44 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     build.base_url = Some(url.clone());
     build.drafts = options.drafts;
     let session = Arc::new(Mutex::new(Session::new(build)));
-    let (watcher, built) = watch_and_build(&options.root, &session, &reload, options.quiet)?;
-    if !built {
-        write_waiting_page(&options.root, &output);
-    }
-    println!(
-        "Serving {} at {url} (Ctrl-C to stop)",
-        options.root.display()
+    // Signals are heard from the start: a first build stuck in a template must
+    // not keep Ctrl-C from stopping the server.
+    let events = listen_for_signals();
+    let root = options.root.clone();
+    let quiet = options.quiet;
+    let started = start_in_background(
+        &events,
+        move |reload| {
+            let started = watch_and_build(&root, &session, reload, quiet);
+            if let Ok((_, false)) = &started {
+                write_waiting_page(&root, &output);
+            }
+            started
+        },
+        &reload,
     );
-    if options.open {
-        open_browser(&url);
-    }
-    wait_for_ctrl_c();
+    let watcher = match started {
+        Started::Ready(watcher) => {
+            println!(
+                "Serving {} at {url} (Ctrl-C to stop)",
+                options.root.display()
+            );
+            if options.open {
+                open_browser(&url);
+            }
+            events.wait_for_signal();
+            Some(watcher)
+        }
+        Started::Failed(why) => return Err(why),
+        Started::Stopped => None,
+    };
     println!("Stopping.");
-    watcher.stop();
-    running.shutdown();
+    stop_promptly(move || {
+        if let Some(watcher) = watcher {
+            watcher.stop();
+        }
+        running.shutdown();
+    });
     drop(private);
     Ok(())
 }
@@ -86,11 +110,98 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
 pub fn build_and_watch(options: BuildOptions, quiet: bool) -> Result<(), String> {
     let root = options.root.clone();
     let session = Arc::new(Mutex::new(Session::new(options)));
-    let (watcher, _) = watch_and_build(&root, &session, &LiveReload::new(), quiet)?;
-    println!("Watching {} for changes (Ctrl-C to stop)", root.display());
-    wait_for_ctrl_c();
-    watcher.stop();
+    let events = listen_for_signals();
+    let watched = root.clone();
+    let started = start_in_background(
+        &events,
+        move |reload| watch_and_build(&watched, &session, reload, quiet),
+        &LiveReload::new(),
+    );
+    let watcher = match started {
+        Started::Ready(watcher) => {
+            println!("Watching {} for changes (Ctrl-C to stop)", root.display());
+            events.wait_for_signal();
+            watcher
+        }
+        Started::Failed(why) => return Err(why),
+        Started::Stopped => return Ok(()),
+    };
+    stop_promptly(move || watcher.stop());
     Ok(())
+}
+
+/// The longest stopping waits for the watcher and the server to finish: a
+/// rebuild stuck in a template is not waited for.
+const STOP_WITHIN: Duration = Duration::from_millis(300);
+
+/// How the first build ended, or that a signal came first.
+enum Started {
+    Ready(Watcher),
+    Failed(String),
+    Stopped,
+}
+
+/// The first build's outcome: the watcher, and whether the site built.
+type FirstBuild = Result<(Watcher, bool), String>;
+
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP (`None`) and the first build's outcome
+/// (`Some`), as messages on one channel.
+struct Events {
+    tx: mpsc::Sender<Option<FirstBuild>>,
+    rx: mpsc::Receiver<Option<FirstBuild>>,
+}
+
+impl Events {
+    fn wait_for_signal(&self) {
+        while let Ok(Some(_)) = self.rx.recv() {}
+    }
+}
+
+/// Starts listening for signals. Without a handler, the default behaviour of
+/// each signal still stops the process.
+fn listen_for_signals() -> Events {
+    let (tx, rx) = mpsc::channel();
+    let signal = tx.clone();
+    let _ = ctrlc::set_handler(move || {
+        let _ = signal.send(None);
+    });
+    Events { tx, rx }
+}
+
+/// Runs `start` (the first build) on a thread of its own and waits for it or
+/// for a signal, whichever comes first.
+fn start_in_background(
+    events: &Events,
+    start: impl FnOnce(&LiveReload) -> FirstBuild + Send + 'static,
+    reload: &LiveReload,
+) -> Started {
+    let tx = events.tx.clone();
+    let reload = reload.clone();
+    let spawned = std::thread::Builder::new()
+        .name("forklar-first-build".into())
+        .spawn(move || {
+            let _ = tx.send(Some(start(&reload)));
+        });
+    if let Err(err) = spawned {
+        return Started::Failed(format!("cannot start the first build: {err}"));
+    }
+    match events.rx.recv() {
+        Ok(Some(Ok((watcher, _)))) => Started::Ready(watcher),
+        Ok(Some(Err(why))) => Started::Failed(why),
+        Ok(None) | Err(_) => Started::Stopped,
+    }
+}
+
+/// Runs `stop` on a thread of its own and waits for it at most [`STOP_WITHIN`].
+fn stop_promptly(stop: impl FnOnce() + Send + 'static) {
+    let (done, finished) = mpsc::channel();
+    let spawned = std::thread::Builder::new().spawn(move || {
+        stop();
+        let _ = done.send(());
+    });
+    if spawned.is_ok() {
+        let _ = finished.recv_timeout(STOP_WITHIN);
+    }
 }
 
 /// Starts watching, then builds the whole site while holding the session: a save
@@ -138,6 +249,9 @@ fn report(result: &Result<RebuildReport, Diagnostics>, reload: &LiveReload, quie
     match result {
         Ok(done) => {
             if !quiet {
+                for warning in &done.warnings {
+                    eprintln!("{warning}");
+                }
                 println!(
                     "Rebuilt {}: {} page{} re-rendered, {} file{} written, in {} ms",
                     done.what,
@@ -211,20 +325,4 @@ fn open_browser(url: &str) {
     if let Err(err) = std::process::Command::new(opener).arg(url).spawn() {
         eprintln!("Could not open a browser ({opener}: {err}); open {url} yourself.");
     }
-}
-
-/// Waits for Ctrl-C (SIGINT), SIGTERM or SIGHUP.
-fn wait_for_ctrl_c() {
-    let (tx, rx) = mpsc::channel();
-    if ctrlc::set_handler(move || {
-        let _ = tx.send(());
-    })
-    .is_err()
-    {
-        // Without a handler the default signal behaviour stops the process.
-        loop {
-            std::thread::park();
-        }
-    }
-    let _ = rx.recv();
 }

@@ -1,6 +1,6 @@
 //! Loading a site: every source file found, read in parallel, kept in order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use jiff::tz::TimeZone;
@@ -29,6 +29,8 @@ pub struct Site {
     pub static_files: Vec<PathBuf>,
     /// What this build publishes, and at which moment.
     pub publishing: Publishing,
+    /// Problems that do not stop the build, found while loading.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One content file, read.
@@ -108,15 +110,27 @@ impl Site {
             people: BTreeMap::new(),
             static_files: static_files(root, &mut problems),
             publishing,
+            warnings: Vec::new(),
         };
-        for item in loaded {
+        // Shared files that could not be read: their own errors say why, so
+        // articles naming them are not each told the name is unknown.
+        let mut broken = BTreeSet::new();
+        for (file, item) in files.iter().zip(loaded) {
             match item {
                 Ok(loaded) => site.put(loaded),
-                Err(mut found) => problems.append(&mut found),
+                Err(mut found) => {
+                    problems.append(&mut found);
+                    broken.insert(file.clone());
+                }
             }
         }
         site.sort_articles();
-        problems.extend(site.problems_between_files().into_values().flatten());
+        problems.extend(
+            site.problems_between_files()
+                .into_values()
+                .flatten()
+                .filter(|problem| !names_a_broken_file(problem, &broken)),
+        );
         if problems.is_empty() {
             Ok(site)
         } else {
@@ -182,6 +196,22 @@ impl Site {
         self.static_files = static_files(&self.root, &mut problems);
         problems
     }
+}
+
+/// Whether `problem` says a timeline, entry or person is unknown whose file
+/// is among the `broken` ones: one broken shared file is one error, not one
+/// more for every article that uses it.
+pub fn names_a_broken_file(problem: &Diagnostic, broken: &BTreeSet<SourceFile>) -> bool {
+    broken.iter().any(|file| {
+        let (what, path) = match file {
+            SourceFile::Timeline(path) => ("unknown timeline", path),
+            SourceFile::Background(path) => ("unknown background entry", path),
+            SourceFile::Person(path) => ("unknown person", path),
+            _ => return false,
+        };
+        path.file_stem()
+            .is_some_and(|key| problem.message == format!("{what} `{}`", key.to_string_lossy()))
+    })
 }
 
 /// Newest first; the path breaks ties so the order never depends on the file system.

@@ -5,6 +5,7 @@ mod http;
 mod live;
 mod security;
 mod server;
+mod stopping;
 mod support;
 mod watch;
 

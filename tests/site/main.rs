@@ -21,6 +21,7 @@ mod sample;
 mod schedule;
 mod security;
 mod structure;
+mod writers;
 
 #[path = "../shared/tools.rs"]
 mod tools;

@@ -1,0 +1,142 @@
+//! The links and images a page's Markdown and front matter hold, checked as
+//! the page is rendered: a missing file or image is an error at its line, a
+//! link to an article not published in this build a warning.
+
+use std::path::Path;
+
+use super::Renderer;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::links::{FoundLink, LinkProblem};
+
+impl Renderer<'_> {
+    /// The problems of the links and images of a Markdown text from `file`
+    /// (whose first line is the file's `first_line`): a link to an article not
+    /// published in this build is a warning; anything missing is an error, the
+    /// first returned and the others noted.
+    pub(super) fn check_links(
+        &self,
+        found: &[FoundLink],
+        text: &str,
+        file: &Path,
+        first_line: usize,
+    ) -> Result<(), Diagnostic> {
+        let mut first_error = None;
+        for link in found {
+            let Some(problem) = &link.problem else {
+                continue;
+            };
+            let mut location = Location::from_span(text, link.range.clone());
+            location.line += first_line.saturating_sub(1);
+            let diagnostic = self
+                .link_diagnostic(link, problem, file)
+                .in_file(file)
+                .at(location);
+            if diagnostic.is_warning() {
+                self.note(diagnostic);
+            } else if first_error.is_none() {
+                first_error = Some(diagnostic);
+            } else {
+                self.note(diagnostic);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    fn link_diagnostic(&self, link: &FoundLink, problem: &LinkProblem, file: &Path) -> Diagnostic {
+        let dest = &link.dest;
+        match problem {
+            LinkProblem::Unpublished(target) => Diagnostic::warning(format!(
+                "`{dest}` is not published in this build, so the link is shown as plain text"
+            ))
+            .with_help(format!(
+                "{} is a draft; the link appears once it is published (draft = false), \
+                 and `--drafts` shows it in a preview",
+                target.display()
+            )),
+            LinkProblem::NoSuchFile(target) => {
+                let help = match self.links.nearest(target) {
+                    Some(near) => format!(
+                        "did you mean `{}`? {} does not exist",
+                        as_written_from(file, near),
+                        target.display()
+                    ),
+                    None => format!(
+                        "{} does not exist; links to content files are written from the file \
+                         they are in, e.g. [text](other-article.md) or [text](/background/csto.md)",
+                        target.display()
+                    ),
+                };
+                Diagnostic::new(format!(
+                    "`{dest}` links to a content file that does not exist"
+                ))
+                .with_help(help)
+            }
+            LinkProblem::NoSuchImage(wanted) => {
+                let help = match self.links.nearest_static(wanted) {
+                    Some(near) => format!(
+                        "did you mean `/{near}`? images are published from static/, so this one \
+                         would be static/{wanted}"
+                    ),
+                    None => format!(
+                        "put the image in static/{wanted}, or fix the path; images are published from static/"
+                    ),
+                };
+                Diagnostic::new(format!("the image `{dest}` does not exist")).with_help(help)
+            }
+        }
+    }
+
+    /// The links found in front matter and shared files while rendering, as
+    /// diagnostics at their line: each once, however many pages show them.
+    pub(super) fn note_front_matter_links(&self) {
+        let found: Vec<(std::path::PathBuf, FoundLink)> = self
+            .link_problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for (file, link) in found {
+            let Some(problem) = &link.problem else {
+                continue;
+            };
+            if !seen.insert((file.clone(), link.dest.clone())) {
+                continue;
+            }
+            let diagnostic = self.link_diagnostic(&link, problem, &file).in_file(&file);
+            let text = std::fs::read_to_string(self.site.root.join(&file)).unwrap_or_default();
+            // Written inside a TOML string: found by its address, as written.
+            let at = text
+                .find(&format!("]({}", link.dest))
+                .map(|at| at + 2)
+                .or_else(|| text.find(&link.dest));
+            let diagnostic = match at {
+                Some(at) => diagnostic.at_span(&text, at..at + link.dest.len()),
+                None => diagnostic,
+            };
+            self.note(diagnostic);
+        }
+    }
+
+    pub(super) fn note(&self, diagnostic: Diagnostic) {
+        self.noted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(diagnostic);
+    }
+}
+
+/// How a writer links to `target` from `file`: by its name beside it, else
+/// from the content folder (`/background/csto.md`).
+fn as_written_from(file: &Path, target: &Path) -> String {
+    if file.parent() == target.parent() {
+        return target
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    let inside = target
+        .strip_prefix(crate::layout::CONTENT_DIR)
+        .unwrap_or(target);
+    format!("/{}", inside.to_string_lossy().replace('\\', "/"))
+}
