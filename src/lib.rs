@@ -34,5 +34,6 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod templates;
+pub mod theme_export;
 pub mod url_policy;
 pub mod urls;
