@@ -4,6 +4,7 @@
 
 mod build;
 mod common;
+mod deploying;
 mod errors;
 mod explainer;
 mod explainer_errors;
@@ -17,6 +18,7 @@ mod publishing;
 mod review;
 mod safety;
 mod sample;
+mod scaffold;
 mod security;
 mod structure;
 
