@@ -145,6 +145,13 @@ pub enum Command {
         #[arg(long, default_value = "main")]
         branch: String,
     },
+    /// Write the built-in theme (templates, style.css, forklar.js) into the site's
+    /// templates/ folder, to change it there; files already there are kept.
+    Templates {
+        /// Also replace files in templates/ that differ from the built-in ones.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create a new content file with every front-matter field present and explained.
     New {
         #[command(subcommand)]
@@ -159,7 +166,8 @@ pub enum NewContent {
         /// The headline, e.g. "Hva skjer i Kasakhstan?".
         title: String,
     },
-    /// A new background entry in content/background/KEY.md.
+    /// A new background entry in content/background/KEY.md, titled from the key
+    /// (wagner-group: "Wagner group").
     Background {
         /// The key articles use to refer to the entry: lowercase letters, digits and hyphens.
         key: String,

@@ -37,5 +37,6 @@ pub mod site;
 pub mod slug;
 pub mod status;
 pub mod templates;
+pub mod theme_export;
 pub mod url_policy;
 pub mod urls;

@@ -105,36 +105,34 @@ fn main() -> ExitCode {
                 timeout: Duration::from_secs(timeout),
                 ..ExternalOptions::default()
             });
-            check(&checked, external)
-                .map(|report| {
-                    if !cli.quiet {
-                        show_warnings(&report.warnings);
-                        let outside = report
-                            .external
-                            .map(|n| format!(" ({} on other sites)", count(n, "address")))
-                            .unwrap_or_default();
-                        let found = if report.warnings.is_empty() {
-                            "no problems found".to_string()
-                        } else {
-                            format!(
-                                "no errors, {}",
-                                Diagnostics(report.warnings.clone()).summary()
-                            )
-                        };
-                        println!(
-                            "Checked {} and {}{outside}: {found}",
-                            count(report.pages, "page"),
-                            count(report.links, "link")
-                        );
-                    }
-                })
-                .and_then(|()| {
-                    if stale {
-                        list_stale(&options, strict, cli.quiet)
-                    } else {
-                        Ok(())
-                    }
-                })
+            let report = match check(&checked, external) {
+                Ok(report) => report,
+                Err(problems) => return fail_check(&problems, "; no link was checked"),
+            };
+            if let Some(forklar::check::External::NoNetwork(addresses)) = report.external {
+                eprintln!("{}", forklar::check::no_network_message(addresses));
+            }
+            if !report.problems.is_empty() {
+                let mut found = report.problems.clone();
+                found.extend(report.warnings.iter().cloned());
+                eprint!("{}", Diagnostics(found));
+                eprintln!("\n{}", report.summary());
+                return ExitCode::FAILURE;
+            }
+            if !cli.quiet {
+                show_warnings(&report.warnings);
+                println!("{}", report.summary());
+            }
+            if matches!(
+                report.external,
+                Some(forklar::check::External::NoNetwork(_))
+            ) {
+                return ExitCode::FAILURE;
+            }
+            if stale && let Err(problems) = list_stale(&options, strict, cli.quiet) {
+                return fail_check(&problems, "");
+            }
+            Ok(())
         }
         Command::Impact { paths, drafts } => {
             let mut options = BuildOptions::new(cli.root);
@@ -197,6 +195,9 @@ fn main() -> ExitCode {
                 print_cms_report(&report);
             }
         }),
+        Command::Templates { force } => forklar::theme_export::export(&cli.root, force)
+            .map(|done| report_templates(&done, cli.quiet))
+            .map_err(Diagnostics::from),
         Command::New { what } => {
             let language = Config::load(&cli.root)
                 .map(|c| c.language)
@@ -318,6 +319,49 @@ fn list_stale(options: &BuildOptions, strict: bool, quiet: bool) -> Result<(), D
         return Err(stale::as_problems(options, &entries, &today));
     }
     Ok(())
+}
+
+/// `check`'s problems and how many, and `after` (what was not done); never that
+/// nothing was changed, since `check` changes nothing anyway.
+fn fail_check(problems: &Diagnostics, after: &str) -> ExitCode {
+    eprint!("{problems}");
+    let count = problems.0.len();
+    eprintln!(
+        "\n{count} problem{} found{after}",
+        if count == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}
+
+/// What `templates` wrote and what it left alone, one file a line.
+fn report_templates(done: &forklar::theme_export::Exported, quiet: bool) {
+    if !quiet {
+        for path in &done.written {
+            println!("Wrote {}", path.display());
+        }
+        for path in &done.replaced {
+            println!("Replaced {}", path.display());
+        }
+        for path in &done.same {
+            println!("Unchanged {} (already the built-in one)", path.display());
+        }
+    }
+    // Kept files are shown even with --quiet: they are not the built-in theme.
+    for path in &done.kept {
+        println!(
+            "Skipped {}: it differs from the built-in one (--force replaces it)",
+            path.display()
+        );
+    }
+    if !quiet {
+        let files = |n: usize| if n == 1 { "file" } else { "files" };
+        let written = done.written.len() + done.replaced.len();
+        println!(
+            "{written} {} of the built-in theme written, {} skipped",
+            files(written),
+            done.kept.len()
+        );
+    }
 }
 
 /// `impact`: the files published from pages that read `paths`, sorted.

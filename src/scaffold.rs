@@ -89,9 +89,10 @@ const TEMPLATES_NOTE: &str = "\
 
 The default theme is built into forklar. To change a page, put a file here with the
 same name as the theme template it replaces, for example `article.html`, or
-`partials/timeline.html`. Files you add here can also be included by your templates.
-The templates and the variables each receives are listed in forklar's
-docs/templates.md.
+`partials/timeline.html`. `forklar templates` writes every file of the theme here
+to start from (it keeps files already here unless given `--force`). Files you add
+here can also be included by your templates. The templates and the variables each
+receives are listed in forklar's docs/templates.md.
 ";
 
 /// The path of a new article for `title`, inside `root`.
@@ -167,22 +168,101 @@ pub(crate) fn example_texts(language: Language) -> (String, String) {
     )
 }
 
+/// The example values a new file is written with, in the site's language, so a
+/// writer sees what to type in the words the site is written in.
+struct Placeholders {
+    author: &'static str,
+    kind: &'static str,
+    kinds: &'static str,
+    tags: &'static str,
+    slug: &'static str,
+    image_src: &'static str,
+    image_alt: &'static str,
+    image_credit: &'static str,
+    body: &'static str,
+    entry_summary: &'static str,
+    entry_body: &'static str,
+    change_text: &'static str,
+    fact_label: &'static str,
+    fact_value: &'static str,
+}
+
+impl Placeholders {
+    fn of(language: Language) -> &'static Placeholders {
+        match language {
+            Language::Nb => &Placeholders {
+                author: "Navn Navnesen",
+                kind: "forklaring",
+                kinds: "forklaring, nyhet, analyse or kommentar",
+                tags: "[\"Kasakhstan\", \"CSTO\"]",
+                slug: "egen-adresse",
+                image_src: "/bilder/bilde.jpg",
+                image_alt: "Hva bildet viser",
+                image_credit: "Foto: …",
+                body: "Skriv ingressen i `lead` over, og brødteksten her.\n\n## En mellomtittel\n\nTekst.\n",
+                entry_summary: "Én til tre setninger som forklarer oppslaget; vises i bakgrunnsboksen.",
+                entry_body: "Lengre tekst om oppslaget, vist på dets egen side.",
+                change_text: "Hva som ble endret, og hvorfor.",
+                fact_label: "Grunnlagt",
+                fact_value: "2002",
+            },
+            Language::En => &Placeholders {
+                author: "Jane Doe",
+                kind: "explainer",
+                kinds: "explainer, news, analysis or opinion",
+                tags: "[\"Kazakhstan\", \"CSTO\"]",
+                slug: "own-address",
+                image_src: "/images/picture.jpg",
+                image_alt: "What the image shows",
+                image_credit: "Photo: …",
+                body: "Write the lead in `lead` above, and the body here.\n\n## A subheading\n\nText.\n",
+                entry_summary: "One to three sentences explaining the entry; shown in the background box.",
+                entry_body: "Longer text about the entry, shown on its own page.",
+                change_text: "What changed, and why.",
+                fact_label: "Founded",
+                fact_value: "2002",
+            },
+        }
+    }
+}
+
+/// The explainer parts' example fields, whose placeholders are Norwegian,
+/// written in English for an English site.
+const PART_EXAMPLES_IN_ENGLISH: &[(&str, &str)] = &[
+    ("«Nøkkeltall»", "“Key figures”"),
+    ("\"personer\"", "\"people\""),
+    ("\"pågrepet\"", "\"detained\""),
+    ("\"Innenriksdepartementet\"", "\"The interior ministry\""),
+    ("\"ca. 2 000\"", "\"about 2,000\""),
+    ("«Dette vet vi ikke»", "“What we don’t know”"),
+    ("«Dette vet vi»", "“What we know”"),
+    ("«Spørsmål og svar»", "“Questions and answers”"),
+    ("\"Hvorfor nå?\"", "\"Why now?\""),
+    ("Svaret i Markdown.", "The answer, in Markdown."),
+    ("«Kort fortalt»", "“In brief”"),
+    ("\"nokkel\"", "\"key\""),
+];
+
+fn part_examples(language: Language) -> (String, String) {
+    let (mut fields, mut tables) = crate::parts::examples();
+    if language == Language::En {
+        for (nb, en) in PART_EXAMPLES_IN_ENGLISH {
+            fields = fields.replace(nb, en);
+            tables = tables.replace(nb, en);
+        }
+    }
+    (fields, tables)
+}
+
 /// Every front-matter field, those not needed yet commented out with what it is for.
 fn new_article_text(title: &str, language: Language, date: &str, background: &[&str]) -> String {
-    let body = match language {
-        Language::Nb => {
-            "Skriv ingressen i `lead` over, og brødteksten her.\n\n## En mellomtittel\n\nTekst.\n"
-        }
-        Language::En => {
-            "Write the lead in `lead` above, and the body here.\n\n## A subheading\n\nText.\n"
-        }
-    };
+    let words = Placeholders::of(language);
     let background = background
         .iter()
         .map(|k| format!("\"{k}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    let (part_fields, part_tables) = crate::parts::examples();
+    let (part_fields, part_tables) = part_examples(language);
     let part_fields = part_fields.replace("{background}", &background);
     format!(
         "+++
@@ -190,68 +270,85 @@ title = {title}                      # the headline (required)
 date = {date}                        # when it was published (required)
 # updated = {date}                   # when it last changed in substance
 lead = \"\"                          # one or two sentences under the headline and on the front page
-# authors = [\"Navn Navnesen\"]        # names or keys in content/people/; falls back to authors in site.toml
-# kind = \"forklaring\"               # forklaring, nyhet, analyse or kommentar; falls back to kind in site.toml
-tags = []                            # topics, e.g. [\"Kasakhstan\", \"CSTO\"]
-# slug = \"egen-adresse\"             # the URL; defaults to the file name
+# authors = [\"{author}\"]        # names or keys in content/people/; falls back to authors in site.toml
+# kind = \"{kind}\"               # {kinds}; falls back to kind in site.toml
+tags = []                            # topics, e.g. {tags}
+# slug = \"{slug}\"             # the URL; defaults to the file name
 draft = true                         # drafts are built only with --drafts; set to false to publish
 {part_fields}
 # [image]                            # the main image
-# src = \"/bilder/bilde.jpg\"         # a file in static/, or a web address
-# alt = \"What the image shows\"      # required with an image
-# credit = \"Foto: …\"
+# src = \"{image_src}\"         # a file in static/, or a web address
+# alt = \"{image_alt}\"      # required with an image
+# credit = \"{image_credit}\"
 # caption = \"…\"
 {part_tables}+++
 
 {body}",
         title = toml_string(title),
+        author = words.author,
+        kind = words.kind,
+        kinds = words.kinds,
+        tags = words.tags,
+        slug = words.slug,
+        image_src = words.image_src,
+        image_alt = words.image_alt,
+        image_credit = words.image_credit,
+        body = words.body,
     )
 }
 
+/// The title a key suggests: `wagner-group` → `Wagner group`. The writer
+/// corrects the capitals of names the key cannot show (`Wagner Group`).
+fn title_from_key(key: &str) -> String {
+    let spaced = key.replace('-', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn new_background_text(key: &str, language: Language) -> String {
-    let (title, summary, body) = match language {
-        Language::Nb => (
-            "Eksempel",
-            "Én til tre setninger som forklarer oppslaget; vises i bakgrunnsboksen.",
-            "Lengre tekst om oppslaget, vist på dets egen side.",
-        ),
-        Language::En => (
-            "Example",
-            "One to three sentences explaining the entry; shown in the background box.",
-            "Longer text about the entry, shown on its own page.",
-        ),
-    };
-    let title = if key == "eksempel" || key == "example" {
-        title.to_string()
-    } else {
-        key.to_string()
-    };
+    let words = Placeholders::of(language);
+    let title = title_from_key(key);
     format!(
         "+++
 title = {title}                      # the name shown (required)
-aliases = [{title}]                  # words in articles that mean this entry; the first mention links here
+# Other names the entry goes by, written as they appear in articles. In an article
+# that lists this entry in `background`, the first of them found in running text
+# (not in headings, links, quotations or code) becomes a link to the entry, with
+# its summary as a preview. Whole words only, capitals as written, a genitive -s
+# allowed; the title is not looked for unless it is listed here too.
+aliases = [{title}]
 summary = {summary}                  # required
 verified = {verified}                # the day someone last checked that the entry is true
 review_after = \"180d\"               # due for review so many days later (forklar check --stale), or a day
 
 # [[changes]]                        # the change log on the entry's page, one per change
 # date = {verified}
-# text = \"What changed, and why.\"
+# text = {change_text}
 
 # [[facts]]                          # key facts, in this order
-# label = \"Grunnlagt\"
-# value = \"2002\"
+# label = {fact_label}
+# value = {fact_value}
 
 # [image]
-# src = \"/bilder/bilde.jpg\"
-# alt = \"What the image shows\"
-# credit = \"…\"
+# src = {image_src}
+# alt = {image_alt}
+# credit = {image_credit}
 +++
 
 {body}
 ",
         title = toml_string(&title),
-        summary = toml_string(summary),
+        summary = toml_string(words.entry_summary),
+        change_text = toml_string(words.change_text),
+        fact_label = toml_string(words.fact_label),
+        fact_value = toml_string(words.fact_value),
+        image_src = toml_string(words.image_src),
+        image_alt = toml_string(words.image_alt),
+        image_credit = toml_string(words.image_credit),
+        body = words.entry_body,
         // Written just now, so checked just now.
         verified = crate::clock::today().map_or_else(|_| moment(jiff::Timestamp::now())[..10].to_string(), |d| d.iso()),
     )
@@ -265,5 +362,46 @@ mod tests {
     fn today_is_a_toml_date_time() {
         let now = moment(jiff::Timestamp::now());
         assert!(now.parse::<toml::value::Datetime>().is_ok(), "{now}");
+    }
+
+    #[test]
+    fn a_key_suggests_a_title() {
+        assert_eq!(title_from_key("wagner-group"), "Wagner group");
+        assert_eq!(title_from_key("csto"), "Csto");
+        assert_eq!(title_from_key("ost-europa-2"), "Ost europa 2");
+    }
+
+    /// An English site's new files carry no Norwegian word, also where the
+    /// explainer parts bring their own examples.
+    #[test]
+    fn english_files_have_english_placeholders() {
+        let article = new_article_text("Title", Language::En, "2022-01-06T10:00:00Z", &[]);
+        let entry = new_background_text("wagner-group", Language::En);
+        for text in [&article, &entry] {
+            for word in [
+                "æ",
+                "ø",
+                "å",
+                "Æ",
+                "Ø",
+                "Å",
+                "forklaring",
+                "Navn",
+                "bilde",
+                "Foto",
+                "Grunnlagt",
+                "personer",
+                "Hvorfor",
+                "Svaret",
+                "nokkel",
+                "Tekst",
+                "Skriv",
+            ] {
+                assert!(!text.contains(word), "`{word}` in:\n{text}");
+            }
+        }
+        let norwegian = new_article_text("Tittel", Language::Nb, "2022-01-06T10:00:00Z", &[]);
+        assert!(norwegian.contains("Navn Navnesen"), "{norwegian}");
+        assert!(norwegian.contains("«Nøkkeltall»"), "{norwegian}");
     }
 }

@@ -17,7 +17,7 @@ use crate::deps::Dep;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::render::Renderer;
-use external::check_external;
+use external::{Answers, check_external};
 use html::attribute_values;
 
 /// Keeps every rendered file in memory, with what it was made from.
@@ -43,15 +43,85 @@ impl Sink for Collect {
     }
 }
 
-/// What `check` found to be fine.
-#[derive(Debug, Clone)]
+/// What `check` looked at, and the problems it found.
+#[derive(Debug)]
 pub struct CheckReport {
     pub pages: usize,
-    pub links: usize,
+    /// Distinct addresses on the site itself that were followed.
+    pub internal: usize,
+    /// Distinct addresses on other sites that the pages link to.
+    pub outside: usize,
+    /// What `--external` did with those, where it was asked for.
+    pub external: Option<External>,
+    pub problems: Vec<Diagnostic>,
     /// Problems that do not stop a build.
     pub warnings: Vec<Diagnostic>,
-    /// External links checked, where `--external` asked for it.
-    pub external: Option<usize>,
+}
+
+/// What `--external` did with the addresses on other sites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum External {
+    /// This many were asked.
+    Checked(usize),
+    /// The network was unreachable, so this many were not checked.
+    NoNetwork(usize),
+}
+
+impl CheckReport {
+    /// One line saying what was checked and what was found.
+    pub fn summary(&self) -> String {
+        let checked = match self.external {
+            Some(External::Checked(outside)) => format!(
+                "{} ({} on this site, {} on other sites)",
+                count(self.internal + outside, "address", "addresses"),
+                self.internal,
+                outside
+            ),
+            _ => format!(
+                "{} on this site",
+                count(self.internal, "address", "addresses")
+            ),
+        };
+        let found = match (self.problems.len(), self.warnings.len()) {
+            (0, 0) => "no problems found".to_string(),
+            (0, w) => format!("no errors, {} found", count(w, "warning", "warnings")),
+            (n, 0) => count(n, "problem", "problems") + " found",
+            (n, w) => format!(
+                "{} and {} found",
+                count(n, "problem", "problems"),
+                count(w, "warning", "warnings")
+            ),
+        };
+        let unchecked = match self.external {
+            None if self.outside > 0 => format!(
+                "; {} on other sites not checked (--external checks them)",
+                count(self.outside, "address", "addresses")
+            ),
+            Some(External::NoNetwork(outside)) => format!(
+                "; {} on other sites not checked (no network)",
+                count(outside, "address", "addresses")
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "Checked {} and {checked}: {found}{unchecked}",
+            count(self.pages, "page", "pages")
+        )
+    }
+}
+
+/// `1 address`, `2 addresses`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The one line printed instead of every external link, when none could be reached.
+pub fn no_network_message(addresses: usize) -> String {
+    format!(
+        "The network is unreachable: no host could be looked up or connected to, so {} on other sites {} not checked; connect and run `forklar check --external` again.",
+        count(addresses, "address", "addresses"),
+        if addresses == 1 { "was" } else { "were" }
+    )
 }
 
 /// How `--external` checks links to other sites.
@@ -73,7 +143,8 @@ impl Default for ExternalOptions {
 }
 
 /// Runs the pipeline and verifies every internal link, and with `external` every
-/// link to another site; reports every problem.
+/// link to another site. `Err` is a site that does not load or render, so no link
+/// was followed; the links' problems are in the report.
 pub fn check(
     options: &BuildOptions,
     external: Option<ExternalOptions>,
@@ -126,7 +197,8 @@ pub fn check(
         })
         .collect();
     let mut problems = embargo::links_to_embargoed(&site, &rendered);
-    let mut links = 0;
+    // Each address on the site once, relative ones resolved against their page.
+    let mut internal: HashSet<String> = HashSet::new();
     // Each external address once, with the file of the first page that has it.
     let mut outside: BTreeMap<String, String> = BTreeMap::new();
     let mut pages_sorted: Vec<(&String, &(Vec<u8>, String))> = files
@@ -142,11 +214,12 @@ pub fn check(
                 if !seen.insert(target.clone()) {
                     continue;
                 }
-                links += 1;
                 if target.starts_with("http://") || target.starts_with("https://") {
                     outside
                         .entry(target.clone())
                         .or_insert_with(|| origin.clone());
+                } else if let Some(address) = internal_address(page, &target) {
+                    internal.insert(address);
                 }
                 if let Some(problem) = check_link(page, &target, &base_path, &files, &ids) {
                     let read = sources.get(page.as_str()).map_or(&[][..], Vec::as_slice);
@@ -163,36 +236,53 @@ pub fn check(
             }
         }
     }
-    let external = external.map(|settings| {
-        let own_site = site.config.base_url.clone();
-        let targets: Vec<(String, String)> = outside
-            .into_iter()
-            // The site's own absolute URLs (canonical, feed) are not on the web yet.
-            .filter(|(url, _)| !url.starts_with(&own_site))
-            .collect();
-        let count = targets.len();
-        for (url, origin, why) in check_external(targets, settings) {
-            problems.push(locate(
-                format!("`{url}` {why}"),
-                &url,
-                &origin,
-                &[],
-                &options.root,
-            ));
+    let own_site = site.config.base_url.clone();
+    let targets: Vec<(String, String)> = outside
+        .into_iter()
+        // The site's own absolute URLs (canonical, feed) are not on the web yet.
+        .filter(|(url, _)| !url.starts_with(&own_site))
+        .collect();
+    let outside = targets.len();
+    let external = external.map(|settings| match check_external(targets, settings) {
+        Answers::NoNetwork => External::NoNetwork(outside),
+        Answers::Asked(broken) => {
+            for (url, origin, why) in broken {
+                problems.push(locate(
+                    format!("`{url}` {why}"),
+                    &url,
+                    &origin,
+                    &[],
+                    &options.root,
+                ));
+            }
+            External::Checked(outside)
         }
-        count
     });
-    if problems.is_empty() {
-        Ok(CheckReport {
-            pages,
-            links,
-            external,
-            warnings,
-        })
-    } else {
-        problems.extend(warnings);
-        Err(Diagnostics(problems))
+    Ok(CheckReport {
+        pages,
+        internal: internal.len(),
+        outside,
+        external,
+        problems,
+        warnings,
+    })
+}
+
+/// The address a link on `page` leads to on the site, written one way whatever
+/// way the link is written; `None` for `mailto:`, `tel:` and other schemes.
+fn internal_address(page: &str, target: &str) -> Option<String> {
+    if target.starts_with("//") || (target.contains(':') && !target.starts_with('/')) {
+        return None;
     }
+    if target.starts_with('/') {
+        return Some(target.to_string());
+    }
+    let page_path = page.strip_suffix("index.html").unwrap_or(page);
+    if target.starts_with('#') || target.is_empty() {
+        return Some(format!("/{page_path}{target}"));
+    }
+    let dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
+    Some(format!("/{}", normalise(&format!("{dir}/{target}"))))
 }
 
 /// Why a link from `page` to `target` is broken, or `None` if it is fine or external.

@@ -627,13 +627,13 @@ mod tests {
 
     #[test]
     fn reserved_ids_are_not_given_to_headings() {
-        let reserved = vec!["tittel".to_string()];
+        let reserved = vec!["title".to_string()];
         let options = MarkdownOptions {
             reserved_ids: &reserved,
             ..MarkdownOptions::default()
         };
-        let out = render("## Tittel\n", &[], options).html;
-        assert!(out.contains("<h2 id=\"tittel-2\">"), "{out}");
+        let out = render("## Title\n", &[], options).html;
+        assert!(out.contains("<h2 id=\"title-2\">"), "{out}");
     }
 
     #[test]

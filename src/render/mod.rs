@@ -40,8 +40,8 @@ use views::{ArticleSummary, SiteView, TagView, with_fields};
 /// Ids the default theme uses for its own landmarks, which headings in a body
 /// must not take; each part's `part-<key>` is added to them.
 const THEME_IDS: &[&str] = &[
-    "innhold",
-    "tittel",
+    "content",
+    "title",
     "part-facts",
     "part-used-in",
     "part-change-log",

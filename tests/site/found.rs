@@ -270,7 +270,7 @@ fn a_persons_page_lists_their_quotes_from_every_article_newest_first() {
     site.build_ok(&[]);
     let page = "personer/blakkisrud/index.html";
     let html = site.public(page);
-    assert_contains(&html, "<h1 id=\"tittel\">Helge Blakkisrud</h1>", page);
+    assert_contains(&html, "<h1 id=\"title\">Helge Blakkisrud</h1>", page);
     assert_contains(&html, "seniorforsker, NUPI", page);
     let order: Vec<usize> = [
         "Det nyeste sitatet.",

@@ -5,6 +5,7 @@
 mod build;
 mod cms;
 mod common;
+mod deploying;
 mod errors;
 mod explainer;
 mod explainer_errors;
@@ -19,6 +20,7 @@ mod review;
 mod safety;
 mod sample;
 mod schedule;
+mod scaffold;
 mod security;
 mod structure;
 mod writers;

@@ -81,7 +81,7 @@ Tilbake til [den første saken](uroen.md#hvorfor-na).
 
 ## En overskrift
 
-NATO og CSTO er begge nevnt her. Se [kartet](/bilder/kart.png) og [NATO-oppslaget](/background/nato.md#tittel).
+NATO og CSTO er begge nevnt her. Se [kartet](/bilder/kart.png) og [NATO-oppslaget](/background/nato.md#title).
 "#;
 
 const TREDJE_TITLE: &str = "Små spørsmål før jul";
@@ -886,11 +886,16 @@ fn check_reports_every_broken_link_at_its_line_and_writes_nothing() {
         .stdout
         .lines()
         .find(|l| l.starts_with("Checked "))
-        .unwrap_or_else(|| panic!("no `Checked N pages and M links` line:\n{}", good.stdout));
+        .unwrap_or_else(|| {
+            panic!(
+                "no `Checked N pages and M addresses` line:\n{}",
+                good.stdout
+            )
+        });
     let pages = number_after(summary, "Checked").expect("a page count");
-    let links = number_after(summary, "pages and").expect("a link count");
+    let links = number_after(summary, "pages and").expect("an address count");
     assert!(
-        summary.contains(" pages and ") && summary.contains(" links"),
+        summary.contains(" pages and ") && summary.contains(" addresses on this site"),
         "{summary}"
     );
     assert_eq!(
@@ -899,7 +904,7 @@ fn check_reports_every_broken_link_at_its_line_and_writes_nothing() {
         "check and build should count the same pages\n{summary}\n{}",
         built.stdout
     );
-    assert!(links >= 10, "only {links} links checked: {summary}");
+    assert!(links >= 10, "only {links} addresses checked: {summary}");
     site.snapshot_public()
         .assert_unchanged(&public, "public/ after a passing check");
 
@@ -1125,7 +1130,7 @@ fn new_article_makes_a_draft_named_from_its_title_and_never_overwrites() {
     let page = read_text(&dir.join("public/hva-skjer-i-ost-europa/index.html"));
     assert_contains(
         &page,
-        &format!("<h1 id=\"tittel\">{title}</h1>"),
+        &format!("<h1 id=\"title\">{title}</h1>"),
         "the new article",
     );
     let page = read_text(&dir.join("public/hva-betyr-noytral-og-for-sverige/index.html"));
@@ -1951,11 +1956,112 @@ fn check_external_passes_live_links_and_says_how_many_it_checked() {
     let run = check(&site, &["--external"]);
     run.assert_success();
     assert!(
-        run.stdout.contains("(2 addresses on other sites)"),
+        run.stdout
+            .contains(" on this site, 2 on other sites): no problems found"),
         "{}",
         run.stdout
     );
-    // Without --external, nothing on the network is asked.
+    // Without --external, nothing on the network is asked, and the summary says so.
     let offline = check(&external_site(addr, &["/gone"]), &[]);
     offline.assert_success();
+    assert!(
+        offline
+            .stdout
+            .contains("; 1 address on other sites not checked (--external checks them)"),
+        "{}",
+        offline.stdout
+    );
+}
+
+/// With the network working, a 404 and a host that does not resolve are each a
+/// broken link, a 200 is not, and the summary counts every address asked.
+#[test]
+fn check_external_counts_the_addresses_and_reports_each_dead_one() {
+    let addr = start_external_server();
+    let site = external_site(addr, &["/ok", "/gone"]).with(
+        "content/annen.md",
+        "+++\ntitle = \"Annen\"\ndate = 2022-01-07\n+++\n\nSe [nettstedet](https://ingen-slik-vert.invalid/side).\n",
+    );
+    let run = check(&site, &["--external", "--timeout", "5"]);
+    run.assert_failure();
+    run.assert_stderr_contains(&format!("`http://{addr}/gone` answers 404"));
+    run.assert_stderr_contains("`https://ingen-slik-vert.invalid/side` could not be reached");
+    assert!(
+        !run.stderr.contains("/ok`"),
+        "a good link was reported:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("network is unreachable"),
+        "{}",
+        run.stderr
+    );
+    let summary = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Checked "))
+        .unwrap_or_else(|| panic!("no summary:\n{}", run.stderr));
+    assert!(
+        summary.contains(" on this site, 3 on other sites): 2 problems found"),
+        "{summary}"
+    );
+    assert!(
+        !run.stderr.contains("nothing was changed"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// No network (here: every host under `.invalid`, which never resolves) is one
+/// line saying how many addresses were not checked, not every link broken.
+#[test]
+fn check_external_without_network_says_so_in_one_line() {
+    let links = [
+        "https://forste.invalid/a",
+        "https://andre.invalid/b",
+        "http://tredje.invalid/",
+    ];
+    let body: String = links
+        .iter()
+        .map(|l| format!("Se [lenke]({l}).\n\n"))
+        .collect();
+    let site = TestSite::new("title = \"T\"\nbase_url = \"https://example.org/\"\n").with(
+        "content/sak.md",
+        format!("+++\ntitle = \"Sak\"\ndate = 2022-01-06\n+++\n\n{body}"),
+    );
+    let run = check(&site, &["--external", "--timeout", "5"]);
+    run.assert_failure();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "The network is unreachable: no host could be looked up or connected to, so 3 addresses on other sites were not checked; connect and run `forklar check --external` again."
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("; 3 addresses on other sites not checked (no network)"),
+        "{}",
+        run.stdout
+    );
+    // One address: singular.
+    let one = TestSite::new("title = \"T\"\nbase_url = \"https://example.org/\"\n").with(
+        "content/sak.md",
+        "+++\ntitle = \"Sak\"\ndate = 2022-01-06\n+++\n\nSe [lenke](https://eneste.invalid/).\n",
+    );
+    let run = check(&one, &["--external", "--timeout", "5"]);
+    run.assert_failure();
+    run.assert_stderr_contains("so 1 address on other sites was not checked");
+    assert!(
+        run.stdout
+            .contains("; 1 address on other sites not checked (no network)"),
+        "{}",
+        run.stdout
+    );
 }

@@ -1,0 +1,140 @@
+//! `forklar templates`: the built-in theme written into the site's `templates/`
+//! folder, where each file overrides the built-in one and can be changed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::templates::{SCRIPT, STYLESHEET, TEMPLATE_DIR, default_templates};
+
+/// Every file of the built-in theme, by its name inside `templates/`: the page
+/// templates, the explainer parts' partials, the stylesheet and the script.
+pub fn theme_files() -> Vec<(&'static str, &'static str)> {
+    let mut files: Vec<(&str, &str)> = default_templates().copied().collect();
+    files.push(("style.css", STYLESHEET));
+    files.push(("forklar.js", SCRIPT));
+    files
+}
+
+/// What `export` did with each file of the theme, by its path in the site.
+#[derive(Debug, Default)]
+pub struct Exported {
+    /// Files that did not exist and were written.
+    pub written: Vec<PathBuf>,
+    /// Files that differed from the theme and were replaced (`--force`).
+    pub replaced: Vec<PathBuf>,
+    /// Files that already hold the theme's text, left as they are.
+    pub same: Vec<PathBuf>,
+    /// Files that differ from the theme, kept because `--force` was not given.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Writes the built-in theme into `root/templates/`. A file that is already there
+/// is replaced only with `force`; nothing is written through a symbolic link.
+pub fn export(root: &Path, force: bool) -> Result<Exported, Diagnostic> {
+    if !root.join("site.toml").is_file() {
+        return Err(Diagnostic::new("this folder holds no site (no site.toml)")
+            .in_file(root)
+            .with_help("run forklar templates in the site's folder, or give it with --root DIR"));
+    }
+    let mut done = Exported::default();
+    for (name, text) in theme_files() {
+        let relative = Path::new(TEMPLATE_DIR).join(name);
+        let path = root.join(&relative);
+        refuse_links(root, &relative)?;
+        match std::fs::read(&path) {
+            Ok(existing) if existing == text.as_bytes() => done.same.push(relative),
+            Ok(_) if !force => done.kept.push(relative),
+            Ok(_) => {
+                replace(&path, text)?;
+                done.replaced.push(relative);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                create_new(&path, text)?;
+                done.written.push(relative);
+            }
+            Err(err) => {
+                return Err(
+                    Diagnostic::new(format!("cannot read the file: {err}")).in_file(&relative)
+                );
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Refuses a symbolic link anywhere on the way from the site's folder to the file,
+/// so the theme is never written outside the site.
+fn refuse_links(root: &Path, relative: &Path) -> Result<(), Diagnostic> {
+    let mut path = root.to_path_buf();
+    for part in relative.components() {
+        path.push(part);
+        let is_link = std::fs::symlink_metadata(&path)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false);
+        let shown = path.strip_prefix(root).unwrap_or(&path);
+        if is_link {
+            return Err(Diagnostic::new(
+                "the path is a symbolic link; forklar writes no file through one",
+            )
+            .in_file(shown)
+            .with_help(
+                "replace the link with a real folder or file, then run forklar templates again",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn create_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|err| {
+            Diagnostic::new(format!("cannot create the folder: {err}")).in_file(parent)
+        })?;
+    }
+    // `create_new` fails rather than replace a file that appeared meanwhile.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))
+}
+
+/// Replaces a file whole: written beside it, then renamed over it, so an
+/// interrupted run never leaves half a template.
+fn replace(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))?;
+    temporary
+        .write_all(text.as_bytes())
+        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))?;
+    temporary
+        .persist(path)
+        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_theme_has_every_page_partial_and_asset_once() {
+        let files = theme_files();
+        let mut names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), files.len());
+        for name in [
+            "base.html",
+            "article.html",
+            "partials/timeline.html",
+            "style.css",
+            "forklar.js",
+        ] {
+            assert!(names.contains(&name), "{name} missing from {names:?}");
+        }
+    }
+}
