@@ -119,6 +119,11 @@ pub enum NewContent {
         /// The headline, e.g. "Hva skjer i Kasakhstan?".
         title: String,
     },
+    /// A new live article in content/, with «Dette vet vi» and one update, marked as a draft.
+    Live {
+        /// The headline, e.g. "Direkte: CSTO sender styrker".
+        title: String,
+    },
     /// A new background entry in content/background/KEY.md.
     Background {
         /// The key articles use to refer to the entry: lowercase letters, digits and hyphens.

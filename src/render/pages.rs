@@ -84,8 +84,23 @@ impl Renderer<'_> {
                 NEWS_SITEMAP_FILE.into(),
                 ROBOTS_FILE.into(),
             ],
-            Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
-            Page::Article(slug) => vec![format!("{slug}/index.html")],
+            Page::Assets => vec![
+                self.assets.stylesheet.clone(),
+                self.assets.script.clone(),
+                self.assets.live_script.clone(),
+            ],
+            Page::Article(slug) => {
+                let mut paths = vec![format!("{slug}/index.html")];
+                // A live article's feed of its updates and the file its script polls.
+                if self
+                    .article_index(slug)
+                    .is_some_and(|i| !self.site.articles[i].parts.updates.updates.is_empty())
+                {
+                    paths.push(format!("{slug}/{}", crate::parts::updates::FEED_FILE));
+                    paths.push(format!("{slug}/{}", crate::parts::updates::UPDATES_FILE));
+                }
+                paths
+            }
             Page::Background(key) => vec![format!(
                 "{}/{key}/index.html",
                 language.background_section()

@@ -12,6 +12,7 @@ mod found;
 mod hostile;
 mod impact;
 mod incremental;
+mod live;
 mod phone;
 mod publishing;
 mod review;
