@@ -28,6 +28,8 @@ use std::time::{Duration, Instant};
 #[path = "../shared/tools.rs"]
 mod tools;
 
+mod live;
+
 use tools::{browser_dir, missing, runs};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
