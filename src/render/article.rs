@@ -170,8 +170,7 @@ impl Renderer<'_> {
             ("parts_end", Value::from(end)),
         ]);
         context.insert_value("page", with_fields(summary, fields));
-        self.write_page(page, "article.html", &context, &source, sink)?;
-        self.live_files(article, &views, sink)
+        self.write_page(page, "article.html", &context, &source, sink)
     }
 }
 

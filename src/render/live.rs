@@ -5,11 +5,11 @@ use serde_json::{Value as Json, json};
 
 use super::Renderer;
 use super::feeds::{UpdateEntry, updates_atom};
+use crate::deps::{Dep, Deps};
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
-use crate::parts::PartView;
+use crate::parts;
 use crate::parts::updates::{FEED_FILE, UPDATES_FILE};
-use crate::site::Article;
 
 /// A live article's updates, every one, in the order the page shows them.
 pub fn all_updates(view: &Json) -> Vec<&Json> {
@@ -21,13 +21,17 @@ pub fn all_updates(view: &Json) -> Vec<&Json> {
 }
 
 impl Renderer<'_> {
-    /// Writes the feed and `updates.json` of an article with updates.
+    /// Writes the feed and `updates.json` of an article with updates, from
+    /// the same view its page shows, recording what that read.
     pub(super) fn live_files(
         &self,
-        article: &Article,
-        views: &[PartView],
+        index: usize,
         sink: &dyn Sink,
+        deps: &mut Deps,
     ) -> Result<(), Diagnostic> {
+        let article = &self.site.articles[index];
+        deps.add(|| Dep::File(article.path.clone()));
+        let views = parts::views(&article.parts, &mut self.view_cx(article, deps));
         let Some(view) = views.iter().find(|v| v.key == "updates") else {
             return Ok(());
         };

@@ -259,6 +259,10 @@ impl<'a> Renderer<'a> {
             Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
             Page::Corrections => self.corrections_page(page, sink, deps),
             Page::Person(key) => self.person_page(key, page, sink, deps),
+            Page::Updates(slug) => match self.article_index(slug) {
+                Some(index) => self.live_files(index, sink, deps),
+                None => Ok(()),
+            },
         }
     }
 

@@ -1656,3 +1656,34 @@ fn corrections_and_quotes_reach_the_archive_and_the_persons_page() {
         )];
     });
 }
+
+/// A live article's updates: its page, feed and `updates.json`, and its own
+/// timeline page where an update joins the timeline, follow every save.
+#[test]
+fn live_updates_reach_the_page_its_feed_and_the_timeline() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("content/sak-c.md: a first update", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").updates = vec![(
+            "2022-01-06T10:05".into(),
+            "Styrker er på vei.".into(),
+            false,
+        )];
+    });
+    runner.must(
+        "content/sak-c.md: a second update, also in the timeline",
+        |m| {
+            m.articles
+                .get_mut("sak-c.md")
+                .expect("sak-c")
+                .updates
+                .push((
+                    "2022-01-06T14:32".into(),
+                    "De første er framme.".into(),
+                    true,
+                ));
+        },
+    );
+    runner.must("content/sak-c.md: the updates gone", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").updates = Vec::new();
+    });
+}
