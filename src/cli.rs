@@ -166,6 +166,11 @@ pub enum NewContent {
         /// The headline, e.g. "Hva skjer i Kasakhstan?".
         title: String,
     },
+    /// A new live article in content/, with «Dette vet vi» and one update, marked as a draft.
+    Live {
+        /// The headline, e.g. "Direkte: CSTO sender styrker".
+        title: String,
+    },
     /// A new background entry in content/background/KEY.md, titled from the key
     /// (wagner-group: "Wagner group").
     Background {

@@ -209,6 +209,12 @@ fn main() -> ExitCode {
                     language,
                     now.unwrap_or_else(jiff::Timestamp::now),
                 ),
+                NewContent::Live { title } => scaffold::new_live(
+                    &cli.root,
+                    &title,
+                    language,
+                    now.unwrap_or_else(jiff::Timestamp::now),
+                ),
                 NewContent::Background { key } => {
                     scaffold::new_background(&cli.root, &key, language)
                 }

@@ -308,6 +308,67 @@ fn title_from_key(key: &str) -> String {
     }
 }
 
+/// A new live article for `title`: live, with «Dette vet vi» and one update
+/// to write over.
+pub fn new_live(
+    root: &Path,
+    title: &str,
+    language: Language,
+    now: jiff::Timestamp,
+) -> Result<PathBuf, Diagnostic> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::new("the title gives no usable file name")
+            .with_help("use a title with letters or digits"));
+    }
+    let path = root.join("content").join(format!("{slug}.md"));
+    create_new(&path, &new_live_text(title, language, &moment(now)))?;
+    Ok(path)
+}
+
+fn new_live_text(title: &str, language: Language, date: &str) -> String {
+    let (known, unknown, update, body) = match language {
+        Language::Nb => (
+            "Det som er bekreftet.",
+            "Det som ennå er uklart.",
+            "Det første som har skjedd, med kilde.",
+            "Bakgrunn for saken, under oppdateringene.",
+        ),
+        Language::En => (
+            "What has been confirmed.",
+            "What is still unclear.",
+            "The first thing that happened, with its source.",
+            "Background to the story, below the updates.",
+        ),
+    };
+    format!(
+        "+++
+title = {title}
+date = {date}
+lead = \"\"
+tags = []
+draft = true                         # set to false to publish
+live = true                          # «Direkte» until live = false, or use live_until = 2022-01-07T18:00:00+01:00
+# order = \"oldest-first\"           # once ended, show the first update first
+known = [{known:?}]                  # «Dette vet vi», pinned above the updates
+unknown = [{unknown:?}]              # «Dette vet vi ikke»
+known_as_of = {date}
+
+[[updates]]                          # one block per update; the newest is shown first
+time = {date}                        # required, to the minute
+text = {update:?}                    # required, in Markdown
+source = \"\"                        # who says so
+# title = \"…\"
+# author = \"person-key\"            # a person in content/people/, or a plain name
+# timeline = true                    # also an event in the article's timeline
++++
+
+{body}
+",
+        title = toml_string(title),
+    )
+}
+
 fn new_background_text(key: &str, language: Language) -> String {
     let words = Placeholders::of(language);
     let title = title_from_key(key);

@@ -29,6 +29,10 @@ pub const DEFAULT_PAGES: &[(&str, &str)] = &[
         include_str!("../templates/background_index.html"),
     ),
     ("timeline.html", include_str!("../templates/timeline.html")),
+    (
+        "partials/update.html",
+        include_str!("../templates/partials/update.html"),
+    ),
     ("tag.html", include_str!("../templates/tag.html")),
     ("person.html", include_str!("../templates/person.html")),
     (
@@ -48,6 +52,9 @@ pub const STYLESHEET: &str = include_str!("../templates/style.css");
 pub const SCRIPT: &str = include_str!("../templates/forklar.js");
 const STYLESHEET_FILE: &str = "style.css";
 const SCRIPT_FILE: &str = "forklar.js";
+/// The script only live articles load; a site replaces it with `templates/live.js`.
+pub const LIVE_SCRIPT: &str = include_str!("../templates/live.js");
+const LIVE_SCRIPT_FILE: &str = "live.js";
 
 /// Parsed templates, ready to render pages in parallel.
 pub struct Templates {
@@ -57,6 +64,7 @@ pub struct Templates {
     /// The stylesheet and script pages link to: the theme's, or the site's own.
     pub stylesheet: String,
     pub script: String,
+    pub live_script: String,
     /// Where each template came from and its text, for error messages.
     origins: Vec<Origin>,
 }
@@ -73,6 +81,7 @@ impl Templates {
         let dir = root.join(TEMPLATE_DIR);
         let mut stylesheet = STYLESHEET.to_string();
         let mut script = SCRIPT.to_string();
+        let mut live_script = LIVE_SCRIPT.to_string();
         let mut sources: Vec<(String, String, PathBuf)> = default_templates()
             .map(|(name, source)| {
                 (
@@ -93,6 +102,7 @@ impl Templates {
                 match name.as_str() {
                     STYLESHEET_FILE => stylesheet = source.clone(),
                     SCRIPT_FILE => script = source.clone(),
+                    LIVE_SCRIPT_FILE => live_script = source.clone(),
                     _ => {}
                 }
                 if !matches!(
@@ -122,6 +132,7 @@ impl Templates {
             time_limit: crate::config::TemplatesConfig::default().time_limit(),
             stylesheet,
             script,
+            live_script,
             origins,
         };
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))

@@ -18,6 +18,7 @@ pub mod quotes;
 pub mod sources;
 pub mod summary;
 pub mod timeline;
+pub mod updates;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -103,6 +104,8 @@ pub struct ViewCx<'a> {
     pub timelines: &'a BTreeMap<String, SharedTimeline>,
     /// The site's clock, on which times are shown.
     pub zone: &'a jiff::tz::TimeZone,
+    /// The moment the build counts as now (`--now`), which ends a live article.
+    pub now: jiff::Timestamp,
     /// The article's point in time (when it was last updated, else published):
     /// what it shows of shared content stops there.
     pub until: Option<Date>,
@@ -221,6 +224,7 @@ impl<'a> ViewCx<'a> {
             entries: self.entries,
             timelines: self.timelines,
             zone: self.zone,
+            now: self.now,
             until: self.until,
             people: self.people,
             slug: self.slug,
@@ -292,6 +296,7 @@ pub fn settle_dates(items: &mut PartItems, zone: &jiff::tz::TimeZone) {
             date.settle(zone);
         }
     }
+    updates::settle(items, zone);
 }
 
 /// A part's view, ready for the templates.
@@ -465,6 +470,7 @@ explainer_parts! {
     summary => summary::Summary,
     key_figures => key_figures::KeyFigures,
     known => known::Known,
+    updates => updates::Updates,
     timeline => timeline::Timeline,
     quotes => quotes::Quotes,
     questions => questions::Questions,

@@ -301,16 +301,17 @@ impl ExplainerPart for Timeline {
                 let shared = cx.timeline(&reference.key)?;
                 // An article shows the shared timeline as it stood at the
                 // article's point in time; the timeline's page shows it all.
-                let shown: Vec<Event> = match cx.until {
-                    Some(until) => shared
-                        .events
-                        .iter()
-                        .filter(|e| e.date.placement(&until) != Placement::After)
-                        .cloned()
-                        .collect(),
-                    None => shared.events.clone(),
-                };
-                let clipped = shown.len() < shared.events.len();
+                // A live article's updates marked `timeline = true` join it.
+                let all: Vec<&Event> = shared.events.iter().chain(&item.events).collect();
+                let shown: Vec<Event> = all
+                    .iter()
+                    .filter(|e| {
+                        cx.until
+                            .is_none_or(|u| e.date.placement(&u) != Placement::After)
+                    })
+                    .map(|e| (*e).clone())
+                    .collect();
+                let clipped = shown.len() < all.len();
                 let until = cx
                     .until
                     .map(|u| u.shown_in(cx.language, cx.zone, false).text);

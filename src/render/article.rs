@@ -30,6 +30,12 @@ impl Renderer<'_> {
         let summary = self.summary(index, deps);
         let text = article.body()?;
         let mut views = parts::views(&article.parts, &mut self.view_cx(article, deps));
+        // On a live article, «Dette vet vi» is pinned above the updates.
+        if views.iter().any(|v| v.key == "updates")
+            && let Some(known) = views.iter_mut().find(|v| v.key == "known")
+        {
+            known.slot = Slot::Top;
+        }
         self.add_newer_users(index, &mut views, deps);
         let mut entries = Vec::new();
         for reference in &article.parts.background {

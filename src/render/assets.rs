@@ -6,6 +6,8 @@ use crate::templates::Templates;
 pub struct Assets {
     pub stylesheet: String,
     pub script: String,
+    /// Loaded only by live articles.
+    pub live_script: String,
 }
 
 impl Assets {
@@ -13,6 +15,7 @@ impl Assets {
         Assets {
             stylesheet: format!("style.{}.css", fingerprint(templates.stylesheet.as_bytes())),
             script: format!("forklar.{}.js", fingerprint(templates.script.as_bytes())),
+            live_script: format!("live.{}.js", fingerprint(templates.live_script.as_bytes())),
         }
     }
 }

@@ -237,3 +237,72 @@ pub fn robots(base_url: &str) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP_FILE}\nSitemap: {base_url}{news}\n"
     )
 }
+
+/// One update of a live article in its own feed.
+pub struct UpdateEntry<'a> {
+    pub id: &'a str,
+    pub permalink: &'a str,
+    pub headline: &'a str,
+    pub time: &'a str,
+    pub html: &'a str,
+    pub author: Option<&'a str>,
+}
+
+/// A live article's updates as an Atom feed, `/<slug>/atom.xml`: a reader
+/// following a developing story gets each update as it comes.
+pub fn updates_atom(
+    title: &str,
+    site_title: &str,
+    page: &str,
+    feed: &str,
+    language: &str,
+    updated: &str,
+    entries: &[UpdateEntry],
+) -> String {
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\" xml:base=\"{}\">",
+        escape(page)
+    );
+    let _ = writeln!(xml, "<title>{}</title>", escape(title));
+    let _ = writeln!(
+        xml,
+        "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        escape(feed)
+    );
+    let _ = writeln!(
+        xml,
+        "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+        escape(page)
+    );
+    let _ = writeln!(xml, "<id>{}</id>", escape(feed));
+    let _ = writeln!(xml, "<updated>{updated}</updated>");
+    let _ = writeln!(xml, "<author><name>{}</name></author>", escape(site_title));
+    let _ = writeln!(xml, "<generator>forklar</generator>");
+    for entry in entries {
+        xml.push_str("<entry>\n");
+        let _ = writeln!(xml, "<title>{}</title>", escape(entry.headline));
+        let _ = writeln!(
+            xml,
+            "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+            escape(entry.permalink)
+        );
+        let _ = writeln!(xml, "<id>{}</id>", escape(entry.id));
+        let _ = writeln!(xml, "<published>{}</published>", entry.time);
+        let _ = writeln!(xml, "<updated>{}</updated>", entry.time);
+        if let Some(author) = entry.author {
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape(author));
+        }
+        let _ = writeln!(
+            xml,
+            "<content type=\"html\">{}</content>",
+            escape(entry.html)
+        );
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml.retain(is_xml_char);
+    xml
+}

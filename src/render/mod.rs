@@ -8,6 +8,7 @@ mod corrections;
 pub mod feeds;
 mod links;
 mod lists;
+mod live;
 pub mod news;
 pub mod pages;
 mod people;
@@ -262,6 +263,11 @@ impl<'a> Renderer<'a> {
                     &self.assets.script,
                     self.templates.script.as_bytes(),
                     &origin,
+                )?;
+                sink.write(
+                    &self.assets.live_script,
+                    self.templates.live_script.as_bytes(),
+                    &origin,
                 )
             }
             Page::Static(file) => {
@@ -289,6 +295,10 @@ impl<'a> Renderer<'a> {
             Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
             Page::Corrections => self.corrections_page(page, sink, deps),
             Page::Person(key) => self.person_page(key, page, sink, deps),
+            Page::Updates(slug) => match self.article_index(slug) {
+                Some(index) => self.live_files(index, sink, deps),
+                None => Ok(()),
+            },
         }
     }
 
@@ -417,6 +427,7 @@ impl<'a> Renderer<'a> {
             entries: &self.site.background,
             timelines: &self.site.timelines,
             zone: &self.site.config.zone.0,
+            now: jiff::Timestamp::try_from(self.now).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
             until: Some(article.updated.unwrap_or(article.date)),
             people: &self.site.people,
             slug: &article.slug,
@@ -480,6 +491,7 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
             locale: language.locale(),
             stylesheet: format!("{base_path}{}", assets.stylesheet),
             script: format!("{base_path}{}", assets.script),
+            live_script: format!("{base_path}{}", assets.live_script),
             background_index: urls.background_index(),
             feed: format!("{base_path}{}", feeds::FEED_FILE),
             corrections: urls.corrections(),

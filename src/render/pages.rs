@@ -38,6 +38,9 @@ pub enum Page {
     Corrections,
     /// A person's page, by key.
     Person(String),
+    /// A live article's feed of its updates and its `updates.json`, by the
+    /// article's slug: a page of its own, so the files go when the updates do.
+    Updates(String),
 }
 
 impl Renderer<'_> {
@@ -54,6 +57,12 @@ impl Renderer<'_> {
         ];
         pages.extend((1..=site.index_page_count()).map(Page::Index));
         pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
+        pages.extend(
+            site.articles
+                .iter()
+                .filter(|a| !a.parts.updates.updates.is_empty())
+                .map(|a| Page::Updates(a.slug.clone())),
+        );
         pages.extend(site.background.keys().map(|k| Page::Background(k.clone())));
         pages.extend(
             self.listings
@@ -84,8 +93,16 @@ impl Renderer<'_> {
                 NEWS_SITEMAP_FILE.into(),
                 ROBOTS_FILE.into(),
             ],
-            Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
+            Page::Assets => vec![
+                self.assets.stylesheet.clone(),
+                self.assets.script.clone(),
+                self.assets.live_script.clone(),
+            ],
             Page::Article(slug) => vec![format!("{slug}/index.html")],
+            Page::Updates(slug) => vec![
+                format!("{slug}/{}", crate::parts::updates::FEED_FILE),
+                format!("{slug}/{}", crate::parts::updates::UPDATES_FILE),
+            ],
             Page::Background(key) => vec![format!(
                 "{}/{key}/index.html",
                 language.background_section()
@@ -117,7 +134,7 @@ impl Renderer<'_> {
     /// What a page is made from, as a writer would name it.
     pub fn origin(&self, page: &Page) -> String {
         match page {
-            Page::Article(slug) => self.article_index(slug).map_or_else(
+            Page::Article(slug) | Page::Updates(slug) => self.article_index(slug).map_or_else(
                 || format!("the article {slug}"),
                 |i| self.site.articles[i].path.display().to_string(),
             ),

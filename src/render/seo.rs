@@ -91,7 +91,37 @@ pub fn article_json_ld(
             .collect::<Vec<_>>()
             .into();
     }
+    if let Some(updates) = part("updates") {
+        live_blog(&mut data, &updates);
+    }
     script_safe(&data)
+}
+
+/// An article with updates as `LiveBlogPosting`: the coverage's start, its
+/// end once it has ended, and each update as a `BlogPosting`.
+fn live_blog(data: &mut Json, updates: &Json) {
+    data["@type"] = "LiveBlogPosting".into();
+    data["coverageStartTime"] = updates["start"].clone();
+    if updates["end"].is_string() {
+        data["coverageEndTime"] = updates["end"].clone();
+    }
+    data["liveBlogUpdate"] = super::live::all_updates(updates)
+        .into_iter()
+        .map(|u| {
+            let mut post = json!({
+                "@type": "BlogPosting",
+                "headline": u["headline"],
+                "datePublished": u["time"]["rfc3339"],
+                "articleBody": u["plain"],
+                "url": u["permalink"],
+            });
+            if u["author"]["name"].is_string() {
+                post["author"] = json!({"@type": "Person", "name": u["author"]["name"]});
+            }
+            post
+        })
+        .collect::<Vec<_>>()
+        .into();
 }
 
 /// The schema.org type of a kind of work, by its key.

@@ -17,6 +17,8 @@ pub struct SiteView<'a> {
     pub locale: &'static str,
     pub stylesheet: String,
     pub script: String,
+    /// The script live articles load.
+    pub live_script: String,
     pub background_index: String,
     pub feed: String,
     /// The corrections archive.

@@ -61,6 +61,14 @@ pub fn load_file(
                 updated.settle(zone);
             }
             crate::parts::settle_dates(&mut article.parts, zone);
+            // A live article changed when its newest update came.
+            if let Some(newest) = article.parts.updates.newest()
+                && article
+                    .updated
+                    .is_none_or(|u| u.chronological(&newest).is_lt())
+            {
+                article.updated = Some(newest);
+            }
             if let Some(expires) = &mut article.expires {
                 expires.settle(zone);
             }

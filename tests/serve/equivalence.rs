@@ -6,7 +6,7 @@
 //!
 //! A seeded generator edits a small explainer site the ways a writer does
 //! (titles, dates, tags, slugs, bodies with links, background entries, shared
-//! and inline timelines, quotes, template overrides, static files, broken saves
+//! and inline timelines, quotes, live updates, template overrides, static files, broken saves
 //! and their fixes), each step a real save as an editor makes it. After every
 //! step the test waits for the server's event for that save, builds the same
 //! files afresh with the real binary, and compares.
@@ -189,6 +189,8 @@ struct Article {
     quotes: Vec<(String, String, String)>,
     /// `(date, text)`: what the corrections archive lists.
     corrections: Vec<(String, String)>,
+    /// `(time, text, timeline)`: a live article's updates, some also in its timeline.
+    updates: Vec<(String, String, bool)>,
     body: Vec<Para>,
 }
 
@@ -269,6 +271,10 @@ impl Model {
         if !a.background.is_empty() {
             s += &format!("background = {}\n", toml_list(&a.background));
         }
+        // A plain key, so before the first [[table]].
+        if !a.updates.is_empty() {
+            s += "live = true\n";
+        }
         match &a.timeline {
             Timeline::Shared(key) => s += &format!("timeline_file = \"{key}\"\n"),
             Timeline::Inline(events) => {
@@ -285,6 +291,11 @@ impl Model {
         }
         for (date, text) in &a.corrections {
             s += &format!("\n[[corrections]]\ndate = {date}\ntext = \"{text}\"\n");
+        }
+        for (time, text, timeline) in &a.updates {
+            s += &format!(
+                "\n[[updates]]\ntime = {time}\ntext = \"{text}\"\ntimeline = {timeline}\n"
+            );
         }
         s += "+++\n";
         for para in &a.body {
@@ -432,6 +443,7 @@ fn article(title: &str, date: &str, body: Vec<Para>) -> Article {
         timeline: Timeline::None,
         quotes: Vec::new(),
         corrections: Vec::new(),
+        updates: Vec::new(),
         body,
     }
 }
@@ -921,6 +933,23 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
                 m.templates.insert(name.clone(), marker.clone());
                 format!("write templates/{name} (the theme's, marked {marker:?})")
             }
+        }
+        30 if g.rng.chance(50) => {
+            let f = pick_file(g);
+            let updates: Vec<(String, String, bool)> = (0..g.rng.below(4))
+                .map(|_| {
+                    let time = format!(
+                        "2022-01-{:02}T{:02}:{:02}",
+                        1 + g.rng.below(9),
+                        g.rng.below(24),
+                        g.rng.below(60)
+                    );
+                    (time, g.sentence(&[]), g.rng.chance(30))
+                })
+                .collect();
+            let what = format!("content/{f}: updates = {updates:?}");
+            m.articles.get_mut(&f)?.updates = updates;
+            what
         }
         30 => {
             let f = pick_file(g);
@@ -1629,5 +1658,36 @@ fn corrections_and_quotes_reach_the_archive_and_the_persons_page() {
             "blakkisrud".into(),
             "NRK".into(),
         )];
+    });
+}
+
+/// A live article's updates: its page, feed and `updates.json`, and its own
+/// timeline page where an update joins the timeline, follow every save.
+#[test]
+fn live_updates_reach_the_page_its_feed_and_the_timeline() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("content/sak-c.md: a first update", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").updates = vec![(
+            "2022-01-06T10:05".into(),
+            "Styrker er på vei.".into(),
+            false,
+        )];
+    });
+    runner.must(
+        "content/sak-c.md: a second update, also in the timeline",
+        |m| {
+            m.articles
+                .get_mut("sak-c.md")
+                .expect("sak-c")
+                .updates
+                .push((
+                    "2022-01-06T14:32".into(),
+                    "De første er framme.".into(),
+                    true,
+                ));
+        },
+    );
+    runner.must("content/sak-c.md: the updates gone", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").updates = Vec::new();
     });
 }

@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 mod tools;
 
 mod cms;
+mod live;
 
 use tools::{browser_dir, missing, runs};
 
