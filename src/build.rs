@@ -54,6 +54,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub articles: usize,
     pub files: WriteReport,
+    /// Image variants made now and taken from the cache.
+    pub images: crate::images::CacheStats,
     pub elapsed: Duration,
 }
 
@@ -84,16 +86,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
-    match Renderer::new(&site, &templates)
-        .at(options.now())
-        .build_all(&output)
-    {
+    let renderer = Renderer::new(&site, &templates).at(options.now());
+    match renderer.build_all(&output) {
         Ok(pages) => {
             let files = output.commit()?;
             Ok(BuildReport {
                 pages,
                 articles: site.articles.len(),
                 files,
+                images: renderer.image_stats(),
                 elapsed: started.elapsed(),
             })
         }

@@ -49,6 +49,13 @@ fn main() -> ExitCode {
                         report.files.unchanged,
                         report.files.removed
                     );
+                    let images = report.images;
+                    if images.encodes + images.hits > 0 {
+                        println!(
+                            "Images: {} variants encoded, {} from the cache",
+                            images.encodes, images.hits
+                        );
+                    }
                 }
             })
         }

@@ -148,6 +148,7 @@ impl<'a> ViewCx<'a> {
                 reserved_ids: &[],
                 markers: &[],
                 language: Some(self.language),
+                figures: None,
             },
         );
         self.deps.extend(

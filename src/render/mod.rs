@@ -6,6 +6,7 @@ mod article;
 pub mod assets;
 mod corrections;
 pub mod feeds;
+pub mod images;
 mod lists;
 pub mod news;
 pub mod pages;
@@ -73,6 +74,10 @@ pub struct Renderer<'a> {
     reserved_ids: Vec<String>,
     /// The moment the build counts as now (`--now`, else the clock).
     now: std::time::SystemTime,
+    /// Images: plans, files written, the cache.
+    pictures: images::Pictures,
+    /// Files in static/ published resized, not copied.
+    processed_statics: std::collections::HashSet<std::path::PathBuf>,
 }
 
 impl<'a> Renderer<'a> {
@@ -118,6 +123,8 @@ impl<'a> Renderer<'a> {
             by_slug,
             reserved_ids,
             now: std::time::SystemTime::now(),
+            pictures: images::Pictures::new(&site.root, &site.config.images),
+            processed_statics: images::processed_statics(site),
         }
     }
 
