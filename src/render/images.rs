@@ -84,7 +84,13 @@ impl Pictures {
         if let Some(plan) = self.lock_plans().get(&key) {
             return Ok(plan.clone());
         }
-        let plan = Arc::new(images::plan(&self.root, spec, &self.config)?);
+        let mut plan = images::plan(&self.root, spec, &self.config)?;
+        // Pages use crops only in structured data, where crawlers read the
+        // fallback format: AVIF and WebP crops would be made for no reader.
+        let fallback = plan.fallback;
+        plan.variants
+            .retain(|v| !matches!(v.role, Role::Crop(_)) || v.format == fallback);
+        let plan = Arc::new(plan);
         self.lock_plans().insert(key, plan.clone());
         Ok(plan)
     }

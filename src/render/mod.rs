@@ -190,6 +190,8 @@ impl<'a> Renderer<'a> {
         for result in results {
             match result {
                 Ok(page) => rendered.push(page),
+                // An image shown on several pages has its problem once.
+                Err(problem) if problems.contains(&problem) => {}
                 Err(problem) => problems.push(problem),
             }
         }

@@ -438,3 +438,23 @@ fn an_image_in_the_body_without_a_credit_is_an_error_at_its_line() {
     run.assert_stderr_contains("[[images]]");
     run.assert_points_at(&site, "content/uro.md", Some(7));
 }
+
+/// A small real JPEG, for fixtures that show an image.
+pub fn small_jpeg() -> Vec<u8> {
+    jpeg(&photo(320, 200), None)
+}
+
+/// A small real PNG, for fixtures that show an image.
+pub fn small_png() -> Vec<u8> {
+    let img = photo(240, 160);
+    let mut out = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        img.as_raw(),
+        img.width(),
+        img.height(),
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    out
+}
