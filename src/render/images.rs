@@ -207,6 +207,9 @@ impl Renderer<'_> {
             .plan(&spec)
             .map_err(|err| at(err.to_string(), err.help()))?;
         if let Some(sink) = sink {
+            for variant in &plan.variants {
+                deps.publish(&variant.path);
+            }
             let origin = named_in.display().to_string();
             self.pictures
                 .produce(&plan, sink, &origin)

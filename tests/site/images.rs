@@ -458,3 +458,91 @@ pub fn small_png() -> Vec<u8> {
     .unwrap();
     out
 }
+
+fn image_files(dir: &Path) -> std::collections::BTreeSet<String> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| {
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            ["jpg", "png", "webp", "avif"].contains(&ext)
+        })
+        .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+        .collect()
+}
+
+#[test]
+fn serve_renders_again_what_shows_a_changed_image_and_a_text_edit_encodes_nothing() {
+    use forklar::build::BuildOptions;
+    use forklar::incremental::Session;
+    use std::path::PathBuf;
+
+    let table = "[image]\nfile = \"foto.jpg\"\nalt = \"Almaty\"\ncredit = \"Foto: NTB\"\n";
+    let site = TestSite::new(SITE_TOML)
+        .with("content/foto.jpg", jpeg(&photo(900, 600), None))
+        .with("content/uro.md", article(table))
+        .with(
+            "content/annen.md",
+            "+++\ntitle = \"Annen\"\ndate = 2022-01-05\n+++\nTekst.\n",
+        );
+    let out = tempfile::tempdir().unwrap();
+    let served = out.path().join("serve");
+    let mut options = BuildOptions::new(site.root());
+    options.output = served.clone();
+    let mut session = Session::new(options);
+    session.rebuild_all("start").expect("the site builds");
+
+    // A text edit renders the article again from the cache: nothing encoded.
+    let cache = site.root().join(".forklar-cache/images");
+    let cached = |dir: &Path| -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+        walk(dir)
+            .into_iter()
+            .map(|p| {
+                let modified = p.metadata().unwrap().modified().unwrap();
+                (p, modified)
+            })
+            .collect()
+    };
+    let before = cached(&cache);
+    assert!(!before.is_empty(), "the first build fills the cache");
+    site.write(
+        "content/uro.md",
+        article(table).replace("Tekst om uroen.", "Ny tekst om uroen."),
+    );
+    let report = session
+        .apply(&[PathBuf::from("content/uro.md")])
+        .expect("the edit builds");
+    assert!(report.rendered.contains(&"uro/index.html".to_string()));
+    assert_eq!(cached(&cache), before, "a text edit encoded an image");
+
+    // A new version of the image renders again the page showing it, and only
+    // that; its old files go, as a fresh build would not have them.
+    let old_files = image_files(&served);
+    site.write("content/foto.jpg", jpeg(&photo(700, 500), None));
+    let report = session
+        .apply(&[PathBuf::from("content/foto.jpg")])
+        .expect("the new image builds");
+    assert!(report.rendered.contains(&"uro/index.html".to_string()));
+    assert!(!report.rendered.contains(&"annen/index.html".to_string()));
+    let new_files = image_files(&served);
+    assert!(
+        old_files.is_disjoint(&new_files),
+        "{old_files:?}\n{new_files:?}"
+    );
+    assert!(
+        std::fs::read_to_string(served.join("uro/index.html"))
+            .unwrap()
+            .contains("height=\"500\""),
+        "the page shows the new image"
+    );
+
+    site.build_ok(&[]);
+    assert_eq!(
+        new_files,
+        image_files(&site.public_dir()),
+        "serve equals build"
+    );
+    assert_eq!(
+        std::fs::read_to_string(served.join("uro/index.html")).unwrap(),
+        site.public("uro/index.html")
+    );
+}
