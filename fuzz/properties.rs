@@ -66,6 +66,7 @@ pub fn markdown(text: &str) {
             markers: parts::markers(),
             // Typography runs on every rendered body, so it is fuzzed with it.
             language: Some(Language::Nb),
+            figures: None,
         };
         let rendered = markdown::render(text, &mentions, options);
         check_html(&rendered.html);

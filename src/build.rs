@@ -69,6 +69,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub articles: usize,
     pub files: WriteReport,
+    /// Image variants made now and taken from the cache.
+    pub images: crate::images::CacheStats,
     pub elapsed: Duration,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
@@ -148,6 +150,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 pages,
                 articles: site.articles.len(),
                 files,
+                images: renderer.image_stats(),
                 elapsed: started.elapsed(),
                 warnings,
             })

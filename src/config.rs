@@ -50,6 +50,9 @@ pub struct Config {
     /// `Europe/Oslo`; by default Europe/Oslo for `nb` and UTC otherwise.
     #[serde(default)]
     pub timezone: Option<String>,
+    /// Sizes, formats and quality of published images.
+    #[serde(default)]
+    pub images: crate::images::ImageConfig,
     /// `timezone`, looked up in the tz database built into forklar.
     #[serde(skip)]
     pub zone: Zone,
@@ -162,6 +165,15 @@ impl Config {
                 .at_span(text, span)
                 .with_help("write the zone's IANA name, such as Europe/Oslo, Asia/Almaty or UTC")
         })?);
+        config.images.validate().map_err(|why| {
+            let span = text
+                .find("[images]")
+                .map_or(0..0, |i| i..i + "[images]".len());
+            Diagnostic::new(why)
+                .in_file(path)
+                .at_span(text, span)
+                .with_help("see docs/writing.md, \"Images\", for the settings and their defaults")
+        })?;
         config.base_url = normalise_base_url(&config.base_url).map_err(|why| {
             let span = text
                 .find("base_url")

@@ -64,6 +64,9 @@ pub enum ListKey {
 pub struct Deps {
     on: bool,
     list: Vec<Dep>,
+    /// Files the page published besides itself (its images' variants), so a
+    /// rebuild can remove those no page publishes any more.
+    published: Vec<String>,
 }
 
 impl Deps {
@@ -72,6 +75,7 @@ impl Deps {
         Deps {
             on: true,
             list: Vec::new(),
+            published: Vec::new(),
         }
     }
 
@@ -101,6 +105,18 @@ impl Deps {
         if self.on {
             self.list.extend(deps);
         }
+    }
+
+    /// Records a file the page published besides itself.
+    pub fn publish(&mut self, path: &str) {
+        if self.on {
+            self.published.push(path.to_string());
+        }
+    }
+
+    /// The files the page published besides itself.
+    pub fn published(&self) -> &[String] {
+        &self.published
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, Dep> {

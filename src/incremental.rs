@@ -49,13 +49,19 @@ struct State {
     lists: HashMap<ListKey, u64>,
     /// Every page at the last good render.
     pages: BTreeSet<Page>,
+    /// The image files each page published.
+    page_images: HashMap<Page, Vec<String>>,
 }
 
 impl State {
     fn record(&mut self, rendered: Vec<Rendered>) {
         for Rendered { page, deps } in rendered {
-            let deps = deps.into_vec();
             self.forget(&page);
+            if !deps.published().is_empty() {
+                self.page_images
+                    .insert(page.clone(), deps.published().to_vec());
+            }
+            let deps = deps.into_vec();
             for dep in &deps {
                 self.readers
                     .entry(dep.clone())
@@ -67,6 +73,7 @@ impl State {
     }
 
     fn forget(&mut self, page: &Page) {
+        self.page_images.remove(page);
         if let Some(old) = self.page_deps.remove(page) {
             for dep in old {
                 if let Some(pages) = self.readers.get_mut(&dep) {
@@ -142,6 +149,7 @@ impl Session {
             readers: HashMap::new(),
             lists,
             pages,
+            page_images: HashMap::new(),
         };
         let count = rendered.len();
         state.record(rendered);
@@ -267,6 +275,9 @@ impl Session {
                 }
             }
         }
+        for path in stale_images(state, &dirty, &gone, &rendered) {
+            output.remove(&path);
+        }
         let files = output.commit_partial()?;
         let warnings = renderer.take_warnings();
         drop(renderer);
@@ -331,6 +342,38 @@ impl Session {
         paths.dedup();
         paths
     }
+}
+
+/// Image files that the pages rendered again (or gone) published before and
+/// that no page publishes now: an image that changed leaves its old
+/// variants behind otherwise, which a fresh build would not have.
+fn stale_images(
+    state: &State,
+    dirty: &[Page],
+    gone: &[Page],
+    rendered: &[Rendered],
+) -> BTreeSet<String> {
+    let redone: HashSet<&Page> = dirty.iter().chain(gone).collect();
+    let mut stale: BTreeSet<String> = redone
+        .iter()
+        .filter_map(|page| state.page_images.get(*page))
+        .flatten()
+        .cloned()
+        .collect();
+    if stale.is_empty() {
+        return stale;
+    }
+    for path in rendered.iter().flat_map(|r| r.deps.published()) {
+        stale.remove(path);
+    }
+    for (page, paths) in &state.page_images {
+        if !redone.contains(page) {
+            for path in paths {
+                stale.remove(path);
+            }
+        }
+    }
+    stale
 }
 
 /// `forklar impact`: builds the site into a private temporary folder, the way

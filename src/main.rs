@@ -69,6 +69,13 @@ fn main() -> ExitCode {
                         report.files.removed,
                         warnings_note(&report.warnings)
                     );
+                    let images = report.images;
+                    if images.encodes + images.hits > 0 {
+                        println!(
+                            "Images: {} variants encoded, {} from the cache",
+                            images.encodes, images.hits
+                        );
+                    }
                 }
             })
         }

@@ -39,6 +39,10 @@ pub const DEFAULT_PAGES: &[(&str, &str)] = &[
         "corrections.html",
         include_str!("../templates/corrections.html"),
     ),
+    (
+        "partials/figure.html",
+        include_str!("../templates/partials/figure.html"),
+    ),
 ];
 
 /// Every template of the default theme: the pages and the parts' partials.

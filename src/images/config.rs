@@ -24,6 +24,8 @@ use serde::Deserialize;
 /// max_megapixels = 100
 /// sizes = "(min-width: 50rem) 50rem, 100vw"
 /// decode_concurrency = 2
+/// share_image = "/bilder/forside.jpg"
+/// share_image_alt = "Forklart – bakgrunn til nyhetene"
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -60,6 +62,11 @@ pub struct ImageConfig {
     /// [`produce_all`](super::produce_all). Each holds about
     /// width × height × 4 bytes (96 MB for a 24 MP photo).
     pub decode_concurrency: usize,
+    /// The share image (og:image) of articles with no image of their own nor
+    /// a background entry with one: `/path` in static/, or beside the content.
+    pub share_image: Option<String>,
+    /// What the default share image shows, for `og:image:alt`.
+    pub share_image_alt: Option<String>,
 }
 
 impl Default for ImageConfig {
@@ -78,6 +85,8 @@ impl Default for ImageConfig {
             max_megapixels: 100,
             sizes: "(min-width: 50rem) 50rem, 100vw".to_string(),
             decode_concurrency: 2,
+            share_image: None,
+            share_image_alt: None,
         }
     }
 }

@@ -86,7 +86,7 @@ impl ImageError {
     pub fn help(&self) -> String {
         match self {
             ImageError::NotFound { .. } => {
-                "check the spelling; image paths are relative to the site folder (where site.toml is)".into()
+                "check the spelling: `foto.jpg` is beside the file that names it, `/bilder/foto.jpg` is static/bilder/foto.jpg".into()
             }
             ImageError::Read { .. } => "check that the file is readable".into(),
             ImageError::UnknownFormat { .. } => {

@@ -3,6 +3,7 @@
 //! and a link on the first mention of each background entry. Links go in as
 //! data (a [`LinkScope`]) and come back out as data ([`FoundLink`]s).
 
+mod figures;
 mod mentions;
 mod transforms;
 pub mod typography;
@@ -15,6 +16,7 @@ use crate::i18n::Language;
 use crate::links::{FoundLink, LinkScope, Resolved};
 use crate::slug::UniqueIds;
 use crate::url_policy::check_url;
+pub use figures::{BodyImage, FigureMaker};
 use mentions::link_first_mentions;
 use transforms::{assign_heading_ids, number_footnotes, place_markers, strip_heading_attributes};
 
@@ -76,6 +78,8 @@ pub struct MarkdownOptions<'a> {
     pub markers: &'a [Marker],
     /// The language whose typography the text is set in; none leaves it as written.
     pub language: Option<Language>,
+    /// Makes figures of images alone in their paragraph.
+    pub figures: Option<&'a FigureMaker<'a>>,
 }
 
 fn parser_options() -> Options {
@@ -128,6 +132,10 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     neutralise_script_links(&mut events);
     if options.escape_html {
         escape_raw_html(&mut events);
+    }
+    // After escaping: the figures' markup is forklar's own.
+    if let Some(figure) = options.figures {
+        figures::make_figures(&mut events, &mut ranges, figure);
     }
     if let Some(scope) = options.links {
         rendered.links = rewrite_links(&mut events, Some(&ranges), scope);

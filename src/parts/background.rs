@@ -39,13 +39,31 @@ pub struct EntryView {
     pub changed_since: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ImageView {
+    /// The fallback file (or the address as written, for another host).
     pub url: String,
     pub permalink: String,
     pub alt: String,
     pub credit: Option<String>,
+    pub licence: Option<String>,
     pub caption: Option<String>,
+    /// `<picture>` with every format and width, for images forklar resized.
+    pub html: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The 1200×630 share image.
+    pub share: Option<ShareView>,
+    /// Focal crops (16:9, 4:3, 1:1 by default), absolute addresses.
+    pub crops: Vec<String>,
+}
+
+/// The image social cards and search results show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    pub permalink: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 impl ImageView {
@@ -56,8 +74,20 @@ impl ImageView {
             url,
             alt: image.alt.clone(),
             credit: image.credit.clone(),
+            licence: image.licence.clone(),
             caption: image.caption.clone(),
+            html: None,
+            width: None,
+            height: None,
+            share: None,
+            crops: Vec::new(),
         }
+    }
+
+    /// Whether cards can show it: a raster image forklar made a share image
+    /// of, or an address on another host. Crawlers do not read SVG.
+    pub fn shareable(&self) -> bool {
+        self.share.is_some() || self.html.is_none()
     }
 }
 

@@ -180,6 +180,7 @@ impl<'a> ViewCx<'a> {
                 reserved_ids: &[],
                 markers: &[],
                 language: Some(self.language),
+                figures: None,
             },
         );
         self.record(rendered.links);

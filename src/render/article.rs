@@ -1,20 +1,23 @@
 //! An article's page: its body with first mentions linked, and every explainer
 //! part, placed where a marker put it or where `article.html` shows it.
 
+use std::cell::RefCell;
+
 use tera::Value;
 
 use super::views::with_fields;
 use super::{Renderer, seo};
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::images::Loading;
 use crate::links::LinkScope;
 use crate::markdown::typography::typeset;
-use crate::markdown::{self, MarkdownOptions, Mention};
+use crate::markdown::{self, BodyImage, MarkdownOptions, Mention};
 use crate::output::Sink;
-use crate::parts::background::ImageView;
 use crate::parts::timeline::NewerView;
 use crate::parts::{self, Slot};
 use crate::render::Page;
+use crate::render::images::ShareCard;
 
 impl Renderer<'_> {
     pub(super) fn article_page(
@@ -54,10 +57,27 @@ impl Renderer<'_> {
         // Headings must not take the ids the article template gives its own parts.
         let mut reserved = self.reserved_ids.clone();
         reserved.extend(entries.iter().map(|e| format!("entry-{}", e.key)));
+        let figure_deps = RefCell::new(if deps.is_on() {
+            Deps::recording()
+        } else {
+            Deps::off()
+        });
+        let figure_problems = RefCell::new(Vec::new());
+        let figure = |image: &BodyImage| {
+            self.body_figure(
+                article,
+                &text,
+                image,
+                Some(sink),
+                &mut figure_deps.borrow_mut(),
+                &mut figure_problems.borrow_mut(),
+            )
+        };
         let body = markdown::render(
             &text,
             &mentions,
             MarkdownOptions {
+                figures: Some(&figure),
                 escape_html: self.site.config.markdown.escape_html,
                 links: Some(LinkScope {
                     index: &self.links,
@@ -68,6 +88,10 @@ impl Renderer<'_> {
                 language: Some(self.urls.language),
             },
         );
+        deps.extend(figure_deps.into_inner().into_vec());
+        if let Some(problem) = figure_problems.into_inner().into_iter().next() {
+            return Err(problem);
+        }
         deps.extend(
             body.links
                 .iter()
@@ -101,14 +125,16 @@ impl Renderer<'_> {
         }
         let bylines = self.bylines(self.site.authors_of(article), deps);
         let authors: Vec<String> = bylines.iter().map(|b| b.name.clone()).collect();
-        let image = article
-            .image
-            .as_ref()
-            .map(|i| ImageView::new(i, &self.urls));
+        let image = match &article.image {
+            Some(image) => Some(self.image_view(image, Loading::Priority, Some(sink), deps)?),
+            None => None,
+        };
+        let shared = self.share_source(image.as_ref(), &entries, sink, deps)?;
+        let share = shared.as_ref().map(ShareCard::of);
         let json_ld = seo::article_json_ld(
             &self.summary_of(article),
             bylines.iter().map(|b| b.json_ld.clone()).collect(),
-            image.as_ref(),
+            shared.as_ref(),
             &views,
             seo::publisher(&self.site.config),
             self.urls.language,
@@ -121,6 +147,7 @@ impl Renderer<'_> {
             ("authors", Value::from_serializable(&authors)),
             ("bylines", Value::from_serializable(&bylines)),
             ("image", Value::from_serializable(&image)),
+            ("share", Value::from_serializable(&share)),
             ("json_ld", Value::from(json_ld)),
             ("placed", Value::from(value_map(placed))),
         ];

@@ -1,5 +1,6 @@
 //! The pages that list articles or entries, and the feed and sitemap.
 
+use crate::images::Loading;
 use tera::Value;
 
 use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
@@ -113,6 +114,9 @@ impl Renderer<'_> {
             return Ok(());
         };
         let mut view = entry_view(entry, &self.urls);
+        if let Some(image) = &entry.image {
+            view.image = Some(self.image_view(image, Loading::Priority, Some(sink), deps)?);
+        }
         let body = self.file_body(&entry.body, &entry.path, entry.body_first_line, deps)?;
         view.content = Some(body);
         let users = self
@@ -192,6 +196,7 @@ impl Renderer<'_> {
                 reserved_ids: &self.reserved_ids,
                 markers: &[],
                 language: Some(self.urls.language),
+                figures: None,
             },
         );
         deps.extend(
@@ -333,10 +338,24 @@ impl Renderer<'_> {
         for (&i, summary) in newest.iter().zip(&summaries) {
             let article = &self.site.articles[i];
             deps.add(|| Dep::File(article.path.clone()));
+            let text = article.body()?;
+            // Problems with images are the article page's to report.
+            let figure_deps = std::cell::RefCell::new(Deps::recording());
+            let figure = |image: &markdown::BodyImage| {
+                self.body_figure(
+                    article,
+                    &text,
+                    image,
+                    None,
+                    &mut figure_deps.borrow_mut(),
+                    &mut Vec::new(),
+                )
+            };
             let body = markdown::render(
-                &article.body()?,
+                &text,
                 &[],
                 MarkdownOptions {
+                    figures: Some(&figure),
                     escape_html: self.site.config.markdown.escape_html,
                     links: Some(LinkScope {
                         index: &self.links,
@@ -347,6 +366,7 @@ impl Renderer<'_> {
                     language: Some(self.urls.language),
                 },
             );
+            deps.extend(figure_deps.into_inner().into_vec());
             deps.extend(
                 body.links
                     .iter()

@@ -6,6 +6,7 @@ mod article;
 pub mod assets;
 mod corrections;
 pub mod feeds;
+pub mod images;
 mod links;
 mod lists;
 mod live;
@@ -80,6 +81,10 @@ pub struct Renderer<'a> {
     noted: Mutex<Vec<Diagnostic>>,
     /// Links in front matter and shared files with a problem, by file.
     link_problems: Mutex<Vec<(std::path::PathBuf, FoundLink)>>,
+    /// Images: plans, files written, the cache.
+    pictures: images::Pictures,
+    /// Files in static/ published resized, not copied.
+    processed_statics: std::collections::HashSet<std::path::PathBuf>,
 }
 
 impl<'a> Renderer<'a> {
@@ -134,6 +139,8 @@ impl<'a> Renderer<'a> {
             now: std::time::SystemTime::now(),
             noted: Mutex::new(Vec::new()),
             link_problems: Mutex::new(Vec::new()),
+            pictures: images::Pictures::new(&site.root, &site.config.images),
+            processed_statics: images::processed_statics(site),
         }
     }
 
@@ -208,6 +215,8 @@ impl<'a> Renderer<'a> {
         for result in results {
             match result {
                 Ok(page) => rendered.push(page),
+                // An image shown on several pages has its problem once.
+                Err(problem) if problems.contains(&problem) => {}
                 Err(problem) => problems.push(problem),
             }
         }

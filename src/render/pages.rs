@@ -72,7 +72,13 @@ impl Renderer<'_> {
         );
         pages.extend(self.listings.tags.keys().map(|k| Page::Tag(k.clone())));
         pages.extend(site.people.keys().map(|k| Page::Person(k.clone())));
-        pages.extend(site.static_files.iter().cloned().map(Page::Static));
+        pages.extend(
+            site.static_files
+                .iter()
+                .filter(|f| !self.is_processed_image(f))
+                .cloned()
+                .map(Page::Static),
+        );
         pages
     }
 

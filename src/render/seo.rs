@@ -47,7 +47,12 @@ pub fn article_json_ld(
         data["description"] = lead.as_str().into();
     }
     if let Some(image) = image {
-        data["image"] = image.permalink.clone().into();
+        // Google wants 16:9, 4:3 and 1:1 versions, each at least 1200 px wide.
+        data["image"] = if image.crops.is_empty() {
+            image.permalink.clone().into()
+        } else {
+            image.crops.clone().into()
+        };
     }
     if let Some(Json::Array(entries)) = part("background") {
         data["about"] = entries

@@ -47,6 +47,8 @@ struct ArticleFields {
     #[serde(default)]
     image: Option<ImageFields>,
     #[serde(default)]
+    images: Vec<ImageFields>,
+    #[serde(default)]
     update_note: Option<String>,
     kind: Option<crate::kind::Kind>,
 }
@@ -66,6 +68,7 @@ const COMMON_FIELDS: &[&str] = &[
     "expired",
     "embargo",
     "image",
+    "images",
     "kind",
 ];
 
@@ -107,6 +110,8 @@ pub struct Article {
     /// Where it stands in this build; set when the site is loaded.
     pub status: Status,
     pub image: Option<Image>,
+    /// Credits (and alt text, captions) of images in the body, by file.
+    pub images: Vec<Image>,
     /// The type of work, where the article names one; else the site's.
     pub kind: Option<crate::kind::Kind>,
     /// The explainer parts.
@@ -173,6 +178,11 @@ impl Article {
             .filter_map(|tag| check_tag(tag, &mut file))
             .collect();
         let image = fields.image.as_ref().and_then(|i| i.check(&mut file));
+        let images = fields
+            .images
+            .iter()
+            .filter_map(|i| i.check_listed(&mut file))
+            .collect();
         let slug_span = fields.slug.as_ref().map_or(0..FENCE_LEN, |s| file.span(s));
         let Some(date) = date else {
             return Err(file.problems);
@@ -197,6 +207,7 @@ impl Article {
             embargo: fields.embargo,
             status: Status::default(),
             image,
+            images,
             update_note: fields.update_note.filter(|n| !n.trim().is_empty()),
             kind: fields.kind,
             parts,

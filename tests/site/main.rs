@@ -12,6 +12,7 @@ mod explainer_errors;
 mod fixture;
 mod found;
 mod hostile;
+mod images;
 mod impact;
 mod incremental;
 mod live;

@@ -51,7 +51,7 @@ background = ["csto"]
 timeline_file = "kasakhstan-2022"
 
 [image]
-src = "/bilder/kart.png"
+src = "/bilder/forside.png"
 alt = "Kart over Kasakhstan"
 credit = "Kart: Redaksjonen"
 +++
@@ -151,7 +151,8 @@ fn publishing_site() -> TestSite {
         .with("content/background/nato.md", NATO)
         .with("content/timelines/kasakhstan-2022.toml", TIMELINE)
         .with("static/bilder/kart.png", b"\x89PNG kart".as_slice())
-        .with("static/bilder/csto.png", b"\x89PNG csto".as_slice())
+        .with("static/bilder/forside.png", super::images::small_png())
+        .with("static/bilder/csto.png", super::images::small_png())
 }
 
 /// The publishing fixture, built for `https://example.org/forklaring/`.
@@ -1609,10 +1610,44 @@ fn crawl(host: &StaticHost, start: &str, problems: &mut Vec<String>) -> Crawl {
 
 /// Every `href` and `src` value of a page, with HTML entities decoded.
 fn links_of(html: &str) -> Vec<String> {
-    attribute_values(html, "href")
+    // Every width in a srcset, the share image and the crops in JSON-LD are
+    // fetched too, by browsers and crawlers.
+    let srcset = attribute_values(html, "srcset")
+        .into_iter()
+        .flat_map(|set| {
+            set.split(", ")
+                .filter_map(|candidate| candidate.split_whitespace().next())
+                .collect::<Vec<_>>()
+        });
+    let shared = attribute_values(html, "content")
+        .into_iter()
+        .filter(|c| c.starts_with("https://example.org/") && !c.ends_with('/'));
+    let mut links: Vec<String> = attribute_values(html, "href")
         .into_iter()
         .chain(attribute_values(html, "src"))
+        .chain(srcset)
+        .chain(shared)
         .map(decode_entities)
+        .collect();
+    for script in html.split("<script type=\"application/ld+json\">").skip(1) {
+        let json = &script[..script.find("</script>").unwrap_or(0)];
+        if let Ok(data) = serde_json::from_str::<serde_json::Value>(json) {
+            match &data["image"] {
+                serde_json::Value::String(url) => links.push(url.clone()),
+                serde_json::Value::Array(urls) => {
+                    links.extend(urls.iter().filter_map(|u| u.as_str().map(String::from)))
+                }
+                _ => {}
+            }
+        }
+    }
+    // Addresses on the site's own base URL are followed like site paths.
+    links
+        .into_iter()
+        .map(|link| match link.strip_prefix("https://example.org") {
+            Some(path) if link.starts_with(BASE_URL) && !link.ends_with('/') => path.to_string(),
+            _ => link,
+        })
         .collect()
 }
 

@@ -1,0 +1,435 @@
+//! Images on pages: each image a page names is planned (size, variants,
+//! names) from its file, its variants are made once per build, taken from
+//! the cache in `.forklar-cache/` when they are there, and the page gets its
+//! `<picture>` markup, its share image and its crops.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use super::Renderer;
+use crate::content::{BackgroundEntry, Image, NamedAt};
+use crate::deps::{Dep, Deps};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::images::{
+    self, CacheStats, ImageCache, ImageConfig, ImagePlan, ImageSpec, Loading, PictureOptions, Role,
+};
+use crate::layout::{CONTENT_DIR, STATIC_DIR};
+use crate::markdown::BodyImage;
+use crate::markdown::typography::typeset;
+use crate::output::Sink;
+use crate::parts::background::{ImageView, ShareView};
+use crate::site::Article;
+
+/// The images of one build: plans made once, files written once.
+pub struct Pictures {
+    root: PathBuf,
+    config: ImageConfig,
+    cache: ImageCache,
+    plans: Mutex<HashMap<(PathBuf, String), Arc<ImagePlan>>>,
+    written: Mutex<HashSet<String>>,
+}
+
+/// What `og:image` and `twitter:card` show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareCard {
+    pub permalink: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: String,
+}
+
+impl ShareCard {
+    pub fn of(image: &ImageView) -> ShareCard {
+        match &image.share {
+            Some(share) => ShareCard {
+                permalink: share.permalink.clone(),
+                width: Some(share.width),
+                height: Some(share.height),
+                alt: image.alt.clone(),
+            },
+            None => ShareCard {
+                permalink: image.permalink.clone(),
+                width: None,
+                height: None,
+                alt: image.alt.clone(),
+            },
+        }
+    }
+}
+
+impl Pictures {
+    pub fn new(root: &Path, config: &ImageConfig) -> Pictures {
+        Pictures {
+            root: root.to_path_buf(),
+            config: config.clone(),
+            cache: ImageCache::for_site(root),
+            plans: Mutex::new(HashMap::new()),
+            written: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.cache.stats()
+    }
+
+    pub fn config(&self) -> &ImageConfig {
+        &self.config
+    }
+
+    fn plan(&self, spec: &ImageSpec) -> Result<Arc<ImagePlan>, images::ImageError> {
+        let key = (spec.source.clone(), format!("{:?}", spec.focus));
+        if let Some(plan) = self.lock_plans().get(&key) {
+            return Ok(plan.clone());
+        }
+        let mut plan = images::plan(&self.root, spec, &self.config)?;
+        // Pages use crops only in structured data, where crawlers read the
+        // fallback format: AVIF and WebP crops would be made for no reader.
+        let fallback = plan.fallback;
+        plan.variants
+            .retain(|v| !matches!(v.role, Role::Crop(_)) || v.format == fallback);
+        let plan = Arc::new(plan);
+        self.lock_plans().insert(key, plan.clone());
+        Ok(plan)
+    }
+
+    fn lock_plans(&self) -> std::sync::MutexGuard<'_, HashMap<(PathBuf, String), Arc<ImagePlan>>> {
+        self.plans.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes the plan's files into `sink`, the first time a page asks.
+    fn produce(&self, plan: &ImagePlan, sink: &dyn Sink, origin: &str) -> Result<(), Diagnostic> {
+        let first = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(format!("{}#{}", plan.source.display(), plan.hash));
+        if !first {
+            return Ok(());
+        }
+        let failed: Mutex<Option<Diagnostic>> = Mutex::new(None);
+        let write = |path: &str, bytes: &[u8]| {
+            sink.write(path, bytes, origin).map_err(|diagnostic| {
+                let message = diagnostic.message.clone();
+                *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(diagnostic);
+                std::io::Error::other(message)
+            })
+        };
+        match images::produce(plan, &self.cache, &write) {
+            Ok(_) => Ok(()),
+            Err(err) => Err(failed
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| Diagnostic::new(err.to_string()).with_help(err.help()))),
+        }
+    }
+}
+
+const SOURCE_HELP: &str = "put the image beside the article and write its name, file = \"foto.jpg\", or in static/ and write file = \"/bilder/foto.jpg\"";
+
+/// The file an image names, relative to the site root: `/x.jpg` is in
+/// static/, `x.jpg` beside the file naming it. `None` for an address on
+/// another host, which is published as it is. `Err` for a path that leaves
+/// the site.
+pub fn source_file(src: &str, named_in: &Path) -> Result<Option<PathBuf>, String> {
+    if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+        return Ok(None);
+    }
+    let src = src.split(['?', '#']).next().unwrap_or_default();
+    let joined = match src.strip_prefix('/') {
+        Some(rest) => Path::new(STATIC_DIR).join(rest),
+        None => named_in.parent().unwrap_or(Path::new("")).join(src),
+    };
+    let mut clean = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            Component::Normal(p) => clean.push(p),
+            Component::ParentDir if clean.pop() => {}
+            Component::CurDir => {}
+            _ => return Err(format!("{src} is outside the site folder")),
+        }
+    }
+    let inside = clean.starts_with(STATIC_DIR) || clean.starts_with(CONTENT_DIR);
+    if !inside {
+        return Err(format!("{src} is neither in static/ nor in content/"));
+    }
+    Ok(Some(clean))
+}
+
+/// Where an image's files are published: its path under static/ or
+/// content/, without the extension.
+fn output_stem(source: &Path) -> String {
+    let inner = source
+        .strip_prefix(STATIC_DIR)
+        .or_else(|_| source.strip_prefix(CONTENT_DIR))
+        .unwrap_or(source);
+    inner
+        .with_extension("")
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+impl Renderer<'_> {
+    /// An image as a page shows it: planned, its files written to `sink`
+    /// (once per build) and its markup made. Records the file as read.
+    pub(super) fn image_view(
+        &self,
+        image: &Image,
+        loading: Loading,
+        sink: Option<&dyn Sink>,
+        deps: &mut Deps,
+    ) -> Result<ImageView, Diagnostic> {
+        let mut view = ImageView::new(image, &self.urls);
+        let at = |message: String, help: String| match &image.named_at {
+            Some(named) => named.error(message, help),
+            None => Diagnostic::new(message).with_help(help),
+        };
+        let named_in = image
+            .named_at
+            .as_ref()
+            .map_or(Path::new(""), |n| n.file.as_path());
+        let source = match source_file(&image.src, named_in) {
+            Ok(Some(source)) => source,
+            Ok(None) => return Ok(view),
+            Err(why) => {
+                return Err(at(why, SOURCE_HELP.into()));
+            }
+        };
+        deps.add(|| Dep::File(source.clone()));
+        let mut spec = ImageSpec::new(&source).with_output_stem(output_stem(&source));
+        if let Some((x, y)) = image.focus {
+            spec = spec.with_focus(x, y);
+        }
+        let plan = self
+            .pictures
+            .plan(&spec)
+            .map_err(|err| at(err.to_string(), err.help()))?;
+        if let Some(sink) = sink {
+            for variant in &plan.variants {
+                deps.publish(&variant.path);
+            }
+            let origin = named_in.display().to_string();
+            self.pictures
+                .produce(&plan, sink, &origin)
+                .map_err(|d| match &image.named_at {
+                    Some(named) if d.file.is_none() => {
+                        named.error(d.message, d.help.unwrap_or_default())
+                    }
+                    _ => d,
+                })?;
+        }
+
+        let prefix = self.urls.base_path();
+        let config = self.pictures.config();
+        let mut options = PictureOptions::new(&view.alt, &config.sizes);
+        options.loading = loading;
+        options.url_prefix = prefix;
+        view.html = Some(images::picture_html(&plan, &options));
+        view.width = Some(plan.width);
+        view.height = Some(plan.height);
+        let fallback = plan
+            .variants_with(Role::Responsive)
+            .chain(plan.variants_with(Role::Original))
+            .filter(|v| v.format == plan.fallback)
+            .filter(|v| v.width <= 1200)
+            .max_by_key(|v| v.width)
+            .or_else(|| plan.variants.first());
+        if let Some(v) = fallback {
+            view.url = format!("{prefix}{}", v.path);
+            view.permalink = self.urls.permalink(&view.url);
+        }
+        if let Some(share) = plan.share() {
+            view.share = Some(ShareView {
+                permalink: self.urls.permalink(&format!("{prefix}{}", share.path)),
+                width: share.width,
+                height: share.height,
+            });
+        }
+        for aspect in &config.crops {
+            if let Some(v) = plan.largest(Role::Crop(*aspect), plan.fallback) {
+                view.crops
+                    .push(self.urls.permalink(&format!("{prefix}{}", v.path)));
+            }
+        }
+        Ok(view)
+    }
+
+    /// The image an article's cards and structured data show: its own, else
+    /// its first background entry's that has one, else the site's
+    /// `images.share_image`.
+    pub(super) fn share_source(
+        &self,
+        own: Option<&ImageView>,
+        entries: &[&BackgroundEntry],
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<Option<ImageView>, Diagnostic> {
+        if let Some(own) = own.filter(|v| v.shareable()) {
+            return Ok(Some(own.clone()));
+        }
+        for image in entries.iter().filter_map(|e| e.image.as_ref()) {
+            let view = self.image_view(image, Loading::Lazy, Some(sink), deps)?;
+            if view.shareable() {
+                return Ok(Some(view));
+            }
+        }
+        let config = &self.site.config;
+        let Some(src) = &config.images.share_image else {
+            return Ok(None);
+        };
+        let image = Image {
+            src: src.clone(),
+            alt: config
+                .images
+                .share_image_alt
+                .clone()
+                .unwrap_or_else(|| config.title.clone()),
+            credit: None,
+            licence: None,
+            caption: None,
+            decorative: false,
+            focus: None,
+            named_at: Some(NamedAt {
+                file: PathBuf::from(crate::config::CONFIG_FILE),
+                location: Location {
+                    line: 1,
+                    column: 1,
+                    source_line: format!("share_image = {src:?}"),
+                    width: 1,
+                },
+            }),
+        };
+        let view = self.image_view(&image, Loading::Lazy, Some(sink), deps)?;
+        Ok(view.shareable().then_some(view))
+    }
+
+    /// A figure for an image alone in a paragraph of `article`'s body
+    /// (`body`, its Markdown): credited by the article's `[[images]]` entry
+    /// for the same file. `None` leaves the image as Markdown wrote it: an
+    /// address on another host, or a problem, added to `problems`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn body_figure(
+        &self,
+        article: &Article,
+        body: &str,
+        image: &BodyImage,
+        sink: Option<&dyn Sink>,
+        deps: &mut Deps,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        let mut location = Location::from_span(body, image.range.clone());
+        location.line += article.body_first_line() - 1;
+        let named = NamedAt {
+            file: article.path.clone(),
+            location,
+        };
+        let source = match source_file(&image.dest, &article.path) {
+            Ok(Some(source)) => source,
+            Ok(None) => return None,
+            Err(why) => {
+                problems.push(named.error(why, SOURCE_HELP));
+                return None;
+            }
+        };
+        let listed = article.images.iter().find(|listed| {
+            let named_in = listed.named_at.as_ref().map_or(Path::new(""), |n| &n.file);
+            source_file(&listed.src, named_in).ok().flatten().as_ref() == Some(&source)
+        });
+        let Some(listed) = listed else {
+            problems.push(named.error(
+                format!("the image {} has no credit", image.dest),
+                format!(
+                    "credit it in the front matter, with the same file name:\n[[images]]\nfile = \"{}\"\ncredit = \"Foto: …\"",
+                    image.dest
+                ),
+            ));
+            return None;
+        };
+        let alt = if image.alt.is_empty() {
+            listed.alt.clone()
+        } else {
+            image.alt.clone()
+        };
+        if alt.trim().is_empty() && !listed.decorative {
+            problems.push(named.error(
+                format!("the image {} has no alt text", image.dest),
+                "write what it shows between the brackets, ![Røyk over Almaty](fil.jpg); only an image marked decorative = true in [[images]] may have none",
+            ));
+            return None;
+        }
+        let caption = Some(image.title.trim())
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .or_else(|| listed.caption.clone())
+            .map(|c| typeset(&c, self.urls.language));
+        let shown = Image {
+            alt: if listed.decorative {
+                String::new()
+            } else {
+                alt
+            },
+            caption,
+            named_at: Some(named),
+            ..listed.clone()
+        };
+        let view = match self.image_view(&shown, Loading::Lazy, sink, deps) {
+            Ok(view) => view,
+            Err(problem) => {
+                problems.push(problem);
+                return None;
+            }
+        };
+        let mut context = self.context();
+        context.insert("image", &view);
+        let source_name = article.path.display().to_string();
+        match self
+            .templates
+            .render("partials/figure.html", &context, &source_name)
+        {
+            Ok(html) => Some(String::from_utf8_lossy(&html).into_owned()),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        }
+    }
+
+    /// What the image engine did in this build.
+    pub fn image_stats(&self) -> CacheStats {
+        self.pictures.stats()
+    }
+
+    /// Whether a file in static/ is an image that pages publish resized:
+    /// such a file is not copied as it is, so its EXIF and GPS never leave.
+    pub fn is_processed_image(&self, static_file: &Path) -> bool {
+        self.processed_statics.contains(static_file)
+    }
+}
+
+/// Files in static/ that articles' and background entries' `[image]`
+/// tables name, and the default share image, relative to static/.
+pub fn processed_statics(site: &crate::site::Site) -> HashSet<PathBuf> {
+    let articles = site
+        .articles
+        .iter()
+        .flat_map(|a| a.image.iter().chain(&a.images));
+    let entries = site.background.values().filter_map(|e| e.image.as_ref());
+    articles
+        .chain(entries)
+        .filter_map(|image| {
+            let named_in = image.named_at.as_ref()?.file.as_path();
+            let source = source_file(&image.src, named_in).ok()??;
+            source.strip_prefix(STATIC_DIR).ok().map(Path::to_path_buf)
+        })
+        .chain(
+            site.config
+                .images
+                .share_image
+                .iter()
+                .filter_map(|src| source_file(src, Path::new("site.toml")).ok()?)
+                .filter_map(|s| s.strip_prefix(STATIC_DIR).ok().map(Path::to_path_buf)),
+        )
+        .collect()
+}
