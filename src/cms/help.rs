@@ -18,13 +18,22 @@ impl Hints {
     }
 
     /// Reads `key = value  # hint` lines, commented out or not; a `[table]`
-    /// or `[[table]]` line starts the fields `table.key`.
+    /// or `[[table]]` line starts the fields `table.key`. A key without a
+    /// comment of its own takes the comment lines just above it, where a
+    /// field needs more words than fit beside it.
     pub fn from_example(text: &str) -> Hints {
         let mut hints = BTreeMap::new();
         let mut table: Option<String> = None;
+        let mut above: Vec<&str> = Vec::new();
         for line in text.lines() {
             let line = line.trim();
+            let commented = line.starts_with('#');
             let line = line.strip_prefix('#').map_or(line, str::trim_start);
+            if commented && !line.starts_with('[') && !line.contains('=') {
+                above.push(line);
+                continue;
+            }
+            let prose = std::mem::take(&mut above);
             if let Some(rest) = line.strip_prefix('[') {
                 let name = rest.trim_start_matches('[');
                 let Some(end) = name.find(']') else { continue };
@@ -42,7 +51,11 @@ impl Hints {
             if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 continue;
             }
-            if let Some(hint) = comment_after(value) {
+            let hint = comment_after(value).or_else(|| {
+                let joined = prose.join(" ");
+                (!joined.is_empty()).then(|| capitalised(&joined))
+            });
+            if let Some(hint) = hint {
                 let path = match &table {
                     Some(table) => format!("{table}.{key}"),
                     None => key.to_string(),
@@ -84,9 +97,15 @@ fn comment_after(value: &str) -> Option<String> {
         .find_map(|prefix| comment.strip_prefix(prefix))
         .unwrap_or(comment)
         .trim();
-    let mut chars = comment.chars();
-    let first = chars.next()?;
-    Some(first.to_uppercase().chain(chars).collect())
+    (!comment.is_empty()).then(|| capitalised(comment))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -110,7 +129,7 @@ mod tests {
                 .starts_with("Several")
         );
         assert!(entry.get("summary").is_none());
-        assert!(entry.get("aliases").unwrap().contains("first mention"));
+        assert!(entry.get("aliases").unwrap().contains("running text"));
     }
 
     #[test]
