@@ -513,6 +513,9 @@ const FROM_A_CMS: &str = r#"+++
 draft = false
 tags = []
 lead = ""
+updated = ""
+expires = ""
+slug = ""
 date = "2022-01-05T08:30:00.000Z"
 title = "Skrevet i et CMS"
 authors = []
@@ -554,6 +557,6 @@ fn a_date_a_cms_cannot_mean_is_refused_at_its_line_with_help() {
     let run = run(&site, &["build"], &[]);
     run.assert_failure();
     run.assert_stderr_contains("is not a date");
-    run.assert_points_at(&site, "content/cms.md", Some(5));
+    run.assert_points_at(&site, "content/cms.md", Some(8));
     run.assert_help();
 }
