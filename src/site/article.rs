@@ -148,30 +148,37 @@ impl Article {
                 return Err(file.problems);
             }
         };
+        // A CMS writes "" for an optional field left empty: not given.
+        let updated_field = fields.updated.as_ref().filter(|u| !is_blank(u));
+        let expires_field = fields.expires.as_ref().filter(|e| !is_blank(e));
+        let slug_field = fields
+            .slug
+            .as_ref()
+            .filter(|s| !s.get_ref().trim().is_empty());
         let date = file.day(&fields.date);
-        let updated = fields.updated.as_ref().and_then(|u| file.day(u));
+        let updated = updated_field.and_then(|u| file.day(u));
         if let (Some(date), Some(updated)) = (date, updated)
             && updated.chronological(&date).is_lt()
         {
-            let span = fields.updated.as_ref().map_or(0..0, |u| file.span(u));
+            let span = updated_field.map_or(0..0, |u| file.span(u));
             file.error(
                 "`updated` is earlier than `date`",
                 span,
                 "`updated` is when the article last changed; it cannot be before it was published",
             );
         }
-        let expires = fields.expires.as_ref().and_then(|e| file.day(e));
+        let expires = expires_field.and_then(|e| file.day(e));
         if let (Some(date), Some(expires)) = (date, expires)
             && expires.chronological(&date).is_le()
         {
-            let span = fields.expires.as_ref().map_or(0..0, |e| file.span(e));
+            let span = expires_field.map_or(0..0, |e| file.span(e));
             file.error(
                 "`expires` is not later than `date`",
                 span,
                 "`expires` is when the article leaves lists and feeds; it must come after `date`",
             );
         }
-        let slug = article_slug(path, fields.slug.as_ref(), &mut file);
+        let slug = article_slug(path, slug_field, &mut file);
         let tags = fields
             .tags
             .iter()
@@ -183,7 +190,7 @@ impl Article {
             .iter()
             .filter_map(|i| i.check_listed(&mut file))
             .collect();
-        let slug_span = fields.slug.as_ref().map_or(0..FENCE_LEN, |s| file.span(s));
+        let slug_span = slug_field.map_or(0..FENCE_LEN, |s| file.span(s));
         let Some(date) = date else {
             return Err(file.problems);
         };
@@ -319,6 +326,11 @@ fn with_known_fields(mut diagnostic: Diagnostic) -> Diagnostic {
         ));
     }
     diagnostic
+}
+
+/// An empty string, as a CMS writes for an optional field left empty.
+fn is_blank(value: &DateField) -> bool {
+    matches!(value.get_ref(), toml::Value::String(text) if text.trim().is_empty())
 }
 
 #[cfg(test)]

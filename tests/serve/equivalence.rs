@@ -1691,3 +1691,23 @@ fn live_updates_reach_the_page_its_feed_and_the_timeline() {
         m.articles.get_mut("sak-c.md").expect("sak-c").updates = Vec::new();
     });
 }
+
+/// An article re-dated into the future leaves its page, the lists, the feed
+/// and the links to it, as a fresh build does; dated back, it returns.
+#[test]
+fn an_article_scheduled_while_serving_leaves_and_returns_as_in_a_fresh_build() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("content/sak-b.md: dated 2099, so scheduled", |m| {
+        m.articles.get_mut("sak-b.md").expect("sak-b").date = "2099-01-07T18:00:00+01:00".into();
+    });
+    assert_eq!(runner.live.serve.get("/sak-b/").status, 404);
+    let front = runner.live.serve.get("/").text();
+    assert!(
+        !front.contains("Hvem er Tokajev?"),
+        "the front page lists a scheduled article"
+    );
+    runner.must("content/sak-b.md: dated back to 2022", |m| {
+        m.articles.get_mut("sak-b.md").expect("sak-b").date = "2022-01-07T18:00:00+01:00".into();
+    });
+    assert_eq!(runner.live.serve.get("/sak-b/").status, 200);
+}

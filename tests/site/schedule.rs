@@ -40,6 +40,7 @@ date = 2022-01-06T18:00:00+01:00
 lead = "Gassprisen ble doblet."
 tags = ["Kasakhstan"]
 background = ["csto"]
+timeline_file = "uro"
 
 [[quotes]]
 text = "Et gammelt sitat."
@@ -58,14 +59,26 @@ title = "Planlagt sak om CSTO"
 date = 2022-01-08T10:00:00
 tags = ["Kasakhstan"]
 background = ["csto"]
+timeline_file = "uro"
 
 [[quotes]]
 text = "Et sitat som ikke er ute ennå."
 speaker = "blakkisrud"
 source = "NRK"
+
+[[corrections]]
+date = 2022-01-08
+text = "Navnet på byen er rettet."
 +++
 
 Soldatene trekker seg ut.
+"#;
+
+const TIMELINE: &str = r#"title = "Uroen i januar"
+
+[[events]]
+date = "2022-01-02"
+title = "Protestene begynner"
 "#;
 
 const DRAFT: &str = r#"+++
@@ -84,6 +97,7 @@ fn scheduling_site() -> TestSite {
     TestSite::new(SITE_TOML)
         .with("content/background/csto.md", CSTO)
         .with("content/people/blakkisrud.md", BLAKKISRUD)
+        .with("content/timelines/uro.toml", TIMELINE)
         .with("content/uroen.md", PUBLISHED)
         .with(SCHEDULED_FILE, SCHEDULED)
         .with("content/utkast.md", DRAFT)
@@ -135,6 +149,9 @@ fn places(site: &TestSite) -> Vec<(&'static str, String)> {
         "emne/kasakhstan/index.html",
         "bakgrunn/csto/index.html",
         "personer/blakkisrud/index.html",
+        "tidslinje/uro/index.html",
+        "rettelser/index.html",
+        "rettelser/atom.xml",
         "atom.xml",
         "sitemap.xml",
         "news-sitemap.xml",
@@ -496,6 +513,9 @@ const FROM_A_CMS: &str = r#"+++
 draft = false
 tags = []
 lead = ""
+updated = ""
+expires = ""
+slug = ""
 date = "2022-01-05T08:30:00.000Z"
 title = "Skrevet i et CMS"
 authors = []
@@ -537,6 +557,6 @@ fn a_date_a_cms_cannot_mean_is_refused_at_its_line_with_help() {
     let run = run(&site, &["build"], &[]);
     run.assert_failure();
     run.assert_stderr_contains("is not a date");
-    run.assert_points_at(&site, "content/cms.md", Some(5));
+    run.assert_points_at(&site, "content/cms.md", Some(8));
     run.assert_help();
 }
