@@ -16,6 +16,8 @@ pub struct ConfigOptions<'a> {
     /// `owner/name` on GitHub, where the CMS saves when not run locally.
     pub repo: Option<&'a str>,
     pub branch: &'a str,
+    /// For Sveltia CMS, which reads the same configuration and a few more keys.
+    pub sveltia: bool,
 }
 
 /// Stands for the repository until `forklar cms --repo` names it.
@@ -38,7 +40,7 @@ pub fn config_yaml(options: &ConfigOptions) -> String {
         };
         collections_yaml.push(collection_yaml(&collection, hints, options.language));
     }
-    let doc = Yaml::Map(vec![
+    let mut root = vec![
         (
             "backend",
             Yaml::Map(vec![
@@ -63,8 +65,15 @@ pub fn config_yaml(options: &ConfigOptions) -> String {
             ]),
         ),
         ("collections", Yaml::List(collections_yaml)),
-    ]);
-    doc.write()
+    ];
+    if options.sveltia {
+        // Sveltia writes `key = ""` for an optional field left empty unless told not to.
+        root.push((
+            "output",
+            Yaml::Map(vec![("omit_empty_optional_fields", Yaml::Bool(true))]),
+        ));
+    }
+    Yaml::Map(root).write()
 }
 
 /// Decap's name for the site's language.
@@ -156,7 +165,11 @@ fn field_yaml(
         Widget::Markdown => map.push(("widget", Yaml::str("markdown"))),
         Widget::Bool { default } => {
             map.push(("widget", Yaml::str("boolean")));
-            map.push(("default", Yaml::Bool(*default)));
+            // Decap starts a list with one item when its fields have
+            // defaults, so booleans in lists start unset (read as false).
+            if table.is_none() {
+                map.push(("default", Yaml::Bool(*default)));
+            }
         }
         Widget::Moment => {
             map.push(("widget", Yaml::str("datetime")));
@@ -223,7 +236,20 @@ fn field_yaml(
         Widget::Table(fields) => {
             map.push(("widget", Yaml::str("object")));
             map.push(("collapsed", Yaml::Bool(true)));
-            map.push(("fields", sub(fields)));
+            if field.required {
+                map.push(("fields", sub(fields)));
+            } else {
+                // Decap would demand an optional table's required fields even
+                // when the table is left empty; forklar checks them when it is not.
+                let optional: Vec<Field> = fields
+                    .iter()
+                    .map(|f| Field {
+                        required: false,
+                        ..f.clone()
+                    })
+                    .collect();
+                map.push(("fields", sub(&optional)));
+            }
         }
         Widget::Tables(fields) => {
             map.push(("widget", Yaml::str("list")));
@@ -237,4 +263,54 @@ fn field_yaml(
         map.push(("hint", Yaml::str(hint)));
     }
     Yaml::Map(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(language: Language) -> String {
+        config_yaml(&ConfigOptions {
+            language,
+            base_url: "https://example.org/",
+            repo: None,
+            branch: "main",
+            sveltia: false,
+        })
+    }
+
+    /// The YAML block of the field `name` inside the list `list`.
+    fn block<'a>(yaml: &'a str, list: &str, name: &str) -> &'a str {
+        let start = yaml.find(&format!("name: \"{list}\"")).expect("list");
+        let rest = &yaml[start..];
+        let at = rest.find(&format!("- name: \"{name}\"")).expect("field");
+        let rest = &rest[at + 2..];
+        &rest[..rest.find("- name:").unwrap_or(rest.len())]
+    }
+
+    #[test]
+    fn a_quote_needs_its_speaker_and_source_and_says_why() {
+        let yaml = generated(Language::Nb);
+        let speaker = block(&yaml, "quotes", "speaker");
+        assert!(!speaker.contains("required: false"), "{speaker}");
+        assert!(speaker.contains("label: \"Hvem sa det\""), "{speaker}");
+        assert!(speaker.contains("content/people/"), "{speaker}");
+        assert!(!block(&yaml, "quotes", "source").contains("required: false"));
+        assert!(block(&yaml, "quotes", "role").contains("required: false"));
+    }
+
+    #[test]
+    fn every_part_is_in_the_article_form_in_the_sites_language() {
+        let yaml = generated(Language::En);
+        for field in crate::parts::cms_fields() {
+            assert!(
+                yaml.contains(&format!("name: \"{}\"", field.name)),
+                "{}",
+                field.name
+            );
+        }
+        assert!(yaml.contains("label: \"What they say\""));
+        assert!(yaml.contains("locale: \"en\""));
+        assert!(generated(Language::Nb).contains("label: \"Dette sier de\""));
+    }
 }

@@ -69,6 +69,7 @@ pub fn cms(options: &CmsOptions) -> Result<CmsReport, Diagnostics> {
                 base_url: &config.base_url,
                 repo: repo.as_deref(),
                 branch: &options.branch,
+                sveltia: options.sveltia,
             })),
         ),
         (
@@ -180,13 +181,16 @@ fn index_html(language: Language, site_title: &str, package: &Package) -> String
     let body = format!(
         "<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"robots\" content=\"noindex\">\n<title>{title}</title>\n</head>\n<body>\n\
+         <meta name=\"robots\" content=\"noindex\">\n\
+         <!-- forklar serve: no reloading under an editor's unsaved form -->\n{opt_out}\n\
+         <title>{title}</title>\n</head>\n<body>\n\
          <!-- {name} {version}, served by the site itself; it reads config.yml beside this page -->\n\
          <script src=\"{script}\"></script>\n</body>\n</html>\n",
         lang = language.code(),
         name = package.name,
         version = package.version,
         script = package.script,
+        opt_out = crate::serve::livereload::OPT_OUT,
     );
     format!(
         "<!doctype html>\n<!-- {STAMP}{} written by forklar cms; kept once edited by hand -->\n{body}",

@@ -185,3 +185,20 @@ pub fn collections() -> Vec<Collection> {
         },
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_an_article_reads_is_one_the_cms_edits() {
+        let mut read = crate::site::article::COMMON_FIELDS.to_vec();
+        let mut edited: Vec<&str> = article_fields().iter().map(|f| f.name).collect();
+        read.sort_unstable();
+        edited.sort_unstable();
+        assert_eq!(
+            edited, read,
+            "a field articles read is missing from src/cms/schema.rs (or the other way round)"
+        );
+    }
+}

@@ -82,6 +82,16 @@ fn escape_attr(s: &str) -> String {
 /// Inserts `snippet` before the last `</body>` (ASCII case-insensitive), or
 /// appends it when the page has none. Works on bytes so a page that is not
 /// valid UTF-8 is still served unchanged apart from the insertion.
+/// The marker a page carries to be served without the live-reload script: the
+/// CMS page (`forklar cms`), which a rebuild after each save must not reload
+/// under an editor's unsaved form.
+pub const OPT_OUT: &str = r#"<meta name="forklar-livereload" content="off">"#;
+
+/// Whether `html` takes the live-reload script.
+pub fn wants_reload(html: &[u8]) -> bool {
+    !html.windows(OPT_OUT.len()).any(|w| w == OPT_OUT.as_bytes())
+}
+
 pub fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
     const NEEDLE: &[u8] = b"</body";
     let at = html
@@ -368,6 +378,14 @@ mod tests {
         );
         assert_eq!(events_url("forklaring"), "/forklaring/__forklar/events");
         assert_eq!(events_url(""), "/__forklar/events");
+    }
+
+    #[test]
+    fn a_page_can_refuse_the_script() {
+        assert!(wants_reload(b"<html><body>a</body>"));
+        assert!(!wants_reload(
+            format!("<head>{OPT_OUT}</head><body></body>").as_bytes()
+        ));
     }
 
     #[test]

@@ -591,7 +591,7 @@ fn serve_file(file: &Path, snippet: &str) -> Option<Reply> {
     // rewrites the file while it is being sent.
     let body = std::fs::read(file).ok()?;
     let content_type = content_type(file);
-    let body = if content_type.starts_with("text/html") {
+    let body = if content_type.starts_with("text/html") && livereload::wants_reload(&body) {
         livereload::inject(&body, snippet)
     } else {
         body

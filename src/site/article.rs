@@ -54,7 +54,7 @@ struct ArticleFields {
 }
 
 /// The keys of [`ArticleFields`], for the list of known fields in errors.
-const COMMON_FIELDS: &[&str] = &[
+pub(crate) const COMMON_FIELDS: &[&str] = &[
     "title",
     "date",
     "updated",
