@@ -180,6 +180,7 @@ impl Session {
             return self.rebuild_all(&what);
         };
         let root = self.options.root.clone();
+        let tags_before = tag_names(&state.site);
         for source in &sources {
             match source {
                 SourceFile::Static(_) => {
@@ -208,6 +209,14 @@ impl Session {
         for path in changed {
             if classify(path).is_some() && !root.join(path).exists() {
                 forget_folder(path, &mut state.site, &mut self.broken, &mut self.pending);
+            }
+        }
+        // A save can change which spelling of a tag other articles show.
+        let tag_warnings = state.site.merge_tag_spellings();
+        for (path, names) in tag_names(&state.site) {
+            if tags_before.get(&path) != Some(&names) {
+                self.pending.insert(Dep::File(path.clone()));
+                self.pending.insert(Dep::Summary(path));
             }
         }
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
@@ -268,7 +277,8 @@ impl Session {
             }
         }
         let files = output.commit_partial()?;
-        let warnings = renderer.take_warnings();
+        let mut warnings = tag_warnings;
+        warnings.extend(renderer.take_warnings());
         drop(renderer);
         for page in &gone {
             state.forget(page);
@@ -427,6 +437,19 @@ fn reload(
     site.replace(&path, loaded);
     let after = Sources::of(site, &path);
     before.changed(&after, &path, pending);
+}
+
+/// Each article's tags as shown.
+fn tag_names(site: &Site) -> HashMap<PathBuf, Vec<String>> {
+    site.articles
+        .iter()
+        .map(|a| {
+            (
+                a.path.clone(),
+                a.tags.iter().map(|t| t.name.clone()).collect(),
+            )
+        })
+        .collect()
 }
 
 /// A folder that is gone: forget every file that was in it.
