@@ -116,13 +116,14 @@ impl Session {
         let (site, templates) = crate::build::load(&self.options)?;
         let output = Output::begin(&self.options.root, &self.options.output_dir())?;
         let renderer = Renderer::new(&site, &templates).at(self.options.now());
-        let rendered = match renderer.render_all(&output) {
-            Ok(rendered) => rendered,
-            Err(problems) => {
-                output.abandon();
-                return Err(problems);
-            }
-        };
+        let (rendered, warnings) =
+            match renderer.outcome(renderer.render_all(&output), site.warnings.clone()) {
+                Ok(done) => done,
+                Err(problems) => {
+                    output.abandon();
+                    return Err(problems);
+                }
+            };
         let files = output.commit()?;
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
@@ -132,8 +133,6 @@ impl Session {
             .collect();
         rendered_paths.sort();
         rendered_paths.dedup();
-        let mut warnings = site.warnings.clone();
-        warnings.extend(renderer.take_warnings());
         drop(renderer);
         let mut state = State {
             site,
@@ -262,13 +261,14 @@ impl Session {
             .flat_map(|page| renderer.output_paths(page))
             .collect();
         let output = Output::begin_partial(&root, &self.options.output_dir())?;
-        let rendered = match renderer.render(&dirty, &output) {
-            Ok(rendered) => rendered,
-            Err(problems) => {
-                output.abandon();
-                return Err(problems);
-            }
-        };
+        let (rendered, warnings) =
+            match renderer.outcome(renderer.render(&dirty, &output), tag_warnings) {
+                Ok(done) => done,
+                Err(problems) => {
+                    output.abandon();
+                    return Err(problems);
+                }
+            };
         for page in &gone {
             for path in renderer.output_paths(page) {
                 if !written.contains(&path) {
@@ -277,8 +277,6 @@ impl Session {
             }
         }
         let files = output.commit_partial()?;
-        let mut warnings = tag_warnings;
-        warnings.extend(renderer.take_warnings());
         drop(renderer);
         for page in &gone {
             state.forget(page);

@@ -101,7 +101,7 @@ fn a_link_to_a_content_file_that_does_not_exist_fails_at_its_line() {
     let run = site.build(&[]);
     run.assert_failure();
     let (_, column) = run.assert_points_at(&site, "content/sak.md", Some(8));
-    assert_eq!(column, 4, "{}", run.stderr);
+    assert_eq!(column, 22, "under the address\n{}", run.stderr);
     run.assert_stderr_contains("`what-happend.md` links to a content file that does not exist");
     run.assert_stderr_contains("did you mean `what-happened.md`?");
     assert!(!site.public_dir().join("sak/index.html").exists());
