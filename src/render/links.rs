@@ -63,7 +63,8 @@ impl Renderer<'_> {
                     ),
                     None => format!(
                         "{} does not exist; links to content files are written from the file \
-                         they are in, e.g. [text](other-article.md) or [text](/background/csto.md)",
+                         they are in (from content/ in a timeline), e.g. [text](other-article.md) \
+                         or [text](/background/csto.md)",
                         target.display()
                     ),
                 };
