@@ -141,10 +141,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output = Output::begin(&options.root, &options.output_dir())?;
     let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
     let built = renderer.build_all(&output);
-    let mut warnings = site.warnings.clone();
-    warnings.extend(renderer.take_warnings());
-    match built {
-        Ok(pages) => {
+    match renderer.outcome(built, site.warnings.clone()) {
+        Ok((pages, warnings)) => {
             let files = output.commit()?;
             Ok(BuildReport {
                 pages,
@@ -155,9 +153,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 warnings,
             })
         }
-        Err(mut problems) => {
+        Err(problems) => {
             output.abandon();
-            problems.0.extend(warnings);
             Err(problems)
         }
     }

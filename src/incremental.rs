@@ -123,13 +123,14 @@ impl Session {
         let (site, templates) = crate::build::load(&self.options)?;
         let output = Output::begin(&self.options.root, &self.options.output_dir())?;
         let renderer = Renderer::new(&site, &templates).at(self.options.now());
-        let rendered = match renderer.render_all(&output) {
-            Ok(rendered) => rendered,
-            Err(problems) => {
-                output.abandon();
-                return Err(problems);
-            }
-        };
+        let (rendered, warnings) =
+            match renderer.outcome(renderer.render_all(&output), site.warnings.clone()) {
+                Ok(done) => done,
+                Err(problems) => {
+                    output.abandon();
+                    return Err(problems);
+                }
+            };
         let files = output.commit()?;
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
@@ -139,8 +140,6 @@ impl Session {
             .collect();
         rendered_paths.sort();
         rendered_paths.dedup();
-        let mut warnings = site.warnings.clone();
-        warnings.extend(renderer.take_warnings());
         drop(renderer);
         let mut state = State {
             site,
@@ -188,6 +187,7 @@ impl Session {
             return self.rebuild_all(&what);
         };
         let root = self.options.root.clone();
+        let tags_before = tag_names(&state.site);
         for source in &sources {
             match source {
                 SourceFile::Static(_) => {
@@ -216,6 +216,14 @@ impl Session {
         for path in changed {
             if classify(path).is_some() && !root.join(path).exists() {
                 forget_folder(path, &mut state.site, &mut self.broken, &mut self.pending);
+            }
+        }
+        // A save can change which spelling of a tag other articles show.
+        let tag_warnings = state.site.merge_tag_spellings();
+        for (path, names) in tag_names(&state.site) {
+            if tags_before.get(&path) != Some(&names) {
+                self.pending.insert(Dep::File(path.clone()));
+                self.pending.insert(Dep::Summary(path));
             }
         }
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
@@ -261,13 +269,14 @@ impl Session {
             .flat_map(|page| renderer.output_paths(page))
             .collect();
         let output = Output::begin_partial(&root, &self.options.output_dir())?;
-        let rendered = match renderer.render(&dirty, &output) {
-            Ok(rendered) => rendered,
-            Err(problems) => {
-                output.abandon();
-                return Err(problems);
-            }
-        };
+        let (rendered, warnings) =
+            match renderer.outcome(renderer.render(&dirty, &output), tag_warnings) {
+                Ok(done) => done,
+                Err(problems) => {
+                    output.abandon();
+                    return Err(problems);
+                }
+            };
         for page in &gone {
             for path in renderer.output_paths(page) {
                 if !written.contains(&path) {
@@ -279,7 +288,6 @@ impl Session {
             output.remove(&path);
         }
         let files = output.commit_partial()?;
-        let warnings = renderer.take_warnings();
         drop(renderer);
         for page in &gone {
             state.forget(page);
@@ -470,6 +478,19 @@ fn reload(
     site.replace(&path, loaded);
     let after = Sources::of(site, &path);
     before.changed(&after, &path, pending);
+}
+
+/// Each article's tags as shown.
+fn tag_names(site: &Site) -> HashMap<PathBuf, Vec<String>> {
+    site.articles
+        .iter()
+        .map(|a| {
+            (
+                a.path.clone(),
+                a.tags.iter().map(|t| t.name.clone()).collect(),
+            )
+        })
+        .collect()
 }
 
 /// A folder that is gone: forget every file that was in it.

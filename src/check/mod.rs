@@ -152,13 +152,19 @@ pub fn check(
     let (site, templates) = load(options)?;
     let collected = Collect::default();
     let renderer = Renderer::new(&site, &templates).at(options.now());
-    let rendered = renderer.render_all(&collected);
-    let mut warnings = site.warnings.clone();
-    warnings.extend(renderer.take_warnings());
-    let rendered = rendered.map_err(|mut problems| {
-        problems.0.extend(warnings.iter().cloned());
+    let rendered = renderer.render_all(&collected).map_err(|mut problems| {
+        problems.0.extend(site.warnings.iter().cloned());
+        problems.0.extend(renderer.take_noted());
         problems
     })?;
+    // Links to missing files and images were found while rendering; they are
+    // reported with the rest, each once.
+    let (warnings, mut problems): (Vec<Diagnostic>, Vec<Diagnostic>) = site
+        .warnings
+        .iter()
+        .cloned()
+        .chain(renderer.take_noted())
+        .partition(Diagnostic::is_warning);
     let pages = rendered.len();
     // The files each published file was made from, where a link on it can be
     // written: its own source first, then the entries and timelines it shows.
@@ -196,7 +202,7 @@ pub fn check(
             )
         })
         .collect();
-    let mut problems = embargo::links_to_embargoed(&site, &rendered);
+    problems.extend(embargo::links_to_embargoed(&site, &rendered));
     // Each address on the site once, relative ones resolved against their page.
     let mut internal: HashSet<String> = HashSet::new();
     // Each external address once, with the file of the first page that has it.
@@ -226,7 +232,10 @@ pub fn check(
                     let diagnostic = locate(problem, &target, origin, read, &options.root);
                     // A timeline's link shows on its page and in every article with it.
                     if !problems.iter().any(|p: &Diagnostic| {
-                        p.message == diagnostic.message
+                        (p.message == diagnostic.message
+                            || (p.location.is_some()
+                                && p.location.as_ref().map(|l| l.column)
+                                    == diagnostic.location.as_ref().map(|l| l.column)))
                             && p.file == diagnostic.file
                             && p.line() == diagnostic.line()
                     }) {

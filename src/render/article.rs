@@ -110,7 +110,7 @@ impl Renderer<'_> {
                     "links must be https:// addresses, paths on the site or links to content files",
                 ));
         }
-        self.check_links(&body.links, &text, &article.path, article.body_first_line())?;
+        self.check_links(&body.links, &text, &article.path, article.body_first_line());
         if let Some((name, range)) = body.unknown_markers.first() {
             let known: Vec<String> = parts::markers()
                 .iter()

@@ -10,36 +10,37 @@ use crate::links::{FoundLink, LinkProblem};
 
 impl Renderer<'_> {
     /// The problems of the links and images of a Markdown text from `file`
-    /// (whose first line is the file's `first_line`): a link to an article not
-    /// published in this build is a warning; anything missing is an error, the
-    /// first returned and the others noted.
+    /// (whose first line is the file's `first_line`), noted: a link to an
+    /// article not published in this build is a warning; anything missing is
+    /// an error, which fails the build once every page is rendered.
     pub(super) fn check_links(
         &self,
         found: &[FoundLink],
         text: &str,
         file: &Path,
         first_line: usize,
-    ) -> Result<(), Diagnostic> {
-        let mut first_error = None;
+    ) {
         for link in found {
             let Some(problem) = &link.problem else {
                 continue;
             };
-            let mut location = Location::from_span(text, link.range.clone());
+            // The caret goes under the address, where the link has one.
+            let written = text.get(link.range.clone()).unwrap_or_default();
+            let span = match written.find(&format!("]({}", link.dest)) {
+                Some(at) => {
+                    let start = link.range.start + at + 2;
+                    start..start + link.dest.len()
+                }
+                None => link.range.clone(),
+            };
+            let mut location = Location::from_span(text, span);
             location.line += first_line.saturating_sub(1);
-            let diagnostic = self
-                .link_diagnostic(link, problem, file)
-                .in_file(file)
-                .at(location);
-            if diagnostic.is_warning() {
-                self.note(diagnostic);
-            } else if first_error.is_none() {
-                first_error = Some(diagnostic);
-            } else {
-                self.note(diagnostic);
-            }
+            self.note(
+                self.link_diagnostic(link, problem, file)
+                    .in_file(file)
+                    .at(location),
+            );
         }
-        first_error.map_or(Ok(()), Err)
     }
 
     fn link_diagnostic(&self, link: &FoundLink, problem: &LinkProblem, file: &Path) -> Diagnostic {
@@ -62,7 +63,8 @@ impl Renderer<'_> {
                     ),
                     None => format!(
                         "{} does not exist; links to content files are written from the file \
-                         they are in, e.g. [text](other-article.md) or [text](/background/csto.md)",
+                         they are in (from content/ in a timeline), e.g. [text](other-article.md) \
+                         or [text](/background/csto.md)",
                         target.display()
                     ),
                 };

@@ -214,7 +214,7 @@ impl Renderer<'_> {
                     "links must be https:// addresses, paths on the site or links to content files",
                 ));
         }
-        self.check_links(&body.links, text, from, first_line)?;
+        self.check_links(&body.links, text, from, first_line);
         Ok(body.html)
     }
 

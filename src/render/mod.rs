@@ -144,13 +144,47 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The warnings found so far, taken out.
-    pub fn take_warnings(&self) -> Vec<Diagnostic> {
-        let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
-        let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            noted.drain(..).partition(Diagnostic::is_warning);
-        *noted = errors;
-        warnings
+    /// What was noted while rendering, taken out: warnings, and the errors of
+    /// links and images, which do not stop a page from rendering so that
+    /// `check` can report every problem at once.
+    pub fn take_noted(&self) -> Vec<Diagnostic> {
+        self.note_front_matter_links();
+        let mut noted: Vec<Diagnostic> = self
+            .noted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+            .collect();
+        // Shared files are shown on many pages: each problem once.
+        let mut seen = std::collections::HashSet::new();
+        noted.retain(|d| {
+            seen.insert((
+                d.message.clone(),
+                d.file.clone(),
+                d.line(),
+                d.location.as_ref().map(|l| l.column),
+            ))
+        });
+        noted
+    }
+
+    /// A render's result with what was noted along the way (and `found`
+    /// before it): the warnings when nothing stops the build, else every
+    /// problem, warnings included.
+    pub fn outcome<T>(
+        &self,
+        result: Result<T, Diagnostics>,
+        mut found: Vec<Diagnostic>,
+    ) -> Result<(T, Vec<Diagnostic>), Diagnostics> {
+        found.extend(self.take_noted());
+        match result {
+            Ok(value) if found.iter().all(Diagnostic::is_warning) => Ok((value, found)),
+            Ok(_) => Err(Diagnostics(found)),
+            Err(mut problems) => {
+                problems.0.extend(found);
+                Err(problems)
+            }
+        }
     }
 
     /// Renders as of `now` instead of the system's clock.
@@ -219,14 +253,6 @@ impl<'a> Renderer<'a> {
                 Err(problem) if problems.contains(&problem) => {}
                 Err(problem) => problems.push(problem),
             }
-        }
-        self.note_front_matter_links();
-        {
-            let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
-            let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
-                noted.drain(..).partition(Diagnostic::is_warning);
-            problems.extend(errors);
-            *noted = warnings;
         }
         if problems.is_empty() {
             Ok(rendered)

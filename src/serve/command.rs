@@ -72,7 +72,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let started = start_in_background(
         &events,
         move |reload| {
-            let started = watch_and_build(&root, &session, reload, quiet);
+            let started = watch_and_build(&root, &session, reload, quiet, true);
             if let Ok((_, false)) = &started {
                 write_waiting_page(&root, &output);
             }
@@ -114,7 +114,7 @@ pub fn build_and_watch(options: BuildOptions, quiet: bool) -> Result<(), String>
     let watched = root.clone();
     let started = start_in_background(
         &events,
-        move |reload| watch_and_build(&watched, &session, reload, quiet),
+        move |reload| watch_and_build(&watched, &session, reload, quiet, false),
         &LiveReload::new(),
     );
     let watcher = match started {
@@ -212,6 +212,7 @@ fn watch_and_build(
     session: &Arc<Mutex<Session>>,
     reload: &LiveReload,
     quiet: bool,
+    serving: bool,
 ) -> Result<(Watcher, bool), String> {
     let mut first_build = session.lock().unwrap_or_else(|e| e.into_inner());
     let watcher = {
@@ -219,13 +220,13 @@ fn watch_and_build(
         let reload = reload.clone();
         watch(root, move |changes| {
             let result = apply(&session, &changes);
-            report(&result, &reload, quiet);
+            report(&result, &reload, quiet, serving);
         })
         .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
     };
     let first = first_build.rebuild_all("the site");
     drop(first_build);
-    report(&first, reload, quiet);
+    report(&first, reload, quiet, serving);
     Ok((watcher, first.is_ok()))
 }
 
@@ -245,7 +246,12 @@ fn apply(session: &Mutex<Session>, changes: &ChangeSet) -> Result<RebuildReport,
 
 /// One status line per rebuild; the whole error where there is one, in the
 /// terminal and the browser.
-fn report(result: &Result<RebuildReport, Diagnostics>, reload: &LiveReload, quiet: bool) {
+fn report(
+    result: &Result<RebuildReport, Diagnostics>,
+    reload: &LiveReload,
+    quiet: bool,
+    serving: bool,
+) {
     match result {
         Ok(done) => {
             if !quiet {
@@ -266,9 +272,15 @@ fn report(result: &Result<RebuildReport, Diagnostics>, reload: &LiveReload, quie
         }
         Err(problems) => {
             eprint!("{problems}");
-            eprintln!(
-                "The last good version of the site is still served; fix the problem and save."
-            );
+            if serving {
+                eprintln!(
+                    "The last good version of the site is still served; fix the problem and save."
+                );
+            } else {
+                eprintln!(
+                    "The output folder keeps the last good version; fix the problem and save."
+                );
+            }
             reload.error(error_info(problems));
         }
     }

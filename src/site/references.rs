@@ -3,6 +3,7 @@
 //! file has (each part checks its own).
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::path::PathBuf;
 
 use super::Site;
@@ -24,6 +25,63 @@ impl Site {
             }
         }
         found
+    }
+
+    /// Tags written in more than one way, differing only in case or in spaces
+    /// around them (`Kasakhstan`, `kasakhstan`, ` Kasakhstan `), are one tag:
+    /// each takes the spelling most articles use (on a tie, that of the oldest
+    /// article), and every other spelling gets a warning at its place.
+    pub fn merge_tag_spellings(&mut self) -> Vec<Diagnostic> {
+        // Oldest first, so a tie goes to the spelling that was there first.
+        let mut spellings: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        for article in self.articles.iter().rev() {
+            for tag in &article.tags {
+                let raw = written(&article.file_text, &tag.span, &tag.name);
+                let counts = spellings.entry(tag.name.to_lowercase()).or_default();
+                match counts.iter_mut().find(|(spelling, _)| *spelling == raw) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((raw, 1)),
+                }
+            }
+        }
+        let canonical: HashMap<String, String> = spellings
+            .into_iter()
+            .filter(|(_, counts)| counts.len() > 1)
+            .map(|(key, counts)| {
+                let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+                let chosen = counts
+                    .iter()
+                    .find(|(_, n)| *n == most)
+                    .map(|(spelling, _)| spelling.trim().to_string())
+                    .unwrap_or_default();
+                (key, chosen)
+            })
+            .collect();
+        if canonical.is_empty() {
+            return Vec::new();
+        }
+        let mut warnings = Vec::new();
+        for article in &mut self.articles {
+            for tag in &mut article.tags {
+                let Some(chosen) = canonical.get(&tag.name.to_lowercase()) else {
+                    continue;
+                };
+                let raw = written(&article.file_text, &tag.span, &tag.name);
+                if raw != *chosen {
+                    warnings.push(tag_warning(
+                        &article.path,
+                        &article.file_text,
+                        tag,
+                        &raw,
+                        chosen,
+                    ));
+                }
+                tag.name = chosen.clone();
+            }
+            let mut seen = std::collections::HashSet::new();
+            article.tags.retain(|tag| seen.insert(tag.name.clone()));
+        }
+        warnings
     }
 
     /// Top-level folders the site itself publishes into.
@@ -79,4 +137,31 @@ impl Site {
         parts::check_references(&article.parts, &cx, &mut problems);
         problems
     }
+}
+
+/// The tag as written between its quotes, spaces included.
+fn written(text: &str, span: &std::ops::Range<usize>, name: &str) -> String {
+    text.get(span.clone())
+        .map(|raw| raw.trim_matches(['"', '\'']).to_string())
+        .unwrap_or_else(|| name.to_string())
+}
+
+fn tag_warning(
+    path: &Path,
+    text: &str,
+    tag: &super::article::Tag,
+    raw: &str,
+    chosen: &str,
+) -> Diagnostic {
+    let why = if raw.trim() == chosen {
+        "has spaces around it"
+    } else {
+        "is written differently in other articles"
+    };
+    Diagnostic::warning(format!("the tag `{raw}` {why}; it is shown as `{chosen}`"))
+        .in_file(path)
+        .at_span(text, tag.span.clone())
+        .with_help(format!(
+            "write \"{chosen}\" here too, so the tag is spelt one way on every page"
+        ))
 }

@@ -133,6 +133,7 @@ impl Site {
             }
         }
         site.sort_articles();
+        site.warnings = site.merge_tag_spellings();
         problems.extend(
             site.problems_between_files()
                 .into_values()

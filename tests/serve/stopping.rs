@@ -115,3 +115,53 @@ fn ctrl_c_stops_serve_within_a_second_while_the_first_build_hangs() {
         "the temporary folder was left behind"
     );
 }
+
+#[test]
+fn build_watch_says_what_it_keeps_and_never_claims_to_serve() {
+    use crate::support::{START, WAIT, collect_lines, collect_text, wait_until};
+    use std::sync::{Arc, Mutex};
+    let site = Site::new(&[("sak.md", "Sak", "Tekst.")]);
+    let mut child = Command::new(BIN)
+        .args(["build", "--watch", "--root"])
+        .arg(site.root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start build --watch");
+    let stdout = Arc::new(Mutex::new(Vec::new()));
+    let stderr = Arc::new(Mutex::new(String::new()));
+    collect_lines(child.stdout.take().expect("stdout"), Arc::clone(&stdout));
+    collect_text(child.stderr.take().expect("stderr"), Arc::clone(&stderr));
+    let out = || stdout.lock().unwrap().join("\n");
+    let err = || stderr.lock().unwrap().clone();
+    assert!(
+        wait_until(START, || out().contains("Watching ")),
+        "{}",
+        out()
+    );
+    // Save a broken article until the watcher has surely seen it.
+    let deadline = std::time::Instant::now() + WAIT;
+    while !err().contains("error:") && std::time::Instant::now() < deadline {
+        site.write("content/sak.md", "+++\ntitle = \"Sak\n+++\n");
+        wait_until(Duration::from_millis(500), || err().contains("error:"));
+    }
+    assert!(
+        wait_until(WAIT, || err().contains("fix the problem and save")),
+        "{}",
+        err()
+    );
+    assert!(
+        err().contains("The output folder keeps the last good version"),
+        "{}",
+        err()
+    );
+    let all = format!("{}\n{}", out(), err()).to_lowercase();
+    assert!(
+        !all.contains("serv"),
+        "build --watch serves nothing:\n{all}"
+    );
+    send(&child, "-INT");
+    let took = exit_time(&mut child);
+    assert!(took.is_some_and(|t| t <= WITHIN), "took {took:?}");
+}

@@ -88,7 +88,7 @@ fn a_broken_template_and_a_broken_article_are_both_reported() {
     run.assert_failure();
     run.assert_stderr_contains("content/feil.md");
     run.assert_stderr_contains("templates/tag.html");
-    run.assert_stderr_contains("2 problems");
+    run.assert_stderr_contains("2 errors found");
 }
 
 #[test]

@@ -101,7 +101,7 @@ fn a_link_to_a_content_file_that_does_not_exist_fails_at_its_line() {
     let run = site.build(&[]);
     run.assert_failure();
     let (_, column) = run.assert_points_at(&site, "content/sak.md", Some(8));
-    assert_eq!(column, 4, "{}", run.stderr);
+    assert_eq!(column, 22, "under the address\n{}", run.stderr);
     run.assert_stderr_contains("`what-happend.md` links to a content file that does not exist");
     run.assert_stderr_contains("did you mean `what-happened.md`?");
     assert!(!site.public_dir().join("sak/index.html").exists());
@@ -475,4 +475,60 @@ fn a_broken_shared_file_is_one_error_not_one_per_article() {
         run.stderr
     );
     run.assert_stderr_contains("1 error found");
+}
+
+// ---------------------------------------------------------------------------
+// Tags
+
+#[test]
+fn tags_differing_in_case_or_spaces_are_merged_with_a_warning() {
+    let tagged = |title: &str, date: &str, tags: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = {date}\ntags = [{tags}]\n+++\n\nTekst.\n")
+    };
+    let site = site()
+        .with("content/a.md", tagged("A", "2022-01-06", "\"Kasakhstan\""))
+        .with(
+            "content/b.md",
+            tagged("B", "2022-01-07", "\"Russland\", \"kasakhstan\""),
+        )
+        .with(
+            "content/c.md",
+            tagged("C", "2022-01-08", "\" Kasakhstan \""),
+        )
+        .with("content/d.md", tagged("D", "2022-01-09", "\"Kasakhstan\""));
+    let run = site.build(&[]);
+    run.assert_success();
+    // The spelling most articles use wins; the others are warned about where they are.
+    let (_, column) = run.assert_points_at(&site, "content/b.md", Some(4));
+    assert_eq!(column, 21, "{}", run.stderr);
+    run.assert_points_at(&site, "content/c.md", Some(4));
+    run.assert_stderr_contains("the tag `kasakhstan` is written differently in other articles; it is shown as `Kasakhstan`");
+    run.assert_stderr_contains("the tag ` Kasakhstan ` has spaces around it");
+    assert_eq!(
+        run.stderr.matches("warning: the tag").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("(2 warnings)"), "{}", run.stdout);
+    for page in ["b/index.html", "c/index.html"] {
+        assert_contains(&site.public(page), ">Kasakhstan</a>", page);
+        assert_lacks(&site.public(page), ">kasakhstan</a>", page);
+    }
+    let tag_page = site.public("emne/kasakhstan/index.html");
+    for title in ["A", "B", "C", "D"] {
+        assert_contains(&tag_page, &format!(">{title}</a>"), "the tag page");
+    }
+    // One article with both spellings lists the tag once.
+    site.write(
+        "content/b.md",
+        tagged("B", "2022-01-07", "\"kasakhstan\", \"Kasakhstan\""),
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        site.public("b/index.html")
+            .matches(">Kasakhstan</a>")
+            .count(),
+        1
+    );
 }
