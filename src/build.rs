@@ -56,6 +56,8 @@ pub struct BuildReport {
     pub files: WriteReport,
     /// Image variants made now and taken from the cache.
     pub images: crate::images::CacheStats,
+    /// Images published with something the writer should know.
+    pub image_warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
@@ -95,6 +97,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 articles: site.articles.len(),
                 files,
                 images: renderer.image_stats(),
+                image_warnings: renderer.image_warnings(),
                 elapsed: started.elapsed(),
             })
         }
