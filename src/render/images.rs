@@ -145,7 +145,12 @@ const SOURCE_HELP: &str = "put the image beside the article and write its name, 
 /// another host, which is published as it is. `Err` for a path that leaves
 /// the site.
 pub fn source_file(src: &str, named_in: &Path) -> Result<Option<PathBuf>, String> {
-    if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+    // An address with a scheme (https:, data:, and javascript:, which the
+    // link checks refuse) is not a file of the site.
+    let scheme = src
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
+    if scheme || src.starts_with("//") || src.trim().is_empty() {
         return Ok(None);
     }
     let src = src.split(['?', '#']).next().unwrap_or_default();
@@ -365,7 +370,7 @@ impl Renderer<'_> {
             problems.push(named.error(
                 format!("the image {} has no credit", image.dest),
                 format!(
-                    "credit it in the front matter, with the same file name:\n[[images]]\nfile = \"{}\"\ncredit = \"Foto: …\"",
+                    "credit it in the front matter: a table [[images]] with file = \"{}\" and credit = \"Foto: …\"",
                     image.dest
                 ),
             ));
