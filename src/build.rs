@@ -71,6 +71,8 @@ pub struct BuildReport {
     pub files: WriteReport,
     /// Image variants made now and taken from the cache.
     pub images: crate::images::CacheStats,
+    /// Images published with something the writer should know.
+    pub image_warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
@@ -149,6 +151,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 articles: site.articles.len(),
                 files,
                 images: renderer.image_stats(),
+                image_warnings: renderer.image_warnings(),
                 elapsed: started.elapsed(),
                 warnings,
             })

@@ -30,6 +30,8 @@ pub struct Pictures {
     cache: ImageCache,
     plans: Mutex<HashMap<(PathBuf, String), Arc<ImagePlan>>>,
     written: Mutex<HashSet<String>>,
+    /// What to tell the writer about images that are still published.
+    warnings: Mutex<Vec<Diagnostic>>,
 }
 
 /// What `og:image` and `twitter:card` show.
@@ -68,11 +70,20 @@ impl Pictures {
             cache: ImageCache::for_site(root),
             plans: Mutex::new(HashMap::new()),
             written: Mutex::new(HashSet::new()),
+            warnings: Mutex::new(Vec::new()),
         }
     }
 
     pub fn stats(&self) -> CacheStats {
         self.cache.stats()
+    }
+
+    /// Warnings about images, each once, in the order found.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn config(&self) -> &ImageConfig {
@@ -134,7 +145,12 @@ const SOURCE_HELP: &str = "put the image beside the article and write its name, 
 /// another host, which is published as it is. `Err` for a path that leaves
 /// the site.
 pub fn source_file(src: &str, named_in: &Path) -> Result<Option<PathBuf>, String> {
-    if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+    // An address with a scheme (https:, data:, and javascript:, which the
+    // link checks refuse) is not a file of the site.
+    let scheme = src
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
+    if scheme || src.starts_with("//") || src.trim().is_empty() {
         return Ok(None);
     }
     let src = src.split(['?', '#']).next().unwrap_or_default();
@@ -206,6 +222,19 @@ impl Renderer<'_> {
             .pictures
             .plan(&spec)
             .map_err(|err| at(err.to_string(), err.help()))?;
+        if !plan.warnings.is_empty() {
+            let mut warnings = self
+                .pictures
+                .warnings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            for warning in &plan.warnings {
+                let warning = at(warning.message.clone(), warning.help.clone());
+                if !warnings.contains(&warning) {
+                    warnings.push(warning);
+                }
+            }
+        }
         if let Some(sink) = sink {
             for variant in &plan.variants {
                 deps.publish(&variant.path);
@@ -341,7 +370,7 @@ impl Renderer<'_> {
             problems.push(named.error(
                 format!("the image {} has no credit", image.dest),
                 format!(
-                    "credit it in the front matter, with the same file name:\n[[images]]\nfile = \"{}\"\ncredit = \"Foto: …\"",
+                    "credit it in the front matter: a table [[images]] with file = \"{}\" and credit = \"Foto: …\"",
                     image.dest
                 ),
             ));
@@ -401,6 +430,12 @@ impl Renderer<'_> {
         self.pictures.stats()
     }
 
+    /// Warnings about images that are still published (a share image
+    /// smaller than 1200×630, a file whose name says another format).
+    pub fn image_warnings(&self) -> Vec<Diagnostic> {
+        self.pictures.warnings()
+    }
+
     /// Whether a file in static/ is an image that pages publish resized:
     /// such a file is not copied as it is, so its EXIF and GPS never leave.
     pub fn is_processed_image(&self, static_file: &Path) -> bool {
@@ -408,16 +443,18 @@ impl Renderer<'_> {
     }
 }
 
-/// Files in static/ that articles' and background entries' `[image]`
-/// tables name, and the default share image, relative to static/.
+/// Files in static/ that front matter names as images (articles', background
+/// entries', portraits) and the default share image, relative to static/.
 pub fn processed_statics(site: &crate::site::Site) -> HashSet<PathBuf> {
     let articles = site
         .articles
         .iter()
         .flat_map(|a| a.image.iter().chain(&a.images));
     let entries = site.background.values().filter_map(|e| e.image.as_ref());
+    let people = site.people.values().filter_map(|p| p.portrait.as_ref());
     articles
         .chain(entries)
+        .chain(people)
         .filter_map(|image| {
             let named_in = image.named_at.as_ref()?.file.as_path();
             let source = source_file(&image.src, named_in).ok()??;

@@ -1,5 +1,6 @@
 //! People's pages, bylines that link to them, and people in structured data.
 
+use crate::images::Loading;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 use tera::Value;
@@ -140,6 +141,10 @@ impl Renderer<'_> {
             .map_or(&[][..], Vec::as_slice);
         let articles = self.list(ListKey::AuthoredBy(key.to_string()), signed, deps);
         let url = self.urls.person(key);
+        let portrait = match &person.portrait {
+            Some(image) => Some(self.image_view(image, Loading::Priority, Some(sink), deps)?),
+            None => None,
+        };
         let view = PersonView {
             key,
             kind: match person.kind {
@@ -152,10 +157,7 @@ impl Renderer<'_> {
             expertise: &person.expertise,
             same_as: &person.same_as,
             fediverse: person.fediverse.as_deref(),
-            portrait: person
-                .portrait
-                .as_ref()
-                .map(|p| ImageView::new(p, &self.urls)),
+            portrait: portrait.clone(),
             permalink: self.urls.permalink(&url),
             url,
         };
@@ -173,7 +175,13 @@ impl Renderer<'_> {
             &description,
             &view.url,
             &[],
-            vec![self.person_json(person, true)],
+            vec![{
+                let mut data = self.person_json(person, true);
+                if let Some(portrait) = &portrait {
+                    data["image"] = portrait.permalink.clone().into();
+                }
+                data
+            }],
         );
         page_seo.og_type = "profile";
         let view = with_fields(

@@ -546,3 +546,20 @@ fn serve_renders_again_what_shows_a_changed_image_and_a_text_edit_encodes_nothin
         site.public("uro/index.html")
     );
 }
+
+#[test]
+fn an_image_too_small_to_share_is_published_with_a_warning_at_its_line() {
+    let table = "[image]\nfile = \"liten.jpg\"\nalt = \"Almaty\"\ncredit = \"Foto: NTB\"\n";
+    let site = TestSite::new(SITE_TOML)
+        .with("content/liten.jpg", jpeg(&photo(600, 400), None))
+        .with("content/uro.md", article(table));
+    let run = site.build_ok(&[]);
+    run.assert_stderr_contains(
+        "warning: content/liten.jpg is too small for a 1200×630 share image",
+    );
+    run.assert_points_at(&site, "content/uro.md", Some(7));
+    assert_eq!(
+        meta(&site.public("uro/index.html"), "og:image:width"),
+        Some("600")
+    );
+}
