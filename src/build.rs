@@ -71,8 +71,6 @@ pub struct BuildReport {
     pub files: WriteReport,
     /// Image variants made now and taken from the cache.
     pub images: crate::images::CacheStats,
-    /// Images published with something the writer should know.
-    pub image_warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
@@ -144,14 +142,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
     let built = renderer.build_all(&output);
     match renderer.outcome(built, site.warnings.clone()) {
-        Ok((pages, warnings)) => {
+        Ok((pages, mut warnings)) => {
+            warnings.extend(renderer.image_warnings());
             let files = output.commit()?;
             Ok(BuildReport {
                 pages,
                 articles: site.articles.len(),
                 files,
                 images: renderer.image_stats(),
-                image_warnings: renderer.image_warnings(),
                 elapsed: started.elapsed(),
                 warnings,
             })

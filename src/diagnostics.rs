@@ -104,6 +104,14 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem, reported as one that does not stop the build.
+    pub fn as_warning(self) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+
     pub fn is_warning(&self) -> bool {
         self.severity == Severity::Warning
     }

@@ -57,9 +57,6 @@ fn main() -> ExitCode {
                 return exit_with(build_and_watch(options, cli.quiet));
             }
             build(&options).map(|report| {
-                for warning in &report.image_warnings {
-                    eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
-                }
                 if !cli.quiet {
                     show_warnings(&report.warnings);
                     println!(

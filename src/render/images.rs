@@ -83,7 +83,10 @@ impl Pictures {
         self.warnings
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .cloned()
+            .map(Diagnostic::as_warning)
+            .collect()
     }
 
     pub fn config(&self) -> &ImageConfig {
