@@ -75,6 +75,18 @@ pub struct UpdatesItem {
 }
 
 impl UpdatesItem {
+    /// Whether the story is live at `now`: until `live_until` where it is
+    /// set, else while `live = true`.
+    pub fn is_live(&self, now: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> bool {
+        if self.updates.is_empty() {
+            return false;
+        }
+        match self.live_until.as_ref().and_then(|u| moment_of(u, zone)) {
+            Some(end) => now < end,
+            None => self.live,
+        }
+    }
+
     /// The newest update's time.
     pub fn newest(&self) -> Option<Date> {
         self.updates
@@ -362,14 +374,7 @@ impl ExplainerPart for Updates {
             return None;
         }
         let language = cx.language;
-        let ended_at = item
-            .live_until
-            .as_ref()
-            .and_then(|until| moment_of(until, cx.zone));
-        let live = match ended_at {
-            Some(end) => cx.now < end,
-            None => item.live,
-        };
+        let live = item.is_live(cx.now, cx.zone);
         // Indices in time order: anchors come from it, so an update keeps its
         // anchor whichever way the page is read.
         let mut order: Vec<usize> = (0..item.updates.len()).collect();

@@ -21,6 +21,21 @@ pub fn all_updates(view: &Json) -> Vec<&Json> {
 }
 
 impl Renderer<'_> {
+    /// The build's moment, as live articles compare it.
+    pub(super) fn now_timestamp(&self) -> jiff::Timestamp {
+        jiff::Timestamp::try_from(self.now).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    /// Whether any article is live at the build's moment: only then is the
+    /// script they load published.
+    pub(super) fn any_live(&self) -> bool {
+        let (now, zone) = (self.now_timestamp(), &self.site.config.zone.0);
+        self.site
+            .articles
+            .iter()
+            .any(|a| a.parts.updates.is_live(now, zone))
+    }
+
     /// Writes the feed and `updates.json` of an article with updates, from
     /// the same view its page shows, recording what that read.
     pub(super) fn live_files(

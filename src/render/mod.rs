@@ -298,13 +298,13 @@ impl<'a> Renderer<'a> {
                     &self.assets.script,
                     self.templates.script.as_bytes(),
                     &origin,
-                )?;
-                sink.write(
-                    &self.assets.live_script,
-                    self.templates.live_script.as_bytes(),
-                    &origin,
                 )
             }
+            Page::LiveScript => sink.write(
+                &self.assets.live_script,
+                self.templates.live_script.as_bytes(),
+                &origin,
+            ),
             Page::Static(file) => {
                 let path = std::path::Path::new(crate::layout::STATIC_DIR).join(file);
                 deps.add(|| Dep::File(path.clone()));
@@ -462,7 +462,7 @@ impl<'a> Renderer<'a> {
             entries: &self.site.background,
             timelines: &self.site.timelines,
             zone: &self.site.config.zone.0,
-            now: jiff::Timestamp::try_from(self.now).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+            now: self.now_timestamp(),
             until: Some(article.updated.unwrap_or(article.date)),
             people: &self.site.people,
             slug: &article.slug,

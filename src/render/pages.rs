@@ -38,6 +38,8 @@ pub enum Page {
     Corrections,
     /// A person's page, by key.
     Person(String),
+    /// The script live articles load, published while any article is live.
+    LiveScript,
     /// A live article's feed of its updates and its `updates.json`, by the
     /// article's slug: a page of its own, so the files go when the updates do.
     Updates(String),
@@ -63,6 +65,9 @@ impl Renderer<'_> {
                 .filter(|a| !a.parts.updates.updates.is_empty())
                 .map(|a| Page::Updates(a.slug.clone())),
         );
+        if self.any_live() {
+            pages.push(Page::LiveScript);
+        }
         pages.extend(site.background.keys().map(|k| Page::Background(k.clone())));
         pages.extend(
             self.listings
@@ -99,11 +104,8 @@ impl Renderer<'_> {
                 NEWS_SITEMAP_FILE.into(),
                 ROBOTS_FILE.into(),
             ],
-            Page::Assets => vec![
-                self.assets.stylesheet.clone(),
-                self.assets.script.clone(),
-                self.assets.live_script.clone(),
-            ],
+            Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
+            Page::LiveScript => vec![self.assets.live_script.clone()],
             Page::Article(slug) => vec![format!("{slug}/index.html")],
             Page::Updates(slug) => vec![
                 format!("{slug}/{}", crate::parts::updates::FEED_FILE),
@@ -155,6 +157,7 @@ impl Renderer<'_> {
             Page::Feed => "forklar's feed".into(),
             Page::Sitemap => "forklar's sitemap and robots.txt".into(),
             Page::Assets => "forklar's stylesheet and script".into(),
+            Page::LiveScript => "forklar's script for live articles".into(),
             // Links on a timeline page are written in its file.
             Page::Timeline(key) => match self.site.timelines.get(key) {
                 Some(shared) => shared.path.display().to_string(),

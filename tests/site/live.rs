@@ -52,6 +52,16 @@ fn live_site() -> TestSite {
     TestSite::new(SITE_TOML).with("content/live.md", LIVE)
 }
 
+/// The live-article scripts published at the site's root.
+fn live_scripts(site: &TestSite) -> Vec<String> {
+    std::fs::read_dir(site.public_dir())
+        .expect("public/")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("live.") && name.ends_with(".js"))
+        .collect()
+}
+
 const DURING: &str = "--now=2022-01-07T12:00:00+06:00";
 const AFTER: &str = "--now=2022-01-08T12:00:00+06:00";
 
@@ -81,7 +91,13 @@ fn updates_are_newest_first_with_anchors_from_their_time() {
     let body = position(&page, "Innledning.", "live");
     assert!(known < updates && updates < body, "known, updates, text");
     assert_contains(&page, ">Direkte</p>", "live");
-    assert_contains(&page, "live.", "live");
+    let scripts = live_scripts(&site);
+    assert_eq!(scripts.len(), 1, "one live script: {scripts:?}");
+    assert_contains(
+        &page,
+        &format!("<script src=\"/{}\" defer>", scripts[0]),
+        "live",
+    );
     let feed_link = "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/live/atom.xml\"";
     assert_contains(&page, feed_link, "live");
 }
@@ -93,8 +109,12 @@ fn live_until_in_the_past_ends_the_story_and_oldest_first_flips_the_order() {
     let page = site.public("live/index.html");
     assert_contains(&page, ">Avsluttet</p>", "ended");
     assert_lacks(&page, ">Direkte</p>", "ended");
-    // An ended story loads no script.
+    // An ended story loads no script, and a site with no live story has none.
     assert_lacks(&page, "/live.", "ended");
+    assert!(
+        live_scripts(&site).is_empty(),
+        "no live article, no live script"
+    );
     assert!(
         position(&page, "oppdatering-2022-01-07-0815\"", "ended")
             < position(&page, "oppdatering-2022-01-06-1005\"", "ended")
