@@ -145,7 +145,7 @@ pub enum Command {
         #[arg(long, default_value = "main")]
         branch: String,
     },
-    /// Write the built-in theme (templates, style.css, forklar.js) into the site's
+    /// Write the built-in theme (templates, style.css, forklar.js, live.js) into the site's
     /// templates/ folder, to change it there; files already there are kept.
     Templates {
         /// Also replace files in templates/ that differ from the built-in ones.

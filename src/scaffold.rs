@@ -102,14 +102,12 @@ pub fn new_article(
     language: Language,
     now: jiff::Timestamp,
 ) -> Result<PathBuf, Diagnostic> {
-    let slug = slugify(title);
-    if slug.is_empty() {
-        return Err(Diagnostic::new("the title gives no usable file name")
-            .with_help("use a title with letters or digits"));
-    }
-    let path = root.join("content").join(format!("{slug}.md"));
-    create_new(&path, &new_article_text(title, language, &moment(now), &[]))?;
-    Ok(path)
+    create_named_by_title(
+        root,
+        title,
+        |date| new_article_text(title, language, date, &[]),
+        now,
+    )
 }
 
 pub fn new_background(root: &Path, key: &str, language: Language) -> Result<PathBuf, Diagnostic> {
@@ -308,12 +306,12 @@ fn title_from_key(key: &str) -> String {
     }
 }
 
-/// A new live article for `title`: live, with «Dette vet vi» and one update
-/// to write over.
-pub fn new_live(
+/// Writes `content/<slug of title>.md` with the text `text` gives for the
+/// moment `now`, refusing a title with nothing to name a file by.
+fn create_named_by_title(
     root: &Path,
     title: &str,
-    language: Language,
+    text: impl FnOnce(&str) -> String,
     now: jiff::Timestamp,
 ) -> Result<PathBuf, Diagnostic> {
     let slug = slugify(title);
@@ -322,8 +320,24 @@ pub fn new_live(
             .with_help("use a title with letters or digits"));
     }
     let path = root.join("content").join(format!("{slug}.md"));
-    create_new(&path, &new_live_text(title, language, &moment(now)))?;
+    create_new(&path, &text(&moment(now)))?;
     Ok(path)
+}
+
+/// A new live article for `title`: live, with «Dette vet vi» and one update
+/// to write over.
+pub fn new_live(
+    root: &Path,
+    title: &str,
+    language: Language,
+    now: jiff::Timestamp,
+) -> Result<PathBuf, Diagnostic> {
+    create_named_by_title(
+        root,
+        title,
+        |date| new_live_text(title, language, date),
+        now,
+    )
 }
 
 fn new_live_text(title: &str, language: Language, date: &str) -> String {

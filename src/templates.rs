@@ -60,6 +60,14 @@ const SCRIPT_FILE: &str = "forklar.js";
 pub const LIVE_SCRIPT: &str = include_str!("../templates/live.js");
 const LIVE_SCRIPT_FILE: &str = "live.js";
 
+/// The theme's files that are not templates, by the name a site overrides
+/// each with in `templates/`.
+pub const THEME_ASSETS: [(&str, &str); 3] = [
+    (STYLESHEET_FILE, STYLESHEET),
+    (SCRIPT_FILE, SCRIPT),
+    (LIVE_SCRIPT_FILE, LIVE_SCRIPT),
+];
+
 /// Parsed templates, ready to render pages in parallel.
 pub struct Templates {
     tera: Arc<Tera>,

@@ -5,14 +5,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
-use crate::templates::{SCRIPT, STYLESHEET, TEMPLATE_DIR, default_templates};
+use crate::templates::{TEMPLATE_DIR, THEME_ASSETS, default_templates};
 
 /// Every file of the built-in theme, by its name inside `templates/`: the page
 /// templates, the explainer parts' partials, the stylesheet and the script.
 pub fn theme_files() -> Vec<(&'static str, &'static str)> {
     let mut files: Vec<(&str, &str)> = default_templates().copied().collect();
-    files.push(("style.css", STYLESHEET));
-    files.push(("forklar.js", SCRIPT));
+    files.extend(THEME_ASSETS);
     files
 }
 
@@ -133,6 +132,7 @@ mod tests {
             "partials/timeline.html",
             "style.css",
             "forklar.js",
+            "live.js",
         ] {
             assert!(names.contains(&name), "{name} missing from {names:?}");
         }

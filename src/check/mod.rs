@@ -85,10 +85,10 @@ impl CheckReport {
         let found = match (self.problems.len(), self.warnings.len()) {
             (0, 0) => "no problems found".to_string(),
             (0, w) => format!("no errors, {} found", count(w, "warning", "warnings")),
-            (n, 0) => count(n, "problem", "problems") + " found",
+            (n, 0) => count(n, "error", "errors") + " found",
             (n, w) => format!(
                 "{} and {} found",
-                count(n, "problem", "problems"),
+                count(n, "error", "errors"),
                 count(w, "warning", "warnings")
             ),
         };

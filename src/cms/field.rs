@@ -83,6 +83,7 @@ pub fn image_fields() -> Vec<Field> {
         )
         .required(),
         Field::new("credit", ("Kreditering", "Credit"), Widget::Line),
+        Field::new("licence", ("Lisens", "Licence"), Widget::Line),
         Field::new("caption", ("Bildetekst", "Caption"), Widget::Line),
     ]
 }

@@ -61,10 +61,26 @@ pub fn article_fields() -> Vec<Field> {
         Field::new("tags", ("Emner", "Tags"), Widget::Lines),
         Field::new("slug", ("Adresse", "Address"), Widget::Line),
         Field::new("draft", ("Utkast", "Draft"), Widget::Bool { default: true }),
+        Field::new("expires", ("Utløper", "Expires"), Widget::Moment),
+        Field::new(
+            "expired",
+            ("Etter utløp", "Once expired"),
+            Widget::Choice(&["keep", "remove"]),
+        ),
+        Field::new(
+            "embargo",
+            ("Sperrefrist", "Embargo"),
+            Widget::Bool { default: false },
+        ),
         Field::new(
             "image",
             ("Hovedbilde", "Main image"),
             Widget::Table(image_fields()),
+        ),
+        Field::new(
+            "images",
+            ("Bilder i teksten", "Images in the body"),
+            Widget::Tables(image_fields()),
         ),
     ]
 }

@@ -29,6 +29,58 @@ pub struct FeedInfo<'a> {
     pub updated: &'a str,
 }
 
+/// What every feed opens with, before its entries; the feeds differ only in
+/// these values.
+struct FeedHead<'a> {
+    language: &'a str,
+    /// `xml:base`, against which the entries' paths are read.
+    base: &'a str,
+    title: &'a str,
+    /// Left out when empty.
+    subtitle: &'a str,
+    self_href: &'a str,
+    alternate: Option<&'a str>,
+    id: &'a str,
+    updated: &'a str,
+    author: Option<&'a str>,
+}
+
+impl FeedHead<'_> {
+    fn write(&self) -> String {
+        let mut xml = String::new();
+        xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        let _ = writeln!(
+            xml,
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">",
+            self.language,
+            escape(self.base)
+        );
+        let _ = writeln!(xml, "<title>{}</title>", escape(self.title));
+        if !self.subtitle.is_empty() {
+            let _ = writeln!(xml, "<subtitle>{}</subtitle>", escape(self.subtitle));
+        }
+        let _ = writeln!(
+            xml,
+            "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+            escape(self.self_href)
+        );
+        if let Some(alternate) = self.alternate {
+            let _ = writeln!(
+                xml,
+                "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+                escape(alternate)
+            );
+        }
+        let _ = writeln!(xml, "<id>{}</id>", escape(self.id));
+        let _ = writeln!(xml, "<updated>{}</updated>", self.updated);
+        if let Some(author) = self.author {
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape(author));
+        }
+        let _ = writeln!(xml, "<generator>forklar</generator>");
+        xml
+    }
+}
+
 /// An Atom 1.0 feed (RFC 4287).
 pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
     let FeedInfo {
@@ -38,31 +90,20 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
         language,
         updated,
     } = *info;
-    let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let self_href = format!("{base_url}{FEED_FILE}");
     // xml:base lets feed readers resolve the site paths in article bodies.
-    let _ = writeln!(
-        xml,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\" xml:base=\"{}\">",
-        escape(base_url)
-    );
-    let _ = writeln!(xml, "<title>{}</title>", escape(title));
-    if !description.is_empty() {
-        let _ = writeln!(xml, "<subtitle>{}</subtitle>", escape(description));
+    let mut xml = FeedHead {
+        language,
+        base: base_url,
+        title,
+        subtitle: description,
+        self_href: &self_href,
+        alternate: Some(base_url),
+        id: base_url,
+        updated,
+        author: None,
     }
-    let _ = writeln!(
-        xml,
-        "<link href=\"{}{FEED_FILE}\" rel=\"self\" type=\"application/atom+xml\"/>",
-        escape(base_url)
-    );
-    let _ = writeln!(
-        xml,
-        "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
-        escape(base_url)
-    );
-    let _ = writeln!(xml, "<id>{}</id>", escape(base_url));
-    let _ = writeln!(xml, "<updated>{updated}</updated>");
-    let _ = writeln!(xml, "<generator>forklar</generator>");
+    .write();
     for entry in entries {
         let s = entry.summary;
         xml.push_str("<entry>\n");
@@ -144,23 +185,19 @@ pub fn corrections_atom(
     updated: &str,
     entries: &[CorrectionEntry],
 ) -> String {
-    let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(
-        xml,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\" xml:base=\"{}\">",
-        escape(base_url)
-    );
-    let _ = writeln!(xml, "<title>{}</title>", escape(title));
     let feed_url = format!("{base_url}{feed_path}");
-    let _ = writeln!(
-        xml,
-        "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
-        escape(&feed_url)
-    );
-    let _ = writeln!(xml, "<id>{}</id>", escape(&feed_url));
-    let _ = writeln!(xml, "<updated>{updated}</updated>");
-    let _ = writeln!(xml, "<author><name>{}</name></author>", escape(title));
+    let mut xml = FeedHead {
+        language,
+        base: base_url,
+        title,
+        subtitle: "",
+        self_href: &feed_url,
+        alternate: None,
+        id: &feed_url,
+        updated,
+        author: Some(title),
+    }
+    .write();
     for entry in entries {
         xml.push_str("<entry>\n");
         let _ = writeln!(xml, "<title>{}</title>", escape(entry.title));
@@ -259,28 +296,18 @@ pub fn updates_atom(
     updated: &str,
     entries: &[UpdateEntry],
 ) -> String {
-    let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(
-        xml,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{language}\" xml:base=\"{}\">",
-        escape(page)
-    );
-    let _ = writeln!(xml, "<title>{}</title>", escape(title));
-    let _ = writeln!(
-        xml,
-        "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
-        escape(feed)
-    );
-    let _ = writeln!(
-        xml,
-        "<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
-        escape(page)
-    );
-    let _ = writeln!(xml, "<id>{}</id>", escape(feed));
-    let _ = writeln!(xml, "<updated>{updated}</updated>");
-    let _ = writeln!(xml, "<author><name>{}</name></author>", escape(site_title));
-    let _ = writeln!(xml, "<generator>forklar</generator>");
+    let mut xml = FeedHead {
+        language,
+        base: page,
+        title,
+        subtitle: "",
+        self_href: feed,
+        alternate: Some(page),
+        id: feed,
+        updated,
+        author: Some(site_title),
+    }
+    .write();
     for entry in entries {
         xml.push_str("<entry>\n");
         let _ = writeln!(xml, "<title>{}</title>", escape(entry.headline));

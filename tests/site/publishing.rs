@@ -2043,7 +2043,7 @@ fn check_external_counts_the_addresses_and_reports_each_dead_one() {
         .find(|l| l.starts_with("Checked "))
         .unwrap_or_else(|| panic!("no summary:\n{}", run.stderr));
     assert!(
-        summary.contains(" on this site, 3 on other sites): 2 problems found"),
+        summary.contains(" on this site, 3 on other sites): 2 errors found"),
         "{summary}"
     );
     assert!(

@@ -120,7 +120,7 @@ fn an_image_that_does_not_exist_fails_at_its_line() {
             article(
                 "Sak",
                 "",
-                "![Kart](/bilder/kart.png)\n\n![Foto](/bilder/foto.jpg)\n",
+                "Se ![Kart](/bilder/kart.png) her.\n\nOg ![Foto](/bilder/foto.jpg) der.\n",
             ),
         )
         .with("static/bilder/kart.png", b"png")
