@@ -174,7 +174,8 @@ fn field_yaml(
         Widget::Moment => {
             map.push(("widget", Yaml::str("datetime")));
             map.push(("format", Yaml::str(MOMENT_FORMAT)));
-            if field.required {
+            // Not in lists: Decap would start the list with an item (see above).
+            if field.required && table.is_none() {
                 // As `forklar new` dates an article: now, to be changed if need be.
                 map.push(("default", Yaml::str("{{now}}")));
             }

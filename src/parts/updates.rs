@@ -348,9 +348,11 @@ impl ExplainerPart for Updates {
         };
         let live = fields.live.as_ref().is_some_and(|l| *l.get_ref());
         if fields.updates.is_empty() {
+            // `live = false` is what a CMS writes for an ordinary article.
             let stray = fields
                 .live
                 .as_ref()
+                .filter(|l| *l.get_ref())
                 .map(|l| file.span(l))
                 .or_else(|| fields.live_until.as_ref().map(|d| file.span(d)));
             if let Some(span) = stray {

@@ -340,6 +340,26 @@ fn an_update_without_time_or_text_is_an_error_at_its_line() {
 }
 
 #[test]
+fn live_true_without_updates_is_refused_and_live_false_is_an_ordinary_article() {
+    let site = TestSite::new(SITE_TOML).with(
+        "content/sak.md",
+        "+++\ntitle = \"Sak\"\ndate = 2022-01-06\nlive = true\n+++\n\nTekst.\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_stderr_contains("a live article needs at least one [[updates]]");
+    run.assert_points_at(&site, "content/sak.md", Some(4));
+    // What a CMS writes for an article that is not live.
+    site.write(
+        "content/sak.md",
+        "+++\ntitle = \"Sak\"\ndate = 2022-01-06\nlive = false\n+++\n\nTekst.\n",
+    );
+    site.build_ok(&[]);
+    let page = site.public("sak/index.html");
+    assert!(!page.contains("Direkte"), "an ordinary article is not live");
+}
+
+#[test]
 fn new_live_writes_a_live_article_that_builds() {
     let site = TestSite::new(SITE_TOML);
     let root = site.root().to_str().expect("UTF-8 path").to_string();
