@@ -233,7 +233,24 @@ impl Renderer<'_> {
         let articles = self.list(ListKey::TimelineUsers(key.to_string()), users, deps);
         deps.add(|| Dep::Timeline(key.to_string()));
         let (title, events, from) = match self.site.timelines.get(key) {
-            Some(shared) => (&shared.title, &shared.events, &shared.path),
+            Some(shared) => {
+                // Live articles' updates marked `timeline = true` join the
+                // shared timeline they show, on its page as in the articles.
+                let mut events = shared.events.clone();
+                for article in users.iter().map(|&i| &self.site.articles[i]) {
+                    if article
+                        .parts
+                        .timeline
+                        .file
+                        .as_ref()
+                        .is_some_and(|r| r.key == key)
+                    {
+                        deps.add(|| Dep::File(article.path.clone()));
+                        events.extend(article.parts.timeline.events.iter().cloned());
+                    }
+                }
+                (&shared.title, events, &shared.path)
+            }
             None => {
                 // An article's own timeline: the one article that shows it.
                 let Some(article) = users
@@ -246,7 +263,7 @@ impl Renderer<'_> {
                 deps.add(|| Dep::File(article.path.clone()));
                 (
                     &article.title,
-                    &article.parts.timeline.events,
+                    article.parts.timeline.events.clone(),
                     &article.path,
                 )
             }
@@ -258,7 +275,7 @@ impl Renderer<'_> {
             };
             let mut cx = self.view_cx(&self.site.articles[first], deps);
             let mut cx = cx.from_file(from);
-            timeline_view(key, title, events, &mut cx)
+            timeline_view(key, title, &events, &mut cx)
         };
         let labels = self.urls.language.labels();
         let page_title = format!("{} {title}", labels.timeline_of);

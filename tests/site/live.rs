@@ -176,6 +176,50 @@ fn updates_marked_for_the_timeline_appear_in_it() {
 }
 
 #[test]
+fn updates_marked_for_a_shared_timeline_appear_on_its_page_too() {
+    let site = TestSite::new(SITE_TOML)
+        .with(
+            "content/timelines/januar.toml",
+            "title = \"Januar 2022\"\n\n[[events]]\ndate = 2022-01-05\ntitle = \"Unntakstilstand\"\ntext = \"Regjeringen går av.\"\n",
+        )
+        .with(
+            "content/live.md",
+            LIVE.replacen(
+                "live_until = ",
+                "timeline_file = \"januar\"\nlive_until = ",
+                1,
+            ),
+        );
+    site.build_ok(&[DURING]);
+    let timeline = site.public("tidslinje/januar/index.html");
+    let earlier = position(&timeline, "Regjeringen går av.", "shared timeline page");
+    let update = position(
+        &timeline,
+        "</time> CSTO har vedtatt å sende styrker.",
+        "shared timeline page",
+    );
+    assert!(earlier < update, "events in order of time\n{timeline}");
+    assert_lacks(
+        &timeline,
+        "Styrkene vokter flyplassen.",
+        "shared timeline page",
+    );
+    // The update leaves the timeline's page when it is no longer marked.
+    site.write(
+        "content/live.md",
+        site.source("content/live.md")
+            .replacen("timeline = true\n", "", 1),
+    );
+    site.build_ok(&[DURING]);
+    let timeline = site.public("tidslinje/januar/index.html");
+    assert_lacks(
+        &timeline,
+        "CSTO har vedtatt å sende styrker.",
+        "shared timeline page",
+    );
+}
+
+#[test]
 fn json_ld_is_a_live_blog_posting() {
     let site = live_site();
     site.build_ok(&[AFTER]);
