@@ -10,6 +10,8 @@ use crate::i18n::Language;
 const NO_BREAK: char = '\u{A0}';
 /// U+202F: the narrow no-break space Norwegian and SI style put in «10 000».
 const NARROW_NO_BREAK: char = '\u{202F}';
+/// Every character [`Typesetter::quotes`] may change or that changes its state.
+const QUOTE_CHARS: &[char] = &['\'', '"', '«', '»', '“', '”', '‘', '’', '‹', '›'];
 
 /// Typesetting state carried from one piece of text to the next within a block,
 /// since a quote may open in one text event and close in another.
@@ -48,8 +50,23 @@ impl Typesetter {
     }
 
     pub fn set(&mut self, text: &str) -> String {
-        let quoted = self.quotes(text);
-        spaces(&quoted, self.language)
+        // Most text has nothing to set: one pass over the bytes decides, so the
+        // per-character work below runs only where a quote or a digit is.
+        let has_quote = text.contains(QUOTE_CHARS);
+        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        let quoted = if has_quote {
+            self.quotes(text)
+        } else {
+            if let Some(last) = text.chars().next_back() {
+                self.prev = Some(last);
+            }
+            text.to_owned()
+        };
+        if has_digit {
+            spaces(&quoted, self.language)
+        } else {
+            quoted
+        }
     }
 
     fn quotes(&mut self, text: &str) -> String {
@@ -225,6 +242,18 @@ mod tests {
             typeset("kapittel 12. mai-utgaven", Language::Nb),
             "kapittel 12.\u{A0}mai-utgaven"
         );
+    }
+
+    #[test]
+    fn state_carries_over_text_with_nothing_to_set() {
+        // Text without quotes or digits takes the quick path; the next piece of
+        // text must still see the character before it.
+        let mut setter = Typesetter::new(Language::Nb);
+        assert_eq!(setter.set("Reuters"), "Reuters");
+        assert_eq!(setter.set("' tall og "), "’ tall og ");
+        assert_eq!(setter.set("\"sitat"), "«sitat");
+        assert_eq!(setter.set(" fortsetter"), " fortsetter");
+        assert_eq!(setter.set("\" slutt"), "» slutt");
     }
 
     #[test]
