@@ -326,6 +326,27 @@ const CANVAS_DARK_BAD_PAGE: &str = r#"<!DOCTYPE html>
 </html>
 "#;
 
+/// Fine on a wide screen, faint text on a phone.
+const NARROW_BAD_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bad on a phone</title>
+<style>
+body { color: #111; background: #fff; }
+@media (max-width: 30rem) { p { color: #bbb; } }
+</style>
+</head>
+<body>
+<main>
+<h1>Bad on a phone</h1>
+<p>Light grey text on white on a narrow screen.</p>
+</main>
+</body>
+</html>
+"#;
+
 /// A 1×1 transparent GIF.
 const DOT_GIF: &[u8] = &[
     0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -341,6 +362,7 @@ fn self_test_pages() -> tempfile::TempDir {
         ("dark.html", DARK_BAD_PAGE.as_bytes()),
         ("plain.html", PLAIN_PAGE.as_bytes()),
         ("canvas-dark.html", CANVAS_DARK_BAD_PAGE.as_bytes()),
+        ("narrow.html", NARROW_BAD_PAGE.as_bytes()),
         ("dot.gif", DOT_GIF),
     ] {
         std::fs::write(dir.path().join(name), body).expect("write a self-test page");
@@ -427,6 +449,13 @@ fn axe_can_fail() {
             "axe.mjs did not find the dark-mode-only contrast failure in {page}:\n{text}"
         );
     }
+    let narrow = server.url("narrow.html");
+    let narrow_only = axe_in_light_scheme(&axe, &narrow);
+    assert!(
+        narrow_only.contains(&format!("ok   {narrow} [light 1280px]"))
+            && narrow_only.contains(&format!("FAIL {narrow} [light 390px]")),
+        "axe.mjs did not find the phone-only contrast failure in narrow.html:\n{narrow_only}"
+    );
     assert!(
         text.contains("background color: #121212"),
         "axe.mjs did not check canvas-dark.html against the dark canvas:\n{text}"
@@ -594,6 +623,15 @@ fn page_types_are_read_off_the_output() {
         ["avsluttet/index.html", "direkte/index.html"]
     );
     assert_eq!(types["bakgrunn/*"].len(), 2);
+}
+
+/// axe.mjs's output for one page, light scheme only, at both widths.
+fn axe_in_light_scheme(axe: &Axe, url: &str) -> String {
+    let mut cmd = Command::new("node");
+    cmd.arg(&axe.script).arg("--scheme=light").arg(url);
+    let out = run(&mut cmd, "axe.mjs");
+    assert_eq!(out.status.code(), Some(1), "{}", out.text());
+    out.text()
 }
 
 /// The little server used for axe serves types, directory indexes and
