@@ -54,3 +54,20 @@
   }
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
 })();
+
+// Printed pages carry the date they were printed, which only the browser knows,
+// and show what is folded away on screen; without this script the address still
+// prints.
+(() => {
+  let opened = [];
+  addEventListener("beforeprint", () => {
+    const date = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long" }).format(new Date());
+    for (const el of document.querySelectorAll(".print-date")) el.textContent = ` · ${el.dataset.label} ${date}`;
+    opened = [...document.querySelectorAll("details:not([open])")];
+    for (const d of opened) d.open = true;
+  });
+  addEventListener("afterprint", () => {
+    for (const d of opened) d.open = false;
+    opened = [];
+  });
+})();

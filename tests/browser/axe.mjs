@@ -2,11 +2,13 @@
 // Runs axe-core on pages in the Debian Chromium (/usr/bin/chromium) and
 // prints every violation as readable text.
 //
-//   node axe.mjs [--scheme=both|light|dark] [--timeout=MS] <url> [<url>...]
+//   node axe.mjs [--scheme=both|light|dark] [--widths=390,1280] [--timeout=MS] <url> [<url>...]
 //
 // --scheme  which `prefers-color-scheme` to emulate; `both` (the default)
 //           checks every page once in light and once in dark mode, since the
 //           theme has a dark mode and contrast must hold in both.
+// --widths  the viewport widths in CSS pixels to check each page at (default
+//           390 and 1280: a phone and a wide screen lay the page out differently).
 // --timeout navigation timeout per page in milliseconds (default 30000).
 //
 // Environment: CHROMIUM overrides the browser path (default /usr/bin/chromium).
@@ -40,16 +42,16 @@ class SetupError extends Error {}
 
 function usage(message) {
   if (message) console.error(`axe.mjs: ${message}`);
-  console.error('usage: node axe.mjs [--scheme=both|light|dark] [--timeout=MS] <url> [<url>...]');
+  console.error('usage: node axe.mjs [--scheme=both|light|dark] [--widths=390,1280] [--timeout=MS] <url> [<url>...]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { schemes: ['light', 'dark'], timeout: 30000, urls: [] };
+  const opts = { schemes: ['light', 'dark'], widths: [390, 1280], timeout: 30000, urls: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') usage();
-    const m = /^--(scheme|timeout)(?:=(.*))?$/.exec(arg);
+    const m = /^--(scheme|widths|timeout)(?:=(.*))?$/.exec(arg);
     if (m) {
       const value = m[2] ?? argv[++i];
       if (value === undefined) usage(`--${m[1]} needs a value`);
@@ -57,6 +59,9 @@ function parseArgs(argv) {
         if (value === 'both') opts.schemes = ['light', 'dark'];
         else if (value === 'light' || value === 'dark') opts.schemes = [value];
         else usage(`--scheme must be both, light or dark, not ${JSON.stringify(value)}`);
+      } else if (m[1] === 'widths') {
+        opts.widths = value.split(',').map(Number);
+        if (opts.widths.some((w) => !Number.isInteger(w) || w < 200)) usage(`bad --widths ${JSON.stringify(value)}`);
       } else {
         opts.timeout = Number(value);
         if (!Number.isFinite(opts.timeout) || opts.timeout <= 0) usage(`bad --timeout ${JSON.stringify(value)}`);
@@ -79,8 +84,9 @@ function describeNode(node) {
   return why ? `${target}\n        ${why}` : target;
 }
 
-async function checkPage(context, axeSource, url, scheme, timeout) {
+async function checkPage(context, axeSource, url, scheme, width, timeout) {
   const page = await context.newPage();
+  await page.setViewportSize({ width, height: 900 });
   const failedRequests = [];
   page.on('response', (res) => {
     if (res.status() >= 400) failedRequests.push(`${res.status()} ${res.url()}`);
@@ -166,15 +172,15 @@ async function main() {
     const browserVersion = context.browser()?.version() ?? '?';
     let axeVersion;
     for (const url of opts.urls) {
-      for (const scheme of opts.schemes) {
-        const r = await checkPage(context, axeSource, url, scheme, opts.timeout);
+      for (const scheme of opts.schemes) for (const width of opts.widths) {
+        const r = await checkPage(context, axeSource, url, scheme, width, opts.timeout);
         if (!axeVersion) {
           axeVersion = r.version;
           console.log(`axe-core ${axeVersion} in Chromium ${browserVersion}; tags: ${TAGS.join(', ')}`);
         }
         checked++;
         const n = r.violations.length;
-        const head = `${url} [${scheme}]`;
+        const head = `${url} [${scheme} ${width}px]`;
         if (n === 0) {
           console.log(`ok   ${head}: no violations (${r.passes} rules passed)`);
         } else {

@@ -4,8 +4,13 @@
 //! * the Nu HTML Checker (vnu, a Java program from the npm package `vnu-jar`)
 //!   must find no error in any page;
 //! * axe-core, run in the Debian Chromium by `tests/browser/axe.mjs`, must find
-//!   no accessibility violation on the front page, the articles it links to, a
-//!   background page and a timeline page, in light and in dark colour scheme.
+//!   no accessibility violation on one page of every page type found in the
+//!   output (see pages.rs) and on the articles the front page links to, in
+//!   light and in dark colour scheme, 390 and 1280 px wide;
+//! * every page type's HTML with the CSS and JS it loads stays within 30 KB
+//!   gzipped;
+//! * pages print light, without navigation, with their address
+//!   (`tests/browser/print.mjs`).
 //!
 //! The checkers themselves are tested too ("the checker can fail"): a small bad
 //! page written here must make each of them report a problem, and a good page
@@ -30,6 +35,7 @@ mod tools;
 
 mod cms;
 mod live;
+mod pages;
 
 use tools::{browser_dir, missing, runs};
 
@@ -41,6 +47,8 @@ const TOOL_TIMEOUT: Duration = Duration::from_secs(300);
 const VNU_BATCH: usize = 200;
 /// At most this many articles linked from the front page are checked with axe.
 const MAX_ARTICLES: usize = 5;
+/// Pages given to one axe run (each is checked four times: two schemes, two widths).
+const AXE_BATCH: usize = 4;
 
 // ---------------------------------------------------------------------------
 // The tests on the sample site
@@ -84,8 +92,9 @@ fn sample_site_html_is_valid() {
     );
 }
 
-/// The sample site's front page, the articles it links to, a background page
-/// and a timeline page have no axe-core violation, in light and dark mode.
+/// One page of every page type of the sample site (the largest of its type),
+/// and the articles the front page links to, have no axe-core violation, in
+/// light and dark mode, on a phone (390 px) and a wide screen (1280 px).
 #[test]
 fn sample_site_pages_pass_axe() {
     let Some(axe) = Axe::find("axe on the sample site") else {
@@ -96,33 +105,92 @@ fn sample_site_pages_pass_axe() {
     let base = base_path();
     let server = Server::start(root, &base);
 
-    let mut pages = vec![String::new()];
-    pages.extend(article_pages(root, &base));
-    pages.push(first_page_under(
-        root,
-        &["bakgrunn", "background"],
-        "background page",
-    ));
-    pages.push(first_page_under(
-        root,
-        &["tidslinje", "timeline"],
-        "timeline page",
-    ));
+    let mut pages: Vec<String> = Vec::new();
+    for (name, page) in pages::largest_of_each_type(root) {
+        println!("page type {name}: {page}");
+        pages.push(page.trim_end_matches("index.html").to_string());
+    }
+    for article in article_pages(root, &base) {
+        if !pages.contains(&article) {
+            pages.push(article);
+        }
+    }
     let urls: Vec<String> = pages.iter().map(|p| server.url(p)).collect();
 
-    let out = axe.run(&urls);
-    match out.status.code() {
-        Some(0) => println!("{}", out.text()),
-        Some(1) => panic!(
-            "axe-core found accessibility violations in the sample site:\n{}",
-            out.text()
-        ),
-        _ => panic!(
-            "axe.mjs could not check the sample site ({}):\n{}",
-            out.status,
-            out.text()
-        ),
+    // A few pages to each browser run, so that more page types do not make
+    // one run outlast the tool timeout.
+    let mut violations = String::new();
+    for batch in urls.chunks(AXE_BATCH) {
+        let out = axe.run(batch);
+        match out.status.code() {
+            Some(0) => println!("{}", out.text()),
+            Some(1) => violations.push_str(&out.text()),
+            _ => panic!(
+                "axe.mjs could not check the sample site ({}):\n{}",
+                out.status,
+                out.text()
+            ),
+        }
     }
+    assert!(
+        violations.is_empty(),
+        "axe-core found accessibility violations in the sample site:\n{violations}"
+    );
+}
+
+/// Every page type's heaviest page, with the CSS and JS it loads, is at most
+/// 30 KB gzipped; the table of sizes is printed, and shown on failure.
+#[test]
+fn every_page_type_stays_within_the_page_budget() {
+    let site = build_site();
+    let rows = pages::heaviest_of_each_type(site.dir(), &base_path());
+    let table = pages::table(&rows);
+    println!("{table}");
+    assert!(
+        rows.iter().any(|(name, _)| name == "article"),
+        "no article among the page types:\n{table}"
+    );
+    assert!(
+        rows.iter()
+            .all(|(_, w)| w.total() <= pages::PAGE_BUDGET && w.css > 0),
+        "a page type is over the {} byte budget, or loads no stylesheet:\n{table}",
+        pages::PAGE_BUDGET
+    );
+}
+
+/// One page of every type that has an address prints in light colours, with
+/// no site navigation, with its address (scripts on and off) and, with
+/// scripts, the print date, and with no contrast failure, though the screen
+/// is in dark mode.
+#[test]
+fn sample_site_pages_print_light_with_their_address() {
+    let Some(printer) = Print::find("print check on the sample site") else {
+        return;
+    };
+    let site = build_site();
+    let root = site.dir();
+    let server = Server::start(root, &base_path());
+    let urls: Vec<String> = pages::largest_of_each_type(root)
+        .into_iter()
+        .map(|(_, page)| page)
+        .filter(|page| {
+            std::fs::read_to_string(root.join(page))
+                .is_ok_and(|html| html.contains("rel=\"canonical\""))
+        })
+        .map(|page| server.url(page.trim_end_matches("index.html")))
+        .collect();
+    assert!(
+        urls.len() >= 3,
+        "too few pages with a canonical address: {urls:?}"
+    );
+    let out = printer.run(&urls);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "pages of the sample site print badly:\n{}",
+        out.text()
+    );
+    println!("{}", out.text());
 }
 
 /// The preview on a first mention opens on hover and on keyboard focus, can be
@@ -258,6 +326,27 @@ const CANVAS_DARK_BAD_PAGE: &str = r#"<!DOCTYPE html>
 </html>
 "#;
 
+/// Fine on a wide screen, faint text on a phone.
+const NARROW_BAD_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bad on a phone</title>
+<style>
+body { color: #111; background: #fff; }
+@media (max-width: 30rem) { p { color: #bbb; } }
+</style>
+</head>
+<body>
+<main>
+<h1>Bad on a phone</h1>
+<p>Light grey text on white on a narrow screen.</p>
+</main>
+</body>
+</html>
+"#;
+
 /// A 1×1 transparent GIF.
 const DOT_GIF: &[u8] = &[
     0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -273,6 +362,7 @@ fn self_test_pages() -> tempfile::TempDir {
         ("dark.html", DARK_BAD_PAGE.as_bytes()),
         ("plain.html", PLAIN_PAGE.as_bytes()),
         ("canvas-dark.html", CANVAS_DARK_BAD_PAGE.as_bytes()),
+        ("narrow.html", NARROW_BAD_PAGE.as_bytes()),
         ("dot.gif", DOT_GIF),
     ] {
         std::fs::write(dir.path().join(name), body).expect("write a self-test page");
@@ -318,10 +408,17 @@ fn axe_can_fail() {
         good.text()
     );
     let text = good.text();
-    assert!(
-        text.contains("[light]") && text.contains("[dark]"),
-        "axe.mjs did not check both colour schemes by default:\n{text}"
-    );
+    for run in [
+        "[light 390px]",
+        "[light 1280px]",
+        "[dark 390px]",
+        "[dark 1280px]",
+    ] {
+        assert!(
+            text.contains(run),
+            "axe.mjs did not check both colour schemes at both widths by default ({run}):\n{text}"
+        );
+    }
 
     let bad = axe.run(&[
         server.url("bad.html"),
@@ -347,15 +444,194 @@ fn axe_can_fail() {
     for page in ["dark.html", "canvas-dark.html"] {
         let url = server.url(page);
         assert!(
-            text.contains(&format!("ok   {url} [light]"))
-                && text.contains(&format!("FAIL {url} [dark]")),
+            text.contains(&format!("ok   {url} [light 1280px]"))
+                && text.contains(&format!("FAIL {url} [dark 390px]")),
             "axe.mjs did not find the dark-mode-only contrast failure in {page}:\n{text}"
         );
     }
+    let narrow = server.url("narrow.html");
+    let narrow_only = axe_in_light_scheme(&axe, &narrow);
+    assert!(
+        narrow_only.contains(&format!("ok   {narrow} [light 1280px]"))
+            && narrow_only.contains(&format!("FAIL {narrow} [light 390px]")),
+        "axe.mjs did not find the phone-only contrast failure in narrow.html:\n{narrow_only}"
+    );
     assert!(
         text.contains("background color: #121212"),
         "axe.mjs did not check canvas-dark.html against the dark canvas:\n{text}"
     );
+}
+
+/// Dark on screen in dark mode, light in print, with its address and, from
+/// its script, the print date in the footer.
+const PRINTS_WELL_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Prints well</title>
+<link rel="canonical" href="https://example.org/prints-well/">
+<style>
+body { color: #111; background: #fff; }
+@media (prefers-color-scheme: dark) { body { color: #eee; background: #111; } }
+@media print { body { color: #000; background: #fff; } .site-header nav { display: none; } }
+</style>
+</head>
+<body>
+<header class="site-header"><nav><a href="good.html">Home</a></nav></header>
+<main><h1>Prints well</h1><p>Black on white on paper.</p></main>
+<footer class="site-footer"><p>https://example.org/prints-well/<span id="d"></span></p></footer>
+<script>addEventListener("beforeprint", () => { document.getElementById("d").textContent = " " + new Date().getFullYear(); });</script>
+</body>
+</html>
+"#;
+
+#[test]
+fn print_check_can_fail() {
+    let Some(printer) = Print::find("print self-test") else {
+        return;
+    };
+    let dir = self_test_pages();
+    std::fs::write(dir.path().join("prints-well.html"), PRINTS_WELL_PAGE).unwrap();
+    let server = Server::start(dir.path(), "/");
+
+    let good = printer.run(&[server.url("prints-well.html")]);
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "print.mjs did not pass a page that prints well:\n{}",
+        good.text()
+    );
+    // Dark in print (it has no print rules) and no address to print.
+    let bad = printer.run(&[server.url("dark.html")]);
+    let text = bad.text();
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "print.mjs passed a dark print:\n{text}"
+    );
+    for expected in ["not a light background", "no <link rel=canonical>"] {
+        assert!(
+            text.contains(expected),
+            "print.mjs output lacks {expected:?}:\n{text}"
+        );
+    }
+}
+
+/// The budget sees what a page loads: a page with a large script that does
+/// not compress is over 30 KB, the same page without it is not.
+#[test]
+fn page_budget_can_fail() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    // 60 000 bytes of pseudo-random letters: gzip gets them down to about
+    // 45 000, well over the budget.
+    let mut x: u32 = 2_463_534_242;
+    let noise: String = (0..60_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            char::from(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                    [(x % 64) as usize],
+            )
+        })
+        .collect();
+    std::fs::create_dir_all(root.join("light")).unwrap();
+    std::fs::write(root.join("big.js"), format!("var x = \"{noise}\";")).unwrap();
+    std::fs::write(root.join("style.css"), "body { color: #111; }").unwrap();
+    std::fs::write(
+        root.join("index.html"),
+        r#"<!DOCTYPE html><link rel="stylesheet" href="/sub/style.css"><SCRIPT defer src='big.js'></SCRIPT><p>Front</p>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("light/index.html"),
+        r#"<!DOCTYPE html><link href="../style.css" rel="stylesheet"><article class="article"><p>Light</p></article>"#,
+    )
+    .unwrap();
+
+    let rows = pages::heaviest_of_each_type(root, "/sub/");
+    let table = pages::table(&rows);
+    let front = &rows
+        .iter()
+        .find(|(name, _)| name == "front page")
+        .expect(&table)
+        .1;
+    assert!(front.js > 40_000 && front.css > 0, "{table}");
+    assert!(
+        front.total() > pages::PAGE_BUDGET && table.contains("OVER"),
+        "{table}"
+    );
+    let light = &rows
+        .iter()
+        .find(|(name, _)| name == "article")
+        .expect(&table)
+        .1;
+    assert!(
+        light.js == 0 && light.css == front.css && light.total() < 1000,
+        "{table}"
+    );
+}
+
+/// Page types are read off the output: where a page sits, and whether it is
+/// an article or a live article.
+#[test]
+fn page_types_are_read_off_the_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let article = r#"<article class="article" aria-labelledby="t"><h1 id="t">A</h1></article>"#;
+    let live = format!(r#"{article}<script src="/live.1a2b.js" defer></script>"#);
+    let ended = format!(r#"{article}<section class="updates" aria-label="U"></section>"#);
+    for (page, html) in [
+        ("index.html", "<main>front</main>"),
+        ("404.html", "<main>missing</main>"),
+        ("side/2/index.html", "<main>older</main>"),
+        ("uro/index.html", article),
+        ("csto/index.html", article),
+        ("direkte/index.html", live.as_str()),
+        ("avsluttet/index.html", ended.as_str()),
+        ("rettelser/index.html", "<main><h1>Rettelser</h1></main>"),
+        ("bakgrunn/index.html", "<main>entries</main>"),
+        ("bakgrunn/csto/index.html", "<main>csto</main>"),
+        ("bakgrunn/tokajev/index.html", "<main>tokajev</main>"),
+        ("emne/csto/index.html", "<main>tag</main>"),
+    ] {
+        let path = root.join(page);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, html).unwrap();
+    }
+    let types = pages::page_types(root);
+    let names: Vec<&str> = types.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "404.html",
+            "article",
+            "bakgrunn/ (index)",
+            "bakgrunn/*",
+            "emne/*",
+            "front page",
+            "live article",
+            "rettelser/",
+            "side/*"
+        ]
+    );
+    assert_eq!(types["article"], ["csto/index.html", "uro/index.html"]);
+    assert_eq!(
+        types["live article"],
+        ["avsluttet/index.html", "direkte/index.html"]
+    );
+    assert_eq!(types["bakgrunn/*"].len(), 2);
+}
+
+/// axe.mjs's output for one page, light scheme only, at both widths.
+fn axe_in_light_scheme(axe: &Axe, url: &str) -> String {
+    let mut cmd = Command::new("node");
+    cmd.arg(&axe.script).arg("--scheme=light").arg(url);
+    let out = run(&mut cmd, "axe.mjs");
+    assert_eq!(out.status.code(), Some(1), "{}", out.text());
+    out.text()
 }
 
 /// The little server used for axe serves types, directory indexes and
@@ -815,6 +1091,29 @@ impl Axe {
         let mut cmd = Command::new("node");
         cmd.arg(&self.script).args(urls);
         run(&mut cmd, "axe.mjs")
+    }
+}
+
+struct Print {
+    script: PathBuf,
+}
+
+impl Print {
+    /// The print check, or None (after a SKIPPED notice) when it cannot run;
+    /// it needs what axe needs.
+    fn find(check: &str) -> Option<Print> {
+        Axe::find(check)?;
+        Some(Print {
+            script: browser_dir().join("print.mjs"),
+        })
+    }
+
+    /// Runs print.mjs on `urls`; exit 0 good, 1 a page prints badly, 2 setup
+    /// failure.
+    fn run(&self, urls: &[String]) -> Output {
+        let mut cmd = Command::new("node");
+        cmd.arg(&self.script).args(urls);
+        run(&mut cmd, "print.mjs")
     }
 }
 
