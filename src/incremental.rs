@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crate::build::BuildOptions;
 use crate::deps::{Dep, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::images::BackgroundImages;
 use crate::layout::{CONFIG_FILE, STATIC_DIR, SourceFile, classify};
 use crate::output::{Output, WriteReport};
 use crate::parts;
@@ -98,6 +99,9 @@ pub struct Session {
     /// A change that every page reads (`site.toml`, a template) came while the
     /// site was broken: the next good save renders everything.
     full_pending: bool,
+    /// `serve`: images not in the cache are shown as their source file and
+    /// made here; [`Session::apply`] of their paths shows the variants.
+    images: Option<BackgroundImages>,
 }
 
 impl Session {
@@ -109,7 +113,14 @@ impl Session {
             broken: BTreeMap::new(),
             pending: BTreeSet::new(),
             full_pending: false,
+            images: None,
         }
+    }
+
+    /// Renders pages at once with the source file of an image not yet in
+    /// the cache, and hands its variants to `background`.
+    pub fn make_images_in_background(&mut self, background: BackgroundImages) {
+        self.images = Some(background);
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -122,7 +133,9 @@ impl Session {
         let started = Instant::now();
         let (site, templates) = crate::build::load(&self.options)?;
         let output = Output::begin(&self.options.root, &self.options.output_dir())?;
-        let renderer = Renderer::new(&site, &templates).at(self.options.now());
+        let renderer = Renderer::new(&site, &templates)
+            .at(self.options.now())
+            .with_background_images(self.images.clone());
         let (rendered, warnings) =
             match renderer.outcome(renderer.render_all(&output), site.warnings.clone()) {
                 Ok(done) => done,
@@ -132,6 +145,9 @@ impl Session {
                 }
             };
         let files = output.commit()?;
+        if let Some(images) = &self.images {
+            images.submit(renderer.deferred_images());
+        }
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
         let mut rendered_paths: Vec<String> = rendered
@@ -243,7 +259,9 @@ impl Session {
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }
-        let renderer = Renderer::new(&state.site, &state.templates).at(self.options.now());
+        let renderer = Renderer::new(&state.site, &state.templates)
+            .at(self.options.now())
+            .with_background_images(self.images.clone());
         let lists = state.site.list_fingerprints(&renderer.listings);
         for (key, print) in &lists {
             if state.lists.get(key) != Some(print) {
@@ -288,6 +306,9 @@ impl Session {
             output.remove(&path);
         }
         let files = output.commit_partial()?;
+        if let Some(images) = &self.images {
+            images.submit(renderer.deferred_images());
+        }
         drop(renderer);
         for page in &gone {
             state.forget(page);

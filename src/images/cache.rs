@@ -74,6 +74,16 @@ impl ImageCache {
         Some(dir.join(&key[..2]).join(key))
     }
 
+    /// Whether every variant of `plan` is stored (an SVG has none to store),
+    /// without reading or counting them.
+    pub fn holds(&self, plan: &super::ImagePlan) -> bool {
+        plan.is_copy()
+            || plan
+                .variants
+                .iter()
+                .all(|v| self.entry(&v.cache_key).is_some_and(|path| path.is_file()))
+    }
+
     /// The stored bytes for `key`, counting a hit.
     pub(crate) fn get(&self, key: &str) -> Option<Vec<u8>> {
         let bytes = fs::read(self.entry(key)?).ok()?;

@@ -55,6 +55,7 @@
 //! | SVG | never rasterised: copied byte for byte as `STEM.HASH.svg`, size from width/height or viewBox; refused with [`ImageError::SvgActiveContent`] if it has `<script>`, `on…=` handlers, `javascript:` URLs or `<foreignObject>`; editor metadata gives a warning |
 //! | TIFF, HEIC, BMP, AVIF … | [`ImageError::UnsupportedFormat`] |
 
+mod background;
 mod cache;
 mod config;
 mod encode;
@@ -76,6 +77,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+pub use background::{BackgroundImages, BackgroundStatus};
 pub use cache::{CACHE_DIR, CacheStats, ImageCache};
 pub use config::{Aspect, ImageConfig};
 pub use error::{ImageError, ImageWarning};
@@ -308,6 +310,45 @@ impl ImagePlan {
     /// The share image, if one is made.
     pub fn share(&self) -> Option<&Variant> {
         self.variants_with(Role::Share).next()
+    }
+
+    /// Whether the output is the source copied (SVG): nothing to encode.
+    pub fn is_copy(&self) -> bool {
+        self.header.is_none()
+    }
+
+    /// The plan `serve` shows while the variants are made: one file, the
+    /// source itself copied as `STEM.HASH.preview.EXT`, with the upright
+    /// width and height, so the page does not jump when the `<picture>`
+    /// replaces it. `None` for an SVG, which is always copied anyway.
+    pub fn preview(&self) -> Option<ImagePlan> {
+        if self.is_copy() {
+            return None;
+        }
+        let (format, extension) = match self.format {
+            SourceFormat::Jpeg => (OutputFormat::Jpeg, "jpg"),
+            SourceFormat::Png => (OutputFormat::Png, "png"),
+            SourceFormat::Gif => (OutputFormat::Png, "gif"),
+            SourceFormat::WebP => (OutputFormat::WebP, "webp"),
+            SourceFormat::Svg => return None,
+        };
+        let first = self.variants.first()?;
+        let marker = format!(".{}.", self.hash);
+        let stem = &first.path[..first.path.find(&marker)?];
+        Some(ImagePlan {
+            fallback: format,
+            variants: vec![Variant {
+                role: Role::Original,
+                format,
+                width: self.width,
+                height: self.height,
+                path: format!("{stem}.{}.preview.{extension}", self.hash),
+                crop: None,
+                cache_key: String::new(),
+            }],
+            warnings: Vec::new(),
+            ..self.clone()
+        })
     }
 }
 

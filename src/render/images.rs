@@ -14,7 +14,8 @@ use crate::content::{BackgroundEntry, Image, NamedAt};
 use crate::deps::{Dep, Deps};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::images::{
-    self, CacheStats, ImageCache, ImageConfig, ImagePlan, ImageSpec, Loading, PictureOptions, Role,
+    self, BackgroundImages, CacheStats, ImageCache, ImageConfig, ImagePlan, ImageSpec, Loading,
+    PictureOptions, Role,
 };
 use crate::layout::{CONTENT_DIR, STATIC_DIR};
 use crate::markdown::BodyImage;
@@ -32,6 +33,11 @@ pub struct Pictures {
     written: Mutex<HashSet<String>>,
     /// What to tell the writer about images that are still published.
     warnings: Mutex<Vec<Diagnostic>>,
+    /// In `serve`: an image whose variants are not in the cache is shown as
+    /// its source file, and made by this background encoder.
+    background: Option<BackgroundImages>,
+    /// The images shown as their source file in this render.
+    deferred: Mutex<Vec<Arc<ImagePlan>>>,
 }
 
 /// What `og:image` and `twitter:card` show.
@@ -71,7 +77,65 @@ impl Pictures {
             plans: Mutex::new(HashMap::new()),
             written: Mutex::new(HashSet::new()),
             warnings: Mutex::new(Vec::new()),
+            background: None,
+            deferred: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Makes images not yet in the cache in the background (`serve`).
+    pub fn set_background(&mut self, background: Option<BackgroundImages>) {
+        self.background = background;
+    }
+
+    /// The images this render showed as their source file, to be made.
+    pub fn deferred(&self) -> Vec<Arc<ImagePlan>> {
+        self.deferred
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The preview to show instead of `plan`, when its variants are left
+    /// to the background encoder.
+    fn defer(&self, plan: &Arc<ImagePlan>) -> Option<Arc<ImagePlan>> {
+        let background = self.background.as_ref()?;
+        if self.cache.holds(plan) || background.failed(plan) {
+            return None;
+        }
+        let preview = Arc::new(plan.preview()?);
+        let mut deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
+        if !deferred
+            .iter()
+            .any(|p| p.source == plan.source && p.hash == plan.hash)
+        {
+            deferred.push(plan.clone());
+        }
+        Some(preview)
+    }
+
+    /// Writes the source file as the preview's one file, once per render.
+    fn write_preview(
+        &self,
+        preview: &ImagePlan,
+        sink: &dyn Sink,
+        origin: &str,
+    ) -> Result<(), Diagnostic> {
+        let Some(file) = preview.variants.first() else {
+            return Ok(());
+        };
+        let first = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.path.clone());
+        if !first {
+            return Ok(());
+        }
+        let bytes = std::fs::read(&preview.source_file).map_err(|err| {
+            Diagnostic::new(format!("cannot read {}: {err}", preview.source.display()))
+                .with_help("save the image again")
+        })?;
+        sink.write(&file.path, &bytes, origin)
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -190,6 +254,16 @@ fn output_stem(source: &Path) -> String {
         .replace('\\', "/")
 }
 
+impl<'a> Renderer<'a> {
+    /// Leaves images whose variants are not in the cache to `background`,
+    /// showing their source file meanwhile (`serve`; a build makes every
+    /// variant before it is done).
+    pub fn with_background_images(mut self, background: Option<BackgroundImages>) -> Renderer<'a> {
+        self.pictures.set_background(background);
+        self
+    }
+}
+
 impl Renderer<'_> {
     /// An image as a page shows it: planned, its files written to `sink`
     /// (once per build) and its markup made. Records the file as read.
@@ -238,19 +312,24 @@ impl Renderer<'_> {
                 }
             }
         }
+        let full = plan.clone();
+        let preview = self.pictures.defer(&plan);
+        let plan = preview.clone().unwrap_or(plan);
         if let Some(sink) = sink {
             for variant in &plan.variants {
                 deps.publish(&variant.path);
             }
             let origin = named_in.display().to_string();
-            self.pictures
-                .produce(&plan, sink, &origin)
-                .map_err(|d| match &image.named_at {
-                    Some(named) if d.file.is_none() => {
-                        named.error(d.message, d.help.unwrap_or_default())
-                    }
-                    _ => d,
-                })?;
+            let written = match &preview {
+                Some(preview) => self.pictures.write_preview(preview, sink, &origin),
+                None => self.pictures.produce(&plan, sink, &origin),
+            };
+            written.map_err(|d| match &image.named_at {
+                Some(named) if d.file.is_none() => {
+                    named.error(d.message, d.help.unwrap_or_default())
+                }
+                _ => d,
+            })?;
         }
 
         let prefix = self.urls.base_path();
@@ -277,6 +356,14 @@ impl Renderer<'_> {
                 permalink: self.urls.permalink(&format!("{prefix}{}", share.path)),
                 width: share.width,
                 height: share.height,
+            });
+        } else if preview.is_some() && full.share().is_some() {
+            // The preview stands in for the share image too, so that the
+            // page picks the same image to share as it will with variants.
+            view.share = Some(ShareView {
+                permalink: view.permalink.clone(),
+                width: plan.width,
+                height: plan.height,
             });
         }
         for aspect in &config.crops {
@@ -426,6 +513,12 @@ impl Renderer<'_> {
                 None
             }
         }
+    }
+
+    /// The images this render showed as their source file, for
+    /// [`BackgroundImages::submit`].
+    pub fn deferred_images(&self) -> Vec<Arc<ImagePlan>> {
+        self.pictures.deferred()
     }
 
     /// What the image engine did in this build.

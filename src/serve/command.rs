@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
+use crate::images::{BackgroundImages, BackgroundStatus, ImageCache};
 use crate::incremental::{RebuildReport, Session};
 use crate::output::Output;
 use crate::output::Sink;
@@ -64,6 +65,11 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     build.base_url = Some(url.clone());
     build.drafts = options.drafts;
     let session = Arc::new(Mutex::new(Session::new(build)));
+    let images = background_images(&options.root, &session, &reload, options.quiet)?;
+    session
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .make_images_in_background(images);
     // Signals are heard from the start: a first build stuck in a template must
     // not keep Ctrl-C from stopping the server.
     let events = listen_for_signals();
@@ -104,6 +110,68 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     });
     drop(private);
     Ok(())
+}
+
+/// The encoder that makes image variants while pages show the source file.
+/// When a batch is ready, the pages showing those images are rendered again
+/// (now from the cache) and browsers reload. The output of `serve` is a
+/// private folder, so the unstripped source may be shown there meanwhile;
+/// `build` never does this.
+fn background_images(
+    root: &Path,
+    session: &Arc<Mutex<Session>>,
+    reload: &LiveReload,
+    quiet: bool,
+) -> Result<BackgroundImages, String> {
+    let weak = Arc::downgrade(session);
+    let on_ready = {
+        let reload = reload.clone();
+        move |sources: Vec<PathBuf>| {
+            let Some(session) = weak.upgrade() else {
+                return;
+            };
+            let result = session
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .apply(&sources)
+                .map(|mut done| {
+                    done.what = format!("the images of {}", done.what);
+                    done
+                });
+            report(&result, &reload, quiet, true);
+        }
+    };
+    let on_status = {
+        let reload = reload.clone();
+        move |status: BackgroundStatus, batch: Option<Duration>| {
+            reload.set_image_status(status.pending, status.encoded);
+            if quiet {
+                return;
+            }
+            match batch {
+                Some(took) if status.pending == 0 => println!(
+                    "Images up to date ({} variants made in all; the last batch in {} ms)",
+                    status.encoded,
+                    took.as_millis()
+                ),
+                Some(_) => {}
+                None => println!(
+                    "Images: {} to make; pages show the original file meanwhile",
+                    status.pending
+                ),
+            }
+        }
+    };
+    let decode_concurrency = crate::config::Config::load(root)
+        .map(|config| config.images.decode_concurrency)
+        .unwrap_or(2);
+    BackgroundImages::start(
+        ImageCache::for_site(root),
+        decode_concurrency,
+        on_ready,
+        on_status,
+    )
+    .map_err(|err| format!("cannot start the image encoder: {err}"))
 }
 
 /// Builds into the output folder, then rebuilds on every save until Ctrl-C.

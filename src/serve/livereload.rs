@@ -16,6 +16,9 @@ use std::time::Duration;
 /// Path of the event stream, relative to the site's base path.
 pub const EVENTS_PATH: &str = "__forklar/events";
 
+/// Path of the status endpoint (JSON), relative to the site's base path.
+pub const STATUS_PATH: &str = "__forklar/status";
+
 /// How often an idle stream sends a `: ping` comment. Writing is the only way
 /// to notice a browser that went away without closing its connection.
 pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(15);
@@ -63,6 +66,11 @@ pub fn events_url(base_path: &str) -> String {
     } else {
         format!("/{base}/{EVENTS_PATH}")
     }
+}
+
+/// The absolute URL path of the status endpoint for a site under `base_path`.
+pub fn status_url(base_path: &str) -> String {
+    events_url(base_path).replace(EVENTS_PATH, STATUS_PATH)
 }
 
 fn escape_attr(s: &str) -> String {
@@ -185,6 +193,9 @@ struct State {
     generation: u64,
     /// The failure of the latest build, replayed to newly connected clients.
     current_error: Option<BuildErrorInfo>,
+    /// Images whose variants are still being made, and variants made so far.
+    images_pending: usize,
+    images_encoded: u64,
 }
 
 impl Default for LiveReload {
@@ -249,6 +260,27 @@ impl LiveReload {
     /// The stored error of the latest build, if it failed.
     pub fn current_error(&self) -> Option<BuildErrorInfo> {
         self.lock().current_error.clone()
+    }
+
+    /// Notes how much image work is left, for [`status_json`](Self::status_json).
+    pub fn set_image_status(&self, pending: usize, encoded: u64) {
+        let mut st = self.lock();
+        st.images_pending = pending;
+        st.images_encoded = encoded;
+    }
+
+    /// What `/__forklar/status` answers: `{"generation":N,"error":false,
+    /// "images_pending":N,"images_encoded":N}`. `images_pending` is 0 once
+    /// every page shows its images' variants.
+    pub fn status_json(&self) -> String {
+        let st = self.lock();
+        format!(
+            "{{\"generation\":{},\"error\":{},\"images_pending\":{},\"images_encoded\":{}}}\n",
+            st.generation,
+            st.current_error.is_some(),
+            st.images_pending,
+            st.images_encoded
+        )
     }
 
     /// Number of connected clients.

@@ -183,6 +183,7 @@ pub fn start(config: ServerConfig, reload: LiveReload) -> Result<RunningServer, 
     let ctx = Arc::new(Ctx {
         snippet: livereload::snippet(&base_path),
         events_path: livereload::events_url(&base_path),
+        status_path: livereload::status_url(&base_path),
         base_path,
         root: Arc::new(RwLock::new(config.root)),
         reload: reload.clone(),
@@ -228,6 +229,7 @@ struct Ctx {
     root: Arc<RwLock<PathBuf>>,
     base_path: String,
     events_path: String,
+    status_path: String,
     snippet: String,
     reload: LiveReload,
     /// Host names (lower case, IPv6 in brackets) that may be asked for.
@@ -382,6 +384,11 @@ fn handle_connection(mut stream: TcpStream, ctx: &Ctx) {
             Reply::MethodNotAllowed
         } else if path == ctx.events_path {
             Reply::EventStreamHead
+        } else if path == ctx.status_path {
+            Reply::File {
+                body: ctx.reload.status_json().into_bytes(),
+                content_type: "application/json",
+            }
         } else {
             let root = ctx.root.read().unwrap_or_else(|e| e.into_inner()).clone();
             route(&root, ctx, path, query)

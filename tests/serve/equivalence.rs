@@ -7,9 +7,12 @@
 //! A seeded generator edits a small explainer site the ways a writer does
 //! (titles, dates, tags, slugs, bodies with links, background entries, shared
 //! and inline timelines, quotes, live updates, template overrides, static files, broken saves
-//! and their fixes), each step a real save as an editor makes it. After every
-//! step the test waits for the server's event for that save, builds the same
-//! files afresh with the real binary, and compares.
+//! and their fixes, lead images added, replaced and removed, their credit and
+//! focus changed), each step a real save as an editor makes it. After every
+//! step the test waits for the server's event for that save and until serve
+//! says no image work is pending (`/__forklar/status`: its variants are made
+//! in the background), builds the same files afresh with the real binary, and
+//! compares.
 //!
 //! Environment:
 //! - `FORKLAR_EQUIV_SEED`: the seed of the first run (decimal or `0x` hex);
@@ -175,6 +178,67 @@ enum Timeline {
     Shared(String),
 }
 
+/// An image file, made from these when it is written (small, so its
+/// variants are made quickly).
+#[derive(Clone, Debug, PartialEq)]
+struct Picture {
+    png: bool,
+    width: u32,
+    height: u32,
+    seed: u32,
+}
+
+/// What a file's text stands for when it starts with this: an image, made
+/// by [`file_bytes`].
+const PICTURE_MARK: &str = "\u{0}picture:";
+
+impl Picture {
+    fn as_text(&self) -> String {
+        format!(
+            "{PICTURE_MARK}{}:{}:{}:{}",
+            self.png, self.width, self.height, self.seed
+        )
+    }
+}
+
+/// The bytes of a file as the model writes it: an image for a picture's
+/// text, else the text.
+fn file_bytes(text: &str) -> Vec<u8> {
+    let Some(spec) = text.strip_prefix(PICTURE_MARK) else {
+        return text.as_bytes().to_vec();
+    };
+    let parts: Vec<&str> = spec.split(':').collect();
+    let number = |i: usize| parts[i].parse::<u32>().expect("a number");
+    let (png, width, height, seed) = (parts[0] == "true", number(1), number(2), number(3));
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 255 / width) as u8,
+            (y * 255 / height) as u8,
+            (seed * 53 % 256) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    if png {
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .expect("encode a PNG");
+    } else {
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+            .encode_image(&img)
+            .expect("encode a JPEG");
+    }
+    out
+}
+
+/// An article's `[image]`.
+#[derive(Clone, Debug)]
+struct LeadImage {
+    /// The picture's path from the site root.
+    path: String,
+    credit: String,
+    /// `focus`, in hundredths.
+    focus: Option<(u32, u32)>,
+}
+
 #[derive(Clone, Debug)]
 struct Article {
     title: String,
@@ -191,6 +255,7 @@ struct Article {
     corrections: Vec<(String, String)>,
     /// `(time, text, timeline)`: a live article's updates, some also in its timeline.
     updates: Vec<(String, String, bool)>,
+    image: Option<LeadImage>,
     body: Vec<Para>,
 }
 
@@ -232,6 +297,9 @@ struct Model {
     templates: BTreeMap<String, String>,
     /// By path in `static/`.
     statics: BTreeMap<String, String>,
+    /// Images by path from the site root, in `content/bilder/` or
+    /// `static/bilder/`.
+    pictures: BTreeMap<String, Picture>,
     /// People by key (file name in `content/people/`): name and role. Never
     /// deleted, since quotes name them.
     people: BTreeMap<String, (String, String)>,
@@ -296,6 +364,25 @@ impl Model {
             s += &format!(
                 "\n[[updates]]\ntime = {time}\ntext = \"{text}\"\ntimeline = {timeline}\n"
             );
+        }
+        if let Some(image) = &a.image {
+            // Articles are in content/: a file there is named from it, one
+            // in static/ from the site's root.
+            let file = match image.path.strip_prefix("content/") {
+                Some(beside) => beside.to_owned(),
+                None => image.path.replacen("static", "", 1),
+            };
+            s += &format!(
+                "\n[image]\nfile = \"{file}\"\nalt = \"Bilde fra {file}\"\ncredit = \"{}\"\n",
+                image.credit
+            );
+            if let Some((x, y)) = image.focus {
+                s += &format!(
+                    "focus = [{}, {}]\n",
+                    f64::from(x) / 100.0,
+                    f64::from(y) / 100.0
+                );
+            }
         }
         s += "+++\n";
         for para in &a.body {
@@ -372,6 +459,9 @@ impl Model {
         for (name, text) in &self.statics {
             files.insert(format!("static/{name}"), text.clone());
         }
+        for (path, picture) in &self.pictures {
+            files.insert(path.clone(), picture.as_text());
+        }
         // A step may rename or delete the broken file; then it is left as it is.
         if let Some((path, how)) = &self.broken
             && files.contains_key(path)
@@ -418,6 +508,12 @@ impl Model {
         })
     }
 
+    fn picture_used(&self, path: &str) -> bool {
+        self.articles
+            .values()
+            .any(|a| a.image.as_ref().is_some_and(|i| i.path == path))
+    }
+
     fn timeline_used(&self, key: &str) -> bool {
         self.articles
             .values()
@@ -444,6 +540,7 @@ fn article(title: &str, date: &str, body: Vec<Para>) -> Article {
         quotes: Vec::new(),
         corrections: Vec::new(),
         updates: Vec::new(),
+        image: None,
         body,
     }
 }
@@ -487,6 +584,11 @@ fn fixture() -> Model {
         "VG".into(),
     )];
     a.corrections = vec![("2022-01-07".into(), "Et navn var feil.".into())];
+    a.image = Some(LeadImage {
+        path: "content/bilder/almaty.jpg".into(),
+        credit: "Foto: NTB".into(),
+        focus: None,
+    });
     articles.insert("sak-a.md".to_owned(), a);
 
     let mut b = article(
@@ -590,6 +692,15 @@ fn fixture() -> Model {
         timelines,
         templates: BTreeMap::new(),
         statics,
+        pictures: BTreeMap::from([(
+            "content/bilder/almaty.jpg".to_owned(),
+            Picture {
+                png: false,
+                width: 96,
+                height: 64,
+                seed: 1,
+            },
+        )]),
         people: BTreeMap::from([(
             "blakkisrud".to_owned(),
             ("Helge Blakkisrud".to_owned(), "seniorforsker".to_owned()),
@@ -734,7 +845,7 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
     let mut renames = Vec::new();
     let files: Vec<String> = m.articles.keys().cloned().collect();
     let pick_file = |g: &mut Gen| g.rng.pick(&files).clone();
-    let what = match g.rng.below(31) {
+    let what = match g.rng.below(35) {
         0 | 1 => {
             let f = pick_file(g);
             let title = g.title();
@@ -933,6 +1044,83 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
                 m.templates.insert(name.clone(), marker.clone());
                 format!("write templates/{name} (the theme's, marked {marker:?})")
             }
+        }
+        31 => {
+            // A new picture, or a new version of one.
+            let paths: Vec<String> = m.pictures.keys().cloned().collect();
+            let path = if paths.is_empty() || g.rng.chance(40) {
+                let n = g.fresh();
+                if g.rng.chance(50) {
+                    format!("content/bilder/foto-{n}.jpg")
+                } else {
+                    format!("static/bilder/bilde-{n}.png")
+                }
+            } else {
+                g.rng.pick(&paths).clone()
+            };
+            let picture = Picture {
+                png: path.ends_with(".png"),
+                width: 24 + 8 * g.rng.below(12) as u32,
+                height: 24 + 8 * g.rng.below(8) as u32,
+                seed: g.fresh(),
+            };
+            let what = format!("write {path} ({}×{})", picture.width, picture.height);
+            m.pictures.insert(path, picture);
+            what
+        }
+        32 => {
+            // An article's lead image: another picture, or none.
+            let f = pick_file(g);
+            let paths: Vec<String> = m.pictures.keys().cloned().collect();
+            let image = if paths.is_empty() || g.rng.chance(20) {
+                None
+            } else {
+                Some(LeadImage {
+                    path: g.rng.pick(&paths).clone(),
+                    credit: (*g.rng.pick(&["Foto: NTB", "Foto: Reuters", "Foto: AP"])).to_owned(),
+                    focus: None,
+                })
+            };
+            let what = format!("content/{f}: image = {image:?}");
+            m.articles.get_mut(&f)?.image = image;
+            what
+        }
+        33 => {
+            // A lead image's credit or focal point.
+            let with_image: Vec<String> = m
+                .articles
+                .iter()
+                .filter(|(_, a)| a.image.is_some())
+                .map(|(f, _)| f.clone())
+                .collect();
+            if with_image.is_empty() {
+                return None;
+            }
+            let f = g.rng.pick(&with_image).clone();
+            let credit = format!("Foto: Fotograf {}", g.fresh());
+            let focus =
+                (g.rng.chance(70)).then(|| (g.rng.below(101) as u32, g.rng.below(101) as u32));
+            let image = m.articles.get_mut(&f)?.image.as_mut()?;
+            if g.rng.chance(50) {
+                image.credit = credit;
+            } else {
+                image.focus = focus;
+            }
+            format!("content/{f}: image = {image:?}")
+        }
+        34 => {
+            let unused: Vec<String> = m
+                .pictures
+                .keys()
+                .filter(|p| !m.picture_used(p))
+                .cloned()
+                .collect();
+            if unused.is_empty() {
+                return None;
+            }
+            let path = g.rng.pick(&unused).clone();
+            m.pictures.remove(&path);
+            format!("delete {path}")
         }
         30 if g.rng.chance(50) => {
             let f = pick_file(g);
@@ -1156,7 +1344,9 @@ impl Runner {
         let site = Site::new(&[]);
         let files = model.files();
         for (rel, text) in &files {
-            site.write(rel, text);
+            let path = site.p(rel);
+            fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
+            fs::write(&path, file_bytes(text)).expect("write");
         }
         let serve = Serve::start(&site);
         let events = Events::connect(&serve);
@@ -1166,6 +1356,8 @@ impl Runner {
             events,
         };
         live.wait_for_watcher("site.toml");
+        live.serve.wait_images_idle();
+        live.events.settle();
         let mut runner = Runner {
             live,
             model,
@@ -1202,6 +1394,8 @@ impl Runner {
             .into_owned();
         self.temp_n += 1;
         let n = self.temp_n;
+        let text = file_bytes(text);
+        let text = text.as_slice();
         match how {
             Save::InPlace => fs::write(&path, text).expect("write"),
             Save::RenameOver => {
@@ -1298,10 +1492,27 @@ impl Runner {
             seen.push(event.name.clone());
             last = event;
         }
+        // Variants made in the background end with a render and a reload
+        // of their own.
+        if self.wait_images_idle() {
+            while let Ok(event) = self.live.events.rx.recv_timeout(TRAILING) {
+                seen.push(event.name.clone());
+                last = event;
+            }
+        }
         if let Some(entry) = self.log.last_mut() {
             entry.push_str(&format!(" -> {}", seen.join(", ")));
         }
         self.check(Some(last))
+    }
+
+    /// Waits until serve has no image work pending; whether it had any.
+    fn wait_images_idle(&self) -> bool {
+        if self.live.serve.status("images_pending") == 0 {
+            return false;
+        }
+        self.live.serve.wait_images_idle();
+        true
     }
 
     /// Builds the files afresh and compares with what is served. A first
@@ -1316,6 +1527,7 @@ impl Runner {
             }
             return Ok(());
         }
+        self.live.serve.wait_images_idle();
         let later = self.live.events.settle();
         let last = later.into_iter().last().or(last);
         let result = self.compare(&fresh, last.as_ref());

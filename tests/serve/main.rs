@@ -2,6 +2,7 @@
 
 mod equivalence;
 mod http;
+mod images;
 mod live;
 mod security;
 mod server;

@@ -21,6 +21,8 @@ pub const START: Duration = Duration::from_secs(30);
 /// Longest wait for one save to show: its event on the stream, the new page.
 /// A save is rebuilt in well under a second; this is for a loaded machine.
 pub const WAIT: Duration = Duration::from_secs(10);
+/// Longest wait for serve's background image work to finish.
+pub const IMAGES_IDLE: Duration = Duration::from_secs(180);
 /// How long to listen for something that must not happen.
 pub const QUIET: Duration = Duration::from_millis(500);
 /// Per-request socket timeout.
@@ -287,6 +289,32 @@ impl Serve {
             "GET {path}: {what} did not happen within {within:?}; last response: {last}\n{}",
             self.logs()
         );
+    }
+
+    /// A number from `/__forklar/status` (`images_pending`, `images_encoded`,
+    /// `generation`).
+    pub fn status(&self, field: &str) -> u64 {
+        let json = self.get("/__forklar/status").text();
+        let key = format!("\"{field}\":");
+        let at = json
+            .find(&key)
+            .unwrap_or_else(|| panic!("no {field} in the status {json}"));
+        let digits: String = json[at + key.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("{field} in {json} is not a number"))
+    }
+
+    /// Waits until no image work is pending: every page shows its images'
+    /// variants. Encoding in a debug build is slow, so this allows minutes.
+    pub fn wait_images_idle(&self) {
+        let within = IMAGES_IDLE;
+        if !wait_until(within, || self.status("images_pending") == 0) {
+            panic!("image work still pending after {within:?}\n{}", self.logs());
+        }
     }
 
     /// Polls until `path` answers 200 with `text` in it.
