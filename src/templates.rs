@@ -43,6 +43,10 @@ pub const DEFAULT_PAGES: &[(&str, &str)] = &[
         "partials/figure.html",
         include_str!("../templates/partials/figure.html"),
     ),
+    (
+        "partials/quote.html",
+        include_str!("../templates/partials/quote.html"),
+    ),
 ];
 
 /// Every template of the default theme: the pages and the parts' partials.

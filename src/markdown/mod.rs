@@ -18,7 +18,10 @@ use crate::slug::UniqueIds;
 use crate::url_policy::check_url;
 pub use figures::{BodyImage, FigureMaker};
 use mentions::link_first_mentions;
-use transforms::{assign_heading_ids, number_footnotes, place_markers, strip_heading_attributes};
+use transforms::{
+    assign_heading_ids, number_footnotes, place_after_first_mention, place_markers,
+    strip_heading_attributes,
+};
 
 /// A marker a writer can put alone in a paragraph, `{{ name() }}`, to place
 /// the explainer part with `key` there.
@@ -32,6 +35,23 @@ pub struct Marker {
 /// HTML comment can never come from a writer's text, since text is escaped.
 pub fn placeholder(key: &str) -> String {
     format!("<!--forklar:{key}-->")
+}
+
+/// The markers that place one quote where they stand: `{{ quote(2) }}` (its
+/// number, counting from 1) or `{{ quote("key") }}`.
+pub const QUOTE_MARKERS: &[&str] = &["quote", "sitat"];
+
+/// Where the `n`th quote marker of a body (counting from 0) stood.
+pub fn quote_placeholder(n: usize) -> String {
+    format!("<!--forklar:quote-{n}-->")
+}
+
+/// A quote marker as written: what it names, and where it is in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteMarker {
+    /// The quote's number (`2`) or key (`blakkisrud`), quotation marks removed.
+    pub name: String,
+    pub range: Range<usize>,
 }
 
 /// A background entry that may be linked where it is first mentioned.
@@ -57,6 +77,8 @@ pub struct Rendered {
     pub links: Vec<FoundLink>,
     /// Paragraphs that look like a marker but name none, with where they are.
     pub unknown_markers: Vec<(String, Range<usize>)>,
+    /// The quote markers, in order: the `n`th stands at [`quote_placeholder`]`(n)`.
+    pub quote_markers: Vec<QuoteMarker>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +119,7 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     let mut rendered = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let mut ranges: Vec<Range<usize>> = Vec::new();
+    // A paragraph being read: where it is, its text, whether it is text only.
     let mut paragraph: Option<(Range<usize>, String, bool)> = None;
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         match &event {
@@ -112,8 +135,18 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
                 }
             }
             Event::End(TagEnd::Paragraph) => {
-                if let Some((at, words, true)) = paragraph.take()
-                    && !options.markers.is_empty()
+                let Some((at, words, true)) = paragraph.take() else {
+                    events.push(event);
+                    ranges.push(range);
+                    continue;
+                };
+                // Markers are read in an article's body only.
+                let quote = (!options.markers.is_empty())
+                    .then(|| quote_marker_name(&words))
+                    .flatten();
+                if let Some(name) = quote {
+                    rendered.quote_markers.push(QuoteMarker { name, range: at });
+                } else if !options.markers.is_empty()
                     && let Some(name) = marker_name(&words)
                     && !options.markers.iter().any(|m| m.name == name)
                 {
@@ -149,6 +182,12 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     rendered.placed = place_markers(&mut events, options.markers);
     if !mentions.is_empty() {
         events = link_first_mentions(events, mentions);
+        if let Some(marker) = options.markers.iter().find(|m| m.key == "background")
+            && !rendered.placed.contains(&marker.key)
+            && place_after_first_mention(&mut events, marker.key)
+        {
+            rendered.placed.push(marker.key);
+        }
     }
     if let Some(language) = options.language {
         events = typeset_events(events, language);
@@ -275,6 +314,24 @@ fn marker_name(text: &str) -> Option<&str> {
     let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
     let name = inner.strip_suffix("()")?.trim_end();
     (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+}
+
+/// What a quote marker paragraph names, `{{ quote("key") }}` → `key`: a
+/// number or a key, in straight, typographic or no quotation marks.
+pub(super) fn quote_marker_name(text: &str) -> Option<String> {
+    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let (name, rest) = inner.split_once('(')?;
+    if !QUOTE_MARKERS.contains(&name.trim_end()) {
+        return None;
+    }
+    let quotes: &[char] = &['"', '\'', '“', '”', '‘', '’', '«', '»'];
+    Some(
+        rest.strip_suffix(')')?
+            .trim()
+            .trim_matches(quotes)
+            .trim()
+            .to_string(),
+    )
 }
 
 /// NUL characters become U+FFFD, as CommonMark asks: a NUL is invisible, and no

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-use super::{Heading, Marker, marker_name, placeholder};
+use super::{Heading, Marker, marker_name, placeholder, quote_marker_name, quote_placeholder};
 use crate::slug::UniqueIds;
 
 /// A heading may carry an id and classes (`## Tittel {#id .klasse}`), never
@@ -109,6 +109,8 @@ pub(super) fn place_markers(events: &mut Vec<Event>, markers: &[Marker]) -> Vec<
     if markers.is_empty() {
         return placed;
     }
+    // Quote markers are numbered in order, as `render` found them.
+    let mut quotes = 0;
     let mut i = 0;
     while i < events.len() {
         if matches!(events[i], Event::Start(Tag::Paragraph)) {
@@ -122,7 +124,16 @@ pub(super) fn place_markers(events: &mut Vec<Event>, markers: &[Marker]) -> Vec<
                 }
                 j += 1;
             }
-            if only_text
+            if only_text && quote_marker_name(&text).is_some() {
+                events.splice(
+                    i..=j.min(events.len() - 1),
+                    [Event::Html(CowStr::from(format!(
+                        "{}\n",
+                        quote_placeholder(quotes)
+                    )))],
+                );
+                quotes += 1;
+            } else if only_text
                 && let Some(name) = marker_name(&text)
                 && let Some(marker) = markers.iter().find(|m| m.name == name)
                 && !placed.contains(&marker.key)
@@ -140,4 +151,46 @@ pub(super) fn place_markers(events: &mut Vec<Event>, markers: &[Marker]) -> Vec<
         i += 1;
     }
     placed
+}
+
+/// Puts the background box (`key`'s placeholder) at the end of the section
+/// where the first entry is first mentioned: before the next heading of level
+/// 1 or 2 outside any list or quotation, else at the end. There a reader on a
+/// phone meets it when it is needed, and wide screens set it in the margin
+/// beside the text. Returns whether there was a mention to place it after.
+pub(super) fn place_after_first_mention(events: &mut Vec<Event>, key: &str) -> bool {
+    let Some(mention) = events.iter().position(
+        |e| matches!(e, Event::InlineHtml(html) if html.starts_with("<a class=\"mention\"")),
+    ) else {
+        return false;
+    };
+    // How deep the mention is nested in blocks: the section ends where a
+    // top-level heading starts.
+    let mut depth: usize = 0;
+    for event in &events[..mention] {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let mut at = events.len();
+    for (i, event) in events.iter().enumerate().skip(mention + 1) {
+        match event {
+            Event::Start(Tag::Heading { level, .. })
+                if depth == 0 && *level <= HeadingLevel::H2 =>
+            {
+                at = i;
+                break;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    events.insert(
+        at,
+        Event::Html(CowStr::from(format!("{}\n", placeholder(key)))),
+    );
+    true
 }

@@ -26,6 +26,8 @@ pub struct QuotesFields {
 #[serde(deny_unknown_fields)]
 struct QuoteFields {
     #[serde(default)]
+    key: Option<Spanned<String>>,
+    #[serde(default)]
     text: Option<String>,
     #[serde(default)]
     speaker: Option<Spanned<String>>,
@@ -46,6 +48,8 @@ struct QuoteFields {
 /// A quote with its attribution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
+    /// The name a marker places the quote by, `{{ quote("key") }}`.
+    pub key: Option<String>,
     pub text: String,
     /// The speaker's name, or their key where `person` names them.
     pub speaker: String,
@@ -80,6 +84,7 @@ impl ExplainerPart for Quotes {
     const MARKERS: &'static [&'static str] = &["quotes", "sitater"];
     const EXAMPLE_TABLES: &'static str = "\
 # [[quotes]]                         # one block per quote
+# key = \"blakkisrud\"               # optional: {{ quote(\"blakkisrud\") }} in the text places it there
 # text = \"The words as said.\"       # required
 # speaker = \"Name\"                  # required: a name, or the key of a person in content/people/
 # role = \"researcher\"
@@ -95,6 +100,23 @@ impl ExplainerPart for Quotes {
     type View = Vec<QuoteView>;
 
     fn check(fields: QuotesFields, file: &mut FileCx) -> Vec<Quote> {
+        let mut keys: Vec<&str> = Vec::new();
+        for key in fields
+            .quotes
+            .iter()
+            .filter_map(|q| q.get_ref().key.as_ref())
+        {
+            if keys.contains(&key.get_ref().as_str()) {
+                let span = file.span(key);
+                file.problems.push(
+                    Diagnostic::new(format!("two quotes have the key `{}`", key.get_ref()))
+                        .in_file(file.path)
+                        .at_span(file.text, span)
+                        .with_help("a marker names one quote: give each quote a key of its own"),
+                );
+            }
+            keys.push(key.get_ref());
+        }
         fields
             .quotes
             .iter()
@@ -154,6 +176,7 @@ impl ExplainerPart for Quotes {
             "quotes",
             (Self::heading(Language::Nb), Self::heading(Language::En)),
             Widget::Tables(vec![
+                Field::new("key", ("Nøkkel", "Key"), Widget::Line),
                 Field::new("text", ("Sitat", "Quote"), Widget::Text).required(),
                 Field::new("speaker", ("Hvem sa det", "Speaker"), Widget::Line).required(),
                 Field::new("role", ("Rolle", "Role"), Widget::Line),
@@ -217,6 +240,7 @@ fn check_quote(quote: &Spanned<QuoteFields>, file: &mut FileCx) -> Option<Quote>
         None => None,
     };
     Some(Quote {
+        key: fields.key.as_ref().map(|k| k.get_ref().clone()),
         text: text?,
         speaker: speaker?,
         person,
@@ -227,4 +251,59 @@ fn check_quote(quote: &Spanned<QuoteFields>, file: &mut FileCx) -> Option<Quote>
         date,
         translated: fields.translated,
     })
+}
+
+/// Which quote each quote marker of a body places, by number (from 1) or key;
+/// for a marker that names none, what it named and the help that lists the
+/// quotes there are. A quote is placed once.
+pub fn resolve_markers(
+    markers: &[crate::markdown::QuoteMarker],
+    quotes: &[Quote],
+) -> Result<Vec<usize>, (usize, String, String)> {
+    let mut placed: Vec<usize> = Vec::with_capacity(markers.len());
+    for (n, marker) in markers.iter().enumerate() {
+        let found = match marker.name.parse::<usize>() {
+            Ok(number) => (1..=quotes.len()).contains(&number).then(|| number - 1),
+            Err(_) => quotes
+                .iter()
+                .position(|q| q.key.as_deref() == Some(marker.name.as_str())),
+        };
+        match found {
+            Some(index) if placed.contains(&index) => {
+                return Err((
+                    n,
+                    format!("quote {} is placed twice", index + 1),
+                    "a quote stands in one place: remove one of its markers".into(),
+                ));
+            }
+            Some(index) => placed.push(index),
+            None => {
+                return Err((
+                    n,
+                    format!("`{}` names no quote of this article", marker.name),
+                    known_quotes(quotes),
+                ));
+            }
+        }
+    }
+    Ok(placed)
+}
+
+/// "the quotes are: 1, 2 (key `blakkisrud`), 3 …".
+fn known_quotes(quotes: &[Quote]) -> String {
+    if quotes.is_empty() {
+        return "this article has no quotes; add a [[quotes]] block to its front matter".into();
+    }
+    let names: Vec<String> = quotes
+        .iter()
+        .enumerate()
+        .map(|(i, q)| match &q.key {
+            Some(key) => format!("{} (key \"{key}\")", i + 1),
+            None => (i + 1).to_string(),
+        })
+        .collect();
+    format!(
+        "the quotes are numbered from 1 in the order written: {}; write {{{{ quote(1) }}}} or {{{{ quote(\"key\") }}}}",
+        names.join(", ")
+    )
 }

@@ -112,10 +112,15 @@ impl Renderer<'_> {
         }
         self.check_links(&body.links, &text, &article.path, article.body_first_line());
         if let Some((name, range)) = body.unknown_markers.first() {
-            let known: Vec<String> = parts::markers()
+            let mut known: Vec<String> = parts::markers()
                 .iter()
                 .map(|m| format!("{{{{ {}() }}}}", m.name))
                 .collect();
+            known.extend(
+                markdown::QUOTE_MARKERS
+                    .iter()
+                    .map(|name| format!("{{{{ {name}(1) }}}}")),
+            );
             return Err(
                 Diagnostic::new(format!("`{name}` is not a marker forklar knows"))
                     .in_file(&article.path)
@@ -123,6 +128,16 @@ impl Renderer<'_> {
                     .with_help(format!("the markers are: {}", known.join(", "))),
             );
         }
+        let inline_quotes =
+            parts::quotes::resolve_markers(&body.quote_markers, &article.parts.quotes).map_err(
+                |(n, message, help)| {
+                    Diagnostic::new(message)
+                        .in_file(&article.path)
+                        .at(at_line(body.quote_markers[n].range.clone()))
+                        .with_help(help)
+                },
+            )?;
+        let inline_quotes = take_inline_quotes(&mut views, &inline_quotes);
         let bylines = self.bylines(self.site.authors_of(article), deps);
         let authors: Vec<String> = bylines.iter().map(|b| b.name.clone()).collect();
         let image = match &article.image {
@@ -194,6 +209,16 @@ impl Renderer<'_> {
                 end.push_str(&html);
             }
         }
+        for (n, quote) in inline_quotes.into_iter().enumerate() {
+            let mut one = context.clone();
+            one.insert("quote", &quote);
+            let html = self
+                .templates
+                .render("partials/quote.html", &one, &source)?;
+            let html = String::from_utf8(html)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            content = content.replace(&markdown::quote_placeholder(n), &html);
+        }
         // A marker for a part the article does not have leaves nothing behind.
         for key in &body.placed {
             content = content.replace(&markdown::placeholder(key), "");
@@ -252,6 +277,33 @@ impl Renderer<'_> {
             );
         }
     }
+}
+
+/// Takes the quotes placed by markers out of the quotes part (which is left
+/// out when none remain) and returns them in the markers' order.
+fn take_inline_quotes(views: &mut Vec<parts::PartView>, placed: &[usize]) -> Vec<Value> {
+    if placed.is_empty() {
+        return Vec::new();
+    }
+    let Some(at) = views.iter().position(|v| v.key == "quotes") else {
+        return Vec::new();
+    };
+    let Some(all) = views[at].value.as_array() else {
+        return Vec::new();
+    };
+    let inline = placed.iter().filter_map(|&i| all.get(i).cloned()).collect();
+    let rest: Vec<Value> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !placed.contains(i))
+        .map(|(_, quote)| quote.clone())
+        .collect();
+    if rest.is_empty() {
+        views.remove(at);
+    } else {
+        views[at].value = Value::from(rest);
+    }
+    inline
 }
 
 fn value_map(fields: Vec<(&'static str, Value)>) -> tera::Map {

@@ -394,6 +394,9 @@ impl Renderer<'_> {
             for key in &body.placed {
                 content = content.replace(&markdown::placeholder(key), "");
             }
+            for n in 0..body.quote_markers.len() {
+                content = content.replace(&markdown::quote_placeholder(n), "");
+            }
             // Corrections travel with the text, so a reader of the feed learns
             // what was wrong as well as a reader of the page.
             content.push_str(&self.feed_corrections(article, deps));
