@@ -98,6 +98,8 @@ pub struct Session {
     /// A change that every page reads (`site.toml`, a template) came while the
     /// site was broken: the next good save renders everything.
     full_pending: bool,
+    /// The pages search indexes, for remaking the index after a save.
+    search: crate::search::catch_up::Kept,
 }
 
 impl Session {
@@ -109,6 +111,7 @@ impl Session {
             broken: BTreeMap::new(),
             pending: BTreeSet::new(),
             full_pending: false,
+            search: Default::default(),
         }
     }
 
@@ -123,15 +126,27 @@ impl Session {
         let (site, templates) = crate::build::load(&self.options)?;
         let output = Output::begin(&self.options.root, &self.options.output_dir())?;
         let renderer = Renderer::new(&site, &templates).at(self.options.now());
-        let (rendered, warnings) =
-            match renderer.outcome(renderer.render_all(&output), site.warnings.clone()) {
-                Ok(done) => done,
-                Err(problems) => {
-                    output.abandon();
-                    return Err(problems);
-                }
-            };
+        let collector = crate::search::Collector::new(&output, &renderer);
+        let all = renderer.render_all(&collector);
+        // The first build (and one after a change every page reads) writes
+        // the index with the pages, as `build` does.
+        let indexed = collector.into_pages();
+        let all = all.and_then(|rendered| {
+            if crate::search::enabled(&site.config) {
+                crate::search::write_bundle(indexed.clone(), site.config.language, &output)
+                    .map_err(|problem| Diagnostics(vec![problem]))?;
+            }
+            Ok(rendered)
+        });
+        let (rendered, warnings) = match renderer.outcome(all, site.warnings.clone()) {
+            Ok(done) => done,
+            Err(problems) => {
+                output.abandon();
+                return Err(problems);
+            }
+        };
         let files = output.commit()?;
+        self.search.replace(indexed, site.config.language);
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
         let mut rendered_paths: Vec<String> = rendered
@@ -269,14 +284,16 @@ impl Session {
             .flat_map(|page| renderer.output_paths(page))
             .collect();
         let output = Output::begin_partial(&root, &self.options.output_dir())?;
-        let (rendered, warnings) =
-            match renderer.outcome(renderer.render(&dirty, &output), tag_warnings) {
-                Ok(done) => done,
-                Err(problems) => {
-                    output.abandon();
-                    return Err(problems);
-                }
-            };
+        let collector = crate::search::Collector::new(&output, &renderer);
+        let result = renderer.render(&dirty, &collector);
+        let indexed = collector.into_pages();
+        let (rendered, warnings) = match renderer.outcome(result, tag_warnings) {
+            Ok(done) => done,
+            Err(problems) => {
+                output.abandon();
+                return Err(problems);
+            }
+        };
         for page in &gone {
             for path in renderer.output_paths(page) {
                 if !written.contains(&path) {
@@ -288,6 +305,7 @@ impl Session {
             output.remove(&path);
         }
         let files = output.commit_partial()?;
+        self.search.update(&renderer, &gone, indexed);
         drop(renderer);
         for page in &gone {
             state.forget(page);
@@ -306,6 +324,32 @@ impl Session {
             elapsed: started.elapsed(),
             warnings,
         })
+    }
+
+    /// The search index to remake after the last rebuild, if its pages
+    /// changed: made with [`crate::search::catch_up::Job::bundle`] without
+    /// the session, then written with [`Session::finish_search`].
+    pub fn search_job(&mut self) -> Option<crate::search::catch_up::Job> {
+        self.search.job()
+    }
+
+    /// Writes the index `job` made, unless the pages changed again since (a
+    /// later job then writes theirs). Returns whether it was written.
+    pub fn finish_search(
+        &mut self,
+        job: &crate::search::catch_up::Job,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<bool, Diagnostic> {
+        if !self.search.is_current(job) {
+            return Ok(false);
+        }
+        let output = Output::begin_partial(&self.options.root, &self.options.output_dir())?;
+        if let Err(problem) = crate::search::catch_up::write_into(&output, files) {
+            output.abandon();
+            return Err(problem);
+        }
+        output.commit_partial()?;
+        Ok(true)
     }
 
     /// The published pages that read any of `paths` (relative to the site

@@ -1296,7 +1296,11 @@ impl Runner {
         let mut last = event;
         while let Ok(event) = self.live.events.rx.recv_timeout(TRAILING) {
             seen.push(event.name.clone());
-            last = event;
+            // `search` says the index caught up; the rebuild's outcome is the
+            // event before it.
+            if event.name != "search" {
+                last = event;
+            }
         }
         if let Some(entry) = self.log.last_mut() {
             entry.push_str(&format!(" -> {}", seen.join(", ")));
@@ -1316,8 +1320,10 @@ impl Runner {
             }
             return Ok(());
         }
+        // Settling also waits for the search index, which serve remakes after
+        // the reload event (`event: search` when done).
         let later = self.live.events.settle();
-        let last = later.into_iter().last().or(last);
+        let last = later.into_iter().rfind(|e| e.name != "search").or(last);
         let result = self.compare(&fresh, last.as_ref());
         if let Ok(built) = &fresh {
             self.ever.extend(built.iter().cloned());

@@ -30,6 +30,8 @@ mod tools;
 
 mod cms;
 mod live;
+#[cfg(feature = "search")]
+mod search;
 
 use tools::{browser_dir, missing, runs};
 
