@@ -140,7 +140,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (site, templates) = load(options)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
     let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
-    let built = renderer.build_all(&output);
+    let collector = crate::search::Collector::new(&output, &renderer);
+    let built = renderer.build_all(&collector).and_then(|pages| {
+        if crate::search::enabled(&site.config) {
+            crate::search::write_bundle(collector.into_pages(), site.config.language, &output)
+                .map_err(|problem| Diagnostics(vec![problem]))?;
+        }
+        Ok(pages)
+    });
     match renderer.outcome(built, site.warnings.clone()) {
         Ok((pages, mut warnings)) => {
             warnings.extend(renderer.image_warnings());

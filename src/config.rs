@@ -53,6 +53,9 @@ pub struct Config {
     /// Sizes, formats and quality of published images.
     #[serde(default)]
     pub images: crate::images::ImageConfig,
+    /// The search page and its index (`search = false` leaves both out).
+    #[serde(default = "default_search")]
+    pub search: bool,
     /// `timezone`, looked up in the tz database built into forklar.
     #[serde(skip)]
     pub zone: Zone,
@@ -105,6 +108,10 @@ impl TemplatesConfig {
     pub fn time_limit(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.time_limit)
     }
+}
+
+fn default_search() -> bool {
+    true
 }
 
 fn default_base_url() -> String {

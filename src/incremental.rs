@@ -102,6 +102,8 @@ pub struct Session {
     /// `serve`: images not in the cache are shown as their source file and
     /// made here; [`Session::apply`] of their paths shows the variants.
     images: Option<BackgroundImages>,
+    /// The pages search indexes, for remaking the index after a save.
+    search: crate::search::catch_up::Kept,
 }
 
 impl Session {
@@ -114,6 +116,7 @@ impl Session {
             pending: BTreeSet::new(),
             full_pending: false,
             images: None,
+            search: Default::default(),
         }
     }
 
@@ -136,18 +139,30 @@ impl Session {
         let renderer = Renderer::new(&site, &templates)
             .at(self.options.now())
             .with_background_images(self.images.clone());
-        let (rendered, warnings) =
-            match renderer.outcome(renderer.render_all(&output), site.warnings.clone()) {
-                Ok(done) => done,
-                Err(problems) => {
-                    output.abandon();
-                    return Err(problems);
-                }
-            };
+        let collector = crate::search::Collector::new(&output, &renderer);
+        let all = renderer.render_all(&collector);
+        // The first build (and one after a change every page reads) writes
+        // the index with the pages, as `build` does.
+        let indexed = collector.into_pages();
+        let all = all.and_then(|rendered| {
+            if crate::search::enabled(&site.config) {
+                crate::search::write_bundle(indexed.clone(), site.config.language, &output)
+                    .map_err(|problem| Diagnostics(vec![problem]))?;
+            }
+            Ok(rendered)
+        });
+        let (rendered, warnings) = match renderer.outcome(all, site.warnings.clone()) {
+            Ok(done) => done,
+            Err(problems) => {
+                output.abandon();
+                return Err(problems);
+            }
+        };
         let files = output.commit()?;
         if let Some(images) = &self.images {
             images.submit(renderer.deferred_images());
         }
+        self.search.replace(indexed, site.config.language);
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
         let mut rendered_paths: Vec<String> = rendered
@@ -287,14 +302,16 @@ impl Session {
             .flat_map(|page| renderer.output_paths(page))
             .collect();
         let output = Output::begin_partial(&root, &self.options.output_dir())?;
-        let (rendered, warnings) =
-            match renderer.outcome(renderer.render(&dirty, &output), tag_warnings) {
-                Ok(done) => done,
-                Err(problems) => {
-                    output.abandon();
-                    return Err(problems);
-                }
-            };
+        let collector = crate::search::Collector::new(&output, &renderer);
+        let result = renderer.render(&dirty, &collector);
+        let indexed = collector.into_pages();
+        let (rendered, warnings) = match renderer.outcome(result, tag_warnings) {
+            Ok(done) => done,
+            Err(problems) => {
+                output.abandon();
+                return Err(problems);
+            }
+        };
         for page in &gone {
             for path in renderer.output_paths(page) {
                 if !written.contains(&path) {
@@ -309,6 +326,7 @@ impl Session {
         if let Some(images) = &self.images {
             images.submit(renderer.deferred_images());
         }
+        self.search.update(&renderer, &gone, indexed);
         drop(renderer);
         for page in &gone {
             state.forget(page);
@@ -327,6 +345,32 @@ impl Session {
             elapsed: started.elapsed(),
             warnings,
         })
+    }
+
+    /// The search index to remake after the last rebuild, if its pages
+    /// changed: made with [`crate::search::catch_up::Job::bundle`] without
+    /// the session, then written with [`Session::finish_search`].
+    pub fn search_job(&mut self) -> Option<crate::search::catch_up::Job> {
+        self.search.job()
+    }
+
+    /// Writes the index `job` made, unless the pages changed again since (a
+    /// later job then writes theirs). Returns whether it was written.
+    pub fn finish_search(
+        &mut self,
+        job: &crate::search::catch_up::Job,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<bool, Diagnostic> {
+        if !self.search.is_current(job) {
+            return Ok(false);
+        }
+        let output = Output::begin_partial(&self.options.root, &self.options.output_dir())?;
+        if let Err(problem) = crate::search::catch_up::write_into(&output, files) {
+            output.abandon();
+            return Err(problem);
+        }
+        output.commit_partial()?;
+        Ok(true)
     }
 
     /// The published pages that read any of `paths` (relative to the site

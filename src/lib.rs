@@ -32,6 +32,7 @@ pub mod parts;
 pub mod preview;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

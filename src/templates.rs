@@ -39,6 +39,7 @@ pub const DEFAULT_PAGES: &[(&str, &str)] = &[
         "corrections.html",
         include_str!("../templates/corrections.html"),
     ),
+    ("search.html", include_str!("../templates/search.html")),
     (
         "partials/figure.html",
         include_str!("../templates/partials/figure.html"),

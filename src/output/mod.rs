@@ -231,6 +231,11 @@ impl Output {
         })
     }
 
+    /// The files the previous build published, from its manifest.
+    pub fn previous(&self) -> &BTreeSet<String> {
+        &self.previous
+    }
+
     /// Throws away everything staged; the output folder is as it was.
     pub fn abandon(mut self) {
         self.discard();

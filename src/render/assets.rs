@@ -8,6 +8,8 @@ pub struct Assets {
     pub script: String,
     /// Loaded only by live articles.
     pub live_script: String,
+    /// Loaded only by the search page.
+    pub search_script: String,
 }
 
 impl Assets {
@@ -16,6 +18,10 @@ impl Assets {
             stylesheet: format!("style.{}.css", fingerprint(templates.stylesheet.as_bytes())),
             script: format!("forklar.{}.js", fingerprint(templates.script.as_bytes())),
             live_script: format!("live.{}.js", fingerprint(templates.live_script.as_bytes())),
+            search_script: format!(
+                "search.{}.js",
+                fingerprint(crate::search::SCRIPT.as_bytes())
+            ),
         }
     }
 }

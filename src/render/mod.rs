@@ -13,6 +13,7 @@ mod live;
 pub mod news;
 pub mod pages;
 mod people;
+mod search;
 pub mod seo;
 pub mod views;
 
@@ -329,6 +330,7 @@ impl<'a> Renderer<'a> {
             Page::Timeline(key) => self.timeline_page(key, page, sink, deps),
             Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
             Page::Corrections => self.corrections_page(page, sink, deps),
+            Page::Search => self.search_page(page, sink),
             Page::Person(key) => self.person_page(key, page, sink, deps),
             Page::Updates(slug) => match self.article_index(slug) {
                 Some(index) => self.live_files(index, sink, deps),
@@ -534,6 +536,10 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
                 .publishing
                 .preview
                 .then(|| crate::site::publish::preview_banner(language)),
+            search: crate::search::enabled(&site.config).then(|| views::SearchLink {
+                url: format!("{base_path}{}/", crate::search::section(language)),
+                label: crate::search::SearchLabels::of(language).title,
+            }),
         },
     );
     context.insert(

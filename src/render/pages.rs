@@ -43,6 +43,9 @@ pub enum Page {
     /// A live article's feed of its updates and its `updates.json`, by the
     /// article's slug: a page of its own, so the files go when the updates do.
     Updates(String),
+    /// The search page and its script (the index is written after every
+    /// page, from them: see [`crate::search`]).
+    Search,
 }
 
 impl Renderer<'_> {
@@ -67,6 +70,9 @@ impl Renderer<'_> {
         );
         if self.any_live() {
             pages.push(Page::LiveScript);
+        }
+        if crate::search::enabled(&site.config) {
+            pages.push(Page::Search);
         }
         pages.extend(site.background.keys().map(|k| Page::Background(k.clone())));
         pages.extend(
@@ -121,6 +127,10 @@ impl Renderer<'_> {
             Page::Tag(slug) => vec![format!("{}/{slug}/index.html", language.tag_section())],
             Page::Static(path) => vec![path.to_string_lossy().replace('\\', "/")],
             Page::Person(key) => vec![format!("{}/{key}/index.html", language.people_section())],
+            Page::Search => vec![
+                format!("{}/index.html", crate::search::section(language)),
+                self.assets.search_script.clone(),
+            ],
             Page::Corrections => {
                 let section = language.corrections_section();
                 vec![
@@ -168,6 +178,7 @@ impl Renderer<'_> {
             },
             Page::Tag(_) => "forklar's tag page".into(),
             Page::Corrections => "forklar's corrections archive".into(),
+            Page::Search => "forklar's search page".into(),
             Page::Person(key) => self.site.people.get(key).map_or_else(
                 || format!("the person {key}"),
                 |p| p.path.display().to_string(),

@@ -25,6 +25,16 @@ pub struct SiteView<'a> {
     pub corrections: String,
     /// The banner of a preview build; `None` in a build for readers.
     pub preview: Option<&'static str>,
+    /// The search page's address and the header link's words; `None`
+    /// where the site has no search.
+    pub search: Option<SearchLink>,
+}
+
+/// The header's link to the search page.
+#[derive(Serialize)]
+pub struct SearchLink {
+    pub url: String,
+    pub label: &'static str,
 }
 
 /// An article as lists show it.

@@ -283,12 +283,15 @@ fn watch_and_build(
     serving: bool,
 ) -> Result<(Watcher, bool), String> {
     let mut first_build = session.lock().unwrap_or_else(|e| e.into_inner());
+    let search = search_worker(session, reload);
     let watcher = {
         let session = Arc::clone(session);
         let reload = reload.clone();
         watch(root, move |changes| {
             let result = apply(&session, &changes);
             report(&result, &reload, quiet, serving);
+            // Only now, with the reload event sent, is the index remade.
+            let _ = search.send(());
         })
         .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
     };
@@ -296,6 +299,45 @@ fn watch_and_build(
     drop(first_build);
     report(&first, reload, quiet, serving);
     Ok((watcher, first.is_ok()))
+}
+
+/// A thread that brings the search index up to date whenever it is woken,
+/// after a rebuild: the index is made from the session's pages without
+/// holding the session, so saves go on meanwhile, and written only if no save
+/// changed those pages since. Open pages get `event: search` when it is done.
+fn search_worker(session: &Arc<Mutex<Session>>, reload: &LiveReload) -> mpsc::Sender<()> {
+    let (wake, woken) = mpsc::channel::<()>();
+    let session = Arc::clone(session);
+    let reload = reload.clone();
+    let spawned = std::thread::Builder::new()
+        .name("forklar-search".into())
+        .spawn(move || {
+            while woken.recv().is_ok() {
+                while woken.try_recv().is_ok() {}
+                loop {
+                    let job = session
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .search_job();
+                    let Some(job) = job else { break };
+                    let written = job.bundle().and_then(|files| {
+                        session
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .finish_search(&job, files)
+                    });
+                    match written {
+                        Ok(true) => reload.search_updated(),
+                        Ok(false) => {}
+                        Err(problem) => eprintln!("{problem}"),
+                    }
+                }
+            }
+        });
+    if let Err(err) = spawned {
+        eprintln!("note: search is not updated on save: cannot start its thread: {err}");
+    }
+    wake
 }
 
 fn apply(session: &Mutex<Session>, changes: &ChangeSet) -> Result<RebuildReport, Diagnostics> {

@@ -238,6 +238,13 @@ impl LiveReload {
         broadcast(&mut st, msg.as_bytes());
     }
 
+    /// Announces that the search index caught up with the last rebuild:
+    /// `event: search`, which open pages do not reload for.
+    pub fn search_updated(&self) {
+        let mut st = self.lock();
+        broadcast(&mut st, b"event: search\ndata: \n\n");
+    }
+
     /// Announces a failed rebuild: every client (and every client that connects
     /// until the next [`reload`](Self::reload) or [`clear_error`](Self::clear_error))
     /// gets `event: error` with the JSON-encoded `info`.

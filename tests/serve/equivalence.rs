@@ -1490,7 +1490,11 @@ impl Runner {
         let mut last = event;
         while let Ok(event) = self.live.events.rx.recv_timeout(TRAILING) {
             seen.push(event.name.clone());
-            last = event;
+            // `search` says the index caught up; the rebuild's outcome is the
+            // event before it.
+            if event.name != "search" {
+                last = event;
+            }
         }
         // Variants made in the background end with a render and a reload
         // of their own.
@@ -1527,9 +1531,11 @@ impl Runner {
             }
             return Ok(());
         }
+        // Settling also waits for the search index, which serve remakes after
+        // the reload event (`event: search` when done).
         self.live.serve.wait_images_idle();
         let later = self.live.events.settle();
-        let last = later.into_iter().last().or(last);
+        let last = later.into_iter().rfind(|e| e.name != "search").or(last);
         let result = self.compare(&fresh, last.as_ref());
         if let Ok(built) = &fresh {
             self.ever.extend(built.iter().cloned());

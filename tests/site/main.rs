@@ -23,6 +23,8 @@ mod safety;
 mod sample;
 mod scaffold;
 mod schedule;
+#[cfg(feature = "search")]
+mod search;
 mod security;
 mod structure;
 mod writers;

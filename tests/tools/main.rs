@@ -36,6 +36,8 @@ mod tools;
 mod cms;
 mod live;
 mod pages;
+#[cfg(feature = "search")]
+mod search;
 
 use tools::{browser_dir, missing, runs};
 

@@ -1,0 +1,107 @@
+//! Search in `serve`: the pages search indexes are kept between rebuilds, and
+//! the index is made again from them after the reload event has gone out, on
+//! a thread of its own, so a save is shown without waiting for it.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::i18n::Language;
+use crate::output::{Output, Sink};
+use crate::render::{Page, Renderer};
+
+use super::BUNDLE_DIR;
+
+/// The copies search indexes as last rendered, by address.
+#[derive(Default)]
+pub struct Kept {
+    pages: BTreeMap<String, String>,
+    /// Counts the changes to `pages`; a job made before the last change is
+    /// not written.
+    generation: u64,
+    /// Changed since the last job was handed out.
+    dirty: bool,
+    language: Language,
+}
+
+/// One remaking of the index, from a snapshot of the kept pages.
+pub struct Job {
+    pages: Vec<(String, String)>,
+    language: Language,
+    generation: u64,
+}
+
+impl Kept {
+    /// After a full build, which wrote the index of exactly these pages.
+    pub fn replace(&mut self, pages: Vec<(String, String)>, language: Language) {
+        self.pages = pages.into_iter().collect();
+        self.language = language;
+        self.generation += 1;
+        self.dirty = false;
+    }
+
+    /// After a rebuild of some pages: `rendered` are the copies of the pages
+    /// rendered again, `gone` the pages the site no longer has.
+    pub fn update(&mut self, renderer: &Renderer, gone: &[Page], rendered: Vec<(String, String)>) {
+        let mut changed = false;
+        for page in gone {
+            for path in renderer.output_paths(page) {
+                let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+                changed |= self.pages.remove(&url).is_some();
+            }
+        }
+        for (url, copy) in rendered {
+            if self.pages.get(&url) != Some(&copy) {
+                self.pages.insert(url, copy);
+                changed = true;
+            }
+        }
+        if changed {
+            self.generation += 1;
+            self.dirty = true;
+        }
+    }
+
+    /// The index to make, if the pages changed since the last one.
+    pub fn job(&mut self) -> Option<Job> {
+        if !std::mem::take(&mut self.dirty) {
+            return None;
+        }
+        Some(Job {
+            pages: self
+                .pages
+                .iter()
+                .map(|(url, copy)| (url.clone(), copy.clone()))
+                .collect(),
+            language: self.language,
+            generation: self.generation,
+        })
+    }
+
+    /// Whether `job` was made from the pages as they are now.
+    pub fn is_current(&self, job: &Job) -> bool {
+        job.generation == self.generation
+    }
+}
+
+impl Job {
+    /// Pagefind's files for the snapshot: the slow part, run without the session.
+    pub fn bundle(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        super::bundle(self.pages.clone(), self.language)
+    }
+}
+
+/// Writes a new index into a partial `output`, removing the files of the old
+/// one that the new one does not have.
+pub fn write_into(output: &Output, files: Vec<(String, Vec<u8>)>) -> Result<(), Diagnostic> {
+    let prefix = format!("{BUNDLE_DIR}/");
+    let new: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    for old in output.previous() {
+        if old.starts_with(&prefix) && !new.contains(old.as_str()) {
+            output.remove(old);
+        }
+    }
+    for (path, bytes) in &files {
+        output.write(path, bytes, "forklar's search index")?;
+    }
+    Ok(())
+}

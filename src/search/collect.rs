@@ -1,0 +1,146 @@
+//! Keeping, as pages are written, the copies of them that search indexes.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Sink;
+use crate::render::{Page, Renderer};
+
+use super::SearchLabels;
+
+/// What search knows of a page beside its text.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The page's address relative to the site's root (`/csto/`): Pagefind's
+    /// script puts the site's own path in front, so one index serves any
+    /// sub-path and `serve` alike.
+    pub url: String,
+    /// The type of page, as the result's label shows it.
+    pub kind: &'static str,
+    /// A background entry's title and aliases, which put it first.
+    pub names: Vec<String>,
+}
+
+/// The pages search indexes, by the file each is written to.
+pub fn targets(renderer: &Renderer) -> HashMap<String, Target> {
+    let labels = SearchLabels::of(renderer.urls.language);
+    let mut targets = HashMap::new();
+    for page in renderer.pages() {
+        let (kind, names) = match &page {
+            Page::Article(_) => (labels.article, Vec::new()),
+            Page::Timeline(_) => (labels.timeline, Vec::new()),
+            Page::Person(_) => (labels.person, Vec::new()),
+            Page::Background(key) => match renderer.site.background.get(key) {
+                Some(entry) => (
+                    labels.background,
+                    std::iter::once(&entry.title)
+                        .chain(&entry.aliases)
+                        .cloned()
+                        .collect(),
+                ),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let Some(path) = renderer.output_paths(&page).into_iter().next() else {
+            continue;
+        };
+        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+        targets.insert(path, Target { url, kind, names });
+    }
+    targets
+}
+
+/// A [`Sink`] that passes everything on and keeps a copy of the pages search
+/// indexes.
+pub struct Collector<'a> {
+    inner: &'a dyn Sink,
+    targets: HashMap<String, Target>,
+    language: &'static str,
+    /// Each page's address and the copy Pagefind reads.
+    kept: Mutex<Vec<(String, String)>>,
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(inner: &'a dyn Sink, renderer: &Renderer) -> Collector<'a> {
+        Collector {
+            inner,
+            targets: if super::enabled(&renderer.site.config) {
+                targets(renderer)
+            } else {
+                HashMap::new()
+            },
+            language: renderer.urls.language.code(),
+            kept: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The pages kept, as (address, copy), sorted by address so the same
+    /// site always gives the same index.
+    pub fn into_pages(self) -> Vec<(String, String)> {
+        let mut pages = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        pages.sort();
+        pages
+    }
+}
+
+impl Sink for Collector<'_> {
+    fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
+        self.inner.write(path, bytes, origin)?;
+        if let Some(target) = self.targets.get(path) {
+            let html = String::from_utf8_lossy(bytes);
+            let copy = index_copy(&html, target, self.language);
+            self.kept
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((target.url.clone(), copy));
+        }
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
+        self.inner.copy(path, from)
+    }
+}
+
+/// What Pagefind reads of a page: only its `<main>` (not the header, menus
+/// or footer every page shares), with the page's type and names as
+/// metadata. A page without `<main>` (a site's own template) is read whole.
+pub fn index_copy(html: &str, target: &Target, language: &str) -> String {
+    let main = match (html.find("<main"), html.rfind("</main>")) {
+        (Some(start), Some(end)) if start < end => &html[start..end + "</main>".len()],
+        _ => html,
+    };
+    // A filter value per name, lower-cased as the search page lower-cases the
+    // query: the page asks for `name = <query>` to put the entry first. The
+    // names are indexed too, weighted as a title, so that an alias the page
+    // itself never writes still finds it.
+    let mut names = String::new();
+    for name in &target.names {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        names.push_str(&format!(
+            "<span data-pagefind-filter=\"name:{}\"></span>",
+            escape(&name.to_lowercase())
+        ));
+    }
+    if target.names.len() > 1 {
+        names.push_str(&format!(
+            "<p data-pagefind-weight=\"7\">{}</p>",
+            escape(&target.names[1..].join(" · "))
+        ));
+    }
+    format!(
+        "<html lang=\"{language}\"><body><div data-pagefind-body \
+         data-pagefind-meta=\"kind[data-kind]\" data-kind=\"{}\">{main}{names}</div></body></html>",
+        escape(target.kind),
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,261 @@
+//! Built-in search: the search page, the Pagefind index written with the site,
+//! and the other pages loading none of it.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use crate::common::{TestSite, assert_contains, assert_lacks, attribute_values};
+use crate::fixture;
+
+const CSTO_ENTRY: &str = r#"+++
+title = "CSTO"
+aliases = ["ODKB", "Organisasjonen for kollektiv sikkerhet"]
+summary = "En russiskledet militærallianse."
++++
+
+Alliansen ble grunnlagt i 1992.
+"#;
+
+const PERSON: &str = r#"+++
+name = "Helge Blakkisrud"
+role = "forsker"
++++
+
+Forsker ved NUPI.
+"#;
+
+fn search_site(site_toml: &str) -> TestSite {
+    fixture::site_with_config(site_toml)
+        .with("content/background/csto.md", CSTO_ENTRY)
+        .with("content/people/blakkisrud.md", PERSON)
+}
+
+/// Every file below `dir`, relative to it, with `/` separators.
+fn files_below(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("below dir");
+                found.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The pages in the index, as Pagefind's fragments hold them (gzip of a
+/// signature and JSON).
+fn indexed_pages(public: &Path) -> Vec<serde_json::Value> {
+    let mut pages = Vec::new();
+    for rel in files_below(&public.join("pagefind")) {
+        if !rel.ends_with(".pf_fragment") {
+            continue;
+        }
+        let bytes = std::fs::read(public.join("pagefind").join(&rel)).expect("a fragment");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .expect("a gzipped fragment");
+        let json = text
+            .strip_prefix("pagefind_dcd")
+            .expect("Pagefind's signature");
+        pages.push(serde_json::from_str(json).expect("a fragment's JSON"));
+    }
+    pages
+}
+
+fn page_at<'a>(pages: &'a [serde_json::Value], url: &str) -> &'a serde_json::Value {
+    pages
+        .iter()
+        .find(|p| p["url"] == url)
+        .unwrap_or_else(|| panic!("the index should hold {url}; it holds {pages:#?}"))
+}
+
+#[test]
+fn the_index_is_written_with_the_site_and_the_manifest_knows_it() {
+    let site = search_site(fixture::SITE_TOML);
+    site.build_ok(&[]);
+    let public = site.public_dir();
+    for file in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
+        // The Norwegian stemmer: Pagefind's code for Bokmål is nb.
+        "pagefind/wasm.nb.pagefind",
+    ] {
+        assert!(public.join(file).is_file(), "{file} should be published");
+    }
+    // Pagefind's own interfaces are not published: the page has its own.
+    assert!(!public.join("pagefind/pagefind-ui.js").exists());
+    let entry = site.public("pagefind/pagefind-entry.json");
+    assert_contains(&entry, "\"nb\"", "pagefind-entry.json");
+
+    let manifest = site.public(".forklar-manifest");
+    let bundle = files_below(&public.join("pagefind"));
+    assert!(bundle.len() > 4, "a bundle of several files: {bundle:?}");
+    for file in &bundle {
+        assert!(
+            manifest.lines().any(|l| l == format!("pagefind/{file}")),
+            "the manifest should list pagefind/{file}"
+        );
+    }
+}
+
+#[test]
+fn the_index_holds_typed_articles_entries_and_people_but_no_other_pages() {
+    let site = search_site(fixture::SITE_TOML);
+    site.build_ok(&[]);
+    let pages = indexed_pages(&site.public_dir());
+
+    let article = page_at(&pages, "/kasakhstan/");
+    assert_eq!(article["meta"]["kind"], "Artikkel");
+    assert_eq!(article["meta"]["title"], fixture::KASAKHSTAN_TITLE);
+    // The page's own text, not the header or footer every page shares.
+    let content = article["content"].as_str().unwrap();
+    assert!(content.contains("Ingen vet."), "{content}");
+    assert!(!content.contains("Bakgrunn for nyhetene"), "{content}");
+
+    let entry = page_at(&pages, "/bakgrunn/csto/");
+    assert_eq!(entry["meta"]["kind"], "Bakgrunn");
+    // The names the search page puts the entry first for, folded as it folds a query.
+    let names = &entry["filters"]["name"];
+    for name in ["csto", "odkb", "organisasjonen for kollektiv sikkerhet"] {
+        assert!(
+            names.as_array().unwrap().iter().any(|n| n == name),
+            "the entry's names should hold {name:?}: {names}"
+        );
+    }
+    assert!(
+        entry["content"].as_str().unwrap().contains("ODKB"),
+        "an alias is indexed"
+    );
+
+    let person = page_at(&pages, "/personer/blakkisrud/");
+    assert_eq!(person["meta"]["kind"], "Person");
+
+    // Lists, the front page and the search page itself are not results; nor
+    // is a draft.
+    for page in &pages {
+        let url = page["url"].as_str().unwrap();
+        assert!(
+            url != "/" && !url.starts_with("/sok/") && !url.starts_with("/emne/"),
+            "{url} should not be in the index"
+        );
+        assert_ne!(url, "/utkast/");
+    }
+}
+
+#[test]
+fn the_search_page_has_a_labelled_form_a_live_region_and_a_message_without_javascript() {
+    let site = search_site(
+        "title = \"Forklart\"\nlanguage = \"nb\"\nbase_url = \"https://x.no/nyheter/\"\n",
+    );
+    site.build_ok(&[]);
+    let page = site.public("sok/index.html");
+    assert_contains(
+        &page,
+        "<label for=\"search-query\">Søk etter</label>",
+        "sok/",
+    );
+    assert_contains(
+        &page,
+        "id=\"search-query\" name=\"q\" type=\"search\"",
+        "sok/",
+    );
+    assert_contains(&page, "role=\"status\"", "sok/");
+    assert_contains(&page, "<noscript>", "sok/");
+    assert_contains(&page, "Søket trenger JavaScript", "sok/");
+    // Under the site's sub-path.
+    assert_contains(
+        &page,
+        "data-search-index=\"/nyheter/pagefind/pagefind.js\"",
+        "sok/",
+    );
+    let scripts = attribute_values(&page, "src");
+    let script = scripts
+        .iter()
+        .find(|s| s.starts_with("/nyheter/search."))
+        .unwrap_or_else(|| panic!("the page loads its script: {scripts:?}"));
+    let file = script.strip_prefix("/nyheter/").unwrap();
+    assert!(site.has_public(file), "{file} is published");
+    // Every page links to search from the header.
+    let front = site.public("index.html");
+    assert_contains(&front, "<a href=\"/nyheter/sok/\">Søk</a>", "index.html");
+}
+
+#[test]
+fn no_page_but_the_search_page_loads_a_search_asset() {
+    let site = search_site(fixture::SITE_TOML);
+    site.build_ok(&[]);
+    let public = site.public_dir();
+    let pages: Vec<String> = files_below(&public)
+        .into_iter()
+        .filter(|f| f.ends_with(".html") && f != "sok/index.html")
+        .collect();
+    assert!(pages.len() > 5, "{pages:?}");
+    for rel in pages {
+        let html = site.public(&rel);
+        assert_lacks(&html, "pagefind", &rel);
+        for src in attribute_values(&html, "src") {
+            assert!(!src.contains("search."), "{rel} loads {src}");
+        }
+    }
+}
+
+#[test]
+fn an_english_site_gets_an_english_search_page_and_stemmer() {
+    let site = search_site("title = \"Explained\"\nlanguage = \"en\"\n");
+    site.build_ok(&[]);
+    let page = site.public("search/index.html");
+    assert_contains(
+        &page,
+        "<label for=\"search-query\">Search for</label>",
+        "search/",
+    );
+    assert!(
+        site.public_dir()
+            .join("pagefind/wasm.en.pagefind")
+            .is_file()
+    );
+    assert_contains(&site.public("index.html"), ">Search</a>", "index.html");
+    let pages = indexed_pages(&site.public_dir());
+    assert_eq!(
+        page_at(&pages, "/background/csto/")["meta"]["kind"],
+        "Background"
+    );
+}
+
+#[test]
+fn search_false_leaves_out_the_page_the_index_and_the_link() {
+    let site = search_site(fixture::SITE_TOML);
+    site.build_ok(&[]);
+    assert!(site.has_public("pagefind/pagefind.js"));
+    site.write(
+        "site.toml",
+        format!("{}search = false\n", fixture::SITE_TOML),
+    );
+    site.build_ok(&[]);
+    // What the earlier build published is removed with it.
+    assert!(!site.public_dir().join("pagefind").exists());
+    assert!(!site.public_dir().join("sok").exists());
+    assert_lacks(&site.public("index.html"), "/sok/", "index.html");
+}
+
+#[test]
+fn a_failed_build_leaves_the_published_index_as_it_was() {
+    let site = search_site(fixture::SITE_TOML);
+    site.build_ok(&[]);
+    let before = site.snapshot_public();
+    site.write(
+        "content/ny.md",
+        "+++\ntitle = \"Ny\"\ndate = 2022-01-08\n+++\n\nSe [[finnes-ikke]].\n",
+    );
+    site.write("content/broken.md", "+++\ntitle = \n+++\n");
+    site.build(&[]).assert_failure();
+    before.assert_unchanged(&site.snapshot_public(), "a failed build");
+}
