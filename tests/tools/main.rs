@@ -30,6 +30,7 @@ mod tools;
 
 mod cms;
 mod live;
+mod phone;
 
 use tools::{browser_dir, missing, runs};
 
