@@ -71,19 +71,29 @@ fn a_quote_marker_places_the_quote_by_number_or_key_and_only_there() {
 
 #[test]
 fn when_every_quote_is_placed_inline_there_is_no_quotes_section() {
-    let site = TestSite::new("title = \"Explained\"\nlanguage = \"en\"\n").with(
-        "content/unrest.md",
-        article(
-            "\n[[quotes]]\ntext = \"Only words.\"\nspeaker = \"Ann\"\nsource = \"BBC\"\n",
-            "Before.\n\n{{ quote(1) }}\n\nAfter.\n",
-        ),
-    );
+    let site = TestSite::new("title = \"Explained\"\nlanguage = \"en\"\n")
+        .with("content/background/csto.md", CSTO)
+        .with(
+            "content/unrest.md",
+            article(
+                "background = [\"csto\"]\n\n[[quotes]]\ntext = \"Only words.\"\nspeaker = \"Ann\"\nsource = \"BBC\"\n",
+                "Before CSTO.\n\n{{ quote(1) }}\n\nAfter.\n",
+            ),
+        );
     site.build_ok(&[]);
     let page = site.public("unrest/index.html");
-    assert!(position(&page, "Before.", "unrest") < position(&page, "Only words.", "unrest"));
+    assert!(position(&page, "Before ", "unrest") < position(&page, "Only words.", "unrest"));
     assert!(position(&page, "Only words.", "unrest") < position(&page, "After.", "unrest"));
     assert_lacks(&page, "What they say", "no empty quotes section");
     assert_lacks(&page, "part-quotes", "no empty quotes section");
+    assert_contains(
+        &page,
+        "data-read-more=\"Read more about\"",
+        "the card's link in English",
+    );
+    assert!(
+        position(&page, "After.", "unrest") < position(&page, "class=\"background-box\"", "unrest")
+    );
 }
 
 #[test]
