@@ -101,10 +101,13 @@
     touch = false;
     if (e.key === "Escape") close();
   });
-  // Beside the text there is room for the background box's entries unfolded.
-  if (matchMedia("screen and (min-width: 64rem)").matches) {
+  // Beside the text there is room for the background box's entries unfolded,
+  // and on paper a folded entry could never be opened.
+  const unfold = () => {
     for (const entry of document.querySelectorAll(".background-entry")) entry.open = true;
-  }
+  };
+  if (matchMedia("screen and (min-width: 64rem)").matches) unfold();
+  addEventListener("beforeprint", unfold);
 })();
 
 // Printed pages carry the date they were printed, which only the browser knows,

@@ -586,6 +586,63 @@ mod tests {
     }
 
     #[test]
+    fn quote_markers_name_a_number_or_a_key_and_stand_alone() {
+        let out = render(
+            "A.\n\n{{ quote(2) }}\n\n{{sitat(\"blakkisrud\")}}\n\nMidt {{ quote(1) }} i tekst.\n\n{{ quote('x') }}\n",
+            &[],
+            MarkdownOptions {
+                markers: MARKERS,
+                ..MarkdownOptions::default()
+            },
+        );
+        let names: Vec<&str> = out.quote_markers.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["2", "blakkisrud", "x"]);
+        for n in 0..3 {
+            assert!(out.html.contains(&quote_placeholder(n)), "{}", out.html);
+        }
+        assert!(
+            out.html.contains("Midt {{ quote(1) }} i tekst."),
+            "{}",
+            out.html
+        );
+        assert!(out.unknown_markers.is_empty(), "{:?}", out.unknown_markers);
+        // Outside an article's body there are no markers.
+        let plain = render("{{ quote(2) }}\n", &[], MarkdownOptions::default());
+        assert!(plain.quote_markers.is_empty());
+        assert!(plain.html.contains("{{ quote(2) }}"), "{}", plain.html);
+    }
+
+    #[test]
+    fn the_background_box_follows_the_section_of_the_first_mention() {
+        let out = render(
+            "Før.\n\n## En\n\n- CSTO i en liste\n\n### Under\n\nTekst.\n\n## To\n\nCSTO.\n",
+            &csto(),
+            MarkdownOptions {
+                markers: MARKERS,
+                ..MarkdownOptions::default()
+            },
+        );
+        assert_eq!(out.placed, vec!["background"]);
+        let boxed = out.html.find(&placeholder("background")).expect(&out.html);
+        assert!(out.html.find("Tekst.").unwrap() < boxed, "{}", out.html);
+        assert!(
+            boxed < out.html.find("<h2 id=\"to\">").unwrap(),
+            "{}",
+            out.html
+        );
+        // Without a mention, nothing is placed.
+        let none = render(
+            "Ingen.\n",
+            &csto(),
+            MarkdownOptions {
+                markers: MARKERS,
+                ..MarkdownOptions::default()
+            },
+        );
+        assert!(none.placed.is_empty());
+    }
+
+    #[test]
     fn mentions_respect_word_boundaries() {
         use mentions::find_word;
         assert_eq!(find_word("CSTOX og CSTO.", "CSTO"), Some(9));

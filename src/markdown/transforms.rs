@@ -125,13 +125,13 @@ pub(super) fn place_markers(events: &mut Vec<Event>, markers: &[Marker]) -> Vec<
                 j += 1;
             }
             if only_text && quote_marker_name(&text).is_some() {
-                events.splice(
-                    i..=j.min(events.len() - 1),
-                    [Event::Html(CowStr::from(format!(
-                        "{}\n",
-                        quote_placeholder(quotes)
-                    )))],
-                );
+                // Emptied here and dropped at the end: a body may hold any
+                // number of quote markers, and one removal costs a whole pass.
+                events[i] = Event::Html(CowStr::from(format!("{}\n", quote_placeholder(quotes))));
+                let end = j.min(events.len() - 1);
+                for event in &mut events[i + 1..=end] {
+                    *event = Event::Text(CowStr::Borrowed(""));
+                }
                 quotes += 1;
             } else if only_text
                 && let Some(name) = marker_name(&text)
@@ -149,6 +149,9 @@ pub(super) fn place_markers(events: &mut Vec<Event>, markers: &[Marker]) -> Vec<
             }
         }
         i += 1;
+    }
+    if quotes > 0 {
+        events.retain(|e| !matches!(e, Event::Text(text) if text.is_empty()));
     }
     placed
 }

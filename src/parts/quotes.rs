@@ -84,7 +84,7 @@ impl ExplainerPart for Quotes {
     const MARKERS: &'static [&'static str] = &["quotes", "sitater"];
     const EXAMPLE_TABLES: &'static str = "\
 # [[quotes]]                         # one block per quote
-# key = \"blakkisrud\"               # optional: {{ quote(\"blakkisrud\") }} in the text places it there
+# key = \"blakkisrud\"                # optional: {{ quote(\"blakkisrud\") }} in the text places it there
 # text = \"The words as said.\"       # required
 # speaker = \"Name\"                  # required: a name, or the key of a person in content/people/
 # role = \"researcher\"

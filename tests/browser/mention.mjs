@@ -7,7 +7,8 @@
 // 1. With scripts on: hovering the first `a.mention` shows a tooltip with the
 //    entry's summary, the link is described by it, and the tooltip stays while
 //    the pointer moves onto it; Esc dismisses it.
-// 2. Reaching the link with the keyboard (Tab) shows the preview; Esc hides it.
+// 2. Reaching the link with the keyboard (Tab) shows the preview; Esc hides it
+//    and leaves the focus on the link; Enter follows it.
 // 3. With scripts off: the mention is a plain link to the entry's page, and no
 //    preview exists.
 // 4. Without the stylesheet, likewise.
@@ -81,7 +82,9 @@ try {
   await page.waitForSelector(preview, { state: 'visible', timeout: 5000 });
   await page.keyboard.press('Escape');
   await page.waitForSelector(preview, { state: 'detached', timeout: 5000 });
-  console.log('keyboard: preview shown on focus, dismissed with Esc');
+  check(await link.evaluate((el) => el === document.activeElement), 'Esc moved the focus away from the mention');
+  await Promise.all([page.waitForURL(new URL(href, url).href, { timeout: 10000 }), page.keyboard.press('Enter')]);
+  console.log('keyboard: preview shown on focus, dismissed with Esc, Enter follows the link');
 
   // 3. Without scripts: a plain link.
   const plain = await browser.newContext({ javaScriptEnabled: false });

@@ -17,6 +17,7 @@ mod impact;
 mod incremental;
 mod live;
 mod phone;
+mod placement;
 mod publishing;
 mod review;
 mod safety;

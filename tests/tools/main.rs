@@ -38,6 +38,7 @@ mod live;
 mod pages;
 #[cfg(feature = "search")]
 mod search;
+mod phone;
 
 use tools::{browser_dir, missing, runs};
 
