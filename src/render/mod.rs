@@ -302,9 +302,12 @@ impl<'a> Renderer<'a> {
                 )
             }
             Page::Icons => {
-                for (name, bytes) in self.theme_icons() {
+                // Whether the site has its own, for every icon.
+                for (name, _) in assets::ICONS {
                     let path = std::path::Path::new(crate::layout::STATIC_DIR).join(name);
                     deps.add(|| Dep::File(path));
+                }
+                for (name, bytes) in self.theme_icons() {
                     sink.write(name, bytes, &origin)?;
                 }
                 Ok(())

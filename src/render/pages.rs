@@ -64,10 +64,10 @@ impl Renderer<'_> {
             Page::Corrections,
             Page::Topics,
             Page::Timelines,
+            // Always a page, even when the site brings both icons, so that
+            // removing one of them from static/ brings the theme's back.
+            Page::Icons,
         ];
-        if !self.theme_icons().is_empty() {
-            pages.push(Page::Icons);
-        }
         pages.extend((1..=site.index_page_count()).map(Page::Index));
         pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
         pages.extend(
