@@ -108,6 +108,7 @@ fn check_feed(text: &str, html: &str) {
     let summary = ArticleSummary {
         kind: forklar::kind::Kind::default().view(Language::Nb),
         title: text.to_string(),
+        kicker: None,
         lead: Some(text.to_string()),
         url: "/a/".into(),
         permalink: "https://example.org/a/".into(),

@@ -168,6 +168,11 @@ impl Language {
                 articles_by: "Artikler",
                 background_index_description: "Korte forklaringer av personer, organisasjoner og begreper som går igjen i sakene.",
                 events: "hendelser",
+                event: "hendelse",
+                article_count_one: "artikkel",
+                article_count_many: "artikler",
+                topics_description: "Alle emnene vi har forklart, med antall artikler om hvert.",
+                timelines_description: "Tidslinjer som følger en sak over tid, hendelse for hendelse.",
             },
             Language::En => Labels {
                 published: "Published",
@@ -211,6 +216,11 @@ impl Language {
                 articles_by: "Articles",
                 background_index_description: "Short explanations of the people, organisations and terms that recur in our articles.",
                 events: "events",
+                event: "event",
+                article_count_one: "article",
+                article_count_many: "articles",
+                topics_description: "Every topic we have explained, with the number of articles on each.",
+                timelines_description: "Timelines that follow a story over time, event by event.",
             },
         }
     }
@@ -261,4 +271,11 @@ pub struct Labels {
     pub articles_by: &'static str,
     pub background_index_description: &'static str,
     pub events: &'static str,
+    /// One of `events`: «1 hendelse».
+    pub event: &'static str,
+    /// «1 artikkel», «2 artikler».
+    pub article_count_one: &'static str,
+    pub article_count_many: &'static str,
+    pub topics_description: &'static str,
+    pub timelines_description: &'static str,
 }

@@ -268,6 +268,7 @@ title = {title}                      # the headline (required)
 date = {date}                        # when it was published (required)
 # updated = {date}                   # when it last changed in substance
 lead = \"\"                          # one or two sentences under the headline and on the front page
+# kicker = \"\"                      # the topic label above the headline on the front page; else the first tag
 # authors = [\"{author}\"]        # names or keys in content/people/; falls back to authors in site.toml
 # kind = \"{kind}\"               # {kinds}; falls back to kind in site.toml
 tags = []                            # topics, e.g. {tags}

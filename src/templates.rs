@@ -34,6 +34,15 @@ pub const DEFAULT_PAGES: &[(&str, &str)] = &[
         include_str!("../templates/partials/update.html"),
     ),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("topics.html", include_str!("../templates/topics.html")),
+    (
+        "timelines.html",
+        include_str!("../templates/timelines.html"),
+    ),
+    (
+        "partials/teaser.html",
+        include_str!("../templates/partials/teaser.html"),
+    ),
     ("person.html", include_str!("../templates/person.html")),
     (
         "corrections.html",

@@ -67,6 +67,16 @@ impl Urls {
         )
     }
 
+    /// The index of every tag, `/emne/`: the folder tag pages are in.
+    pub fn tag_index(&self) -> String {
+        format!("{}{}/", self.base_path, self.language.tag_section())
+    }
+
+    /// The index of every shared timeline, `/tidslinje/`.
+    pub fn timeline_index(&self) -> String {
+        format!("{}{}/", self.base_path, self.language.timeline_section())
+    }
+
     pub fn tag(&self, tag: &str) -> String {
         format!(
             "{}{}/{}/",

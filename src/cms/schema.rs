@@ -46,6 +46,7 @@ pub fn article_fields() -> Vec<Field> {
             Widget::Line,
         ),
         Field::new("lead", ("Ingress", "Lead"), Widget::Text),
+        Field::new("kicker", ("Stikktittel", "Kicker"), Widget::Line),
         Field::new(
             "authors",
             ("Forfattere", "Authors"),
@@ -145,6 +146,14 @@ pub fn collections() -> Vec<Collection> {
                     ]),
                 ),
                 Field::new("image", ("Bilde", "Image"), Widget::Table(image_fields())),
+                Field::new(
+                    "questions",
+                    ("Spørsmål og svar", "Questions and answers"),
+                    Widget::Tables(vec![
+                        Field::new("question", ("Spørsmål", "Question"), Widget::Line).required(),
+                        Field::new("answer", ("Svar", "Answer"), Widget::Markdown).required(),
+                    ]),
+                ),
                 body(("Lengre tekst", "Longer text")),
             ],
         },

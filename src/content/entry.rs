@@ -44,6 +44,9 @@ struct BackgroundFields {
     changes: Vec<Spanned<ChangeFields>>,
     #[serde(default)]
     updated: Option<DateField>,
+    /// «Spørsmål og svar», as in an article.
+    #[serde(default)]
+    questions: Vec<Spanned<crate::parts::questions::QuestionFields>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,6 +118,8 @@ pub struct BackgroundEntry {
     pub review_after: Option<ReviewAfter>,
     /// The change log, in the order written.
     pub changes: Vec<Change>,
+    /// «Spørsmål og svar» on the entry's page.
+    pub questions: Vec<crate::parts::questions::Question>,
 }
 
 impl BackgroundEntry {
@@ -153,6 +158,7 @@ impl BackgroundEntry {
             .filter_map(|c| change(c, &mut file))
             .collect();
         let updated = fields.updated.as_ref().and_then(|u| file.day(u));
+        let questions = crate::parts::questions::check_questions(&fields.questions, &mut file);
         let same_as = fields
             .same_as
             .iter()
@@ -174,6 +180,7 @@ impl BackgroundEntry {
             verified,
             review_after,
             changes,
+            questions,
         })
     }
 

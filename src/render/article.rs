@@ -240,6 +240,7 @@ impl Renderer<'_> {
     /// the newer ones. Which articles use the timeline, and each one's date,
     /// title and address, are recorded as read.
     fn add_newer_users(&self, index: usize, views: &mut [parts::PartView], deps: &mut Deps) {
+        self.add_newer_entry_users(index, views, deps);
         let article = &self.site.articles[index];
         let Some(reference) = &article.parts.timeline.file else {
             return;
@@ -249,12 +250,67 @@ impl Renderer<'_> {
         };
         let key = reference.key.clone();
         deps.push(Dep::List(ListKey::TimelineUsers(key.clone())));
-        let until = article.updated.unwrap_or(article.date);
         let users = self
             .listings
             .timeline_users
             .get(&key)
             .map_or(&[][..], Vec::as_slice);
+        let newer = self.newer_than(index, users, deps);
+        if !newer.is_empty() {
+            view.value = with_fields(
+                view.value.clone(),
+                [("newer", Value::from_serializable(&newer))],
+            );
+        }
+    }
+
+    /// In the background box, beside each entry, the articles using it that
+    /// were published after this one's point in time: «Nyere: …».
+    fn add_newer_entry_users(&self, index: usize, views: &mut [parts::PartView], deps: &mut Deps) {
+        let Some(view) = views.iter_mut().find(|v| v.key == "background") else {
+            return;
+        };
+        let Some(entries) = view.value.as_array() else {
+            return;
+        };
+        let label = match self.urls.language {
+            crate::i18n::Language::Nb => "Nyere",
+            crate::i18n::Language::En => "Newer",
+        };
+        let entries: Vec<Value> = entries
+            .iter()
+            .map(|entry| {
+                let Some(key) = entry.get_from_path("key").and_then(Value::as_str) else {
+                    return entry.clone();
+                };
+                deps.push(Dep::List(ListKey::EntryUsers(key.to_string())));
+                let users = self
+                    .listings
+                    .entry_users
+                    .get(key)
+                    .map_or(&[][..], Vec::as_slice);
+                let newer = self.newer_than(index, users, deps);
+                if newer.is_empty() {
+                    return entry.clone();
+                }
+                with_fields(
+                    entry.clone(),
+                    [
+                        ("newer", Value::from_serializable(&newer)),
+                        ("newer_label", Value::from(label)),
+                    ],
+                )
+            })
+            .collect();
+        view.value = Value::from(entries);
+    }
+
+    /// Of `users` (a list, newest first), those published after article
+    /// `index`'s point in time, oldest first, as they followed; each one's
+    /// date, title and address are recorded as read.
+    fn newer_than(&self, index: usize, users: &[usize], deps: &mut Deps) -> Vec<NewerView> {
+        let article = &self.site.articles[index];
+        let until = article.updated.unwrap_or(article.date);
         let mut newer = Vec::new();
         // Lists are newest first; show the newer ones oldest first, as they followed.
         for &i in users.iter().rev() {
@@ -270,12 +326,7 @@ impl Renderer<'_> {
                 });
             }
         }
-        if !newer.is_empty() {
-            view.value = with_fields(
-                view.value.clone(),
-                [("newer", Value::from_serializable(&newer))],
-            );
-        }
+        newer
     }
 }
 

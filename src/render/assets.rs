@@ -36,3 +36,14 @@ pub fn fingerprint(bytes: &[u8]) -> String {
     }
     format!("{:010x}", hash >> 24)
 }
+
+/// The theme's favicon and touch icon, published at the site's root under
+/// these names unless the site has a file of the same name in `static/`.
+pub const FAVICON_FILE: &str = "favicon.svg";
+pub const TOUCH_ICON_FILE: &str = "apple-touch-icon.png";
+pub const FAVICON: &[u8] = include_bytes!("icons/favicon.svg");
+/// 180 × 180 px, opaque: phones round the corners themselves.
+pub const TOUCH_ICON: &[u8] = include_bytes!("icons/apple-touch-icon.png");
+
+/// The theme's icons, by the file name a site overrides each with.
+pub const ICONS: [(&str, &[u8]); 2] = [(FAVICON_FILE, FAVICON), (TOUCH_ICON_FILE, TOUCH_ICON)];

@@ -274,6 +274,19 @@ impl Renderer<'_> {
         sink: Option<&dyn Sink>,
         deps: &mut Deps,
     ) -> Result<ImageView, Diagnostic> {
+        self.image_view_sized(image, loading, None, sink, deps)
+    }
+
+    /// [`Renderer::image_view`] for a place narrower than the text, with its
+    /// own `sizes` (a teaser's thumbnail), so browsers fetch a small file.
+    pub(super) fn image_view_sized(
+        &self,
+        image: &Image,
+        loading: Loading,
+        sizes: Option<&str>,
+        sink: Option<&dyn Sink>,
+        deps: &mut Deps,
+    ) -> Result<ImageView, Diagnostic> {
         let mut view = ImageView::new(image, &self.urls);
         let at = |message: String, help: String| match &image.named_at {
             Some(named) => named.error(message, help),
@@ -334,7 +347,7 @@ impl Renderer<'_> {
 
         let prefix = self.urls.base_path();
         let config = self.pictures.config();
-        let mut options = PictureOptions::new(&view.alt, &config.sizes);
+        let mut options = PictureOptions::new(&view.alt, sizes.unwrap_or(&config.sizes));
         options.loading = loading;
         options.url_prefix = prefix;
         view.html = Some(images::picture_html(&plan, &options));

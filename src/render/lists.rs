@@ -50,7 +50,10 @@ impl Renderer<'_> {
             self.seo(&label, &description, &self.urls.index(n), &[], Vec::new())
         };
         context.insert("seo", &page_seo);
-        context.insert_value("articles", self.list(ListKey::Front(n), &shown, deps));
+        context.insert_value(
+            "articles",
+            self.teasers(ListKey::Front(n), &shown, sink, deps),
+        );
         context.insert(
             "pagination",
             &Pagination {
@@ -124,7 +127,7 @@ impl Renderer<'_> {
             .entry_users
             .get(key)
             .map_or(&[][..], Vec::as_slice);
-        let articles = self.list(ListKey::EntryUsers(key.to_string()), users, deps);
+        let articles = self.teasers(ListKey::EntryUsers(key.to_string()), users, sink, deps);
         let changes: Vec<ChangeView> = entry
             .changes
             .iter()
@@ -133,11 +136,16 @@ impl Renderer<'_> {
                 text: change.text.clone(),
             })
             .collect();
+        let questions = crate::parts::questions::questions_view(
+            &entry.questions,
+            &mut self.entry_view_cx(entry, deps),
+        );
         let view = with_fields(
             Value::from_serializable(&view),
             [
                 ("articles", articles),
                 ("changes", Value::from_serializable(&changes)),
+                ("questions", Value::from_serializable(&questions)),
             ],
         );
         let mut context = self.context();
@@ -313,8 +321,11 @@ impl Renderer<'_> {
         let view = TagPageView {
             name: name.clone(),
             url: self.urls.tag(name),
+            entry: self
+                .entry_for_topic(name, deps)
+                .map(|entry| entry_view(entry, &self.urls)),
         };
-        let articles = self.list(ListKey::Tag(slug.to_string()), indices, deps);
+        let articles = self.teasers(ListKey::Tag(slug.to_string()), indices, sink, deps);
         let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
         let mut context = self.context();
         let labels = self.urls.language.labels();
@@ -514,7 +525,12 @@ impl Renderer<'_> {
                 lastmod: Some(last_change(i)),
             });
         }
-        let mut pages = vec![self.urls.background_index(), self.urls.corrections()];
+        let mut pages = vec![
+            self.urls.background_index(),
+            self.urls.corrections(),
+            self.urls.tag_index(),
+            self.urls.timeline_index(),
+        ];
         pages.extend(site.background.keys().map(|k| self.urls.background(k)));
         pages.extend(site.people.keys().map(|k| self.urls.person(k)));
         pages.extend(

@@ -7,6 +7,7 @@ pub mod assets;
 mod corrections;
 pub mod feeds;
 pub mod images;
+mod indexes;
 mod links;
 mod lists;
 mod live;
@@ -301,6 +302,19 @@ impl<'a> Renderer<'a> {
                     &origin,
                 )
             }
+            Page::Icons => {
+                // Whether the site has its own, for every icon.
+                for (name, _) in assets::ICONS {
+                    let path = std::path::Path::new(crate::layout::STATIC_DIR).join(name);
+                    deps.add(|| Dep::File(path));
+                }
+                for (name, bytes) in self.theme_icons() {
+                    sink.write(name, bytes, &origin)?;
+                }
+                Ok(())
+            }
+            Page::Topics => self.topics_page(page, sink, deps),
+            Page::Timelines => self.timelines_page(page, sink, deps),
             Page::LiveScript => sink.write(
                 &self.assets.live_script,
                 self.templates.live_script.as_bytes(),
@@ -314,12 +328,7 @@ impl<'a> Renderer<'a> {
                     &self.site.root.join(path),
                 )
             }
-            Page::NotFound => {
-                let html = self
-                    .templates
-                    .render("404.html", &self.base, "the 404 page")?;
-                sink.write("404.html", &html, &origin)
-            }
+            Page::NotFound => self.not_found_page(page, sink, deps),
             Page::Article(slug) => match self.article_index(slug) {
                 Some(index) => self.article_page(index, page, sink, deps),
                 None => Ok(()),
@@ -452,6 +461,33 @@ impl<'a> Renderer<'a> {
         )
     }
 
+    /// What a background entry's own parts («Spørsmål og svar») may read:
+    /// links resolved from the entry's file, and no point in time.
+    fn entry_view_cx<'c>(
+        &'c self,
+        entry: &'c crate::content::BackgroundEntry,
+        deps: &'c mut Deps,
+    ) -> ViewCx<'c> {
+        ViewCx {
+            language: self.urls.language,
+            urls: &self.urls,
+            links: LinkScope {
+                index: &self.links,
+                from: &entry.path,
+            },
+            entries: &self.site.background,
+            timelines: &self.site.timelines,
+            zone: &self.site.config.zone.0,
+            now: self.now_timestamp(),
+            until: None,
+            people: &self.site.people,
+            slug: &entry.key,
+            title: &entry.title,
+            deps,
+            link_problems: &self.link_problems,
+        }
+    }
+
     /// What an article's parts may read while rendering.
     fn view_cx<'c>(&'c self, article: &'c Article, deps: &'c mut Deps) -> ViewCx<'c> {
         ViewCx {
@@ -490,6 +526,11 @@ pub fn summary_of(
     ArticleSummary {
         kind: article.kind.unwrap_or(default_kind).view(language),
         title: typeset(&article.title, language),
+        kicker: article
+            .kicker
+            .as_deref()
+            .or_else(|| article.tags.first().map(|tag| tag.name.as_str()))
+            .map(|kicker| typeset(kicker, language)),
         lead: article.lead.as_deref().map(|lead| typeset(lead, language)),
         permalink: urls.permalink(&url),
         url,
@@ -532,6 +573,10 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
             background_index: urls.background_index(),
             feed: format!("{base_path}{}", feeds::FEED_FILE),
             corrections: urls.corrections(),
+            topics: urls.tag_index(),
+            timelines: urls.timeline_index(),
+            favicon: format!("{base_path}{}", assets::FAVICON_FILE),
+            touch_icon: format!("{base_path}{}", assets::TOUCH_ICON_FILE),
             preview: site
                 .publishing
                 .preview

@@ -24,6 +24,12 @@ pub enum Page {
     Sitemap,
     /// The theme's stylesheet and script.
     Assets,
+    /// The theme's favicon and touch icon, less those the site brings in `static/`.
+    Icons,
+    /// The index of every topic (tag), `/emne/`.
+    Topics,
+    /// The index of every shared timeline, `/tidslinje/`.
+    Timelines,
     /// An article, by slug.
     Article(String),
     /// A background entry's page, by key.
@@ -59,6 +65,11 @@ impl Renderer<'_> {
             Page::Sitemap,
             Page::Assets,
             Page::Corrections,
+            Page::Topics,
+            Page::Timelines,
+            // Always a page, even when the site brings both icons, so that
+            // removing one of them from static/ brings the theme's back.
+            Page::Icons,
         ];
         pages.extend((1..=site.index_page_count()).map(Page::Index));
         pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
@@ -111,6 +122,13 @@ impl Renderer<'_> {
                 ROBOTS_FILE.into(),
             ],
             Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
+            Page::Icons => self
+                .theme_icons()
+                .iter()
+                .map(|(name, _)| name.to_string())
+                .collect(),
+            Page::Topics => vec![format!("{}/index.html", language.tag_section())],
+            Page::Timelines => vec![format!("{}/index.html", language.timeline_section())],
             Page::LiveScript => vec![self.assets.live_script.clone()],
             Page::Article(slug) => vec![format!("{slug}/index.html")],
             Page::Updates(slug) => vec![
@@ -149,6 +167,14 @@ impl Renderer<'_> {
             .any(|f| f == Path::new(ROBOTS_FILE))
     }
 
+    /// The theme's icons the site does not replace with its own in `static/`.
+    pub fn theme_icons(&self) -> Vec<(&'static str, &'static [u8])> {
+        super::assets::ICONS
+            .into_iter()
+            .filter(|(name, _)| !self.site.static_files.iter().any(|f| f == Path::new(name)))
+            .collect()
+    }
+
     /// What a page is made from, as a writer would name it.
     pub fn origin(&self, page: &Page) -> String {
         match page {
@@ -167,6 +193,9 @@ impl Renderer<'_> {
             Page::Feed => "forklar's feed".into(),
             Page::Sitemap => "forklar's sitemap and robots.txt".into(),
             Page::Assets => "forklar's stylesheet and script".into(),
+            Page::Icons => "forklar's favicon and touch icon".into(),
+            Page::Topics => "forklar's list of topics".into(),
+            Page::Timelines => "forklar's list of timelines".into(),
             Page::LiveScript => "forklar's script for live articles".into(),
             // Links on a timeline page are written in its file.
             Page::Timeline(key) => match self.site.timelines.get(key) {

@@ -23,6 +23,12 @@ pub struct SiteView<'a> {
     pub feed: String,
     /// The corrections archive.
     pub corrections: String,
+    /// The index of every topic (tag) and of every shared timeline.
+    pub topics: String,
+    pub timelines: String,
+    /// The favicon and the touch icon: the theme's, or the site's own in static/.
+    pub favicon: String,
+    pub touch_icon: String,
     /// The banner of a preview build; `None` in a build for readers.
     pub preview: Option<&'static str>,
     /// The search page's address and the header link's words; `None`
@@ -43,6 +49,8 @@ pub struct ArticleSummary {
     /// The type of work, shown above the title.
     pub kind: KindView,
     pub title: String,
+    /// The topic label above the headline: the `kicker`, else the first tag.
+    pub kicker: Option<String>,
     pub lead: Option<String>,
     pub url: String,
     pub permalink: String,
@@ -74,6 +82,8 @@ pub struct Pagination {
 pub struct TagPageView {
     pub name: String,
     pub url: String,
+    /// The background entry on the topic, linked at the top of its page.
+    pub entry: Option<crate::parts::background::EntryView>,
 }
 
 /// A template value (a map) with more fields; the rest is shared, not copied.

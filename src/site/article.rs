@@ -30,6 +30,9 @@ struct ArticleFields {
     updated: Option<DateField>,
     #[serde(default)]
     lead: Option<String>,
+    /// The topic label above the headline in lists; else the first tag.
+    #[serde(default)]
+    kicker: Option<String>,
     #[serde(default)]
     authors: Option<Vec<String>>,
     #[serde(default)]
@@ -60,6 +63,7 @@ pub(crate) const COMMON_FIELDS: &[&str] = &[
     "updated",
     "update_note",
     "lead",
+    "kicker",
     "authors",
     "tags",
     "slug",
@@ -94,6 +98,8 @@ pub struct Article {
     pub slug_span: Range<usize>,
     pub title: String,
     pub lead: Option<String>,
+    /// The topic label lists show above the headline (`kicker`), if written.
+    pub kicker: Option<String>,
     pub date: Date,
     pub updated: Option<Date>,
     /// What the update changed, shown beside «Oppdatert».
@@ -204,6 +210,7 @@ impl Article {
             slug_span,
             title: fields.title,
             lead: fields.lead.filter(|lead| !lead.trim().is_empty()),
+            kicker: fields.kicker.filter(|k| !k.trim().is_empty()),
             date,
             updated,
             authors: fields.authors,

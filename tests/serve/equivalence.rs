@@ -1929,3 +1929,43 @@ fn an_article_scheduled_while_serving_leaves_and_returns_as_in_a_fresh_build() {
     });
     assert_eq!(runner.live.serve.get("/sak-b/").status, 200);
 }
+
+/// The ways in follow every save: a favicon in static/ replaces the theme's
+/// and leaves again, a tag page gains and loses the entry on its topic, the
+/// index of topics counts a new tag, and «Nyere» in the background box names
+/// an article that becomes newer.
+#[test]
+fn icons_topics_and_newer_articles_follow_every_save() {
+    let mut runner = Runner::start(fixture(), None);
+    runner.must("write static/favicon.svg", |m| {
+        m.statics.insert(
+            "favicon.svg".into(),
+            "<svg><title>egen</title></svg>".into(),
+        );
+    });
+    runner.must("delete static/favicon.svg", |m| {
+        m.statics.remove("favicon.svg");
+    });
+    runner.must("content/background/tokajev.md: the alias Energi", |m| {
+        m.entries
+            .get_mut("tokajev")
+            .expect("tokajev")
+            .aliases
+            .push("energi".into());
+    });
+    runner.must("content/sak-c.md: a new tag", |m| {
+        m.articles
+            .get_mut("sak-c.md")
+            .expect("sak-c")
+            .tags
+            .push("Tokajev".into());
+    });
+    runner.must("content/sak-c.md: uses tokajev, and is the newest", |m| {
+        let c = m.articles.get_mut("sak-c.md").expect("sak-c");
+        c.background = strings(&["tokajev"]);
+        c.date = "2022-01-09".into();
+    });
+    runner.must("content/sak-c.md: older again", |m| {
+        m.articles.get_mut("sak-c.md").expect("sak-c").date = "2022-01-05".into();
+    });
+}

@@ -199,7 +199,12 @@ fn nul_bytes_in_an_article_body_are_not_published_raw() {
     );
     let run = build(&site, &[]);
     if run.success {
-        for file in Snapshot::of(&site.public_dir()).files() {
+        // The theme's touch icon is a PNG, binary by nature; the rest is text.
+        for file in Snapshot::of(&site.public_dir())
+            .files()
+            .into_iter()
+            .filter(|f| *f != "apple-touch-icon.png")
+        {
             let bytes = std::fs::read(site.public_dir().join(file)).unwrap();
             assert!(
                 !bytes.contains(&0),

@@ -466,6 +466,8 @@ fn image_files(dir: &Path) -> std::collections::BTreeSet<String> {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
             ["jpg", "png", "webp", "avif"].contains(&ext)
         })
+        // The theme's touch icon is no variant of a site's image.
+        .filter(|p| !p.ends_with("apple-touch-icon.png"))
         .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
         .collect()
 }

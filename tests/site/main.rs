@@ -11,6 +11,7 @@ mod explainer;
 mod explainer_errors;
 mod fixture;
 mod found;
+mod front;
 mod hostile;
 mod images;
 mod impact;

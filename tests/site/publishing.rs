@@ -777,7 +777,11 @@ fn the_404_page_is_the_not_found_page() {
     assert_contains(&page, "<h1>Fant ikke siden</h1>", name);
     assert_contains(&page, "href=\"/forklaring/\"", name);
     assert_lacks(&page, "rel=\"canonical\"", name);
-    assert_lacks(&page, UROEN_LEAD, name);
+    // Not a copy of the front page: it offers the latest articles under its
+    // own heading, with links under the base path.
+    assert_lacks(&page, "class=\"visually-hidden\">Forklart", name);
+    assert_contains(&page, UROEN_LEAD, name);
+    assert_contains(&page, "class=\"teaser-title\"><a href=\"/forklaring/", name);
 }
 
 // ---------------------------------------------------------------------------
