@@ -33,9 +33,10 @@ use std::time::{Duration, Instant};
 #[path = "../shared/tools.rs"]
 mod tools;
 
+mod pages;
+
 mod cms;
 mod live;
-mod pages;
 
 use tools::{browser_dir, missing, runs};
 
