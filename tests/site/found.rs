@@ -746,3 +746,36 @@ fn an_english_site_publishes_people_and_corrections_under_english_paths() {
     assert_contains(&html, ">Analysis</p>", "a/index.html");
     json_ld_of_type(&html, "AnalysisNewsArticle");
 }
+
+/// A printed page carries its own address in the footer (for the print
+/// stylesheet to show), with the words before the print date in the site's
+/// language; the 404 page has no address of its own and prints none.
+#[test]
+fn pages_carry_their_address_for_print_in_the_sites_language() {
+    for (language, label) in [("nb", "Skrevet ut"), ("en", "Printed")] {
+        let config = format!(
+            "title = \"Forklart\"\nbase_url = \"https://example.org/\"\nlanguage = \"{language}\"\n"
+        );
+        let site =
+            TestSite::new(&config).with("content/a.md", article("Adressen", "2022-01-06", ""));
+        site.build_ok(&[]);
+        for (page, address) in [
+            ("a/index.html", "https://example.org/a/"),
+            ("index.html", "https://example.org/"),
+        ] {
+            let html = site.public(page);
+            let footer = &html[html.find("<footer").expect("a footer")..];
+            assert_contains(
+                footer,
+                &format!(
+                    "<p class=\"print-only\">{address}<span class=\"print-date\" data-label=\"{label}\"></span></p>"
+                ),
+                &format!("{page} ({language})"),
+            );
+        }
+        assert!(
+            !site.public("404.html").contains("print-only"),
+            "the 404 page printed an address ({language})"
+        );
+    }
+}

@@ -33,9 +33,10 @@ use std::time::{Duration, Instant};
 #[path = "../shared/tools.rs"]
 mod tools;
 
+mod pages;
+
 mod cms;
 mod live;
-mod pages;
 #[cfg(feature = "search")]
 mod search;
 mod phone;
