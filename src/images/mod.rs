@@ -62,6 +62,7 @@ mod encode;
 mod error;
 mod geometry;
 mod html;
+mod memo;
 mod planning;
 mod probe;
 mod producing;

@@ -13,8 +13,21 @@ pub fn plan(
 ) -> Result<ImagePlan, ImageError> {
     let rel = spec.source.as_path();
     let source_file = site_root.join(rel);
-    let bytes = read_source(rel, &source_file)?;
-    let format = probe::sniff(rel, &bytes)?;
+    let memo_dir = site_root.join(memo::MEMO_DIR);
+    let too_large = |h: &probe::Header| {
+        u64::from(h.raw_width) * u64::from(h.raw_height)
+            > u64::from(config.max_megapixels) * 1_000_000
+    };
+    let recalled = memo::recall(&memo_dir, rel, &source_file).filter(|(_, h)| !too_large(h));
+    let before = memo::before_reading(&source_file);
+    let (bytes, format) = match &recalled {
+        Some((_, header)) => (Vec::new(), header.format),
+        None => {
+            let bytes = read_source(rel, &source_file)?;
+            let format = probe::sniff(rel, &bytes)?;
+            (bytes, format)
+        }
+    };
     let mut warnings = Vec::new();
 
     let extension = rel
@@ -57,7 +70,10 @@ pub fn plan(
         }
     };
 
-    let digest = sha256(&[&bytes]);
+    let digest = match &recalled {
+        Some((digest, _)) => *digest,
+        None => sha256(&[&bytes]),
+    };
     let focus_text = format!("{focus:?}");
     let name_hash = sha256(&[
         ENGINE_VERSION.as_bytes(),
@@ -107,7 +123,21 @@ pub fn plan(
         });
     }
 
-    let header = probe::header(rel, &bytes, format, config.max_megapixels)?;
+    let header = match recalled {
+        Some((_, header)) => header,
+        None => {
+            let header = probe::header(rel, &bytes, format, config.max_megapixels)?;
+            memo::remember(
+                &memo_dir,
+                rel,
+                &source_file,
+                before.as_deref(),
+                &digest,
+                &header,
+            );
+            header
+        }
+    };
     drop(bytes);
     let (width, height) = header.upright();
     let fallback = match (format, header.has_alpha) {

@@ -200,10 +200,10 @@ fn a_new_or_changed_image_shows_its_file_at_once_then_the_picture() {
     );
 }
 
-/// Every cache entry with its modification time.
+/// Every encoded variant in the cache with its modification time.
 fn cache_entries(site: &Site) -> BTreeMap<PathBuf, SystemTime> {
     let mut entries = BTreeMap::new();
-    let mut todo = vec![site.p(".forklar-cache")];
+    let mut todo = vec![site.p(".forklar-cache/images")];
     while let Some(folder) = todo.pop() {
         let Ok(read) = fs::read_dir(&folder) else {
             continue;

@@ -473,3 +473,42 @@ fn output_stems_cannot_leave_the_output_folder() {
     assert!(plan.variants.iter().all(|v| v.path.starts_with("etc/x.")));
     assert!(Path::new(&plan.variants[0].path).is_relative());
 }
+
+/// Sets a file's modification time `ago` in the past.
+fn age(path: &Path, ago: Duration) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - ago)
+        .unwrap();
+}
+
+#[test]
+fn a_settled_source_is_not_read_again_and_a_changed_one_is() {
+    let site = site_with(&[("a.png", &png_bytes(&photo(200, 120)))]);
+    let file = site.path().join("a.png");
+    let memo_dir = site.path().join(memo::MEMO_DIR);
+    let config = test_config();
+    let spec = ImageSpec::new("a.png");
+
+    // Just saved: hashed, and not remembered, as it might change again
+    // within the same clock tick.
+    let fresh = plan(site.path(), &spec, &config).unwrap();
+    assert!(!memo_dir.exists(), "a file saved just now was remembered");
+
+    age(&file, Duration::from_secs(60));
+    let first = plan(site.path(), &spec, &config).unwrap();
+    assert_eq!(first.hash, fresh.hash);
+    assert_eq!(std::fs::read_dir(&memo_dir).unwrap().count(), 1);
+    // Remembered: the same plan, from the memo.
+    let again = plan(site.path(), &spec, &config).unwrap();
+    assert_eq!(
+        (again.hash, again.width, again.height),
+        (first.hash.clone(), 200, 120)
+    );
+
+    // A new version, even one aged the same way, is read and hashed again.
+    std::fs::write(&file, png_bytes(&photo(180, 100))).unwrap();
+    age(&file, Duration::from_secs(60));
+    let changed = plan(site.path(), &spec, &config).unwrap();
+    assert_ne!(changed.hash, first.hash);
+    assert_eq!((changed.width, changed.height), (180, 100));
+}
