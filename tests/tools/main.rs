@@ -37,9 +37,9 @@ mod pages;
 
 mod cms;
 mod live;
+mod phone;
 #[cfg(feature = "search")]
 mod search;
-mod phone;
 
 use tools::{browser_dir, missing, runs};
 
