@@ -586,11 +586,13 @@ fn forget_folder(
 /// What other pages may read of one content file.
 #[derive(PartialEq)]
 struct Sources {
-    /// An article's summary and its list parts, and its URL.
+    /// An article's summary and its list parts, its URL, and its lead image
+    /// (which teasers show).
     article: Option<(
         crate::render::views::ArticleSummary,
         parts::PartItems,
         String,
+        Option<crate::content::Image>,
     )>,
     entry: Option<String>,
     timeline: Option<String>,
@@ -608,6 +610,7 @@ impl Sources {
                     crate::render::summary_of(a, &urls, &site.config.zone.0, site.config.kind),
                     parts::in_lists(&a.parts),
                     urls.article(&a.slug),
+                    a.image.clone(),
                 )
             }),
             entry: site
@@ -639,7 +642,7 @@ impl Sources {
             pending.insert(Dep::Url(path.to_path_buf()));
         }
         let same_summary = match (&self.article, &after.article) {
-            (Some(a), Some(b)) => a.0 == b.0 && a.1 == b.1,
+            (Some(a), Some(b)) => a.0 == b.0 && a.1 == b.1 && a.3 == b.3,
             (None, None) => true,
             _ => false,
         };

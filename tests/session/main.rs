@@ -1110,7 +1110,25 @@ impl Runner {
             (Err(problems), None) => {
                 self.fail(&format!("the session failed on a good site:\n{problems}"))
             }
-            (Ok(_), None) => self.compare_with_fresh_build(),
+            (Ok(_), None) => {
+                self.catch_up_search();
+                self.compare_with_fresh_build()
+            }
+        }
+    }
+
+    /// `serve` remakes the search index on a thread of its own once the
+    /// reload has gone out; the session is compared after that work is done.
+    fn catch_up_search(&mut self) {
+        let Some(job) = self.session.search_job() else {
+            return;
+        };
+        let files = match job.bundle() {
+            Ok(files) => files,
+            Err(problem) => self.fail(&format!("remaking the search index failed:\n{problem}")),
+        };
+        if let Err(problem) = self.session.finish_search(&job, files) {
+            self.fail(&format!("writing the search index failed:\n{problem}"));
         }
     }
 
