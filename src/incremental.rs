@@ -16,7 +16,7 @@ use crate::build::BuildOptions;
 use crate::deps::{Dep, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, STATIC_DIR, SourceFile, classify};
-use crate::output::{Output, WriteReport};
+use crate::output::{Output, Sink, WriteReport};
 use crate::parts;
 use crate::render::{Page, Rendered, Renderer};
 use crate::site::Site;
@@ -128,13 +128,25 @@ impl Session {
         let renderer = Renderer::new(&site, &templates).at(self.options.now());
         let collector = crate::search::Collector::new(&output, &renderer);
         let all = renderer.render_all(&collector);
-        // The first build (and one after a change every page reads) writes
-        // the index with the pages, as `build` does.
         let indexed = collector.into_pages();
+        let language = site.config.language;
+        // The first build writes the index with the pages, as `build` does. A
+        // later one (a template or site.toml saved) publishes the last index
+        // again and leaves remaking it to after the reload.
+        let mut bundle = None;
         let all = all.and_then(|rendered| {
             if crate::search::enabled(&site.config) {
-                crate::search::write_bundle(indexed.clone(), site.config.language, &output)
-                    .map_err(|problem| Diagnostics(vec![problem]))?;
+                let files = match self.search.last_bundle(language) {
+                    Some(files) => files.to_vec(),
+                    None => crate::search::bundle(indexed.clone(), language)
+                        .map_err(|problem| Diagnostics(vec![problem]))?,
+                };
+                for (path, bytes) in &files {
+                    output
+                        .write(path, bytes, "forklar's search index")
+                        .map_err(|problem| Diagnostics(vec![problem]))?;
+                }
+                bundle = Some(files);
             }
             Ok(rendered)
         });
@@ -146,7 +158,7 @@ impl Session {
             }
         };
         let files = output.commit()?;
-        self.search.replace(indexed, site.config.language);
+        self.search.replace(indexed, language, bundle);
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
         let mut rendered_paths: Vec<String> = rendered
@@ -344,11 +356,12 @@ impl Session {
             return Ok(false);
         }
         let output = Output::begin_partial(&self.options.root, &self.options.output_dir())?;
-        if let Err(problem) = crate::search::catch_up::write_into(&output, files) {
+        if let Err(problem) = crate::search::catch_up::write_into(&output, &files) {
             output.abandon();
             return Err(problem);
         }
         output.commit_partial()?;
+        self.search.written(files);
         Ok(true)
     }
 

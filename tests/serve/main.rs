@@ -3,6 +3,8 @@
 mod equivalence;
 mod http;
 mod live;
+#[cfg(feature = "search")]
+mod search;
 mod security;
 mod server;
 mod stopping;
