@@ -17,7 +17,7 @@ use crate::deps::{Dep, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
 use crate::layout::{CONFIG_FILE, STATIC_DIR, SourceFile, classify};
-use crate::output::{Output, WriteReport};
+use crate::output::{Output, Sink, WriteReport};
 use crate::parts;
 use crate::render::{Page, Rendered, Renderer};
 use crate::site::Site;
@@ -141,13 +141,25 @@ impl Session {
             .with_background_images(self.images.clone());
         let collector = crate::search::Collector::new(&output, &renderer);
         let all = renderer.render_all(&collector);
-        // The first build (and one after a change every page reads) writes
-        // the index with the pages, as `build` does.
         let indexed = collector.into_pages();
+        let language = site.config.language;
+        // The first build writes the index with the pages, as `build` does. A
+        // later one (a template or site.toml saved) publishes the last index
+        // again and leaves remaking it to after the reload.
+        let mut bundle = None;
         let all = all.and_then(|rendered| {
             if crate::search::enabled(&site.config) {
-                crate::search::write_bundle(indexed.clone(), site.config.language, &output)
-                    .map_err(|problem| Diagnostics(vec![problem]))?;
+                let files = match self.search.last_bundle(language) {
+                    Some(files) => files.to_vec(),
+                    None => crate::search::bundle(indexed.clone(), language)
+                        .map_err(|problem| Diagnostics(vec![problem]))?,
+                };
+                for (path, bytes) in &files {
+                    output
+                        .write(path, bytes, "forklar's search index")
+                        .map_err(|problem| Diagnostics(vec![problem]))?;
+                }
+                bundle = Some(files);
             }
             Ok(rendered)
         });
@@ -162,7 +174,7 @@ impl Session {
         if let Some(images) = &self.images {
             images.submit(renderer.deferred_images());
         }
-        self.search.replace(indexed, site.config.language);
+        self.search.replace(indexed, language, bundle);
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
         let mut rendered_paths: Vec<String> = rendered
@@ -365,11 +377,12 @@ impl Session {
             return Ok(false);
         }
         let output = Output::begin_partial(&self.options.root, &self.options.output_dir())?;
-        if let Err(problem) = crate::search::catch_up::write_into(&output, files) {
+        if let Err(problem) = crate::search::catch_up::write_into(&output, &files) {
             output.abandon();
             return Err(problem);
         }
         output.commit_partial()?;
+        self.search.written(files);
         Ok(true)
     }
 

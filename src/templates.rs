@@ -73,13 +73,16 @@ const SCRIPT_FILE: &str = "forklar.js";
 /// The script only live articles load; a site replaces it with `templates/live.js`.
 pub const LIVE_SCRIPT: &str = include_str!("../templates/live.js");
 const LIVE_SCRIPT_FILE: &str = "live.js";
+/// The search page's script; a site replaces it with `templates/search.js`.
+const SEARCH_SCRIPT_FILE: &str = "search.js";
 
 /// The theme's files that are not templates, by the name a site overrides
 /// each with in `templates/`.
-pub const THEME_ASSETS: [(&str, &str); 3] = [
+pub const THEME_ASSETS: [(&str, &str); 4] = [
     (STYLESHEET_FILE, STYLESHEET),
     (SCRIPT_FILE, SCRIPT),
     (LIVE_SCRIPT_FILE, LIVE_SCRIPT),
+    (SEARCH_SCRIPT_FILE, crate::search::SCRIPT),
 ];
 
 /// Parsed templates, ready to render pages in parallel.
@@ -91,6 +94,7 @@ pub struct Templates {
     pub stylesheet: String,
     pub script: String,
     pub live_script: String,
+    pub search_script: String,
     /// Where each template came from and its text, for error messages.
     origins: Vec<Origin>,
 }
@@ -108,6 +112,7 @@ impl Templates {
         let mut stylesheet = STYLESHEET.to_string();
         let mut script = SCRIPT.to_string();
         let mut live_script = LIVE_SCRIPT.to_string();
+        let mut search_script = crate::search::SCRIPT.to_string();
         let mut sources: Vec<(String, String, PathBuf)> = default_templates()
             .map(|(name, source)| {
                 (
@@ -129,6 +134,7 @@ impl Templates {
                     STYLESHEET_FILE => stylesheet = source.clone(),
                     SCRIPT_FILE => script = source.clone(),
                     LIVE_SCRIPT_FILE => live_script = source.clone(),
+                    SEARCH_SCRIPT_FILE => search_script = source.clone(),
                     _ => {}
                 }
                 if !matches!(
@@ -159,6 +165,7 @@ impl Templates {
             stylesheet,
             script,
             live_script,
+            search_script,
             origins,
         };
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))

@@ -20,7 +20,7 @@ impl Assets {
             live_script: format!("live.{}.js", fingerprint(templates.live_script.as_bytes())),
             search_script: format!(
                 "search.{}.js",
-                fingerprint(crate::search::SCRIPT.as_bytes())
+                fingerprint(templates.search_script.as_bytes())
             ),
         }
     }

@@ -40,7 +40,7 @@ impl Renderer<'_> {
         self.write_page(page, "search.html", &context, "the search page", sink)?;
         sink.write(
             &self.assets.search_script,
-            search::SCRIPT.as_bytes(),
+            self.templates.search_script.as_bytes(),
             &self.origin(page),
         )
     }

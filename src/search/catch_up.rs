@@ -21,6 +21,8 @@ pub struct Kept {
     /// Changed since the last job was handed out.
     dirty: bool,
     language: Language,
+    /// The files of the index as last written.
+    bundle: Option<Vec<(String, Vec<u8>)>>,
 }
 
 /// One remaking of the index, from a snapshot of the kept pages.
@@ -31,12 +33,36 @@ pub struct Job {
 }
 
 impl Kept {
-    /// After a full build, which wrote the index of exactly these pages.
-    pub fn replace(&mut self, pages: Vec<(String, String)>, language: Language) {
+    /// The files of the last index, to publish again while a new one is
+    /// made; `None` before the first, or when the language changed.
+    pub fn last_bundle(&self, language: Language) -> Option<&[(String, Vec<u8>)]> {
+        match &self.bundle {
+            Some(files) if language == self.language => Some(files),
+            _ => None,
+        }
+    }
+
+    /// After a full build of `pages`, which published `bundle` (`None`: the
+    /// site has no search).
+    pub fn replace(
+        &mut self,
+        pages: Vec<(String, String)>,
+        language: Language,
+        bundle: Option<Vec<(String, Vec<u8>)>>,
+    ) {
+        let kept_last = bundle.is_some() && self.last_bundle(language).is_some();
         self.pages = pages.into_iter().collect();
         self.language = language;
         self.generation += 1;
-        self.dirty = false;
+        // An index made from exactly these pages needs no remaking; the last
+        // index published again does.
+        self.dirty = kept_last;
+        self.bundle = bundle;
+    }
+
+    /// After a job's index was written.
+    pub fn written(&mut self, files: Vec<(String, Vec<u8>)>) {
+        self.bundle = Some(files);
     }
 
     /// After a rebuild of some pages: `rendered` are the copies of the pages
@@ -92,7 +118,7 @@ impl Job {
 
 /// Writes a new index into a partial `output`, removing the files of the old
 /// one that the new one does not have.
-pub fn write_into(output: &Output, files: Vec<(String, Vec<u8>)>) -> Result<(), Diagnostic> {
+pub fn write_into(output: &Output, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
     let prefix = format!("{BUNDLE_DIR}/");
     let new: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     for old in output.previous() {
@@ -100,7 +126,7 @@ pub fn write_into(output: &Output, files: Vec<(String, Vec<u8>)>) -> Result<(), 
             output.remove(old);
         }
     }
-    for (path, bytes) in &files {
+    for (path, bytes) in files {
         output.write(path, bytes, "forklar's search index")?;
     }
     Ok(())

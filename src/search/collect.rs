@@ -23,14 +23,20 @@ pub struct Target {
     pub names: Vec<String>,
 }
 
-/// The pages search indexes, by the file each is written to.
+/// The pages search indexes, by the file each is written to: articles,
+/// background entries, shared timelines and people.
 pub fn targets(renderer: &Renderer) -> HashMap<String, Target> {
     let labels = SearchLabels::of(renderer.urls.language);
     let mut targets = HashMap::new();
     for page in renderer.pages() {
         let (kind, names) = match &page {
             Page::Article(_) => (labels.article, Vec::new()),
-            Page::Timeline(_) => (labels.timeline, Vec::new()),
+            // A shared timeline. An article's own timeline page repeats the
+            // timeline in the article, which its result already finds: as a
+            // result of its own it would show every such article twice.
+            Page::Timeline(key) if renderer.site.timelines.contains_key(key) => {
+                (labels.timeline, Vec::new())
+            }
             Page::Person(_) => (labels.person, Vec::new()),
             Page::Background(key) => match renderer.site.background.get(key) {
                 Some(entry) => (
@@ -105,6 +111,11 @@ impl Sink for Collector<'_> {
     }
 }
 
+/// How much of a page's HTML is indexed: far more than any article needs (a
+/// long one is some 50 KB), and a bound on the time a pathological page (tens
+/// of megabytes) can add to a build.
+const INDEXED_BYTES: usize = 512 * 1024;
+
 /// What Pagefind reads of a page: only its `<main>` (not the header, menus
 /// or footer every page shares), with the page's type and names as
 /// metadata. A page without `<main>` (a site's own template) is read whole.
@@ -113,6 +124,11 @@ pub fn index_copy(html: &str, target: &Target, language: &str) -> String {
         (Some(start), Some(end)) if start < end => &html[start..end + "</main>".len()],
         _ => html,
     };
+    let mut end = main.len().min(INDEXED_BYTES);
+    while !main.is_char_boundary(end) {
+        end -= 1;
+    }
+    let main = &main[..end];
     // A filter value per name, lower-cased as the search page lower-cases the
     // query: the page asks for `name = <query>` to put the entry first. The
     // names are indexed too, weighted as a title, so that an alias the page

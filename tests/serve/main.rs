@@ -4,6 +4,8 @@ mod equivalence;
 mod http;
 mod images;
 mod live;
+#[cfg(feature = "search")]
+mod search;
 mod security;
 mod server;
 mod stopping;

@@ -24,10 +24,44 @@ role = "forsker"
 Forsker ved NUPI.
 "#;
 
+const SHARED_TIMELINE: &str = r#"title = "Uroen i januar"
+
+[[events]]
+date = "2022-01-05"
+title = "Unntakstilstand innføres"
+"#;
+
+/// Uses the shared timeline.
+const WITH_SHARED: &str = r#"+++
+title = "Ukene som endret landet"
+date = 2022-01-09
+timeline_file = "uroen"
++++
+
+Se tidslinjen.
+"#;
+
+/// Has a timeline of its own, which gets a page too.
+const WITH_OWN: &str = r#"+++
+title = "Gassprisen"
+date = 2022-01-08
+slug = "gassprisen"
+
+[[timeline]]
+date = "2022-01-01"
+title = "Pristaket fjernes"
++++
+
+Prisen ble doblet.
+"#;
+
 fn search_site(site_toml: &str) -> TestSite {
     fixture::site_with_config(site_toml)
         .with("content/background/csto.md", CSTO_ENTRY)
         .with("content/people/blakkisrud.md", PERSON)
+        .with("content/timelines/uroen.toml", SHARED_TIMELINE)
+        .with("content/ukene.md", WITH_SHARED)
+        .with("content/gassprisen.md", WITH_OWN)
 }
 
 /// Every file below `dir`, relative to it, with `/` separators.
@@ -138,12 +172,24 @@ fn the_index_holds_typed_articles_entries_and_people_but_no_other_pages() {
     let person = page_at(&pages, "/personer/blakkisrud/");
     assert_eq!(person["meta"]["kind"], "Person");
 
+    let shared = page_at(&pages, "/tidslinje/uroen/");
+    assert_eq!(shared["meta"]["kind"], "Tidslinje");
+
+    assert!(
+        site.has_public("tidslinje/gassprisen/index.html"),
+        "the article's own timeline has a page"
+    );
+    page_at(&pages, "/gassprisen/");
     // Lists, the front page and the search page itself are not results; nor
     // is a draft.
     for page in &pages {
         let url = page["url"].as_str().unwrap();
         assert!(
-            url != "/" && !url.starts_with("/sok/") && !url.starts_with("/emne/"),
+            url != "/"
+                && !url.starts_with("/sok/")
+                && !url.starts_with("/emne/")
+                // An article's own timeline repeats what the article's result finds.
+                && url != "/tidslinje/gassprisen/",
             "{url} should not be in the index"
         );
         assert_ne!(url, "/utkast/");
