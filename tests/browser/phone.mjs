@@ -130,6 +130,11 @@ try {
   }
   check(await wide.locator('.background-box details').evaluateAll((all) => all.every((d) => d.open)),
     'beside the text the entries are not unfolded');
+  // Headings wrap in lines of even length, not a long line and a lone word.
+  const unbalanced = await wide.evaluate(() => [...document.querySelectorAll('h1, h2, h3')]
+    .filter((h) => getComputedStyle(h).textWrap !== 'balance' && getComputedStyle(h).textWrapStyle !== 'balance')
+    .map((h) => h.textContent.trim()));
+  check(unbalanced.length === 0, `headings not balanced: ${unbalanced.join(' | ')}`);
   if (shots) await wide.screenshot({ path: `${shots}/article-1280.png` });
   console.log(`1280 px: background box and key figures right of the text (text ends at ${right})`);
   await wide.close();
