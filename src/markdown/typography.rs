@@ -10,8 +10,24 @@ use crate::i18n::Language;
 const NO_BREAK: char = '\u{A0}';
 /// U+202F: the narrow no-break space Norwegian and SI style put in «10 000».
 const NARROW_NO_BREAK: char = '\u{202F}';
-/// Every character [`Typesetter::quotes`] may change or that changes its state.
-const QUOTE_CHARS: &[char] = &['\'', '"', '«', '»', '“', '”', '‘', '’', '‹', '›'];
+
+/// Whether `text` may hold a quote character (and so needs
+/// [`Typesetter::quotes`]) and whether it holds a digit (and so may need
+/// [`spaces`]), in one pass over the bytes. Every quote mark is ASCII (`'`,
+/// `"`) or starts with the UTF-8 lead byte 0xC2 (« ») or 0xE2 (“ ” ‘ ’ ‹ ›);
+/// other characters with those lead bytes (a no-break space, a dash) only
+/// send the text the slow way, which leaves them as they are.
+fn scan(text: &str) -> (bool, bool) {
+    let (mut quote, mut digit) = (false, false);
+    for byte in text.bytes() {
+        quote |= matches!(byte, b'\'' | b'"' | 0xC2 | 0xE2);
+        digit |= byte.is_ascii_digit();
+        if quote && digit {
+            break;
+        }
+    }
+    (quote, digit)
+}
 
 /// Typesetting state carried from one piece of text to the next within a block,
 /// since a quote may open in one text event and close in another.
@@ -52,8 +68,7 @@ impl Typesetter {
     pub fn set(&mut self, text: &str) -> String {
         // Most text has nothing to set: one pass over the bytes decides, so the
         // per-character work below runs only where a quote or a digit is.
-        let has_quote = text.contains(QUOTE_CHARS);
-        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        let (has_quote, has_digit) = scan(text);
         let quoted = if has_quote {
             self.quotes(text)
         } else {
@@ -77,9 +92,9 @@ impl Typesetter {
         let mut out = String::with_capacity(text.len() + 8);
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
-            let opens_here = self
-                .prev
-                .is_none_or(|p| p.is_whitespace() || "([{–—/".contains(p));
+            let opens_here = self.prev.is_none_or(|p| {
+                p.is_whitespace() || matches!(p, '(' | '[' | '{' | '–' | '—' | '/')
+            });
             let set = match c {
                 '\'' | '’' if self.prev.is_some_and(char::is_alphanumeric) => {
                     if self.single_open && chars.peek().is_none_or(|n| !n.is_alphanumeric()) {
