@@ -19,6 +19,10 @@ use crate::parts::{self, Slot};
 use crate::render::Page;
 use crate::render::images::ShareCard;
 
+/// How many newer articles a timeline or a background entry names («Nyere: …»):
+/// the latest developments, not the whole archive since.
+const NEWER_SHOWN: usize = 3;
+
 impl Renderer<'_> {
     pub(super) fn article_page(
         &self,
@@ -305,27 +309,35 @@ impl Renderer<'_> {
         view.value = Value::from(entries);
     }
 
-    /// Of `users` (a list, newest first), those published after article
-    /// `index`'s point in time, oldest first, as they followed; each one's
-    /// date, title and address are recorded as read.
+    /// Of `users` (a list, newest first), the [`NEWER_SHOWN`] newest
+    /// published after article `index`'s point in time, oldest first, as
+    /// they followed. Only the articles looked at are recorded as read: the
+    /// list's order (recorded by the caller) decides which those are.
     fn newer_than(&self, index: usize, users: &[usize], deps: &mut Deps) -> Vec<NewerView> {
         let article = &self.site.articles[index];
         let until = article.updated.unwrap_or(article.date);
         let mut newer = Vec::new();
-        // Lists are newest first; show the newer ones oldest first, as they followed.
-        for &i in users.iter().rev() {
+        // The newest come first, so the newer ones are the head of the list:
+        // the walk stops at the first older one, or once enough are found,
+        // and costs the same whatever the size of the archive.
+        for &i in users {
+            if newer.len() == NEWER_SHOWN {
+                break;
+            }
             if i == index {
                 continue;
             }
             let other = &self.site.articles[i];
             deps.push(Dep::Summary(other.path.clone()));
-            if other.date.placement(&until) == crate::dates::Placement::After {
-                newer.push(NewerView {
-                    title: typeset(&other.title, self.urls.language),
-                    url: self.urls.article(&other.slug),
-                });
+            if other.date.placement(&until) != crate::dates::Placement::After {
+                break;
             }
+            newer.push(NewerView {
+                title: typeset(&other.title, self.urls.language),
+                url: self.urls.article(&other.slug),
+            });
         }
+        newer.reverse();
         newer
     }
 }

@@ -532,3 +532,33 @@ fn the_background_box_names_the_newer_article_using_the_same_entry() {
         "an older article is not «Nyere»",
     );
 }
+
+#[test]
+fn the_background_box_names_only_the_three_newest_of_many_newer_articles() {
+    let site = site();
+    // Five more articles on the CSTO entry, all newer than «Dette har skjedd».
+    for day in 14..=18 {
+        site.write(
+            &format!("content/ny-{day}.md"),
+            format!(
+                "+++\ntitle = \"Ny sak {day}\"\ndate = 2022-01-{day}T12:00:00+01:00\n\
+                 background = [\"csto\"]\n+++\n\nTekst.\n"
+            ),
+        );
+    }
+    site.build_ok(&["--now", NOW]);
+    let older = site.public("uro/index.html");
+    let start = position(&older, "class=\"background-box\"", "the older article");
+    let background = &older[start..];
+    let background = &background[..background.find("</aside>").unwrap()];
+    let named: Vec<&str> = background
+        .split("<li>Nyere: <a href=\"")
+        .skip(1)
+        .map(|item| item.split('"').next().unwrap())
+        .collect();
+    assert_eq!(
+        named,
+        ["/ny-16/", "/ny-17/", "/ny-18/"],
+        "the three newest, oldest first, as they followed\n{background}"
+    );
+}
