@@ -71,7 +71,7 @@ impl Kept {
         let mut changed = false;
         for page in gone {
             for path in renderer.output_paths(page) {
-                let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+                let url = super::page_url(&path);
                 changed |= self.pages.remove(&url).is_some();
             }
         }

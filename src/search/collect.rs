@@ -53,7 +53,7 @@ pub fn targets(renderer: &Renderer) -> HashMap<String, Target> {
         let Some(path) = renderer.output_paths(&page).into_iter().next() else {
             continue;
         };
-        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+        let url = super::page_url(&path);
         targets.insert(path, Target { url, kind, names });
     }
     targets

@@ -30,6 +30,12 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// The search page's own script, loaded by no other page.
 pub const SCRIPT: &str = include_str!("../../templates/search.js");
 
+/// The address search knows a page by, from the file it is written to
+/// (`csto/index.html` → `/csto/`), relative to the site's root.
+fn page_url(path: &str) -> String {
+    format!("/{}", path.strip_suffix("index.html").unwrap_or(path))
+}
+
 /// Whether this build makes a search page and index: forklar was compiled
 /// with the `search` feature, and `site.toml` did not turn it off.
 pub fn enabled(config: &crate::config::Config) -> bool {
