@@ -13,6 +13,7 @@ use forklar::serve::command::{ServeOptions, build_and_watch, serve};
 use std::time::Duration;
 
 fn main() -> ExitCode {
+    return_large_blocks();
     let cli = Cli::parse();
     let now = match now_from_cli(cli.now.as_deref()) {
         Ok(now) => now,
@@ -399,3 +400,21 @@ fn exit_with(result: Result<(), String>) -> ExitCode {
         }
     }
 }
+
+/// glibc raises the size from which it hands a block straight to the kernel
+/// each time such a block is freed, after which the many-megabyte buffers of
+/// a large article stay in the heap once freed and count against the build's
+/// memory (a 10 MB article: 58 MiB peak instead of 40). A fixed threshold
+/// gives them back when they are freed; pages of ordinary size never reach it.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)] // a setting the standard library does not offer; see SAFETY below
+fn return_large_blocks() {
+    // SAFETY: mallopt changes only a setting of the allocator, and runs
+    // before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_blocks() {}

@@ -151,6 +151,7 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_filter("safe", safe);
         let origins: Vec<Origin> = sources
             .iter()
             .map(|(name, source, path)| Origin {
@@ -324,6 +325,16 @@ impl Templates {
     ) -> Result<String, Diagnostic> {
         let bytes = self.render(template, context, source)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// Tera's `safe`, without its copy of the string: a page's body can be
+/// megabytes, and Tera's strings are shared, so marking one safe is free.
+fn safe(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.as_str().is_some() {
+        value.clone().mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
     }
 }
 

@@ -142,6 +142,9 @@ impl Renderer<'_> {
                 },
             )?;
         let inline_quotes = take_inline_quotes(&mut views, &inline_quotes);
+        // The Markdown is not needed again: a large body is not held while
+        // its HTML is placed in the page.
+        drop(text);
         let bylines = self.bylines(self.site.authors_of(article), deps);
         let authors: Vec<String> = bylines.iter().map(|b| b.name.clone()).collect();
         let image = match &article.image {
@@ -227,7 +230,9 @@ impl Renderer<'_> {
         for key in &body.placed {
             content = content.replace(&markdown::placeholder(key), "");
         }
+        // The parts' copy of the body goes before the page's copy is made.
         fields.pop();
+        context.remove("page");
         fields.extend([
             ("content", Value::from(content)),
             ("parts_top", Value::from(top)),

@@ -134,11 +134,13 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
         if let Some(lead) = &s.lead {
             let _ = writeln!(xml, "<summary>{}</summary>", escape(lead));
         }
-        let _ = writeln!(
-            xml,
-            "<content type=\"html\">{}</content>",
-            escape(&entry.content)
-        );
+        if !entry.content.is_empty() {
+            let _ = writeln!(
+                xml,
+                "<content type=\"html\">{}</content>",
+                escape(&entry.content)
+            );
+        }
         xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");

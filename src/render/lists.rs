@@ -5,7 +5,7 @@ use tera::Value;
 
 use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
 use super::news::{self, NewsUrl, is_recent};
-use super::views::{Pagination, TagPageView, with_fields};
+use super::views::{ArticleSummary, Pagination, TagPageView, with_fields};
 use super::{Page, Renderer, seo};
 use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
@@ -15,6 +15,11 @@ use crate::markdown::{self, MarkdownOptions};
 use crate::output::Sink;
 use crate::parts::background::entry_view;
 use crate::parts::timeline::timeline_view;
+
+/// The longest body, in bytes of Markdown, a feed entry carries in full: a
+/// long report is some 100 KB, and feed readers refuse entries of many
+/// megabytes. A longer article's entry has its lead and link.
+pub const FEED_FULL_TEXT: usize = 1024 * 1024;
 
 /// One line of an entry's change log, as its page shows it.
 #[derive(serde::Serialize)]
@@ -351,7 +356,8 @@ impl Renderer<'_> {
         )
     }
 
-    /// The Atom feed of the newest articles, with their full text.
+    /// The Atom feed of the newest articles, with their full text up to
+    /// [`FEED_FULL_TEXT`].
     pub(super) fn feed(&self, deps: &mut Deps) -> Result<String, Diagnostic> {
         deps.add(|| Dep::List(ListKey::Feed));
         let newest: Vec<usize> = self.site.feed_articles().collect();
@@ -366,6 +372,20 @@ impl Renderer<'_> {
         for (&i, summary) in newest.iter().zip(&summaries) {
             let article = &self.site.articles[i];
             deps.add(|| Dep::File(article.path.clone()));
+            if article.body_len > FEED_FULL_TEXT {
+                // Too long for a feed reader: the entry keeps its lead and
+                // link, and the corrections.
+                entries.push(FeedEntry {
+                    id: self.feed_id(article, summary),
+                    summary,
+                    authors: article
+                        .authors
+                        .as_deref()
+                        .unwrap_or(&self.site.config.authors),
+                    content: self.feed_corrections(article, deps),
+                });
+                continue;
+            }
             let text = article.body()?;
             // Problems with images are the article page's to report.
             let figure_deps = std::cell::RefCell::new(Deps::recording());
@@ -412,17 +432,7 @@ impl Renderer<'_> {
             // what was wrong as well as a reader of the page.
             content.push_str(&self.feed_corrections(article, deps));
             entries.push(FeedEntry {
-                id: feeds::tag_id(
-                    &self.site.config.base_url,
-                    &article.date.iso(),
-                    &article
-                        .path
-                        .strip_prefix(crate::layout::CONTENT_DIR)
-                        .unwrap_or(&article.path)
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                    &summary.permalink,
-                ),
+                id: self.feed_id(article, summary),
                 summary,
                 authors: article
                     .authors
@@ -448,6 +458,22 @@ impl Renderer<'_> {
             },
             &entries,
         ))
+    }
+
+    /// An article's `tag:` id in the feed: from the host, the day of
+    /// publication and the file, so a new slug is not a new entry.
+    fn feed_id(&self, article: &crate::site::Article, summary: &ArticleSummary) -> String {
+        feeds::tag_id(
+            &self.site.config.base_url,
+            &article.date.iso(),
+            &article
+                .path
+                .strip_prefix(crate::layout::CONTENT_DIR)
+                .unwrap_or(&article.path)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            &summary.permalink,
+        )
     }
 
     /// An article's corrections as HTML for its feed entry, or nothing.

@@ -127,6 +127,8 @@ pub struct Article {
     pub body_offset: usize,
     /// Set once the body has been let go from memory: the file to read it from.
     pub body_file: Option<PathBuf>,
+    /// The body's length in bytes, known without reading it again.
+    pub body_len: usize,
 }
 
 impl Article {
@@ -227,6 +229,7 @@ impl Article {
             parts,
             body_offset,
             body_file: None,
+            body_len: text.len() - body_offset,
             file_text: text,
         })
     }
@@ -239,19 +242,20 @@ impl Article {
                 &self.file_text[self.body_offset..],
             ));
         };
-        let text = std::fs::read_to_string(file).map_err(|err| {
+        let mut text = std::fs::read_to_string(file).map_err(|err| {
             Diagnostic::new(format!("cannot read the file again: {err}"))
                 .in_file(&self.path)
                 .with_help("the file changed or went away during the build; build again")
         })?;
         // The front matter must still be the one that was checked.
-        match text.get(self.body_offset..) {
-            Some(body) if text.get(..self.body_offset) == Some(self.file_text.as_str()) => {
-                Ok(std::borrow::Cow::Owned(body.to_string()))
-            }
-            _ => Err(Diagnostic::new("the file changed during the build")
+        if text.get(..self.body_offset) == Some(self.file_text.as_str()) {
+            // In place: a copy would hold a large body twice.
+            text.drain(..self.body_offset);
+            Ok(std::borrow::Cow::Owned(text))
+        } else {
+            Err(Diagnostic::new("the file changed during the build")
                 .in_file(&self.path)
-                .with_help("build again")),
+                .with_help("build again"))
         }
     }
 

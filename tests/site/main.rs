@@ -16,6 +16,7 @@ mod hostile;
 mod images;
 mod impact;
 mod incremental;
+mod large;
 mod live;
 mod phone;
 mod placement;
