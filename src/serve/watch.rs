@@ -13,7 +13,8 @@
 //!    whether the batch looks finished. One source file that exists and was
 //!    closed after writing (or renamed into place) is a finished save: the
 //!    window is [`SETTLED_QUIET`] (2 ms). Anything else — a file still open
-//!    for writing, a source that vanished (vim moves the original aside
+//!    for writing, a file just created (perhaps a temporary one about to be
+//!    renamed), a source that vanished (vim moves the original aside
 //!    before writing anew; a rename-over is under way), several files (a
 //!    `git checkout`), a dropped-events rescan — gets [`QUIET`] (15 ms), long
 //!    enough for the rest of an editor's save to arrive. So an atomic save
@@ -242,6 +243,9 @@ struct Seen {
     created: bool,
     /// The path was written to and not yet closed, as far as the events tell.
     writing: bool,
+    /// The first event for the path in this batch made a new file (not a
+    /// rename): it may be a temporary file about to be renamed.
+    new_file: bool,
 }
 
 #[derive(Default)]
@@ -287,7 +291,14 @@ impl Batch {
                     EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => i + 1 == n && n > 1,
                     _ => false,
                 };
+                let first = !self.paths.contains_key(path);
                 self.note(path.clone(), creates);
+                if first
+                    && matches!(event.kind, EventKind::Create(_))
+                    && let Some(seen) = self.paths.get_mut(path)
+                {
+                    seen.new_file = true;
+                }
                 if let Some(writing) = writing_after(&event.kind)
                     && let Some(seen) = self.paths.get_mut(path)
                 {
@@ -302,6 +313,7 @@ impl Batch {
             created_first: creates,
             created: false,
             writing: false,
+            new_file: false,
         });
         seen.created |= creates;
     }
@@ -325,8 +337,9 @@ impl Batch {
                 }
                 return false;
             };
-            // A new folder's files may still be on their way.
-            if seen.writing || meta.is_dir() {
+            // A new folder's files may still be on their way; a new file
+            // may be a temporary one (`sed -i`) about to be renamed.
+            if seen.writing || seen.new_file || meta.is_dir() {
                 return false;
             }
             saved += 1;

@@ -132,9 +132,9 @@ fn vim_style_save_with_pauses_gives_one_change_set() {
     // The same save on a busy machine: a few milliseconds between the steps.
     // The moved-away original keeps the batch open until the new file is there.
     fs::rename(s.p("content/post.md"), s.p("content/post.md~")).unwrap();
-    std::thread::sleep(Duration::from_millis(6));
+    std::thread::sleep(Duration::from_millis(3));
     s.write("content/post.md", "# Saved by vim, slowly");
-    std::thread::sleep(Duration::from_millis(6));
+    std::thread::sleep(Duration::from_millis(3));
     fs::remove_file(s.p("content/post.md~")).unwrap();
     let paths = s.one_set();
     assert_eq!(
@@ -155,7 +155,7 @@ fn write_in_two_parts_gives_one_change_set() {
     // not see the first half alone.
     let mut file = fs::File::create(s.p("content/post.md")).unwrap();
     file.write_all(b"# First half").unwrap();
-    std::thread::sleep(Duration::from_millis(6));
+    std::thread::sleep(Duration::from_millis(3));
     file.write_all(b", second half").unwrap();
     drop(file);
     let paths = s.one_set();
