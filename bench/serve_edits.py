@@ -274,7 +274,8 @@ def main():
         timeline_text = read(timeline)
         edits.append(("shared-timeline", lambda i: write(
             timeline, timeline_text.replace("og det fikk følger", f"og det fikk følger ({i})", 1)),
-            f"/{slug_of(users[0])}/", lambda i: f"og det fikk følger ({i})"))
+            # The timeline's own page: an article shows only the events up to its date.
+            f"/tidslinje/{TIMELINE_KEY}/", lambda i: f"og det fikk følger ({i})"))
 
         medians = {}
         for label, edit, page, marker in edits:
