@@ -2,19 +2,24 @@
 //!
 //! Two layers of batching:
 //!
-//! 1. `notify-debouncer-full` with a [`DEBOUNCE`] of 10 ms. It emits every
-//!    event a fixed time after it happened (it is not a quiet-period
-//!    debouncer), and uses that time to pair rename from/to halves and fold
-//!    create→modify→close bursts of one write. Those arrive from the OS within
-//!    microseconds of each other, so 10 ms is ample, and anything longer only
-//!    adds to save-to-reload latency.
-//! 2. Our own quiet window, [`QUIET`] (15 ms): debounced batches keep being
-//!    merged until none has arrived for 15 ms (capped at [`MAX_BATCH`]). One
-//!    editor save (vim's probe file, backup rename, write, delete) or a
-//!    `git checkout` of many files is a run of events with gaps of a few ms,
-//!    so it becomes one callback. Latency from save to callback is about
-//!    10 ms + one 2 ms tick + 15 ms ≈ 27 ms, leaving most of a 50 ms budget
-//!    for the rebuild.
+//! 1. `notify-debouncer-full` with a [`DEBOUNCE`] of 2 ms, checked every
+//!    millisecond. It emits every event a fixed time after it happened (it is
+//!    not a quiet-period debouncer), and uses that time to pair rename
+//!    from/to halves. The OS reports both halves of a rename, and every
+//!    event of one `write`, within microseconds, so 2 ms is ample; anything
+//!    longer only adds to save-to-reload latency.
+//! 2. Our own quiet window: debounced batches keep being merged until none
+//!    has arrived for a while (capped at [`MAX_BATCH`]). How long depends on
+//!    whether the batch looks finished. One source file that exists and was
+//!    closed after writing (or renamed into place) is a finished save: the
+//!    window is [`SETTLED_QUIET`] (2 ms). Anything else — a file still open
+//!    for writing, a file just created (perhaps a temporary one about to be
+//!    renamed), a source that vanished (vim moves the original aside
+//!    before writing anew; a rename-over is under way), several files (a
+//!    `git checkout`), a dropped-events rescan — gets [`QUIET`] (15 ms), long
+//!    enough for the rest of an editor's save to arrive. So an atomic save
+//!    still gives one rebuild with the final content, and an ordinary save
+//!    reaches the callback about 2 + 1 + 2 ≈ 5 ms after the write.
 //!
 //! Changes that happen while the callback runs (a rebuild) are queued and
 //! delivered as the next batch, so rebuilds never pile up.
@@ -34,11 +39,13 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::layout::SourceFile;
 
 /// Timeout given to `notify-debouncer-full` (see the module docs for why).
-pub const DEBOUNCE: Duration = Duration::from_millis(10);
+pub const DEBOUNCE: Duration = Duration::from_millis(2);
 /// How often the debouncer checks for events that are due.
-const TICK: Duration = Duration::from_millis(2);
-/// A batch ends once no new events arrived for this long.
+const TICK: Duration = Duration::from_millis(1);
+/// A batch that may be mid-save ends once no new events arrived for this long.
 pub const QUIET: Duration = Duration::from_millis(15);
+/// A batch that is one finished save ends once no new events arrived for this long.
+pub const SETTLED_QUIET: Duration = Duration::from_millis(2);
 /// A batch is delivered after this long even if events keep coming.
 pub const MAX_BATCH: Duration = Duration::from_secs(1);
 
@@ -234,6 +241,11 @@ struct Seen {
     created_first: bool,
     /// Some event in this batch created the path (or moved it in).
     created: bool,
+    /// The path was written to and not yet closed, as far as the events tell.
+    writing: bool,
+    /// The first event for the path in this batch made a new file (not a
+    /// rename): it may be a temporary file about to be renamed.
+    new_file: bool,
 }
 
 #[derive(Default)]
@@ -279,7 +291,19 @@ impl Batch {
                     EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => i + 1 == n && n > 1,
                     _ => false,
                 };
+                let first = !self.paths.contains_key(path);
                 self.note(path.clone(), creates);
+                if first
+                    && matches!(event.kind, EventKind::Create(_))
+                    && let Some(seen) = self.paths.get_mut(path)
+                {
+                    seen.new_file = true;
+                }
+                if let Some(writing) = writing_after(&event.kind)
+                    && let Some(seen) = self.paths.get_mut(path)
+                {
+                    seen.writing = writing;
+                }
             }
         }
     }
@@ -288,8 +312,54 @@ impl Batch {
         let seen = self.paths.entry(path).or_insert(Seen {
             created_first: creates,
             created: false,
+            writing: false,
+            new_file: false,
         });
         seen.created |= creates;
+    }
+
+    /// True if the batch is one finished save of one source file: it exists,
+    /// and the last write to it was closed (or it was renamed into place).
+    /// Files created and gone again within the batch (temp files, vim's
+    /// probe) do not count; paths that are not sources do not count.
+    fn is_one_settled_save(&self, root: &Path) -> bool {
+        if self.rescan {
+            return false;
+        }
+        let mut saved = 0;
+        for (path, seen) in &self.paths {
+            if classify(root, path).is_none() {
+                continue;
+            }
+            let Ok(meta) = path.symlink_metadata() else {
+                if seen.created_first {
+                    continue;
+                }
+                return false;
+            };
+            // A new folder's files may still be on their way; a new file
+            // may be a temporary one (`sed -i`) about to be renamed.
+            if seen.writing || seen.new_file || meta.is_dir() {
+                return false;
+            }
+            saved += 1;
+        }
+        saved == 1
+    }
+}
+
+/// Whether `kind` leaves its file being written (`Some(true)`), finished
+/// (`Some(false)`), or says nothing about that (`None`).
+fn writing_after(kind: &EventKind) -> Option<bool> {
+    match kind {
+        EventKind::Create(notify::event::CreateKind::Folder) => None,
+        EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+            Some(true)
+        }
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Name(_))
+        | EventKind::Remove(_) => Some(false),
+        _ => None,
     }
 }
 
@@ -312,7 +382,12 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
                 if left.is_zero() {
                     break;
                 }
-                match rx.recv_timeout(QUIET.min(left)) {
+                let quiet = if batch.is_one_settled_save(&self.root) {
+                    SETTLED_QUIET
+                } else {
+                    QUIET
+                };
+                match rx.recv_timeout(quiet.min(left)) {
                     Ok(more) => batch.add(more),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => {
