@@ -143,8 +143,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let collector = crate::search::Collector::new(&output, &renderer);
     let built = renderer.build_all(&collector).and_then(|pages| {
         if crate::search::enabled(&site.config) {
-            crate::search::write_bundle(collector.into_pages(), site.config.language, &output)
-                .map_err(|problem| Diagnostics(vec![problem]))?;
+            crate::search::write_bundle(
+                &options.root,
+                collector.into_pages(),
+                site.config.language,
+                &output,
+            )
+            .map_err(|problem| Diagnostics(vec![problem]))?;
         }
         Ok(pages)
     });

@@ -5,7 +5,10 @@
 //! article, background entry, timeline and person page as it is written, and
 //! [`bundle`] turns them into Pagefind's files, which go into the same staged
 //! output (`pagefind/`), so a failed build publishes none of them and the
-//! manifest removes the ones a later build no longer makes.
+//! manifest removes the ones a later build no longer makes. Indexing is most
+//! of what search costs a build, so the last index is kept in the site's
+//! `.forklar-cache/search/` under a hash of the copies ([`cached_bundle`]):
+//! a build whose indexed pages are unchanged publishes it again.
 //!
 //! Each copy carries what the search page shows beside a result: the type of
 //! page (meta `kind`) and, for a background entry, its title and aliases as
@@ -14,6 +17,7 @@
 //! that: an article that names «CSTO» forty times can outscore the entry about
 //! it, and on a large site the entry need not be among the first results.
 
+mod cache;
 pub mod catch_up;
 mod collect;
 #[cfg(feature = "search")]
@@ -68,13 +72,34 @@ pub fn bundle(
     Ok(Vec::new())
 }
 
-/// Makes the index of the collected pages and writes it into `sink`.
+/// Pagefind's files for `pages`, as [`bundle`] makes them, taken from the
+/// site's cache when the pages are the ones the kept index was made from
+/// (and kept there when not).
+pub fn cached_bundle(
+    site_root: &std::path::Path,
+    pages: Vec<(String, String)>,
+    language: Language,
+) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
+    let key = cache::key(&pages, language);
+    if let Some(files) = cache::load(site_root, &key) {
+        return Ok(files);
+    }
+    let files = bundle(pages, language)?;
+    if !files.is_empty() {
+        cache::store(site_root, &key, &files);
+    }
+    Ok(files)
+}
+
+/// Makes the index of the collected pages, or takes it from the site's
+/// cache, and writes it into `sink`.
 pub fn write_bundle(
+    site_root: &std::path::Path,
     pages: Vec<(String, String)>,
     language: Language,
     sink: &dyn crate::output::Sink,
 ) -> Result<(), crate::diagnostics::Diagnostic> {
-    for (path, bytes) in bundle(pages, language)? {
+    for (path, bytes) in cached_bundle(site_root, pages, language)? {
         sink.write(&path, &bytes, "forklar's search index")?;
     }
     Ok(())

@@ -305,3 +305,120 @@ fn a_failed_build_leaves_the_published_index_as_it_was() {
     site.build(&[]).assert_failure();
     before.assert_unchanged(&site.snapshot_public(), "a failed build");
 }
+
+/// The index kept in `.forklar-cache/search/`: its entries (not the tag).
+fn cached_indexes(site: &TestSite) -> Vec<String> {
+    let dir = site.root().join(".forklar-cache/search");
+    files_below(&dir)
+        .into_iter()
+        .filter(|name| name != "CACHEDIR.TAG")
+        .collect()
+}
+
+/// The index's files in `public/pagefind/` and their bytes.
+fn published_index(site: &TestSite) -> Vec<(String, Vec<u8>)> {
+    let dir = site.public_dir().join("pagefind");
+    files_below(&dir)
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).expect("an index file");
+            (rel, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn an_unchanged_site_publishes_its_cached_index_and_a_changed_one_is_indexed_again() {
+    let site = search_site(fixture::SITE_TOML);
+    site.build_ok(&[]);
+    let first = published_index(&site);
+    let kept = cached_indexes(&site);
+    assert_eq!(kept.len(), 1, "one index should be kept: {kept:?}");
+    assert!(
+        site.root()
+            .join(".forklar-cache/search/CACHEDIR.TAG")
+            .exists()
+    );
+
+    // Into an empty output folder: the same files as indexing gave.
+    site.remove("public");
+    site.build_ok(&[]);
+    assert!(
+        first == published_index(&site),
+        "a build of the same pages should publish the same index"
+    );
+
+    // The published files come from the cache: a mark made in the kept entry
+    // (same length, in the one file Pagefind does not compress) shows up.
+    let entry = site.root().join(".forklar-cache/search").join(&kept[0]);
+    let bytes = std::fs::read(&entry).expect("the kept index");
+    let marked: Vec<u8> = {
+        // Replace the first character of the version, keeping every length.
+        let at = bytes
+            .windows(11)
+            .position(|w| w == b"\"version\":\"")
+            .expect("a version in the entry")
+            + 11;
+        let mut copy = bytes.clone();
+        copy[at] = b'~';
+        copy
+    };
+    std::fs::write(&entry, &marked).expect("mark the entry");
+    site.remove("public");
+    site.build_ok(&[]);
+    assert_contains(
+        &site.public("pagefind/pagefind-entry.json"),
+        "\"version\":\"~",
+        "pagefind-entry.json from the cache",
+    );
+
+    // A changed page is indexed again, and only the new index is kept.
+    site.write(
+        "content/gassprisen.md",
+        &std::fs::read_to_string(site.root().join("content/gassprisen.md"))
+            .expect("the article")
+            .replace("Prisen ble doblet.", "Prisen ble tredoblet."),
+    );
+    site.build_ok(&[]);
+    let entry_json = site.public("pagefind/pagefind-entry.json");
+    assert_lacks(
+        &entry_json,
+        "\"version\":\"~",
+        "pagefind-entry.json made anew",
+    );
+    let pages = indexed_pages(&site.public_dir());
+    let article = page_at(&pages, "/gassprisen/");
+    assert_contains(
+        article["content"].as_str().expect("content"),
+        "tredoblet",
+        "the article's indexed text",
+    );
+    let now_kept = cached_indexes(&site);
+    assert_eq!(
+        now_kept.len(),
+        1,
+        "only the newest index is kept: {now_kept:?}"
+    );
+    assert_ne!(now_kept, kept);
+}
+
+#[test]
+fn a_damaged_cache_entry_is_indexed_again() {
+    let site = search_site(fixture::SITE_TOML);
+    site.build_ok(&[]);
+    let first = published_index(&site);
+    let kept = cached_indexes(&site);
+    let entry = site.root().join(".forklar-cache/search").join(&kept[0]);
+    let bytes = std::fs::read(&entry).expect("the kept index");
+    std::fs::write(&entry, &bytes[..bytes.len() / 2]).expect("cut the entry");
+    site.remove("public");
+    site.build_ok(&[]);
+    assert!(
+        first == published_index(&site),
+        "a cut entry should be indexed again, giving the same files"
+    );
+    assert_eq!(
+        std::fs::read(&entry).expect("the entry written again"),
+        bytes
+    );
+}

@@ -1,0 +1,180 @@
+//! The last search index made, kept in `.forklar-cache/search/` in the site
+//! folder under a hash of everything Pagefind was given, so a build whose
+//! indexed pages did not change publishes it again instead of indexing anew.
+//!
+//! Pagefind makes the same files from the same pages, so an entry is either
+//! exactly what indexing would give or not looked up at all. Only the last
+//! index is kept (one file, written to a temporary name and renamed); the
+//! folder is safe to delete at any time. A cache that cannot be read or
+//! written only makes the build index again: it never fails a build.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::i18n::Language;
+
+/// The cache folder relative to the site root.
+pub const CACHE_DIR: &str = ".forklar-cache/search";
+
+/// The dependency versions the index's files come from: a new Pagefind may
+/// make other files from the same pages.
+const LOCKFILE: &str = include_str!("../../Cargo.lock");
+
+/// Bumped when the entry's layout changes.
+const FORMAT: &str = "forklar search cache 1";
+
+/// The key of the index made from `pages` (address, copy) in `language`.
+pub fn key(pages: &[(String, String)], language: Language) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for part in [FORMAT, env!("CARGO_PKG_VERSION"), LOCKFILE, language.code()] {
+        add(&mut ctx, part.as_bytes());
+    }
+    for (url, copy) in pages {
+        add(&mut ctx, url.as_bytes());
+        add(&mut ctx, copy.as_bytes());
+    }
+    ctx.finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Length-prefixed, so that no two lists of parts hash alike.
+fn add(ctx: &mut ring::digest::Context, bytes: &[u8]) {
+    ctx.update(&(bytes.len() as u64).to_le_bytes());
+    ctx.update(bytes);
+}
+
+fn entry(site_root: &Path, key: &str) -> PathBuf {
+    site_root.join(CACHE_DIR).join(key)
+}
+
+/// The files stored under `key`, if there are any and they read back whole.
+pub fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
+    decode(&fs::read(entry(site_root, key)).ok()?)
+}
+
+/// Keeps `files` under `key`, in place of any index kept before.
+pub fn store(site_root: &Path, key: &str, files: &[(String, Vec<u8>)]) {
+    let dir = site_root.join(CACHE_DIR);
+    if fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        let _ = fs::write(
+            tag,
+            "Signature: 8a477f597d28d172789f06886806bc55\n\
+             # forklar's search index cache; safe to delete.\n",
+        );
+    }
+    let path = entry(site_root, key);
+    let tmp = dir.join(format!("{key}.tmp{}", std::process::id()));
+    if fs::write(&tmp, encode(files)).is_err() || fs::rename(&tmp, &path).is_err() {
+        let _ = fs::remove_file(&tmp);
+        return;
+    }
+    // Only the newest index is worth keeping: an older one is found again
+    // only when a site returns to exactly its earlier pages.
+    if let Ok(entries) = fs::read_dir(&dir) {
+        for old in entries.flatten() {
+            let name = old.file_name();
+            let name = name.to_string_lossy();
+            if name != key && name != "CACHEDIR.TAG" && !name.contains(".tmp") {
+                let _ = fs::remove_file(old.path());
+            }
+        }
+    }
+}
+
+/// Each file as its path's length, the path, the contents' length and the
+/// contents; lengths as little-endian u64.
+fn encode(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let size = files.iter().map(|(p, b)| 16 + p.len() + b.len()).sum();
+    let mut out = Vec::with_capacity(size);
+    for (path, bytes) in files {
+        out.extend_from_slice(&(path.len() as u64).to_le_bytes());
+        out.extend_from_slice(path.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+fn decode(mut data: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+    fn take<'a>(data: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let rest: &'a [u8] = data;
+        let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
+        let part = rest.get(8..end)?;
+        *data = &rest[end..];
+        Some(part)
+    }
+    let mut files = Vec::new();
+    while !data.is_empty() {
+        let path = std::str::from_utf8(take(&mut data)?).ok()?;
+        // Only Pagefind's own folder: an edited entry cannot write elsewhere.
+        if !path.starts_with(&format!("{}/", super::BUNDLE_DIR))
+            || path.split('/').any(|part| part.is_empty() || part == "..")
+        {
+            return None;
+        }
+        files.push((path.to_string(), take(&mut data)?.to_vec()));
+    }
+    (!files.is_empty()).then_some(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(text: &str) -> Vec<(String, String)> {
+        vec![("/a/".to_string(), text.to_string())]
+    }
+
+    #[test]
+    fn an_entry_reads_back_as_written() {
+        let files = vec![
+            ("pagefind/pagefind.js".to_string(), b"js".to_vec()),
+            ("pagefind/fragment/x.pf_fragment".to_string(), vec![0, 1, 2]),
+        ];
+        assert_eq!(decode(&encode(&files)), Some(files));
+    }
+
+    #[test]
+    fn a_cut_or_foreign_entry_is_not_used() {
+        let files = vec![("pagefind/pagefind.js".to_string(), b"js".to_vec())];
+        let whole = encode(&files);
+        assert_eq!(decode(&whole[..whole.len() - 1]), None);
+        let outside = vec![("pagefind/../index.html".to_string(), b"x".to_vec())];
+        assert_eq!(decode(&encode(&outside)), None);
+        let elsewhere = vec![("index.html".to_string(), b"x".to_vec())];
+        assert_eq!(decode(&encode(&elsewhere)), None);
+    }
+
+    #[test]
+    fn the_key_follows_every_page_and_the_language() {
+        let one = key(&pages("<main>CSTO</main>"), Language::Nb);
+        assert_eq!(one, key(&pages("<main>CSTO</main>"), Language::Nb));
+        assert_ne!(one, key(&pages("<main>CSTo</main>"), Language::Nb));
+        assert_ne!(one, key(&pages("<main>CSTO</main>"), Language::En));
+        // The split between address and copy counts too.
+        let shifted = vec![("/a/<".to_string(), "main>CSTO</main>".to_string())];
+        assert_ne!(one, key(&shifted, Language::Nb));
+    }
+
+    #[test]
+    fn a_new_entry_replaces_the_old_one() {
+        let root =
+            std::env::temp_dir().join(format!("forklar-search-cache-{}", std::process::id()));
+        let files = vec![("pagefind/pagefind.js".to_string(), b"js".to_vec())];
+        store(&root, "old", &files);
+        assert_eq!(load(&root, "old"), Some(files.clone()));
+        store(&root, "new", &files);
+        assert_eq!(load(&root, "old"), None);
+        assert_eq!(load(&root, "new"), Some(files));
+        assert!(root.join(CACHE_DIR).join("CACHEDIR.TAG").exists());
+        let _ = fs::remove_dir_all(&root);
+    }
+}
