@@ -17,6 +17,7 @@ mod images;
 mod impact;
 mod incremental;
 mod live;
+mod pagination;
 mod phone;
 mod placement;
 mod publishing;
