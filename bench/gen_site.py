@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a benchmark site that both forklar and Hugo build from the same files.
 
-Usage: gen_site.py N DIR [--seed S]
+Usage: gen_site.py N DIR [--seed S] [--jobs J]
 
 Writes DIR/site.toml (forklar), DIR/hugo.toml and DIR/layouts/ (Hugo),
 DIR/assets/style.css (Hugo's stylesheet, fingerprinted like forklar's),
@@ -13,6 +13,7 @@ smaller N never leaves stale articles behind.
 """
 
 import argparse
+import multiprocessing
 import os
 import random
 import shutil
@@ -182,9 +183,27 @@ def toml_list(items):
 # Text generation
 # --------------------------------------------------------------------------
 
+N_WORDS = len(WORDS)
+WORD_BITS = N_WORDS.bit_length()
+
+
+def words_of(rng, n):
+    """n words, as `[rng.choice(WORDS) for _ in range(n)]` picks them (the same
+    draws, so the same output), without two calls a word: at 100,000
+    articles the generator spends most of its time here."""
+    getrandbits = rng.getrandbits
+    out = []
+    for _ in range(n):
+        r = getrandbits(WORD_BITS)
+        while r >= N_WORDS:
+            r = getrandbits(WORD_BITS)
+        out.append(WORDS[r])
+    return out
+
+
 def sentence(rng, lo=6, hi=16, extra=None):
     n = rng.randint(lo, hi)
-    words = [rng.choice(WORDS) for _ in range(n)]
+    words = words_of(rng, n)
     if extra:
         words.insert(rng.randint(1, len(words)), extra)
     if n > 9 and rng.random() < 0.5:
@@ -204,7 +223,7 @@ def title_for(seed, i):
     """Title and slug of article i, derivable from (seed, i) alone so that other
     articles can link to it without generating it."""
     rng = random.Random(f"{seed}:title:{i}")
-    w = [rng.choice(WORDS) for _ in range(rng.randint(3, 6))]
+    w = words_of(rng, rng.randint(3, 6))
     # make sure titles carry Norwegian letters
     if not any(c in "æøåÆØÅ" for c in "".join(w)):
         w.append(rng.choice(["på Østlandet", "i Tromsø", "for bøndene", "i år", "i Bodø",
@@ -460,11 +479,21 @@ def copy_hugo_files(root):
             shutil.copyfile(src, dst)
 
 
+def write_article(job):
+    """Writes article i; returns its number of body words."""
+    seed, i, n, root = job
+    slug, text = article(seed, i, n)
+    write(os.path.join(root, "content", f"{slug}.md"), text)
+    return count_words(text.split("\n+++\n", 1)[1])
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", type=int, help="number of articles")
     ap.add_argument("dir", help="site folder to write")
     ap.add_argument("--seed", default="1", help="random seed (default 1)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="processes writing articles (default: one a core)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
@@ -478,11 +507,14 @@ def main(argv):
     for key, title, aliases in BACKGROUND:
         write(os.path.join(root, "content", "background", f"{key}.md"),
               background_entry(args.seed, key, title, aliases))
-    total_words = 0
-    for i in range(args.n):
-        slug, text = article(args.seed, i, args.n)
-        total_words += count_words(text.split("\n+++\n", 1)[1])
-        write(os.path.join(root, "content", f"{slug}.md"), text)
+    # Each article depends only on (seed, i, n), so workers can write them in
+    # any order and the files are the same; 100,000 articles take minutes alone.
+    jobs = [(args.seed, i, args.n, root) for i in range(args.n)]
+    if args.jobs > 1 and args.n >= 1000:
+        with multiprocessing.Pool(args.jobs) as pool:
+            total_words = sum(pool.imap_unordered(write_article, jobs, chunksize=250))
+    else:
+        total_words = sum(map(write_article, jobs))
     print(f"wrote {args.n} articles ({total_words} body words, "
           f"{total_words // args.n} per article on average) and {len(BACKGROUND)} "
           f"background entries to {root}", file=sys.stderr)

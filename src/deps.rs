@@ -37,8 +37,17 @@ pub enum ListKey {
     AllArticles,
     /// The articles with a tag, by the tag's slug (and the tag's name).
     Tag(String),
+    /// Page `n` of a tag's list (and the tag's name), by the tag's slug.
+    TagPage(String, usize),
+    /// How many pages a tag's list has, by the tag's slug.
+    TagPages(String),
     /// The articles that use a background entry.
     EntryUsers(String),
+    /// Page `n` of the list of articles that use a background entry: on the
+    /// entry's page (page 1) and on its further pages.
+    EntryUsersPage(String, usize),
+    /// How many pages the list of an entry's articles has.
+    EntryUsersPages(String),
     /// The articles that show a timeline.
     TimelineUsers(String),
     /// Which background entries there are.
@@ -53,6 +62,12 @@ pub enum ListKey {
     QuotesBy(String),
     /// The articles a person signs, by key.
     AuthoredBy(String),
+    /// Page `n` of a person's quotes, in the order their page shows them.
+    QuotesByPage(String, usize),
+    /// Page `n` of the articles a person signs.
+    AuthoredByPage(String, usize),
+    /// How many pages a person's page takes.
+    PersonPages(String),
     /// Which people there are.
     People,
 }

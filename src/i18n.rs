@@ -108,6 +108,16 @@ impl Language {
         }
     }
 
+    /// What a further page of a list adds to its title and heading:
+    /// ", side 2" / ", page 2"; nothing on the first page.
+    pub fn page_suffix(self, n: usize) -> String {
+        match (self, n) {
+            (_, 0 | 1) => String::new(),
+            (Language::Nb, n) => format!(", side {n}"),
+            (Language::En, n) => format!(", page {n}"),
+        }
+    }
+
     /// The folder the further pages of the front page's list are published under.
     pub fn pages_section(self) -> &'static str {
         match self {

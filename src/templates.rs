@@ -34,6 +34,11 @@ pub const DEFAULT_PAGES: &[(&str, &str)] = &[
         include_str!("../templates/partials/update.html"),
     ),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("used_in.html", include_str!("../templates/used_in.html")),
+    (
+        "partials/pagination.html",
+        include_str!("../templates/partials/pagination.html"),
+    ),
     ("topics.html", include_str!("../templates/topics.html")),
     (
         "timelines.html",

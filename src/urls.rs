@@ -58,6 +58,17 @@ impl Urls {
         )
     }
 
+    /// Page `n` of a person's page; page 1 is `/personer/<key>/`, the others
+    /// `/personer/<key>/side/2/`.
+    pub fn person_page(&self, key: &str, n: usize) -> String {
+        let first = self.person(key);
+        if n <= 1 {
+            first
+        } else {
+            format!("{first}{}/{n}/", self.language.pages_section())
+        }
+    }
+
     /// The page of a shared timeline, or of the inline timeline of an article.
     pub fn timeline(&self, key: &str) -> String {
         format!(
@@ -92,6 +103,28 @@ impl Urls {
             self.base_path.clone()
         } else {
             format!("{}{}/{n}/", self.base_path, self.language.pages_section())
+        }
+    }
+
+    /// Page `n` of a tag's list; page 1 is the tag's page, `/emne/csto/`,
+    /// and the others follow the front page's pattern, `/emne/csto/side/2/`.
+    pub fn tag_page(&self, tag: &str, n: usize) -> String {
+        let first = self.tag(tag);
+        if n <= 1 {
+            first
+        } else {
+            format!("{first}{}/{n}/", self.language.pages_section())
+        }
+    }
+
+    /// Page `n` of the list of articles that use a background entry; page 1
+    /// is the entry's own page, the others `/bakgrunn/<key>/side/2/`.
+    pub fn used_in(&self, key: &str, n: usize) -> String {
+        let first = self.background(key);
+        if n <= 1 {
+            first
+        } else {
+            format!("{first}{}/{n}/", self.language.pages_section())
         }
     }
 

@@ -5,7 +5,7 @@ use tera::Value;
 
 use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
 use super::news::{self, NewsUrl, is_recent};
-use super::views::{ArticleSummary, Pagination, TagPageView, with_fields};
+use super::views::{ArticleSummary, with_fields};
 use super::{Page, Renderer, seo};
 use crate::dates::Date;
 use crate::deps::{Dep, Deps, ListKey};
@@ -15,6 +15,7 @@ use crate::markdown::{self, MarkdownOptions};
 use crate::output::Sink;
 use crate::parts::background::entry_view;
 use crate::parts::timeline::timeline_view;
+use crate::site::index::page_count;
 
 /// The longest body, in bytes of Markdown, a feed entry carries in full: a
 /// long report is some 100 KB, and feed readers refuse entries of many
@@ -61,13 +62,7 @@ impl Renderer<'_> {
         );
         context.insert(
             "pagination",
-            &Pagination {
-                current: n,
-                total,
-                label: self.urls.language.page_of(n, total),
-                previous: (n > 1).then(|| self.urls.index(n - 1)),
-                next: (n < total).then(|| self.urls.index(n + 1)),
-            },
+            &self.pagination(n, total, |n| self.urls.index(n)),
         );
         self.write_page(page, "index.html", &context, "the front page", sink)
     }
@@ -127,12 +122,7 @@ impl Renderer<'_> {
         }
         let body = self.file_body(&entry.body, &entry.path, entry.body_first_line, deps)?;
         view.content = Some(body);
-        let users = self
-            .listings
-            .entry_users
-            .get(key)
-            .map_or(&[][..], Vec::as_slice);
-        let articles = self.teasers(ListKey::EntryUsers(key.to_string()), users, sink, deps);
+        let (articles, pagination) = self.used_in_list(key, 1, sink, deps);
         let changes: Vec<ChangeView> = entry
             .changes
             .iter()
@@ -178,6 +168,7 @@ impl Renderer<'_> {
             ),
         );
         context.insert_value("entry", view);
+        context.insert("pagination", &pagination);
         self.write_page(
             page,
             "background.html",
@@ -310,50 +301,6 @@ impl Renderer<'_> {
         context.insert("seo", &page_seo);
         context.insert_value("timeline", view);
         self.write_page(page, "timeline.html", &context, &source, sink)
-    }
-
-    pub(super) fn tag_page(
-        &self,
-        slug: &str,
-        page: &Page,
-        sink: &dyn Sink,
-        deps: &mut Deps,
-    ) -> Result<(), Diagnostic> {
-        deps.add(|| Dep::List(ListKey::Tag(slug.to_string())));
-        let Some((name, indices)) = self.listings.tags.get(slug) else {
-            return Ok(());
-        };
-        let view = TagPageView {
-            name: name.clone(),
-            url: self.urls.tag(name),
-            entry: self
-                .entry_for_topic(name, deps)
-                .map(|entry| entry_view(entry, &self.urls)),
-        };
-        let articles = self.teasers(ListKey::Tag(slug.to_string()), indices, sink, deps);
-        let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
-        let mut context = self.context();
-        let labels = self.urls.language.labels();
-        let page_title = format!("{} {name}", labels.tagged);
-        let description = format!("{page_title}: {}", self.site.config.description);
-        context.insert(
-            "seo",
-            &self.seo(
-                &page_title,
-                &description,
-                &self.urls.tag(name),
-                &[],
-                Vec::new(),
-            ),
-        );
-        context.insert_value("tag", view);
-        self.write_page(
-            page,
-            "tag.html",
-            &context,
-            &format!("the page for the tag `{name}`"),
-            sink,
-        )
     }
 
     /// The Atom feed of the newest articles, with their full text up to
@@ -558,19 +505,28 @@ impl Renderer<'_> {
             self.urls.timeline_index(),
         ];
         pages.extend(site.background.keys().map(|k| self.urls.background(k)));
-        pages.extend(site.people.keys().map(|k| self.urls.person(k)));
+        for key in site.people.keys() {
+            deps.add(|| Dep::List(ListKey::PersonPages(key.clone())));
+            let count = site.person_page_count(key, &self.listings);
+            pages.extend((1..=count).map(|n| self.urls.person_page(key, n)));
+        }
         pages.extend(
             self.listings
                 .timeline_users
                 .keys()
                 .map(|k| self.urls.timeline(k)),
         );
-        pages.extend(
-            self.listings
-                .tags
-                .values()
-                .map(|(name, _)| self.urls.tag(name)),
-        );
+        for (slug, (name, tagged)) in &self.listings.tags {
+            deps.add(|| Dep::List(ListKey::TagPages(slug.clone())));
+            pages.extend((1..=page_count(tagged.len())).map(|n| self.urls.tag_page(name, n)));
+        }
+        // Every entry's count is read, used or not, so the sitemap hears of
+        // an entry whose list outgrows its page whichever way it grew.
+        for key in site.background.keys() {
+            deps.add(|| Dep::List(ListKey::EntryUsersPages(key.clone())));
+            let users = self.listings.entry_users.get(key).map_or(0, Vec::len);
+            pages.extend((2..=page_count(users)).map(|n| self.urls.used_in(key, n)));
+        }
         urls.extend(pages.iter().map(|path| SitemapUrl {
             loc: self.urls.permalink(path),
             lastmod: None,

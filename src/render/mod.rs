@@ -12,6 +12,7 @@ mod links;
 mod lists;
 mod live;
 pub mod news;
+mod paged;
 pub mod pages;
 mod people;
 mod search;
@@ -337,10 +338,13 @@ impl<'a> Renderer<'a> {
             Page::BackgroundIndex => self.background_index_page(page, sink, deps),
             Page::Background(key) => self.background_page(key, page, sink, deps),
             Page::Timeline(key) => self.timeline_page(key, page, sink, deps),
-            Page::Tag(slug) => self.tag_page(slug, page, sink, deps),
+            Page::Tag(slug) => self.tag_page(slug, 1, page, sink, deps),
+            Page::TagPage(slug, n) => self.tag_page(slug, *n, page, sink, deps),
+            Page::UsedIn(key, n) => self.used_in_page(key, *n, page, sink, deps),
             Page::Corrections => self.corrections_page(page, sink, deps),
             Page::Search => self.search_page(page, sink),
-            Page::Person(key) => self.person_page(key, page, sink, deps),
+            Page::Person(key) => self.person_page(key, 1, page, sink, deps),
+            Page::PersonPage(key, n) => self.person_page(key, *n, page, sink, deps),
             Page::Updates(slug) => match self.article_index(slug) {
                 Some(index) => self.live_files(index, sink, deps),
                 None => Ok(()),

@@ -38,12 +38,19 @@ pub enum Page {
     Timeline(String),
     /// A tag's page, by the tag's slug.
     Tag(String),
+    /// A further page (from 2) of a tag's list, by the tag's slug.
+    TagPage(String, usize),
+    /// A further page (from 2) of the list of articles that use a background
+    /// entry, by the entry's key; the first is on the entry's own page.
+    UsedIn(String, usize),
     /// A file from `static/`, relative to it.
     Static(PathBuf),
     /// The corrections archive and its feed.
     Corrections,
     /// A person's page, by key.
     Person(String),
+    /// A further page (from 2) of a person's quotes and signed articles, by key.
+    PersonPage(String, usize),
     /// The script live articles load, published while any article is live.
     LiveScript,
     /// A live article's feed of its updates and its `updates.json`, by the
@@ -93,7 +100,21 @@ impl Renderer<'_> {
                 .map(|k| Page::Timeline(k.clone())),
         );
         pages.extend(self.listings.tags.keys().map(|k| Page::Tag(k.clone())));
+        for (slug, (_, tagged)) in &self.listings.tags {
+            let further = 2..=crate::site::index::page_count(tagged.len());
+            pages.extend(further.map(|n| Page::TagPage(slug.clone(), n)));
+        }
+        for (key, users) in &self.listings.entry_users {
+            if site.background.contains_key(key) {
+                let further = 2..=crate::site::index::page_count(users.len());
+                pages.extend(further.map(|n| Page::UsedIn(key.clone(), n)));
+            }
+        }
         pages.extend(site.people.keys().map(|k| Page::Person(k.clone())));
+        for key in site.people.keys() {
+            let further = 2..=site.person_page_count(key, &self.listings);
+            pages.extend(further.map(|n| Page::PersonPage(key.clone(), n)));
+        }
         pages.extend(
             site.static_files
                 .iter()
@@ -143,8 +164,23 @@ impl Renderer<'_> {
                 vec![format!("{}/{key}/index.html", language.timeline_section())]
             }
             Page::Tag(slug) => vec![format!("{}/{slug}/index.html", language.tag_section())],
+            Page::TagPage(slug, n) => vec![format!(
+                "{}/{slug}/{}/{n}/index.html",
+                language.tag_section(),
+                language.pages_section()
+            )],
+            Page::UsedIn(key, n) => vec![format!(
+                "{}/{key}/{}/{n}/index.html",
+                language.background_section(),
+                language.pages_section()
+            )],
             Page::Static(path) => vec![path.to_string_lossy().replace('\\', "/")],
             Page::Person(key) => vec![format!("{}/{key}/index.html", language.people_section())],
+            Page::PersonPage(key, n) => vec![format!(
+                "{}/{key}/{}/{n}/index.html",
+                language.people_section(),
+                language.pages_section()
+            )],
             Page::Search => vec![
                 format!("{}/index.html", crate::search::section(language)),
                 self.assets.search_script.clone(),
@@ -205,10 +241,14 @@ impl Renderer<'_> {
                     |i| self.site.articles[i].path.display().to_string(),
                 ),
             },
-            Page::Tag(_) => "forklar's tag page".into(),
+            Page::Tag(_) | Page::TagPage(..) => "forklar's tag page".into(),
+            Page::UsedIn(key, _) => self.site.background.get(key).map_or_else(
+                || format!("the background entry {key}"),
+                |e| e.path.display().to_string(),
+            ),
             Page::Corrections => "forklar's corrections archive".into(),
             Page::Search => "forklar's search page".into(),
-            Page::Person(key) => self.site.people.get(key).map_or_else(
+            Page::Person(key) | Page::PersonPage(key, _) => self.site.people.get(key).map_or_else(
                 || format!("the person {key}"),
                 |p| p.path.display().to_string(),
             ),

@@ -9,11 +9,12 @@ use super::views::with_fields;
 use super::{Page, Renderer};
 use crate::content::Person;
 use crate::content::person::PersonKind;
-use crate::dates::{Date, ShownDate};
+use crate::dates::ShownDate;
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
 use crate::parts::background::ImageView;
+use crate::site::index::page_slice;
 
 /// A name in a byline: linked where it is the key of a person.
 #[derive(Serialize, Clone)]
@@ -121,29 +122,46 @@ impl Renderer<'_> {
         data
     }
 
+    /// Page `n` of a person's page: on the first, who they are; on each, 50
+    /// of their quotes and 50 of the articles they sign.
     pub(super) fn person_page(
         &self,
         key: &str,
+        n: usize,
         page: &Page,
         sink: &dyn Sink,
         deps: &mut Deps,
     ) -> Result<(), Diagnostic> {
         deps.push(Dep::Person(key.to_string()));
+        deps.push(Dep::List(ListKey::PersonPages(key.to_string())));
         let Some(person) = self.site.people.get(key) else {
             return Ok(());
         };
-        let bio = self.file_body(&person.bio, &person.path, person.bio_first_line, deps)?;
-        let quotes = self.quotes_by(key, deps);
+        let first = n <= 1;
+        let bio = if first {
+            self.file_body(&person.bio, &person.path, person.bio_first_line, deps)?
+        } else {
+            String::new()
+        };
+        let quotes = self.quotes_by(key, n, deps);
         let signed = self
             .listings
             .authored_by
             .get(key)
             .map_or(&[][..], Vec::as_slice);
-        let articles = self.list(ListKey::AuthoredBy(key.to_string()), signed, deps);
+        let articles = self.list(
+            ListKey::AuthoredByPage(key.to_string(), n),
+            page_slice(signed, n),
+            deps,
+        );
+        let total = self.site.person_page_count(key, &self.listings);
+        let pagination = self.pagination(n, total, |n| self.urls.person_page(key, n));
         let url = self.urls.person(key);
         let portrait = match &person.portrait {
-            Some(image) => Some(self.image_view(image, Loading::Priority, Some(sink), deps)?),
-            None => None,
+            Some(image) if first => {
+                Some(self.image_view(image, Loading::Priority, Some(sink), deps)?)
+            }
+            _ => None,
         };
         let view = PersonView {
             key,
@@ -170,11 +188,17 @@ impl Renderer<'_> {
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
+        let page_title = format!("{}{}", person.name, pagination.suffix);
+        let trail = if first {
+            Vec::new()
+        } else {
+            vec![(person.name.as_str(), self.urls.person(key))]
+        };
         let mut page_seo = self.seo(
-            &person.name,
+            &page_title,
             &description,
-            &view.url,
-            &[],
+            &self.urls.person_page(key, n),
+            &trail,
             vec![{
                 let mut data = self.person_json(person, true);
                 if let Some(portrait) = &portrait {
@@ -195,6 +219,7 @@ impl Renderer<'_> {
         let mut context = self.context();
         context.insert("seo", &page_seo);
         context.insert_value("person", view);
+        context.insert("pagination", &pagination);
         self.write_page(
             page,
             "person.html",
@@ -204,46 +229,34 @@ impl Renderer<'_> {
         )
     }
 
-    /// Every quote from the person with `key`, newest first, by the date it
-    /// was said where given, else the article's date.
-    fn quotes_by(&self, key: &str, deps: &mut Deps) -> Vec<QuotedView> {
-        deps.push(Dep::List(ListKey::QuotesBy(key.to_string())));
-        let users = self
-            .listings
-            .quotes_by
-            .get(key)
-            .map_or(&[][..], Vec::as_slice);
+    /// Page `n` of the quotes from the person with `key`, newest first, by
+    /// the date each was said where given, else the article's date.
+    fn quotes_by(&self, key: &str, n: usize, deps: &mut Deps) -> Vec<QuotedView> {
+        deps.push(Dep::List(ListKey::QuotesByPage(key.to_string(), n)));
         let language = self.urls.language;
-        let mut quotes: Vec<(Date, QuotedView)> = Vec::new();
-        for &index in users {
-            let article = &self.site.articles[index];
-            deps.push(Dep::Summary(article.path.clone()));
-            deps.push(Dep::Url(article.path.clone()));
-            let summary = self.summary_of(article);
-            let mut cx = self.view_cx(article, deps);
-            for quote in &article.parts.quotes {
-                if quote.person.as_ref().is_none_or(|p| p.key != key) {
-                    continue;
-                }
-                let said = quote.date.unwrap_or(article.date);
-                quotes.push((
-                    said,
-                    QuotedView {
-                        text: cx.inline(&quote.text),
-                        source: quote.source.clone(),
-                        url: quote.url.as_deref().map(|url| cx.link(url)),
-                        date: quote.date.map(|d| d.shown(language)),
-                        translated: quote.translated,
-                        article: ArticleLink {
-                            title: summary.title.clone(),
-                            url: summary.url.clone(),
-                            date: summary.date.clone(),
-                        },
+        let ordered = self.site.quotes_in_order(key, &self.listings);
+        page_slice(&ordered, n)
+            .iter()
+            .map(|&(index, q)| {
+                let article = &self.site.articles[index];
+                let quote = &article.parts.quotes[q];
+                deps.push(Dep::Summary(article.path.clone()));
+                deps.push(Dep::Url(article.path.clone()));
+                let summary = self.summary_of(article);
+                let mut cx = self.view_cx(article, deps);
+                QuotedView {
+                    text: cx.inline(&quote.text),
+                    source: quote.source.clone(),
+                    url: quote.url.as_deref().map(|url| cx.link(url)),
+                    date: quote.date.map(|d| d.shown(language)),
+                    translated: quote.translated,
+                    article: ArticleLink {
+                        title: summary.title,
+                        url: summary.url,
+                        date: summary.date,
                     },
-                ));
-            }
-        }
-        quotes.sort_by(|a, b| b.0.chronological(&a.0));
-        quotes.into_iter().map(|(_, view)| view).collect()
+                }
+            })
+            .collect()
     }
 }

@@ -74,6 +74,9 @@ pub struct Pagination {
     pub total: usize,
     /// "Side 2 av 200".
     pub label: String,
+    /// What the page's heading adds to its name: ", side 2", or nothing on
+    /// the first page.
+    pub suffix: String,
     pub previous: Option<String>,
     pub next: Option<String>,
 }

@@ -80,9 +80,41 @@ impl Site {
         article.authors.as_deref().unwrap_or(&self.config.authors)
     }
 
+    /// The quotes from the person `key` in the order their page shows them:
+    /// newest first by the date each was said, else its article's date, as
+    /// (article, quote) indices.
+    pub fn quotes_in_order(&self, key: &str, lists: &Listings) -> Vec<(usize, usize)> {
+        let users = lists.quotes_by.get(key).map_or(&[][..], Vec::as_slice);
+        let mut quotes = Vec::new();
+        for &index in users {
+            let article = &self.articles[index];
+            for (q, quote) in article.parts.quotes.iter().enumerate() {
+                if quote.person.as_ref().is_some_and(|p| p.key == key) {
+                    quotes.push((quote.date.unwrap_or(article.date), index, q));
+                }
+            }
+        }
+        quotes.sort_by(|a, b| b.0.chronological(&a.0));
+        quotes.into_iter().map(|(_, i, q)| (i, q)).collect()
+    }
+
+    /// How many pages a person's page takes: their quotes and the articles
+    /// they sign, 50 of each a page.
+    pub fn person_page_count(&self, key: &str, lists: &Listings) -> usize {
+        let quotes: usize = lists.quotes_by.get(key).map_or(0, |users| {
+            users
+                .iter()
+                .flat_map(|&i| &self.articles[i].parts.quotes)
+                .filter(|quote| quote.person.as_ref().is_some_and(|p| p.key == key))
+                .count()
+        });
+        let signed = lists.authored_by.get(key).map_or(0, Vec::len);
+        page_count(quotes).max(page_count(signed))
+    }
+
     /// How many pages the front page's list has (at least one, even when empty).
     pub fn index_page_count(&self) -> usize {
-        self.listed_count().div_ceil(ARTICLES_PER_PAGE).max(1)
+        page_count(self.listed_count())
     }
 
     /// The articles page `n` (from 1) of the front page's list shows.
@@ -136,11 +168,36 @@ impl Site {
                 of(&mut users.iter().copied()),
             );
         }
+        // Every entry has a first page, used or not: an entry's page reads it.
+        for key in self.background.keys() {
+            let users = lists.entry_users.get(key).map_or(&[][..], Vec::as_slice);
+            prints.insert(
+                ListKey::EntryUsersPages(key.clone()),
+                page_count(users.len()) as u64,
+            );
+            for n in 1..=page_count(users.len()) {
+                prints.insert(
+                    ListKey::EntryUsersPage(key.clone(), n),
+                    of(&mut page_slice(users, n).iter().copied()),
+                );
+            }
+        }
         for (slug, (name, users)) in &lists.tags {
             let mut hasher = DefaultHasher::new();
             name.hash(&mut hasher);
             of(&mut users.iter().copied()).hash(&mut hasher);
             prints.insert(ListKey::Tag(slug.clone()), hasher.finish());
+            prints.insert(
+                ListKey::TagPages(slug.clone()),
+                page_count(users.len()) as u64,
+            );
+            // Each page shows the tag's name too.
+            for n in 1..=page_count(users.len()) {
+                let mut hasher = DefaultHasher::new();
+                name.hash(&mut hasher);
+                of(&mut page_slice(users, n).iter().copied()).hash(&mut hasher);
+                prints.insert(ListKey::TagPage(slug.clone(), n), hasher.finish());
+            }
         }
         prints.insert(
             ListKey::Entries,
@@ -170,6 +227,25 @@ impl Site {
                 of(&mut users.iter().copied()),
             );
         }
+        for key in self.people.keys() {
+            let pages = self.person_page_count(key, lists);
+            prints.insert(ListKey::PersonPages(key.clone()), pages as u64);
+            let quotes = self.quotes_in_order(key, lists);
+            let signed = lists.authored_by.get(key).map_or(&[][..], Vec::as_slice);
+            for n in 1..=pages {
+                let mut hasher = DefaultHasher::new();
+                for &(index, q) in page_slice(&quotes, n) {
+                    let article = &self.articles[index];
+                    article.path.hash(&mut hasher);
+                    format!("{:?}", article.parts.quotes[q]).hash(&mut hasher);
+                }
+                prints.insert(ListKey::QuotesByPage(key.clone(), n), hasher.finish());
+                prints.insert(
+                    ListKey::AuthoredByPage(key.clone(), n),
+                    of(&mut page_slice(signed, n).iter().copied()),
+                );
+            }
+        }
         prints.insert(
             ListKey::People,
             fingerprint(&self.people.keys().collect::<Vec<_>>()),
@@ -189,6 +265,18 @@ impl Site {
         );
         prints
     }
+}
+
+/// How many pages a list of `len` articles takes, [`ARTICLES_PER_PAGE`] a
+/// page: at least one, even when the list is empty.
+pub fn page_count(len: usize) -> usize {
+    len.div_ceil(ARTICLES_PER_PAGE).max(1)
+}
+
+/// The part of a list that its page `n` (from 1) shows; empty past the end.
+pub fn page_slice<T>(list: &[T], n: usize) -> &[T] {
+    let first = ((n.max(1) - 1) * ARTICLES_PER_PAGE).min(list.len());
+    &list[first..(first + ARTICLES_PER_PAGE).min(list.len())]
 }
 
 fn fingerprint(value: &impl Hash) -> u64 {

@@ -886,6 +886,13 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
             m.articles.get_mut(&f)?.slug = slug.clone();
             format!("content/{f}: slug = {slug:?}")
         }
+        // Once a run, enough articles under one tag and entry that their
+        // lists take two pages, so later saves move articles across the
+        // page boundary, add the second page and take it away.
+        11 if !m.articles.keys().any(|f| f.starts_with(ARCHIVE)) && g.rng.chance(50) => {
+            let count = add_archive(g, &mut m);
+            format!("add {count} articles content/{ARCHIVE}*.md with the tag CSTO")
+        }
         11 => {
             let f = format!("ny-sak-{}.md", g.fresh());
             let mut a = article(&g.title(), &g.date(), g.body(model, &f));
@@ -1214,6 +1221,30 @@ fn try_step(g: &mut Gen, model: &Model) -> Option<Step> {
         model: m,
         renames,
     })
+}
+
+/// The file names of the articles [`add_archive`] adds start with this.
+const ARCHIVE: &str = "arkiv-";
+
+/// Adds articles tagged CSTO (using the entry `csto` where it exists) until
+/// 51 carry the tag, one more than a page holds; returns how many it added.
+fn add_archive(g: &mut Gen, m: &mut Model) -> usize {
+    let tagged = m
+        .articles
+        .values()
+        .filter(|a| a.tags.iter().any(|t| t == "CSTO"))
+        .count();
+    let count = 51usize.saturating_sub(tagged);
+    for _ in 0..count {
+        let f = format!("{ARCHIVE}{}.md", g.fresh());
+        let mut a = article(&g.title(), &g.date(), vec![text("Fra arkivet.")]);
+        a.tags = strings(&["CSTO"]);
+        if m.entries.contains_key("csto") {
+            a.background = strings(&["csto"]);
+        }
+        m.articles.insert(f, a);
+    }
+    count
 }
 
 /// The next step: a fix of a broken save half of the time, else a random
@@ -1968,4 +1999,55 @@ fn icons_topics_and_newer_articles_follow_every_save() {
     runner.must("content/sak-c.md: older again", |m| {
         m.articles.get_mut("sak-c.md").expect("sak-c").date = "2022-01-05".into();
     });
+}
+
+/// A tag's list and an entry's «Brukt i» list take a second page at 51
+/// articles: a new article adds the page, a date change moves an article
+/// across the boundary, a removal takes the page away again.
+#[test]
+fn tag_and_entry_pages_follow_articles_across_the_page_boundary() {
+    let mut model = fixture();
+    let mut g = Gen { rng: Rng(7), n: 0 };
+    add_archive(&mut g, &mut model);
+    // One fewer, so the new article below is the one that needs the second page.
+    let first = model
+        .articles
+        .keys()
+        .find(|f| f.starts_with(ARCHIVE))
+        .cloned()
+        .expect("an archive article");
+    model.articles.remove(&first);
+    let mut runner = Runner::start(model, None);
+    assert_eq!(runner.live.serve.get("/emne/csto/side/2/").status, 404);
+
+    runner.must("add content/ny-csto.md, the newest, tagged CSTO", |m| {
+        let mut a = article("Ny sak om CSTO", "2022-01-10", vec![text("Nytt.")]);
+        a.tags = strings(&["CSTO"]);
+        a.background = strings(&["csto"]);
+        m.articles.insert("ny-csto.md".into(), a);
+    });
+    let second = runner.live.serve.get("/emne/csto/side/2/");
+    assert_eq!(
+        second.status, 200,
+        "/emne/csto/side/2/ after the 51st article"
+    );
+    assert_eq!(second.text().matches("class=\"teaser\"").count(), 1);
+
+    runner.must("content/ny-csto.md: the oldest", |m| {
+        m.articles.get_mut("ny-csto.md").expect("ny-csto").date = "2021-12-01".into();
+    });
+    assert!(
+        runner
+            .live
+            .serve
+            .get("/emne/csto/side/2/")
+            .text()
+            .contains("Ny sak om CSTO"),
+        "the oldest article is on the second page"
+    );
+
+    runner.must("delete content/ny-csto.md", |m| {
+        m.articles.remove("ny-csto.md");
+    });
+    assert_eq!(runner.live.serve.get("/emne/csto/side/2/").status, 404);
 }

@@ -18,6 +18,7 @@ mod impact;
 mod incremental;
 mod large;
 mod live;
+mod pagination;
 mod phone;
 mod placement;
 mod publishing;
