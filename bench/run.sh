@@ -2,13 +2,17 @@
 # Benchmarks a full `forklar build` against a full `hugo` build of the same
 # generated content. See bench/README.md.
 #
-#   bench/run.sh [--forklar-only] [N...]      (default sizes: 1000 10000)
+#   bench/run.sh [--forklar-only] [--no-disk] [N...]      (default sizes: 1000 10000)
+#
+# Then bench/disk.sh: rebuilds over an existing output folder on the real disk
+# and on tmpfs, at 10000 articles (or the largest size asked for, if smaller).
 #
 # Environment:
 #   SEED=1            seed for gen_site.py
 #   RUNS=             override the number of runs per size (default 5 for N <= 10000, else 3)
 #   SAMPLE_RUNS=10    runs of the repository's own sample site (0 skips it)
 #   NO_BUILD=1        use target/release/forklar as it is, without `cargo build --release`
+#   DISK_RUNS=5       rounds of bench/disk.sh (HUGO_RUNS=3: its Hugo rounds)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,11 +22,13 @@ SEED="${SEED:-1}"
 SAMPLE_RUNS="${SAMPLE_RUNS:-10}"
 
 forklar_only=0
+no_disk=0
 sizes=()
 for arg in "$@"; do
     case "$arg" in
         --forklar-only) forklar_only=1 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --no-disk) no_disk=1 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         ''|*[!0-9]*) echo "run.sh: not a size: $arg" >&2; exit 2 ;;
         *) sizes+=("$arg") ;;
     esac
@@ -195,3 +201,14 @@ fi
 echo "== summary (medians; ratio < 1 means forklar is faster / smaller)"
 printf '%-8s %10s %12s %10s %12s %10s %10s\n' "N" "forklar s" "forklar RSS" "hugo s" "hugo RSS" "wall f/h" "RSS f/h"
 printf '%s\n' "${results[@]}"
+
+# ---- rebuilds over an existing output folder, disk and tmpfs ----------------------
+if [ "$no_disk" = 0 ]; then
+    disk_n=$(printf '%s\n' "${sizes[@]}" | awk '$1 <= 10000' | sort -n | tail -n1)
+    [ -n "$disk_n" ] || disk_n=10000
+    echo
+    hugo_runs="${HUGO_RUNS:-3}"
+    [ "$have_hugo" = 1 ] || hugo_runs=0
+    FORKLAR="$FORKLAR" RUNS="${DISK_RUNS:-5}" SEED="$SEED" HUGO_RUNS="$hugo_runs" \
+        "$BENCH_DIR/disk.sh" "$disk_n"
+fi
