@@ -151,8 +151,10 @@ impl Session {
             if crate::search::enabled(&site.config) {
                 let files = match self.search.last_bundle(language) {
                     Some(files) => files.to_vec(),
-                    None => crate::search::bundle(indexed.clone(), language)
-                        .map_err(|problem| Diagnostics(vec![problem]))?,
+                    None => {
+                        crate::search::cached_bundle(&self.options.root, indexed.clone(), language)
+                            .map_err(|problem| Diagnostics(vec![problem]))?
+                    }
                 };
                 for (path, bytes) in &files {
                     output

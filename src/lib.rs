@@ -10,6 +10,7 @@
 //! (sizes, formats, crops, cache), not yet called by the renderer.
 
 pub mod build;
+pub mod cache_dir;
 pub mod check;
 pub mod cli;
 pub mod clock;

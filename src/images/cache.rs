@@ -4,20 +4,21 @@
 //! [`Variant::cache_key`](super::Variant)), so an entry never goes stale: it
 //! is either the right bytes or not looked up at all. The folder is safe to
 //! delete at any time; entries are written to a temporary name and renamed,
-//! so a crash never leaves a half-written entry under a real key.
+//! so a crash never leaves a half-written entry under a real key, and a
+//! folder on the way that is a link is never used ([`cache_dir`]).
 
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::error::ImageError;
+use crate::cache_dir;
 
 /// Where encoded variants are kept between builds, and counters of what
 /// happened.
 #[derive(Debug)]
 pub struct ImageCache {
-    dir: Option<PathBuf>,
+    site_root: Option<PathBuf>,
     hits: AtomicU64,
     encodes: AtomicU64,
 }
@@ -34,16 +35,14 @@ pub struct CacheStats {
 /// The cache folder relative to the site root.
 pub const CACHE_DIR: &str = ".forklar-cache/images";
 
+/// The cache's folder in `.forklar-cache/`.
+const FOLDER: &str = "images";
+
 impl ImageCache {
     /// The site's cache, `SITE/.forklar-cache/images/`.
     pub fn for_site(site_root: &Path) -> ImageCache {
-        ImageCache::at(site_root.join(CACHE_DIR))
-    }
-
-    /// A cache in any folder.
-    pub fn at(dir: PathBuf) -> ImageCache {
         ImageCache {
-            dir: Some(dir),
+            site_root: Some(site_root.to_path_buf()),
             hits: AtomicU64::new(0),
             encodes: AtomicU64::new(0),
         }
@@ -52,14 +51,10 @@ impl ImageCache {
     /// No cache: every variant is encoded, nothing is stored.
     pub fn disabled() -> ImageCache {
         ImageCache {
-            dir: None,
+            site_root: None,
             hits: AtomicU64::new(0),
             encodes: AtomicU64::new(0),
         }
-    }
-
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -69,24 +64,31 @@ impl ImageCache {
         }
     }
 
-    fn entry(&self, key: &str) -> Option<PathBuf> {
-        let dir = self.dir.as_ref()?;
-        Some(dir.join(&key[..2]).join(key))
+    /// The folder holding `key`'s entry, made when missing and `make` is
+    /// set; `None` where a folder on the way is a link (see [`cache_dir`]).
+    fn folder_of(&self, key: &str, make: bool) -> Option<PathBuf> {
+        let site_root = self.site_root.as_ref()?;
+        let root = cache_dir::real_dir(site_root.join(cache_dir::CACHE_ROOT), make)?;
+        let dir = cache_dir::real_dir(root.join(FOLDER), make)?;
+        if make {
+            self.write_tag(&dir);
+        }
+        cache_dir::real_dir(dir.join(key.get(..2)?), make)
     }
 
     /// Whether every variant of `plan` is stored (an SVG has none to store),
     /// without reading or counting them.
     pub fn holds(&self, plan: &super::ImagePlan) -> bool {
         plan.is_copy()
-            || plan
-                .variants
-                .iter()
-                .all(|v| self.entry(&v.cache_key).is_some_and(|path| path.is_file()))
+            || plan.variants.iter().all(|v| {
+                self.folder_of(&v.cache_key, false)
+                    .is_some_and(|dir| cache_dir::is_real_file(&dir.join(&v.cache_key)))
+            })
     }
 
     /// The stored bytes for `key`, counting a hit.
     pub(crate) fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let bytes = fs::read(self.entry(key)?).ok()?;
+        let bytes = cache_dir::read(&self.folder_of(key, false)?.join(key))?;
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some(bytes)
     }
@@ -95,43 +97,26 @@ impl ImageCache {
         self.encodes.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Stores `bytes` under `key`.
+    /// Stores `bytes` under `key`; a cache behind a link stores nothing.
     pub(crate) fn put(&self, key: &str, bytes: &[u8]) -> Result<(), ImageError> {
-        let Some(path) = self.entry(key) else {
+        let Some(dir) = self.folder_of(key, true) else {
             return Ok(());
         };
-        let error = |source: io::Error| ImageError::Cache {
-            path: path.clone(),
-            source,
-        };
-        let parent = path.parent().expect("entry has a parent");
-        if !parent.exists() {
-            fs::create_dir_all(parent).map_err(error)?;
-            self.write_tag();
-        }
-        let tmp = path.with_extension(format!(
-            "tmp{}.{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        fs::write(&tmp, bytes).map_err(error)?;
-        fs::rename(&tmp, &path).map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            error(e)
-        })
+        let path = dir.join(key);
+        cache_dir::write_atomic(&dir, &path, bytes)
+            .map_err(|source| ImageError::Cache { path, source })
     }
 
     /// Marks the folder as a cache for backup tools (bford.info/cachedir).
-    fn write_tag(&self) {
-        if let Some(dir) = &self.dir {
-            let tag = dir.join("CACHEDIR.TAG");
-            if !tag.exists() {
-                let _ = fs::write(
-                    tag,
-                    "Signature: 8a477f597d28d172789f06886806bc55\n\
-                     # forklar's image cache; safe to delete.\n",
-                );
-            }
+    fn write_tag(&self, dir: &Path) {
+        let tag = dir.join("CACHEDIR.TAG");
+        if fs::symlink_metadata(&tag).is_err() {
+            let _ = cache_dir::write_atomic(
+                dir,
+                &tag,
+                b"Signature: 8a477f597d28d172789f06886806bc55\n\
+                  # forklar's image cache; safe to delete.\n",
+            );
         }
     }
 }

@@ -16,6 +16,7 @@ use image::metadata::Orientation;
 
 use super::probe::Header;
 use super::{SourceFormat, hex, sha256};
+use crate::cache_dir;
 
 /// The memo folder relative to the site root.
 pub(crate) const MEMO_DIR: &str = ".forklar-cache/sources";
@@ -41,6 +42,13 @@ fn entry(memo_dir: &Path, rel: &Path) -> PathBuf {
     memo_dir.join(name)
 }
 
+/// `memo_dir` when it and the cache folder holding it are real folders, not
+/// links (see [`cache_dir`]); made when missing and `make` is set.
+fn real_memo_dir(memo_dir: &Path, make: bool) -> Option<PathBuf> {
+    cache_dir::real_dir(memo_dir.parent()?.to_path_buf(), make)?;
+    cache_dir::real_dir(memo_dir.to_path_buf(), make)
+}
+
 fn format_name(format: SourceFormat) -> &'static str {
     match format {
         SourceFormat::Jpeg => "jpeg",
@@ -64,7 +72,8 @@ fn format_named(name: &str) -> Option<SourceFormat> {
 /// The remembered digest and header of `rel`, if the file is as it was.
 pub(crate) fn recall(memo_dir: &Path, rel: &Path, file: &Path) -> Option<([u8; 32], Header)> {
     let stamp = stamp(&fs::metadata(file).ok()?)?;
-    let text = fs::read_to_string(entry(memo_dir, rel)).ok()?;
+    let memo_dir = real_memo_dir(memo_dir, false)?;
+    let text = String::from_utf8(cache_dir::read(&entry(&memo_dir, rel))?).ok()?;
     let mut lines = text.lines();
     if lines.next()? != "forklar-source/1" || lines.next()? != stamp {
         return None;
@@ -127,12 +136,8 @@ pub(crate) fn remember(
         header.orientation.to_exif(),
         if header.has_alpha { "alpha" } else { "opaque" }
     );
-    let path = entry(memo_dir, rel);
-    if fs::create_dir_all(memo_dir).is_err() {
+    let Some(memo_dir) = real_memo_dir(memo_dir, true) else {
         return;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if fs::write(&tmp, text).is_ok() && fs::rename(&tmp, &path).is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    };
+    let _ = cache_dir::write_atomic(&memo_dir, &entry(&memo_dir, rel), text.as_bytes());
 }

@@ -9,12 +9,14 @@
 //! written only makes the build index again: it never fails a build.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::cache_dir;
 
 use crate::i18n::Language;
 
-/// The cache folder relative to the site root.
-pub const CACHE_DIR: &str = ".forklar-cache/search";
+/// The cache's folder in `.forklar-cache/`.
+const FOLDER: &str = "search";
 
 /// The dependency versions the index's files come from: a new Pagefind may
 /// make other files from the same pages.
@@ -46,46 +48,47 @@ fn add(ctx: &mut ring::digest::Context, bytes: &[u8]) {
     ctx.update(bytes);
 }
 
-fn entry(site_root: &Path, key: &str) -> PathBuf {
-    site_root.join(CACHE_DIR).join(key)
-}
-
 /// The files stored under `key`, if there are any and they read back whole.
 pub fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
-    decode(&fs::read(entry(site_root, key)).ok()?)
+    let root = cache_dir::real_dir(site_root.join(cache_dir::CACHE_ROOT), false)?;
+    let dir = cache_dir::real_dir(root.join(FOLDER), false)?;
+    decode(&cache_dir::read(&dir.join(key))?)
 }
 
 /// Keeps `files` under `key`, in place of any index kept before.
 pub fn store(site_root: &Path, key: &str, files: &[(String, Vec<u8>)]) {
-    let dir = site_root.join(CACHE_DIR);
-    if fs::create_dir_all(&dir).is_err() {
+    let Some(dir) = cache_dir::open(site_root, FOLDER) else {
         return;
-    }
+    };
     let tag = dir.join("CACHEDIR.TAG");
-    if !tag.exists() {
-        let _ = fs::write(
-            tag,
-            "Signature: 8a477f597d28d172789f06886806bc55\n\
+    if fs::symlink_metadata(&tag).is_err() {
+        let _ = cache_dir::write_atomic(
+            &dir,
+            &tag,
+            b"Signature: 8a477f597d28d172789f06886806bc55\n\
              # forklar's search index cache; safe to delete.\n",
         );
     }
-    let path = entry(site_root, key);
-    let tmp = dir.join(format!("{key}.tmp{}", std::process::id()));
-    if fs::write(&tmp, encode(files)).is_err() || fs::rename(&tmp, &path).is_err() {
-        let _ = fs::remove_file(&tmp);
+    if cache_dir::write_atomic(&dir, &dir.join(key), &encode(files)).is_err() {
         return;
     }
     // Only the newest index is worth keeping: an older one is found again
-    // only when a site returns to exactly its earlier pages.
+    // only when a site returns to exactly its earlier pages. Only files
+    // named as entries are removed, never what a link leads to.
     if let Ok(entries) = fs::read_dir(&dir) {
         for old in entries.flatten() {
             let name = old.file_name();
             let name = name.to_string_lossy();
-            if name != key && name != "CACHEDIR.TAG" && !name.contains(".tmp") {
+            if name != key && is_key(&name) && cache_dir::is_real_file(&old.path()) {
                 let _ = fs::remove_file(old.path());
             }
         }
     }
+}
+
+/// Whether `name` has the form of a key: 64 lower-case hex digits.
+fn is_key(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Each file as its path's length, the path, the contents' length and the
@@ -166,15 +169,36 @@ mod tests {
 
     #[test]
     fn a_new_entry_replaces_the_old_one() {
-        let root =
-            std::env::temp_dir().join(format!("forklar-search-cache-{}", std::process::id()));
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        let (old, new) = ("a".repeat(64), "b".repeat(64));
         let files = vec![("pagefind/pagefind.js".to_string(), b"js".to_vec())];
-        store(&root, "old", &files);
-        assert_eq!(load(&root, "old"), Some(files.clone()));
-        store(&root, "new", &files);
-        assert_eq!(load(&root, "old"), None);
-        assert_eq!(load(&root, "new"), Some(files));
-        assert!(root.join(CACHE_DIR).join("CACHEDIR.TAG").exists());
-        let _ = fs::remove_dir_all(&root);
+        store(root, &old, &files);
+        assert_eq!(load(root, &old), Some(files.clone()));
+        store(root, &new, &files);
+        assert_eq!(load(root, &old), None);
+        assert_eq!(load(root, &new), Some(files));
+        let dir = root.join(cache_dir::CACHE_ROOT).join(FOLDER);
+        assert!(dir.join("CACHEDIR.TAG").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_cache_folder_is_neither_written_nor_emptied() {
+        let site = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let keep = elsewhere.path().join("c".repeat(64));
+        fs::write(&keep, "someone else's file").unwrap();
+        fs::create_dir(site.path().join(cache_dir::CACHE_ROOT)).unwrap();
+        std::os::unix::fs::symlink(
+            elsewhere.path(),
+            site.path().join(cache_dir::CACHE_ROOT).join(FOLDER),
+        )
+        .unwrap();
+        let files = vec![("pagefind/pagefind.js".to_string(), b"js".to_vec())];
+        store(site.path(), &"d".repeat(64), &files);
+        assert_eq!(fs::read_to_string(&keep).unwrap(), "someone else's file");
+        assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 1);
+        assert_eq!(load(site.path(), &"c".repeat(64)), None);
     }
 }

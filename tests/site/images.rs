@@ -257,6 +257,34 @@ fn a_repeated_build_takes_every_variant_from_the_cache() {
     before.assert_same_bytes(&site.snapshot_public(), "a build from the cache");
 }
 
+/// A site is often someone else's repository: a `.forklar-cache` committed
+/// as a link to elsewhere must not be read, written or emptied through.
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_linked_elsewhere_is_not_used() {
+    let site = site_with_lead_photo();
+    let elsewhere = site.outside().join("elsewhere");
+    for folder in ["images", "sources", "search"] {
+        std::fs::create_dir_all(elsewhere.join(folder)).unwrap();
+        std::fs::write(elsewhere.join(folder).join("a".repeat(64)), "theirs").unwrap();
+    }
+    std::os::unix::fs::symlink(&elsewhere, site.root().join(".forklar-cache")).unwrap();
+    let before = crate::common::Snapshot::of(&elsewhere);
+    for _ in 0..2 {
+        let run = site.build_ok(&[]);
+        assert!(
+            run.stdout.contains("variants encoded, 0 from the cache"),
+            "every build encodes, since the cache is not used:\n{}",
+            run.stdout
+        );
+    }
+    before.assert_unchanged(
+        &crate::common::Snapshot::of(&elsewhere),
+        "the folder the link points to",
+    );
+    assert!(site.public("uro/index.html").contains("<picture"));
+}
+
 #[test]
 fn a_focal_crop_keeps_the_marked_point() {
     // A red mark far right of the middle: a centred square crop misses it.
