@@ -375,7 +375,7 @@ fn an_unchanged_site_publishes_its_cached_index_and_a_changed_one_is_indexed_aga
     // A changed page is indexed again, and only the new index is kept.
     site.write(
         "content/gassprisen.md",
-        &std::fs::read_to_string(site.root().join("content/gassprisen.md"))
+        std::fs::read_to_string(site.root().join("content/gassprisen.md"))
             .expect("the article")
             .replace("Prisen ble doblet.", "Prisen ble tredoblet."),
     );
