@@ -113,18 +113,20 @@ EOF
 cp "$hugo_site/layouts/index.html" "$hugo_site/layouts/_default/list.html"
 
 # --- measuring -------------------------------------------------------------
-# `timed LABEL CMD…`: wall seconds (from bash's microsecond clock) and peak
-# RSS in MB (from /usr/bin/time), one line.
+# `timed LABEL CMD…`: wall milliseconds (from bash's microsecond clock), peak
+# RSS in MB and CPU seconds, user + system (from /usr/bin/time), one line.
+# CPU seconds are the fairer comparison when other work shares the machine.
 timed() {
     local label=$1; shift
     local start end
     start=$EPOCHREALTIME
-    /usr/bin/time -f '%M' -o "$WORK/time.txt" "$@" > "$WORK/cmd.out" 2>&1 || {
+    /usr/bin/time -f '%M %U %S' -o "$WORK/time.txt" "$@" > "$WORK/cmd.out" 2>&1 || {
         cat "$WORK/cmd.out" >&2; exit 1; }
     end=$EPOCHREALTIME
     local ms=$(( (${end/./} - ${start/./}) / 1000 ))
-    local kb; kb=$(tail -1 "$WORK/time.txt")
-    printf '%-52s %9d ms %8d MB\n' "$label" "$ms" "$((kb / 1024))"
+    local kb user sys; read -r kb user sys < <(tail -1 "$WORK/time.txt")
+    last_cpu=$(awk "BEGIN { printf \"%.1f\", $user + $sys }")
+    printf '%-46s %9d ms %6d MB %8s CPU-s\n' "$label" "$ms" "$((kb / 1024))" "$last_cpu"
     last_ms=$ms
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -138,6 +140,7 @@ echo "-- 1. first build, empty cache"
 rm -rf "$site/.forklar-cache" "$WORK/out-forklar"
 timed "forklar build (cold)" "$forklar" build --root "$site" --output "$WORK/out-forklar"
 forklar_cold=$last_ms
+forklar_cold_cpu=$last_cpu
 grep -i "built\|image" "$WORK/cmd.out" | sed 's/^/   /' || true
 forklar_files=$(find "$WORK/out-forklar" -name '*.webp' -o -name '*.jpg' | wc -l)
 echo "   forklar wrote $forklar_files image files ($(du -sh "$WORK/out-forklar" | cut -f1))"
@@ -146,9 +149,10 @@ if command -v hugo > /dev/null; then
     timed "hugo (cold)" hugo --quiet --source "$hugo_site" --destination "$WORK/out-hugo" \
         --cacheDir "$WORK/hugo-cache"
     hugo_cold=$last_ms
+    hugo_cold_cpu=$last_cpu
     hugo_files=$(find "$WORK/out-hugo" -name '*.webp' -o -name '*.jpg' | wc -l)
     echo "   hugo wrote $hugo_files image files ($(du -sh "$WORK/out-hugo" | cut -f1))"
-    echo "   forklar/hugo wall time: $(awk "BEGIN {printf \"%.2f\", $forklar_cold / $hugo_cold}")"
+    echo "   forklar/hugo wall time: $(awk "BEGIN {printf \"%.2f\", $forklar_cold / $hugo_cold}"), CPU time: $(awk "BEGIN {printf \"%.2f\", $forklar_cold_cpu / $hugo_cold_cpu}")"
 else
     echo "   hugo not installed: apt-get install hugo"
 fi

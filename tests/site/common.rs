@@ -115,11 +115,15 @@ impl TestSite {
     }
 
     /// A snapshot of everything in the site except `public/`.
+    /// The site's own files: not the output, nor forklar's cache of what it
+    /// made before (`.forklar-cache/`, safe to delete at any time).
     pub fn snapshot_sources(&self) -> Snapshot {
         let mut snapshot = Snapshot::of(&self.root);
-        snapshot
-            .entries
-            .retain(|path, _| path != "public" && !path.starts_with("public/"));
+        snapshot.entries.retain(|path, _| {
+            !["public", ".forklar-cache"]
+                .iter()
+                .any(|dir| path == dir || path.starts_with(&format!("{dir}/")))
+        });
         snapshot
     }
 }
