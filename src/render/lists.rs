@@ -319,62 +319,13 @@ impl Renderer<'_> {
         for (&i, summary) in newest.iter().zip(&summaries) {
             let article = &self.site.articles[i];
             deps.add(|| Dep::File(article.path.clone()));
-            if article.body_len > FEED_FULL_TEXT {
-                // Too long for a feed reader: the entry keeps its lead and
-                // link, and the corrections.
-                entries.push(FeedEntry {
-                    id: self.feed_id(article, summary),
-                    summary,
-                    authors: article
-                        .authors
-                        .as_deref()
-                        .unwrap_or(&self.site.config.authors),
-                    content: self.feed_corrections(article, deps),
-                });
-                continue;
-            }
-            let text = article.body()?;
-            // Problems with images are the article page's to report.
-            let figure_deps = std::cell::RefCell::new(Deps::recording());
-            let figure = |image: &markdown::BodyImage| {
-                self.body_figure(
-                    article,
-                    &text,
-                    image,
-                    None,
-                    &mut figure_deps.borrow_mut(),
-                    &mut Vec::new(),
-                )
+            // Too long for a feed reader: the entry keeps its lead and link,
+            // and the corrections.
+            let mut content = if article.body_len > FEED_FULL_TEXT {
+                String::new()
+            } else {
+                self.feed_body(article, deps)?
             };
-            let body = markdown::render(
-                &text,
-                &[],
-                MarkdownOptions {
-                    figures: Some(&figure),
-                    escape_html: self.site.config.markdown.escape_html,
-                    links: Some(LinkScope {
-                        index: &self.links,
-                        from: &article.path,
-                    }),
-                    reserved_ids: &[],
-                    markers: crate::parts::markers(),
-                    language: Some(self.urls.language),
-                },
-            );
-            deps.extend(figure_deps.into_inner().into_vec());
-            deps.extend(
-                body.links
-                    .iter()
-                    .filter_map(|l| l.target.clone().map(Dep::Url)),
-            );
-            // Parts placed by markers are not in the feed; their places go too.
-            let mut content = body.html;
-            for key in &body.placed {
-                content = content.replace(&markdown::placeholder(key), "");
-            }
-            for n in 0..body.quote_markers.len() {
-                content = content.replace(&markdown::quote_placeholder(n), "");
-            }
             // Corrections travel with the text, so a reader of the feed learns
             // what was wrong as well as a reader of the page.
             content.push_str(&self.feed_corrections(article, deps));
@@ -405,6 +356,58 @@ impl Renderer<'_> {
             },
             &entries,
         ))
+    }
+
+    /// An article's body as its feed entry carries it: without the parts
+    /// placed by markers, which the feed does not have.
+    fn feed_body(
+        &self,
+        article: &crate::site::Article,
+        deps: &mut Deps,
+    ) -> Result<String, Diagnostic> {
+        let text = article.body()?;
+        // Problems with images are the article page's to report.
+        let figure_deps = std::cell::RefCell::new(Deps::recording());
+        let figure = |image: &markdown::BodyImage| {
+            self.body_figure(
+                article,
+                &text,
+                image,
+                None,
+                &mut figure_deps.borrow_mut(),
+                &mut Vec::new(),
+            )
+        };
+        let body = markdown::render(
+            &text,
+            &[],
+            MarkdownOptions {
+                figures: Some(&figure),
+                escape_html: self.site.config.markdown.escape_html,
+                links: Some(LinkScope {
+                    index: &self.links,
+                    from: &article.path,
+                }),
+                reserved_ids: &[],
+                markers: crate::parts::markers(),
+                language: Some(self.urls.language),
+            },
+        );
+        deps.extend(figure_deps.into_inner().into_vec());
+        deps.extend(
+            body.links
+                .iter()
+                .filter_map(|l| l.target.clone().map(Dep::Url)),
+        );
+        // Parts placed by markers are not in the feed; their places go too.
+        let mut content = body.html;
+        for key in &body.placed {
+            content = content.replace(&markdown::placeholder(key), "");
+        }
+        for n in 0..body.quote_markers.len() {
+            content = content.replace(&markdown::quote_placeholder(n), "");
+        }
+        Ok(content)
     }
 
     /// An article's `tag:` id in the feed: from the host, the day of
