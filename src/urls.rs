@@ -61,12 +61,7 @@ impl Urls {
     /// Page `n` of a person's page; page 1 is `/personer/<key>/`, the others
     /// `/personer/<key>/side/2/`.
     pub fn person_page(&self, key: &str, n: usize) -> String {
-        let first = self.person(key);
-        if n <= 1 {
-            first
-        } else {
-            format!("{first}{}/{n}/", self.language.pages_section())
-        }
+        self.nth_page(self.person(key), n)
     }
 
     /// The page of a shared timeline, or of the inline timeline of an article.
@@ -99,33 +94,29 @@ impl Urls {
 
     /// Page `n` of the front page's list; page 1 is the front page.
     pub fn index(&self, n: usize) -> String {
+        self.nth_page(self.base_path.clone(), n)
+    }
+
+    /// Page `n` of a list whose first page is at `first`: the others are
+    /// `<first>side/2/` (`page/2/` in English), as on the front page.
+    fn nth_page(&self, first: String, n: usize) -> String {
         if n <= 1 {
-            self.base_path.clone()
+            first
         } else {
-            format!("{}{}/{n}/", self.base_path, self.language.pages_section())
+            format!("{first}{}/{n}/", self.language.pages_section())
         }
     }
 
     /// Page `n` of a tag's list; page 1 is the tag's page, `/emne/csto/`,
     /// and the others follow the front page's pattern, `/emne/csto/side/2/`.
     pub fn tag_page(&self, tag: &str, n: usize) -> String {
-        let first = self.tag(tag);
-        if n <= 1 {
-            first
-        } else {
-            format!("{first}{}/{n}/", self.language.pages_section())
-        }
+        self.nth_page(self.tag(tag), n)
     }
 
     /// Page `n` of the list of articles that use a background entry; page 1
     /// is the entry's own page, the others `/bakgrunn/<key>/side/2/`.
     pub fn used_in(&self, key: &str, n: usize) -> String {
-        let first = self.background(key);
-        if n <= 1 {
-            first
-        } else {
-            format!("{first}{}/{n}/", self.language.pages_section())
-        }
+        self.nth_page(self.background(key), n)
     }
 
     /// The absolute URL of a site path that starts with the base path.

@@ -119,9 +119,7 @@ impl Site {
 
     /// The articles page `n` (from 1) of the front page's list shows.
     pub fn index_page(&self, n: usize) -> std::ops::Range<usize> {
-        let first = (n.max(1) - 1) * ARTICLES_PER_PAGE;
-        let listed = self.listed_count();
-        first.min(listed)..(first + ARTICLES_PER_PAGE).min(listed)
+        page_range(self.listed_count(), n)
     }
 
     /// How many articles lists show: those first in the order, since
@@ -228,10 +226,10 @@ impl Site {
             );
         }
         for key in self.people.keys() {
-            let pages = self.person_page_count(key, lists);
-            prints.insert(ListKey::PersonPages(key.clone()), pages as u64);
             let quotes = self.quotes_in_order(key, lists);
             let signed = lists.authored_by.get(key).map_or(&[][..], Vec::as_slice);
+            let pages = page_count(quotes.len()).max(page_count(signed.len()));
+            prints.insert(ListKey::PersonPages(key.clone()), pages as u64);
             for n in 1..=pages {
                 let mut hasher = DefaultHasher::new();
                 for &(index, q) in page_slice(&quotes, n) {
@@ -273,10 +271,16 @@ pub fn page_count(len: usize) -> usize {
     len.div_ceil(ARTICLES_PER_PAGE).max(1)
 }
 
+/// The positions in a list of `len` that its page `n` (from 1) shows;
+/// empty past the end.
+pub fn page_range(len: usize, n: usize) -> std::ops::Range<usize> {
+    let first = ((n.max(1) - 1) * ARTICLES_PER_PAGE).min(len);
+    first..(first + ARTICLES_PER_PAGE).min(len)
+}
+
 /// The part of a list that its page `n` (from 1) shows; empty past the end.
 pub fn page_slice<T>(list: &[T], n: usize) -> &[T] {
-    let first = ((n.max(1) - 1) * ARTICLES_PER_PAGE).min(list.len());
-    &list[first..(first + ARTICLES_PER_PAGE).min(list.len())]
+    &list[page_range(list.len(), n)]
 }
 
 fn fingerprint(value: &impl Hash) -> u64 {
