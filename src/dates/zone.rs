@@ -76,12 +76,13 @@ impl Date {
     /// A moment for readers: the day and, where written, the time of day
     /// ("7. januar 2022 kl. 10.00").
     pub fn stamp(&self, language: Language, with_year: bool) -> ShownDate {
+        let text = self.text(language, with_year);
         ShownDate {
             iso: self.iso(),
-            text: self.text(language, with_year),
+            moment: text.clone(),
+            text,
             rfc3339: self.rfc3339(),
             time: String::new(),
-            moment: self.text(language, with_year),
         }
     }
 

@@ -197,10 +197,21 @@ fn absolute(config: &Config, url: &str) -> String {
 pub fn script_safe(data: &Json) -> String {
     // Inside <script>, "</script>" ends the element and "<!--" changes how the
     // rest is parsed; JSON may write every <, > and & as a \u escape instead.
-    data.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let json = data.to_string();
+    // One pass, and no copy at all for the usual JSON without any of the three.
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 /// What `base.html` says about a page to search engines and link previews:
