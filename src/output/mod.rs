@@ -8,7 +8,10 @@
 //! the two folders in one system call (`renameat2(RENAME_EXCHANGE)`). The old
 //! tree, now under the shadow's name, is removed. A build that fails, or is
 //! killed, leaves the output folder as it was; the next build removes what a
-//! killed one left beside it.
+//! killed one left beside it. A build in which nothing changed leaves the
+//! folder alone. Whether a file changed is known from the hash the previous
+//! build recorded for it ([`digests`]) while the file keeps its stamp, and
+//! otherwise by reading it.
 //!
 //! Where the folder cannot be exchanged (it is a mount point, or the system or
 //! file system has no `RENAME_EXCHANGE`), files are staged inside it and moved
@@ -23,6 +26,7 @@
 //! once.
 
 mod commit;
+mod digests;
 pub mod fsops;
 mod guard;
 pub mod manifest;
@@ -34,6 +38,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
+use digests::{Entry, Record, Stamp};
 pub use guard::check_output_dir;
 use shadow::{clean_leftovers, make_shadow};
 
@@ -79,6 +84,10 @@ pub struct Output {
     made_dirs: Mutex<HashSet<PathBuf>>,
     /// What each folder path in `dir` is, as found (never following links).
     old_dirs: Mutex<HashMap<String, Kind>>,
+    /// What the files in `dir` held after the previous build, by hash.
+    digests: Record,
+    /// The hash and stamp of every file this build publishes, for the next.
+    recorded: Mutex<HashMap<String, Entry>>,
     finished: bool,
 }
 
@@ -211,6 +220,8 @@ impl Output {
                 (staging, false, None)
             }
         };
+        // Into an empty folder nothing is compared, so the record is not read.
+        let digests = Record::load(root, &dir, !empty_before);
         Ok(Output {
             dir,
             shown,
@@ -227,6 +238,8 @@ impl Output {
             created_dir,
             made_dirs: Mutex::new(HashSet::new()),
             old_dirs: Mutex::new(HashMap::new()),
+            digests,
+            recorded: Mutex::new(HashMap::new()),
             finished: false,
         })
     }
@@ -246,7 +259,7 @@ impl Output {
             return;
         }
         self.finished = true;
-        let _ = std::fs::remove_dir_all(&self.stage);
+        shadow::remove_tree(&self.stage);
         if self.created_dir {
             let _ = std::fs::remove_dir(&self.dir);
         }
@@ -276,6 +289,9 @@ impl Output {
         let result = self.finish_inner(sweep);
         if result.is_ok() {
             self.created_dir = false;
+            if sweep {
+                self.save_digests();
+            }
         }
         // On success the stage is gone or is the old tree; on failure it is
         // discarded and the output folder is as it was.
@@ -317,6 +333,11 @@ impl Output {
             unchanged,
             removed,
         };
+        if self.swap && changed.is_empty() && stale.is_empty() && self.manifest_is(&manifest_text) {
+            // Every file is already there byte for byte: the folder stays as it is,
+            // with no tree to link, exchange and remove.
+            return Ok(report(0));
+        }
         if self.swap {
             let changed_set: HashSet<&str> = changed.iter().map(String::as_str).collect();
             let removed = self.fill_shadow(&stale, &changed_set, &manifest_text)?;
@@ -326,6 +347,21 @@ impl Output {
             let removed = self.move_in_place(&changed, &stale, &manifest_text)?;
             Ok(report(removed))
         }
+    }
+
+    /// Whether the manifest in the output folder is a plain file holding `text`.
+    fn manifest_is(&self, text: &str) -> bool {
+        let path = self.dir.join(MANIFEST_FILE);
+        kind_of(&path).is_ok_and(|k| k == Kind::File) && same_bytes(&path, text.as_bytes())
+    }
+
+    /// Keeps what every file a full build published holds, for the next build.
+    /// A partial rebuild (a save in `serve`) leaves the record as it is: the
+    /// files it replaced have new stamps, so the next build reads those few.
+    fn save_digests(&mut self) {
+        let recorded =
+            std::mem::take(&mut *self.recorded.lock().unwrap_or_else(|e| e.into_inner()));
+        self.digests.save(&recorded);
     }
 
     /// Whether every folder on the way to `path` is a real folder (or missing).
@@ -399,30 +435,39 @@ impl Output {
         kind
     }
 
-    /// What is at `path` in the output folder now: nothing, or a plain file. A link
-    /// on the way, or something forklar did not write in the way, is an error.
-    fn inspect(&self, path: &str) -> Result<Kind, Diagnostic> {
+    /// What is at `path` in the output folder now: nothing, or a plain file (with
+    /// its metadata). A link on the way, or something forklar did not write in
+    /// the way, is an error.
+    fn inspect(&self, path: &str) -> Result<Option<std::fs::Metadata>, Diagnostic> {
         for (i, _) in path.match_indices('/') {
             let prefix = &path[..i];
             match self.old_dir(prefix) {
                 Kind::Dir => {}
-                Kind::Missing => return Ok(Kind::Missing),
-                Kind::File if self.previous.contains(prefix) => return Ok(Kind::Missing),
+                Kind::Missing => return Ok(None),
+                Kind::File if self.previous.contains(prefix) => return Ok(None),
                 Kind::Link => return Err(self.link_refused(prefix)),
                 Kind::File | Kind::Other => return Err(self.foreign(prefix, true)),
             }
         }
-        match kind_of(&self.dir.join(path)).unwrap_or(Kind::Other) {
-            Kind::Missing => Ok(Kind::Missing),
-            Kind::File => Ok(Kind::File),
-            Kind::Link => Err(self.link_refused(path)),
-            Kind::Dir => Err(Diagnostic::new(format!(
+        let meta = match std::fs::symlink_metadata(self.dir.join(path)) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(_) => return Err(self.foreign(path, false)),
+        };
+        let file_type = meta.file_type();
+        if file_type.is_file() {
+            Ok(Some(meta))
+        } else if file_type.is_symlink() {
+            Err(self.link_refused(path))
+        } else if file_type.is_dir() {
+            Err(Diagnostic::new(format!(
                 "{} is a folder, and the site publishes a file there",
                 self.shown.join(path).display()
             ))
             .in_file(self.shown.join(path))
-            .with_help("move the folder out of the output folder, or delete it")),
-            Kind::Other => Err(self.foreign(path, false)),
+            .with_help("move the folder out of the output folder, or delete it"))
+        } else {
+            Err(self.foreign(path, false))
         }
     }
 
@@ -460,26 +505,58 @@ impl Output {
         ))
     }
 
-    /// Whether `bytes` are already at `path`. A file forklar did not write, with
-    /// other bytes, is an error: it is never overwritten.
-    fn already_there(&self, path: &str, bytes: &[u8]) -> Result<bool, Diagnostic> {
+    /// Whether `bytes` (hashed to `hash`) are already at `path`: the stamp of the
+    /// file there if so. A file forklar did not write, with other bytes, is an
+    /// error: it is never overwritten.
+    fn already_there(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        hash: &digests::Hash,
+    ) -> Result<Option<Stamp>, Diagnostic> {
         if self.empty_before {
-            return Ok(false);
+            return Ok(None);
         }
-        match self.inspect(path)? {
-            Kind::File => {
-                if same_bytes(&self.dir.join(path), bytes) {
-                    // Also a file forklar did not list but would write byte for
-                    // byte (a lost manifest): it becomes forklar's.
-                    Ok(true)
-                } else if self.previous.contains(path) {
-                    Ok(false)
-                } else {
-                    Err(self.foreign(path, false))
-                }
-            }
-            _ => Ok(false),
+        let Some(meta) = self.inspect(path)? else {
+            return Ok(None);
+        };
+        let stamp = Stamp::of(&meta);
+        let published = self.previous.contains(path);
+        if published && let Some(known) = self.digests.known(path, stamp) {
+            // The file is as the previous build left it: its hash says what it
+            // holds, without reading it.
+            return Ok((known == *hash).then_some(stamp));
         }
+        if meta.len() == bytes.len() as u64 && same_bytes(&self.dir.join(path), bytes) {
+            // Also a file forklar did not list but would write byte for byte (a
+            // lost manifest): it becomes forklar's.
+            Ok(Some(stamp))
+        } else if published {
+            Ok(None)
+        } else {
+            Err(self.foreign(path, false))
+        }
+    }
+
+    /// Remembers what `path` holds now, for the next build's comparison.
+    fn record(&self, path: &str, hash: digests::Hash, stamp: Stamp) {
+        self.recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), Entry { hash, stamp });
+    }
+
+    /// Publishes `bytes` at `path`: left as it is when already there, else staged.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let hash = digests::hash(bytes);
+        if let Some(stamp) = self.already_there(path, bytes, &hash)? {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.record(path, hash, stamp);
+            return Ok(());
+        }
+        let stamp = self.stage(path, bytes)?;
+        self.record(path, hash, stamp);
+        Ok(())
     }
 
     /// Creates the folder a file goes in, once per folder.
@@ -503,14 +580,17 @@ impl Output {
         Ok(())
     }
 
-    fn stage(
-        &self,
-        path: &str,
-        write: impl FnOnce(&Path) -> std::io::Result<()>,
-    ) -> Result<(), Diagnostic> {
+    /// Writes `bytes` into the stage; returns the new file's stamp, which moving
+    /// it into place (a rename, or the exchange) keeps.
+    fn stage(&self, path: &str, bytes: &[u8]) -> Result<Stamp, Diagnostic> {
         let target = self.stage.join(path);
-        self.make_parent(&target)
-            .and_then(|()| write(&target))
+        let stamp = self
+            .make_parent(&target)
+            .and_then(|()| {
+                let mut file = std::fs::File::create(&target)?;
+                std::io::Write::write_all(&mut file, bytes)?;
+                file.metadata()
+            })
             .map_err(|err| {
                 Diagnostic::new(format!("cannot write {path}: {err}"))
                     .in_file(&self.shown)
@@ -520,7 +600,7 @@ impl Output {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(path.to_string());
-        Ok(())
+        Ok(Stamp::of(&stamp))
     }
 }
 
@@ -533,32 +613,30 @@ impl Drop for Output {
 impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
         self.claim(path, origin)?;
-        if self.already_there(path, bytes)? {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        self.stage(path, |target| std::fs::write(target, bytes))
+        self.put(path, bytes)
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
         self.claim(path, &format!("static/{path}"))?;
         let bytes = std::fs::read(from)
             .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))?;
-        if self.already_there(path, &bytes)? {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        self.stage(path, |target| std::fs::write(target, &bytes))
+        self.put(path, &bytes)
     }
 }
 
+/// Whether the plain file at `path` holds `bytes`; never read through a link.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            std::fs::read(path).is_ok_and(|existing| existing == bytes)
-        }
-        _ => false,
-    }
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let Ok(mut file) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+    else {
+        return false;
+    };
+    let mut existing = Vec::with_capacity(bytes.len() + 1);
+    file.read_to_end(&mut existing).is_ok() && existing == bytes
 }
 
 /// Removes the folders a removed file leaves empty, up to the output folder.

@@ -124,3 +124,28 @@ pub(super) fn clean_leftovers(dir: &Path) {
         }
     }
 }
+
+/// Removes a folder and everything in it, as `remove_dir_all` does (a link is
+/// removed, never followed), with the entries at its top removed in parallel:
+/// after a build the old tree holds every page, and removing it one file after
+/// another took as long as writing the new one.
+pub(super) fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    entries.par_iter().for_each(|entry| {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+    });
+    // Whatever is left (a link in place of the folder, or an entry added
+    // meanwhile) goes the sequential way.
+    let _ = std::fs::remove_dir_all(dir);
+}

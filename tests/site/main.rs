@@ -22,6 +22,7 @@ mod pagination;
 mod phone;
 mod placement;
 mod publishing;
+mod rebuild;
 mod review;
 mod safety;
 mod sample;

@@ -1,0 +1,239 @@
+//! What each published file holds, remembered between builds, so that a
+//! rebuild tells an unchanged file from a changed one without reading it.
+//!
+//! For every file a build published, the record keeps a hash of its bytes and
+//! the file's *stamp*: size, modification time (to the nanosecond) and inode
+//! number. A rebuild that finds a file with the stamp it recorded knows its
+//! bytes from the hash; a file anyone touched since (a new stamp) is read and
+//! compared as before. The record lives in the site's cache,
+//! `.forklar-cache/output/`, one file per output folder, reached only
+//! through [`crate::cache_dir`] (never through a link), not in the output
+//! folder itself, so the published site stays the same bytes whichever folder
+//! it is built into.
+//!
+//! The record is a cache, never trusted to decide anything but "these bytes
+//! are already there": what a build may replace or remove is still decided by
+//! the manifest alone. A record that is missing, damaged or stale costs reads,
+//! not correctness; a line that does not parse is skipped.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use crate::cache_dir;
+
+/// The records' folder in the site's cache folder.
+const FOLDER: &str = "output";
+const HEADER: &str = "# forklar output digests 1";
+
+/// A file's XXH3-128: a rebuild hashes every file it publishes, so the hash
+/// must cost far less than reading the file back (a cryptographic hash cost
+/// as much); the files are the site's own, not an adversary's.
+pub type Hash = [u8; 16];
+
+pub fn hash(bytes: &[u8]) -> Hash {
+    xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
+}
+
+/// Size, modification time and inode: what changes when anyone writes a file
+/// or puts another in its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    size: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+    ino: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            size: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+            ino: meta.ino(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub hash: Hash,
+    pub stamp: Stamp,
+}
+
+/// The record for one output folder.
+pub struct Record {
+    /// The site folder, canonical, or `None` where there is none to keep a
+    /// record in.
+    root: Option<PathBuf>,
+    /// The record's file name in the cache's `output` folder.
+    name: String,
+    pub entries: HashMap<String, Entry>,
+}
+
+impl Record {
+    /// The record of `output` (canonical) kept in the site `root`, read only
+    /// when `read`.
+    pub fn load(root: &Path, output: &Path, read: bool) -> Record {
+        let root = std::fs::canonicalize(root).ok();
+        // Named by a hash of the folder's path, so each output folder a site
+        // is built into keeps its own.
+        let name: String = hash(output.as_os_str().as_encoded_bytes())[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let entries = root
+            .as_deref()
+            .filter(|_| read)
+            .and_then(existing_dir)
+            .and_then(|dir| cache_dir::read(&dir.join(&name)))
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(|text| parse(&text))
+            .unwrap_or_default();
+        Record {
+            root,
+            name,
+            entries,
+        }
+    }
+
+    /// The entry for `path`, if its file still has the recorded stamp.
+    pub fn known(&self, path: &str, stamp: Stamp) -> Option<Hash> {
+        self.entries
+            .get(path)
+            .filter(|entry| entry.stamp == stamp)
+            .map(|entry| entry.hash)
+    }
+
+    /// Stores `entries` as the record, unless they are what it holds already.
+    /// A record that cannot be written is left out: the next build reads files.
+    pub fn save(&self, entries: &HashMap<String, Entry>) {
+        if *entries == self.entries {
+            return;
+        }
+        let Some(dir) = self
+            .root
+            .as_deref()
+            .and_then(|root| cache_dir::open(root, FOLDER))
+        else {
+            return;
+        };
+        let mut sorted: Vec<(&String, &Entry)> = entries.iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut text = String::with_capacity(sorted.len() * 96 + HEADER.len() + 1);
+        text.push_str(HEADER);
+        text.push('\n');
+        for (path, entry) in sorted {
+            for byte in entry.hash {
+                text.push(char::from(HEX[usize::from(byte >> 4)]));
+                text.push(char::from(HEX[usize::from(byte & 15)]));
+            }
+            let Stamp {
+                size,
+                mtime,
+                mtime_nsec,
+                ino,
+            } = entry.stamp;
+            let _ = writeln!(text, " {size} {mtime} {mtime_nsec} {ino} {path}");
+        }
+        let _ = cache_dir::write_atomic(&dir, &dir.join(&self.name), text.as_bytes());
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The cache's `output` folder in `root` when it exists as a real folder.
+fn existing_dir(root: &Path) -> Option<PathBuf> {
+    let cache = cache_dir::real_dir(root.join(cache_dir::CACHE_ROOT), false)?;
+    cache_dir::real_dir(cache.join(FOLDER), false)
+}
+
+fn parse(text: &str) -> HashMap<String, Entry> {
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        return HashMap::new();
+    }
+    lines.filter_map(parse_line).collect()
+}
+
+fn parse_line(line: &str) -> Option<(String, Entry)> {
+    let mut fields = line.splitn(6, ' ');
+    let hex = fields.next()?.as_bytes();
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut hash = [0u8; 16];
+    for (byte, pair) in hash.iter_mut().zip(hex.chunks(2)) {
+        let text = std::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(text, 16).ok()?;
+    }
+    let stamp = Stamp {
+        size: fields.next()?.parse().ok()?,
+        mtime: fields.next()?.parse().ok()?,
+        mtime_nsec: fields.next()?.parse().ok()?,
+        ino: fields.next()?.parse().ok()?,
+    };
+    let path = fields.next()?;
+    (super::manifest::path_problem(path).is_none())
+        .then(|| (path.to_string(), Entry { hash, stamp }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_record_reads_back_and_damage_costs_only_its_lines() {
+        let site = tempfile::tempdir().unwrap();
+        let output = site.path().join("public");
+        let record = Record::load(site.path(), &output, true);
+        assert!(record.entries.is_empty());
+        let stamp = Stamp {
+            size: 12,
+            mtime: 1_700_000_000,
+            mtime_nsec: 123_456_789,
+            ino: 42,
+        };
+        let mut entries = HashMap::new();
+        entries.insert(
+            "a b/index.html".to_string(),
+            Entry {
+                hash: hash(b"hello"),
+                stamp,
+            },
+        );
+        entries.insert(
+            "x.css".to_string(),
+            Entry {
+                hash: hash(b"css"),
+                stamp,
+            },
+        );
+        record.save(&entries);
+        let again = Record::load(site.path(), &output, true);
+        assert_eq!(again.entries, entries);
+        assert_eq!(again.known("x.css", stamp), Some(hash(b"css")));
+        let touched = Stamp {
+            mtime_nsec: 1,
+            ..stamp
+        };
+        assert_eq!(again.known("x.css", touched), None);
+        let file = existing_dir(&site.path().canonicalize().unwrap())
+            .unwrap()
+            .join(&record.name);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let damaged = text.replace(" x.css", " ../x.css");
+        std::fs::write(&file, damaged).unwrap();
+        let damaged = Record::load(site.path(), &output, true);
+        assert_eq!(damaged.entries.len(), 1);
+        assert!(damaged.entries.contains_key("a b/index.html"));
+        // Another output folder has its own record.
+        assert!(
+            Record::load(site.path(), &site.path().join("other"), true)
+                .entries
+                .is_empty()
+        );
+    }
+}
