@@ -37,6 +37,7 @@ mod pages;
 
 mod cms;
 mod live;
+mod paged;
 mod phone;
 #[cfg(feature = "search")]
 mod search;
