@@ -220,8 +220,10 @@ impl Output {
                 (staging, false, None)
             }
         };
-        // Into an empty folder nothing is compared, so the record is not read.
-        let digests = Record::load(root, &dir, !empty_before);
+        // Into an empty folder nothing is compared, so the record is not read;
+        // nor for a save in `serve`, which compares the few files it writes
+        // and must not pay for reading a record of the whole site.
+        let digests = Record::load(root, &dir, one_step && !empty_before);
         Ok(Output {
             dir,
             shown,
