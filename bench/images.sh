@@ -157,7 +157,7 @@ if have_hugo; then
     echo "   hugo wrote $hugo_files image files ($(du -sh "$WORK/out-hugo" | cut -f1))"
     echo "   forklar/hugo wall time: $(awk "BEGIN {printf \"%.2f\", $forklar_cold / $hugo_cold}"), CPU time: $(awk "BEGIN {printf \"%.2f\", $forklar_cold_cpu / $hugo_cold_cpu}")"
 else
-    echo "   hugo not installed: apt-get install hugo"
+    if [ "${HUGO:-1}" = 0 ]; then echo "   hugo left out (HUGO=0)"; else echo "   hugo not installed: apt-get install hugo"; fi
 fi
 echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
