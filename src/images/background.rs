@@ -201,8 +201,8 @@ fn make(inner: &Inner, batch: &[Arc<ImagePlan>]) -> Vec<String> {
     // Only the cache is written here; the pages' render writes the output.
     let discard = |_: &str, _: &[u8]| Ok(());
     let produce_one = |plan: &ImagePlan| match &inner.pool {
-        Some(pool) => pool.install(|| produce(plan, &inner.cache, &discard)),
-        None => produce(plan, &inner.cache, &discard),
+        Some(pool) => pool.install(|| produce(plan, &inner.cache, &discard, None)),
+        None => produce(plan, &inner.cache, &discard, None),
     };
     std::thread::scope(|scope| {
         for _ in 0..inner.concurrency.min(batch.len()) {

@@ -93,6 +93,11 @@ impl ImageCache {
         Some(bytes)
     }
 
+    /// Counts a hit for an entry the output already held, unread.
+    pub(crate) fn count_hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn count_encode(&self) {
         self.encodes.fetch_add(1, Ordering::Relaxed);
     }

@@ -15,11 +15,14 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 /// Makes the bytes of every variant of `plan` and passes each to `out`:
 /// from `cache` when it has them (the source is then not even read), else
 /// decoded once and encoded, variants in parallel on rayon's pool, and
-/// stored in `cache`. One decoded image is held at a time per call.
+/// stored in `cache`. One decoded image is held at a time per call. With
+/// `stored`, a variant the cache has goes there instead, by its key, so an
+/// output that already holds it need not read it.
 pub fn produce(
     plan: &ImagePlan,
     cache: &ImageCache,
     out: &OutputSink<'_>,
+    stored: Option<&StoredSink<'_>>,
 ) -> Result<Produced, ImageError> {
     let write = |v: &Variant, bytes: &[u8]| {
         out(&v.path, bytes).map_err(|source| ImageError::Output {
@@ -50,12 +53,29 @@ pub fn produce(
 
     let mut missing = Vec::new();
     for v in &plan.variants {
-        match cache.get(&v.cache_key) {
-            Some(bytes) => {
-                write(v, &bytes)?;
+        let load = || cache.get(&v.cache_key);
+        let outcome = match stored {
+            Some(stored) => {
+                stored(&v.path, &v.cache_key, &load).map_err(|source| ImageError::Output {
+                    path: v.path.clone(),
+                    source,
+                })?
+            }
+            None => match load() {
+                Some(bytes) => {
+                    write(v, &bytes)?;
+                    Stored::Copied
+                }
+                None => Stored::Missing,
+            },
+        };
+        match outcome {
+            Stored::Kept => {
+                cache.count_hit();
                 produced.cached += 1;
             }
-            None => missing.push(v),
+            Stored::Copied => produced.cached += 1,
+            Stored::Missing => missing.push(v),
         }
     }
     if missing.is_empty() {
@@ -139,7 +159,7 @@ pub fn produce_all(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(plan) = plans.get(i) else { break };
-                    let result = produce(plan, cache, out);
+                    let result = produce(plan, cache, out, None);
                     *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                 }
             });

@@ -36,6 +36,14 @@ pub fn hash(bytes: &[u8]) -> Hash {
     xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
 }
 
+/// What the record keeps for a file published from the image cache's entry
+/// `key` (a digest of the image and its settings): the entry's name stands
+/// for its bytes, so a rebuild need not read them. Hashed with a prefix no
+/// file's bytes are hashed with.
+pub fn hash_of_entry(key: &str) -> Hash {
+    hash(format!("forklar image cache entry {key}").as_bytes())
+}
+
 /// Size, modification time and inode: what changes when anyone writes a file
 /// or puts another in its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -49,6 +49,32 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic>;
     /// Copies a file from the site into the output.
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
+    /// Publishes the image cache's entry `key` at `path`; `load` reads the
+    /// entry. An output that knows the file there holds that entry already
+    /// need not call it.
+    fn write_stored(
+        &self,
+        path: &str,
+        _key: &str,
+        load: &dyn Fn() -> Option<Vec<u8>>,
+        origin: &str,
+    ) -> Result<Stored, Diagnostic> {
+        match load() {
+            Some(bytes) => self.write(path, &bytes, origin).map(|()| Stored::Copied),
+            None => Ok(Stored::Missing),
+        }
+    }
+}
+
+/// What publishing a stored image variant came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// The file in the output already held it; nothing was read.
+    Kept,
+    /// Read from the cache and published (or found there byte for byte).
+    Copied,
+    /// The cache has no such entry: the variant is still to be made.
+    Missing,
 }
 
 pub use manifest::{LOCK_FILE, MANIFEST_FILE, STAGING_DIR};
@@ -551,14 +577,54 @@ impl Output {
     /// Publishes `bytes` at `path`: left as it is when already there, else staged.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let hash = digests::hash(bytes);
-        if let Some(stamp) = self.already_there(path, bytes, &hash)? {
+        self.put_recorded_as(path, bytes, &hash, hash)
+    }
+
+    /// [`Output::put`], remembering the file for the next build as `record_as`.
+    fn put_recorded_as(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        hash: &digests::Hash,
+        record_as: digests::Hash,
+    ) -> Result<(), Diagnostic> {
+        if let Some(stamp) = self.already_there(path, bytes, hash)? {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
-            self.record(path, hash, stamp);
+            self.record(path, record_as, stamp);
             return Ok(());
         }
         let stamp = self.stage(path, bytes)?;
-        self.record(path, hash, stamp);
+        self.record(path, record_as, stamp);
         Ok(())
+    }
+
+    /// Publishes the image cache's entry `key` at `path`. A file the previous
+    /// build recorded as that very entry, still with its stamp, is left as it
+    /// is without reading either: a warm rebuild of a site of photos would
+    /// otherwise read every variant from the cache and hash it.
+    fn put_stored(
+        &self,
+        path: &str,
+        key: &str,
+        load: &dyn Fn() -> Option<Vec<u8>>,
+    ) -> Result<Stored, Diagnostic> {
+        let entry = digests::hash_of_entry(key);
+        if !self.empty_before
+            && self.previous.contains(path)
+            && let Some(meta) = self.inspect(path)?
+        {
+            let stamp = Stamp::of(&meta);
+            if self.digests.known(path, stamp) == Some(entry) {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                self.record(path, entry, stamp);
+                return Ok(Stored::Kept);
+            }
+        }
+        let Some(bytes) = load() else {
+            return Ok(Stored::Missing);
+        };
+        self.put_recorded_as(path, &bytes, &digests::hash(&bytes), entry)?;
+        Ok(Stored::Copied)
     }
 
     /// Creates the folder a file goes in, once per folder.
@@ -623,6 +689,26 @@ impl Sink for Output {
         let bytes = std::fs::read(from)
             .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(from))?;
         self.put(path, &bytes)
+    }
+
+    fn write_stored(
+        &self,
+        path: &str,
+        key: &str,
+        load: &dyn Fn() -> Option<Vec<u8>>,
+        origin: &str,
+    ) -> Result<Stored, Diagnostic> {
+        self.claim(path, origin)?;
+        let stored = self.put_stored(path, key, load);
+        if matches!(stored, Ok(Stored::Missing)) {
+            // The variant is made now and written like any file, which
+            // claims its path again.
+            self.produced
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(path);
+        }
+        stored
     }
 }
 

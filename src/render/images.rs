@@ -195,7 +195,15 @@ impl Pictures {
                 std::io::Error::other(message)
             })
         };
-        match images::produce(plan, &self.cache, &write) {
+        let stored = |path: &str, key: &str, load: &dyn Fn() -> Option<Vec<u8>>| {
+            sink.write_stored(path, key, load, origin)
+                .map_err(|diagnostic| {
+                    let message = diagnostic.message.clone();
+                    *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(diagnostic);
+                    std::io::Error::other(message)
+                })
+        };
+        match images::produce(plan, &self.cache, &write, Some(&stored)) {
             Ok(_) => Ok(()),
             Err(err) => Err(failed
                 .into_inner()

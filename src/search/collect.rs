@@ -109,6 +109,17 @@ impl Sink for Collector<'_> {
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
         self.inner.copy(path, from)
     }
+
+    fn write_stored(
+        &self,
+        path: &str,
+        key: &str,
+        load: &dyn Fn() -> Option<Vec<u8>>,
+        origin: &str,
+    ) -> Result<crate::output::Stored, Diagnostic> {
+        // Image variants: never indexed.
+        self.inner.write_stored(path, key, load, origin)
+    }
 }
 
 /// How much of a page's HTML is indexed: far more than any article needs (a

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use image::{GenericImageView, Rgb, RgbImage};
 
-use super::common::{TestSite, assert_contains, attribute_values};
+use super::common::{TestSite, assert_contains, attribute_values, settle};
 
 const SITE_TOML: &str = "title = \"Forklart\"\nbase_url = \"https://example.org/\"\nlanguage = \"nb\"\n\n[images]\nwidths = [480, 800]\n";
 
@@ -592,4 +592,61 @@ fn an_image_too_small_to_share_is_published_with_a_warning_at_its_line() {
         meta(&site.public("uro/index.html"), "og:image:width"),
         Some("600")
     );
+}
+
+/// The stored variants in the image cache, by path.
+fn cache_entries(site: &TestSite) -> Vec<std::path::PathBuf> {
+    walk(&site.root().join(".forklar-cache/images"))
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_warm_rebuild_leaves_every_variant_unread_and_puts_right_one_changed_by_hand() {
+    let site = site_with_lead_photo();
+    site.build_ok(&[]);
+    // The second build publishes every variant from the cache, and from then
+    // on the record knows each file by its cache entry.
+    site.build_ok(&[]);
+    let before = site.snapshot_public();
+    let entries = cache_entries(&site);
+    assert!(entries.len() > 5, "{entries:?}");
+    let stored: Vec<Vec<u8>> = entries.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    settle();
+    let third = site.build_ok(&[]);
+    assert!(third.stdout.contains(" 0 written,"), "{}", third.stdout);
+    assert!(
+        third.stdout.contains("Images: 0 variants encoded,"),
+        "{}",
+        third.stdout
+    );
+    before.assert_unchanged(&site.snapshot_public(), "public/ after a warm rebuild");
+    // Damaged cache entries change nothing published: a variant the output
+    // already holds is not read from the cache again.
+    for entry in &entries {
+        std::fs::write(entry, b"damaged").unwrap();
+    }
+    site.build_ok(&[]);
+    before.assert_same_bytes(&site.snapshot_public(), "public/ with a damaged cache");
+    for (entry, bytes) in entries.iter().zip(&stored) {
+        std::fs::write(entry, bytes).unwrap();
+    }
+    // A variant changed by hand has a new stamp: it is read, compared and put
+    // right from the cache.
+    let variant = image_files(&site.public_dir())
+        .into_iter()
+        .find(|p| p.ends_with(".webp"))
+        .expect("a WebP variant");
+    let path = site.public_dir().join(&variant);
+    let original = std::fs::read(&path).unwrap();
+    settle();
+    std::fs::write(&path, b"not a picture").unwrap();
+    let fifth = site.build_ok(&[]);
+    assert!(fifth.stdout.contains(" 1 written,"), "{}", fifth.stdout);
+    assert_eq!(std::fs::read(&path).unwrap(), original, "{variant}");
 }

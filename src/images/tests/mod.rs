@@ -132,14 +132,14 @@ type Outputs = BTreeMap<String, Vec<u8>>;
 
 fn run(plan: &ImagePlan, cache: &ImageCache) -> (Produced, Outputs) {
     let outputs = Mutex::new(Outputs::new());
-    let produced = produce(plan, cache, &|path: &str, bytes: &[u8]| {
+    let write = |path: &str, bytes: &[u8]| {
         outputs
             .lock()
             .unwrap()
             .insert(path.to_string(), bytes.to_vec());
         Ok(())
-    })
-    .unwrap();
+    };
+    let produced = produce(plan, cache, &write, None).unwrap();
     (produced, outputs.into_inner().unwrap())
 }
 
@@ -385,7 +385,13 @@ fn a_changed_source_after_planning_is_an_error() {
     let site = site_with(&[("a.png", &png_bytes(&photo(50, 40)))]);
     let plan = plan(site.path(), &ImageSpec::new("a.png"), &test_config()).unwrap();
     std::fs::write(site.path().join("a.png"), png_bytes(&photo(51, 40))).unwrap();
-    let err = produce(&plan, &ImageCache::disabled(), &|_: &str, _: &[u8]| Ok(())).unwrap_err();
+    let err = produce(
+        &plan,
+        &ImageCache::disabled(),
+        &|_: &str, _: &[u8]| Ok(()),
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(err, ImageError::Changed { .. }), "{err}");
 }
 
