@@ -12,12 +12,6 @@ use forklar::scaffold;
 use forklar::serve::command::{ServeOptions, build_and_watch, serve};
 use std::time::Duration;
 
-/// A build allocates and frees many small strings and maps (pages, templates'
-/// values, the search index's words); mimalloc does that in about a fifth less
-/// of the build's CPU time than glibc's allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     return_large_blocks();
     let cli = Cli::parse();
