@@ -68,6 +68,7 @@ for variant in off cold warm; do
     printf '%-25s %-9s %-9s %s\n' "$variant:" "${wall[$variant]}" "${cpu[$variant]}" "$((mem[$variant] / 1024))"
 done
 echo "search adds, cold:        $(adds "${wall[cold]}" "${wall[off]}") % wall, $(adds "${cpu[cold]}" "${cpu[off]}") % cpu"
+echo "indexing (cold - off):    $(echo "${wall[cold]} - ${wall[off]}" | bc) s wall, $(echo "${cpu[cold]} - ${cpu[off]}" | bc) s cpu"
 echo "search adds, warm:        $(adds "${wall[warm]}" "${wall[off]}") % wall, $(adds "${cpu[warm]}" "${cpu[off]}") % cpu"
 echo "index:                    $((index_bytes / 1024)) KiB in $files files, $((index_bytes / 1024 * 1000 / N)) KiB per 1,000 articles"
 echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
