@@ -12,11 +12,6 @@ use forklar::scaffold;
 use forklar::serve::command::{ServeOptions, build_and_watch, serve};
 use std::time::Duration;
 
-/// Small allocations from many threads are most of a build's work besides
-/// parsing and templates; see README, Performance.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     return_large_blocks();
     let cli = Cli::parse();
