@@ -249,7 +249,7 @@ def person(rng):
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
-def article(seed, i, n):
+def article(seed, i, n, all_parts=False):
     rng = random.Random(f"{seed}:article:{i}")
     title, slug = title_for(seed, i)
     year, month, day, date = date_for(rng)
@@ -264,6 +264,12 @@ def article(seed, i, n):
           f"tags = {toml_list(tags)}",
           f"background = {toml_list([b[0] for b in bg])}",
           ""]
+    # The other explainer parts come from a random stream of their own, so the
+    # rest of the article is the same with or without them.
+    parts_rng = random.Random(f"{seed}:parts:{i}")
+    live = parts_rng.random() < 0.05
+    if all_parts:
+        fm[-1:] = plain_parts(parts_rng, date, live) + [""]
     # timeline: 4-6 events in the months before the article, in order
     events = []
     for _ in range(rng.randint(4, 6)):
@@ -296,6 +302,8 @@ def article(seed, i, n):
                f"title = {toml_str(rng.choice(SOURCE_KINDS) + ' ' + pub + ': ' + sentence(rng, 4, 8)[:-1].lower())}",
                f"publisher = {toml_str(pub)}",
                ""]
+    if all_parts:
+        fm += table_parts(parts_rng, date, live)
     fm[-1] = "+++"
 
     # ---- body ----
@@ -392,6 +400,50 @@ def article(seed, i, n):
     return slug, "\n".join(fm) + "\n\n" + body
 
 
+def plain_parts(rng, date, live):
+    """«Kort fortalt», «Dette vet vi» and «Dette vet vi ikke»; on one article in
+    twenty, a live blog that has ended (`live`)."""
+    fm = [f"summary = {toml_list([sentence(rng, 8, 14) for _ in range(rng.randint(3, 4))])}",
+          f"known = {toml_list([sentence(rng, 6, 12) for _ in range(rng.randint(2, 4))])}",
+          f"unknown = {toml_list([sentence(rng, 6, 12) for _ in range(rng.randint(1, 3))])}",
+          f"known_as_of = {date}"]
+    if live:
+        fm += ["live = true", f"live_until = {date[:11]}23:00:00{date[19:]}"]
+    return fm
+
+
+def table_parts(rng, date, live):
+    """Key figures, questions and answers, on one article in ten a correction,
+    and the updates of a live article."""
+    fm = []
+    for _ in range(rng.randint(2, 4)):
+        fm += ["[[key_figures]]",
+               f"number = {rng.randint(2, 99999)}",
+               f"label = {toml_str(sentence(rng, 3, 7)[:-1].lower())}",
+               f"as_of = {date[:10]}",
+               f"source = {toml_str(rng.choice(PUBLISHERS))}",
+               ""]
+    for _ in range(rng.randint(2, 3)):
+        fm += ["[[questions]]",
+               f"question = {toml_str(sentence(rng, 4, 8)[:-1] + '?')}",
+               f"answer = {toml_str(sentence(rng, 12, 24) + ' ' + sentence(rng, 8, 16))}",
+               ""]
+    if rng.random() < 0.1:
+        fm += ["[[corrections]]",
+               f"date = {date[:10]}",
+               f"text = {toml_str(sentence(rng, 10, 18))}",
+               ""]
+    if live:
+        # three updates within the hour
+        hour, offset = date[11:13], date[19:]
+        for minute in (5, 20, 40):
+            fm += ["[[updates]]",
+                   f"time = {date[:11]}{hour}:{minute:02d}:00{offset}",
+                   f"text = {toml_str(sentence(rng, 10, 20))}",
+                   ""]
+    return fm
+
+
 def background_entry(seed, key, title, aliases):
     rng = random.Random(f"{seed}:background:{key}")
     summary = f"{title} " + sentence(rng, 8, 14)[0].lower() + sentence(rng, 8, 14)[1:] + " " + sentence(rng, 8, 14)
@@ -481,8 +533,8 @@ def copy_hugo_files(root):
 
 def write_article(job):
     """Writes article i; returns its number of body words."""
-    seed, i, n, root = job
-    slug, text = article(seed, i, n)
+    seed, i, n, root, all_parts = job
+    slug, text = article(seed, i, n, all_parts)
     write(os.path.join(root, "content", f"{slug}.md"), text)
     return count_words(text.split("\n+++\n", 1)[1])
 
@@ -494,6 +546,9 @@ def main(argv):
     ap.add_argument("--seed", default="1", help="random seed (default 1)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="processes writing articles (default: one a core)")
+    ap.add_argument("--all-parts", action="store_true",
+                    help="every explainer part: also a summary, known and unknown, key "
+                         "figures, questions, corrections and (one in twenty) ended live updates")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
@@ -509,7 +564,7 @@ def main(argv):
               background_entry(args.seed, key, title, aliases))
     # Each article depends only on (seed, i, n), so workers can write them in
     # any order and the files are the same; 100,000 articles take minutes alone.
-    jobs = [(args.seed, i, args.n, root) for i in range(args.n)]
+    jobs = [(args.seed, i, args.n, root, args.all_parts) for i in range(args.n)]
     if args.jobs > 1 and args.n >= 1000:
         with multiprocessing.Pool(args.jobs) as pool:
             total_words = sum(pool.imap_unordered(write_article, jobs, chunksize=250))

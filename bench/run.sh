@@ -9,6 +9,10 @@
 #
 # Environment:
 #   SEED=1            seed for gen_site.py
+#   ALL_PARTS=1       articles with every explainer part (gen_site.py --all-parts); 0: the
+#                     timeline, quotes, sources and background only, as before
+#   SEARCH=1          0: `search = false` in the generated sites, to measure the build
+#                     without its search index (see bench/search.sh for what search costs)
 #   RUNS=             override the number of runs per size (default 5 for N <= 10000, else 3)
 #   SAMPLE_RUNS=10    runs of the repository's own sample site (0 skips it)
 #   NO_BUILD=1        use target/release/forklar as it is, without `cargo build --release`
@@ -20,6 +24,10 @@ REPO="$(cd "$BENCH_DIR/.." && pwd)"
 SHM=/dev/shm
 SEED="${SEED:-1}"
 SAMPLE_RUNS="${SAMPLE_RUNS:-10}"
+ALL_PARTS="${ALL_PARTS:-1}"
+SEARCH="${SEARCH:-1}"
+gen_flags=()
+[ "$ALL_PARTS" = 1 ] && gen_flags=(--all-parts)
 
 forklar_only=0
 no_disk=0
@@ -100,14 +108,15 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k/1024 }'; }
 measure() {
     local name="$1" out="$2" t0 t1; shift 2
     t0=$EPOCHREALTIME
-    if ! /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$out" 2>&1; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$TMP/time" "$@" >"$out" 2>&1; then
         echo "run.sh: FAILED: $*" >&2
         sed -n '1,40p' "$out" >&2
         return 1
     fi
     t1=$EPOCHREALTIME
-    # columns: wall s (from time, 10 ms resolution), peak RSS KiB, wall ms (from bash,
-    # microsecond clock, includes starting /usr/bin/time itself: well under 1 ms)
+    # columns: wall s (from time, 10 ms resolution), peak RSS KiB, user s, system s,
+    # wall ms (from bash, microsecond clock, includes starting /usr/bin/time itself:
+    # well under 1 ms)
     echo "$(tail -n 1 "$TMP/time") $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b-a)*1000 }')" >>"$TMP/$name"
 }
 
@@ -115,16 +124,19 @@ measure() {
 outstat() { echo "$(find "$1" -type f | wc -l) files, $(du -sh "$1" | cut -f1)"; }
 
 results=()
+per_article=()
+declare -A wall_of rss_of hugo_wall_of hugo_rss_of
 
 # ---- per size ----------------------------------------------------------------
 for n in "${sizes[@]}"; do
     site="$SHM/forklar-bench-$n"
-    stamp="seed=$SEED gen=$(sha1sum "$BENCH_DIR/gen_site.py" | cut -c1-12) hugo=$(cat "$BENCH_DIR"/hugo/layouts/*/* "$BENCH_DIR"/hugo/layouts/*.html "$BENCH_DIR"/hugo/assets/* | sha1sum | cut -c1-12)"
+    stamp="seed=$SEED parts=$ALL_PARTS search=$SEARCH gen=$(sha1sum "$BENCH_DIR/gen_site.py" | cut -c1-12) hugo=$(cat "$BENCH_DIR"/hugo/layouts/*/* "$BENCH_DIR"/hugo/layouts/*.html "$BENCH_DIR"/hugo/assets/* | sha1sum | cut -c1-12)"
     if [ "$(cat "$site/.bench-stamp" 2>/dev/null)" != "$stamp" ]; then
         log "generating $n articles in $site"
         t0=$(date +%s)
         rm -rf "$site"
-        python3 "$BENCH_DIR/gen_site.py" "$n" "$site" --seed "$SEED"
+        python3 "$BENCH_DIR/gen_site.py" "$n" "$site" --seed "$SEED" "${gen_flags[@]}"
+        [ "$SEARCH" = 1 ] || echo 'search = false' >>"$site/site.toml"
         echo "$stamp" >"$site/.bench-stamp"
         log "generation took $(( $(date +%s) - t0 )) s"
     else
@@ -159,9 +171,15 @@ for n in "${sizes[@]}"; do
     mapfile -t fw < <(cut -d' ' -f1 "$TMP/forklar")
     mapfile -t fm < <(cut -d' ' -f2 "$TMP/forklar")
     f_wall=$(median "${fw[@]}"); f_rss=$(median "${fm[@]}")
+    mapfile -t fc < <(awk '{ printf "%.2f\n", $3 + $4 }' "$TMP/forklar")
+    f_cpu=$(median "${fc[@]}")
+    f_per=$(awk -v w="$f_wall" -v n="$n" 'BEGIN { printf "%.3f", w * 1000 / n }')
+    per_article+=("$n $f_per")
+    wall_of[$n]=$f_wall; rss_of[$n]=$f_rss
     echo "== N=$n articles ($runs runs each, alternating; site: $(find "$site/content" -name '*.md' | wc -l) .md files, $(du -sh "$site/content" | cut -f1))"
     echo "load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; above ~0.5 means something else was running)"
     echo "forklar: median wall ${f_wall} s, median peak RSS $(mib "$f_rss")   [walls: ${fw[*]}]"
+    echo "         median CPU (user + system) ${f_cpu} s   [${fc[*]}]; ${f_per} ms of wall time per article"
     echo "         forklar says: $(grep -m1 '^Built' "$TMP/forklar.log" || tail -n1 "$TMP/forklar.log")"
     echo "         output: $(outstat "$out_f")"
     if [ "$have_hugo" = 1 ]; then
@@ -172,6 +190,7 @@ for n in "${sizes[@]}"; do
         echo "         output: $(outstat "$out_h")"
         echo "ratio forklar/hugo: wall $(ratio "$f_wall" "$h_wall"), peak RSS $(ratio "$f_rss" "$h_rss")"
         results+=("$(printf '%-8s %10s %12s %10s %12s %10s %10s' "$n" "$f_wall" "$(mib "$f_rss")" "$h_wall" "$(mib "$h_rss")" "$(ratio "$f_wall" "$h_wall")" "$(ratio "$f_rss" "$h_rss")")")
+        hugo_wall_of[$n]=$h_wall; hugo_rss_of[$n]=$h_rss
     else
         [ "$forklar_only" = 1 ] && echo "hugo:    skipped (--forklar-only)" || echo "hugo:    skipped (hugo not installed: apt-get install hugo)"
         results+=("$(printf '%-8s %10s %12s %10s %12s %10s %10s' "$n" "$f_wall" "$(mib "$f_rss")" "-" "-" "-" "-")")
@@ -190,9 +209,10 @@ if [ "$SAMPLE_RUNS" -gt 0 ]; then
     mapfile -t sw < <(cut -d' ' -f1 "$TMP/sample")
     mapfile -t sm < <(cut -d' ' -f2 "$TMP/sample")
     echo "== sample site ($REPO, $SAMPLE_RUNS runs)"
-    mapfile -t sx < <(cut -d' ' -f3 "$TMP/sample")
+    mapfile -t sx < <(cut -d' ' -f5 "$TMP/sample")
     echo "forklar: median wall $(median "${sw[@]}") s, median peak RSS $(mib "$(median "${sm[@]}")")   [walls: ${sw[*]}]"
     echo "         /usr/bin/time has 10 ms resolution; with a microsecond clock: median $(median "${sx[@]}") ms   [${sx[*]}]"
+    sample_ms=$(median "${sx[@]}")
     echo "         forklar says: $(grep -m1 '^Built' "$TMP/sample.log" || tail -n1 "$TMP/sample.log")"
     echo
 fi
@@ -201,6 +221,33 @@ fi
 echo "== summary (medians; ratio < 1 means forklar is faster / smaller)"
 printf '%-8s %10s %12s %10s %12s %10s %10s\n' "N" "forklar s" "forklar RSS" "hugo s" "hugo RSS" "wall f/h" "RSS f/h"
 printf '%s\n' "${results[@]}"
+
+# ---- full-build targets ------------------------------------------------------------
+# verdict NAME VALUE LIMIT : PASS when VALUE <= LIMIT
+verdict() {
+    awk -v name="$1" -v v="$2" -v l="$3" 'BEGIN { printf "%-58s %10s  (limit %s)  %s\n", name, v, l, (v + 0 <= l + 0) ? "PASS" : "FAIL" }'
+}
+echo
+echo "== full-build targets (medians above)"
+echo "wall time per article: $(printf '%s ms at %s; ' $(printf '%s\n' "${per_article[@]}" | awk '{ print $2, $1 }'))"
+if [ -n "${hugo_wall_of[10000]:-}" ]; then
+    verdict "10,000 articles: wall time / Hugo's" "$(ratio "${wall_of[10000]}" "${hugo_wall_of[10000]}")" 0.10
+    verdict "10,000 articles: peak memory / Hugo's" "$(ratio "${rss_of[10000]}" "${hugo_rss_of[10000]}")" 0.03
+fi
+if [ -n "${rss_of[50000]:-}" ]; then
+    verdict "50,000 articles: peak memory, MiB" "$(awk -v k="${rss_of[50000]}" 'BEGIN { printf "%.1f", k / 1024 }')" 250
+fi
+if [ -n "${wall_of[100000]:-}" ]; then
+    verdict "100,000 articles: wall time, s" "${wall_of[100000]}" 15
+    verdict "100,000 articles: peak memory, MiB" "$(awk -v k="${rss_of[100000]}" 'BEGIN { printf "%.1f", k / 1024 }')" 400
+fi
+if [ ${#per_article[@]} -ge 2 ]; then
+    # linear: the largest size costs at most a fifth more per article than the smallest
+    verdict "per-article time, largest size / smallest" "$(printf '%s\n' "${per_article[@]}" | sort -n | awk 'NR == 1 { a = $2 } { b = $2 } END { printf "%.2f", b / a }')" 1.20
+fi
+if [ -n "${sample_ms:-}" ]; then
+    verdict "the sample site: wall time, ms" "$sample_ms" 10
+fi
 
 # ---- rebuilds over an existing output folder, disk and tmpfs ----------------------
 if [ "$no_disk" = 0 ]; then

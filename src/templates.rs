@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -250,10 +251,26 @@ impl Templates {
         context: &Context,
         source: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
+        let mut pages = self.render_each(&[template], context, source)?;
+        Ok(pages.pop().unwrap_or_default())
+    }
+
+    /// Renders each of `templates` with the same context, in one hand-over to
+    /// the render worker (a page's partials), within one time limit.
+    pub fn render_each(
+        &self,
+        templates: &[&str],
+        context: &Context,
+        source: &str,
+    ) -> Result<Vec<Vec<u8>>, Diagnostic> {
+        let (failed, stopped) = match self.render_bounded(templates, context) {
+            Ok(pages) => return Ok(pages),
+            Err(failure) => failure,
+        };
+        let template = templates.get(failed).copied().unwrap_or_default();
         let origin = self.origins.iter().find(|o| o.name == template);
-        match self.render_bounded(template, context) {
-            Ok(bytes) => Ok(bytes),
-            Err(Stopped::Failed(err)) => {
+        match stopped {
+            Stopped::Failed(err) => {
                 let diagnostic = self.diagnostic(
                     &err,
                     format!("cannot render {source} with the template `{template}`"),
@@ -264,7 +281,7 @@ impl Templates {
                     _ => diagnostic,
                 })
             }
-            Err(Stopped::TooLong(why)) => {
+            Stopped::TooLong(why) => {
                 let diagnostic = Diagnostic::new(format!(
                     "rendering {source} with the template `{template}` {why}; it was stopped"
                 ))
@@ -285,38 +302,59 @@ impl Templates {
     /// Runs Tera on this thread's render worker and waits at most the time
     /// limit. Tera cannot be interrupted, so a worker still running then is
     /// abandoned (it stops by itself at its next write) and the next render
-    /// gets a fresh one.
-    fn render_bounded(&self, template: &str, context: &Context) -> Result<Vec<u8>, Stopped> {
+    /// gets a fresh one. A failure names the index of the template that failed.
+    fn render_bounded(
+        &self,
+        templates: &[&str],
+        context: &Context,
+    ) -> Result<Vec<Vec<u8>>, (usize, Stopped)> {
         let deadline = Instant::now() + self.time_limit;
         let tera = Arc::clone(&self.tera);
-        let name = template.to_string();
+        let names: Vec<String> = templates.iter().map(|t| t.to_string()).collect();
         let context = context.clone();
         let (done, result) = mpsc::sync_channel(1);
+        // The template being rendered, for the message when time runs out.
+        let current = Arc::new(AtomicUsize::new(0));
+        let at = Arc::clone(&current);
         let job: Job = Box::new(move || {
-            let mut out = BoundedWriter {
-                bytes: Vec::with_capacity(16 * 1024),
-                deadline,
-                unchecked: 0,
-            };
-            let rendered = tera.render_to(&name, &context, &mut out);
-            let _ = done.send(rendered.map(|()| out.bytes));
+            let mut pages = Vec::with_capacity(names.len());
+            for (n, name) in names.iter().enumerate() {
+                at.store(n, Ordering::Relaxed);
+                let mut out = BoundedWriter {
+                    bytes: Vec::with_capacity(16 * 1024),
+                    deadline,
+                    unchecked: 0,
+                };
+                if let Err(err) = tera.render_to(name, &context, &mut out) {
+                    let _ = done.send(Err((n, err)));
+                    return;
+                }
+                pages.push(out.bytes);
+            }
+            let _ = done.send(Ok(pages));
         });
         if let Err(job) = WORKER.with(|worker| worker.borrow_mut().run(job)) {
             // No thread could be started: render here, unbounded, rather than not at all.
             job();
         }
         match result.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(Ok(bytes)) => Ok(bytes),
-            Ok(Err(err)) => Err(match stopped_by_writer(&err) {
-                Some(why) => Stopped::TooLong(why),
-                None => Stopped::Failed(err),
-            }),
+            Ok(Ok(pages)) => Ok(pages),
+            Ok(Err((n, err))) => Err((
+                n,
+                match stopped_by_writer(&err) {
+                    Some(why) => Stopped::TooLong(why),
+                    None => Stopped::Failed(err),
+                },
+            )),
             Err(_) => {
                 WORKER.with(|worker| worker.borrow_mut().abandon());
-                Err(Stopped::TooLong(format!(
-                    "took longer than {} s",
-                    self.time_limit.as_secs_f64()
-                )))
+                Err((
+                    current.load(Ordering::Relaxed),
+                    Stopped::TooLong(format!(
+                        "took longer than {} s",
+                        self.time_limit.as_secs_f64()
+                    )),
+                ))
             }
         }
     }

@@ -116,7 +116,12 @@ fn parser_options() -> Options {
 /// at their first mention) or a background entry's.
 pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) -> Rendered {
     let markdown = &without_nul(markdown);
-    let mut rendered = Rendered::default();
+    // The HTML is about as long as the Markdown and a half: room for it up
+    // front instead of copying it each time it doubles.
+    let mut rendered = Rendered {
+        html: String::with_capacity(markdown.len() + markdown.len() / 2),
+        ..Rendered::default()
+    };
     let mut events: Vec<Event> = Vec::new();
     let mut ranges: Vec<Range<usize>> = Vec::new();
     // A paragraph being read: where it is, its text, whether it is text only.
@@ -130,8 +135,17 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
             }
             Event::Start(Tag::Paragraph) => paragraph = Some((range.clone(), String::new(), true)),
             Event::Text(text) => {
-                if let Some((_, words, _)) = &mut paragraph {
+                if let Some((_, words, only_text)) = &mut paragraph
+                    && *only_text
+                {
                     words.push_str(text);
+                    // A marker starts with `{{`: any other paragraph is let go
+                    // at its first words rather than copied whole.
+                    let start = words.trim_start();
+                    if start.len() >= 2 && !start.starts_with("{{") {
+                        *only_text = false;
+                        words.clear();
+                    }
                 }
             }
             Event::End(TagEnd::Paragraph) => {

@@ -18,16 +18,39 @@ const NARROW_NO_BREAK: char = '\u{202F}';
 /// other characters with those lead bytes (a no-break space, a dash) only
 /// send the text the slow way, which leaves them as they are.
 fn scan(text: &str) -> (bool, bool) {
-    let (mut quote, mut digit) = (false, false);
-    for byte in text.bytes() {
-        quote |= matches!(byte, b'\'' | b'"' | 0xC2 | 0xE2);
-        digit |= byte.is_ascii_digit();
-        if quote && digit {
+    // A table lookup per byte, without branches: this runs over every byte of
+    // every text. The chunks only decide how often to stop early.
+    let mut seen = 0u8;
+    for chunk in text.as_bytes().chunks(64) {
+        for &byte in chunk {
+            seen |= BYTE_CLASS[usize::from(byte)];
+        }
+        if seen == MAY_QUOTE | DIGIT {
             break;
         }
     }
-    (quote, digit)
+    (seen & MAY_QUOTE != 0, seen & DIGIT != 0)
 }
+
+/// [`BYTE_CLASS`]: the byte is `'`, `"` or the lead byte of a quote mark.
+const MAY_QUOTE: u8 = 1;
+/// [`BYTE_CLASS`]: the byte is an ASCII digit.
+const DIGIT: u8 = 2;
+
+/// What each byte may be, for [`scan`].
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    class[b'\'' as usize] = MAY_QUOTE;
+    class[b'"' as usize] = MAY_QUOTE;
+    class[0xC2] = MAY_QUOTE;
+    class[0xE2] = MAY_QUOTE;
+    let mut digit = b'0';
+    while digit <= b'9' {
+        class[digit as usize] = DIGIT;
+        digit += 1;
+    }
+    class
+};
 
 /// Typesetting state carried from one piece of text to the next within a block,
 /// since a quote may open in one text event and close in another.
@@ -69,14 +92,17 @@ impl Typesetter {
         // Most text has nothing to set: one pass over the bytes decides, so the
         // per-character work below runs only where a quote or a digit is.
         let (has_quote, has_digit) = scan(text);
-        let quoted = if has_quote {
-            self.quotes(text)
-        } else {
+        if !has_quote {
             if let Some(last) = text.chars().next_back() {
                 self.prev = Some(last);
             }
-            text.to_owned()
-        };
+            return if has_digit {
+                spaces(text, self.language)
+            } else {
+                text.to_owned()
+            };
+        }
+        let quoted = self.quotes(text);
         if has_digit {
             spaces(&quoted, self.language)
         } else {
@@ -84,44 +110,78 @@ impl Typesetter {
         }
     }
 
+    /// Sets the quotes of `text`. Only quote characters change, so the runs
+    /// between them are copied whole and the per-character rules run at the
+    /// quotes alone.
     fn quotes(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 8);
+        let bytes = text.as_bytes();
+        let mut copied = 0;
+        let mut at = 0;
+        while let Some(found) = bytes[at..]
+            .iter()
+            .position(|&byte| BYTE_CLASS[usize::from(byte)] == MAY_QUOTE)
+        {
+            at += found;
+            let len = quote_len(&bytes[at..]);
+            if len == 0 {
+                at += 1;
+                continue;
+            }
+            if copied < at {
+                let run = &text[copied..at];
+                out.push_str(run);
+                self.prev = run.chars().next_back();
+            }
+            let quote = text[at..].chars().next().unwrap_or('"');
+            let next = text[at + len..].chars().next();
+            let set = self.quote(quote, next);
+            out.push(set);
+            self.prev = Some(set);
+            at += len;
+            copied = at;
+        }
+        if copied < bytes.len() {
+            let run = &text[copied..];
+            out.push_str(run);
+            self.prev = run.chars().next_back();
+        }
+        out
+    }
+
+    /// The quote character `c` set where it stands, `next` being the
+    /// character after it as written.
+    fn quote(&mut self, c: char, next: Option<char>) -> char {
         let (open, close, inner_open, inner_close) = match self.language {
             Language::Nb => ('«', '»', '‹', '›'),
             Language::En => ('“', '”', '‘', '’'),
         };
-        let mut out = String::with_capacity(text.len() + 8);
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            let opens_here = self.prev.is_none_or(|p| {
-                p.is_whitespace() || matches!(p, '(' | '[' | '{' | '–' | '—' | '/')
-            });
-            let set = match c {
-                '\'' | '’' if self.prev.is_some_and(char::is_alphanumeric) => {
-                    if self.single_open && chars.peek().is_none_or(|n| !n.is_alphanumeric()) {
-                        self.single_open = false;
-                        self.depth = self.depth.saturating_sub(1);
-                    }
-                    '’'
+        let opens_here = self
+            .prev
+            .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '–' | '—' | '/'));
+        match c {
+            '\'' | '’' if self.prev.is_some_and(char::is_alphanumeric) => {
+                if self.single_open && next.is_none_or(|n| !n.is_alphanumeric()) {
+                    self.single_open = false;
+                    self.depth = self.depth.saturating_sub(1);
                 }
-                '\'' | '‘' if opens_here && self.language == Language::En => {
-                    self.depth += 1;
-                    self.single_open = true;
-                    '‘'
-                }
-                '«' | '“' => self.open(open, inner_open),
-                '»' | '”' => self.close(close, inner_close),
-                '"' if opens_here && chars.peek().is_some_and(|n| !n.is_whitespace()) => {
-                    self.open(open, inner_open)
-                }
-                '"' if self.depth > 0 => self.close(close, inner_close),
-                '‹' if self.language == Language::Nb => self.open(open, inner_open),
-                '›' if self.language == Language::Nb => self.close(close, inner_close),
-                other => other,
-            };
-            out.push(set);
-            self.prev = Some(set);
+                '’'
+            }
+            '\'' | '‘' if opens_here && self.language == Language::En => {
+                self.depth += 1;
+                self.single_open = true;
+                '‘'
+            }
+            '«' | '“' => self.open(open, inner_open),
+            '»' | '”' => self.close(close, inner_close),
+            '"' if opens_here && next.is_some_and(|n| !n.is_whitespace()) => {
+                self.open(open, inner_open)
+            }
+            '"' if self.depth > 0 => self.close(close, inner_close),
+            '‹' if self.language == Language::Nb => self.open(open, inner_open),
+            '›' if self.language == Language::Nb => self.close(close, inner_close),
+            other => other,
         }
-        out
     }
 
     fn open(&mut self, outer: char, inner: char) -> char {
@@ -141,36 +201,50 @@ pub fn typeset(text: &str, language: Language) -> String {
     Typesetter::new(language).set(text)
 }
 
+/// The length in bytes of the quote character `bytes` starts with (one that
+/// [`Typesetter::quote`] may change), or 0.
+fn quote_len(bytes: &[u8]) -> usize {
+    match bytes {
+        [b'\'' | b'"', ..] => 1,
+        // « »
+        [0xC2, 0xAB | 0xBB, ..] => 2,
+        // ‘ ’ “ ” ‹ ›
+        [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D | 0xB9 | 0xBA, ..] => 3,
+        _ => 0,
+    }
+}
+
 /// The spaces that must not break: in digit groups, after a day number before
 /// its month, and after «kl.» before the time.
 fn spaces(text: &str, language: Language) -> String {
-    if !text.contains(' ') {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let before = &chars[..i];
-            let after = &chars[i + 1..];
-            if let Some(space) = unbreakable(before, after, language) {
-                out.push(space);
-                continue;
-            }
+    let mut copied = 0;
+    for (at, _) in text.match_indices(' ') {
+        // Every rule needs a digit or a full stop right before the space.
+        if !text.as_bytes()[..at]
+            .last()
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
+        {
+            continue;
         }
-        out.push(c);
+        if let Some(space) = unbreakable(&text[..at], &text[at + 1..], language) {
+            out.push_str(&text[copied..at]);
+            out.push(space);
+            copied = at + 1;
+        }
     }
+    out.push_str(&text[copied..]);
     out
 }
 
-fn unbreakable(before: &[char], after: &[char], language: Language) -> Option<char> {
+fn unbreakable(before: &str, after: &str, language: Language) -> Option<char> {
     if digit_group(before, after) {
         return Some(NARROW_NO_BREAK);
     }
     let months = language.month_names();
     let day_before = match language {
         // «6. januar»: one or two digits and a full stop.
-        Language::Nb => before.last() == Some(&'.') && day_number(&before[..before.len() - 1]),
+        Language::Nb => before.strip_suffix('.').is_some_and(day_number),
         // "6 January".
         Language::En => day_number(before),
     };
@@ -179,58 +253,53 @@ fn unbreakable(before: &[char], after: &[char], language: Language) -> Option<ch
     }
     if language == Language::Nb
         && ends_word(before, "kl.")
-        && after.first().is_some_and(char::is_ascii_digit)
+        && after.starts_with(|c: char| c.is_ascii_digit())
     {
         return Some(NO_BREAK);
     }
     None
 }
 
+/// How many ASCII digits `text` ends with.
+fn trailing_digits(text: &str) -> usize {
+    text.bytes().rev().take_while(u8::is_ascii_digit).count()
+}
+
 /// «10 000»: one to three digits (not part of a longer number or a decimal)
 /// before the space, exactly three after it.
-fn digit_group(before: &[char], after: &[char]) -> bool {
-    let run = before
-        .iter()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    let start = before.len() - run;
+fn digit_group(before: &str, after: &str) -> bool {
+    let run = trailing_digits(before);
     let lead_ok = (1..=3).contains(&run)
-        && (start == 0
-            || !(before[start - 1].is_alphanumeric() || matches!(before[start - 1], ',' | '.')));
+        && before[..before.len() - run]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, ',' | '.')));
     let three_after = after.len() >= 3
-        && after[..3].iter().all(char::is_ascii_digit)
-        && after
-            .get(3)
-            .is_none_or(|c| !c.is_alphanumeric() || *c == ' ');
+        && after.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+        && after[3..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric() || c == ' ');
     lead_ok && three_after
 }
 
-fn day_number(before: &[char]) -> bool {
-    let run = before
-        .iter()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
+fn day_number(before: &str) -> bool {
+    let run = trailing_digits(before);
     (1..=2).contains(&run)
-        && before
-            .len()
-            .checked_sub(run + 1)
-            .is_none_or(|i| !before[i].is_alphanumeric())
+        && before[..before.len() - run]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
 }
 
-fn starts_word(chars: &[char], word: &str) -> bool {
-    let n = word.chars().count();
-    chars.len() >= n
-        && chars[..n].iter().copied().eq(word.chars())
-        && chars.get(n).is_none_or(|c| !c.is_alphabetic())
+fn starts_word(text: &str, word: &str) -> bool {
+    text.strip_prefix(word)
+        .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphabetic()))
 }
 
-fn ends_word(chars: &[char], word: &str) -> bool {
-    let n = word.chars().count();
-    chars.len() >= n
-        && chars[chars.len() - n..].iter().copied().eq(word.chars())
-        && (chars.len() == n || !chars[chars.len() - n - 1].is_alphabetic())
+fn ends_word(text: &str, word: &str) -> bool {
+    text.strip_suffix(word)
+        .is_some_and(|rest| rest.chars().next_back().is_none_or(|c| !c.is_alphabetic()))
 }
 
 #[cfg(test)]
@@ -269,6 +338,21 @@ mod tests {
         assert_eq!(setter.set("\"sitat"), "«sitat");
         assert_eq!(setter.set(" fortsetter"), " fortsetter");
         assert_eq!(setter.set("\" slutt"), "» slutt");
+    }
+
+    #[test]
+    fn long_text_is_set_all_through() {
+        // Past the first chunks of the byte scan: a quote and a number far in.
+        let words = "ærlig talt sa han øst for byen ".repeat(3);
+        assert_eq!(
+            typeset(&format!("{words}\"sitat\" med 10 000 folk"), Language::Nb),
+            format!("{words}«sitat» med 10\u{202F}000 folk")
+        );
+        assert_eq!(
+            typeset(&format!("{words}{words}kl. 19.00"), Language::Nb),
+            format!("{words}{words}kl.\u{A0}19.00")
+        );
+        assert_eq!(typeset(&words, Language::Nb), words);
     }
 
     #[test]

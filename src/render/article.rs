@@ -198,18 +198,23 @@ impl Renderer<'_> {
         page_seo.permalink = String::new();
         context.insert("seo", &page_seo);
         context.insert_value("page", with_fields(summary.clone(), fields.clone()));
-        // Each part is rendered once: into the body where a marker placed it,
-        // else under the lead or after the text.
-        let mut content = body.html;
+        // Each part is rendered once, all in one hand-over to the renderer:
+        // into the body where a marker placed it (the body is then copied
+        // once, not once per part), else under the lead or after the text.
+        let mut fills: Vec<(String, String)> = Vec::new();
         let (mut top, mut end) = (String::new(), String::new());
-        for view in &views {
-            let partial = format!("partials/{}.html", view.key);
-            let html = self.templates.render(&partial, &context, &source)?;
+        let partials: Vec<String> = views
+            .iter()
+            .map(|view| format!("partials/{}.html", view.key))
+            .collect();
+        let partials: Vec<&str> = partials.iter().map(String::as_str).collect();
+        let rendered = self.templates.render_each(&partials, &context, &source)?;
+        for (view, html) in views.iter().zip(rendered) {
             // Tera writes UTF-8; the check is cheap, a lossy copy is not.
             let html = String::from_utf8(html)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             if body.placed.contains(&view.key) {
-                content = content.replace(&markdown::placeholder(view.key), &html);
+                fills.push((markdown::placeholder(view.key), html));
             } else if view.slot == Slot::Top {
                 top.push_str(&html);
             } else {
@@ -224,12 +229,16 @@ impl Renderer<'_> {
                 .render("partials/quote.html", &one, &source)?;
             let html = String::from_utf8(html)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            content = content.replace(&markdown::quote_placeholder(n), &html);
+            fills.push((markdown::quote_placeholder(n), html));
         }
         // A marker for a part the article does not have leaves nothing behind.
         for key in &body.placed {
-            content = content.replace(&markdown::placeholder(key), "");
+            let placeholder = markdown::placeholder(key);
+            if !fills.iter().any(|(p, _)| *p == placeholder) {
+                fills.push((placeholder, String::new()));
+            }
         }
+        let content = fill_placeholders(body.html, &fills);
         // The parts' copy of the body goes before the page's copy is made.
         fields.pop();
         context.remove("page");
@@ -380,4 +389,63 @@ fn value_map(fields: Vec<(&'static str, Value)>) -> tera::Map {
         map.insert(key.into(), value);
     }
     map
+}
+
+/// `html` with each placeholder of `fills` replaced by its HTML, in one pass.
+fn fill_placeholders(html: String, fills: &[(String, String)]) -> String {
+    const START: &str = "<!--forklar:";
+    if fills.is_empty() || !html.contains(START) {
+        return html;
+    }
+    let mut out =
+        String::with_capacity(html.len() + fills.iter().map(|(_, h)| h.len()).sum::<usize>());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(START) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match fills
+            .iter()
+            .find(|(placeholder, _)| rest.starts_with(placeholder.as_str()))
+        {
+            Some((placeholder, fill)) => {
+                out.push_str(fill);
+                rest = &rest[placeholder.len()..];
+            }
+            None => {
+                out.push_str(START);
+                rest = &rest[START.len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill_placeholders;
+
+    #[test]
+    fn placeholders_are_filled_wherever_they_stand() {
+        let fills = vec![
+            (
+                "<!--forklar:timeline-->".to_string(),
+                "<ol>T</ol>".to_string(),
+            ),
+            ("<!--forklar:quote-1-->".to_string(), "<q>1</q>".to_string()),
+            (
+                "<!--forklar:quote-10-->".to_string(),
+                "<q>10</q>".to_string(),
+            ),
+            ("<!--forklar:known-->".to_string(), String::new()),
+        ];
+        let html = "<p>a</p><!--forklar:timeline--><!--forklar:quote-10-->\
+                    <!--forklar:other--><!--forklar:quote-1--><!--forklar:known-->æ<!--forklar:timeline-->"
+            .to_string();
+        assert_eq!(
+            fill_placeholders(html, &fills),
+            "<p>a</p><ol>T</ol><q>10</q><!--forklar:other--><q>1</q>æ<ol>T</ol>"
+        );
+        assert_eq!(fill_placeholders("<p>ø</p>".into(), &fills), "<p>ø</p>");
+    }
 }
