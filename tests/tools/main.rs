@@ -771,20 +771,7 @@ fn build_site() -> Site {
     let tmp = tempfile::tempdir().expect("temp dir");
     // A folder that does not exist yet: forklar must make it.
     let dir = tmp.path().join("public");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forklar"));
-    cmd.args(["build", "--root", REPO, "--output"]).arg(&dir);
-    // A CI host's deploy-preview signals would make this build a preview.
-    for name in ["CONTEXT", "CF_PAGES_BRANCH", "GITHUB_EVENT_NAME"] {
-        cmd.env_remove(name);
-    }
-    let out = run(&mut cmd, "forklar build");
-    assert!(
-        out.status.success(),
-        "forklar build --root {REPO} --output {} failed ({}):\n{}",
-        dir.display(),
-        out.status,
-        out.text()
-    );
+    let out = forklar_build(Path::new(REPO), &dir);
     assert!(
         dir.join("index.html").is_file(),
         "forklar build succeeded but wrote no index.html in {}:\n{}",
@@ -792,6 +779,30 @@ fn build_site() -> Site {
         out.text()
     );
     Site { _tmp: tmp, dir }
+}
+
+/// `forklar build` of the site at `root` into `output`, which must succeed.
+fn forklar_build(root: &Path, output: &Path) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forklar"));
+    cmd.arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(output);
+    // A CI host's deploy-preview signals would make this build a preview.
+    for name in ["CONTEXT", "CF_PAGES_BRANCH", "GITHUB_EVENT_NAME"] {
+        cmd.env_remove(name);
+    }
+    let out = run(&mut cmd, "forklar build");
+    assert!(
+        out.status.success(),
+        "forklar build --root {} --output {} failed ({}):\n{}",
+        root.display(),
+        output.display(),
+        out.status,
+        out.text()
+    );
+    out
 }
 
 /// Every .html file under `dir`, sorted.

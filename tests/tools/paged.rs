@@ -6,9 +6,8 @@
 //! page type.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use super::{Axe, OutputText, REPO, Server, Vnu, base_path, run};
+use super::{Axe, OutputText, REPO, Server, Vnu, base_path, forklar_build};
 
 /// Articles added to the sample: more than one list page's worth.
 const EXTRA_ARTICLES: usize = 55;
@@ -67,20 +66,7 @@ fram en full oversikt over hva som skjedde i januar.
             .expect("write article");
     }
     let public = tmp.join("public");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forklar"));
-    cmd.args(["build", "--root"])
-        .arg(&site)
-        .arg("--output")
-        .arg(&public);
-    for name in ["CONTEXT", "CF_PAGES_BRANCH", "GITHUB_EVENT_NAME"] {
-        cmd.env_remove(name);
-    }
-    let out = run(&mut cmd, "forklar build");
-    assert!(
-        out.status.success(),
-        "the paged sample did not build:\n{}",
-        out.text()
-    );
+    forklar_build(&site, &public);
     public
 }
 

@@ -71,13 +71,7 @@ fn a_header_that_lies_about_the_size_is_refused_when_decoding() {
     // Under the megapixel limit, but the data holds 8×8 pixels, not 2000×2000.
     let site = site_with(&[("liar.png", &png_claiming(2000, 2000))]);
     let plan = plan(site.path(), &ImageSpec::new("liar.png"), &test_config()).unwrap();
-    let err = produce(
-        &plan,
-        &ImageCache::disabled(),
-        &|_: &str, _: &[u8]| Ok(()),
-        None,
-    )
-    .unwrap_err();
+    let err = produce_discarding(&plan).unwrap_err();
     assert!(
         matches!(
             err,
@@ -107,13 +101,7 @@ fn truncated_and_corrupt_files_are_errors() {
     let err = |name: &str| -> ImageError {
         match plan(site.path(), &ImageSpec::new(name), &config) {
             Err(e) => e,
-            Ok(plan) => produce(
-                &plan,
-                &ImageCache::disabled(),
-                &|_: &str, _: &[u8]| Ok(()),
-                None,
-            )
-            .expect_err(name),
+            Ok(plan) => produce_discarding(&plan).expect_err(name),
         }
     };
     assert!(matches!(err("cut.jpg"), ImageError::Truncated { .. }));

@@ -143,6 +143,16 @@ fn run(plan: &ImagePlan, cache: &ImageCache) -> (Produced, Outputs) {
     (produced, outputs.into_inner().unwrap())
 }
 
+/// Produces `plan` without a cache, throwing the files away.
+fn produce_discarding(plan: &ImagePlan) -> Result<Produced, ImageError> {
+    produce(
+        plan,
+        &ImageCache::disabled(),
+        &|_: &str, _: &[u8]| Ok(()),
+        None,
+    )
+}
+
 /// Width and height stored in an AVIF's `ispe` box.
 fn avif_size(bytes: &[u8]) -> (u32, u32) {
     let at = bytes
@@ -385,13 +395,7 @@ fn a_changed_source_after_planning_is_an_error() {
     let site = site_with(&[("a.png", &png_bytes(&photo(50, 40)))]);
     let plan = plan(site.path(), &ImageSpec::new("a.png"), &test_config()).unwrap();
     std::fs::write(site.path().join("a.png"), png_bytes(&photo(51, 40))).unwrap();
-    let err = produce(
-        &plan,
-        &ImageCache::disabled(),
-        &|_: &str, _: &[u8]| Ok(()),
-        None,
-    )
-    .unwrap_err();
+    let err = produce_discarding(&plan).unwrap_err();
     assert!(matches!(err, ImageError::Changed { .. }), "{err}");
 }
 
