@@ -27,9 +27,11 @@
 
 mod commit;
 mod digests;
+mod existing;
 pub mod fsops;
 mod guard;
 pub mod manifest;
+mod put;
 mod shadow;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -38,7 +40,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
-use digests::{Entry, Record, Stamp};
+use digests::{Entry, Record};
+use existing::{Kind, kind_of, same_bytes};
 pub use guard::check_output_dir;
 use shadow::{clean_leftovers, make_shadow};
 
@@ -123,35 +126,6 @@ pub struct WriteReport {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
-}
-
-/// What is at a path in the output folder, without following links.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Missing,
-    File,
-    Dir,
-    Link,
-    Other,
-}
-
-fn kind_of(path: &Path) -> std::io::Result<Kind> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) => {
-            let t = meta.file_type();
-            Ok(if t.is_symlink() {
-                Kind::Link
-            } else if t.is_dir() {
-                Kind::Dir
-            } else if t.is_file() {
-                Kind::File
-            } else {
-                Kind::Other
-            })
-        }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Kind::Missing),
-        Err(err) => Err(err),
-    }
 }
 
 impl Output {
@@ -392,16 +366,6 @@ impl Output {
         self.digests.save(&recorded);
     }
 
-    /// Whether every folder on the way to `path` is a real folder (or missing).
-    fn no_links_to(&self, path: &str) -> bool {
-        path.match_indices('/').all(|(i, _)| {
-            matches!(
-                kind_of(&self.dir.join(&path[..i])),
-                Ok(Kind::Dir | Kind::Missing)
-            )
-        })
-    }
-
     fn io_problem(&self, path: &Path, err: &std::io::Error) -> Diagnostic {
         let shown = path
             .strip_prefix(&self.dir)
@@ -444,232 +408,6 @@ impl Output {
         produced.insert(path.to_string(), origin.to_string());
         Ok(())
     }
-
-    /// What a folder path in the output folder is, looked up once.
-    fn old_dir(&self, prefix: &str) -> Kind {
-        if let Some(kind) = self
-            .old_dirs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(prefix)
-        {
-            return *kind;
-        }
-        let kind = kind_of(&self.dir.join(prefix)).unwrap_or(Kind::Other);
-        self.old_dirs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(prefix.to_string(), kind);
-        kind
-    }
-
-    /// What is at `path` in the output folder now: nothing, or a plain file (with
-    /// its metadata). A link on the way, or something forklar did not write in
-    /// the way, is an error.
-    fn inspect(&self, path: &str) -> Result<Option<std::fs::Metadata>, Diagnostic> {
-        for (i, _) in path.match_indices('/') {
-            let prefix = &path[..i];
-            match self.old_dir(prefix) {
-                Kind::Dir => {}
-                Kind::Missing => return Ok(None),
-                Kind::File if self.previous.contains(prefix) => return Ok(None),
-                Kind::Link => return Err(self.link_refused(prefix)),
-                Kind::File | Kind::Other => return Err(self.foreign(prefix, true)),
-            }
-        }
-        let meta = match std::fs::symlink_metadata(self.dir.join(path)) {
-            Ok(meta) => meta,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(_) => return Err(self.foreign(path, false)),
-        };
-        let file_type = meta.file_type();
-        if file_type.is_file() {
-            Ok(Some(meta))
-        } else if file_type.is_symlink() {
-            Err(self.link_refused(path))
-        } else if file_type.is_dir() {
-            Err(Diagnostic::new(format!(
-                "{} is a folder, and the site publishes a file there",
-                self.shown.join(path).display()
-            ))
-            .in_file(self.shown.join(path))
-            .with_help("move the folder out of the output folder, or delete it"))
-        } else {
-            Err(self.foreign(path, false))
-        }
-    }
-
-    fn link_refused(&self, path: &str) -> Diagnostic {
-        let shown = self.shown.join(path);
-        let target = std::fs::read_link(self.dir.join(path))
-            .map(|t| format!(" (to {})", t.display()))
-            .unwrap_or_default();
-        Diagnostic::new(format!(
-            "{} is a symbolic link{target}; forklar never writes, reads or removes anything through a link in the output folder",
-            shown.display()
-        ))
-        .in_file(&shown)
-        .with_help(format!(
-            "delete the link, and forklar writes a real {} there; to publish what it points to, copy that into static/{path}",
-            if self.old_dir(path) == Kind::Link { "folder or file" } else { "file" }
-        ))
-    }
-
-    fn foreign(&self, path: &str, folder_needed: bool) -> Diagnostic {
-        let shown = self.shown.join(path);
-        let why = if folder_needed {
-            "the site publishes files inside a folder of that name"
-        } else {
-            "the site publishes its own file there"
-        };
-        Diagnostic::new(format!(
-            "{} was not written by forklar (it is not listed in {}), and {why}; forklar does not overwrite it",
-            shown.display(),
-            self.shown.join(MANIFEST_FILE).display()
-        ))
-        .in_file(&shown)
-        .with_help(format!(
-            "to publish your own file, move it into static/{path} (it is then copied into the site); otherwise delete it"
-        ))
-    }
-
-    /// Whether `bytes` (hashed to `hash`) are already at `path`: the stamp of the
-    /// file there if so. A file forklar did not write, with other bytes, is an
-    /// error: it is never overwritten.
-    fn already_there(
-        &self,
-        path: &str,
-        bytes: &[u8],
-        hash: &digests::Hash,
-    ) -> Result<Option<Stamp>, Diagnostic> {
-        if self.empty_before {
-            return Ok(None);
-        }
-        let Some(meta) = self.inspect(path)? else {
-            return Ok(None);
-        };
-        let stamp = Stamp::of(&meta);
-        let published = self.previous.contains(path);
-        if published && let Some(known) = self.digests.known(path, stamp) {
-            // The file is as the previous build left it: its hash says what it
-            // holds, without reading it.
-            return Ok((known == *hash).then_some(stamp));
-        }
-        if meta.len() == bytes.len() as u64 && same_bytes(&self.dir.join(path), bytes) {
-            // Also a file forklar did not list but would write byte for byte (a
-            // lost manifest): it becomes forklar's.
-            Ok(Some(stamp))
-        } else if published {
-            Ok(None)
-        } else {
-            Err(self.foreign(path, false))
-        }
-    }
-
-    /// Remembers what `path` holds now, for the next build's comparison.
-    fn record(&self, path: &str, hash: digests::Hash, stamp: Stamp) {
-        self.recorded
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), Entry { hash, stamp });
-    }
-
-    /// Publishes `bytes` at `path`: left as it is when already there, else staged.
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let hash = digests::hash(bytes);
-        self.put_recorded_as(path, bytes, &hash, hash)
-    }
-
-    /// [`Output::put`], remembering the file for the next build as `record_as`.
-    fn put_recorded_as(
-        &self,
-        path: &str,
-        bytes: &[u8],
-        hash: &digests::Hash,
-        record_as: digests::Hash,
-    ) -> Result<(), Diagnostic> {
-        if let Some(stamp) = self.already_there(path, bytes, hash)? {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            self.record(path, record_as, stamp);
-            return Ok(());
-        }
-        let stamp = self.stage(path, bytes)?;
-        self.record(path, record_as, stamp);
-        Ok(())
-    }
-
-    /// Publishes the image cache's entry `key` at `path`. A file the previous
-    /// build recorded as that very entry, still with its stamp, is left as it
-    /// is without reading either: a warm rebuild of a site of photos would
-    /// otherwise read every variant from the cache and hash it.
-    fn put_stored(
-        &self,
-        path: &str,
-        key: &str,
-        load: &dyn Fn() -> Option<Vec<u8>>,
-    ) -> Result<Stored, Diagnostic> {
-        let entry = digests::hash_of_entry(key);
-        if !self.empty_before
-            && self.previous.contains(path)
-            && let Some(meta) = self.inspect(path)?
-        {
-            let stamp = Stamp::of(&meta);
-            if self.digests.known(path, stamp) == Some(entry) {
-                self.unchanged.fetch_add(1, Ordering::Relaxed);
-                self.record(path, entry, stamp);
-                return Ok(Stored::Kept);
-            }
-        }
-        let Some(bytes) = load() else {
-            return Ok(Stored::Missing);
-        };
-        self.put_recorded_as(path, &bytes, &digests::hash(&bytes), entry)?;
-        Ok(Stored::Copied)
-    }
-
-    /// Creates the folder a file goes in, once per folder.
-    fn make_parent(&self, file: &Path) -> std::io::Result<()> {
-        let Some(parent) = file.parent() else {
-            return Ok(());
-        };
-        if self
-            .made_dirs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(parent)
-        {
-            return Ok(());
-        }
-        std::fs::create_dir_all(parent)?;
-        self.made_dirs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(parent.to_path_buf());
-        Ok(())
-    }
-
-    /// Writes `bytes` into the stage; returns the new file's stamp, which moving
-    /// it into place (a rename, or the exchange) keeps.
-    fn stage(&self, path: &str, bytes: &[u8]) -> Result<Stamp, Diagnostic> {
-        let target = self.stage.join(path);
-        let stamp = self
-            .make_parent(&target)
-            .and_then(|()| {
-                let mut file = std::fs::File::create(&target)?;
-                std::io::Write::write_all(&mut file, bytes)?;
-                file.metadata()
-            })
-            .map_err(|err| {
-                Diagnostic::new(format!("cannot write {path}: {err}"))
-                    .in_file(&self.shown)
-                    .with_help("check free disk space and the folder's permissions")
-            })?;
-        self.changed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
-        Ok(Stamp::of(&stamp))
-    }
 }
 
 impl Drop for Output {
@@ -710,21 +448,6 @@ impl Sink for Output {
         }
         stored
     }
-}
-
-/// Whether the plain file at `path` holds `bytes`; never read through a link.
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let Ok(mut file) = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-    else {
-        return false;
-    };
-    let mut existing = Vec::with_capacity(bytes.len() + 1);
-    file.read_to_end(&mut existing).is_ok() && existing == bytes
 }
 
 /// Removes the folders a removed file leaves empty, up to the output folder.

@@ -1,0 +1,117 @@
+//! Publishing one file: left in place when the output folder holds it
+//! already, otherwise written into the stage, and in both cases recorded for
+//! the next build.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use super::digests::{self, Entry, Stamp};
+use super::{Output, Stored};
+use crate::diagnostics::Diagnostic;
+
+impl Output {
+    /// Remembers what `path` holds now, for the next build's comparison.
+    fn record(&self, path: &str, hash: digests::Hash, stamp: Stamp) {
+        self.recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), Entry { hash, stamp });
+    }
+
+    /// Publishes `bytes` at `path`: left as it is when already there, else staged.
+    pub(super) fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let hash = digests::hash(bytes);
+        self.put_recorded_as(path, bytes, &hash, hash)
+    }
+
+    /// [`Output::put`], remembering the file for the next build as `record_as`.
+    fn put_recorded_as(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        hash: &digests::Hash,
+        record_as: digests::Hash,
+    ) -> Result<(), Diagnostic> {
+        if let Some(stamp) = self.already_there(path, bytes, hash)? {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.record(path, record_as, stamp);
+            return Ok(());
+        }
+        let stamp = self.stage(path, bytes)?;
+        self.record(path, record_as, stamp);
+        Ok(())
+    }
+
+    /// Publishes the image cache's entry `key` at `path`. A file the previous
+    /// build recorded as that very entry, still with its stamp, is left as it
+    /// is without reading either: a warm rebuild of a site of photos would
+    /// otherwise read every variant from the cache and hash it.
+    pub(super) fn put_stored(
+        &self,
+        path: &str,
+        key: &str,
+        load: &dyn Fn() -> Option<Vec<u8>>,
+    ) -> Result<Stored, Diagnostic> {
+        let entry = digests::hash_of_entry(key);
+        if !self.empty_before
+            && self.previous.contains(path)
+            && let Some(meta) = self.inspect(path)?
+        {
+            let stamp = Stamp::of(&meta);
+            if self.digests.known(path, stamp) == Some(entry) {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                self.record(path, entry, stamp);
+                return Ok(Stored::Kept);
+            }
+        }
+        let Some(bytes) = load() else {
+            return Ok(Stored::Missing);
+        };
+        self.put_recorded_as(path, &bytes, &digests::hash(&bytes), entry)?;
+        Ok(Stored::Copied)
+    }
+
+    /// Creates the folder a file goes in, once per folder.
+    pub(super) fn make_parent(&self, file: &Path) -> std::io::Result<()> {
+        let Some(parent) = file.parent() else {
+            return Ok(());
+        };
+        if self
+            .made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(parent)
+        {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)?;
+        self.made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    /// Writes `bytes` into the stage; returns the new file's stamp, which moving
+    /// it into place (a rename, or the exchange) keeps.
+    fn stage(&self, path: &str, bytes: &[u8]) -> Result<Stamp, Diagnostic> {
+        let target = self.stage.join(path);
+        let stamp = self
+            .make_parent(&target)
+            .and_then(|()| {
+                let mut file = std::fs::File::create(&target)?;
+                std::io::Write::write_all(&mut file, bytes)?;
+                file.metadata()
+            })
+            .map_err(|err| {
+                Diagnostic::new(format!("cannot write {path}: {err}"))
+                    .in_file(&self.shown)
+                    .with_help("check free disk space and the folder's permissions")
+            })?;
+        self.changed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(Stamp::of(&stamp))
+    }
+}
