@@ -27,7 +27,9 @@ use crate::templates::Templates;
 mod changes;
 mod shape;
 
-use changes::{describe, expand_folders, forget_folder, reload, tag_names, tag_names_changed};
+use changes::{
+    KeptTags, describe, expand_folders, forget_folder, reload, tag_names, tag_names_changed,
+};
 use shape::Shape;
 
 /// What one rebuild did, for the status line.
@@ -264,11 +266,14 @@ impl Session {
             .map(|s| (s.path(), Shape::of(&state.site, &s.path())))
             .collect();
         // Tags come from articles: a save of none leaves their spellings.
-        let articles_saved = sources.iter().any(|s| matches!(s, SourceFile::Article(_)))
-            || changed
-                .iter()
-                .any(|path| classify(path).is_some() && !root.join(path).exists());
-        let tags_before = articles_saved.then(|| tag_names(&state.site));
+        let folder_gone = changed
+            .iter()
+            .any(|path| classify(path).is_some() && !root.join(path).exists());
+        let articles_saved: Vec<Option<KeptTags>> = sources
+            .iter()
+            .filter(|s| matches!(s, SourceFile::Article(_)))
+            .map(|s| KeptTags::of(&state.site, &s.path()))
+            .collect();
         // Whether this save moved an article, changed what lists show of one,
         // or made files come or go.
         let mut reshaped = false;
@@ -305,7 +310,16 @@ impl Session {
             }
         }
         // A save can change which spelling of a tag other articles show.
-        if let Some(tags_before) = tags_before {
+        // A save that left every saved article's tags as written keeps their
+        // merged spellings; any other merges every article's tags again.
+        let mut tags_kept = !folder_gone;
+        for kept in articles_saved {
+            tags_kept &= kept.is_some_and(|kept| kept.restore(&mut state.site));
+        }
+        if !tags_kept {
+            // The saved articles' tags are as written now, so those that
+            // only the merge changes are rendered again too.
+            let tags_before = tag_names(&state.site);
             state.tag_warnings = state.site.merge_tag_spellings();
             for path in tag_names_changed(&state.site, &tags_before) {
                 reshaped = true;

@@ -55,7 +55,7 @@ pub(super) fn reload(
 pub(super) fn tag_names(site: &Site) -> HashMap<u64, u64> {
     site.articles
         .iter()
-        .map(|a| (hash_of(&a.path), tag_names_hash(a)))
+        .map(|a| (hash_of(a.path.as_os_str()), tag_names_hash(a)))
         .collect()
 }
 
@@ -63,7 +63,7 @@ pub(super) fn tag_names(site: &Site) -> HashMap<u64, u64> {
 pub(super) fn tag_names_changed(site: &Site, before: &HashMap<u64, u64>) -> Vec<PathBuf> {
     site.articles
         .iter()
-        .filter(|a| before.get(&hash_of(&a.path)) != Some(&tag_names_hash(a)))
+        .filter(|a| before.get(&hash_of(a.path.as_os_str())) != Some(&tag_names_hash(a)))
         .map(|a| a.path.clone())
         .collect()
 }
@@ -76,7 +76,7 @@ fn tag_names_hash(article: &crate::site::Article) -> u64 {
     hasher.finish()
 }
 
-fn hash_of(value: &impl Hash) -> u64 {
+fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
     let mut hasher = DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()
@@ -220,5 +220,44 @@ pub(super) fn describe(changed: &[PathBuf]) -> String {
         [one] if one == Path::new(CONFIG_FILE) => CONFIG_FILE.into(),
         [one] => one.display().to_string(),
         many => format!("{} files", many.len()),
+    }
+}
+
+/// A saved article's tags as the last merge of spellings left them, with
+/// its text up to its last tag. When the article comes back with the same
+/// text up to the same tags, every spelling on the site is as it was: the
+/// merge would give the same names and warnings, so they are kept instead of
+/// merging every article's tags again.
+pub(super) struct KeptTags {
+    path: PathBuf,
+    tags: Vec<crate::site::Tag>,
+    written: String,
+}
+
+impl KeptTags {
+    pub(super) fn of(site: &Site, path: &Path) -> Option<KeptTags> {
+        let article = site.articles.iter().find(|a| a.path == path)?;
+        let end = article.tags.iter().map(|t| t.span.end).max().unwrap_or(0);
+        Some(KeptTags {
+            path: path.to_path_buf(),
+            tags: article.tags.clone(),
+            written: article.file_text.get(..end)?.to_string(),
+        })
+    }
+
+    /// Gives the article back its merged tags, if its tags read as before.
+    pub(super) fn restore(self, site: &mut Site) -> bool {
+        let Some(article) = site.articles.iter_mut().find(|a| a.path == self.path) else {
+            return false;
+        };
+        let spans =
+            |tags: &[crate::site::Tag]| tags.iter().map(|t| t.span.clone()).collect::<Vec<_>>();
+        if spans(&article.tags) != spans(&self.tags)
+            || article.file_text.get(..self.written.len()) != Some(self.written.as_str())
+        {
+            return false;
+        }
+        article.tags = self.tags;
+        true
     }
 }
