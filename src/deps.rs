@@ -58,10 +58,6 @@ pub enum ListKey {
     Tags,
     /// Every correction on the site, with the article it is in.
     Corrections,
-    /// The quotes from a person, by key, with the articles they are in.
-    QuotesBy(String),
-    /// The articles a person signs, by key.
-    AuthoredBy(String),
     /// Page `n` of a person's quotes, in the order their page shows them.
     QuotesByPage(String, usize),
     /// Page `n` of the articles a person signs.

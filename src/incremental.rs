@@ -16,14 +16,21 @@ use crate::build::BuildOptions;
 use crate::deps::{Dep, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
-use crate::layout::{CONFIG_FILE, STATIC_DIR, SourceFile, classify};
-use crate::output::{Output, Sink, WriteReport};
-use crate::parts;
+use crate::layout::{STATIC_DIR, SourceFile, classify};
+use crate::links::LinkIndex;
+use crate::output::{KnownManifest, Output, Sink, WriteReport};
 use crate::render::{Page, Rendered, Renderer};
 use crate::site::Site;
-use crate::site::store::{Loaded, load_file};
+use crate::site::index::Listings;
 use crate::templates::Templates;
-use crate::urls::Urls;
+
+mod changes;
+mod shape;
+
+use changes::{
+    KeptTags, describe, expand_folders, forget_folder, reload, tag_names, tag_names_changed,
+};
+use shape::Shape;
 
 /// What one rebuild did, for the status line.
 #[derive(Debug, Clone)]
@@ -52,6 +59,19 @@ struct State {
     pages: BTreeSet<Page>,
     /// The image files each page published.
     page_images: HashMap<Page, Vec<String>>,
+    /// The lists and links of the last good render, kept for the next one.
+    listings: Listings,
+    links: LinkIndex,
+    /// An article moved in the order or changed what lists show of it, or a
+    /// file came or went, since the last good render: the lists, links,
+    /// fingerprints and pages are worked out again.
+    lists_stale: bool,
+    /// The last check found no problem between files.
+    between_clean: bool,
+    /// The output folder's list of published files after the last save.
+    manifest: KnownManifest,
+    /// What the last merge of tag spellings warned about.
+    tag_warnings: Vec<Diagnostic>,
 }
 
 impl State {
@@ -185,7 +205,8 @@ impl Session {
             .collect();
         rendered_paths.sort();
         rendered_paths.dedup();
-        drop(renderer);
+        let (listings, links) = renderer.into_lists();
+        let site_warnings = site.warnings.clone();
         let mut state = State {
             site,
             templates,
@@ -194,6 +215,13 @@ impl Session {
             lists,
             pages,
             page_images: HashMap::new(),
+            listings,
+            links,
+            lists_stale: false,
+            // Loading refuses a site with problems between files.
+            between_clean: true,
+            manifest: KnownManifest::default(),
+            tag_warnings: site_warnings,
         };
         let count = rendered.len();
         state.record(rendered);
@@ -232,10 +260,27 @@ impl Session {
             return self.rebuild_all(&what);
         };
         let root = self.options.root.clone();
-        let tags_before = tag_names(&state.site);
+        let shapes_before: Vec<(PathBuf, Shape)> = sources
+            .iter()
+            .filter(|s| !matches!(s, SourceFile::Static(_) | SourceFile::ContentOther(_)))
+            .map(|s| (s.path(), Shape::of(&state.site, &s.path())))
+            .collect();
+        // Tags come from articles: a save of none leaves their spellings.
+        let folder_gone = changed
+            .iter()
+            .any(|path| classify(path).is_some() && !root.join(path).exists());
+        let articles_saved: Vec<Option<KeptTags>> = sources
+            .iter()
+            .filter(|s| matches!(s, SourceFile::Article(_)))
+            .map(|s| KeptTags::of(&state.site, &s.path()))
+            .collect();
+        // Whether this save moved an article, changed what lists show of one,
+        // or made files come or go.
+        let mut reshaped = false;
         for source in &sources {
             match source {
                 SourceFile::Static(_) => {
+                    reshaped = true;
                     let before = state.site.static_files.clone();
                     let problems = state.site.rescan_static();
                     self.broken.remove(Path::new(STATIC_DIR));
@@ -260,27 +305,49 @@ impl Session {
         // Folders that went away take the files inside them along.
         for path in changed {
             if classify(path).is_some() && !root.join(path).exists() {
+                reshaped = true;
                 forget_folder(path, &mut state.site, &mut self.broken, &mut self.pending);
             }
         }
         // A save can change which spelling of a tag other articles show.
-        let tag_warnings = state.site.merge_tag_spellings();
-        for (path, names) in tag_names(&state.site) {
-            if tags_before.get(&path) != Some(&names) {
+        // A save that left every saved article's tags as written keeps their
+        // merged spellings; any other merges every article's tags again.
+        let mut tags_kept = !folder_gone;
+        for kept in articles_saved {
+            tags_kept &= kept.is_some_and(|kept| kept.restore(&mut state.site));
+        }
+        if !tags_kept {
+            // The saved articles' tags are as written now, so those that
+            // only the merge changes are rendered again too.
+            let tags_before = tag_names(&state.site);
+            state.tag_warnings = state.site.merge_tag_spellings();
+            for path in tag_names_changed(&state.site, &tags_before) {
+                reshaped = true;
                 self.pending.insert(Dep::File(path.clone()));
                 self.pending.insert(Dep::Summary(path));
             }
         }
+        reshaped |= shapes_before
+            .iter()
+            .any(|(path, shape)| Shape::of(&state.site, path) != *shape);
+        state.lists_stale |= reshaped;
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
         let broken: BTreeSet<SourceFile> = self
             .broken
             .keys()
             .filter_map(|path| classify(path))
             .collect();
+        // With no slug, key or file changed, only the saved articles can
+        // have gained or lost a problem between files.
+        let between = if !reshaped && state.between_clean {
+            let saved = shapes_before.iter().map(|(path, _)| path.clone()).collect();
+            state.site.problems_of_articles(&saved)
+        } else {
+            state.site.problems_between_files()
+        };
+        state.between_clean = between.is_empty();
         problems.extend(
-            state
-                .site
-                .problems_between_files()
+            between
                 .into_values()
                 .flatten()
                 .filter(|problem| !crate::site::store::names_a_broken_file(problem, &broken)),
@@ -288,38 +355,53 @@ impl Session {
         if !problems.is_empty() {
             return Err(Diagnostics(problems));
         }
-        let renderer = Renderer::new(&state.site, &state.templates)
-            .at(self.options.now())
-            .with_background_images(self.images.clone());
-        let lists = state.site.list_fingerprints(&renderer.listings);
-        for (key, print) in &lists {
+        let recount = state.lists_stale;
+        // Until the lists are back in the state after a good render.
+        state.lists_stale = true;
+        let renderer = if recount {
+            Renderer::new(&state.site, &state.templates)
+        } else {
+            let listings = std::mem::take(&mut state.listings);
+            let links = std::mem::take(&mut state.links);
+            Renderer::with_lists(&state.site, &state.templates, listings, links)
+        }
+        .at(self.options.now())
+        .with_background_images(self.images.clone());
+        let lists = recount.then(|| state.site.list_fingerprints(&renderer.listings));
+        for (key, print) in lists.iter().flatten() {
             if state.lists.get(key) != Some(print) {
                 self.pending.insert(Dep::List(key.clone()));
             }
         }
         for key in state.lists.keys() {
-            if !lists.contains_key(key) {
+            if lists.as_ref().is_some_and(|lists| !lists.contains_key(key)) {
                 self.pending.insert(Dep::List(key.clone()));
             }
         }
-        let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
-        let mut dirty: BTreeSet<Page> = pages.difference(&state.pages).cloned().collect();
+        // The live script comes and goes with the clock, not only with saves.
+        let live_changed =
+            renderer.publishes_live_script() != state.pages.contains(&Page::LiveScript);
+        let pages: Option<BTreeSet<Page>> =
+            (recount || live_changed).then(|| renderer.pages().into_iter().collect());
+        let current = pages.as_ref().unwrap_or(&state.pages);
+        let mut dirty: BTreeSet<Page> = current.difference(&state.pages).cloned().collect();
         for dep in &self.pending {
             if let Some(readers) = state.readers.get(dep) {
-                dirty.extend(readers.iter().filter(|p| pages.contains(p)).cloned());
+                dirty.extend(readers.iter().filter(|p| current.contains(p)).cloned());
             }
         }
-        let gone: Vec<Page> = state.pages.difference(&pages).cloned().collect();
+        let gone: Vec<Page> = state.pages.difference(current).cloned().collect();
         let dirty: Vec<Page> = dirty.into_iter().collect();
         let written: HashSet<String> = dirty
             .iter()
             .flat_map(|page| renderer.output_paths(page))
             .collect();
-        let output = Output::begin_partial(&root, &self.options.output_dir())?;
+        let known = std::mem::take(&mut state.manifest);
+        let output = Output::begin_partial_known(&root, &self.options.output_dir(), known)?;
         let collector = crate::search::Collector::new(&output, &renderer);
         let result = renderer.render(&dirty, &collector);
         let indexed = collector.into_pages();
-        let (rendered, warnings) = match renderer.outcome(result, tag_warnings) {
+        let (rendered, warnings) = match renderer.outcome(result, state.tag_warnings.clone()) {
             Ok(done) => done,
             Err(problems) => {
                 output.abandon();
@@ -336,18 +418,23 @@ impl Session {
         for path in stale_images(state, &dirty, &gone, &rendered) {
             output.remove(&path);
         }
-        let files = output.commit_partial()?;
+        let files = output.commit_partial_known(&mut state.manifest)?;
         if let Some(images) = &self.images {
             images.submit(renderer.deferred_images());
         }
         self.search.update(&renderer, &gone, indexed);
-        drop(renderer);
+        (state.listings, state.links) = renderer.into_lists();
+        state.lists_stale = false;
         for page in &gone {
             state.forget(page);
         }
         state.record(rendered);
-        state.lists = lists;
-        state.pages = pages;
+        if let Some(lists) = lists {
+            state.lists = lists;
+        }
+        if let Some(pages) = pages {
+            state.pages = pages;
+        }
         self.pending.clear();
         let mut rendered_paths: Vec<String> = written.into_iter().collect();
         rendered_paths.sort();
@@ -521,195 +608,4 @@ pub fn site_relative(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
         .strip_prefix(&root)
         .map(Path::to_path_buf)
         .map_err(|_| outside())
-}
-
-/// Reads a content file again, and notes which of its sources changed.
-fn reload(
-    root: &Path,
-    source: &SourceFile,
-    site: &mut Site,
-    broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
-    pending: &mut BTreeSet<Dep>,
-) {
-    let path = source.path();
-    pending.insert(Dep::File(path.clone()));
-    if !matches!(
-        source,
-        SourceFile::Article(_)
-            | SourceFile::Background(_)
-            | SourceFile::Timeline(_)
-            | SourceFile::Person(_)
-    ) {
-        return;
-    }
-    let loaded = if root.join(&path).is_file() {
-        match load_file(root, source, &site.publishing, &site.config.zone.0) {
-            Ok(loaded) => loaded,
-            Err(problems) => {
-                broken.insert(path, problems);
-                return;
-            }
-        }
-    } else {
-        Loaded::Nothing
-    };
-    broken.remove(&path);
-    let before = Sources::of(site, &path);
-    site.replace(&path, loaded);
-    let after = Sources::of(site, &path);
-    before.changed(&after, &path, pending);
-}
-
-/// Each article's tags as shown.
-fn tag_names(site: &Site) -> HashMap<PathBuf, Vec<String>> {
-    site.articles
-        .iter()
-        .map(|a| {
-            (
-                a.path.clone(),
-                a.tags.iter().map(|t| t.name.clone()).collect(),
-            )
-        })
-        .collect()
-}
-
-/// A folder that is gone: forget every file that was in it.
-fn forget_folder(
-    folder: &Path,
-    site: &mut Site,
-    broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
-    pending: &mut BTreeSet<Dep>,
-) {
-    broken.retain(|path, _| !path.starts_with(folder));
-    let inside: BTreeSet<PathBuf> = site
-        .articles
-        .iter()
-        .map(|a| a.path.clone())
-        .chain(site.background.values().map(|e| e.path.clone()))
-        .chain(site.timelines.values().map(|t| t.path.clone()))
-        .chain(site.people.values().map(|p| p.path.clone()))
-        .filter(|path| path.starts_with(folder) && path != folder)
-        .collect();
-    for path in inside {
-        pending.insert(Dep::File(path.clone()));
-        let before = Sources::of(site, &path);
-        site.remove(&path);
-        before.changed(&Sources::of(site, &path), &path, pending);
-    }
-}
-
-/// What other pages may read of one content file.
-#[derive(PartialEq)]
-struct Sources {
-    /// An article's summary and its list parts, its URL, and its lead image
-    /// (which teasers show).
-    article: Option<(
-        crate::render::views::ArticleSummary,
-        parts::PartItems,
-        String,
-        Option<crate::content::Image>,
-    )>,
-    entry: Option<String>,
-    timeline: Option<String>,
-    person: Option<String>,
-    /// An article not published in this build: links to it are plain text.
-    unpublished: bool,
-}
-
-impl Sources {
-    fn of(site: &Site, path: &Path) -> Sources {
-        let urls = Urls::new(&site.config);
-        Sources {
-            article: site.articles.iter().find(|a| a.path == path).map(|a| {
-                (
-                    crate::render::summary_of(a, &urls, &site.config.zone.0, site.config.kind),
-                    parts::in_lists(&a.parts),
-                    urls.article(&a.slug),
-                    a.image.clone(),
-                )
-            }),
-            entry: site
-                .background
-                .values()
-                .find(|e| e.path == path)
-                .map(|e| e.key.clone()),
-            timeline: site
-                .timelines
-                .values()
-                .find(|t| t.path == path)
-                .map(|t| t.key.clone()),
-            person: site
-                .people
-                .values()
-                .find(|p| p.path == path)
-                .map(|p| p.key.clone()),
-            unpublished: site.withheld.contains_key(path),
-        }
-    }
-
-    fn changed(&self, after: &Sources, path: &Path, pending: &mut BTreeSet<Dep>) {
-        let url = |s: &Sources| s.article.as_ref().map(|a| a.2.clone());
-        if url(self) != url(after)
-            || self.entry.is_some() != after.entry.is_some()
-            || self.person.is_some() != after.person.is_some()
-            || self.unpublished != after.unpublished
-        {
-            pending.insert(Dep::Url(path.to_path_buf()));
-        }
-        let same_summary = match (&self.article, &after.article) {
-            (Some(a), Some(b)) => a.0 == b.0 && a.1 == b.1 && a.3 == b.3,
-            (None, None) => true,
-            _ => false,
-        };
-        if !same_summary {
-            pending.insert(Dep::Summary(path.to_path_buf()));
-        }
-        // An entry or timeline read by key: any change to its file counts.
-        for key in self.entry.iter().chain(&after.entry) {
-            pending.insert(Dep::Entry(key.clone()));
-        }
-        for key in self.timeline.iter().chain(&after.timeline) {
-            pending.insert(Dep::Timeline(key.clone()));
-        }
-        for key in self.person.iter().chain(&after.person) {
-            pending.insert(Dep::Person(key.clone()));
-        }
-    }
-}
-
-/// A folder that appeared stands for every file in it: files written into a
-/// new folder before the watcher saw it would otherwise be missed.
-fn expand_folders(root: &Path, changed: &[PathBuf]) -> Vec<PathBuf> {
-    let mut expanded: Vec<PathBuf> = Vec::with_capacity(changed.len());
-    for path in changed {
-        expanded.push(path.clone());
-        if root.join(path).is_dir() {
-            let mut pending = vec![path.clone()];
-            while let Some(dir) = pending.pop() {
-                let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
-                    continue;
-                };
-                for entry in entries.flatten() {
-                    let inside = dir.join(entry.file_name());
-                    match entry.file_type() {
-                        Ok(kind) if kind.is_dir() => pending.push(inside),
-                        Ok(kind) if kind.is_file() => expanded.push(inside),
-                        _ => {}
-                    }
-                }
-            }
-        }
-    }
-    expanded.sort();
-    expanded.dedup();
-    expanded
-}
-
-fn describe(changed: &[PathBuf]) -> String {
-    match changed {
-        [] => "nothing".into(),
-        [one] if one == Path::new(CONFIG_FILE) => CONFIG_FILE.into(),
-        [one] => one.display().to_string(),
-        many => format!("{} files", many.len()),
-    }
 }

@@ -120,6 +120,33 @@ pub struct Output {
     finished: bool,
 }
 
+/// The list of published files as a partial commit left it (`serve`), so
+/// the next save need not read it again: used while the file is the one that
+/// commit left, since another build may have written the folder since.
+#[derive(Debug, Default)]
+pub struct KnownManifest {
+    files: BTreeSet<String>,
+    stamp: Option<(u64, u64, std::time::SystemTime)>,
+}
+
+impl KnownManifest {
+    fn of(dir: &Path, files: BTreeSet<String>) -> KnownManifest {
+        let stamp = KnownManifest::stamp(dir);
+        KnownManifest { files, stamp }
+    }
+
+    fn current(self, dir: &Path) -> Option<BTreeSet<String>> {
+        (self.stamp.is_some() && self.stamp == KnownManifest::stamp(dir)).then_some(self.files)
+    }
+
+    fn stamp(dir: &Path) -> Option<(u64, u64, std::time::SystemTime)> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::symlink_metadata(dir.join(MANIFEST_FILE)).ok()?;
+        meta.is_file()
+            .then(|| Some((meta.ino(), meta.len(), meta.modified().ok()?)))?
+    }
+}
+
 /// What a finished write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteReport {
@@ -133,17 +160,32 @@ impl Output {
     /// refusing folders where a build would destroy work. Waits while another
     /// build writes the same folder.
     pub fn begin(root: &Path, dir: &Path) -> Result<Output, Diagnostic> {
-        Output::open(root, dir, true)
+        Output::open(root, dir, true, None)
     }
 
     /// Prepares to write a few changed pages into `dir`, as a rebuild on save
     /// does: each file is replaced by a rename of its own, so a save costs what
     /// it changes, not what the site holds.
     pub fn begin_partial(root: &Path, dir: &Path) -> Result<Output, Diagnostic> {
-        Output::open(root, dir, false)
+        Output::open(root, dir, false, None)
     }
 
-    fn open(root: &Path, dir: &Path, one_step: bool) -> Result<Output, Diagnostic> {
+    /// [`Output::begin_partial`] with the list of published files the last
+    /// partial commit left, read again only if the folder was written since.
+    pub fn begin_partial_known(
+        root: &Path,
+        dir: &Path,
+        known: KnownManifest,
+    ) -> Result<Output, Diagnostic> {
+        Output::open(root, dir, false, Some(known))
+    }
+
+    fn open(
+        root: &Path,
+        dir: &Path,
+        one_step: bool,
+        known: Option<KnownManifest>,
+    ) -> Result<Output, Diagnostic> {
         check_output_dir(root, dir)?;
         let created_dir = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|err| {
@@ -184,7 +226,8 @@ impl Output {
         // What a killed build left behind is removed first: only a build holding
         // the lock writes these, and none does now.
         clean_leftovers(&dir);
-        let previous = match manifest::read(&dir, &shown) {
+        let known = known.and_then(|known| known.current(&dir));
+        let previous = match known.map_or_else(|| manifest::read(&dir, &shown), Ok) {
             Ok(previous) => previous,
             Err(problem) => {
                 undo_create();
@@ -287,6 +330,21 @@ impl Output {
         self.finish(false)
     }
 
+    /// [`Output::commit_partial`], keeping the list of published files for
+    /// the next [`Output::begin_partial_known`].
+    pub fn commit_partial_known(
+        mut self,
+        known: &mut KnownManifest,
+    ) -> Result<WriteReport, Diagnostic> {
+        let result = self.finish_inner(false);
+        if result.is_ok() {
+            self.created_dir = false;
+            *known = KnownManifest::of(&self.dir, std::mem::take(&mut self.previous));
+        }
+        self.discard();
+        result
+    }
+
     fn finish(mut self, sweep: bool) -> Result<WriteReport, Diagnostic> {
         let result = self.finish_inner(sweep);
         if result.is_ok() {
@@ -347,6 +405,8 @@ impl Output {
             Ok(report(removed))
         } else {
             let removed = self.move_in_place(&changed, &stale, &manifest_text)?;
+            // What the folder publishes now, for a commit that keeps it.
+            self.previous = manifest;
             Ok(report(removed))
         }
     }

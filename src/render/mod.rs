@@ -92,34 +92,20 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
+        let links = link_index(site, &Urls::new(&site.config));
+        Renderer::with_lists(site, templates, site.listings(), links)
+    }
+
+    /// A renderer given the site's lists and links as they are now, kept
+    /// from an earlier renderer ([`Renderer::into_lists`]) while no article
+    /// moved, so a save in `serve` does not work them out again.
+    pub fn with_lists(
+        site: &'a Site,
+        templates: &'a Templates,
+        listings: Listings,
+        links: LinkIndex,
+    ) -> Renderer<'a> {
         let urls = Urls::new(&site.config);
-        let mut links = LinkIndex {
-            base_path: urls.base_path().to_string(),
-            urls: HashMap::with_capacity(site.articles.len() + site.background.len()),
-            unpublished: site.withheld.keys().cloned().collect(),
-            static_files: Some(
-                site.static_files
-                    .iter()
-                    .map(|file| file.to_string_lossy().replace('\\', "/"))
-                    .collect(),
-            ),
-        };
-        // The first article with a slug gets it; a clash is an error before rendering.
-        for article in site.articles.iter().rev() {
-            links
-                .urls
-                .insert(article.path.clone(), urls.article(&article.slug));
-        }
-        for entry in site.background.values() {
-            links
-                .urls
-                .insert(entry.path.clone(), urls.background(&entry.key));
-        }
-        for person in site.people.values() {
-            links
-                .urls
-                .insert(person.path.clone(), urls.person(&person.key));
-        }
         let assets = Assets::new(templates);
         let base = base_context(site, &urls, &assets);
         let mut by_slug = HashMap::with_capacity(site.articles.len());
@@ -131,7 +117,7 @@ impl<'a> Renderer<'a> {
         Renderer {
             site,
             templates,
-            listings: site.listings(),
+            listings,
             summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
             urls,
             links,
@@ -188,6 +174,16 @@ impl<'a> Renderer<'a> {
                 Err(problems)
             }
         }
+    }
+
+    /// The lists and links, for [`Renderer::with_lists`].
+    pub fn into_lists(self) -> (Listings, LinkIndex) {
+        (self.listings, self.links)
+    }
+
+    /// Whether a live article has the live script published.
+    pub fn publishes_live_script(&self) -> bool {
+        self.any_live()
     }
 
     /// Renders as of `now` instead of the system's clock.
@@ -555,6 +551,38 @@ pub fn summary_of(
             })
             .collect(),
     }
+}
+
+/// Where each content file with a page is published, for links.
+pub fn link_index(site: &Site, urls: &Urls) -> LinkIndex {
+    let mut links = LinkIndex {
+        base_path: urls.base_path().to_string(),
+        urls: HashMap::with_capacity(site.articles.len() + site.background.len()),
+        unpublished: site.withheld.keys().cloned().collect(),
+        static_files: Some(
+            site.static_files
+                .iter()
+                .map(|file| file.to_string_lossy().replace('\\', "/"))
+                .collect(),
+        ),
+    };
+    // The first article with a slug gets it; a clash is an error before rendering.
+    for article in site.articles.iter().rev() {
+        links
+            .urls
+            .insert(article.path.clone(), urls.article(&article.slug));
+    }
+    for entry in site.background.values() {
+        links
+            .urls
+            .insert(entry.path.clone(), urls.background(&entry.key));
+    }
+    for person in site.people.values() {
+        links
+            .urls
+            .insert(person.path.clone(), urls.person(&person.key));
+    }
+    links
 }
 
 /// What every page shows: the site, its labels, its stylesheet and script.

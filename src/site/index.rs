@@ -205,26 +205,6 @@ impl Site {
             ListKey::Timelines,
             fingerprint(&lists.timeline_users.keys().collect::<Vec<_>>()),
         );
-        for (key, users) in &lists.quotes_by {
-            // The quotes themselves are shown, so they are part of the list.
-            let mut hasher = DefaultHasher::new();
-            for &index in users {
-                let article = &self.articles[index];
-                article.path.hash(&mut hasher);
-                for quote in &article.parts.quotes {
-                    if quote.person.as_ref().is_some_and(|p| &p.key == key) {
-                        format!("{quote:?}").hash(&mut hasher);
-                    }
-                }
-            }
-            prints.insert(ListKey::QuotesBy(key.clone()), hasher.finish());
-        }
-        for (key, users) in &lists.authored_by {
-            prints.insert(
-                ListKey::AuthoredBy(key.clone()),
-                of(&mut users.iter().copied()),
-            );
-        }
         for key in self.people.keys() {
             let quotes = self.quotes_in_order(key, lists);
             let signed = lists.authored_by.get(key).map_or(&[][..], Vec::as_slice);

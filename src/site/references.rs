@@ -27,6 +27,24 @@ impl Site {
         found
     }
 
+    /// [`Site::problems_between_files`] of the articles at `paths` alone: enough
+    /// after a save that changed no slug and no key of a shared file, when the
+    /// other articles had none.
+    pub fn problems_of_articles(
+        &self,
+        paths: &std::collections::BTreeSet<PathBuf>,
+    ) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
+        let mut found = BTreeMap::new();
+        for article in self.articles.iter().filter(|a| paths.contains(&a.path)) {
+            let first = self.articles.iter().find(|a| a.slug == article.slug);
+            let problems = self.problems_of(article, first.unwrap_or(article));
+            if !problems.is_empty() {
+                found.insert(article.path.clone(), problems);
+            }
+        }
+        found
+    }
+
     /// Tags written in more than one way, differing only in case or in spaces
     /// around them (`Kasakhstan`, `kasakhstan`, ` Kasakhstan `), are one tag:
     /// each takes the spelling most articles use (on a tie, that of the oldest

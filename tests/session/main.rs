@@ -1195,3 +1195,34 @@ fn the_session_matches_a_fresh_build_after_every_step() {
         runner.compared
     );
 }
+
+/// `serve` keeps the output folder's list of published files between saves;
+/// a build that wrote the folder in between is seen, not overwritten by a
+/// list that no longer holds.
+#[test]
+fn a_build_between_saves_is_seen_by_the_next_save() {
+    let mut runner = Runner::start(fixture(), base_seed());
+    let mut model = runner.model.clone();
+    let first = model.articles.keys().next().cloned().expect("an article");
+    model.articles.get_mut(&first).expect("the article").title = "Først lagret".into();
+    runner.step(&format!("content/{first}: title"), model, &[]);
+
+    // A build from the command line, of the site with one more static file.
+    let root = runner.root();
+    write(&root, "static/mellom.txt", "Skrevet av en annen bygging.\n");
+    let mut options = BuildOptions::new(&root);
+    options.output = runner.tmp.path().join("session-output");
+    if let Err(problems) = build(&options) {
+        panic!("the build in between failed:\n{problems}");
+    }
+    // A save that changes that file replaces it: a file the list now names.
+    let mut model = runner.model.clone();
+    model
+        .statics
+        .insert("mellom.txt".into(), "Lagret på nytt.\n".into());
+    runner.step("write static/mellom.txt", model, &[]);
+    assert_eq!(
+        runner.compared, 2,
+        "both saves were compared with a fresh build"
+    );
+}
