@@ -10,6 +10,7 @@ use crate::output::{Output, WriteReport};
 use crate::render::Renderer;
 use crate::site::Site;
 use crate::site::publish::Publishing;
+use crate::site::store::Keep;
 use crate::templates::Templates;
 
 /// What to build and where.
@@ -78,13 +79,17 @@ pub struct BuildReport {
 
 /// Loads the configuration and the site, with `--base-url` applied.
 pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
+    load_keeping(options, Keep::Everything)
+}
+
+fn load_keeping(options: &BuildOptions, keep: Keep) -> Result<(Site, Templates), Diagnostics> {
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
         config.set_base_url(base_url)?;
     }
     let time_limit = config.templates.time_limit();
     let (site, templates) = rayon::join(
-        || Site::load(&options.root, config, options.publishing()),
+        || Site::load_keeping(&options.root, config, options.publishing(), keep),
         || {
             Templates::load(&options.root).map(|mut templates| {
                 templates.time_limit = time_limit;
@@ -137,7 +142,7 @@ fn relative_base_url(root: &Path, base_url: &str) -> Option<Diagnostic> {
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (site, templates) = load(options)?;
+    let (site, templates) = load_keeping(options, Keep::ForOneBuild)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
     let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
     let collector = crate::search::Collector::new(&output, &renderer);

@@ -176,6 +176,7 @@ impl ExplainerPart for KeyFigures {
 
     type Fields = KeyFiguresFields;
     type Item = Vec<Figure>;
+    const ON_ITS_PAGE_ONLY: bool = true;
     type View = KeyFiguresView;
 
     fn check(fields: KeyFiguresFields, file: &mut FileCx) -> Vec<Figure> {

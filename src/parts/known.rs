@@ -93,6 +93,7 @@ impl ExplainerPart for Known {
 
     type Fields = KnownFields;
     type Item = KnownItem;
+    const ON_ITS_PAGE_ONLY: bool = true;
     type View = KnownView;
 
     fn check(fields: KnownFields, file: &mut FileCx) -> KnownItem {

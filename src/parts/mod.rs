@@ -63,6 +63,9 @@ pub trait ExplainerPart {
     /// Whether lists of articles show the part (it is then part of an
     /// article's summary, and a change to it updates the lists).
     const IN_LISTS: bool = false;
+    /// Whether only the article's own page shows the part: a full build then
+    /// keeps it out of memory and reads it again when that page is rendered.
+    const ON_ITS_PAGE_ONLY: bool = false;
     /// The lines `forklar new article` writes for the part's plain fields,
     /// commented out; `{background}` stands for the site's entry keys.
     const EXAMPLE: &'static str = "";
@@ -240,8 +243,9 @@ impl<'a> ViewCx<'a> {
 pub struct RefCx<'a> {
     pub language: Language,
     pub path: &'a Path,
-    /// The front matter, as far as it is kept, for drawing errors.
-    pub text: &'a str,
+    /// Reads the front matter, for drawing errors (only they need it: a
+    /// large site keeps no article's text in memory).
+    pub text: &'a dyn Fn() -> String,
     pub slug: &'a str,
     pub slug_span: Range<usize>,
     pub entries: &'a BTreeMap<String, BackgroundEntry>,
@@ -421,6 +425,13 @@ macro_rules! explainer_parts {
                 views.push((stringify!($key), value));
             })*
             views
+        }
+
+        /// Empties the parts only the article's own page shows.
+        pub fn release_page_only(items: &mut PartItems) {
+            $(if <$part as ExplainerPart>::ON_ITS_PAGE_ONLY {
+                items.$key = Default::default();
+            })*
         }
 
         /// Only the parts lists show, the others left empty: what a change

@@ -94,6 +94,7 @@ impl ExplainerPart for Questions {
 
     type Fields = QuestionsFields;
     type Item = Vec<Question>;
+    const ON_ITS_PAGE_ONLY: bool = true;
     type View = Vec<QuestionView>;
 
     fn check(fields: QuestionsFields, file: &mut FileCx) -> Vec<Question> {

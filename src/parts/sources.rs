@@ -59,6 +59,7 @@ impl ExplainerPart for Sources {
 
     type Fields = SourcesFields;
     type Item = Vec<Source>;
+    const ON_ITS_PAGE_ONLY: bool = true;
     type View = Vec<SourceView>;
 
     fn check(fields: SourcesFields, file: &mut FileCx) -> Vec<Source> {

@@ -370,7 +370,7 @@ impl ExplainerPart for Timeline {
             problems.push(
                 Diagnostic::new(format!("unknown timeline `{}`", reference.key))
                     .in_file(cx.path)
-                    .at_span(cx.text, reference.span.clone())
+                    .at_span(&(cx.text)(), reference.span.clone())
                     .with_help(known_keys(
                         "timelines",
                         "content/timelines/",
@@ -390,7 +390,7 @@ impl ExplainerPart for Timeline {
                     cx.slug
                 ))
                 .in_file(cx.path)
-                .at_span(cx.text, cx.slug_span.clone())
+                .at_span(&(cx.text)(), cx.slug_span.clone())
                 .with_help(format!(
                     "use the shared timeline with timeline_file = \"{}\", or give the article another slug, or rename {}",
                     shared.key,

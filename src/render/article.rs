@@ -36,7 +36,8 @@ impl Renderer<'_> {
         deps.add(|| Dep::File(article.path.clone()));
         let summary = self.summary(index, deps);
         let text = article.body()?;
-        let mut views = parts::views(&article.parts, &mut self.view_cx(article, deps));
+        let all_parts = article.page_parts(&self.site.config.zone.0)?;
+        let mut views = parts::views(&all_parts, &mut self.view_cx(article, deps));
         // On a live article, «Dette vet vi» is pinned above the updates.
         if views.iter().any(|v| v.key == "updates")
             && let Some(known) = views.iter_mut().find(|v| v.key == "known")

@@ -63,6 +63,17 @@ pub struct Rendered {
     pub deps: Deps,
 }
 
+/// An article as lists show it, kept as plain fields rather than as a
+/// template value (a map for every date and tag), since a large site keeps
+/// one for every article: the value is made each time a list needs it.
+struct CachedSummary {
+    summary: ArticleSummary,
+    /// The parts lists show.
+    extra: Vec<(&'static str, Value)>,
+    /// What it read.
+    read: Vec<Dep>,
+}
+
 /// Renders the pages of one loaded site.
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -73,9 +84,9 @@ pub struct Renderer<'a> {
     pub assets: Assets,
     base: Context,
     by_slug: HashMap<&'a str, usize>,
-    /// Each article's summary as a template value with what it read; made when
-    /// a list first needs it and shared by every list after that.
-    summaries: Vec<OnceLock<(Value, Vec<Dep>)>>,
+    /// Each article's summary with what it read; made when a list first needs
+    /// it and shared by every list after that.
+    summaries: Vec<OnceLock<CachedSummary>>,
     reserved_ids: Vec<String>,
     /// The moment the build counts as now (`--now`, else the clock).
     now: std::time::SystemTime,
@@ -197,22 +208,23 @@ impl<'a> Renderer<'a> {
 
     /// Renders every page, with what each read.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
-        self.make_all_summaries();
+        self.make_all_summaries(true);
         self.render_pages(&self.pages(), sink, true)
     }
 
     /// Renders every page for a build, which needs no record of what each
     /// read; returns how many pages there were.
     pub fn build_all(&self, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-        self.make_all_summaries();
+        self.make_all_summaries(false);
         Ok(self.render_pages(&self.pages(), sink, false)?.len())
     }
 
     /// A full build lists every article somewhere: make every summary up
-    /// front, in parallel.
-    fn make_all_summaries(&self) {
+    /// front, in parallel; with what each read only where a rebuild will ask
+    /// (`record`), since a large site keeps every summary.
+    fn make_all_summaries(&self, record: bool) {
         self.summaries.par_iter().enumerate().for_each(|(i, _)| {
-            self.summary(i, &mut Deps::off());
+            self.cached_summary(i, record);
         });
     }
 
@@ -421,16 +433,35 @@ impl<'a> Renderer<'a> {
 
     /// Article `index` as lists show it, recording what it read.
     fn summary(&self, index: usize, deps: &mut Deps) -> Value {
-        let (value, read) = self.summaries[index].get_or_init(|| {
-            let mut read = Deps::recording();
-            read.push(Dep::Summary(self.site.articles[index].path.clone()));
-            let value = self.summary_value(&self.site.articles[index], &mut read);
-            (value, read.into_vec())
-        });
+        let cached = self.cached_summary(index, true);
         if deps.is_on() {
-            deps.extend(read.iter().cloned());
+            deps.extend(cached.read.iter().cloned());
         }
-        value.clone()
+        with_fields(
+            Value::from_serializable(&cached.summary),
+            cached.extra.iter().cloned(),
+        )
+    }
+
+    /// Article `index` as lists show it, made once; what it read is kept if
+    /// `record` is asked for by the call that makes it.
+    fn cached_summary(&self, index: usize, record: bool) -> &CachedSummary {
+        self.summaries[index].get_or_init(|| {
+            let mut read = if record {
+                Deps::recording()
+            } else {
+                Deps::off()
+            };
+            let article = &self.site.articles[index];
+            read.push(Dep::Summary(article.path.clone()));
+            let summary = self.summary_of(article);
+            let extra = parts::list_views(&article.parts, &mut self.view_cx(article, &mut read));
+            CachedSummary {
+                summary,
+                extra,
+                read: read.into_vec(),
+            }
+        })
     }
 
     /// An article's summary as a template value: what lists show of it.

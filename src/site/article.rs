@@ -82,6 +82,16 @@ pub struct Tag {
     pub name: String,
     pub slug: String,
     pub span: Range<usize>,
+    /// What stands between the quotes, where it is not `name` (spaces
+    /// around it): the spelling the site's other articles are compared with.
+    pub written: Option<Box<str>>,
+}
+
+impl Tag {
+    /// The tag as written between its quotes, spaces included.
+    pub fn as_written(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// An article, read and checked, not yet rendered.
@@ -89,9 +99,13 @@ pub struct Tag {
 pub struct Article {
     /// The file, relative to the site root, as shown in messages.
     pub path: PathBuf,
-    /// The front matter (the whole file until the body is released), kept to
-    /// draw errors found after loading.
-    pub file_text: String,
+    /// The whole file, until [`Article::release_body`] lets it go: a large
+    /// site keeps every article in memory, so errors found after loading
+    /// read the front matter again ([`Article::front_matter`]).
+    text: Option<String>,
+    /// A hash of the front matter, to tell that the file read again is the
+    /// one that was checked.
+    front_matter_hash: u64,
     pub slug: String,
     /// Where the slug comes from: the `slug` field, or the opening `+++` when the
     /// file name gives it.
@@ -120,11 +134,16 @@ pub struct Article {
     pub images: Vec<Image>,
     /// The type of work, where the article names one; else the site's.
     pub kind: Option<crate::kind::Kind>,
-    /// The explainer parts.
+    /// The explainer parts; those only the article's own page shows are
+    /// left out once [`Article::release_page_parts`] has run.
     pub parts: PartItems,
+    /// Whether they were: [`Article::page_parts`] then reads them again.
+    page_parts_released: bool,
     /// Where the body starts in the file; the body is not copied, since a large
     /// site keeps every article in memory.
     pub body_offset: usize,
+    /// The 1-based line in the file where the Markdown body starts.
+    body_line: usize,
     /// Set once the body has been let go from memory: the file to read it from.
     pub body_file: Option<PathBuf>,
     /// The body's length in bytes, known without reading it again.
@@ -227,31 +246,63 @@ impl Article {
             update_note: fields.update_note.filter(|n| !n.trim().is_empty()),
             kind: fields.kind,
             parts,
+            page_parts_released: false,
             body_offset,
+            body_line: text[..body_offset].matches('\n').count() + 1,
             body_file: None,
             body_len: text.len() - body_offset,
-            file_text: text,
+            front_matter_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_offset]),
+            text: Some(text),
         })
     }
 
     /// The Markdown body: from memory, or read again from the file where
     /// [`Article::release_body`] let it go.
     pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        let Some(file) = &self.body_file else {
-            return Ok(std::borrow::Cow::Borrowed(
-                &self.file_text[self.body_offset..],
-            ));
-        };
-        let mut text = std::fs::read_to_string(file).map_err(|err| {
+        if let Some(text) = &self.text {
+            return Ok(std::borrow::Cow::Borrowed(&text[self.body_offset..]));
+        }
+        let mut text = self.read_again()?;
+        // In place: a copy would hold a large body twice.
+        text.drain(..self.body_offset);
+        Ok(std::borrow::Cow::Owned(text))
+    }
+
+    /// The front matter as checked, for drawing an error found after
+    /// loading: from memory, or read again from the file. Empty if the file
+    /// changed since, so that no caret points at the wrong place.
+    pub fn front_matter(&self) -> std::borrow::Cow<'_, str> {
+        match &self.text {
+            Some(text) => std::borrow::Cow::Borrowed(&text[..self.body_offset]),
+            None => std::borrow::Cow::Owned(
+                self.read_again()
+                    .map(|mut text| {
+                        text.truncate(self.body_offset);
+                        text
+                    })
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// The whole file, read again, if its front matter is still the one
+    /// that was checked.
+    fn read_again(&self) -> Result<String, Diagnostic> {
+        let file = self.body_file.as_deref().unwrap_or(&self.path);
+        let text = std::fs::read_to_string(file).map_err(|err| {
             Diagnostic::new(format!("cannot read the file again: {err}"))
                 .in_file(&self.path)
                 .with_help("the file changed or went away during the build; build again")
         })?;
-        // The front matter must still be the one that was checked.
-        if text.get(..self.body_offset) == Some(self.file_text.as_str()) {
-            // In place: a copy would hold a large body twice.
-            text.drain(..self.body_offset);
-            Ok(std::borrow::Cow::Owned(text))
+        let same = text
+            .as_bytes()
+            .get(..self.body_offset)
+            .is_some_and(|front| {
+                text.is_char_boundary(self.body_offset)
+                    && xxhash_rust::xxh3::xxh3_64(front) == self.front_matter_hash
+            });
+        if same {
+            Ok(text)
         } else {
             Err(Diagnostic::new("the file changed during the build")
                 .in_file(&self.path)
@@ -259,17 +310,45 @@ impl Article {
         }
     }
 
-    /// Keeps only the front matter in memory; the body is read from `root` again
-    /// when it is rendered, so a large site never holds every body at once.
+    /// Keeps no text in memory; the body is read from `root` again when it
+    /// is rendered, so a large site never holds every file at once.
     pub fn release_body(&mut self, root: &Path) {
-        self.file_text.truncate(self.body_offset);
-        self.file_text.shrink_to_fit();
+        self.text = None;
         self.body_file = Some(root.join(&self.path));
+    }
+
+    /// Lets go of the parts only the article's own page shows, for a full
+    /// build of a large site; that page reads them again ([`Article::page_parts`]).
+    pub fn release_page_parts(&mut self) {
+        parts::release_page_only(&mut self.parts);
+        self.page_parts_released = true;
+    }
+
+    /// Every part, for the article's own page: as held, or read again from
+    /// the file (the front matter checked before) where some were let go,
+    /// with times of day on the clock of `zone`.
+    pub fn page_parts(
+        &self,
+        zone: &jiff::tz::TimeZone,
+    ) -> Result<std::borrow::Cow<'_, PartItems>, Diagnostic> {
+        if !self.page_parts_released {
+            return Ok(std::borrow::Cow::Borrowed(&self.parts));
+        }
+        let mut text = self.read_again()?;
+        text.truncate(self.body_offset);
+        let changed = |_| {
+            Diagnostic::new("the file changed during the build")
+                .in_file(&self.path)
+                .with_help("build again")
+        };
+        let mut parts = Article::parse(&self.path, text).map_err(changed)?.parts;
+        parts::settle_dates(&mut parts, zone);
+        Ok(std::borrow::Cow::Owned(parts))
     }
 
     /// The 1-based line in the file where the Markdown body starts.
     pub fn body_first_line(&self) -> usize {
-        self.file_text[..self.body_offset].matches('\n').count() + 1
+        self.body_line
     }
 
     /// The date lists and feeds sort and stamp by: the last update.
@@ -319,7 +398,17 @@ fn check_tag(tag: &Spanned<String>, file: &mut FileCx) -> Option<Tag> {
         );
         return None;
     }
-    Some(Tag { name, slug, span })
+    let raw = file
+        .text
+        .get(span.clone())
+        .map(|raw| raw.trim_matches(['"', '\'']));
+    let written = raw.filter(|raw| *raw != name).map(Box::from);
+    Some(Tag {
+        name,
+        slug,
+        span,
+        written,
+    })
 }
 
 /// serde lists only the fields every article has; name the parts' too.
@@ -371,7 +460,10 @@ mod tests {
             "2022-01-05T14:00+06:00"
         );
         assert_eq!(a.parts.background[0].key, "csto");
-        assert_eq!(&a.file_text[a.parts.background[0].span.clone()], "\"csto\"");
+        assert_eq!(
+            &a.front_matter()[a.parts.background[0].span.clone()],
+            "\"csto\""
+        );
         assert_eq!(a.body().unwrap(), "Tekst.\n");
         assert_eq!(a.body_first_line(), 16);
     }

@@ -54,7 +54,7 @@ impl Site {
         let mut spellings: HashMap<String, Vec<(String, usize)>> = HashMap::new();
         for article in self.articles.iter().rev() {
             for tag in &article.tags {
-                let raw = written(&article.file_text, &tag.span, &tag.name);
+                let raw = tag.as_written().to_string();
                 let counts = spellings.entry(tag.name.to_lowercase()).or_default();
                 match counts.iter_mut().find(|(spelling, _)| *spelling == raw) {
                     Some((_, n)) => *n += 1,
@@ -80,21 +80,23 @@ impl Site {
         }
         let mut warnings = Vec::new();
         for article in &mut self.articles {
-            for tag in &mut article.tags {
+            for at in 0..article.tags.len() {
+                let tag = &article.tags[at];
                 let Some(chosen) = canonical.get(&tag.name.to_lowercase()) else {
                     continue;
                 };
-                let raw = written(&article.file_text, &tag.span, &tag.name);
+                let raw = tag.as_written().to_string();
                 if raw != *chosen {
-                    warnings.push(tag_warning(
-                        &article.path,
-                        &article.file_text,
-                        tag,
-                        &raw,
-                        chosen,
-                    ));
+                    let text = article.front_matter();
+                    warnings.push(tag_warning(&article.path, &text, tag, &raw, chosen));
                 }
+                let tag = &mut article.tags[at];
                 tag.name = chosen.clone();
+                // The chosen spelling is now the name; the raw one stays
+                // for the next comparison (serve merges again on each save).
+                if tag.written.is_none() && raw != tag.name {
+                    tag.written = Some(raw.into());
+                }
             }
             let mut seen = std::collections::HashSet::new();
             article.tags.retain(|tag| seen.insert(tag.name.clone()));
@@ -138,14 +140,14 @@ impl Site {
             problems.push(
                 Diagnostic::new(format!("two pages have the URL /{}/", article.slug))
                     .in_file(&article.path)
-                    .at_span(&article.file_text, article.slug_span.clone())
+                    .at_span(&article.front_matter(), article.slug_span.clone())
                     .with_help(help),
             );
         }
         let cx = RefCx {
             language: self.config.language,
             path: &article.path,
-            text: &article.file_text,
+            text: &|| article.front_matter().into_owned(),
             slug: &article.slug,
             slug_span: article.slug_span.clone(),
             entries: &self.background,
@@ -155,13 +157,6 @@ impl Site {
         parts::check_references(&article.parts, &cx, &mut problems);
         problems
     }
-}
-
-/// The tag as written between its quotes, spaces included.
-fn written(text: &str, span: &std::ops::Range<usize>, name: &str) -> String {
-    text.get(span.clone())
-        .map(|raw| raw.trim_matches(['"', '\'']).to_string())
-        .unwrap_or_else(|| name.to_string())
 }
 
 fn tag_warning(

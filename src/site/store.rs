@@ -53,6 +53,27 @@ pub fn load_file(
     publishing: &Publishing,
     zone: &TimeZone,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    load_file_as(root, file, publishing, zone, Keep::Everything)
+}
+
+/// What a loaded site keeps of each article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every part: `serve` compares them on each save, `check` reports on them.
+    Everything,
+    /// Not the parts only the article's own page shows, which a full build
+    /// reads again when it renders that page: a site of 100,000 articles
+    /// would otherwise hold them all at once.
+    ForOneBuild,
+}
+
+fn load_file_as(
+    root: &Path,
+    file: &SourceFile,
+    publishing: &Publishing,
+    zone: &TimeZone,
+    keep: Keep,
+) -> Result<Loaded, Vec<Diagnostic>> {
     Ok(match file {
         SourceFile::Article(path) => {
             let mut article = Article::load(root, path)?;
@@ -73,6 +94,9 @@ pub fn load_file(
                 expires.settle(zone);
             }
             article.status = publishing.status(&article, zone);
+            if keep == Keep::ForOneBuild {
+                article.release_page_parts();
+            }
             if !publishing.includes(&article) {
                 Loaded::Withheld(Withheld::of(&article))
             } else {
@@ -102,11 +126,21 @@ impl Site {
     /// Reads and checks the whole site under `root`: every problem in every
     /// file, and every problem between files, reported together.
     pub fn load(root: &Path, config: Config, publishing: Publishing) -> Result<Site, Diagnostics> {
+        Site::load_keeping(root, config, publishing, Keep::Everything)
+    }
+
+    /// Reads and checks the whole site, keeping of each article what `keep` says.
+    pub fn load_keeping(
+        root: &Path,
+        config: Config,
+        publishing: Publishing,
+        keep: Keep,
+    ) -> Result<Site, Diagnostics> {
         let mut problems = Vec::new();
         let files = walk(root, CONTENT_DIR, &mut problems);
         let loaded: Vec<Result<Loaded, Vec<Diagnostic>>> = files
             .par_iter()
-            .map(|file| load_file(root, file, &publishing, &config.zone.0))
+            .map(|file| load_file_as(root, file, &publishing, &config.zone.0, keep))
             .collect();
         let mut site = Site {
             root: root.to_path_buf(),
@@ -123,6 +157,13 @@ impl Site {
         // Shared files that could not be read: their own errors say why, so
         // articles naming them are not each told the name is unknown.
         let mut broken = BTreeSet::new();
+        // Room for every article at once: grown by doubling, the list would
+        // hold up to twice the room it needs, and three times while it moves.
+        let articles = loaded
+            .iter()
+            .filter(|item| matches!(item, Ok(Loaded::Article(_))))
+            .count();
+        site.articles.reserve_exact(articles);
         for (file, item) in files.iter().zip(loaded) {
             match item {
                 Ok(loaded) => site.put(loaded),

@@ -86,3 +86,53 @@ fn a_very_long_article_is_published_whole_and_its_feed_entry_has_the_lead() {
         "the short article's entry",
     );
 }
+
+/// A large site keeps no article's text in memory after reading it: errors
+/// found between files later are drawn from the file, read again, and still
+/// name the line and column and show the line.
+#[test]
+fn errors_between_files_point_at_their_line_although_no_text_is_kept() {
+    let site = TestSite::new(SITE_TOML)
+        .with(
+            "content/a.md",
+            "+++\ntitle = \"A\"\ndate = 2022-01-09\nslug = \"uro\"\n+++\n\nTekst.\n",
+        )
+        .with(
+            "content/b.md",
+            "+++\ntitle = \"B\"\ndate = 2022-01-07\n\nslug = \"uro\"\n+++\n\nTekst.\n",
+        )
+        .with(
+            "content/c.md",
+            "+++\ntitle = \"C\"\ndate = 2022-01-08\ntags = [\"Uro\"]\n\n\nbackground = [\"finnes-ikke\"]\n+++\n\nTekst.\n",
+        );
+    let run = site.build(&[]);
+    run.assert_failure();
+    // The newer article keeps the address; the older one is told.
+    run.assert_stderr_contains("two pages have the URL /uro/");
+    run.assert_points_at(&site, "content/b.md", Some(5));
+    run.assert_stderr_contains("unknown background entry `finnes-ikke`");
+    let (_, column) = run.assert_points_at(&site, "content/c.md", Some(7));
+    assert_eq!(column, 15, "{}", run.stderr);
+}
+
+/// The body is read again when the page is rendered; it is the body that
+/// was checked, after a front matter of any length.
+#[test]
+fn an_article_body_after_a_long_front_matter_is_published_whole() {
+    let points: Vec<String> = (1..=5)
+        .map(|n| format!("\"Punkt {n} om uroen i Kasakhstan, med æ, ø og å.\""))
+        .collect();
+    let site = TestSite::new(SITE_TOML).with(
+        "content/lang-ingress.md",
+        format!(
+            "+++\ntitle = \"Lang ingress\"\ndate = 2022-01-07\nsummary = [{}]\n+++\n\nFørste avsnitt.\n\nSiste avsnitt.\n",
+            points.join(", ")
+        ),
+    );
+    site.build_ok(&[]);
+    let page = site.public("lang-ingress/index.html");
+    for text in ["Første avsnitt.", "Siste avsnitt.", "Punkt 5 om uroen"] {
+        assert_contains(&page, text, "public/lang-ingress/index.html");
+    }
+    assert_lacks(&page, "+++", "public/lang-ingress/index.html");
+}
