@@ -312,11 +312,17 @@ impl Session {
         // A save can change which spelling of a tag other articles show.
         // A save that left every saved article's tags as written keeps their
         // merged spellings; any other merges every article's tags again.
-        let mut tags_kept = !folder_gone;
-        for kept in articles_saved {
-            tags_kept &= kept.is_some_and(|kept| kept.restore(&mut state.site));
-        }
-        if !tags_kept {
+        // All or none: a merge over articles some of which kept their old
+        // names could give names a fresh build would not.
+        let tags_kept = !folder_gone
+            && articles_saved
+                .iter()
+                .all(|kept| kept.as_ref().is_some_and(|k| k.still_hold(&state.site)));
+        if tags_kept {
+            for kept in articles_saved.into_iter().flatten() {
+                kept.restore(&mut state.site);
+            }
+        } else {
             // The saved articles' tags are as written now, so those that
             // only the merge changes are rendered again too.
             let tags_before = tag_names(&state.site);

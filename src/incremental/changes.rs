@@ -224,7 +224,7 @@ pub(super) fn describe(changed: &[PathBuf]) -> String {
 }
 
 /// A saved article's tags as the last merge of spellings left them, with
-/// its text up to its last tag. When the article comes back with the same
+/// its text up to its last tag's line. When the article comes back with the same
 /// text up to the same tags, every spelling on the site is as it was: the
 /// merge would give the same names and warnings, so they are kept instead of
 /// merging every article's tags again.
@@ -237,7 +237,13 @@ pub(super) struct KeptTags {
 impl KeptTags {
     pub(super) fn of(site: &Site, path: &Path) -> Option<KeptTags> {
         let article = site.articles.iter().find(|a| a.path == path)?;
-        let end = article.tags.iter().map(|t| t.span.end).max().unwrap_or(0);
+        // To the end of the last tag's line, which its warning shows.
+        let last = article.tags.iter().map(|t| t.span.end).max().unwrap_or(0);
+        let text = &article.file_text;
+        let end = text
+            .get(last..)?
+            .find('\n')
+            .map_or(text.len(), |i| last + i);
         Some(KeptTags {
             path: path.to_path_buf(),
             tags: article.tags.clone(),
@@ -245,19 +251,21 @@ impl KeptTags {
         })
     }
 
-    /// Gives the article back its merged tags, if its tags read as before.
-    pub(super) fn restore(self, site: &mut Site) -> bool {
-        let Some(article) = site.articles.iter_mut().find(|a| a.path == self.path) else {
+    /// Whether the article's tags read as before the save.
+    pub(super) fn still_hold(&self, site: &Site) -> bool {
+        let Some(article) = site.articles.iter().find(|a| a.path == self.path) else {
             return false;
         };
         let spans =
             |tags: &[crate::site::Tag]| tags.iter().map(|t| t.span.clone()).collect::<Vec<_>>();
-        if spans(&article.tags) != spans(&self.tags)
-            || article.file_text.get(..self.written.len()) != Some(self.written.as_str())
-        {
-            return false;
+        spans(&article.tags) == spans(&self.tags)
+            && article.file_text.get(..self.written.len()) == Some(self.written.as_str())
+    }
+
+    /// Gives the article back the names the last merge gave its tags.
+    pub(super) fn restore(self, site: &mut Site) {
+        if let Some(article) = site.articles.iter_mut().find(|a| a.path == self.path) {
+            article.tags = self.tags;
         }
-        article.tags = self.tags;
-        true
     }
 }

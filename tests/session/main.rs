@@ -1226,3 +1226,45 @@ fn a_build_between_saves_is_seen_by_the_next_save() {
         "both saves were compared with a fresh build"
     );
 }
+
+/// A tag written in two ways takes the spelling most articles use, on every
+/// article; a save that leaves an article's tags as they were keeps that,
+/// and one that removes the other spelling everywhere gives the article its
+/// own again, as a fresh build does.
+#[test]
+fn tag_spellings_follow_saves_of_other_articles() {
+    let mut runner = Runner::start(fixture(), base_seed());
+    let files: Vec<String> = runner.model.articles.keys().cloned().collect();
+    let (odd, others) = files.split_first().expect("articles");
+    let mut model = runner.model.clone();
+    for (file, article) in &mut model.articles {
+        article.tags = if file == odd {
+            vec!["kasakhstan".into()]
+        } else {
+            vec!["Kasakhstan".into(), "CSTO".into()]
+        };
+    }
+    runner.step(
+        "one article writes kasakhstan, the others Kasakhstan",
+        model,
+        &[],
+    );
+
+    let mut model = runner.model.clone();
+    let article = model.articles.get_mut(odd).expect("the article");
+    article.body.push(text("Et nytt avsnitt om protestene."));
+    runner.step(&format!("content/{odd}: body"), model, &[]);
+
+    // One batch: the article's tags stay as written, every other spelling goes.
+    let mut model = runner.model.clone();
+    let article = model.articles.get_mut(odd).expect("the article");
+    article.body.push(text("Enda et avsnitt."));
+    for file in others {
+        model.articles.get_mut(file).expect("an article").tags = vec!["CSTO".into()];
+    }
+    runner.step("the others drop Kasakhstan, with a body edit", model, &[]);
+    assert_eq!(
+        runner.compared, 3,
+        "every save was compared with a fresh build"
+    );
+}
