@@ -223,31 +223,24 @@ pub(super) fn describe(changed: &[PathBuf]) -> String {
     }
 }
 
-/// A saved article's tags as the last merge of spellings left them, with
-/// its text up to its last tag's line. When the article comes back with the same
-/// text up to the same tags, every spelling on the site is as it was: the
-/// merge would give the same names and warnings, so they are kept instead of
-/// merging every article's tags again.
+/// A saved article's tags as the last merge of spellings left them, with a
+/// hash of its text up to its last tag's line. When the article comes back
+/// with the same text up to the same tags, every spelling on the site is as
+/// it was: the merge would give the same names and warnings, so they are kept
+/// instead of merging every article's tags again.
 pub(super) struct KeptTags {
     path: PathBuf,
     tags: Vec<crate::site::Tag>,
-    written: String,
+    written: u64,
 }
 
 impl KeptTags {
     pub(super) fn of(site: &Site, path: &Path) -> Option<KeptTags> {
         let article = site.articles.iter().find(|a| a.path == path)?;
-        // To the end of the last tag's line, which its warning shows.
-        let last = article.tags.iter().map(|t| t.span.end).max().unwrap_or(0);
-        let text = &article.file_text;
-        let end = text
-            .get(last..)?
-            .find('\n')
-            .map_or(text.len(), |i| last + i);
         Some(KeptTags {
             path: path.to_path_buf(),
             tags: article.tags.clone(),
-            written: article.file_text.get(..end)?.to_string(),
+            written: article.tags_text_hash?,
         })
     }
 
@@ -258,8 +251,7 @@ impl KeptTags {
         };
         let spans =
             |tags: &[crate::site::Tag]| tags.iter().map(|t| t.span.clone()).collect::<Vec<_>>();
-        spans(&article.tags) == spans(&self.tags)
-            && article.file_text.get(..self.written.len()) == Some(self.written.as_str())
+        spans(&article.tags) == spans(&self.tags) && article.tags_text_hash == Some(self.written)
     }
 
     /// Gives the article back the names the last merge gave its tags.

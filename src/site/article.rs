@@ -106,6 +106,10 @@ pub struct Article {
     /// A hash of the front matter, to tell that the file read again is the
     /// one that was checked.
     front_matter_hash: u64,
+    /// A hash of the file up to the end of the last tag's line (which a
+    /// tag's warning shows), or `None` where that end is not found: a save
+    /// that keeps it keeps the site's merged tag spellings.
+    pub tags_text_hash: Option<u64>,
     pub slug: String,
     /// Where the slug comes from: the `slug` field, or the opening `+++` when the
     /// file name gives it.
@@ -206,7 +210,7 @@ impl Article {
             );
         }
         let slug = article_slug(path, slug_field, &mut file);
-        let tags = fields
+        let tags: Vec<Tag> = fields
             .tags
             .iter()
             .filter_map(|tag| check_tag(tag, &mut file))
@@ -225,8 +229,10 @@ impl Article {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let tags_text_hash = tags_text_hash(&text, &tags);
         Ok(Article {
             path: path.to_path_buf(),
+            tags_text_hash,
             slug,
             slug_span,
             title: fields.title,
@@ -431,6 +437,16 @@ fn with_known_fields(mut diagnostic: Diagnostic) -> Diagnostic {
 /// An empty string, as a CMS writes for an optional field left empty.
 fn is_blank(value: &DateField) -> bool {
     matches!(value.get_ref(), toml::Value::String(text) if text.trim().is_empty())
+}
+
+/// The hash of `text` up to the end of the line of the last of `tags`.
+fn tags_text_hash(text: &str, tags: &[Tag]) -> Option<u64> {
+    let last = tags.iter().map(|t| t.span.end).max().unwrap_or(0);
+    let end = text
+        .get(last..)?
+        .find('\n')
+        .map_or(text.len(), |i| last + i);
+    Some(xxhash_rust::xxh3::xxh3_64(text.get(..end)?.as_bytes()))
 }
 
 #[cfg(test)]
