@@ -17,21 +17,18 @@ pub mod pages;
 mod people;
 mod search;
 pub mod seo;
+mod summaries;
 pub mod views;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use jiff::tz::TimeZone;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::dates::Date;
-use crate::deps::{Dep, Deps, ListKey};
+use crate::deps::{Dep, Deps};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::kind::Kind;
 use crate::links::{FoundLink, LinkIndex, LinkScope};
-use crate::markdown::typography::typeset;
 use crate::output::Sink;
 use crate::parts::{self, ViewCx};
 use crate::site::index::Listings;
@@ -40,7 +37,9 @@ use crate::templates::Templates;
 use crate::urls::Urls;
 pub use assets::Assets;
 pub use pages::Page;
-use views::{ArticleSummary, SiteView, TagView, with_fields};
+use summaries::CachedSummary;
+pub use summaries::summary_of;
+use views::{SiteView, with_fields};
 
 /// Ids the default theme uses for its own landmarks, which headings in a body
 /// must not take; each part's `part-<key>` is added to them.
@@ -61,17 +60,6 @@ const THEME_IDS: &[&str] = &[
 pub struct Rendered {
     pub page: Page,
     pub deps: Deps,
-}
-
-/// An article as lists show it, kept as plain fields rather than as a
-/// template value (a map for every date and tag), since a large site keeps
-/// one for every article: the value is made each time a list needs it.
-struct CachedSummary {
-    summary: ArticleSummary,
-    /// The parts lists show.
-    extra: Vec<(&'static str, Value)>,
-    /// What it read.
-    read: Vec<Dep>,
 }
 
 /// Renders the pages of one loaded site.
@@ -431,67 +419,6 @@ impl<'a> Renderer<'a> {
         sink.write(&path, &html, &self.origin(page))
     }
 
-    /// Article `index` as lists show it, recording what it read.
-    fn summary(&self, index: usize, deps: &mut Deps) -> Value {
-        let cached = self.cached_summary(index, true);
-        if deps.is_on() {
-            deps.extend(cached.read.iter().cloned());
-        }
-        with_fields(
-            Value::from_serializable(&cached.summary),
-            cached.extra.iter().cloned(),
-        )
-    }
-
-    /// Article `index` as lists show it, made once; what it read is kept if
-    /// `record` is asked for by the call that makes it.
-    fn cached_summary(&self, index: usize, record: bool) -> &CachedSummary {
-        self.summaries[index].get_or_init(|| {
-            let mut read = if record {
-                Deps::recording()
-            } else {
-                Deps::off()
-            };
-            let article = &self.site.articles[index];
-            read.push(Dep::Summary(article.path.clone()));
-            let summary = self.summary_of(article);
-            let extra = parts::list_views(&article.parts, &mut self.view_cx(article, &mut read));
-            CachedSummary {
-                summary,
-                extra,
-                read: read.into_vec(),
-            }
-        })
-    }
-
-    /// An article's summary as a template value: what lists show of it.
-    pub fn summary_value(&self, article: &Article, deps: &mut Deps) -> Value {
-        let summary = self.summary_of(article);
-        let mut cx = self.view_cx(article, deps);
-        let extra = parts::list_views(&article.parts, &mut cx);
-        with_fields(Value::from_serializable(&summary), extra)
-    }
-
-    pub fn summary_of(&self, article: &Article) -> ArticleSummary {
-        summary_of(
-            article,
-            &self.urls,
-            &self.site.config.zone.0,
-            self.site.config.kind,
-        )
-    }
-
-    /// The summaries of a list's articles, recording the list and each summary.
-    fn list(&self, key: ListKey, indices: &[usize], deps: &mut Deps) -> Value {
-        deps.add(|| Dep::List(key));
-        Value::from(
-            indices
-                .iter()
-                .map(|&i| self.summary(i, deps))
-                .collect::<Vec<_>>(),
-        )
-    }
-
     /// What a background entry's own parts («Spørsmål og svar») may read:
     /// links resolved from the entry's file, and no point in time.
     fn entry_view_cx<'c>(
@@ -539,48 +466,6 @@ impl<'a> Renderer<'a> {
             deps,
             link_problems: &self.link_problems,
         }
-    }
-}
-
-/// An article as lists show it, without the parts lists show.
-pub fn summary_of(
-    article: &Article,
-    urls: &Urls,
-    zone: &TimeZone,
-    default_kind: Kind,
-) -> ArticleSummary {
-    let url = urls.article(&article.slug);
-    let language = urls.language;
-    // «Oppdatert 7. januar kl. 10.00»: the year goes without saying where it
-    // is the year of publishing.
-    let same_year = |updated: &Date| updated.in_zone(zone).year == article.date.in_zone(zone).year;
-    ArticleSummary {
-        kind: article.kind.unwrap_or(default_kind).view(language),
-        title: typeset(&article.title, language),
-        kicker: article
-            .kicker
-            .as_deref()
-            .or_else(|| article.tags.first().map(|tag| tag.name.as_str()))
-            .map(|kicker| typeset(kicker, language)),
-        lead: article.lead.as_deref().map(|lead| typeset(lead, language)),
-        permalink: urls.permalink(&url),
-        url,
-        date: article.date.shown_in(language, zone, true),
-        updated: article
-            .updated
-            .map(|d| d.shown_in(language, zone, !same_year(&d))),
-        update_note: article
-            .update_note
-            .as_deref()
-            .map(|note| typeset(note, language)),
-        tags: article
-            .tags
-            .iter()
-            .map(|tag| TagView {
-                name: tag.name.clone(),
-                url: urls.tag(&tag.name),
-            })
-            .collect(),
     }
 }
 
