@@ -8,29 +8,28 @@
 //! A change that breaks the site keeps the last good output and remembers what
 //! is still to be rendered, so the next good save catches up.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
-use crate::deps::{Dep, ListKey};
+use crate::deps::Dep;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
 use crate::layout::{STATIC_DIR, SourceFile, classify};
-use crate::links::LinkIndex;
-use crate::output::{KnownManifest, Output, Sink, WriteReport};
-use crate::render::{Page, Rendered, Renderer};
-use crate::site::Site;
-use crate::site::index::Listings;
-use crate::templates::Templates;
+use crate::output::{Output, Sink, WriteReport};
+use crate::render::{Page, Renderer};
 
 mod changes;
+mod positions;
 mod shape;
+mod state;
 
 use changes::{
     KeptTags, describe, expand_folders, forget_folder, reload, tag_names, tag_names_changed,
 };
 use shape::Shape;
+use state::{Recount, State};
 
 /// What one rebuild did, for the status line.
 #[derive(Debug, Clone)]
@@ -44,68 +43,6 @@ pub struct RebuildReport {
     pub elapsed: Duration,
     /// Problems that did not stop the rebuild, in what was rendered.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// The site as last rendered, and what each page read.
-struct State {
-    site: Site,
-    templates: Templates,
-    page_deps: HashMap<Page, Vec<Dep>>,
-    /// The pages that read each source.
-    readers: HashMap<Dep, HashSet<Page>>,
-    /// Every list's fingerprint at the last good render.
-    lists: HashMap<ListKey, u64>,
-    /// Every page at the last good render.
-    pages: BTreeSet<Page>,
-    /// The image files each page published.
-    page_images: HashMap<Page, Vec<String>>,
-    /// The lists and links of the last good render, kept for the next one.
-    listings: Listings,
-    links: LinkIndex,
-    /// An article moved in the order or changed what lists show of it, or a
-    /// file came or went, since the last good render: the lists, links,
-    /// fingerprints and pages are worked out again.
-    lists_stale: bool,
-    /// The last check found no problem between files.
-    between_clean: bool,
-    /// The output folder's list of published files after the last save.
-    manifest: KnownManifest,
-    /// What the last merge of tag spellings warned about.
-    tag_warnings: Vec<Diagnostic>,
-}
-
-impl State {
-    fn record(&mut self, rendered: Vec<Rendered>) {
-        for Rendered { page, deps } in rendered {
-            self.forget(&page);
-            if !deps.published().is_empty() {
-                self.page_images
-                    .insert(page.clone(), deps.published().to_vec());
-            }
-            let deps = deps.into_vec();
-            for dep in &deps {
-                self.readers
-                    .entry(dep.clone())
-                    .or_default()
-                    .insert(page.clone());
-            }
-            self.page_deps.insert(page, deps);
-        }
-    }
-
-    fn forget(&mut self, page: &Page) {
-        self.page_images.remove(page);
-        if let Some(old) = self.page_deps.remove(page) {
-            for dep in old {
-                if let Some(pages) = self.readers.get_mut(&dep) {
-                    pages.remove(page);
-                    if pages.is_empty() {
-                        self.readers.remove(&dep);
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// A site kept in memory between rebuilds.
@@ -205,24 +142,11 @@ impl Session {
             .collect();
         rendered_paths.sort();
         rendered_paths.dedup();
-        let (listings, links) = renderer.into_lists();
+        let kept = renderer.into_kept();
         let site_warnings = site.warnings.clone();
-        let mut state = State {
-            site,
-            templates,
-            page_deps: HashMap::new(),
-            readers: HashMap::new(),
-            lists,
-            pages,
-            page_images: HashMap::new(),
-            listings,
-            links,
-            lists_stale: false,
-            // Loading refuses a site with problems between files.
-            between_clean: true,
-            manifest: KnownManifest::default(),
-            tag_warnings: site_warnings,
-        };
+        let mut state = State::new(site, templates, kept, site_warnings);
+        state.lists = lists;
+        state.pages = pages;
         let count = rendered.len();
         state.record(rendered);
         self.state = Some(state);
@@ -263,20 +187,27 @@ impl Session {
         let shapes_before: Vec<(PathBuf, Shape)> = sources
             .iter()
             .filter(|s| !matches!(s, SourceFile::Static(_) | SourceFile::ContentOther(_)))
-            .map(|s| (s.path(), Shape::of(&state.site, &s.path())))
+            .map(|s| {
+                (
+                    s.path(),
+                    Shape::of(&state.site, &state.positions, &s.path()),
+                )
+            })
+            .collect();
+        // Files and folders that went away (a folder takes the files inside along).
+        let gone_paths: Vec<&PathBuf> = changed
+            .iter()
+            .filter(|path| classify(path).is_some() && !root.join(path).exists())
             .collect();
         // Tags come from articles: a save of none leaves their spellings.
-        let folder_gone = changed
-            .iter()
-            .any(|path| classify(path).is_some() && !root.join(path).exists());
         let articles_saved: Vec<Option<KeptTags>> = sources
             .iter()
             .filter(|s| matches!(s, SourceFile::Article(_)))
-            .map(|s| KeptTags::of(&state.site, &s.path()))
+            .map(|s| KeptTags::of(&state.site, &state.positions, &s.path()))
             .collect();
         // Whether this save moved an article, changed what lists show of one,
         // or made files come or go.
-        let mut reshaped = false;
+        let mut reshaped = !gone_paths.is_empty();
         for source in &sources {
             match source {
                 SourceFile::Static(_) => {
@@ -297,30 +228,34 @@ impl Session {
                     &root,
                     source,
                     &mut state.site,
+                    &mut state.positions,
                     &mut self.broken,
                     &mut self.pending,
                 ),
             }
         }
-        // Folders that went away take the files inside them along.
-        for path in changed {
-            if classify(path).is_some() && !root.join(path).exists() {
-                reshaped = true;
-                forget_folder(path, &mut state.site, &mut self.broken, &mut self.pending);
-            }
+        for path in &gone_paths {
+            forget_folder(
+                path,
+                &mut state.site,
+                &mut state.positions,
+                &mut self.broken,
+                &mut self.pending,
+            );
         }
         // A save can change which spelling of a tag other articles show.
         // A save that left every saved article's tags as written keeps their
         // merged spellings; any other merges every article's tags again.
         // All or none: a merge over articles some of which kept their old
         // names could give names a fresh build would not.
-        let tags_kept = !folder_gone
-            && articles_saved
-                .iter()
-                .all(|kept| kept.as_ref().is_some_and(|k| k.still_hold(&state.site)));
+        let tags_kept = gone_paths.is_empty()
+            && articles_saved.iter().all(|kept| {
+                kept.as_ref()
+                    .is_some_and(|k| k.still_hold(&state.site, &state.positions))
+            });
         if tags_kept {
             for kept in articles_saved.into_iter().flatten() {
-                kept.restore(&mut state.site);
+                kept.restore(&mut state.site, &state.positions);
             }
         } else {
             // The saved articles' tags are as written now, so those that
@@ -335,7 +270,7 @@ impl Session {
         }
         reshaped |= shapes_before
             .iter()
-            .any(|(path, shape)| Shape::of(&state.site, path) != *shape);
+            .any(|(path, shape)| Shape::of(&state.site, &state.positions, path) != *shape);
         state.lists_stale |= reshaped;
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
         let broken: BTreeSet<SourceFile> = self
@@ -343,14 +278,8 @@ impl Session {
             .keys()
             .filter_map(|path| classify(path))
             .collect();
-        // With no slug, key or file changed, only the saved articles can
-        // have gained or lost a problem between files.
-        let between = if !reshaped && state.between_clean {
-            let saved = shapes_before.iter().map(|(path, _)| path.clone()).collect();
-            state.site.problems_of_articles(&saved)
-        } else {
-            state.site.problems_between_files()
-        };
+        let saved: Vec<&PathBuf> = shapes_before.iter().map(|(path, _)| path).collect();
+        let between = problems_between(state, reshaped, &saved);
         state.between_clean = between.is_empty();
         problems.extend(
             between
@@ -367,37 +296,17 @@ impl Session {
         let renderer = if recount {
             Renderer::new(&state.site, &state.templates)
         } else {
-            let listings = std::mem::take(&mut state.listings);
-            let links = std::mem::take(&mut state.links);
-            Renderer::with_lists(&state.site, &state.templates, listings, links)
+            let kept = std::mem::take(&mut state.kept);
+            Renderer::with_kept(&state.site, &state.templates, kept)
         }
         .at(self.options.now())
         .with_background_images(self.images.clone());
-        let lists = recount.then(|| state.site.list_fingerprints(&renderer.listings));
-        for (key, print) in lists.iter().flatten() {
-            if state.lists.get(key) != Some(print) {
-                self.pending.insert(Dep::List(key.clone()));
-            }
-        }
-        for key in state.lists.keys() {
-            if lists.as_ref().is_some_and(|lists| !lists.contains_key(key)) {
-                self.pending.insert(Dep::List(key.clone()));
-            }
-        }
-        // The live script comes and goes with the clock, not only with saves.
-        let live_changed =
-            renderer.publishes_live_script() != state.pages.contains(&Page::LiveScript);
-        let pages: Option<BTreeSet<Page>> =
-            (recount || live_changed).then(|| renderer.pages().into_iter().collect());
-        let current = pages.as_ref().unwrap_or(&state.pages);
-        let mut dirty: BTreeSet<Page> = current.difference(&state.pages).cloned().collect();
-        for dep in &self.pending {
-            if let Some(readers) = state.readers.get(dep) {
-                dirty.extend(readers.iter().filter(|p| current.contains(p)).cloned());
-            }
-        }
-        let gone: Vec<Page> = state.pages.difference(current).cloned().collect();
-        let dirty: Vec<Page> = dirty.into_iter().collect();
+        let Recount {
+            lists,
+            pages,
+            dirty,
+            gone,
+        } = state.recount(&renderer, recount, &mut self.pending);
         let written: HashSet<String> = dirty
             .iter()
             .flat_map(|page| renderer.output_paths(page))
@@ -421,7 +330,7 @@ impl Session {
                 }
             }
         }
-        for path in stale_images(state, &dirty, &gone, &rendered) {
+        for path in state.stale_images(&dirty, &gone, &rendered) {
             output.remove(&path);
         }
         let files = output.commit_partial_known(&mut state.manifest)?;
@@ -429,7 +338,7 @@ impl Session {
             images.submit(renderer.deferred_images());
         }
         self.search.update(&renderer, &gone, indexed);
-        (state.listings, state.links) = renderer.into_lists();
+        state.kept = renderer.into_kept();
         state.lists_stale = false;
         for page in &gone {
             state.forget(page);
@@ -525,36 +434,39 @@ impl Session {
     }
 }
 
-/// Image files that the pages rendered again (or gone) published before and
-/// that no page publishes now: an image that changed leaves its old
-/// variants behind otherwise, which a fresh build would not have.
-fn stale_images(
+/// The problems between files after a save. With no slug, key or file
+/// changed, only the saved articles can have gained or lost one; with the
+/// slugs kept too, each is checked against the first article of its slug
+/// without a walk over the others.
+fn problems_between(
     state: &State,
-    dirty: &[Page],
-    gone: &[Page],
-    rendered: &[Rendered],
-) -> BTreeSet<String> {
-    let redone: HashSet<&Page> = dirty.iter().chain(gone).collect();
-    let mut stale: BTreeSet<String> = redone
-        .iter()
-        .filter_map(|page| state.page_images.get(*page))
-        .flatten()
-        .cloned()
-        .collect();
-    if stale.is_empty() {
-        return stale;
+    reshaped: bool,
+    saved: &[&PathBuf],
+) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
+    if reshaped || !state.between_clean {
+        return state.site.problems_between_files();
     }
-    for path in rendered.iter().flat_map(|r| r.deps.published()) {
-        stale.remove(path);
+    if state.lists_stale {
+        let saved = saved.iter().map(|path| (*path).clone()).collect();
+        return state.site.problems_of_articles(&saved);
     }
-    for (page, paths) in &state.page_images {
-        if !redone.contains(page) {
-            for path in paths {
-                stale.remove(path);
-            }
+    let mut found = BTreeMap::new();
+    for path in saved {
+        let Some(index) = state.positions.get(path) else {
+            continue;
+        };
+        let article = &state.site.articles[index];
+        let first = state
+            .kept
+            .slugs
+            .get(&article.slug)
+            .map_or(article, |&first| &state.site.articles[first]);
+        let problems = state.site.problems_of(article, first);
+        if !problems.is_empty() {
+            found.insert(article.path.clone(), problems);
         }
     }
-    stale
+    found
 }
 
 /// `forklar impact`: builds the site into a private temporary folder, the way

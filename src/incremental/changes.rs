@@ -13,11 +13,14 @@ use crate::site::Site;
 use crate::site::store::{Loaded, load_file};
 use crate::urls::Urls;
 
+use super::positions::Positions;
+
 /// Reads a content file again, and notes which of its sources changed.
 pub(super) fn reload(
     root: &Path,
     source: &SourceFile,
     site: &mut Site,
+    positions: &mut Positions,
     broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
     pending: &mut BTreeSet<Dep>,
 ) {
@@ -44,9 +47,9 @@ pub(super) fn reload(
         Loaded::Nothing
     };
     broken.remove(&path);
-    let before = Sources::of(site, &path);
-    site.replace(&path, loaded);
-    let after = Sources::of(site, &path);
+    let before = Sources::of(site, positions, &path);
+    positions.replace(site, &path, loaded);
+    let after = Sources::of(site, positions, &path);
     before.changed(&after, &path, pending);
 }
 
@@ -86,6 +89,7 @@ fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
 pub(super) fn forget_folder(
     folder: &Path,
     site: &mut Site,
+    positions: &mut Positions,
     broken: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
     pending: &mut BTreeSet<Dep>,
 ) {
@@ -99,11 +103,17 @@ pub(super) fn forget_folder(
         .chain(site.people.values().map(|p| p.path.clone()))
         .filter(|path| path.starts_with(folder) && path != folder)
         .collect();
-    for path in inside {
+    let before: Vec<Sources> = inside
+        .iter()
+        .map(|path| Sources::of(site, positions, path))
+        .collect();
+    for path in &inside {
         pending.insert(Dep::File(path.clone()));
-        let before = Sources::of(site, &path);
-        site.remove(&path);
-        before.changed(&Sources::of(site, &path), &path, pending);
+        site.remove(path);
+    }
+    *positions = Positions::of(site);
+    for (path, before) in inside.iter().zip(before) {
+        before.changed(&Sources::of(site, positions, path), path, pending);
     }
 }
 
@@ -126,10 +136,11 @@ struct Sources {
 }
 
 impl Sources {
-    fn of(site: &Site, path: &Path) -> Sources {
+    fn of(site: &Site, positions: &Positions, path: &Path) -> Sources {
         let urls = Urls::new(&site.config);
         Sources {
-            article: site.articles.iter().find(|a| a.path == path).map(|a| {
+            article: positions.get(path).map(|index| {
+                let a = &site.articles[index];
                 (
                     crate::render::summary_of(a, &urls, &site.config.zone.0, site.config.kind),
                     parts::in_lists(&a.parts),
@@ -235,8 +246,8 @@ pub(super) struct KeptTags {
 }
 
 impl KeptTags {
-    pub(super) fn of(site: &Site, path: &Path) -> Option<KeptTags> {
-        let article = site.articles.iter().find(|a| a.path == path)?;
+    pub(super) fn of(site: &Site, positions: &Positions, path: &Path) -> Option<KeptTags> {
+        let article = &site.articles[positions.get(path)?];
         Some(KeptTags {
             path: path.to_path_buf(),
             tags: article.tags.clone(),
@@ -245,19 +256,20 @@ impl KeptTags {
     }
 
     /// Whether the article's tags read as before the save.
-    pub(super) fn still_hold(&self, site: &Site) -> bool {
-        let Some(article) = site.articles.iter().find(|a| a.path == self.path) else {
+    pub(super) fn still_hold(&self, site: &Site, positions: &Positions) -> bool {
+        let Some(index) = positions.get(&self.path) else {
             return false;
         };
+        let article = &site.articles[index];
         let spans =
             |tags: &[crate::site::Tag]| tags.iter().map(|t| t.span.clone()).collect::<Vec<_>>();
         spans(&article.tags) == spans(&self.tags) && article.tags_text_hash == Some(self.written)
     }
 
     /// Gives the article back the names the last merge gave its tags.
-    pub(super) fn restore(self, site: &mut Site) {
-        if let Some(article) = site.articles.iter_mut().find(|a| a.path == self.path) {
-            article.tags = self.tags;
+    pub(super) fn restore(self, site: &mut Site, positions: &Positions) {
+        if let Some(index) = positions.get(&self.path) {
+            site.articles[index].tags = self.tags;
         }
     }
 }

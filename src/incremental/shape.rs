@@ -8,6 +8,8 @@ use std::path::Path;
 use crate::parts::quotes::Quote;
 use crate::site::Site;
 
+use super::positions::Positions;
+
 /// One content file as lists, links and the set of pages see it.
 #[derive(PartialEq)]
 pub(super) struct Shape {
@@ -40,42 +42,38 @@ struct ArticleShape {
 }
 
 impl Shape {
-    pub(super) fn of(site: &Site, path: &Path) -> Shape {
-        let article = site
-            .articles
-            .iter()
-            .position(|a| a.path == path)
-            .map(|index| {
-                let a = &site.articles[index];
-                ArticleShape {
-                    index,
-                    slug: a.slug.clone(),
-                    lists: site.publishing.lists(a),
-                    feeds: site.publishing.feeds(a),
-                    timeline: a.parts.timeline.page_key(&a.slug),
-                    tags: a
-                        .tags
-                        .iter()
-                        .map(|t| (t.slug.clone(), t.name.clone()))
-                        .collect(),
-                    background: a.parts.background.iter().map(|r| r.key.clone()).collect(),
-                    quotes: a
-                        .parts
-                        .quotes
-                        .iter()
-                        .filter(|q| q.person.is_some())
-                        .cloned()
-                        .collect(),
-                    authors: site.authors_of(a).to_vec(),
-                    corrections: a
-                        .parts
-                        .corrections
-                        .iter()
-                        .map(|c| (c.date.iso(), c.text.clone()))
-                        .collect(),
-                    has_updates: !a.parts.updates.updates.is_empty(),
-                }
-            });
+    pub(super) fn of(site: &Site, positions: &Positions, path: &Path) -> Shape {
+        let article = positions.get(path).map(|index| {
+            let a = &site.articles[index];
+            ArticleShape {
+                index,
+                slug: a.slug.clone(),
+                lists: site.publishing.lists(a),
+                feeds: site.publishing.feeds(a),
+                timeline: a.parts.timeline.page_key(&a.slug),
+                tags: a
+                    .tags
+                    .iter()
+                    .map(|t| (t.slug.clone(), t.name.clone()))
+                    .collect(),
+                background: a.parts.background.iter().map(|r| r.key.clone()).collect(),
+                quotes: a
+                    .parts
+                    .quotes
+                    .iter()
+                    .filter(|q| q.person.is_some())
+                    .cloned()
+                    .collect(),
+                authors: site.authors_of(a).to_vec(),
+                corrections: a
+                    .parts
+                    .corrections
+                    .iter()
+                    .map(|c| (c.date.iso(), c.text.clone()))
+                    .collect(),
+                has_updates: !a.parts.updates.updates.is_empty(),
+            }
+        });
         Shape {
             article,
             entry: key_of(site.background.values().map(|e| (&e.path, &e.key)), path),

@@ -62,6 +62,27 @@ pub struct Rendered {
     pub deps: Deps,
 }
 
+/// What a renderer works out over the whole site that holds while no article
+/// moves in the order or changes what lists show of it.
+#[derive(Default)]
+pub struct Kept {
+    pub listings: Listings,
+    pub links: LinkIndex,
+    /// Each slug's first article in the order.
+    pub slugs: HashMap<String, usize>,
+    summaries: Vec<OnceLock<CachedSummary>>,
+}
+
+/// Each slug's first article in the order (a later one with the same slug
+/// is an error before rendering).
+pub fn slug_table(site: &Site) -> HashMap<String, usize> {
+    let mut slugs = HashMap::with_capacity(site.articles.len());
+    for (index, article) in site.articles.iter().enumerate() {
+        slugs.entry(article.slug.clone()).or_insert(index);
+    }
+    slugs
+}
+
 /// Renders the pages of one loaded site.
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -71,7 +92,7 @@ pub struct Renderer<'a> {
     pub listings: Listings,
     pub assets: Assets,
     base: Context,
-    by_slug: HashMap<&'a str, usize>,
+    by_slug: HashMap<String, usize>,
     /// Each article's summary with what it read; made when a list first needs
     /// it and shared by every list after that.
     summaries: Vec<OnceLock<CachedSummary>>,
@@ -91,33 +112,41 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
-        let links = link_index(site, &Urls::new(&site.config));
-        Renderer::with_lists(site, templates, site.listings(), links)
+        let kept = Kept {
+            listings: site.listings(),
+            links: link_index(site, &Urls::new(&site.config)),
+            slugs: slug_table(site),
+            summaries: Vec::new(),
+        };
+        Renderer::with_kept(site, templates, kept)
     }
 
-    /// A renderer given the site's lists and links as they are now, kept
-    /// from an earlier renderer ([`Renderer::into_lists`]) while no article
-    /// moved, so a save in `serve` does not work them out again.
-    pub fn with_lists(
-        site: &'a Site,
-        templates: &'a Templates,
-        listings: Listings,
-        links: LinkIndex,
-    ) -> Renderer<'a> {
+    /// A renderer given what an earlier one worked out over the whole site
+    /// ([`Renderer::into_kept`]), still true while no article moved, so a
+    /// save in `serve` does not work it out again.
+    pub fn with_kept(site: &'a Site, templates: &'a Templates, kept: Kept) -> Renderer<'a> {
+        let Kept {
+            listings,
+            links,
+            slugs: by_slug,
+            mut summaries,
+        } = kept;
         let urls = Urls::new(&site.config);
         let assets = Assets::new(templates);
         let base = base_context(site, &urls, &assets);
-        let mut by_slug = HashMap::with_capacity(site.articles.len());
-        for (index, article) in site.articles.iter().enumerate() {
-            by_slug.entry(article.slug.as_str()).or_insert(index);
+        // The summaries' room is reused; what they held was for other text.
+        summaries.truncate(site.articles.len());
+        for summary in &mut summaries {
+            summary.take();
         }
+        summaries.resize_with(site.articles.len(), OnceLock::new);
         let mut reserved_ids: Vec<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
         reserved_ids.extend(parts::KEYS.iter().map(|key| format!("part-{key}")));
         Renderer {
             site,
             templates,
             listings,
-            summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            summaries,
             urls,
             links,
             assets,
@@ -175,9 +204,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The lists and links, for [`Renderer::with_lists`].
-    pub fn into_lists(self) -> (Listings, LinkIndex) {
-        (self.listings, self.links)
+    /// The lists, links and slugs, for [`Renderer::with_kept`].
+    pub fn into_kept(self) -> Kept {
+        Kept {
+            listings: self.listings,
+            links: self.links,
+            slugs: self.by_slug,
+            summaries: self.summaries,
+        }
     }
 
     /// Whether a live article has the live script published.

@@ -119,7 +119,7 @@ impl Site {
 
     /// An article's clashes with `first`, the first article with the same
     /// slug, or with forklar's own folders, and its parts' unknown names.
-    fn problems_of(&self, article: &Article, first: &Article) -> Vec<Diagnostic> {
+    pub(crate) fn problems_of(&self, article: &Article, first: &Article) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let clash = if self.reserved_paths().contains(&article.slug.as_str()) {
             Some(format!(

@@ -218,6 +218,28 @@ impl Site {
         }
     }
 
+    /// Puts `article` in place of the one at `index` (from the same file)
+    /// when it belongs there in the order, without moving any other; else
+    /// gives it back.
+    pub fn replace_article_at(
+        &mut self,
+        index: usize,
+        article: Box<Article>,
+    ) -> Result<(), Box<Article>> {
+        let fits = self
+            .articles
+            .get(index)
+            .is_some_and(|old| old.path == article.path)
+            && (index == 0 || newest_first(&self.articles[index - 1], &article).is_lt())
+            && (self.articles.get(index + 1))
+                .is_none_or(|next| newest_first(&article, next).is_lt());
+        if !fits {
+            return Err(article);
+        }
+        self.articles[index] = *article;
+        Ok(())
+    }
+
     /// Forgets whatever came from the file at `path`.
     pub fn remove(&mut self, path: &Path) {
         self.articles.retain(|a| a.path != path);

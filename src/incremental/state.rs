@@ -1,0 +1,195 @@
+//! What a session keeps between saves: the site as last rendered, what each
+//! page read, and what was worked out over the whole site (lists, their
+//! fingerprints, links, slugs, the set of pages), which a save that moves no
+//! article and changes no list keeps.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::deps::{Dep, ListKey};
+use crate::diagnostics::Diagnostic;
+use crate::output::KnownManifest;
+use crate::render::{Kept, Page, Rendered, Renderer};
+use crate::site::Site;
+use crate::templates::Templates;
+
+use super::positions::Positions;
+
+/// The site as last rendered, and what each page read.
+pub(super) struct State {
+    pub(super) site: Site,
+    pub(super) templates: Templates,
+    pub(super) page_deps: HashMap<Page, Vec<Dep>>,
+    /// The pages that read each source.
+    pub(super) readers: HashMap<Dep, HashSet<Page>>,
+    /// Every list's fingerprint at the last good render.
+    pub(super) lists: HashMap<ListKey, u64>,
+    /// Every page at the last good render.
+    pub(super) pages: BTreeSet<Page>,
+    /// The image files each page published.
+    pub(super) page_images: HashMap<Page, Vec<String>>,
+    /// The lists, links and slugs of the last good render, kept for the next one.
+    pub(super) kept: Kept,
+    /// Each article's place in the order, kept true with every change.
+    pub(super) positions: Positions,
+    /// An article moved in the order or changed what lists show of it, or a
+    /// file came or went, since the last good render: the lists, links,
+    /// fingerprints and pages are worked out again.
+    pub(super) lists_stale: bool,
+    /// The last check found no problem between files.
+    pub(super) between_clean: bool,
+    /// The output folder's list of published files after the last save.
+    pub(super) manifest: KnownManifest,
+    /// What the last merge of tag spellings warned about.
+    pub(super) tag_warnings: Vec<Diagnostic>,
+}
+
+/// The lists and pages of a save: worked out again or kept.
+pub(super) struct Recount {
+    /// Every list's fingerprint, when the lists were worked out again.
+    pub(super) lists: Option<HashMap<ListKey, u64>>,
+    /// Every page, when the set may have changed.
+    pub(super) pages: Option<BTreeSet<Page>>,
+    /// The pages to render: those that read a changed source, and new ones.
+    pub(super) dirty: Vec<Page>,
+    /// The pages no longer published.
+    pub(super) gone: Vec<Page>,
+}
+
+impl State {
+    pub(super) fn new(
+        site: Site,
+        templates: Templates,
+        kept: Kept,
+        tag_warnings: Vec<Diagnostic>,
+    ) -> State {
+        let positions = Positions::of(&site);
+        State {
+            site,
+            templates,
+            page_deps: HashMap::new(),
+            readers: HashMap::new(),
+            lists: HashMap::new(),
+            pages: BTreeSet::new(),
+            page_images: HashMap::new(),
+            kept,
+            positions,
+            lists_stale: false,
+            // Loading refuses a site with problems between files.
+            between_clean: true,
+            manifest: KnownManifest::default(),
+            tag_warnings,
+        }
+    }
+
+    /// Which pages a save renders again and which it takes away: the readers
+    /// of every `pending` source, with the lists whose fingerprint changed
+    /// added to `pending` first when the lists were worked out again.
+    pub(super) fn recount(
+        &self,
+        renderer: &Renderer,
+        recount: bool,
+        pending: &mut BTreeSet<Dep>,
+    ) -> Recount {
+        let lists = recount.then(|| self.site.list_fingerprints(&renderer.listings));
+        if let Some(lists) = &lists {
+            for (key, print) in lists {
+                if self.lists.get(key) != Some(print) {
+                    pending.insert(Dep::List(key.clone()));
+                }
+            }
+            for key in self.lists.keys() {
+                if !lists.contains_key(key) {
+                    pending.insert(Dep::List(key.clone()));
+                }
+            }
+        }
+        // The live script comes and goes with the clock, not only with saves.
+        let live_changed =
+            renderer.publishes_live_script() != self.pages.contains(&Page::LiveScript);
+        let pages: Option<BTreeSet<Page>> =
+            (recount || live_changed).then(|| renderer.pages().into_iter().collect());
+        let (mut dirty, gone): (BTreeSet<Page>, Vec<Page>) = match &pages {
+            Some(current) => (
+                current.difference(&self.pages).cloned().collect(),
+                self.pages.difference(current).cloned().collect(),
+            ),
+            None => (BTreeSet::new(), Vec::new()),
+        };
+        let current = pages.as_ref().unwrap_or(&self.pages);
+        for dep in pending.iter() {
+            if let Some(readers) = self.readers.get(dep) {
+                dirty.extend(readers.iter().filter(|p| current.contains(p)).cloned());
+            }
+        }
+        Recount {
+            lists,
+            pages,
+            dirty: dirty.into_iter().collect(),
+            gone,
+        }
+    }
+
+    pub(super) fn record(&mut self, rendered: Vec<Rendered>) {
+        for Rendered { page, deps } in rendered {
+            self.forget(&page);
+            if !deps.published().is_empty() {
+                self.page_images
+                    .insert(page.clone(), deps.published().to_vec());
+            }
+            let deps = deps.into_vec();
+            for dep in &deps {
+                self.readers
+                    .entry(dep.clone())
+                    .or_default()
+                    .insert(page.clone());
+            }
+            self.page_deps.insert(page, deps);
+        }
+    }
+
+    pub(super) fn forget(&mut self, page: &Page) {
+        self.page_images.remove(page);
+        if let Some(old) = self.page_deps.remove(page) {
+            for dep in old {
+                if let Some(pages) = self.readers.get_mut(&dep) {
+                    pages.remove(page);
+                    if pages.is_empty() {
+                        self.readers.remove(&dep);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Image files that the pages rendered again (or gone) published before
+    /// and that no page publishes now: an image that changed leaves its old
+    /// variants behind otherwise, which a fresh build would not have.
+    pub(super) fn stale_images(
+        &self,
+        dirty: &[Page],
+        gone: &[Page],
+        rendered: &[Rendered],
+    ) -> BTreeSet<String> {
+        let redone: HashSet<&Page> = dirty.iter().chain(gone).collect();
+        let mut stale: BTreeSet<String> = redone
+            .iter()
+            .filter_map(|page| self.page_images.get(*page))
+            .flatten()
+            .cloned()
+            .collect();
+        if stale.is_empty() {
+            return stale;
+        }
+        for path in rendered.iter().flat_map(|r| r.deps.published()) {
+            stale.remove(path);
+        }
+        for (page, paths) in &self.page_images {
+            if !redone.contains(page) {
+                for path in paths {
+                    stale.remove(path);
+                }
+            }
+        }
+        stale
+    }
+}
