@@ -11,6 +11,7 @@
 #   10,000 articles: ≤ 20 ms for a body edit, ≤ 50 ms for the edits that change
 #   lists), the first save no slower than 2× the median body edit;
 #   10,000 articles or fewer: the first page served within 0.5 s of start.
+# SEARCH=0 adds `search = false` to the generated sites' site.toml.
 # Needs cargo and python3 (standard library).
 set -euo pipefail
 
@@ -29,7 +30,7 @@ FORKLAR="${CARGO_TARGET_DIR:-$REPO/target}/release/forklar"
 
 REV="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
 git -C "$REPO" diff --quiet HEAD -- src 2>/dev/null || REV="$REV + uncommitted changes"
-echo "forklar $REV, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS saves per kind, $(date -u +%FT%TZ)"
+echo "forklar $REV, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS saves per kind, search ${SEARCH:-1}, $(date -u +%FT%TZ)"
 
 failed=0
 verdict() { # NAME VALUE LIMIT
@@ -44,6 +45,7 @@ verdict() { # NAME VALUE LIMIT
 for size in "${SIZES[@]}"; do
   site="$WORK/site-$size"
   python3 "$REPO/bench/gen_site.py" "$size" "$site" 2>/dev/null
+  if [[ "${SEARCH:-1}" == 0 ]]; then echo 'search = false' >> "$site/site.toml"; fi
   echo "== $size articles (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
   out="$WORK/out-$size.txt"
   TMPDIR="$WORK" python3 "$REPO/bench/serve_edits.py" "$FORKLAR" "$site" "$RUNS" | tee "$out"

@@ -3,8 +3,10 @@
 
     python3 bench/serve_edits.py FORKLAR SITE [RUNS]
 
-SITE is a site made by bench/gen_site.py. Adds a shared timeline used by a few
-articles, starts `FORKLAR serve` on a free port and measures:
+SITE is a site made by bench/gen_site.py; it is left as it is: each run copies
+it into a fresh temporary folder (in TMPDIR) and edits the copy. Adds a shared
+timeline used by a few articles, starts `FORKLAR serve` on a free port and
+measures:
 
 - start-up: from starting the process until the front page is served;
 - the first save after start (a body edit, the moment the server says it serves);
@@ -23,10 +25,12 @@ import math
 import os
 import re
 import select
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -180,8 +184,20 @@ def summarise(label, samples):
 def main():
     if len(sys.argv) < 3:
         sys.exit("usage: serve_edits.py FORKLAR SITE [RUNS]")
-    forklar, site = sys.argv[1], os.path.abspath(sys.argv[2])
+    forklar, original_site = sys.argv[1], os.path.abspath(sys.argv[2])
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    # The edits below change the site: every run starts from the same one.
+    scratch = tempfile.mkdtemp(prefix="forklar-serve-edits-")
+    try:
+        site = os.path.join(scratch, "site")
+        shutil.copytree(original_site, site, symlinks=True,
+                        ignore=shutil.ignore_patterns("public"))
+        measure(forklar, site, runs)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def measure(forklar, site, runs):
     content = os.path.join(site, "content")
     articles = sorted(
         os.path.join(content, name) for name in os.listdir(content) if name.endswith(".md")

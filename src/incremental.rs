@@ -142,7 +142,8 @@ impl Session {
             .collect();
         rendered_paths.sort();
         rendered_paths.dedup();
-        let kept = renderer.into_kept();
+        let mut kept = renderer.into_kept();
+        kept.drop_summaries();
         let site_warnings = site.warnings.clone();
         let mut state = State::new(site, templates, kept, site_warnings);
         state.lists = lists;
@@ -250,8 +251,9 @@ impl Session {
         // names could give names a fresh build would not.
         let tags_kept = gone_paths.is_empty()
             && articles_saved.iter().all(|kept| {
-                kept.as_ref()
-                    .is_some_and(|k| k.still_hold(&state.site, &state.positions))
+                kept.as_ref().is_some_and(|k| {
+                    k.still_hold(&state.site, &state.positions, &state.tag_warnings)
+                })
             });
         if tags_kept {
             for kept in articles_saved.into_iter().flatten() {

@@ -243,33 +243,72 @@ pub(super) struct KeptTags {
     path: PathBuf,
     tags: Vec<crate::site::Tag>,
     written: u64,
+    /// Its place in the order, which breaks ties between spellings.
+    index: usize,
 }
 
 impl KeptTags {
     pub(super) fn of(site: &Site, positions: &Positions, path: &Path) -> Option<KeptTags> {
-        let article = &site.articles[positions.get(path)?];
+        let index = positions.get(path)?;
+        let article = &site.articles[index];
         Some(KeptTags {
             path: path.to_path_buf(),
             tags: article.tags.clone(),
             written: article.tags_text_hash?,
+            index,
         })
     }
 
-    /// Whether the article's tags read as before the save.
-    pub(super) fn still_hold(&self, site: &Site, positions: &Positions) -> bool {
+    /// Whether the article's tags read as before the save: the same text up
+    /// to its last tag, or (with `warned` naming nothing in it, and its place
+    /// in the order kept) the same tags as written, which give the same names
+    /// and no warning wherever they stand.
+    pub(super) fn still_hold(
+        &self,
+        site: &Site,
+        positions: &Positions,
+        warned: &[Diagnostic],
+    ) -> bool {
         let Some(index) = positions.get(&self.path) else {
             return false;
         };
         let article = &site.articles[index];
         let spans =
             |tags: &[crate::site::Tag]| tags.iter().map(|t| t.span.clone()).collect::<Vec<_>>();
-        spans(&article.tags) == spans(&self.tags) && article.tags_text_hash == Some(self.written)
+        let same_text = spans(&article.tags) == spans(&self.tags)
+            && article.tags_text_hash == Some(self.written);
+        same_text
+            || (index == self.index
+                && self.same_as_written(&article.tags)
+                && !self.warned_in(warned))
     }
 
-    /// Gives the article back the names the last merge gave its tags.
+    fn same_as_written(&self, tags: &[crate::site::Tag]) -> bool {
+        tags.len() == self.tags.len()
+            && tags
+                .iter()
+                .zip(&self.tags)
+                .all(|(now, kept)| now.as_written() == kept.as_written())
+    }
+
+    fn warned_in(&self, warned: &[Diagnostic]) -> bool {
+        warned
+            .iter()
+            .any(|warning| warning.file.as_deref() == Some(self.path.as_path()))
+    }
+
+    /// Gives the article back the names the last merge gave its tags, where
+    /// they stand now.
     pub(super) fn restore(self, site: &mut Site, positions: &Positions) {
         if let Some(index) = positions.get(&self.path) {
-            site.articles[index].tags = self.tags;
+            let article = &mut site.articles[index];
+            let spans: Vec<_> = article.tags.iter().map(|t| t.span.clone()).collect();
+            article.tags = self.tags;
+            if spans.len() == article.tags.len() {
+                for (tag, span) in article.tags.iter_mut().zip(spans) {
+                    tag.span = span;
+                }
+            }
         }
     }
 }

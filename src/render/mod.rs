@@ -73,6 +73,15 @@ pub struct Kept {
     summaries: Vec<OnceLock<CachedSummary>>,
 }
 
+impl Kept {
+    /// Lets go of every summary made, keeping none of their room: a full
+    /// build makes them all, and dropping them at the next save would slow
+    /// it down.
+    pub fn drop_summaries(&mut self) {
+        self.summaries = Vec::new();
+    }
+}
+
 /// Each slug's first article in the order (a later one with the same slug
 /// is an error before rendering).
 pub fn slug_table(site: &Site) -> HashMap<String, usize> {

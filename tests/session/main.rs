@@ -1255,6 +1255,31 @@ fn tag_spellings_follow_saves_of_other_articles() {
     article.body.push(text("Et nytt avsnitt om protestene."));
     runner.step(&format!("content/{odd}: body"), model, &[]);
 
+    // A longer title moves the tags further into the file: the article
+    // with the odd spelling keeps its warning, where the tag now stands.
+    let mut model = runner.model.clone();
+    let article = model.articles.get_mut(odd).expect("the article");
+    article.title.push_str(" – og hva som skjedde etterpå");
+    runner.step(&format!("content/{odd}: a longer title"), model, &[]);
+
+    // One with the common spelling: the names stay as they were.
+    let common = &others[0];
+    let mut model = runner.model.clone();
+    let article = model.articles.get_mut(common).expect("an article");
+    article.title.push_str(" (oppdatert)");
+    runner.step(&format!("content/{common}: a longer title"), model, &[]);
+
+    // A date that moves it to the front of the order: on a tie between two
+    // spellings the oldest article's wins, so the order counts.
+    let mut model = runner.model.clone();
+    let article = model.articles.get_mut(common).expect("an article");
+    article.date = "2022-03-01".into();
+    runner.step(
+        &format!("content/{common}: a date that moves it"),
+        model,
+        &[],
+    );
+
     // One batch: the article's tags stay as written, every other spelling goes.
     let mut model = runner.model.clone();
     let article = model.articles.get_mut(odd).expect("the article");
@@ -1264,7 +1289,7 @@ fn tag_spellings_follow_saves_of_other_articles() {
     }
     runner.step("the others drop Kasakhstan, with a body edit", model, &[]);
     assert_eq!(
-        runner.compared, 3,
+        runner.compared, 6,
         "every save was compared with a fresh build"
     );
 }
