@@ -131,17 +131,29 @@ impl State {
 
     pub(super) fn record(&mut self, rendered: Vec<Rendered>) {
         for Rendered { page, deps } in rendered {
-            self.forget(&page);
-            if !deps.published().is_empty() {
+            if deps.published().is_empty() {
+                self.page_images.remove(&page);
+            } else {
                 self.page_images
                     .insert(page.clone(), deps.published().to_vec());
             }
             let deps = deps.into_vec();
+            // A page that read what it read before (a list of every article
+            // read again for one title) keeps its place among the readers.
+            if self.page_deps.get(&page) == Some(&deps) {
+                continue;
+            }
+            self.forget_reads(&page);
             for dep in &deps {
-                self.readers
-                    .entry(dep.clone())
-                    .or_default()
-                    .insert(page.clone());
+                match self.readers.get_mut(dep) {
+                    Some(pages) => {
+                        pages.insert(page.clone());
+                    }
+                    None => {
+                        self.readers
+                            .insert(dep.clone(), HashSet::from([page.clone()]));
+                    }
+                }
             }
             self.page_deps.insert(page, deps);
         }
@@ -149,6 +161,10 @@ impl State {
 
     pub(super) fn forget(&mut self, page: &Page) {
         self.page_images.remove(page);
+        self.forget_reads(page);
+    }
+
+    fn forget_reads(&mut self, page: &Page) {
         if let Some(old) = self.page_deps.remove(page) {
             for dep in old {
                 if let Some(pages) = self.readers.get_mut(&dep) {
