@@ -17,7 +17,7 @@ use crate::deps::Dep;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
 use crate::layout::{STATIC_DIR, SourceFile, classify};
-use crate::output::{Output, Sink, WriteReport};
+use crate::output::{KnownManifest, Output, Sink, WriteReport};
 use crate::render::{Page, Renderer};
 
 mod changes;
@@ -150,6 +150,16 @@ impl Session {
         state.pages = pages;
         let count = rendered.len();
         state.record(rendered);
+        // The output folder's list of files is read now, not by the first
+        // save: a commit of nothing reads it and leaves the folder as it is.
+        if let Ok(output) = Output::begin_partial_known(
+            &self.options.root,
+            &self.options.output_dir(),
+            KnownManifest::default(),
+        ) {
+            let _ = output.commit_partial_known(&mut state.manifest);
+        }
+        return_freed_memory();
         self.state = Some(state);
         self.broken.clear();
         self.pending.clear();
@@ -433,6 +443,19 @@ impl Session {
         paths.sort();
         paths.dedup();
         paths
+    }
+}
+
+/// After a full build, hands the memory it freed (every page's data) back in
+/// one go, so that the first save after it does not pay for the allocator
+/// sorting it out on its first large allocation.
+#[allow(unsafe_code)] // a C library call the standard library does not offer; see SAFETY below
+fn return_freed_memory() {
+    // SAFETY: malloc_trim takes no pointer and only reorganises memory
+    // already freed; glibc allows it from any thread at any time.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
