@@ -35,8 +35,7 @@ impl Renderer<'_> {
         let source = article.path.display().to_string();
         deps.add(|| Dep::File(article.path.clone()));
         let summary = self.summary(index, deps);
-        let text = article.body()?;
-        let all_parts = article.page_parts(&self.site.config.zone.0)?;
+        let (text, all_parts) = article.page_source(&self.site.config.zone.0)?;
         let mut views = parts::views(&all_parts, &mut self.view_cx(article, deps));
         // On a live article, «Dette vet vi» is pinned above the updates.
         if views.iter().any(|v| v.key == "updates")
