@@ -154,7 +154,7 @@ impl Renderer<'_> {
         let shared = self.share_source(image.as_ref(), &entries, sink, deps)?;
         let share = shared.as_ref().map(ShareCard::of);
         let json_ld = seo::article_json_ld(
-            &self.summary_of(article),
+            &self.cached_summary(index, true).summary,
             bylines.iter().map(|b| b.json_ld.clone()).collect(),
             shared.as_ref(),
             &views,

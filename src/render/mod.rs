@@ -75,6 +75,8 @@ pub struct Renderer<'a> {
     /// Each article's summary with what it read; made when a list first needs
     /// it and shared by every list after that.
     summaries: Vec<OnceLock<CachedSummary>>,
+    /// Template values many summaries share.
+    shared: summaries::SharedValues,
     reserved_ids: Vec<String>,
     /// The moment the build counts as now (`--now`, else the clock).
     now: std::time::SystemTime,
@@ -118,6 +120,7 @@ impl<'a> Renderer<'a> {
             templates,
             listings,
             summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            shared: Default::default(),
             urls,
             links,
             assets,
