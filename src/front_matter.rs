@@ -109,12 +109,18 @@ pub fn only_keys(front_matter: &str, keep: impl Fn(&str) -> bool) -> Option<Stri
                 pos = after_line(bytes, header_end(bytes, after, array)?);
                 kept
             }
-            Some(_) => {
-                let (key, after) = first_key(bytes, pos)?;
-                let kept = table_kept.unwrap_or_else(|| keep(key));
-                pos = statement_end(bytes, after)?;
-                kept
-            }
+            // Under a header, the statement goes with the header's table.
+            Some(_) => match table_kept {
+                Some(kept) => {
+                    pos = statement_end(bytes, pos)?;
+                    kept
+                }
+                None => {
+                    let (key, after) = first_key(bytes, pos)?;
+                    pos = statement_end(bytes, after)?;
+                    keep(key)
+                }
+            },
         };
         if !kept {
             for byte in &mut out[start..pos] {
@@ -226,12 +232,17 @@ fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
     let many_lines = bytes.get(pos..pos + 3) == Some(&[quote; 3]);
     let mut at = pos + if many_lines { 3 } else { 1 };
     loop {
-        let byte = *bytes.get(at)?;
-        if escapes && byte == b'\\' {
-            at += 2;
-        } else if byte == b'\n' && !many_lines {
-            return None;
-        } else if byte != quote {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n')?;
+        let byte = bytes[at];
+        if byte == b'\\' {
+            at += if escapes { 2 } else { 1 };
+        } else if byte == b'\n' {
+            if !many_lines {
+                return None;
+            }
             at += 1;
         } else if !many_lines {
             return Some(at + 1);
