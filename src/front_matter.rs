@@ -80,6 +80,182 @@ impl Iterator for LineIter<'_> {
     }
 }
 
+/// The front matter with every statement that does not set one of the
+/// top-level keys `keep` accepts blanked out (spaces; line breaks stay), so
+/// that parsing it reads only those keys while every place in it stays where
+/// it is in the file. A statement is a `key = value` (with all the lines its
+/// value spans) or a `[table]` or `[[table]]` header with the statements under
+/// it. `None` where the text holds something this scan does not follow: it
+/// is then parsed whole. Meant for front matter already parsed once.
+pub fn only_keys(front_matter: &str, keep: impl Fn(&str) -> bool) -> Option<String> {
+    let bytes = front_matter.as_bytes();
+    let mut out = bytes.to_vec();
+    // Whether the table of the last header is kept; `None` before any header.
+    let mut table_kept = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let start = pos;
+        pos = skip_blanks(bytes, pos);
+        let kept = match bytes.get(pos) {
+            None | Some(b'\n' | b'\r' | b'#') => {
+                pos = after_line(bytes, pos);
+                false
+            }
+            Some(b'[') => {
+                let array = bytes.get(pos + 1) == Some(&b'[');
+                let (key, after) = first_key(bytes, pos + 1 + usize::from(array))?;
+                let kept = keep(key);
+                table_kept = Some(kept);
+                pos = after_line(bytes, header_end(bytes, after, array)?);
+                kept
+            }
+            // Under a header, the statement goes with the header's table.
+            Some(_) => match table_kept {
+                Some(kept) => {
+                    pos = statement_end(bytes, pos)?;
+                    kept
+                }
+                None => {
+                    let (key, after) = first_key(bytes, pos)?;
+                    pos = statement_end(bytes, after)?;
+                    keep(key)
+                }
+            },
+        };
+        if !kept {
+            for byte in &mut out[start..pos] {
+                if *byte != b'\n' {
+                    *byte = b' ';
+                }
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
+        pos += 1;
+    }
+    pos
+}
+
+/// Just past the line break of the line `pos` is on.
+fn after_line(bytes: &[u8], pos: usize) -> usize {
+    bytes[pos.min(bytes.len())..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| pos + i + 1)
+}
+
+/// The first part of the (dotted) key at `pos`, and where it ends.
+fn first_key(bytes: &[u8], pos: usize) -> Option<(&str, usize)> {
+    let pos = skip_blanks(bytes, pos);
+    let (start, end, after) = match bytes.get(pos)? {
+        quote @ (b'"' | b'\'') => {
+            let len = bytes[pos + 1..].iter().position(|b| b == quote)?;
+            let end = pos + 1 + len;
+            (pos + 1, end, end + 1)
+        }
+        _ => {
+            let len = bytes[pos..]
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+                .unwrap_or(bytes.len() - pos);
+            (pos, pos + len, pos + len)
+        }
+    };
+    let key = &bytes[start..end];
+    // An escape or a line break in a key is beyond this scan.
+    if key.is_empty() || key.iter().any(|&b| b == b'\\' || b == b'\n') {
+        return None;
+    }
+    Some((std::str::from_utf8(key).ok()?, after))
+}
+
+/// Just past the `]` (or `]]`) that closes the header whose key goes on at `pos`.
+fn header_end(bytes: &[u8], mut pos: usize, array: bool) -> Option<usize> {
+    loop {
+        match *bytes.get(pos)? {
+            b'\n' => return None,
+            b']' if !array || bytes.get(pos + 1) == Some(&b']') => {
+                return Some(pos + 1 + usize::from(array));
+            }
+            quote @ (b'"' | b'\'') => {
+                pos += 1 + bytes[pos + 1..]
+                    .iter()
+                    .position(|&b| b == quote || b == b'\n')?;
+                if bytes[pos] != quote {
+                    return None;
+                }
+                pos += 1;
+            }
+            _ => pos += 1,
+        }
+    }
+}
+
+/// Just past the line break that ends the `key = value` statement whose key
+/// goes on at `pos`: the first one outside strings, arrays and inline tables.
+fn statement_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        let Some(&byte) = bytes.get(pos) else {
+            return (depth == 0).then_some(pos);
+        };
+        match byte {
+            b'\n' if depth == 0 => return Some(pos + 1),
+            b'#' => {
+                pos += bytes[pos..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(bytes.len() - pos);
+            }
+            b'"' | b'\'' => pos = string_end(bytes, pos)?,
+            b'[' | b'{' => {
+                depth += 1;
+                pos += 1;
+            }
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                pos += 1;
+            }
+            _ => pos += 1,
+        }
+    }
+}
+
+/// Just past the string that opens at `pos`: basic or literal, on one line or many.
+fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    let quote = bytes[pos];
+    let escapes = quote == b'"';
+    let many_lines = bytes.get(pos..pos + 3) == Some(&[quote; 3]);
+    let mut at = pos + if many_lines { 3 } else { 1 };
+    loop {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n')?;
+        let byte = bytes[at];
+        if byte == b'\\' {
+            at += if escapes { 2 } else { 1 };
+        } else if byte == b'\n' {
+            if !many_lines {
+                return None;
+            }
+            at += 1;
+        } else if !many_lines {
+            return Some(at + 1);
+        } else if bytes.get(at..at + 3) == Some(&[quote; 3]) {
+            // Up to two more quotes before the closing three belong to the text.
+            let run = bytes[at..].iter().take_while(|&&b| b == quote).count();
+            return (run <= 5).then_some(at + run);
+        } else {
+            at += 1;
+        }
+    }
+}
+
 /// Which kind of TOML a file holds, for the help sentences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TomlKind {
@@ -442,5 +618,50 @@ mod tests {
         assert_eq!((loc.line, loc.column), (3, 9), "{err}");
         assert_eq!(loc.source_line, "title = 12");
         assert!(err.message.contains("invalid type"), "{err}");
+    }
+
+    /// What `only_keys` keeps parses to exactly those keys' values, at
+    /// the same places.
+    fn assert_keeps_only(text: &str, keys: &[&str]) {
+        let kept = only_keys(text, |key| keys.contains(&key)).expect("the scan follows the text");
+        assert_eq!(kept.len(), text.len());
+        assert_eq!(kept.matches('\n').count(), text.matches('\n').count());
+        let whole: toml::Table = toml::from_str(text).unwrap();
+        let read: toml::Table = toml::from_str(&kept).unwrap_or_else(|e| panic!("{e}\n{kept}"));
+        let expected: toml::Table = whole
+            .into_iter()
+            .filter(|(key, _)| keys.contains(&key.as_str()))
+            .collect();
+        assert_eq!(read, expected, "{kept}");
+    }
+
+    #[test]
+    fn only_keys_keeps_the_statements_of_those_keys_and_blanks_the_rest() {
+        let text = "title = \"Tittel [ikke en tabell] # ingen kommentar\"\n\
+            known = [\"a\", \"b # ikke kommentar\",\n  \"c ]\"]  # kommentar\n\
+            \x20 unknown = [  # innrykket\n[1, 2], ]\n\
+            lead = \"\"\"\n[questions]\nnot = \"a header\"\n\"\"\"\"\n\
+            \"quoted\" = 'x'\n\
+            known_as_of = 2022-01-06\n\
+            inline = { a = [1, { b = \"}\" }], c = 'it\"s' }\n\
+            \n# a comment\n\
+            [[timeline]]\ntitle = '''\n[[questions]]\n'''\n\
+            [[questions]]\nquestion = \"Hva «blå»?\"\nanswer = \"\"\"Svar \"med\" sitat\"\"\"\"\"\n\
+            [[timeline]]\ntitle = \"t\"\n\
+            [questions.x]\ny = 2\n\
+            [[ \"questions\" ]] # to\nquestion = 'To'\n\
+            [sources_meta]\nz = 1\n";
+        assert_keeps_only(text, &["known", "unknown", "known_as_of", "questions"]);
+        assert_keeps_only(text, &["timeline", "quoted", "inline"]);
+        assert_keeps_only(text, &["lead", "sources_meta"]);
+        assert_keeps_only(&text.replace('\n', "\r\n"), &["known", "questions"]);
+        assert_keeps_only("", &["known"]);
+    }
+
+    #[test]
+    fn only_keys_gives_up_where_it_cannot_follow_the_text() {
+        assert_eq!(only_keys("\"kno\\u0077n\" = 1\n", |_| true), None);
+        assert_eq!(only_keys("known = [\"a\"\n", |_| true), None);
+        assert_eq!(only_keys("[known\n", |_| true), None);
     }
 }

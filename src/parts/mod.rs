@@ -434,6 +434,25 @@ macro_rules! explainer_parts {
             })*
         }
 
+        /// Whether `key` is a front-matter key of a part only the article's
+        /// own page shows.
+        pub fn page_only_field(key: &str) -> bool {
+            $((<$part as ExplainerPart>::ON_ITS_PAGE_ONLY
+                && <$part as ExplainerPart>::FIELDS.contains(&key)) ||)* false
+        }
+
+        /// Every part: those only the article's own page shows from
+        /// `page_only`, the others from `kept`.
+        pub fn with_page_only(kept: &PartItems, page_only: PartItems) -> PartItems {
+            PartItems {
+                $($key: if <$part as ExplainerPart>::ON_ITS_PAGE_ONLY {
+                    page_only.$key
+                } else {
+                    kept.$key.clone()
+                },)*
+            }
+        }
+
         /// Only the parts lists show, the others left empty: what a change
         /// must alter for the lists that show an article to change.
         pub fn in_lists(items: &PartItems) -> PartItems {

@@ -35,8 +35,7 @@ impl Renderer<'_> {
         let source = article.path.display().to_string();
         deps.add(|| Dep::File(article.path.clone()));
         let summary = self.summary(index, deps);
-        let text = article.body()?;
-        let all_parts = article.page_parts(&self.site.config.zone.0)?;
+        let (text, all_parts) = article.page_source(&self.site.config.zone.0)?;
         let mut views = parts::views(&all_parts, &mut self.view_cx(article, deps));
         // On a live article, «Dette vet vi» is pinned above the updates.
         if views.iter().any(|v| v.key == "updates")
@@ -155,7 +154,7 @@ impl Renderer<'_> {
         let shared = self.share_source(image.as_ref(), &entries, sink, deps)?;
         let share = shared.as_ref().map(ShareCard::of);
         let json_ld = seo::article_json_ld(
-            &self.summary_of(article),
+            &self.cached_summary(index, true).summary,
             bylines.iter().map(|b| b.json_ld.clone()).collect(),
             shared.as_ref(),
             &views,

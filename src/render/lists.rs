@@ -310,10 +310,7 @@ impl Renderer<'_> {
         let newest: Vec<usize> = self.site.feed_articles().collect();
         let summaries: Vec<_> = newest
             .iter()
-            .map(|&i| {
-                self.summary(i, deps);
-                self.summary_of(&self.site.articles[i])
-            })
+            .map(|&i| &self.listed(i, deps).summary)
             .collect();
         let mut entries = Vec::with_capacity(newest.len());
         for (&i, summary) in newest.iter().zip(&summaries) {

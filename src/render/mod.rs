@@ -105,6 +105,8 @@ pub struct Renderer<'a> {
     /// Each article's summary with what it read; made when a list first needs
     /// it and shared by every list after that.
     summaries: Vec<OnceLock<CachedSummary>>,
+    /// Template values many summaries share.
+    shared: summaries::SharedValues,
     reserved_ids: Vec<String>,
     /// The moment the build counts as now (`--now`, else the clock).
     now: std::time::SystemTime,
@@ -156,6 +158,7 @@ impl<'a> Renderer<'a> {
             templates,
             listings,
             summaries,
+            shared: Default::default(),
             urls,
             links,
             assets,

@@ -1,6 +1,7 @@
 //! Articles: the front matter every article has, the explainer parts it may
 //! have, and a body that is read again when it is rendered.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ use crate::content::fields::DateField;
 use crate::content::{FileCx, Image, ImageFields};
 use crate::dates::Date;
 use crate::diagnostics::Diagnostic;
-use crate::front_matter::{TomlKind, parse_table, split, toml_diagnostic};
+use crate::front_matter::{TomlKind, only_keys, parse_table, split, toml_diagnostic};
 use crate::layout::read_text;
 use crate::parts::{self, PartItems};
 use crate::slug::slugify;
@@ -141,7 +142,7 @@ pub struct Article {
     /// The explainer parts; those only the article's own page shows are
     /// left out once [`Article::release_page_parts`] has run.
     pub parts: PartItems,
-    /// Whether they were: [`Article::page_parts`] then reads them again.
+    /// Whether they were: [`Article::page_source`] then reads them again.
     page_parts_released: bool,
     /// Where the body starts in the file; the body is not copied, since a large
     /// site keeps every article in memory.
@@ -324,32 +325,91 @@ impl Article {
     }
 
     /// Lets go of the parts only the article's own page shows, for a full
-    /// build of a large site; that page reads them again ([`Article::page_parts`]).
+    /// build of a large site; that page reads them again ([`Article::page_source`]).
     pub fn release_page_parts(&mut self) {
         parts::release_page_only(&mut self.parts);
         self.page_parts_released = true;
     }
 
-    /// Every part, for the article's own page: as held, or read again from
-    /// the file (the front matter checked before) where some were let go,
-    /// with times of day on the clock of `zone`.
-    pub fn page_parts(
+    /// The Markdown body and every part, for the article's own page, from
+    /// one read of the file: parts as held, or those let go read again (the
+    /// front matter checked before), with times of day on the clock of `zone`.
+    pub fn page_source(
         &self,
         zone: &jiff::tz::TimeZone,
-    ) -> Result<std::borrow::Cow<'_, PartItems>, Diagnostic> {
-        if !self.page_parts_released {
-            return Ok(std::borrow::Cow::Borrowed(&self.parts));
-        }
-        let mut text = self.read_again()?;
-        text.truncate(self.body_offset);
-        let changed = |_| {
+    ) -> Result<(Cow<'_, str>, Cow<'_, PartItems>), Diagnostic> {
+        let read = match &self.text {
+            Some(_) => None,
+            None => Some(self.read_again()?),
+        };
+        let text = read.as_deref().or(self.text.as_deref()).unwrap_or_default();
+        let parts = if self.page_parts_released {
+            Cow::Owned(self.page_parts_again(&text[..self.body_offset], zone)?)
+        } else {
+            Cow::Borrowed(&self.parts)
+        };
+        let body = match read {
+            Some(mut text) => {
+                // In place: a copy would hold a large body twice.
+                text.drain(..self.body_offset);
+                Cow::Owned(text)
+            }
+            None => self.body()?,
+        };
+        Ok((body, parts))
+    }
+
+    /// The parts let go, parsed again from the front matter `front` (the
+    /// file up to its body): only their own keys where the scan of
+    /// [`only_keys`] follows the text, else the whole front matter.
+    fn page_parts_again(
+        &self,
+        front: &str,
+        zone: &jiff::tz::TimeZone,
+    ) -> Result<PartItems, Diagnostic> {
+        let changed = || {
             Diagnostic::new("the file changed during the build")
                 .in_file(&self.path)
                 .with_help("build again")
         };
-        let mut parts = Article::parse(&self.path, text).map_err(changed)?.parts;
-        parts::settle_dates(&mut parts, zone);
-        Ok(std::borrow::Cow::Owned(parts))
+        // Between the line of the opening `+++` and that of the closing one.
+        let offset = front.find('\n').map_or(front.len(), |i| i + 1);
+        let end = front
+            .trim_end_matches(['\n', '\r'])
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let front_matter = front.get(offset..end).ok_or_else(changed)?;
+        let mut page_only = match only_keys(front_matter, parts::page_only_field) {
+            Some(kept) => {
+                let mut table =
+                    parse_table(&self.path, front, offset, &kept).map_err(|_| changed())?;
+                let mut file = FileCx::new(&self.path, front, offset);
+                let items = parts::read(table.get_mut(), &mut file);
+                if !file.problems.is_empty() || !table.get_ref().is_empty() {
+                    return Err(changed());
+                }
+                items
+            }
+            None => {
+                Article::parse(&self.path, front.to_string())
+                    .map_err(|_| changed())?
+                    .parts
+            }
+        };
+        parts::settle_dates(&mut page_only, zone);
+        let parts = parts::with_page_only(&self.parts, page_only);
+        // Tests build in debug: there every page checks the short way against the long.
+        #[cfg(debug_assertions)]
+        if let Ok(whole) = Article::parse(&self.path, front.to_string()) {
+            let mut whole = whole.parts;
+            parts::settle_dates(&mut whole, zone);
+            debug_assert_eq!(
+                parts::with_page_only(&self.parts, whole),
+                parts,
+                "the page-only parts read alone differ from the whole front matter's"
+            );
+        }
+        Ok(parts)
     }
 
     /// The 1-based line in the file where the Markdown body starts.
