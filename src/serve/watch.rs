@@ -19,7 +19,11 @@
 //!    `git checkout`), a dropped-events rescan — gets [`QUIET`] (15 ms), long
 //!    enough for the rest of an editor's save to arrive. So an atomic save
 //!    still gives one rebuild with the final content, and an ordinary save
-//!    reaches the callback about 2 + 1 + 2 ≈ 5 ms after the write.
+//!    reaches the callback about 2 + 1 + 2 ≈ 5 ms after the write. On Linux,
+//!    which reports when a file written to is closed, a source file still
+//!    open for writing holds the batch until it is closed (up to
+//!    [`MAX_BATCH`]): a writer paused between opening a file and writing it
+//!    (a busy machine) would otherwise have its empty file built.
 //!
 //! Changes that happen while the callback runs (a rebuild) are queued and
 //! delivered as the next batch, so rebuilds never pile up.
@@ -346,7 +350,21 @@ impl Batch {
         }
         saved == 1
     }
+
+    /// True if a source file of the batch was written to and not closed
+    /// since, and still exists.
+    fn has_source_open_for_writing(&self, root: &Path) -> bool {
+        self.paths.iter().any(|(path, seen)| {
+            seen.writing
+                && classify(root, path).is_some()
+                && path.symlink_metadata().is_ok_and(|meta| meta.is_file())
+        })
+    }
 }
+
+/// Whether the watcher hears when a file written to is closed (inotify's
+/// `IN_CLOSE_WRITE`); elsewhere a file is never known to be closed.
+const CLOSES_ARE_REPORTED: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
 /// Whether `kind` leaves its file being written (`Some(true)`), finished
 /// (`Some(false)`), or says nothing about that (`None`).
@@ -384,6 +402,8 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
                 }
                 let quiet = if batch.is_one_settled_save(&self.root) {
                     SETTLED_QUIET
+                } else if CLOSES_ARE_REPORTED && batch.has_source_open_for_writing(&self.root) {
+                    left
                 } else {
                     QUIET
                 };

@@ -165,6 +165,28 @@ fn write_in_two_parts_gives_one_change_set() {
     );
 }
 
+/// A writer paused between its writes for far longer than the quiet window
+/// (a busy machine) still gives one change set, delivered once the file is
+/// closed: Linux reports the close.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_held_open_for_writing_waits_for_its_close() {
+    use std::io::Write;
+    let s = site();
+    let mut file = fs::File::create(s.p("content/post.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(120));
+    file.write_all(b"# Written late").unwrap();
+    std::thread::sleep(Duration::from_millis(120));
+    file.write_all(b", and more").unwrap();
+    drop(file);
+    // A batch ended early would give a set for the empty file, then another.
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/post.md"), ChangeKind::Content)])
+    );
+}
+
 #[test]
 fn hidden_temp_file_renamed_over_gives_one_change_set() {
     let s = site();
