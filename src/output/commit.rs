@@ -73,12 +73,13 @@ impl Output {
     }
 
     /// The fallback: moves each changed file into place, setting aside what it
-    /// replaces so a failed move undoes the earlier ones.
+    /// replaces so a failed move undoes the earlier ones. `manifest_text` is
+    /// `None` when the set of published files is unchanged.
     pub(super) fn move_in_place(
         &self,
         changed: &[String],
         stale: &HashSet<&str>,
-        manifest_text: &str,
+        manifest_text: Option<&str>,
     ) -> Result<usize, Diagnostic> {
         let previous_files = self.stage.join(".previous");
         let mut moved: Vec<(PathBuf, Option<PathBuf>)> = Vec::with_capacity(changed.len());
@@ -146,6 +147,9 @@ impl Output {
                 remove_empty_parents(&self.dir, &file);
             }
         }
+        let Some(manifest_text) = manifest_text else {
+            return Ok(removed);
+        };
         let target = self.dir.join(MANIFEST_FILE);
         if std::fs::read(&target).ok().as_deref() != Some(manifest_text.as_bytes()) {
             let staged = self.stage.join(MANIFEST_FILE);

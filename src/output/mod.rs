@@ -379,6 +379,19 @@ impl Output {
                 .map(String::as_str)
                 .collect()
         };
+        let (written, unchanged) = (changed.len(), self.unchanged.load(Ordering::Relaxed));
+        let report = |removed| WriteReport {
+            written,
+            unchanged,
+            removed,
+        };
+        if !self.swap && stale.is_empty() && produced.keys().all(|p| self.previous.contains(p)) {
+            // A save that published no new file and removed none (most saves
+            // in `serve`): the manifest already lists every file, so it is
+            // neither made again nor compared with the one on disk.
+            let removed = self.move_in_place(&changed, &stale, None)?;
+            return Ok(report(removed));
+        }
         let mut manifest: BTreeSet<String> = self
             .previous
             .iter()
@@ -387,12 +400,6 @@ impl Output {
             .collect();
         manifest.extend(produced.keys().cloned());
         let manifest_text = manifest::render(&manifest);
-        let (written, unchanged) = (changed.len(), self.unchanged.load(Ordering::Relaxed));
-        let report = |removed| WriteReport {
-            written,
-            unchanged,
-            removed,
-        };
         if self.swap && changed.is_empty() && stale.is_empty() && self.manifest_is(&manifest_text) {
             // Every file is already there byte for byte: the folder stays as it is,
             // with no tree to link, exchange and remove.
@@ -404,7 +411,7 @@ impl Output {
             self.exchange()?;
             Ok(report(removed))
         } else {
-            let removed = self.move_in_place(&changed, &stale, &manifest_text)?;
+            let removed = self.move_in_place(&changed, &stale, Some(&manifest_text))?;
             // What the folder publishes now, for a commit that keeps it.
             self.previous = manifest;
             Ok(report(removed))
@@ -520,3 +527,6 @@ fn remove_empty_parents(top: &Path, file: &Path) {
         dir = current.parent();
     }
 }
+
+#[cfg(test)]
+mod tests;
