@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// The digits pushed by hand are the text `format!` writes, for every

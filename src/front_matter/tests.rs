@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn cut(text: &str) -> Result<Split<'_>, Diagnostic> {

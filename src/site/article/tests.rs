@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn article(front: &str) -> Result<Article, Vec<Diagnostic>> {
