@@ -11,9 +11,13 @@ use crate::output::Sink;
 use crate::parts;
 use crate::parts::updates::{FEED_FILE, UPDATES_FILE};
 
+/// The lists of a live article's updates view, in the order the page shows
+/// them: the updates shown, then the earlier ones.
+pub const UPDATE_LISTS: [&str; 2] = ["shown", "earlier"];
+
 /// A live article's updates, every one, in the order the page shows them.
 pub fn all_updates(view: &Json) -> Vec<&Json> {
-    ["shown", "earlier"]
+    UPDATE_LISTS
         .iter()
         .filter_map(|key| view[key].as_array())
         .flatten()

@@ -223,8 +223,7 @@ fn live_blog<'a>(article: &mut ArticleLd<'a>, updates: &'a Value) {
     if end.is_some_and(Value::is_string) {
         article.coverage_end_time = Some(end);
     }
-    // The updates shown on the page, then the earlier ones.
-    let all = ["shown", "earlier"]
+    let all = super::live::UPDATE_LISTS
         .into_iter()
         .filter_map(|key| updates.get_from_path(key)?.as_array())
         .flatten();
