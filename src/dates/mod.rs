@@ -168,31 +168,26 @@ impl Date {
         out
     }
 
-    /// RFC 3339 with a full date and time; missing parts become the start of the period.
+    /// RFC 3339 with a full date and time; missing parts become the start of
+    /// the period: the `iso` form of the date with every part filled in.
     pub fn rfc3339(&self) -> String {
-        let (hour, minute, second, offset) = match self.time {
-            Some(t) => (
-                t.hour,
-                t.minute,
-                t.second.unwrap_or(0),
-                t.offset_minutes.unwrap_or(0),
-            ),
-            None => (0, 0, 0, 0),
-        };
-        let mut out = String::with_capacity(25);
-        push_year(&mut out, self.year);
-        out.push('-');
-        push_two_digits(&mut out, self.month.unwrap_or(1));
-        out.push('-');
-        push_two_digits(&mut out, self.day.unwrap_or(1));
-        out.push('T');
-        push_two_digits(&mut out, hour);
-        out.push(':');
-        push_two_digits(&mut out, minute);
-        out.push(':');
-        push_two_digits(&mut out, second);
-        push_offset(&mut out, offset);
-        out
+        let time = self.time.unwrap_or(TimeOfDay {
+            hour: 0,
+            minute: 0,
+            second: None,
+            offset_minutes: None,
+        });
+        Date {
+            year: self.year,
+            month: Some(self.month.unwrap_or(1)),
+            day: Some(self.day.unwrap_or(1)),
+            time: Some(TimeOfDay {
+                second: Some(time.second.unwrap_or(0)),
+                offset_minutes: Some(time.offset_minutes.unwrap_or(0)),
+                ..time
+            }),
+        }
+        .iso()
     }
 
     /// "6.\u{A0}januar 2022" / "6\u{A0}January 2022", or less where less was written.
