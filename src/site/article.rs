@@ -372,13 +372,8 @@ impl Article {
                 .in_file(&self.path)
                 .with_help("build again")
         };
-        // Between the line of the opening `+++` and that of the closing one.
-        let offset = front.find('\n').map_or(front.len(), |i| i + 1);
-        let end = front
-            .trim_end_matches(['\n', '\r'])
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let front_matter = front.get(offset..end).ok_or_else(changed)?;
+        let split = split(&self.path, front).map_err(|_| changed())?;
+        let (front_matter, offset) = (split.front_matter, split.front_matter_offset);
         let mut page_only = match only_keys(front_matter, parts::page_only_field) {
             Some(kept) => {
                 let mut table =
