@@ -146,11 +146,14 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         if let Some(watcher) = watcher {
             watcher.stop();
         }
-        if let (Some(kept), Some(stamps)) = (kept, stamps) {
-            keep_if_current(&root, &session, &stamps, &kept, &identity);
-        }
         running.shutdown();
     });
+    // Not within the bound above: it never waits for a rebuild (one still
+    // running means nothing is vouched for), and stamping every source of
+    // a large site can take longer than stopping the threads.
+    if let (Some(kept), Some(stamps)) = (kept, stamps) {
+        keep_if_current(&root, &session, &stamps, &kept, &identity);
+    }
     drop(private);
     Ok(())
 }
