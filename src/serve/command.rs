@@ -288,8 +288,15 @@ fn watch_and_build(
         let session = Arc::clone(session);
         let reload = reload.clone();
         watch(root, move |changes| {
-            let result = apply(&session, &changes);
+            let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+            let result = apply(&mut session, &changes, &reload.open_pages());
             report(&result, &reload, quiet, serving);
+            // The rest of the pages that show the change, before the next save.
+            if let Some(rest) = session.catch_up() {
+                report_catch_up(&rest, &reload, quiet);
+            }
+            reload.pending().clear();
+            drop(session);
             // Only now, with the reload event sent, is the index remade.
             let _ = search.send(());
         })
@@ -340,8 +347,13 @@ fn search_worker(session: &Arc<Mutex<Session>>, reload: &LiveReload) -> mpsc::Se
     wake
 }
 
-fn apply(session: &Mutex<Session>, changes: &ChangeSet) -> Result<RebuildReport, Diagnostics> {
-    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+/// Applies a batch of saves, rendering the saved files' pages and those open
+/// in a browser (`open`) first.
+fn apply(
+    session: &mut Session,
+    changes: &ChangeSet,
+    open: &std::collections::BTreeSet<String>,
+) -> Result<RebuildReport, Diagnostics> {
     if changes.rescan {
         return session.rebuild_all("everything (the system dropped file events)");
     }
@@ -351,7 +363,7 @@ fn apply(session: &Mutex<Session>, changes: &ChangeSet) -> Result<RebuildReport,
         .keys()
         .map(|path| path.strip_prefix(&root).unwrap_or(path).to_path_buf())
         .collect();
-    session.apply(&batch)
+    session.apply_reader_first(&batch, open)
 }
 
 /// One status line per rebuild; the whole error where there is one, in the
@@ -378,6 +390,9 @@ fn report(
                     done.elapsed.as_millis()
                 );
             }
+            // Requests for these wait until they are written, so no page a
+            // reader can fetch after the reload shows what it did before.
+            reload.pending().add(done.pending.iter().cloned());
             reload.reload();
         }
         Err(problems) => {
@@ -391,6 +406,36 @@ fn report(
                     "The output folder keeps the last good version; fix the problem and save."
                 );
             }
+            reload.error(error_info(problems));
+        }
+    }
+}
+
+/// The status line of the pages rendered after the reload; a failure there is
+/// shown like any other (a fresh build would fail the same way).
+fn report_catch_up(result: &Result<RebuildReport, Diagnostics>, reload: &LiveReload, quiet: bool) {
+    match result {
+        Ok(done) => {
+            if !quiet {
+                for warning in &done.warnings {
+                    eprintln!("{warning}");
+                }
+                println!(
+                    "  then {} more page{} that show{} it, {} file{} written, in {} ms",
+                    done.pages,
+                    if done.pages == 1 { "" } else { "s" },
+                    if done.pages == 1 { "s" } else { "" },
+                    done.files.written,
+                    if done.files.written == 1 { "" } else { "s" },
+                    done.elapsed.as_millis()
+                );
+            }
+        }
+        Err(problems) => {
+            eprint!("{problems}");
+            eprintln!(
+                "Some pages still show the version before this save; fix the problem and save."
+            );
             reload.error(error_info(problems));
         }
     }

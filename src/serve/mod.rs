@@ -7,6 +7,7 @@
 mod hosts;
 pub mod livereload;
 mod paths;
+pub mod pending;
 pub mod server;
 pub mod watch;
 

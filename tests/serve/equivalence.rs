@@ -1527,6 +1527,9 @@ impl Runner {
                 last = event;
             }
         }
+        // The pages that show the save besides the reader's own are
+        // written right after the reload.
+        self.live.serve.wait_pages_written();
         // Variants made in the background end with a render and a reload
         // of their own.
         if self.wait_images_idle() {
