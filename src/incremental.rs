@@ -449,11 +449,31 @@ impl Session {
     /// Renders the pages the last save left for after its reload, if any.
     /// On failure they stay left over, and the next save renders them.
     pub fn catch_up(&mut self) -> Option<Result<RebuildReport, Diagnostics>> {
-        if self.later.is_empty() {
+        self.catch_up_some(usize::MAX)
+    }
+
+    /// Whether pages are left for [`Session::catch_up`].
+    pub fn has_pages_left(&self) -> bool {
+        !self.later.is_empty()
+    }
+
+    /// Like [`Session::catch_up`], at most `most` pages: a save that comes
+    /// meanwhile waits for these only, and takes the rest along.
+    pub fn catch_up_some(&mut self, most: usize) -> Option<Result<RebuildReport, Diagnostics>> {
+        // A save that failed since left the site half loaded: the pages wait
+        // for the next good save, which renders them with its own.
+        let failed_since = !self.pending.is_empty()
+            || self.full_pending
+            || self.state.as_ref().is_none_or(|state| state.lists_stale);
+        if self.later.is_empty() || failed_since {
             return None;
         }
-        let later = std::mem::take(&mut self.later);
-        let state = self.state.as_mut()?;
+        let mut later = std::mem::take(&mut self.later);
+        let rest = later.split_off(most.min(later.len()));
+        let Some(state) = self.state.as_mut() else {
+            self.later.clear();
+            return None;
+        };
         let started = Instant::now();
         // Until the kept lists are back after a good render.
         state.lists_stale = true;
@@ -473,6 +493,7 @@ impl Session {
         ) {
             Ok(output) => output,
             Err(problem) => {
+                later.extend(rest);
                 self.later = later;
                 return Some(Err(Diagnostics(vec![problem])));
             }
@@ -484,6 +505,7 @@ impl Session {
             Ok(done) => done,
             Err(problems) => {
                 output.abandon();
+                later.extend(rest);
                 self.later = later;
                 return Some(Err(problems));
             }
@@ -494,6 +516,7 @@ impl Session {
         let files = match output.commit_partial_known(&mut state.manifest) {
             Ok(files) => files,
             Err(problem) => {
+                later.extend(rest);
                 self.later = later;
                 return Some(Err(Diagnostics(vec![problem])));
             }
@@ -505,6 +528,7 @@ impl Session {
         state.kept = renderer.into_kept();
         state.lists_stale = false;
         state.record(rendered);
+        self.later = rest;
         written.sort();
         written.dedup();
         Some(Ok(RebuildReport {

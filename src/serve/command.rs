@@ -3,9 +3,10 @@
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
@@ -130,14 +131,15 @@ fn background_images(
             let Some(session) = weak.upgrade() else {
                 return;
             };
-            let result = session
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .apply(&sources)
-                .map(|mut done| {
-                    done.what = format!("the images of {}", done.what);
-                    done
-                });
+            let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+            let result = session.apply(&sources).map(|mut done| {
+                done.what = format!("the images of {}", done.what);
+                done
+            });
+            // This renders the pages a save left for later along.
+            if result.is_ok() && !session.has_pages_left() {
+                reload.pending().clear();
+            }
             report(&result, &reload, quiet, true);
         }
     };
@@ -284,21 +286,21 @@ fn watch_and_build(
 ) -> Result<(Watcher, bool), String> {
     let mut first_build = session.lock().unwrap_or_else(|e| e.into_inner());
     let search = search_worker(session, reload);
+    let save_waiting = Arc::new(AtomicBool::new(false));
+    let catch_up = catch_up_worker(session, reload, quiet, search, &save_waiting);
     let watcher = {
         let session = Arc::clone(session);
         let reload = reload.clone();
         watch(root, move |changes| {
+            save_waiting.store(true, Ordering::SeqCst);
             let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+            save_waiting.store(false, Ordering::SeqCst);
             let result = apply(&mut session, &changes, &reload.open_pages());
             report(&result, &reload, quiet, serving);
-            // The rest of the pages that show the change, before the next save.
-            if let Some(rest) = session.catch_up() {
-                report_catch_up(&rest, &reload, quiet);
-            }
-            reload.pending().clear();
             drop(session);
-            // Only now, with the reload event sent, is the index remade.
-            let _ = search.send(());
+            // The rest of the pages that show the change; the search index
+            // is remade after them.
+            let _ = catch_up.send(());
         })
         .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
     };
@@ -306,6 +308,83 @@ fn watch_and_build(
     drop(first_build);
     report(&first, reload, quiet, serving);
     Ok((watcher, first.is_ok()))
+}
+
+/// Pages rendered after a save's reload at a time: a save that comes
+/// meanwhile waits for these only, and takes the rest along.
+const CATCH_UP_CHUNK: usize = 48;
+
+/// A thread that renders, whenever it is woken (after a save's reload), the
+/// pages the save left: a handful at a time, giving way to a save that
+/// waits. When none is left, requests waiting for pages go on, and the
+/// search index is remade.
+fn catch_up_worker(
+    session: &Arc<Mutex<Session>>,
+    reload: &LiveReload,
+    quiet: bool,
+    search: mpsc::Sender<()>,
+    save_waiting: &Arc<AtomicBool>,
+) -> mpsc::Sender<()> {
+    let (wake, woken) = mpsc::channel::<()>();
+    let session = Arc::clone(session);
+    let reload = reload.clone();
+    let save_waiting = Arc::clone(save_waiting);
+    let spawned = std::thread::Builder::new()
+        .name("forklar-catch-up".into())
+        .spawn(move || {
+            while woken.recv().is_ok() {
+                while woken.try_recv().is_ok() {}
+                let started = Instant::now();
+                let (mut pages, mut files) = (0, 0);
+                loop {
+                    while save_waiting.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+                    match session.catch_up_some(CATCH_UP_CHUNK) {
+                        Some(Ok(done)) => {
+                            pages += done.pages;
+                            files += done.files.written;
+                            if !quiet {
+                                for warning in &done.warnings {
+                                    eprintln!("{warning}");
+                                }
+                            }
+                            if session.has_pages_left() {
+                                continue;
+                            }
+                        }
+                        Some(Err(problems)) => {
+                            eprint!("{problems}");
+                            eprintln!(
+                                "Some pages still show the version before this save; fix the problem and save."
+                            );
+                            reload.error(error_info(&problems));
+                        }
+                        None => {}
+                    }
+                    // Under the session's lock: a save's pages are added under it too.
+                    reload.pending().clear();
+                    break;
+                }
+                if pages > 0 && !quiet {
+                    println!(
+                        "  then {pages} more page{} that show{} it, {files} file{} written, in {} ms",
+                        if pages == 1 { "" } else { "s" },
+                        if pages == 1 { "s" } else { "" },
+                        if files == 1 { "" } else { "s" },
+                        started.elapsed().as_millis()
+                    );
+                }
+                let _ = search.send(());
+            }
+        });
+    if let Err(err) = spawned {
+        eprintln!(
+            "note: pages beyond the saved file's are not updated: cannot start their thread: {err}"
+        );
+    }
+    wake
 }
 
 /// A thread that brings the search index up to date whenever it is woken,
@@ -406,36 +485,6 @@ fn report(
                     "The output folder keeps the last good version; fix the problem and save."
                 );
             }
-            reload.error(error_info(problems));
-        }
-    }
-}
-
-/// The status line of the pages rendered after the reload; a failure there is
-/// shown like any other (a fresh build would fail the same way).
-fn report_catch_up(result: &Result<RebuildReport, Diagnostics>, reload: &LiveReload, quiet: bool) {
-    match result {
-        Ok(done) => {
-            if !quiet {
-                for warning in &done.warnings {
-                    eprintln!("{warning}");
-                }
-                println!(
-                    "  then {} more page{} that show{} it, {} file{} written, in {} ms",
-                    done.pages,
-                    if done.pages == 1 { "" } else { "s" },
-                    if done.pages == 1 { "s" } else { "" },
-                    done.files.written,
-                    if done.files.written == 1 { "" } else { "s" },
-                    done.elapsed.as_millis()
-                );
-            }
-        }
-        Err(problems) => {
-            eprint!("{problems}");
-            eprintln!(
-                "Some pages still show the version before this save; fix the problem and save."
-            );
             reload.error(error_info(problems));
         }
     }
