@@ -542,6 +542,22 @@ impl Session {
         }))
     }
 
+    /// Whether the pages in the output folder show the sources as last read:
+    /// the last rebuild succeeded, nothing waits to be rendered, and no image
+    /// is still being made. The search index may still be catching up, as
+    /// it does after every save.
+    pub fn is_current(&self) -> bool {
+        self.state.is_some()
+            && self.broken.is_empty()
+            && self.pending.is_empty()
+            && self.later.is_empty()
+            && !self.full_pending
+            && self
+                .images
+                .as_ref()
+                .is_none_or(|images| images.status().pending == 0)
+    }
+
     /// The search index to remake after the last rebuild, if its pages
     /// changed: made with [`crate::search::catch_up::Job::bundle`] without
     /// the session, then written with [`Session::finish_search`].

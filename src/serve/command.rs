@@ -14,6 +14,7 @@ use crate::images::{BackgroundImages, BackgroundStatus, ImageCache};
 use crate::incremental::{RebuildReport, Session};
 use crate::output::Output;
 use crate::output::Sink;
+use crate::serve::kept::{self, KeptPages, Stamps};
 use crate::serve::livereload::{BuildErrorInfo, LiveReload};
 use crate::serve::server::{self, ServerConfig};
 use crate::serve::watch::{ChangeSet, Watcher, watch};
@@ -36,63 +37,101 @@ pub struct ServeOptions {
 /// Serves the site until Ctrl-C or SIGTERM. Returns an error only when the server
 /// cannot start; a broken site is shown in the terminal and the browser, never fatal.
 ///
-/// The site is built into a fresh private folder (mode 0700, an unpredictable
-/// name, never one that already exists) in the system's temporary folder, removed
-/// when the server stops.
+/// The site is built into the site's cache, `.forklar-cache/serve/site/`, kept
+/// for the next start ([`KeptPages`]). Where that cannot be used (a link on the
+/// way, a read-only site, another server of the same site running), it is built
+/// into a fresh private folder (mode 0700, an unpredictable name, never one
+/// that already exists) in the system's temporary folder, removed when the
+/// server stops.
 pub fn serve(options: ServeOptions) -> Result<(), String> {
-    let private = tempfile::Builder::new()
-        .prefix("forklar-serve-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
-        .tempdir()
-        .map_err(|err| {
-            format!(
-                "cannot create a private folder in {}: {err}",
-                std::env::temp_dir().display()
-            )
-        })?;
-    let output = private.path().join("site");
+    let addr = std::net::SocketAddr::new(options.bind, options.port);
+    let url = format!("http://{addr}/");
+    // A port the system picks differs every time, and so would the pages.
+    let kept = (options.port != 0)
+        .then(|| KeptPages::open(&options.root))
+        .flatten();
+    let identity = kept::identity(&url, options.drafts, options.now);
+    let sources = kept.as_ref().map(|_| Stamps::of_site(&options.root));
+    let reused = match (&kept, &sources) {
+        (Some(kept), Some(sources)) => kept.take(&identity, sources),
+        _ => false,
+    };
+    let (output, private) = match &kept {
+        Some(kept) => (kept.site(), None),
+        None => {
+            let private = private_folder()?;
+            (private.path().join("site"), Some(private))
+        }
+    };
     let reload = LiveReload::new();
     let mut config = ServerConfig::new(options.bind, options.port, &output);
     config.base_path = "/".into();
     config.allowed_hosts = options.allow_hosts.clone();
-    std::fs::create_dir(&output)
-        .map_err(|err| format!("cannot create {}: {err}", output.display()))?;
+    if !output.is_dir() {
+        std::fs::create_dir(&output)
+            .map_err(|err| format!("cannot create {}: {err}", output.display()))?;
+    }
     let running = server::start(config, reload.clone()).map_err(|err| err.to_string())?;
-    let addr = running.addr();
-    let url = format!("http://{addr}/");
+    let url = format!("http://{}/", running.addr());
+    let serving = format!(
+        "Serving {} at {url} (Ctrl-C to stop)",
+        options.root.display()
+    );
+    if reused {
+        // The pages of the last time, made from these very files: served at
+        // once, while the site is built behind them.
+        println!("{serving}");
+    }
     let mut build = BuildOptions::new(&options.root);
     build.now = options.now;
     build.output = output.clone();
     build.base_url = Some(url.clone());
     build.drafts = options.drafts;
     let session = Arc::new(Mutex::new(Session::new(build)));
-    let images = background_images(&options.root, &session, &reload, options.quiet)?;
+    let search = search_worker(&session, &reload);
+    let images = background_images(
+        &options.root,
+        &session,
+        &reload,
+        search.clone(),
+        options.quiet,
+    )?;
     session
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .make_images_in_background(images);
+    let stamps = sources.map(|sources| Arc::new(Mutex::new(Tracked::new(sources))));
     // Signals are heard from the start: a first build stuck in a template must
     // not keep Ctrl-C from stopping the server.
     let events = listen_for_signals();
     let root = options.root.clone();
     let quiet = options.quiet;
-    let started = start_in_background(
-        &events,
-        move |reload| {
-            let started = watch_and_build(&root, &session, reload, quiet, true);
-            if let Ok((_, false)) = &started {
-                write_waiting_page(&root, &output);
-            }
-            started
-        },
-        &reload,
-    );
+    let first = FirstBuildPlan {
+        quiet,
+        serving: true,
+        reused,
+        stamps: stamps.clone(),
+        search,
+    };
+    let started = {
+        let session = Arc::clone(&session);
+        start_in_background(
+            &events,
+            move |reload| {
+                let started = watch_and_build(&root, &session, reload, first);
+                if let Ok((_, false)) = &started {
+                    write_waiting_page(&root, &output);
+                }
+                started
+            },
+            &reload,
+        )
+    };
     let watcher = match started {
         Started::Ready(watcher) => {
-            println!(
-                "Serving {} at {url} (Ctrl-C to stop)",
-                options.root.display()
-            );
+            if !reused {
+                println!("{serving}");
+            }
             if options.open {
                 open_browser(&url);
             }
@@ -103,14 +142,74 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         Started::Stopped => None,
     };
     println!("Stopping.");
+    let root = options.root.clone();
     stop_promptly(move || {
         if let Some(watcher) = watcher {
             watcher.stop();
+        }
+        if let (Some(kept), Some(stamps)) = (kept, stamps) {
+            keep_if_current(&root, &session, &stamps, &kept, &identity);
         }
         running.shutdown();
     });
     drop(private);
     Ok(())
+}
+
+/// A fresh private folder in the system's temporary folder.
+fn private_folder() -> Result<tempfile::TempDir, String> {
+    tempfile::Builder::new()
+        .prefix("forklar-serve-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .map_err(|err| {
+            format!(
+                "cannot create a private folder in {}: {err}",
+                std::env::temp_dir().display()
+            )
+        })
+}
+
+/// The stamps of the source files as the pages in the output were made from
+/// them: each file is stamped before a rebuild reads it, and the stamps count
+/// only once that rebuild succeeded.
+struct Tracked {
+    stamps: Stamps,
+    /// A rebuild failed since the last full one: which of its files the
+    /// output shows is not known.
+    unsure: bool,
+}
+
+impl Tracked {
+    fn new(stamps: Stamps) -> Tracked {
+        Tracked {
+            stamps,
+            unsure: false,
+        }
+    }
+}
+
+/// Vouches for the pages for the next start, when they show every source
+/// file as it is now: the watcher has stopped, no rebuild runs, the last one
+/// succeeded and left nothing to make, and no file changed since it was read.
+fn keep_if_current(
+    root: &Path,
+    session: &Mutex<Session>,
+    stamps: &Mutex<Tracked>,
+    kept: &KeptPages,
+    identity: &str,
+) {
+    let Ok(session) = session.try_lock() else {
+        return;
+    };
+    let tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
+    if tracked.unsure || !session.is_current() {
+        return;
+    }
+    let now = Stamps::of_site(root);
+    if now == tracked.stamps {
+        kept.keep(identity, &now);
+    }
 }
 
 /// The encoder that makes image variants while pages show the source file.
@@ -122,6 +221,7 @@ fn background_images(
     root: &Path,
     session: &Arc<Mutex<Session>>,
     reload: &LiveReload,
+    search: mpsc::Sender<()>,
     quiet: bool,
 ) -> Result<BackgroundImages, String> {
     let weak = Arc::downgrade(session);
@@ -141,6 +241,9 @@ fn background_images(
                 reload.pending().clear();
             }
             report(&result, &reload, quiet, true);
+            // The pages shown with their variants may change what search
+            // indexes (a caption, an alternative text).
+            let _ = search.send(());
         }
     };
     let on_status = {
@@ -184,7 +287,16 @@ pub fn build_and_watch(options: BuildOptions, quiet: bool) -> Result<(), String>
     let watched = root.clone();
     let started = start_in_background(
         &events,
-        move |reload| watch_and_build(&watched, &session, reload, quiet, false),
+        move |reload| {
+            let first = FirstBuildPlan {
+                quiet,
+                serving: false,
+                reused: false,
+                stamps: None,
+                search: search_worker(&session, reload),
+            };
+            watch_and_build(&watched, &session, reload, first)
+        },
         &LiveReload::new(),
     );
     let watcher = match started {
@@ -274,6 +386,21 @@ fn stop_promptly(stop: impl FnOnce() + Send + 'static) {
     }
 }
 
+/// How the first build runs and what follows it.
+struct FirstBuildPlan {
+    quiet: bool,
+    /// `serve` (errors are shown in the browser), not `build --watch`.
+    serving: bool,
+    /// The kept pages of the last time are served: if the first build
+    /// changes none of them, open pages need not reload.
+    reused: bool,
+    /// The stamps of the sources the output was made from, where the pages
+    /// are kept for the next start.
+    stamps: Option<Arc<Mutex<Tracked>>>,
+    /// Wakes the thread that remakes the search index after a rebuild.
+    search: mpsc::Sender<()>,
+}
+
 /// Starts watching, then builds the whole site while holding the session: a save
 /// during the first build waits for it and is applied right after, never lost.
 /// Returns whether the first build succeeded.
@@ -281,21 +408,32 @@ fn watch_and_build(
     root: &Path,
     session: &Arc<Mutex<Session>>,
     reload: &LiveReload,
-    quiet: bool,
-    serving: bool,
+    first: FirstBuildPlan,
 ) -> Result<(Watcher, bool), String> {
+    let FirstBuildPlan {
+        quiet,
+        serving,
+        reused,
+        stamps,
+        search,
+    } = first;
     let mut first_build = session.lock().unwrap_or_else(|e| e.into_inner());
-    let search = search_worker(session, reload);
     let save_waiting = Arc::new(AtomicBool::new(false));
     let catch_up = catch_up_worker(session, reload, quiet, search, &save_waiting);
     let watcher = {
         let session = Arc::clone(session);
         let reload = reload.clone();
+        let stamps = stamps.clone();
         watch(root, move |changes| {
             save_waiting.store(true, Ordering::SeqCst);
             let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
             save_waiting.store(false, Ordering::SeqCst);
-            let result = apply(&mut session, &changes, &reload.open_pages());
+            let result = apply(
+                &mut session,
+                &changes,
+                &reload.open_pages(),
+                stamps.as_deref(),
+            );
             report(&result, &reload, quiet, serving);
             drop(session);
             // The rest of the pages that show the change; the search index
@@ -304,10 +442,22 @@ fn watch_and_build(
         })
         .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
     };
-    let first = first_build.rebuild_all("the site");
+    let built = first_build.rebuild_all("the site");
     drop(first_build);
-    report(&first, reload, quiet, serving);
-    Ok((watcher, first.is_ok()))
+    if let (Err(_), Some(stamps)) = (&built, &stamps) {
+        stamps.lock().unwrap_or_else(|e| e.into_inner()).unsure = true;
+    }
+    match &built {
+        Ok(done) if reused && done.files.written == 0 && done.files.removed == 0 => {
+            // The pages served were already these: nothing to reload.
+            if !quiet {
+                println!("The pages of the last time are up to date.");
+            }
+            reload.unchanged();
+        }
+        _ => report(&built, reload, quiet, serving),
+    }
+    Ok((watcher, built.is_ok()))
 }
 
 /// Pages rendered after a save's reload at a time: a save that comes
@@ -432,17 +582,38 @@ fn apply(
     session: &mut Session,
     changes: &ChangeSet,
     open: &std::collections::BTreeSet<String>,
+    stamps: Option<&Mutex<Tracked>>,
 ) -> Result<RebuildReport, Diagnostics> {
-    if changes.rescan {
-        return session.rebuild_all("everything (the system dropped file events)");
-    }
     let root = session.options().root.clone();
+    if changes.rescan {
+        // Stamped before the rebuild reads them, so a file saved meanwhile
+        // is never vouched for with its new stamp but old pages.
+        let read = stamps.map(|_| Stamps::of_site(&root));
+        let result = session.rebuild_all("everything (the system dropped file events)");
+        if let Some(stamps) = stamps {
+            let mut tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
+            match (&result, read) {
+                (Ok(_), Some(read)) => *tracked = Tracked::new(read),
+                _ => tracked.unsure = true,
+            }
+        }
+        return result;
+    }
     let batch: Vec<std::path::PathBuf> = changes
         .paths
         .keys()
         .map(|path| path.strip_prefix(&root).unwrap_or(path).to_path_buf())
         .collect();
-    session.apply_reader_first(&batch, open)
+    let read = stamps.map(|_| Stamps::read(&root, &batch));
+    let result = session.apply_reader_first(&batch, open);
+    if let Some(stamps) = stamps {
+        let mut tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
+        match (&result, read) {
+            (Ok(_), Some(read)) => tracked.stamps.apply(read),
+            _ => tracked.unsure = true,
+        }
+    }
+    result
 }
 
 /// One status line per rebuild; the whole error where there is one, in the

@@ -257,6 +257,14 @@ impl LiveReload {
         broadcast(&mut st, msg.as_bytes());
     }
 
+    /// Counts a rebuild that changed no page (the kept pages of the last
+    /// time were current): open pages are not told to reload.
+    pub fn unchanged(&self) {
+        let mut st = self.lock();
+        st.generation += 1;
+        st.current_error = None;
+    }
+
     /// Announces that the search index caught up with the last rebuild:
     /// `event: search`, which open pages do not reload for.
     pub fn search_updated(&self) {

@@ -855,7 +855,7 @@ fn wait_for_exit(child: &mut Child, within: Duration) -> std::process::ExitStatu
 }
 
 #[test]
-fn ctrl_c_stops_serve_cleanly_and_removes_its_build() {
+fn ctrl_c_stops_serve_cleanly_and_keeps_its_pages_for_the_next_start() {
     let l = one_article();
     let output = l.serve.output_dir();
     assert!(output.join("index.html").is_file());
@@ -864,10 +864,11 @@ fn ctrl_c_stops_serve_cleanly_and_removes_its_build() {
     let status = wait_for_exit(&mut serve.child, Duration::from_secs(10));
     assert!(status.success(), "serve ended with {status} after Ctrl-C");
     assert!(
-        !output.exists(),
-        "the temporary build {} was left behind",
+        output.join("index.html").is_file(),
+        "the pages in {} were not kept",
         output.display()
     );
+    assert!(l.site.p(".forklar-cache/serve/sources").is_file());
     assert!(
         TcpStream::connect(("127.0.0.1", serve.port)).is_err(),
         "the port still answers after Ctrl-C"

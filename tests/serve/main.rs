@@ -5,6 +5,7 @@ mod http;
 mod images;
 mod live;
 mod reader_first;
+mod restart;
 #[cfg(feature = "search")]
 mod search;
 mod security;

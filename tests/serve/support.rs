@@ -89,6 +89,8 @@ pub struct Serve {
     pub child: Child,
     pub port: u16,
     pub tmp: PathBuf,
+    /// The site's folder.
+    pub root: PathBuf,
     pub stdout: Arc<Mutex<Vec<String>>>,
     pub stderr: Arc<Mutex<String>>,
 }
@@ -156,7 +158,16 @@ impl Serve {
     }
 
     pub fn try_start(site: &Site, during: &mut impl FnMut()) -> Result<Serve, String> {
-        let port = free_port();
+        Serve::try_start_at(site, free_port(), during)
+    }
+
+    /// [`start`](Self::start) on `port`, as a writer who always uses the
+    /// same one: the pages a server keeps are for its address.
+    pub fn start_at(site: &Site, port: u16) -> Serve {
+        Serve::try_start_at(site, port, &mut || {}).unwrap_or_else(|why| panic!("{why}"))
+    }
+
+    fn try_start_at(site: &Site, port: u16, during: &mut impl FnMut()) -> Result<Serve, String> {
         let tmp = site.tmp();
         let mut child = Command::new(BIN)
             .arg("serve")
@@ -178,6 +189,7 @@ impl Serve {
             child,
             port,
             tmp,
+            root: site.root(),
             stdout,
             stderr,
         };
@@ -244,9 +256,10 @@ impl Serve {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// The folder the server builds into and serves from.
+    /// The folder the server builds into and serves from: the site's
+    /// `.forklar-cache/serve/site/`, or where that cannot be used, the one
+    /// private folder serve made in its TMPDIR (the site is in `site/`).
     pub fn output_dir(&self) -> PathBuf {
-        // The one private folder serve made in its TMPDIR; the site is in `site/`.
         let private = fs::read_dir(&self.tmp)
             .expect("read TMPDIR")
             .flatten()
@@ -254,9 +267,11 @@ impl Serve {
             .find(|p| {
                 p.file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with("forklar-serve-"))
-            })
-            .unwrap_or_else(|| self.tmp.join("forklar-serve-missing"));
-        private.join("site")
+            });
+        match private {
+            Some(private) => private.join("site"),
+            None => self.root.join(".forklar-cache/serve/site"),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
