@@ -507,6 +507,10 @@ impl Session {
                 output.abandon();
                 later.extend(rest);
                 self.later = later;
+                // A file saved again since: that save renders these pages.
+                if problems.0.iter().all(read_a_newer_save) {
+                    return None;
+                }
                 return Some(Err(problems));
             }
         };
@@ -627,6 +631,13 @@ impl Session {
         paths.dedup();
         paths
     }
+}
+
+/// Whether a problem is a source file that changed (or went away) after
+/// the site loaded it: a newer save, which the watcher reports next.
+fn read_a_newer_save(problem: &Diagnostic) -> bool {
+    problem.message == "the file changed during the build"
+        || problem.message.starts_with("cannot read the file again")
 }
 
 /// The pages a save renders with those an earlier save left over, once each;
