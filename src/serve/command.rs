@@ -199,9 +199,14 @@ fn keep_if_current(
     kept: &KeptPages,
     identity: &str,
 ) {
-    let Ok(session) = session.try_lock() else {
+    let Ok(mut session) = session.try_lock() else {
         return;
     };
+    // The pages a save left for after its reload are made now, so that
+    // stopping right after a reload still leaves pages to vouch for.
+    if session.has_pages_left() && session.catch_up().is_some_and(|done| done.is_err()) {
+        return;
+    }
     let tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
     if tracked.unsure || !session.is_current() {
         return;
