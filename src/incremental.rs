@@ -43,6 +43,9 @@ pub struct RebuildReport {
     pub elapsed: Duration,
     /// Problems that did not stop the rebuild, in what was rendered.
     pub warnings: Vec<Diagnostic>,
+    /// The files of the pages left for [`Session::catch_up`], from the
+    /// output folder: they show the change too, but are written after it.
+    pub pending: Vec<String>,
 }
 
 /// A site kept in memory between rebuilds.
@@ -61,6 +64,9 @@ pub struct Session {
     images: Option<BackgroundImages>,
     /// The pages search indexes, for remaking the index after a save.
     search: crate::search::catch_up::Kept,
+    /// Pages a save left for after its reload ([`Session::catch_up`]); the
+    /// next save renders them first if they are still here.
+    later: Vec<Page>,
 }
 
 impl Session {
@@ -74,6 +80,7 @@ impl Session {
             full_pending: false,
             images: None,
             search: Default::default(),
+            later: Vec::new(),
         }
     }
 
@@ -163,6 +170,7 @@ impl Session {
         self.state = Some(state);
         self.broken.clear();
         self.pending.clear();
+        self.later.clear();
         self.full_pending = false;
         Ok(RebuildReport {
             what: what.to_string(),
@@ -171,12 +179,34 @@ impl Session {
             files,
             elapsed: started.elapsed(),
             warnings,
+            pending: Vec::new(),
         })
     }
 
     /// Applies a batch of changed paths (one save, or a `git checkout`), relative
     /// to the site root, and re-renders what read them.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<RebuildReport, Diagnostics> {
+        self.apply_split(changed, None)
+    }
+
+    /// Like [`Session::apply`], rendering only what a reader looks at now:
+    /// the pages of the saved files themselves and the pages in `open`
+    /// (output paths, as "emne/csto/index.html"). Every other page that
+    /// shows the change is left for [`Session::catch_up`], right after the
+    /// reload; the report names their files.
+    pub fn apply_reader_first(
+        &mut self,
+        changed: &[PathBuf],
+        open: &BTreeSet<String>,
+    ) -> Result<RebuildReport, Diagnostics> {
+        self.apply_split(changed, Some(open))
+    }
+
+    fn apply_split(
+        &mut self,
+        changed: &[PathBuf],
+        open: Option<&BTreeSet<String>>,
+    ) -> Result<RebuildReport, Diagnostics> {
         let what = describe(changed);
         let sources: Vec<SourceFile> = expand_folders(&self.options.root, changed)
             .iter()
@@ -319,12 +349,45 @@ impl Session {
             dirty,
             gone,
         } = state.recount(&renderer, recount, &mut self.pending);
-        let written: HashSet<String> = dirty
+        let current = pages.as_ref().unwrap_or(&state.pages);
+        let dirty = with_pages_left_over(dirty, std::mem::take(&mut self.later), current);
+        let (dirty, later) = match open {
+            Some(open) => {
+                let own = own_pages(&state.site, &state.positions, &saved);
+                dirty.into_iter().partition(|page| {
+                    own.contains(page)
+                        || renderer
+                            .output_paths(page)
+                            .iter()
+                            .any(|path| open.contains(path))
+                })
+            }
+            None => (dirty, Vec::new()),
+        };
+        let pending_paths: Vec<String> = later
             .iter()
             .flat_map(|page| renderer.output_paths(page))
             .collect();
+        let mut rendered_paths: Vec<String> = dirty
+            .iter()
+            .flat_map(|page| renderer.output_paths(page))
+            .collect();
+        rendered_paths.sort();
+        rendered_paths.dedup();
+        // A page that is gone may leave its file to one rendered after the reload.
+        let written: HashSet<String> = rendered_paths
+            .iter()
+            .chain(&pending_paths)
+            .cloned()
+            .collect();
         let known = std::mem::take(&mut state.manifest);
-        let output = Output::begin_partial_known(&root, &self.options.output_dir(), known)?;
+        let output = match Output::begin_partial_known(&root, &self.options.output_dir(), known) {
+            Ok(output) => output,
+            Err(problem) => {
+                self.later = later;
+                return Err(Diagnostics(vec![problem]));
+            }
+        };
         let collector = crate::search::Collector::new(&output, &renderer);
         let result = renderer.render(&dirty, &collector);
         let indexed = collector.into_pages();
@@ -332,6 +395,8 @@ impl Session {
             Ok(done) => done,
             Err(problems) => {
                 output.abandon();
+                // Rendered again, with the readers of what changed, next time.
+                self.later = later;
                 return Err(problems);
             }
         };
@@ -345,7 +410,13 @@ impl Session {
         for path in state.stale_images(&dirty, &gone, &rendered) {
             output.remove(&path);
         }
-        let files = output.commit_partial_known(&mut state.manifest)?;
+        let files = match output.commit_partial_known(&mut state.manifest) {
+            Ok(files) => files,
+            Err(problem) => {
+                self.later = later;
+                return Err(Diagnostics(vec![problem]));
+            }
+        };
         if let Some(images) = &self.images {
             images.submit(renderer.deferred_images());
         }
@@ -363,8 +434,7 @@ impl Session {
             state.pages = pages;
         }
         self.pending.clear();
-        let mut rendered_paths: Vec<String> = written.into_iter().collect();
-        rendered_paths.sort();
+        self.later = later;
         Ok(RebuildReport {
             what,
             pages: dirty.len(),
@@ -372,7 +442,108 @@ impl Session {
             files,
             elapsed: started.elapsed(),
             warnings,
+            pending: pending_paths,
         })
+    }
+
+    /// Renders the pages the last save left for after its reload, if any.
+    /// On failure they stay left over, and the next save renders them.
+    pub fn catch_up(&mut self) -> Option<Result<RebuildReport, Diagnostics>> {
+        self.catch_up_some(usize::MAX)
+    }
+
+    /// Whether pages are left for [`Session::catch_up`].
+    pub fn has_pages_left(&self) -> bool {
+        !self.later.is_empty()
+    }
+
+    /// Like [`Session::catch_up`], at most `most` pages: a save that comes
+    /// meanwhile waits for these only, and takes the rest along.
+    pub fn catch_up_some(&mut self, most: usize) -> Option<Result<RebuildReport, Diagnostics>> {
+        // A save that failed since left the site half loaded: the pages wait
+        // for the next good save, which renders them with its own.
+        let failed_since = !self.pending.is_empty()
+            || self.full_pending
+            || self.state.as_ref().is_none_or(|state| state.lists_stale);
+        if self.later.is_empty() || failed_since {
+            return None;
+        }
+        let mut later = std::mem::take(&mut self.later);
+        let rest = later.split_off(most.min(later.len()));
+        let Some(state) = self.state.as_mut() else {
+            self.later.clear();
+            return None;
+        };
+        let started = Instant::now();
+        // Until the kept lists are back after a good render.
+        state.lists_stale = true;
+        let kept = std::mem::take(&mut state.kept);
+        let renderer = Renderer::with_kept(&state.site, &state.templates, kept)
+            .at(self.options.now())
+            .with_background_images(self.images.clone());
+        let mut written: Vec<String> = later
+            .iter()
+            .flat_map(|page| renderer.output_paths(page))
+            .collect();
+        let known = std::mem::take(&mut state.manifest);
+        let output = match Output::begin_partial_known(
+            &self.options.root,
+            &self.options.output_dir(),
+            known,
+        ) {
+            Ok(output) => output,
+            Err(problem) => {
+                later.extend(rest);
+                self.later = later;
+                return Some(Err(Diagnostics(vec![problem])));
+            }
+        };
+        let collector = crate::search::Collector::new(&output, &renderer);
+        let result = renderer.render(&later, &collector);
+        let indexed = collector.into_pages();
+        let (rendered, warnings) = match renderer.outcome(result, Vec::new()) {
+            Ok(done) => done,
+            Err(problems) => {
+                output.abandon();
+                later.extend(rest);
+                self.later = later;
+                // A file saved again since: that save renders these pages.
+                if problems.0.iter().all(read_a_newer_save) {
+                    return None;
+                }
+                return Some(Err(problems));
+            }
+        };
+        for path in state.stale_images(&later, &[], &rendered) {
+            output.remove(&path);
+        }
+        let files = match output.commit_partial_known(&mut state.manifest) {
+            Ok(files) => files,
+            Err(problem) => {
+                later.extend(rest);
+                self.later = later;
+                return Some(Err(Diagnostics(vec![problem])));
+            }
+        };
+        if let Some(images) = &self.images {
+            images.submit(renderer.deferred_images());
+        }
+        self.search.update(&renderer, &[], indexed);
+        state.kept = renderer.into_kept();
+        state.lists_stale = false;
+        state.record(rendered);
+        self.later = rest;
+        written.sort();
+        written.dedup();
+        Some(Ok(RebuildReport {
+            what: "the pages that show it".into(),
+            pages: later.len(),
+            rendered: written,
+            files,
+            elapsed: started.elapsed(),
+            warnings,
+            pending: Vec::new(),
+        }))
     }
 
     /// Whether the pages in the output folder show the sources as last read:
@@ -383,6 +554,7 @@ impl Session {
         self.state.is_some()
             && self.broken.is_empty()
             && self.pending.is_empty()
+            && self.later.is_empty()
             && !self.full_pending
             && self
                 .images
@@ -459,6 +631,61 @@ impl Session {
         paths.dedup();
         paths
     }
+}
+
+/// Whether a problem is a source file that changed (or went away) after
+/// the site loaded it: a newer save, which the watcher reports next.
+fn read_a_newer_save(problem: &Diagnostic) -> bool {
+    problem.message == "the file changed during the build"
+        || problem.message.starts_with("cannot read the file again")
+}
+
+/// The pages a save renders with those an earlier save left over, once each;
+/// of these, only those still published.
+fn with_pages_left_over(
+    mut dirty: Vec<Page>,
+    left_over: Vec<Page>,
+    current: &BTreeSet<Page>,
+) -> Vec<Page> {
+    if left_over.is_empty() {
+        return dirty;
+    }
+    let mut seen: HashSet<Page> = dirty.iter().cloned().collect();
+    for page in left_over {
+        if current.contains(&page) && seen.insert(page.clone()) {
+            dirty.push(page);
+        }
+    }
+    dirty
+}
+
+/// The pages of the saved files themselves: an article's (with its own
+/// timeline and updates), a background entry's, a shared timeline's, a
+/// person's.
+fn own_pages(
+    site: &crate::site::Site,
+    positions: &positions::Positions,
+    saved: &[&PathBuf],
+) -> HashSet<Page> {
+    let mut own = HashSet::new();
+    for path in saved {
+        if let Some(index) = positions.get(path) {
+            let slug = &site.articles[index].slug;
+            own.insert(Page::Article(slug.clone()));
+            own.insert(Page::Timeline(slug.clone()));
+            own.insert(Page::Updates(slug.clone()));
+        }
+        if let Some(entry) = site.background.values().find(|e| &e.path == *path) {
+            own.insert(Page::Background(entry.key.clone()));
+        }
+        if let Some(timeline) = site.timelines.values().find(|t| &t.path == *path) {
+            own.insert(Page::Timeline(timeline.key.clone()));
+        }
+        if let Some(person) = site.people.values().find(|p| &p.path == *path) {
+            own.insert(Page::Person(person.key.clone()));
+        }
+    }
+    own
 }
 
 /// After a full build, hands the memory it freed (every page's data) back in

@@ -3,9 +3,10 @@
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostics;
@@ -201,9 +202,14 @@ fn keep_if_current(
     kept: &KeptPages,
     identity: &str,
 ) {
-    let Ok(session) = session.try_lock() else {
+    let Ok(mut session) = session.try_lock() else {
         return;
     };
+    // The pages a save left for after its reload are made now, so that
+    // stopping right after a reload still leaves pages to vouch for.
+    if session.has_pages_left() && session.catch_up().is_some_and(|done| done.is_err()) {
+        return;
+    }
     let tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
     if tracked.unsure || !session.is_current() {
         return;
@@ -233,14 +239,15 @@ fn background_images(
             let Some(session) = weak.upgrade() else {
                 return;
             };
-            let result = session
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .apply(&sources)
-                .map(|mut done| {
-                    done.what = format!("the images of {}", done.what);
-                    done
-                });
+            let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+            let result = session.apply(&sources).map(|mut done| {
+                done.what = format!("the images of {}", done.what);
+                done
+            });
+            // This renders the pages a save left for later along.
+            if result.is_ok() && !session.has_pages_left() {
+                reload.pending().clear();
+            }
             report(&result, &reload, quiet, true);
             // The pages shown with their variants may change what search
             // indexes (a caption, an alternative text).
@@ -419,15 +426,27 @@ fn watch_and_build(
         search,
     } = first;
     let mut first_build = session.lock().unwrap_or_else(|e| e.into_inner());
+    let save_waiting = Arc::new(AtomicBool::new(false));
+    let catch_up = catch_up_worker(session, reload, quiet, search, &save_waiting);
     let watcher = {
         let session = Arc::clone(session);
         let reload = reload.clone();
         let stamps = stamps.clone();
         watch(root, move |changes| {
-            let result = apply(&session, &changes, stamps.as_deref());
+            save_waiting.store(true, Ordering::SeqCst);
+            let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+            save_waiting.store(false, Ordering::SeqCst);
+            let result = apply(
+                &mut session,
+                &changes,
+                &reload.open_pages(),
+                stamps.as_deref(),
+            );
             report(&result, &reload, quiet, serving);
-            // Only now, with the reload event sent, is the index remade.
-            let _ = search.send(());
+            drop(session);
+            // The rest of the pages that show the change; the search index
+            // is remade after them.
+            let _ = catch_up.send(());
         })
         .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
     };
@@ -447,6 +466,83 @@ fn watch_and_build(
         _ => report(&built, reload, quiet, serving),
     }
     Ok((watcher, built.is_ok()))
+}
+
+/// Pages rendered after a save's reload at a time: a save that comes
+/// meanwhile waits for these only, and takes the rest along.
+const CATCH_UP_CHUNK: usize = 48;
+
+/// A thread that renders, whenever it is woken (after a save's reload), the
+/// pages the save left: a handful at a time, giving way to a save that
+/// waits. When none is left, requests waiting for pages go on, and the
+/// search index is remade.
+fn catch_up_worker(
+    session: &Arc<Mutex<Session>>,
+    reload: &LiveReload,
+    quiet: bool,
+    search: mpsc::Sender<()>,
+    save_waiting: &Arc<AtomicBool>,
+) -> mpsc::Sender<()> {
+    let (wake, woken) = mpsc::channel::<()>();
+    let session = Arc::clone(session);
+    let reload = reload.clone();
+    let save_waiting = Arc::clone(save_waiting);
+    let spawned = std::thread::Builder::new()
+        .name("forklar-catch-up".into())
+        .spawn(move || {
+            while woken.recv().is_ok() {
+                while woken.try_recv().is_ok() {}
+                let started = Instant::now();
+                let (mut pages, mut files) = (0, 0);
+                loop {
+                    while save_waiting.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+                    match session.catch_up_some(CATCH_UP_CHUNK) {
+                        Some(Ok(done)) => {
+                            pages += done.pages;
+                            files += done.files.written;
+                            if !quiet {
+                                for warning in &done.warnings {
+                                    eprintln!("{warning}");
+                                }
+                            }
+                            if session.has_pages_left() {
+                                continue;
+                            }
+                        }
+                        Some(Err(problems)) => {
+                            eprint!("{problems}");
+                            eprintln!(
+                                "Some pages still show the version before this save; fix the problem and save."
+                            );
+                            reload.error(error_info(&problems));
+                        }
+                        None => {}
+                    }
+                    // Under the session's lock: a save's pages are added under it too.
+                    reload.pending().clear();
+                    break;
+                }
+                if pages > 0 && !quiet {
+                    println!(
+                        "  then {pages} more page{} that show{} it, {files} file{} written, in {} ms",
+                        if pages == 1 { "" } else { "s" },
+                        if pages == 1 { "s" } else { "" },
+                        if files == 1 { "" } else { "s" },
+                        started.elapsed().as_millis()
+                    );
+                }
+                let _ = search.send(());
+            }
+        });
+    if let Err(err) = spawned {
+        eprintln!(
+            "note: pages beyond the saved file's are not updated: cannot start their thread: {err}"
+        );
+    }
+    wake
 }
 
 /// A thread that brings the search index up to date whenever it is woken,
@@ -488,12 +584,14 @@ fn search_worker(session: &Arc<Mutex<Session>>, reload: &LiveReload) -> mpsc::Se
     wake
 }
 
+/// Applies a batch of saves, rendering the saved files' pages and those open
+/// in a browser (`open`) first.
 fn apply(
-    session: &Mutex<Session>,
+    session: &mut Session,
     changes: &ChangeSet,
+    open: &std::collections::BTreeSet<String>,
     stamps: Option<&Mutex<Tracked>>,
 ) -> Result<RebuildReport, Diagnostics> {
-    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
     let root = session.options().root.clone();
     if changes.rescan {
         // Stamped before the rebuild reads them, so a file saved meanwhile
@@ -515,7 +613,7 @@ fn apply(
         .map(|path| path.strip_prefix(&root).unwrap_or(path).to_path_buf())
         .collect();
     let read = stamps.map(|_| Stamps::read(&root, &batch));
-    let result = session.apply(&batch);
+    let result = session.apply_reader_first(&batch, open);
     if let Some(stamps) = stamps {
         let mut tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
         match (&result, read) {
@@ -550,6 +648,9 @@ fn report(
                     done.elapsed.as_millis()
                 );
             }
+            // Requests for these wait until they are written, so no page a
+            // reader can fetch after the reload shows what it did before.
+            reload.pending().add(done.pending.iter().cloned());
             reload.reload();
         }
         Err(problems) => {

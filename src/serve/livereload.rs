@@ -6,12 +6,14 @@
 //! uses `try_send`, so a browser that stops reading is dropped instead of ever
 //! blocking the rebuild thread.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+use super::pending::PendingPages;
 
 /// Path of the event stream, relative to the site's base path.
 pub const EVENTS_PATH: &str = "__forklar/events";
@@ -30,7 +32,8 @@ const CLIENT_BUFFER: usize = 16;
 /// The injected JavaScript (no `<script>` tag; see [`snippet`]).
 ///
 /// It reads the event-stream URL from its own `data-forklar-livereload`
-/// attribute, reloads on `reload`, shows an overlay on `error` and removes it on
+/// attribute and opens it with its page's path (a save renders the pages
+/// open in a browser before it sends `reload`), reloads on `reload`, shows an overlay on `error` and removes it on
 /// `ok`. The message is set with `textContent` only, so build output can never
 /// inject markup. The browser's own connection-error event is also called
 /// `error`; it carries no `data`, which is how the two are told apart.
@@ -42,7 +45,7 @@ o.style.cssText="position:fixed;inset:0;z-index:2147483647;overflow:auto;padding
 h.id=I+"-h";h.textContent=(d.documentElement.lang||"").startsWith("en")?"Build error":"Byggefeil";
 p.style.fontFamily=m.style.fontFamily="monospace";p.textContent=[e.file,e.line,e.column].filter(x=>x!=null).join(":");
 m.style.whiteSpace="pre-wrap";m.textContent=e.message;o.append(h,p,m);d.body.append(o);o.focus()};
-const s=new EventSource(u);
+const s=new EventSource(u+"?page="+encodeURIComponent(location.pathname));
 s.addEventListener("reload",()=>location.reload());
 s.addEventListener("error",v=>{if(v.data)try{show(JSON.parse(v.data))}catch(_){}});
 s.addEventListener("ok",hide)})();"#;
@@ -183,11 +186,16 @@ pub struct LiveReload {
 struct Inner {
     state: Mutex<State>,
     ping_interval: Duration,
+    /// Files a save renders after its `reload`, which requests wait for.
+    pending: PendingPages,
 }
 
 #[derive(Default)]
 struct State {
     clients: HashMap<u64, SyncSender<Arc<[u8]>>>,
+    /// The page each client shows, as an output path ("emne/csto/index.html"),
+    /// where its script said so.
+    open: HashMap<u64, String>,
     next_id: u64,
     /// Number of successful rebuilds announced so far (sent as the reload `data`).
     generation: u64,
@@ -224,8 +232,19 @@ impl LiveReload {
             inner: Arc::new(Inner {
                 state: Mutex::new(State::default()),
                 ping_interval,
+                pending: PendingPages::default(),
             }),
         }
+    }
+
+    /// The files still to be written after the last `reload`.
+    pub fn pending(&self) -> &PendingPages {
+        &self.inner.pending
+    }
+
+    /// The pages open in browsers now, as output paths.
+    pub fn open_pages(&self) -> BTreeSet<String> {
+        self.lock().open.values().cloned().collect()
     }
 
     /// Announces a successful rebuild: every client gets `event: reload`. Also
@@ -285,16 +304,19 @@ impl LiveReload {
     }
 
     /// What `/__forklar/status` answers: `{"generation":N,"error":false,
-    /// "images_pending":N,"images_encoded":N}`. `images_pending` is 0 once
-    /// every page shows its images' variants.
+    /// "images_pending":N,"images_encoded":N,"pages_pending":N}`.
+    /// `images_pending` is 0 once every page shows its images' variants,
+    /// `pages_pending` once every page shows the last save.
     pub fn status_json(&self) -> String {
+        let pages_pending = self.inner.pending.count();
         let st = self.lock();
         format!(
-            "{{\"generation\":{},\"error\":{},\"images_pending\":{},\"images_encoded\":{}}}\n",
+            "{{\"generation\":{},\"error\":{},\"images_pending\":{},\"images_encoded\":{},\"pages_pending\":{}}}\n",
             st.generation,
             st.current_error.is_some(),
             st.images_pending,
-            st.images_encoded
+            st.images_encoded,
+            pages_pending
         )
     }
 
@@ -305,17 +327,29 @@ impl LiveReload {
 
     /// Drops every client; their streams end after delivering what is queued.
     pub fn disconnect_all(&self) {
-        self.lock().clients.clear();
+        let mut st = self.lock();
+        st.clients.clear();
+        st.open.clear();
     }
 
     /// Registers a new client and returns its event stream. The stream starts
     /// with a `retry` hint and, if the latest build failed, the current error.
     pub fn subscribe(&self) -> EventStream {
+        self.subscribe_at(None)
+    }
+
+    /// Like [`subscribe`](Self::subscribe), for a client showing `page` (an
+    /// output path the server found in the output folder): a save renders
+    /// that page before its `reload`.
+    pub fn subscribe_at(&self, page: Option<String>) -> EventStream {
         let (tx, rx) = mpsc::sync_channel(CLIENT_BUFFER);
         let mut st = self.lock();
         let id = st.next_id;
         st.next_id += 1;
         st.clients.insert(id, tx);
+        if let Some(page) = page {
+            st.open.insert(id, page);
+        }
         // A quick retry keeps the gap short when the dev server restarts.
         let mut first = b"retry: 1000\n\n".to_vec();
         if let Some(info) = &st.current_error {
@@ -350,6 +384,8 @@ fn broadcast(st: &mut State, msg: &[u8]) {
             Ok(()) => true,
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => false,
         });
+    let State { clients, open, .. } = st;
+    open.retain(|id, _| clients.contains_key(id));
 }
 
 /// One client's stream of SSE bytes. `read` blocks until an event arrives, or
@@ -389,6 +425,7 @@ impl Drop for EventStream {
         if let Some(inner) = self.hub.upgrade() {
             let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
             st.clients.remove(&self.id);
+            st.open.remove(&self.id);
         }
     }
 }

@@ -8,6 +8,7 @@ mod hosts;
 mod kept;
 pub mod livereload;
 mod paths;
+pub mod pending;
 pub mod server;
 pub mod watch;
 

@@ -42,6 +42,33 @@ pub(super) fn decode_segments(rel: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The page an event stream's `page=` parameter names (the script sends
+/// `location.pathname`), as an output path ("emne/csto/index.html"), or `None`
+/// when it is not a path on this site. It is only ever compared with the
+/// output paths of the pages a save renders.
+pub(super) fn open_page(query: &str, base_path: &str) -> Option<String> {
+    let raw = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    if raw.len() > 2048 {
+        return None;
+    }
+    // The parameter is the encoded path, encoded once more as a parameter.
+    let path = percent_decode_str(raw).decode_utf8().ok()?.into_owned();
+    let rel = path.strip_prefix(base_path)?;
+    let segments = decode_segments(rel)?;
+    let joined = segments.join("/");
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        if joined.is_empty() {
+            "index.html".to_owned()
+        } else {
+            format!("{joined}/index.html")
+        }
+    } else {
+        joined
+    })
+}
+
 pub(super) fn split_query(url: &str) -> (&str, Option<&str>) {
     let url = url.split('#').next().unwrap_or(url);
     match url.split_once('?') {
@@ -106,6 +133,32 @@ pub fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_open_page_is_a_path_on_this_site_or_nothing() {
+        let page = |query| open_page(query, "/");
+        assert_eq!(page("page=%2F"), Some("index.html".into()));
+        assert_eq!(
+            page("page=%2Femne%2F%25C3%25B8l%2F"),
+            Some("emne/øl/index.html".into())
+        );
+        assert_eq!(page("x=1&page=%2F404.html"), Some("404.html".into()));
+        for outside in [
+            "page=%2F..%2F..%2Fetc%2Fpasswd",
+            "page=%2Fa%2F%252e%252e%2F%252e%252e%2Fetc",
+            "page=https%3A%2F%2Fexample.com%2F",
+            "page=etc%2Fpasswd",
+            "page=%2Fa%255cb",
+            "other=%2F",
+        ] {
+            assert_eq!(page(outside), None, "{outside}");
+        }
+        assert_eq!(
+            open_page("page=%2Fforklaring%2Fsak%2F", "/forklaring/"),
+            Some("sak/index.html".into())
+        );
+        assert_eq!(open_page("page=%2Fsak%2F", "/forklaring/"), None);
+    }
 
     #[test]
     fn segments_reject_escapes() {

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use super::hosts::{allowed_hosts, host_allowed};
 use super::livereload::{self, LiveReload};
 use super::paths::{
-    contained, content_type, decode_segments, encode_location, normalise_base, split_query,
-    with_query,
+    contained, content_type, decode_segments, encode_location, normalise_base, open_page,
+    split_query, with_query,
 };
 
 /// Default number of request worker threads. Event streams get their own
@@ -36,6 +36,9 @@ const HEAD_LIMIT: Duration = Duration::from_secs(5);
 const MAX_HEAD: usize = 16 * 1024;
 /// Live-reload streams open at once (one per open tab); more get 503.
 pub const MAX_STREAMS: usize = 128;
+/// The longest a request for a page a save is still rendering waits for it;
+/// then what is there is served, and the terminal says so.
+const PENDING_LIMIT: Duration = Duration::from_secs(5);
 
 /// What to serve and where to listen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -377,7 +380,8 @@ fn handle_connection(mut stream: TcpStream, ctx: &Ctx) {
     } else {
         let (path, query) = split_query(&head.target);
         if path == ctx.events_path && get {
-            start_event_stream(stream, ctx);
+            let page = query.and_then(|query| open_page(query, &ctx.base_path));
+            start_event_stream(stream, ctx, page);
             return;
         }
         if !(get || head_only) {
@@ -488,14 +492,14 @@ fn reason(status: u16) -> &'static str {
 ///
 /// Written by hand like every response (see [`render`]). `Connection: close`
 /// delimits the body.
-fn start_event_stream(stream: TcpStream, ctx: &Ctx) {
+fn start_event_stream(stream: TcpStream, ctx: &Ctx, page: Option<String>) {
     let open = Arc::clone(&ctx.streams);
     if open.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
         open.fetch_sub(1, Ordering::SeqCst);
         finish(stream, &render(&Reply::Busy, false));
         return;
     }
-    let events = ctx.reload.subscribe();
+    let events = ctx.reload.subscribe_at(page);
     let spawned = thread::Builder::new()
         .name("forklar-sse".into())
         .spawn(move || {
@@ -562,6 +566,8 @@ fn route(root: &Path, ctx: &Ctx, path: &str, query: Option<&str>) -> Reply {
     let Some(segments) = decode_segments(rel) else {
         return not_found();
     };
+    let wants_dir = rel.is_empty() || rel.ends_with('/');
+    wait_until_written(ctx, &segments, wants_dir, path);
     let Some(canon_root) = root.canonicalize().ok() else {
         return not_found();
     };
@@ -570,7 +576,6 @@ fn route(root: &Path, ctx: &Ctx, path: &str, query: Option<&str>) -> Reply {
     let Some(resolved) = contained(&canon_root, &target) else {
         return not_found();
     };
-    let wants_dir = rel.is_empty() || rel.ends_with('/');
     let file = if resolved.is_dir() {
         if !wants_dir {
             let location = format!("{}/", encode_location(path));
@@ -588,6 +593,33 @@ fn route(root: &Path, ctx: &Ctx, path: &str, query: Option<&str>) -> Reply {
         resolved
     };
     serve_file(&file, &ctx.snippet).unwrap_or_else(not_found)
+}
+
+/// A save's `reload` goes out before every page that shows the change is
+/// written: a request for one of those waits for it (a page not touched by
+/// the save is served at once).
+fn wait_until_written(ctx: &Ctx, segments: &[String], wants_dir: bool, path: &str) {
+    let pending = ctx.reload.pending();
+    if pending.count() == 0 {
+        return;
+    }
+    let joined = segments.join("/");
+    let index = if joined.is_empty() {
+        "index.html".to_owned()
+    } else {
+        format!("{joined}/index.html")
+    };
+    let files = if wants_dir {
+        vec![index]
+    } else {
+        vec![joined, index]
+    };
+    if !pending.wait_for(&files, PENDING_LIMIT) {
+        eprintln!(
+            "note: {path} was still being rendered after {} s; served as it was",
+            PENDING_LIMIT.as_secs()
+        );
+    }
 }
 
 fn serve_file(file: &Path, snippet: &str) -> Option<Reply> {

@@ -1508,16 +1508,25 @@ impl Runner {
         assert!(!done.is_empty(), "step {what:?} changed no file");
         self.log.push(format!("{what}  [{}]", done.join("; ")));
         self.model = model;
-        let event = match self.live.events.rx.recv_timeout(WAIT) {
-            Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) => {
-                return Err(format!(
-                    "no reload or error event within {WAIT:?} of the save"
-                ));
+        // `search` says the index caught up with an earlier save, which
+        // happens after that save's pages are all written: the save's own
+        // outcome is a `reload` or an `error`.
+        let mut seen = Vec::new();
+        let event = loop {
+            match self.live.events.rx.recv_timeout(WAIT) {
+                Ok(event) if event.name == "search" => seen.push(event.name),
+                Ok(event) => break event,
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(format!(
+                        "no reload or error event within {WAIT:?} of the save"
+                    ));
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err("the event stream closed".into());
+                }
             }
-            Err(RecvTimeoutError::Disconnected) => return Err("the event stream closed".into()),
         };
-        let mut seen = vec![event.name.clone()];
+        seen.push(event.name.clone());
         let mut last = event;
         while let Ok(event) = self.live.events.rx.recv_timeout(TRAILING) {
             seen.push(event.name.clone());
@@ -1527,6 +1536,9 @@ impl Runner {
                 last = event;
             }
         }
+        // The pages that show the save besides the reader's own are
+        // written right after the reload.
+        self.live.serve.wait_pages_written();
         // Variants made in the background end with a render and a reload
         // of their own.
         if self.wait_images_idle() {

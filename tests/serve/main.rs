@@ -4,6 +4,7 @@ mod equivalence;
 mod http;
 mod images;
 mod live;
+mod reader_first;
 mod restart;
 #[cfg(feature = "search")]
 mod search;

@@ -332,12 +332,43 @@ impl Serve {
         }
     }
 
+    /// Waits until every page that shows the last save is written: a save
+    /// renders the pages a reader sees first, sends `reload`, then the rest.
+    pub fn wait_pages_written(&self) {
+        if !wait_until(WAIT, || self.status("pages_pending") == 0) {
+            panic!("pages still pending after {WAIT:?}\n{}", self.logs());
+        }
+    }
+
     /// Polls until `path` answers 200 with `text` in it.
     pub fn wait_text(&self, path: &str, text: &str) {
         self.wait_page(path, WAIT, &format!("{text:?} to appear"), |r| {
             r.status == 200 && r.text().contains(text)
         });
     }
+}
+
+/// `text` percent-encoded as JavaScript's `encodeURIComponent` does.
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'~'
+            | b'*'
+            | b'\''
+            | b'('
+            | b')' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// Polls `cond` every 20 ms for at most `within`; returns whether it held.
@@ -409,12 +440,24 @@ impl Events {
     /// Connects and returns once the response headers arrived: the server
     /// subscribes the client before it answers, so every later event is seen.
     pub fn connect(serve: &Serve) -> Events {
+        Events::connect_to(serve, "/__forklar/events")
+    }
+
+    /// Like [`connect`](Self::connect), as the script of the page at `path`
+    /// does: the server renders that page first on a save.
+    pub fn connect_at(serve: &Serve, path: &str) -> Events {
+        let page: String = url_encode(path);
+        Events::connect_to(serve, &format!("/__forklar/events?page={page}"))
+    }
+
+    /// Connects to `target`, the event stream's address with its query.
+    pub fn connect_to(serve: &Serve, target: &str) -> Events {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, serve.port));
         let mut s = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT).expect("connect to events");
         s.set_read_timeout(Some(WAIT)).expect("timeout");
         write!(
             s,
-            "GET /__forklar/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
         )
         .expect("write events request");
         let stream = s.try_clone().expect("clone stream");
