@@ -8,6 +8,14 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use super::{ARTICLES_PER_PAGE, FEED_LENGTH, Site};
 use crate::deps::ListKey;
 
+/// How many newer articles a timeline or a background entry names («Nyere: …»):
+/// the latest developments, not the whole archive since.
+pub const NEWER_SHOWN: usize = 3;
+
+/// The longest head of a list an article looks at to name the newer ones:
+/// those, the article itself, and the first one older than it.
+pub const LIST_HEAD_LONGEST: usize = NEWER_SHOWN + 2;
+
 /// The lists of a site, as indices into `Site::articles`.
 #[derive(Debug, Default)]
 pub struct Listings {
@@ -154,17 +162,30 @@ impl Site {
         prints.insert(ListKey::FrontPages, self.index_page_count() as u64);
         prints.insert(ListKey::Feed, of(&mut self.feed_articles()));
         prints.insert(ListKey::AllArticles, of(&mut (0..self.articles.len())));
+        // Articles read only the head of these lists, so a change further
+        // down renders none of them again.
+        let heads = |users: &[usize]| -> [u64; LIST_HEAD_LONGEST] {
+            let mut hasher = DefaultHasher::new();
+            std::array::from_fn(|at| {
+                if let Some(&index) = users.get(at) {
+                    article_hashes[index].hash(&mut hasher);
+                }
+                hasher.finish()
+            })
+        };
         for (key, users) in &lists.entry_users {
-            prints.insert(
-                ListKey::EntryUsers(key.clone()),
-                of(&mut users.iter().copied()),
-            );
+            for (at, print) in heads(users).into_iter().enumerate() {
+                prints.insert(ListKey::EntryUsersHead(key.clone(), at + 1), print);
+            }
         }
         for (key, users) in &lists.timeline_users {
             prints.insert(
                 ListKey::TimelineUsers(key.clone()),
                 of(&mut users.iter().copied()),
             );
+            for (at, print) in heads(users).into_iter().enumerate() {
+                prints.insert(ListKey::TimelineUsersHead(key.clone(), at + 1), print);
+            }
         }
         // Every entry has a first page, used or not: an entry's page reads it.
         for key in self.background.keys() {
