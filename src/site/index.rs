@@ -52,8 +52,8 @@ impl ListsTouched {
     }
 
     /// Whether `key` is one of the touched lists, or one that follows from
-    /// them (which lists there are, every correction), and is fingerprinted
-    /// again by [`Site::touched_fingerprints`].
+    /// them (which timelines and tags have pages, every correction), and is
+    /// fingerprinted again by [`Site::touched_fingerprints`].
     pub fn covers(&self, key: &ListKey) -> bool {
         match key {
             ListKey::EntryUsersHead(k, _)
@@ -68,7 +68,9 @@ impl ListsTouched {
             ListKey::QuotesByPage(k, _)
             | ListKey::AuthoredByPage(k, _)
             | ListKey::PersonPages(k) => self.people.contains(k),
-            ListKey::Timelines | ListKey::Tags | ListKey::Corrections => true,
+            ListKey::Timelines => !self.timelines.is_empty(),
+            ListKey::Tags => !self.tags.is_empty(),
+            ListKey::Corrections => self.corrections,
             ListKey::Front(_)
             | ListKey::FrontPages
             | ListKey::Feed
@@ -290,7 +292,7 @@ impl Site {
             ListKey::People,
             fingerprint(&self.people.keys().collect::<Vec<_>>()),
         );
-        prints.shared(&mut out);
+        prints.shared(None, &mut out);
         out
     }
 
@@ -320,7 +322,7 @@ impl Site {
         for key in &touched.people {
             prints.person(key, &mut out);
         }
-        prints.shared(&mut out);
+        prints.shared(Some(touched), &mut out);
         out
     }
 }
@@ -441,26 +443,33 @@ impl Prints<'_> {
         }
     }
 
-    /// The lists every change of the lists may touch: which timelines and
-    /// tags have pages, and every correction.
-    fn shared(&self, out: &mut HashMap<ListKey, u64>) {
-        out.insert(
-            ListKey::Timelines,
-            fingerprint(&self.lists.timeline_users.keys().collect::<Vec<_>>()),
-        );
-        out.insert(
-            ListKey::Tags,
-            fingerprint(&self.lists.tags.keys().collect::<Vec<_>>()),
-        );
-        let mut corrections = DefaultHasher::new();
-        for article in &self.site.articles {
-            for correction in &article.parts.corrections {
-                article.path.hash(&mut corrections);
-                correction.date.iso().hash(&mut corrections);
-                correction.text.hash(&mut corrections);
-            }
+    /// Which timelines and tags have pages, and every correction: lists
+    /// that follow from the others, each when `touched` (all when `None`)
+    /// may have changed it.
+    fn shared(&self, touched: Option<&ListsTouched>, out: &mut HashMap<ListKey, u64>) {
+        if touched.is_none_or(|t| !t.timelines.is_empty()) {
+            out.insert(
+                ListKey::Timelines,
+                fingerprint(&self.lists.timeline_users.keys().collect::<Vec<_>>()),
+            );
         }
-        out.insert(ListKey::Corrections, corrections.finish());
+        if touched.is_none_or(|t| !t.tags.is_empty()) {
+            out.insert(
+                ListKey::Tags,
+                fingerprint(&self.lists.tags.keys().collect::<Vec<_>>()),
+            );
+        }
+        if touched.is_none_or(|t| t.corrections) {
+            let mut corrections = DefaultHasher::new();
+            for article in &self.site.articles {
+                for correction in &article.parts.corrections {
+                    article.path.hash(&mut corrections);
+                    correction.date.iso().hash(&mut corrections);
+                    correction.text.hash(&mut corrections);
+                }
+            }
+            out.insert(ListKey::Corrections, corrections.finish());
+        }
     }
 }
 
