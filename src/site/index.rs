@@ -389,6 +389,11 @@ impl Prints<'_> {
             ListKey::TimelineUsers(key.to_string()),
             self.of(&mut users.iter().copied()),
         );
+        // Only a shared timeline names newer articles; an article's own
+        // timeline has one user.
+        if !self.site.timelines.contains_key(key) {
+            return;
+        }
         for (at, print) in self.heads(users).into_iter().enumerate() {
             out.insert(ListKey::TimelineUsersHead(key.to_string(), at + 1), print);
         }
