@@ -305,6 +305,9 @@ impl Session {
                 .filter(|problem| !crate::site::store::names_a_broken_file(problem, &broken)),
         );
         if !problems.is_empty() {
+            // The lists this save touched are not made again now: the next
+            // good save works out every list.
+            state.lists_stale |= !touched.is_empty();
             return Err(Diagnostics(problems));
         }
         let recount = state.lists_stale;
