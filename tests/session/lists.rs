@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use super::{Entry, Model, Runner, article, base_seed, strings, text};
+use super::{Breakage, Entry, Model, Runner, article, base_seed, strings, text};
 
 /// Twelve articles a day apart, `sak-01.md` (oldest) to `sak-12.md`, every
 /// one with the entry `csto` in its background box and the tag Kasakhstan.
@@ -156,4 +156,34 @@ fn a_tag_added_and_removed_leaves_every_tag_page_as_a_fresh_build() {
         }
     }
     assert_eq!(runner.compared, 4, "every save was compared");
+}
+
+/// A save that moves an article between lists while another file is broken
+/// renders nothing; the save that fixes the file brings the lists up to date.
+#[test]
+fn a_key_edit_while_another_file_is_broken_shows_after_the_fix() {
+    let mut runner = Runner::start(twelve_users(), base_seed());
+    let mut model = runner.model.clone();
+    model.broken = Some(("content/sak-01.md".into(), Breakage::BadToml));
+    assert!(runner.step("break content/sak-01.md", model, &[]).is_none());
+
+    let mut model = runner.model.clone();
+    model
+        .articles
+        .get_mut("sak-12.md")
+        .expect("sak-12")
+        .background = strings(&["nazarbajev"]);
+    let saved = runner.step("content/sak-12.md: background keys", model, &[]);
+    assert!(saved.is_none(), "a save while a file is broken fails");
+
+    let mut model = runner.model.clone();
+    model.broken = None;
+    runner
+        .step("fix content/sak-01.md", model, &[])
+        .expect("a good save");
+    assert_eq!(
+        newer_named(&page(&runner, "sak-05")),
+        ["Sak 09", "Sak 10", "Sak 11"]
+    );
+    assert_eq!(runner.compared, 1, "the fixed site was compared");
 }
