@@ -41,8 +41,10 @@ pub enum ListKey {
     TagPage(String, usize),
     /// How many pages a tag's list has, by the tag's slug.
     TagPages(String),
-    /// The articles that use a background entry.
-    EntryUsers(String),
+    /// The first `n` articles that use a background entry (all of them when
+    /// fewer, which is read too): what an article's background box looks at
+    /// to name the newer ones.
+    EntryUsersHead(String, usize),
     /// Page `n` of the list of articles that use a background entry: on the
     /// entry's page (page 1) and on its further pages.
     EntryUsersPage(String, usize),
@@ -50,6 +52,9 @@ pub enum ListKey {
     EntryUsersPages(String),
     /// The articles that show a timeline.
     TimelineUsers(String),
+    /// The first `n` articles that show a timeline (all of them when fewer):
+    /// what an article's timeline looks at to name the newer ones.
+    TimelineUsersHead(String, usize),
     /// Which background entries there are.
     Entries,
     /// Which timelines have a page.

@@ -19,6 +19,7 @@ use crate::images::BackgroundImages;
 use crate::layout::{STATIC_DIR, SourceFile, classify};
 use crate::output::{KnownManifest, Output, Sink, WriteReport};
 use crate::render::{Page, Renderer};
+use crate::site::index::ListsTouched;
 
 mod changes;
 mod positions;
@@ -29,7 +30,7 @@ use changes::{
     KeptTags, describe, expand_folders, forget_folder, reload, tag_names, tag_names_changed,
 };
 use shape::Shape;
-use state::{Recount, State};
+use state::{Recount, Relist, State};
 
 /// What one rebuild did, for the status line.
 #[derive(Debug, Clone)]
@@ -305,14 +306,18 @@ impl Session {
             let tags_before = tag_names(&state.site);
             state.tag_warnings = state.site.merge_tag_spellings();
             for path in tag_names_changed(&state.site, &tags_before) {
-                reshaped = true;
+                // The saved articles' own tags are compared by their shapes.
+                reshaped |= !shapes_before.iter().any(|(saved, _)| *saved == path);
                 self.pending.insert(Dep::File(path.clone()));
                 self.pending.insert(Dep::Summary(path));
             }
         }
-        reshaped |= shapes_before
-            .iter()
-            .any(|(path, shape)| Shape::of(&state.site, &state.positions, path) != *shape);
+        // A save that only moved articles between lists makes those lists again.
+        let mut touched = ListsTouched::default();
+        for (path, before) in &shapes_before {
+            let now = Shape::of(&state.site, &state.positions, path);
+            reshaped |= now != *before && !now.relisted_from(before, &mut touched);
+        }
         state.lists_stale |= reshaped;
         let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
         let broken: BTreeSet<SourceFile> = self
@@ -330,15 +335,28 @@ impl Session {
                 .filter(|problem| !crate::site::store::names_a_broken_file(problem, &broken)),
         );
         if !problems.is_empty() {
+            // The lists this save touched are not made again now: the next
+            // good save works out every list.
+            state.lists_stale |= !touched.is_empty();
             return Err(Diagnostics(problems));
         }
         let recount = state.lists_stale;
+        let relist = if recount {
+            Relist::All
+        } else if touched.is_empty() {
+            Relist::Kept
+        } else {
+            Relist::Touched(&touched)
+        };
         // Until the lists are back in the state after a good render.
         state.lists_stale = true;
         let renderer = if recount {
             Renderer::new(&state.site, &state.templates)
         } else {
-            let kept = std::mem::take(&mut state.kept);
+            let mut kept = std::mem::take(&mut state.kept);
+            if let Relist::Touched(touched) = relist {
+                state.site.relist(&mut kept.listings, touched);
+            }
             Renderer::with_kept(&state.site, &state.templates, kept)
         }
         .at(self.options.now())
@@ -348,7 +366,7 @@ impl Session {
             pages,
             dirty,
             gone,
-        } = state.recount(&renderer, recount, &mut self.pending);
+        } = state.recount(&renderer, relist, &mut self.pending);
         let current = pages.as_ref().unwrap_or(&state.pages);
         let dirty = with_pages_left_over(dirty, std::mem::take(&mut self.later), current);
         let (dirty, later) = match open {
@@ -427,9 +445,7 @@ impl Session {
             state.forget(page);
         }
         state.record(rendered);
-        if let Some(lists) = lists {
-            state.lists = lists;
-        }
+        state.keep_prints(lists);
         if let Some(pages) = pages {
             state.pages = pages;
         }

@@ -3,10 +3,12 @@
 //! (positions in the site's order), their fingerprints, the links and the
 //! pages stay as they were, and a save need not work them out again.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::parts::quotes::Quote;
 use crate::site::Site;
+use crate::site::index::ListsTouched;
 
 use super::positions::Positions;
 
@@ -82,6 +84,65 @@ impl Shape {
             withheld: site.withheld.contains_key(path),
         }
     }
+}
+
+impl Shape {
+    /// Whether `self` differs from `before` only in which lists the article
+    /// is in (its tags, background entries, timeline, quotes, authors,
+    /// corrections), with its place in the order and its slug kept; if so,
+    /// adds the lists it joined or left to `touched`. Such a change leaves the
+    /// links and slugs as they were, and only those lists need making again.
+    pub(super) fn relisted_from(&self, before: &Shape, touched: &mut ListsTouched) -> bool {
+        let (Some(now), Some(was)) = (&self.article, &before.article) else {
+            return false;
+        };
+        let kept = self.entry == before.entry
+            && self.timeline == before.timeline
+            && self.person == before.person
+            && self.withheld == before.withheld
+            && now.index == was.index
+            && now.slug == was.slug
+            && now.lists == was.lists
+            && now.feeds == was.feeds
+            && now.has_updates == was.has_updates;
+        if !kept {
+            return false;
+        }
+        let slugs = |tags: &[(String, String)]| -> BTreeSet<(String, String)> {
+            tags.iter().cloned().collect()
+        };
+        touched.tags.extend(
+            slugs(&now.tags)
+                .symmetric_difference(&slugs(&was.tags))
+                .map(|(slug, _)| slug.clone()),
+        );
+        touched
+            .entries
+            .extend(changed(&now.background, &was.background));
+        if now.timeline != was.timeline {
+            touched
+                .timelines
+                .extend(now.timeline.iter().chain(&was.timeline).cloned());
+        }
+        touched.people.extend(changed(&now.authors, &was.authors));
+        if now.quotes != was.quotes {
+            let speakers = now.quotes.iter().chain(&was.quotes);
+            touched
+                .people
+                .extend(speakers.filter_map(|quote| quote.person.as_ref().map(|p| p.key.clone())));
+        }
+        touched.corrections |= now.corrections != was.corrections;
+        true
+    }
+}
+
+/// The keys in one of `now` and `was` but not in both.
+fn changed(now: &[String], was: &[String]) -> Vec<String> {
+    let now: BTreeSet<&String> = now.iter().collect();
+    let was: BTreeSet<&String> = was.iter().collect();
+    now.symmetric_difference(&was)
+        .map(|key| (*key).clone())
+        .collect()
 }
 
 fn key_of<'a>(

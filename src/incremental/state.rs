@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::KnownManifest;
 use crate::render::{Kept, Page, Rendered, Renderer};
 use crate::site::Site;
+use crate::site::index::ListsTouched;
 use crate::templates::Templates;
 
 use super::positions::Positions;
@@ -43,10 +44,25 @@ pub(super) struct State {
     pub(super) tag_warnings: Vec<Diagnostic>,
 }
 
+/// How a save's lists came about: kept, every one made again, or those
+/// some articles joined or left made again in place.
+pub(super) enum Relist<'a> {
+    Kept,
+    All,
+    Touched(&'a ListsTouched),
+}
+
+/// The fingerprints of a save's lists, for the state once the save is good.
+pub(super) enum NewPrints {
+    Kept,
+    All(HashMap<ListKey, u64>),
+    /// The lists whose fingerprint changed, without one when gone.
+    Changed(Vec<(ListKey, Option<u64>)>),
+}
+
 /// The lists and pages of a save: worked out again or kept.
 pub(super) struct Recount {
-    /// Every list's fingerprint, when the lists were worked out again.
-    pub(super) lists: Option<HashMap<ListKey, u64>>,
+    pub(super) lists: NewPrints,
     /// Every page, when the set may have changed.
     pub(super) pages: Option<BTreeSet<Page>>,
     /// The pages to render: those that read a changed source, and new ones.
@@ -83,31 +99,64 @@ impl State {
 
     /// Which pages a save renders again and which it takes away: the readers
     /// of every `pending` source, with the lists whose fingerprint changed
-    /// added to `pending` first when the lists were worked out again.
+    /// added to `pending` first when lists were made again.
     pub(super) fn recount(
         &self,
         renderer: &Renderer,
-        recount: bool,
+        relist: Relist,
         pending: &mut BTreeSet<Dep>,
     ) -> Recount {
-        let lists = recount.then(|| self.site.list_fingerprints(&renderer.listings));
-        if let Some(lists) = &lists {
-            for (key, print) in lists {
-                if self.lists.get(key) != Some(print) {
+        let mut pages_changed = false;
+        let lists = match relist {
+            Relist::Kept => NewPrints::Kept,
+            Relist::All => {
+                let lists = self.site.list_fingerprints(&renderer.listings);
+                for (key, print) in &lists {
+                    if self.lists.get(key) != Some(print) {
+                        pending.insert(Dep::List(key.clone()));
+                    }
+                }
+                for key in self.lists.keys() {
+                    if !lists.contains_key(key) {
+                        pending.insert(Dep::List(key.clone()));
+                    }
+                }
+                pages_changed = true;
+                NewPrints::All(lists)
+            }
+            Relist::Touched(touched) => {
+                let mut now = self.site.touched_fingerprints(&renderer.listings, touched);
+                let mut changed: Vec<(ListKey, Option<u64>)> = self
+                    .lists
+                    .iter()
+                    .filter(|(key, _)| touched.covers(key))
+                    .filter_map(|(key, print)| match now.remove(key) {
+                        Some(new) if new == *print => None,
+                        new => Some((key.clone(), new)),
+                    })
+                    .collect();
+                changed.extend(now.into_iter().map(|(key, print)| (key, Some(print))));
+                for (key, _) in &changed {
+                    // The pages there are follow from how many pages each
+                    // list takes and which tags and timelines have one.
+                    pages_changed |= matches!(
+                        key,
+                        ListKey::TagPages(_)
+                            | ListKey::EntryUsersPages(_)
+                            | ListKey::PersonPages(_)
+                            | ListKey::Tags
+                            | ListKey::Timelines
+                    );
                     pending.insert(Dep::List(key.clone()));
                 }
+                NewPrints::Changed(changed)
             }
-            for key in self.lists.keys() {
-                if !lists.contains_key(key) {
-                    pending.insert(Dep::List(key.clone()));
-                }
-            }
-        }
+        };
         // The live script comes and goes with the clock, not only with saves.
         let live_changed =
             renderer.publishes_live_script() != self.pages.contains(&Page::LiveScript);
         let pages: Option<BTreeSet<Page>> =
-            (recount || live_changed).then(|| renderer.pages().into_iter().collect());
+            (pages_changed || live_changed).then(|| renderer.pages().into_iter().collect());
         let (mut dirty, gone): (BTreeSet<Page>, Vec<Page>) = match &pages {
             Some(current) => (
                 current.difference(&self.pages).cloned().collect(),
@@ -126,6 +175,22 @@ impl State {
             pages,
             dirty: dirty.into_iter().collect(),
             gone,
+        }
+    }
+
+    /// Keeps the fingerprints of a good save's lists.
+    pub(super) fn keep_prints(&mut self, prints: NewPrints) {
+        match prints {
+            NewPrints::Kept => {}
+            NewPrints::All(lists) => self.lists = lists,
+            NewPrints::Changed(changed) => {
+                for (key, print) in changed {
+                    match print {
+                        Some(print) => self.lists.insert(key, print),
+                        None => self.lists.remove(&key),
+                    };
+                }
+            }
         }
     }
 

@@ -19,9 +19,7 @@ use crate::parts::{self, Slot};
 use crate::render::Page;
 use crate::render::images::ShareCard;
 
-/// How many newer articles a timeline or a background entry names («Nyere: …»):
-/// the latest developments, not the whole archive since.
-const NEWER_SHOWN: usize = 3;
+use crate::site::index::{LIST_HEAD_LONGEST, NEWER_SHOWN};
 
 impl Renderer<'_> {
     pub(super) fn article_page(
@@ -267,13 +265,13 @@ impl Renderer<'_> {
             return;
         };
         let key = reference.key.clone();
-        deps.push(Dep::List(ListKey::TimelineUsers(key.clone())));
         let users = self
             .listings
             .timeline_users
             .get(&key)
             .map_or(&[][..], Vec::as_slice);
-        let newer = self.newer_than(index, users, deps);
+        let (newer, head) = self.newer_than(index, users, deps);
+        deps.push(Dep::List(ListKey::TimelineUsersHead(key, head)));
         if !newer.is_empty() {
             view.value = with_fields(
                 view.value.clone(),
@@ -301,13 +299,13 @@ impl Renderer<'_> {
                 let Some(key) = entry.get_from_path("key").and_then(Value::as_str) else {
                     return entry.clone();
                 };
-                deps.push(Dep::List(ListKey::EntryUsers(key.to_string())));
                 let users = self
                     .listings
                     .entry_users
                     .get(key)
                     .map_or(&[][..], Vec::as_slice);
-                let newer = self.newer_than(index, users, deps);
+                let (newer, head) = self.newer_than(index, users, deps);
+                deps.push(Dep::List(ListKey::EntryUsersHead(key.to_string(), head)));
                 if newer.is_empty() {
                     return entry.clone();
                 }
@@ -325,17 +323,26 @@ impl Renderer<'_> {
 
     /// Of `users` (a list, newest first), the [`NEWER_SHOWN`] newest
     /// published after article `index`'s point in time, oldest first, as
-    /// they followed. Only the articles looked at are recorded as read: the
-    /// list's order (recorded by the caller) decides which those are.
-    fn newer_than(&self, index: usize, users: &[usize], deps: &mut Deps) -> Vec<NewerView> {
+    /// they followed, with how long a head of the list they depend on: the
+    /// caller records that head, and only the articles looked at are
+    /// recorded as read. A walk that reached the end of the list depends on
+    /// there being no more, so its head is one longer than the list.
+    fn newer_than(
+        &self,
+        index: usize,
+        users: &[usize],
+        deps: &mut Deps,
+    ) -> (Vec<NewerView>, usize) {
         let article = &self.site.articles[index];
         let until = article.updated.unwrap_or(article.date);
         let mut newer = Vec::new();
+        let mut head = users.len() + 1;
         // The newest come first, so the newer ones are the head of the list:
         // the walk stops at the first older one, or once enough are found,
         // and costs the same whatever the size of the archive.
-        for &i in users {
+        for (at, &i) in users.iter().enumerate() {
             if newer.len() == NEWER_SHOWN {
+                head = at;
                 break;
             }
             if i == index {
@@ -344,6 +351,7 @@ impl Renderer<'_> {
             let other = &self.site.articles[i];
             deps.push(Dep::Summary(other.path.clone()));
             if other.date.placement(&until) != crate::dates::Placement::After {
+                head = at + 1;
                 break;
             }
             newer.push(NewerView {
@@ -351,8 +359,12 @@ impl Renderer<'_> {
                 url: self.urls.article(&other.slug),
             });
         }
+        debug_assert!(
+            head <= LIST_HEAD_LONGEST,
+            "a head of {head} is not fingerprinted"
+        );
         newer.reverse();
-        newer
+        (newer, head)
     }
 }
 

@@ -2,14 +2,22 @@
 //! show a timeline or carry a tag, in the site's order (newest first). Each
 //! list has a fingerprint, so a rebuild can tell which lists changed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::{ARTICLES_PER_PAGE, FEED_LENGTH, Site};
 use crate::deps::ListKey;
 
+/// How many newer articles a timeline or a background entry names («Nyere: …»):
+/// the latest developments, not the whole archive since.
+pub const NEWER_SHOWN: usize = 3;
+
+/// The longest head of a list an article looks at to name the newer ones:
+/// those, the article itself, and the first one older than it.
+pub const LIST_HEAD_LONGEST: usize = NEWER_SHOWN + 2;
+
 /// The lists of a site, as indices into `Site::articles`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Listings {
     pub entry_users: BTreeMap<String, Vec<usize>>,
     /// Every timeline that has a page, with the articles that show it.
@@ -22,57 +30,163 @@ pub struct Listings {
     pub authored_by: BTreeMap<String, Vec<usize>>,
 }
 
+/// The lists some articles joined or left since the lists were made: by
+/// entry key, timeline key, tag slug and person key.
+#[derive(Debug, Default)]
+pub struct ListsTouched {
+    pub entries: BTreeSet<String>,
+    pub timelines: BTreeSet<String>,
+    pub tags: BTreeSet<String>,
+    pub people: BTreeSet<String>,
+    /// An article's corrections changed: the list of every correction.
+    pub corrections: bool,
+}
+
+impl ListsTouched {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+            && self.timelines.is_empty()
+            && self.tags.is_empty()
+            && self.people.is_empty()
+            && !self.corrections
+    }
+
+    /// Whether `key` is one of the touched lists, or one that follows from
+    /// them (which timelines and tags have pages, every correction), and is
+    /// fingerprinted again by [`Site::touched_fingerprints`].
+    pub fn covers(&self, key: &ListKey) -> bool {
+        match key {
+            ListKey::EntryUsersHead(k, _)
+            | ListKey::EntryUsersPage(k, _)
+            | ListKey::EntryUsersPages(k) => self.entries.contains(k),
+            ListKey::TimelineUsers(k) | ListKey::TimelineUsersHead(k, _) => {
+                self.timelines.contains(k)
+            }
+            ListKey::Tag(k) | ListKey::TagPage(k, _) | ListKey::TagPages(k) => {
+                self.tags.contains(k)
+            }
+            ListKey::QuotesByPage(k, _)
+            | ListKey::AuthoredByPage(k, _)
+            | ListKey::PersonPages(k) => self.people.contains(k),
+            ListKey::Timelines => !self.timelines.is_empty(),
+            ListKey::Tags => !self.tags.is_empty(),
+            ListKey::Corrections => self.corrections,
+            ListKey::Front(_)
+            | ListKey::FrontPages
+            | ListKey::Feed
+            | ListKey::AllArticles
+            | ListKey::Entries
+            | ListKey::People => false,
+        }
+    }
+}
+
 impl Site {
     pub fn listings(&self) -> Listings {
         let mut lists = Listings::default();
-        for (index, article) in self.articles.iter().enumerate() {
-            // A timeline keeps its page, and a tag its page, while an
-            // expired article still links to them; they just stop listing it.
-            if let Some(key) = article.parts.timeline.page_key(&article.slug) {
-                lists.timeline_users.entry(key).or_default().push(index);
+        for index in 0..self.articles.len() {
+            self.list_article(index, &mut lists, None);
+        }
+        lists
+    }
+
+    /// Makes the lists `touched` names again, in place, after articles that
+    /// kept their place in the order joined or left them: the same walk as
+    /// [`Site::listings`], limited to those lists.
+    pub fn relist(&self, lists: &mut Listings, touched: &ListsTouched) {
+        for key in &touched.entries {
+            lists.entry_users.remove(key);
+        }
+        for key in &touched.timelines {
+            lists.timeline_users.remove(key);
+        }
+        for slug in &touched.tags {
+            lists.tags.remove(slug);
+        }
+        for key in &touched.people {
+            lists.quotes_by.remove(key);
+            lists.authored_by.remove(key);
+        }
+        for index in 0..self.articles.len() {
+            self.list_article(index, lists, Some(touched));
+        }
+        debug_assert!(
+            *lists == self.listings(),
+            "the lists made again differ from those of a build"
+        );
+    }
+
+    /// Adds article `index` to the lists it is in (of those in `only`, when
+    /// given), after the articles before it in the order.
+    fn list_article(&self, index: usize, lists: &mut Listings, only: Option<&ListsTouched>) {
+        let article = &self.articles[index];
+        let wanted = |pick: fn(&ListsTouched) -> &BTreeSet<String>, key: &str| -> bool {
+            only.is_none_or(|touched| pick(touched).contains(key))
+        };
+        let any = |pick: fn(&ListsTouched) -> &BTreeSet<String>| -> bool {
+            only.is_none_or(|touched| !pick(touched).is_empty())
+        };
+        // A timeline keeps its page, and a tag its page, while an
+        // expired article still links to them; they just stop listing it.
+        if any(|t| &t.timelines)
+            && let Some(key) = article.parts.timeline.page_key(&article.slug)
+            && wanted(|t| &t.timelines, &key)
+        {
+            lists.timeline_users.entry(key).or_default().push(index);
+        }
+        let tags = || {
+            article
+                .tags
+                .iter()
+                .filter(|tag| wanted(|t| &t.tags, &tag.slug))
+        };
+        if !self.publishing.lists(article) {
+            for tag in tags() {
+                lists
+                    .tags
+                    .entry(tag.slug.clone())
+                    .or_insert_with(|| (tag.name.clone(), Vec::new()));
             }
-            if !self.publishing.lists(article) {
-                for tag in &article.tags {
-                    lists
-                        .tags
-                        .entry(tag.slug.clone())
-                        .or_insert_with(|| (tag.name.clone(), Vec::new()));
-                }
+            return;
+        }
+        for reference in &article.parts.background {
+            if !wanted(|t| &t.entries, &reference.key) {
                 continue;
             }
-            for reference in &article.parts.background {
-                let users = lists.entry_users.entry(reference.key.clone()).or_default();
+            let users = lists.entry_users.entry(reference.key.clone()).or_default();
+            if users.last() != Some(&index) {
+                users.push(index);
+            }
+        }
+        for quote in &article.parts.quotes {
+            if let Some(person) = &quote.person
+                && wanted(|t| &t.people, &person.key)
+            {
+                let users = lists.quotes_by.entry(person.key.clone()).or_default();
                 if users.last() != Some(&index) {
                     users.push(index);
                 }
             }
-            for quote in &article.parts.quotes {
-                if let Some(person) = &quote.person {
-                    let users = lists.quotes_by.entry(person.key.clone()).or_default();
-                    if users.last() != Some(&index) {
-                        users.push(index);
-                    }
-                }
-            }
+        }
+        if any(|t| &t.people) {
             for name in self.authors_of(article) {
-                if self.people.contains_key(name) {
+                if self.people.contains_key(name) && wanted(|t| &t.people, name) {
                     let signed = lists.authored_by.entry(name.clone()).or_default();
                     if signed.last() != Some(&index) {
                         signed.push(index);
                     }
                 }
             }
-            for tag in &article.tags {
-                let entry = lists
-                    .tags
-                    .entry(tag.slug.clone())
-                    .or_insert_with(|| (tag.name.clone(), Vec::new()));
-                if entry.1.last() != Some(&index) {
-                    entry.1.push(index);
-                }
+        }
+        for tag in tags() {
+            let entry = lists
+                .tags
+                .entry(tag.slug.clone())
+                .or_insert_with(|| (tag.name.clone(), Vec::new()));
+            if entry.1.last() != Some(&index) {
+                entry.1.push(index);
             }
         }
-        lists
     }
 
     /// The names or person keys an article is signed with.
@@ -140,108 +254,227 @@ impl Site {
     /// which order. Two fingerprints differ where a list changed.
     pub fn list_fingerprints(&self, lists: &Listings) -> HashMap<ListKey, u64> {
         let article_hashes: Vec<u64> = self.articles.iter().map(|a| fingerprint(&a.path)).collect();
-        let of = |indices: &mut dyn Iterator<Item = usize>| -> u64 {
-            let mut hasher = DefaultHasher::new();
-            for index in indices {
-                article_hashes[index].hash(&mut hasher);
-            }
-            hasher.finish()
+        let prints = Prints {
+            site: self,
+            lists,
+            article: &|index| article_hashes[index],
         };
-        let mut prints = HashMap::new();
+        let of = |indices: &mut dyn Iterator<Item = usize>| prints.of(indices);
+        let mut out = HashMap::new();
         for n in 1..=self.index_page_count() {
-            prints.insert(ListKey::Front(n), of(&mut self.index_page(n)));
+            out.insert(ListKey::Front(n), of(&mut self.index_page(n)));
         }
-        prints.insert(ListKey::FrontPages, self.index_page_count() as u64);
-        prints.insert(ListKey::Feed, of(&mut self.feed_articles()));
-        prints.insert(ListKey::AllArticles, of(&mut (0..self.articles.len())));
-        for (key, users) in &lists.entry_users {
-            prints.insert(
-                ListKey::EntryUsers(key.clone()),
-                of(&mut users.iter().copied()),
-            );
+        out.insert(ListKey::FrontPages, self.index_page_count() as u64);
+        out.insert(ListKey::Feed, of(&mut self.feed_articles()));
+        out.insert(ListKey::AllArticles, of(&mut (0..self.articles.len())));
+        let entries: BTreeSet<&String> = self
+            .background
+            .keys()
+            .chain(lists.entry_users.keys())
+            .collect();
+        for key in entries {
+            prints.entry(key, &mut out);
         }
-        for (key, users) in &lists.timeline_users {
-            prints.insert(
-                ListKey::TimelineUsers(key.clone()),
-                of(&mut users.iter().copied()),
-            );
+        for key in lists.timeline_users.keys() {
+            prints.timeline(key, &mut out);
         }
-        // Every entry has a first page, used or not: an entry's page reads it.
-        for key in self.background.keys() {
-            let users = lists.entry_users.get(key).map_or(&[][..], Vec::as_slice);
-            prints.insert(
-                ListKey::EntryUsersPages(key.clone()),
-                page_count(users.len()) as u64,
-            );
-            for n in 1..=page_count(users.len()) {
-                prints.insert(
-                    ListKey::EntryUsersPage(key.clone(), n),
-                    of(&mut page_slice(users, n).iter().copied()),
-                );
-            }
+        for slug in lists.tags.keys() {
+            prints.tag(slug, &mut out);
         }
-        for (slug, (name, users)) in &lists.tags {
-            let mut hasher = DefaultHasher::new();
-            name.hash(&mut hasher);
-            of(&mut users.iter().copied()).hash(&mut hasher);
-            prints.insert(ListKey::Tag(slug.clone()), hasher.finish());
-            prints.insert(
-                ListKey::TagPages(slug.clone()),
-                page_count(users.len()) as u64,
-            );
-            // Each page shows the tag's name too.
-            for n in 1..=page_count(users.len()) {
-                let mut hasher = DefaultHasher::new();
-                name.hash(&mut hasher);
-                of(&mut page_slice(users, n).iter().copied()).hash(&mut hasher);
-                prints.insert(ListKey::TagPage(slug.clone(), n), hasher.finish());
-            }
+        for key in self.people.keys() {
+            prints.person(key, &mut out);
         }
-        prints.insert(
+        out.insert(
             ListKey::Entries,
             fingerprint(&self.background.keys().collect::<Vec<_>>()),
         );
-        prints.insert(
-            ListKey::Timelines,
-            fingerprint(&lists.timeline_users.keys().collect::<Vec<_>>()),
-        );
-        for key in self.people.keys() {
-            let quotes = self.quotes_in_order(key, lists);
-            let signed = lists.authored_by.get(key).map_or(&[][..], Vec::as_slice);
-            let pages = page_count(quotes.len()).max(page_count(signed.len()));
-            prints.insert(ListKey::PersonPages(key.clone()), pages as u64);
-            for n in 1..=pages {
-                let mut hasher = DefaultHasher::new();
-                for &(index, q) in page_slice(&quotes, n) {
-                    let article = &self.articles[index];
-                    article.path.hash(&mut hasher);
-                    format!("{:?}", article.parts.quotes[q]).hash(&mut hasher);
-                }
-                prints.insert(ListKey::QuotesByPage(key.clone(), n), hasher.finish());
-                prints.insert(
-                    ListKey::AuthoredByPage(key.clone(), n),
-                    of(&mut page_slice(signed, n).iter().copied()),
-                );
-            }
-        }
-        prints.insert(
+        out.insert(
             ListKey::People,
             fingerprint(&self.people.keys().collect::<Vec<_>>()),
         );
-        let mut corrections = DefaultHasher::new();
-        for article in &self.articles {
-            for correction in &article.parts.corrections {
-                article.path.hash(&mut corrections);
-                correction.date.iso().hash(&mut corrections);
-                correction.text.hash(&mut corrections);
+        prints.shared(None, &mut out);
+        out
+    }
+
+    /// The fingerprints of the lists `touched` names and of those that
+    /// follow from them ([`ListsTouched::covers`]), as
+    /// [`Site::list_fingerprints`] makes them; a list not among them is gone.
+    pub fn touched_fingerprints(
+        &self,
+        lists: &Listings,
+        touched: &ListsTouched,
+    ) -> HashMap<ListKey, u64> {
+        let prints = Prints {
+            site: self,
+            lists,
+            article: &|index| fingerprint(&self.articles[index].path),
+        };
+        let mut out = HashMap::new();
+        for key in &touched.entries {
+            prints.entry(key, &mut out);
+        }
+        for key in &touched.timelines {
+            prints.timeline(key, &mut out);
+        }
+        for slug in &touched.tags {
+            prints.tag(slug, &mut out);
+        }
+        for key in &touched.people {
+            prints.person(key, &mut out);
+        }
+        prints.shared(Some(touched), &mut out);
+        out
+    }
+}
+
+/// Fingerprints of lists, one kind of list at a time: each method adds the
+/// fingerprints of one key's lists, and none for a key without them.
+struct Prints<'a> {
+    site: &'a Site,
+    lists: &'a Listings,
+    /// An article's fingerprint, by its place in the order.
+    article: &'a dyn Fn(usize) -> u64,
+}
+
+impl Prints<'_> {
+    fn of(&self, indices: &mut dyn Iterator<Item = usize>) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        for index in indices {
+            (self.article)(index).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
+    /// Articles read only the head of a list of users, so a change further
+    /// down renders none of them again.
+    fn heads(&self, users: &[usize]) -> [u64; LIST_HEAD_LONGEST] {
+        let mut hasher = DefaultHasher::new();
+        std::array::from_fn(|at| {
+            if let Some(&index) = users.get(at) {
+                (self.article)(index).hash(&mut hasher);
+            }
+            hasher.finish()
+        })
+    }
+
+    fn entry(&self, key: &str, out: &mut HashMap<ListKey, u64>) {
+        let users = self.lists.entry_users.get(key);
+        if let Some(users) = users {
+            for (at, print) in self.heads(users).into_iter().enumerate() {
+                out.insert(ListKey::EntryUsersHead(key.to_string(), at + 1), print);
             }
         }
-        prints.insert(ListKey::Corrections, corrections.finish());
-        prints.insert(
-            ListKey::Tags,
-            fingerprint(&lists.tags.keys().collect::<Vec<_>>()),
+        // Every entry has a first page, used or not: an entry's page reads it.
+        if !self.site.background.contains_key(key) {
+            return;
+        }
+        let users = users.map_or(&[][..], Vec::as_slice);
+        out.insert(
+            ListKey::EntryUsersPages(key.to_string()),
+            page_count(users.len()) as u64,
         );
-        prints
+        for n in 1..=page_count(users.len()) {
+            out.insert(
+                ListKey::EntryUsersPage(key.to_string(), n),
+                self.of(&mut page_slice(users, n).iter().copied()),
+            );
+        }
+    }
+
+    fn timeline(&self, key: &str, out: &mut HashMap<ListKey, u64>) {
+        let Some(users) = self.lists.timeline_users.get(key) else {
+            return;
+        };
+        out.insert(
+            ListKey::TimelineUsers(key.to_string()),
+            self.of(&mut users.iter().copied()),
+        );
+        // Only a shared timeline names newer articles; an article's own
+        // timeline has one user.
+        if !self.site.timelines.contains_key(key) {
+            return;
+        }
+        for (at, print) in self.heads(users).into_iter().enumerate() {
+            out.insert(ListKey::TimelineUsersHead(key.to_string(), at + 1), print);
+        }
+    }
+
+    fn tag(&self, slug: &str, out: &mut HashMap<ListKey, u64>) {
+        let Some((name, users)) = self.lists.tags.get(slug) else {
+            return;
+        };
+        let mut hasher = DefaultHasher::new();
+        name.hash(&mut hasher);
+        self.of(&mut users.iter().copied()).hash(&mut hasher);
+        out.insert(ListKey::Tag(slug.to_string()), hasher.finish());
+        out.insert(
+            ListKey::TagPages(slug.to_string()),
+            page_count(users.len()) as u64,
+        );
+        // Each page shows the tag's name too.
+        for n in 1..=page_count(users.len()) {
+            let mut hasher = DefaultHasher::new();
+            name.hash(&mut hasher);
+            self.of(&mut page_slice(users, n).iter().copied())
+                .hash(&mut hasher);
+            out.insert(ListKey::TagPage(slug.to_string(), n), hasher.finish());
+        }
+    }
+
+    fn person(&self, key: &str, out: &mut HashMap<ListKey, u64>) {
+        if !self.site.people.contains_key(key) {
+            return;
+        }
+        let quotes = self.site.quotes_in_order(key, self.lists);
+        let signed = self
+            .lists
+            .authored_by
+            .get(key)
+            .map_or(&[][..], Vec::as_slice);
+        let pages = page_count(quotes.len()).max(page_count(signed.len()));
+        out.insert(ListKey::PersonPages(key.to_string()), pages as u64);
+        for n in 1..=pages {
+            let mut hasher = DefaultHasher::new();
+            for &(index, q) in page_slice(&quotes, n) {
+                let article = &self.site.articles[index];
+                article.path.hash(&mut hasher);
+                format!("{:?}", article.parts.quotes[q]).hash(&mut hasher);
+            }
+            out.insert(ListKey::QuotesByPage(key.to_string(), n), hasher.finish());
+            out.insert(
+                ListKey::AuthoredByPage(key.to_string(), n),
+                self.of(&mut page_slice(signed, n).iter().copied()),
+            );
+        }
+    }
+
+    /// Which timelines and tags have pages, and every correction: lists
+    /// that follow from the others, each when `touched` (all when `None`)
+    /// may have changed it.
+    fn shared(&self, touched: Option<&ListsTouched>, out: &mut HashMap<ListKey, u64>) {
+        if touched.is_none_or(|t| !t.timelines.is_empty()) {
+            out.insert(
+                ListKey::Timelines,
+                fingerprint(&self.lists.timeline_users.keys().collect::<Vec<_>>()),
+            );
+        }
+        if touched.is_none_or(|t| !t.tags.is_empty()) {
+            out.insert(
+                ListKey::Tags,
+                fingerprint(&self.lists.tags.keys().collect::<Vec<_>>()),
+            );
+        }
+        if touched.is_none_or(|t| t.corrections) {
+            let mut corrections = DefaultHasher::new();
+            for article in &self.site.articles {
+                for correction in &article.parts.corrections {
+                    article.path.hash(&mut corrections);
+                    correction.date.iso().hash(&mut corrections);
+                    correction.text.hash(&mut corrections);
+                }
+            }
+            out.insert(ListKey::Corrections, corrections.finish());
+        }
     }
 }
 

@@ -19,7 +19,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use forklar::build::{BuildOptions, build};
-use forklar::incremental::Session;
+use forklar::incremental::{RebuildReport, Session};
+
+mod lists;
 
 const DEFAULT_SEED: u64 = 0x00f0_4b1a_2022_0120;
 const DEFAULT_STEPS: usize = 200;
@@ -1070,7 +1072,13 @@ impl Runner {
 
     /// Saves the files `step` changes, gives them to the session as one batch,
     /// and compares with a fresh build when the site is good.
-    fn step(&mut self, what: &str, model: Model, renames: &[(String, String)]) {
+    /// Returns the session's report of a good save.
+    fn step(
+        &mut self,
+        what: &str,
+        model: Model,
+        renames: &[(String, String)],
+    ) -> Option<RebuildReport> {
         self.log.push(what.to_string());
         // Shown with a panic from anywhere, the generator's own included.
         println!("{:>3}. {what}", self.log.len());
@@ -1106,13 +1114,14 @@ impl Runner {
             (Ok(_), Some((path, how))) => self.fail(&format!(
                 "the session took {path} broken by {how:?} as good"
             )),
-            (Err(_), Some(_)) => {}
+            (Err(_), Some(_)) => None,
             (Err(problems), None) => {
                 self.fail(&format!("the session failed on a good site:\n{problems}"))
             }
-            (Ok(_), None) => {
+            (Ok(report), None) => {
                 self.catch_up_search();
-                self.compare_with_fresh_build()
+                self.compare_with_fresh_build();
+                Some(report)
             }
         }
     }
