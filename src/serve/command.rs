@@ -14,7 +14,7 @@ use crate::images::{BackgroundImages, BackgroundStatus, ImageCache};
 use crate::incremental::{RebuildReport, Session};
 use crate::output::Output;
 use crate::output::Sink;
-use crate::serve::kept::{self, KeptPages, Stamps};
+use crate::serve::kept::{self, KeptPages, Stamps, Tracked, keep_if_current};
 use crate::serve::livereload::{BuildErrorInfo, LiveReload};
 use crate::serve::server::{self, ServerConfig};
 use crate::serve::watch::{ChangeSet, Watcher, watch};
@@ -171,53 +171,6 @@ fn private_folder() -> Result<tempfile::TempDir, String> {
                 std::env::temp_dir().display()
             )
         })
-}
-
-/// The stamps of the source files as the pages in the output were made from
-/// them: each file is stamped before a rebuild reads it, and the stamps count
-/// only once that rebuild succeeded.
-struct Tracked {
-    stamps: Stamps,
-    /// A rebuild failed since the last full one: which of its files the
-    /// output shows is not known.
-    unsure: bool,
-}
-
-impl Tracked {
-    fn new(stamps: Stamps) -> Tracked {
-        Tracked {
-            stamps,
-            unsure: false,
-        }
-    }
-}
-
-/// Vouches for the pages for the next start, when they show every source
-/// file as it is now: the watcher has stopped, no rebuild runs, the last one
-/// succeeded and left nothing to make, and no file changed since it was read.
-fn keep_if_current(
-    root: &Path,
-    session: &Mutex<Session>,
-    stamps: &Mutex<Tracked>,
-    kept: &KeptPages,
-    identity: &str,
-) {
-    let Ok(mut session) = session.try_lock() else {
-        return;
-    };
-    // The pages a save left for after its reload are made now, so that
-    // stopping right after a reload still leaves pages to vouch for.
-    if session.has_pages_left() && session.catch_up().is_some_and(|done| done.is_err()) {
-        return;
-    }
-    let tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
-    if tracked.unsure || !session.is_current() {
-        return;
-    }
-    let now = Stamps::of_site(root);
-    if now == tracked.stamps {
-        kept.keep(identity, &now);
-    }
 }
 
 /// The encoder that makes image variants while pages show the source file.

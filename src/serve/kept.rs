@@ -13,8 +13,10 @@ use std::collections::BTreeMap;
 use std::fs::{File, TryLockError};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::cache_dir;
+use crate::incremental::Session;
 use crate::layout::{self, CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATE_DIR};
 
 /// The folder in the site's cache.
@@ -258,6 +260,50 @@ impl KeptPages {
                     let _ = std::fs::remove_dir_all(&dir);
                 }
             });
+    }
+}
+
+/// The stamps of the source files as the pages in the output were made from
+/// them: each file is stamped before a rebuild reads it, and the stamps count
+/// only once that rebuild succeeded.
+pub struct Tracked {
+    pub stamps: Stamps,
+    /// A rebuild failed since the last full one: which of its files the
+    /// output shows is not known.
+    pub unsure: bool,
+}
+
+impl Tracked {
+    pub fn new(stamps: Stamps) -> Tracked {
+        Tracked {
+            stamps,
+            unsure: false,
+        }
+    }
+}
+
+/// Vouches for the pages for the next start, when they show every source
+/// file as it is now: the watcher has stopped, no rebuild runs, the last one
+/// succeeded and left nothing to make, and no file changed since it was read.
+pub fn keep_if_current(
+    root: &Path,
+    session: &Mutex<Session>,
+    stamps: &Mutex<Tracked>,
+    kept: &KeptPages,
+    identity: &str,
+) {
+    // Pages a save left for after its reload are not made now: stopping
+    // stays prompt, and the next start builds first.
+    let Ok(session) = session.try_lock() else {
+        return;
+    };
+    let tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());
+    if tracked.unsure || !session.is_current() {
+        return;
+    }
+    let now = Stamps::of_site(root);
+    if now == tracked.stamps {
+        kept.keep(identity, &now);
     }
 }
 
