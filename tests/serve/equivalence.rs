@@ -27,12 +27,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::support::{BIN, Event, Events, Live, Serve, Site, WAIT, request, without_snippet};
+use crate::support::{
+    BIN, Event, Events, Live, Serve, Site, WAIT, list_files, request, without_snippet,
+};
 
 const DEFAULT_SEED: u64 = 0x00f0_4b1a_2022_0106;
 const DEFAULT_STEPS: usize = 100;
@@ -1282,31 +1284,6 @@ fn next_step(g: &mut Gen, model: &Model) -> Step {
 
 // ---------------------------------------------------------------------------
 // Saving, serving, building and comparing
-
-/// Paths of the files in `dir`, from it, with `/`; forklar's own bookkeeping
-/// (`.forklar-manifest`, `.forklar-staging`) left out.
-fn list_files(dir: &Path) -> BTreeSet<String> {
-    fn walk(dir: &Path, prefix: &str, into: &mut BTreeSet<String>) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(".forklar") {
-                continue;
-            }
-            let rel = format!("{prefix}{name}");
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                walk(&entry.path(), &format!("{rel}/"), into);
-            } else {
-                into.insert(rel);
-            }
-        }
-    }
-    let mut files = BTreeSet::new();
-    walk(dir, "", &mut files);
-    files
-}
 
 /// The address a browser asks for a file of the output.
 fn url_of(rel: &str) -> String {

@@ -4,13 +4,11 @@
 //! reload shows what it did before the save: a request for a page still to
 //! be rendered waits for it.
 
-use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::thread;
 
-use crate::support::{BIN, Events, Live, Serve, Site, WAIT, without_snippet};
+use crate::support::{BIN, Events, Live, Serve, Site, WAIT, list_files, without_snippet};
 
 /// Enough users that rendering them after the reload takes a while.
 const USERS: usize = 150;
@@ -205,7 +203,7 @@ fn assert_same_as_fresh_build(live: &Live) {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let built = files_in(&fresh);
+    let built = list_files(&fresh);
     for path in &built {
         let served = live.serve.get(&format!("/{path}"));
         assert_eq!(served.status, 200, "/{path}");
@@ -220,30 +218,10 @@ fn assert_same_as_fresh_build(live: &Live) {
             assert_eq!(served.body, expected, "/{path} differs from a fresh build");
         }
     }
-    let served = files_in(&live.serve.output_dir());
+    let served = list_files(&live.serve.output_dir());
     let extra: Vec<&String> = served.difference(&built).collect();
     assert!(
         extra.is_empty(),
         "serve has files a build has not: {extra:?}"
     );
-}
-
-fn files_in(dir: &Path) -> BTreeSet<String> {
-    fn walk(dir: &Path, prefix: &str, into: &mut BTreeSet<String>) {
-        for entry in fs::read_dir(dir).expect("read folder").flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(".forklar") {
-                continue;
-            }
-            let rel = format!("{prefix}{name}");
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                walk(&entry.path(), &format!("{rel}/"), into);
-            } else {
-                into.insert(rel);
-            }
-        }
-    }
-    let mut files = BTreeSet::new();
-    walk(dir, "", &mut files);
-    files
 }

@@ -2,10 +2,11 @@
 //! the real binary serving it, plain HTTP requests and the live-reload event
 //! stream `/__forklar/events`.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -613,4 +614,29 @@ impl Live {
         self.events.expect_reload(&self.serve);
         self.serve.wait_text(path, text);
     }
+}
+
+/// Paths of the files in `dir`, from it, with `/`; forklar's own bookkeeping
+/// (`.forklar-manifest`, `.forklar-staging`) left out.
+pub fn list_files(dir: &Path) -> BTreeSet<String> {
+    fn walk(dir: &Path, prefix: &str, into: &mut BTreeSet<String>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".forklar") {
+                continue;
+            }
+            let rel = format!("{prefix}{name}");
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&entry.path(), &format!("{rel}/"), into);
+            } else {
+                into.insert(rel);
+            }
+        }
+    }
+    let mut files = BTreeSet::new();
+    walk(dir, "", &mut files);
+    files
 }

@@ -68,6 +68,13 @@ fn page(runner: &Runner, slug: &str) -> String {
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The site as it is, with `file`'s background keys set to `keys`.
+fn with_keys(runner: &Runner, file: &str, keys: &[&str]) -> Model {
+    let mut model = runner.model.clone();
+    model.articles.get_mut(file).expect("an article").background = strings(keys);
+    model
+}
+
 /// The titles an article's page names as newer («Nyere: …»), in order.
 fn newer_named(html: &str) -> Vec<String> {
     html.split("Nyere: <a href=")
@@ -90,12 +97,7 @@ fn a_key_edit_renders_only_the_articles_whose_newer_links_change() {
 
     // The middle article leaves the list far below its head: no other
     // article's box changes, so none is rendered again.
-    let mut model = runner.model.clone();
-    model
-        .articles
-        .get_mut("sak-06.md")
-        .expect("sak-06")
-        .background = strings(&["nazarbajev"]);
+    let model = with_keys(&runner, "sak-06.md", &["nazarbajev"]);
     let report = runner
         .step("content/sak-06.md: background keys", model, &[])
         .expect("a good save");
@@ -109,12 +111,7 @@ fn a_key_edit_renders_only_the_articles_whose_newer_links_change() {
 
     // The newest leaves it for the other entry: every older user of either
     // names other newer articles.
-    let mut model = runner.model.clone();
-    model
-        .articles
-        .get_mut("sak-12.md")
-        .expect("sak-12")
-        .background = strings(&["nazarbajev"]);
+    let model = with_keys(&runner, "sak-12.md", &["nazarbajev"]);
     let report = runner
         .step("content/sak-12.md: background keys", model, &[])
         .expect("a good save");
@@ -167,12 +164,7 @@ fn a_key_edit_while_another_file_is_broken_shows_after_the_fix() {
     model.broken = Some(("content/sak-01.md".into(), Breakage::BadToml));
     assert!(runner.step("break content/sak-01.md", model, &[]).is_none());
 
-    let mut model = runner.model.clone();
-    model
-        .articles
-        .get_mut("sak-12.md")
-        .expect("sak-12")
-        .background = strings(&["nazarbajev"]);
+    let model = with_keys(&runner, "sak-12.md", &["nazarbajev"]);
     let saved = runner.step("content/sak-12.md: background keys", model, &[]);
     assert!(saved.is_none(), "a save while a file is broken fails");
 
