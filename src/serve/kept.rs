@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fs::{File, TryLockError};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use crate::cache_dir;
 use crate::incremental::Session;
@@ -263,6 +263,25 @@ impl KeptPages {
     }
 }
 
+/// How long stopping waits for the session: a thread holding it a moment
+/// (the search index being written) is waited for, a rebuild stuck in a
+/// template is not.
+const LOCK_WITHIN: std::time::Duration = std::time::Duration::from_millis(200);
+
+fn lock_within<T>(mutex: &Mutex<T>, within: std::time::Duration) -> Option<MutexGuard<'_, T>> {
+    let until = std::time::Instant::now() + within;
+    loop {
+        match mutex.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if std::time::Instant::now() < until => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
+    }
+}
+
 /// The stamps of the source files as the pages in the output were made from
 /// them: each file is stamped before a rebuild reads it, and the stamps count
 /// only once that rebuild succeeded.
@@ -294,7 +313,7 @@ pub fn keep_if_current(
 ) {
     // Pages a save left for after its reload are not made now: stopping
     // stays prompt, and the next start builds first.
-    let Ok(session) = session.try_lock() else {
+    let Some(session) = lock_within(session, LOCK_WITHIN) else {
         return;
     };
     let tracked = stamps.lock().unwrap_or_else(|e| e.into_inner());

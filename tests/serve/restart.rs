@@ -79,6 +79,9 @@ fn unchanged_files_are_served_at_once_from_the_last_pages() {
     // Saves are shown as ever.
     site.write("content/sak.md", &article("Sak", "Tekst fra andre gang."));
     again.wait_text("/sak/", "Tekst fra andre gang.");
+    // The pages after the reload (the front page's list) are written too:
+    // only then is there a site to vouch for.
+    again.wait_pages_written();
     stop(again);
 
     let third = Serve::start_at(&site, port);
