@@ -28,12 +28,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::support::{
-    BIN, Event, Events, Live, Serve, Site, WAIT, list_files, request, without_snippet,
+    Event, Events, Live, Serve, Site, WAIT, fresh_build, list_files, request, without_snippet,
 };
 
 const DEFAULT_SEED: u64 = 0x00f0_4b1a_2022_0106;
@@ -1574,22 +1573,7 @@ impl Runner {
         if out.exists() {
             fs::remove_dir_all(&out).expect("remove the last fresh build");
         }
-        let result = Command::new(BIN)
-            .arg("build")
-            .arg("--root")
-            .arg(self.root())
-            .arg("--output")
-            .arg(&out)
-            .arg("--base-url")
-            .arg(self.base_url())
-            .arg("--quiet")
-            .stdin(Stdio::null())
-            // A CI host's deploy-preview signals would make every build a preview.
-            .env_remove("CONTEXT")
-            .env_remove("CF_PAGES_BRANCH")
-            .env_remove("GITHUB_EVENT_NAME")
-            .output()
-            .expect("run forklar build");
+        let result = fresh_build(&self.root(), &out, &self.base_url());
         if result.status.success() {
             Ok(list_files(&out))
         } else {

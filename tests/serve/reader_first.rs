@@ -5,10 +5,9 @@
 //! be rendered waits for it.
 
 use std::fs;
-use std::process::{Command, Stdio};
 use std::thread;
 
-use crate::support::{BIN, Events, Live, Serve, Site, WAIT, list_files, without_snippet};
+use crate::support::{Events, Live, Serve, Site, WAIT, fresh_build, list_files, without_snippet};
 
 /// Enough users that rendering them after the reload takes a while.
 const USERS: usize = 150;
@@ -183,21 +182,11 @@ fn an_event_stream_page_outside_the_site_is_ignored() {
 /// byte (the live-reload script aside), and serve has no page it lacks.
 fn assert_same_as_fresh_build(live: &Live) {
     let fresh = live.site.dir.path().join("fresh");
-    let result = Command::new(BIN)
-        .arg("build")
-        .arg("--root")
-        .arg(live.site.root())
-        .arg("--output")
-        .arg(&fresh)
-        .arg("--base-url")
-        .arg(format!("http://127.0.0.1:{}/", live.serve.port))
-        .arg("--quiet")
-        .stdin(Stdio::null())
-        .env_remove("CONTEXT")
-        .env_remove("CF_PAGES_BRANCH")
-        .env_remove("GITHUB_EVENT_NAME")
-        .output()
-        .expect("run forklar build");
+    let result = fresh_build(
+        &live.site.root(),
+        &fresh,
+        &format!("http://127.0.0.1:{}/", live.serve.port),
+    );
     assert!(
         result.status.success(),
         "{}",

@@ -640,3 +640,24 @@ pub fn list_files(dir: &Path) -> BTreeSet<String> {
     walk(dir, "", &mut files);
     files
 }
+
+/// `forklar build` of `root` into `out` with serve's base URL, as a fresh
+/// build to compare serve's output with.
+pub fn fresh_build(root: &Path, out: &Path, base_url: &str) -> std::process::Output {
+    Command::new(BIN)
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .arg("--base-url")
+        .arg(base_url)
+        .arg("--quiet")
+        .stdin(Stdio::null())
+        // A CI host's deploy-preview signals would make every build a preview.
+        .env_remove("CONTEXT")
+        .env_remove("CF_PAGES_BRANCH")
+        .env_remove("GITHUB_EVENT_NAME")
+        .output()
+        .expect("run forklar build")
+}
