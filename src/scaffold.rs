@@ -81,8 +81,17 @@ pub fn init(dir: &Path, language: Language) -> Result<Vec<PathBuf>, Diagnostic> 
     )?;
     write("templates/README.md", TEMPLATES_NOTE)?;
     write("static/.gitkeep", "")?;
+    write(".gitignore", GITIGNORE)?;
     Ok(written)
 }
+
+/// What a build makes from the sources: a newsroom that keeps its site in git
+/// commits the sources only (the published folder and the caches are made again).
+const GITIGNORE: &str = "\
+# Made by `forklar build` and `forklar serve` from the files here.
+/public/
+/.forklar-cache/
+";
 
 const TEMPLATES_NOTE: &str = "\
 # Your templates

@@ -1069,6 +1069,39 @@ fn init_makes_a_site_that_builds_at_once() {
     forklar_at(tmp.path(), "ny-side", &["check"]).assert_success();
 }
 
+/// A site made by `init` and then built commits only its sources: git leaves
+/// the published folder and the caches out.
+#[test]
+fn init_keeps_what_a_build_makes_out_of_git() {
+    let tmp = temp_dir();
+    run_forklar(tmp.path(), &["init", "ny-side"]).assert_success();
+    forklar_at(tmp.path(), "ny-side", &["build"]).assert_success();
+    let dir = tmp.path().join("ny-side");
+    assert!(dir.join("public/index.html").is_file());
+    assert!(dir.join(".forklar-cache").is_dir());
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).expect("git prints UTF-8")
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    let files = git(&["ls-files"]);
+    assert!(files.lines().any(|f| f == "site.toml"), "{files}");
+    assert!(files.lines().any(|f| f == ".gitignore"), "{files}");
+    assert!(files.lines().any(|f| f.starts_with("content/")), "{files}");
+    assert!(
+        !files
+            .lines()
+            .any(|f| f.starts_with("public/") || f.starts_with(".forklar-cache/")),
+        "{files}"
+    );
+}
+
 /// `--language en` gives an English site: labels, language and URLs.
 #[test]
 fn init_with_language_en_gives_english_labels() {
