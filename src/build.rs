@@ -142,8 +142,17 @@ fn relative_base_url(root: &Path, base_url: &str) -> Option<Diagnostic> {
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (site, templates) = load_keeping(options, Keep::ForOneBuild)?;
+    let (site, mut templates) = load_keeping(options, Keep::ForOneBuild)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
+    // A build stops at its first problem anyway, so a render that runs past
+    // its time limit ends the process, and the others run without a hand-over.
+    let discard = output.discard_at_exit();
+    templates.end_process_on_overrun(Box::new(move |problem| {
+        let problems = Diagnostics(vec![problem]);
+        eprint!("{problems}");
+        eprintln!("\n{} found; nothing was changed", problems.summary());
+        discard();
+    }));
     let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
     let collector = crate::search::Collector::new(&output, &renderer);
     let built = renderer.build_all(&collector).and_then(|pages| {

@@ -1,12 +1,13 @@
 //! The Tera templates: the default theme embedded in the binary, each file
 //! replaceable by one of the same name in the site's `templates/` folder.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod bounded;
+
+use bounded::{Bound, Stopped, too_long};
 
 use tera::{Context, Tera};
 
@@ -102,7 +103,9 @@ pub struct Templates {
     pub live_script: String,
     pub search_script: String,
     /// Where each template came from and its text, for error messages.
-    origins: Vec<Origin>,
+    origins: Arc<[Origin]>,
+    /// How a render is kept within [`time_limit`](Self::time_limit).
+    bound: Bound,
 }
 
 struct Origin {
@@ -158,7 +161,7 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.register_filter("safe", safe);
-        let origins: Vec<Origin> = sources
+        let origins: Arc<[Origin]> = sources
             .iter()
             .map(|(name, source, path)| Origin {
                 name: name.clone(),
@@ -174,6 +177,7 @@ impl Templates {
             live_script,
             search_script,
             origins,
+            bound: Bound::HandOver,
         };
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
             .map_err(|err| {
@@ -263,7 +267,7 @@ impl Templates {
         context: &Context,
         source: &str,
     ) -> Result<Vec<Vec<u8>>, Diagnostic> {
-        let (failed, stopped) = match self.render_bounded(templates, context) {
+        let (failed, stopped) = match self.render_bounded(templates, context, source) {
             Ok(pages) => return Ok(pages),
             Err(failure) => failure,
         };
@@ -281,81 +285,13 @@ impl Templates {
                     _ => diagnostic,
                 })
             }
-            Stopped::TooLong(why) => {
-                let diagnostic = Diagnostic::new(format!(
-                    "rendering {source} with the template `{template}` {why}; it was stopped"
-                ))
-                .with_help(format!(
-                    "look for a loop in `{template}` or a template it includes that never ends or runs \
-                     too often (a `for` inside a `for` multiplies); the limit is time_limit = {} \
-                     under [templates] in site.toml",
-                    self.time_limit.as_secs_f64()
-                ));
-                Err(match origin {
-                    Some(origin) => diagnostic.in_file(&origin.path),
-                    None => diagnostic,
-                })
-            }
-        }
-    }
-
-    /// Runs Tera on this thread's render worker and waits at most the time
-    /// limit. Tera cannot be interrupted, so a worker still running then is
-    /// abandoned (it stops by itself at its next write) and the next render
-    /// gets a fresh one. A failure names the index of the template that failed.
-    fn render_bounded(
-        &self,
-        templates: &[&str],
-        context: &Context,
-    ) -> Result<Vec<Vec<u8>>, (usize, Stopped)> {
-        let deadline = Instant::now() + self.time_limit;
-        let tera = Arc::clone(&self.tera);
-        let names: Vec<String> = templates.iter().map(|t| t.to_string()).collect();
-        let context = context.clone();
-        let (done, result) = mpsc::sync_channel(1);
-        // The template being rendered, for the message when time runs out.
-        let current = Arc::new(AtomicUsize::new(0));
-        let at = Arc::clone(&current);
-        let job: Job = Box::new(move || {
-            let mut pages = Vec::with_capacity(names.len());
-            for (n, name) in names.iter().enumerate() {
-                at.store(n, Ordering::Relaxed);
-                let mut out = BoundedWriter {
-                    bytes: Vec::with_capacity(16 * 1024),
-                    deadline,
-                    unchecked: 0,
-                };
-                if let Err(err) = tera.render_to(name, &context, &mut out) {
-                    let _ = done.send(Err((n, err)));
-                    return;
-                }
-                pages.push(out.bytes);
-            }
-            let _ = done.send(Ok(pages));
-        });
-        if let Err(job) = WORKER.with(|worker| worker.borrow_mut().run(job)) {
-            // No thread could be started: render here, unbounded, rather than not at all.
-            job();
-        }
-        match result.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(Ok(pages)) => Ok(pages),
-            Ok(Err((n, err))) => Err((
-                n,
-                match stopped_by_writer(&err) {
-                    Some(why) => Stopped::TooLong(why),
-                    None => Stopped::Failed(err),
-                },
+            Stopped::TooLong(why) => Err(too_long(
+                &self.origins,
+                self.time_limit,
+                source,
+                template,
+                &why,
             )),
-            Err(_) => {
-                WORKER.with(|worker| worker.borrow_mut().abandon());
-                Err((
-                    current.load(Ordering::Relaxed),
-                    Stopped::TooLong(format!(
-                        "took longer than {} s",
-                        self.time_limit.as_secs_f64()
-                    )),
-                ))
-            }
         }
     }
 
@@ -379,119 +315,6 @@ fn safe(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
     } else {
         tera::Value::safe_string(&value.to_string())
     }
-}
-
-/// Why a render did not finish.
-enum Stopped {
-    Failed(tera::Error),
-    /// It ran out of time or grew too large.
-    TooLong(String),
-}
-
-/// The most one page may weigh: far beyond any real page, well below what
-/// would exhaust the memory of a laptop.
-const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
-
-/// Bytes written since the clock was last read.
-const CHECK_EVERY: usize = 64 * 1024;
-
-/// Collects a page and ends the render (with an error Tera passes on) once
-/// the deadline has passed or the page has grown past [`MAX_PAGE_BYTES`].
-struct BoundedWriter {
-    bytes: Vec<u8>,
-    deadline: Instant,
-    unchecked: usize,
-}
-
-impl std::io::Write for BoundedWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.unchecked += buf.len();
-        if self.unchecked >= CHECK_EVERY {
-            self.unchecked = 0;
-            if Instant::now() >= self.deadline {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    OUT_OF_TIME,
-                ));
-            }
-            if self.bytes.len() + buf.len() > MAX_PAGE_BYTES {
-                return Err(std::io::Error::other(TOO_LARGE));
-            }
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-const OUT_OF_TIME: &str = "the render ran out of time";
-const TOO_LARGE: &str = "the page grew too large";
-
-/// Where the writer ended the render, why, in words for the message.
-fn stopped_by_writer(err: &tera::Error) -> Option<String> {
-    let text = error_text(err);
-    if text.contains(OUT_OF_TIME) {
-        Some("took longer than its time limit".into())
-    } else if text.contains(TOO_LARGE) {
-        Some(format!(
-            "made a page larger than {} MB",
-            MAX_PAGE_BYTES / 1024 / 1024
-        ))
-    } else {
-        None
-    }
-}
-
-type Job = Box<dyn FnOnce() + Send>;
-
-/// A thread that runs renders for one rendering thread, one at a time.
-#[derive(Default)]
-struct Worker {
-    jobs: Option<mpsc::Sender<Job>>,
-}
-
-impl Worker {
-    /// Hands `job` to the worker, starting one if needed; gives it back when
-    /// no thread can be started.
-    fn run(&mut self, job: Job) -> Result<(), Job> {
-        if self.jobs.is_none() {
-            let (jobs, queue) = mpsc::channel::<Job>();
-            let started = std::thread::Builder::new()
-                .name("forklar-render".into())
-                .spawn(move || {
-                    for job in queue {
-                        job();
-                    }
-                });
-            if started.is_err() {
-                return Err(job);
-            }
-            self.jobs = Some(jobs);
-        }
-        let Some(jobs) = self.jobs.as_ref() else {
-            return Err(job);
-        };
-        match jobs.send(job) {
-            Ok(()) => Ok(()),
-            // The worker is gone (a render panicked): start another.
-            Err(mpsc::SendError(job)) => {
-                self.jobs = None;
-                self.run(job)
-            }
-        }
-    }
-
-    /// Lets a stuck worker go: it ends when its render does, as its queue is closed.
-    fn abandon(&mut self) {
-        self.jobs = None;
-    }
-}
-
-thread_local! {
-    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
 }
 
 /// The whole chain of a Tera error, so nothing is hidden.

@@ -299,6 +299,20 @@ impl Output {
         self.discard();
     }
 
+    /// What [`Output::abandon`] does, for a process that has to end before it
+    /// can drop its output (a build whose render ran past its time limit): the
+    /// folder stays as it was, and nothing of this build is left beside it.
+    pub fn discard_at_exit(&self) -> impl Fn() + Send + Sync + 'static {
+        let (stage, dir, created_dir) = (self.stage.clone(), self.dir.clone(), self.created_dir);
+        move || {
+            // Not in parallel: the thread pool may be the one that is stuck.
+            let _ = std::fs::remove_dir_all(&stage);
+            if created_dir {
+                let _ = std::fs::remove_dir(&dir);
+            }
+        }
+    }
+
     fn discard(&mut self) {
         if self.finished {
             return;

@@ -55,6 +55,42 @@ fn a_template_that_never_ends_fails_the_build_within_its_time_limit() {
     }
 }
 
+/// The render that never ends is walked away from with the whole process: the
+/// last build's pages stay as they were, and nothing of this one is left.
+#[test]
+fn a_template_that_never_ends_leaves_the_last_build_as_it_was() {
+    let site = TestSite::new(&format!("{SITE_TOML}\n[templates]\ntime_limit = 1\n"))
+        .with("content/sak.md", article("Sak", "", "Tekst.\n"));
+    site.build(&[]).assert_success();
+    let before = site.snapshot_public();
+    site.write("templates/404.html", ENDLESS[0]);
+    site.write("content/sak.md", article("Sak", "", "Ny tekst.\n"));
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_stderr_contains("took longer than 1 s");
+    run.assert_stderr_contains("--> templates/404.html");
+    run.assert_stderr_contains("nothing was changed");
+    before.assert_unchanged(
+        &site.snapshot_public(),
+        "after a build stopped by its time limit",
+    );
+    let beside: Vec<String> = std::fs::read_dir(site.root())
+        .expect("the site's folder lists")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.starts_with(".public"))
+        .collect();
+    assert!(
+        beside.is_empty(),
+        "left beside the output folder: {beside:?}"
+    );
+}
+
 #[test]
 fn a_range_of_ten_billion_fails_at_once_naming_the_template() {
     let site = site()

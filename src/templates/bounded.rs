@@ -1,0 +1,351 @@
+//! Keeping each render within the time limit (`[templates] time_limit`).
+//! Tera cannot be interrupted, so a render past the limit can only be walked
+//! away from (its thread left behind) or ended with the process.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak, mpsc};
+use std::time::{Duration, Instant};
+
+use tera::{Context, Tera};
+
+use super::{Origin, Templates, error_text};
+use crate::diagnostics::Diagnostic;
+
+/// How a render is kept within the time limit.
+pub(super) enum Bound {
+    /// Each render runs on a worker thread the caller waits for, and walks
+    /// away from at the limit: the process lives on (`serve`), at the cost of
+    /// two thread switches a render.
+    HandOver,
+    /// Each render runs on the calling thread; a watchdog ends the process at
+    /// the limit (`build`, which stops at its first problem anyway).
+    Watched(Arc<Watch>),
+}
+
+impl Templates {
+    /// Renders on the calling thread from now on; when a render runs past the
+    /// time limit, hands the problem to `on_overrun` (to report it and clean
+    /// up) and ends the process with a failure, since the render cannot be
+    /// stopped. Spares a build the two thread switches a render costs otherwise.
+    pub fn end_process_on_overrun(&mut self, on_overrun: Box<dyn Fn(Diagnostic) + Send + Sync>) {
+        let watch = Arc::new(Watch {
+            running: Mutex::new(Vec::new()),
+            origins: Arc::clone(&self.origins),
+            time_limit: self.time_limit,
+            on_overrun,
+        });
+        if watch.start_watchdog().is_ok() {
+            self.bound = Bound::Watched(watch);
+        }
+    }
+
+    /// Runs Tera on this thread's render worker and waits at most the time
+    /// limit. Tera cannot be interrupted, so a worker still running then is
+    /// abandoned (it stops by itself at its next write) and the next render
+    /// gets a fresh one. A failure names the index of the template that failed.
+    pub(super) fn render_bounded(
+        &self,
+        templates: &[&str],
+        context: &Context,
+        source: &str,
+    ) -> Result<Vec<Vec<u8>>, (usize, Stopped)> {
+        let deadline = Instant::now() + self.time_limit;
+        if let Bound::Watched(watch) = &self.bound {
+            return watch.render_here(&self.tera, templates, context, source, deadline);
+        }
+        let tera = Arc::clone(&self.tera);
+        let names: Vec<String> = templates.iter().map(|t| t.to_string()).collect();
+        let context = context.clone();
+        let (done, result) = mpsc::sync_channel(1);
+        // The template being rendered, for the message when time runs out.
+        let current = Arc::new(AtomicUsize::new(0));
+        let at = Arc::clone(&current);
+        let job: Job = Box::new(move || {
+            let mut pages = Vec::with_capacity(names.len());
+            for (n, name) in names.iter().enumerate() {
+                at.store(n, Ordering::Relaxed);
+                let mut out = BoundedWriter {
+                    bytes: Vec::with_capacity(16 * 1024),
+                    deadline,
+                    unchecked: 0,
+                };
+                if let Err(err) = tera.render_to(name, &context, &mut out) {
+                    let _ = done.send(Err((n, err)));
+                    return;
+                }
+                pages.push(out.bytes);
+            }
+            let _ = done.send(Ok(pages));
+        });
+        if let Err(job) = WORKER.with(|worker| worker.borrow_mut().run(job)) {
+            // No thread could be started: render here, unbounded, rather than not at all.
+            job();
+        }
+        match result.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Ok(pages)) => Ok(pages),
+            Ok(Err((n, err))) => Err((n, Stopped::from(err))),
+            Err(_) => {
+                WORKER.with(|worker| worker.borrow_mut().abandon());
+                Err((
+                    current.load(Ordering::Relaxed),
+                    Stopped::TooLong(format!(
+                        "took longer than {} s",
+                        self.time_limit.as_secs_f64()
+                    )),
+                ))
+            }
+        }
+    }
+}
+
+/// Why a render did not finish.
+pub(super) enum Stopped {
+    Failed(tera::Error),
+    /// It ran out of time or grew too large.
+    TooLong(String),
+}
+
+impl From<tera::Error> for Stopped {
+    fn from(err: tera::Error) -> Stopped {
+        match stopped_by_writer(&err) {
+            Some(why) => Stopped::TooLong(why),
+            None => Stopped::Failed(err),
+        }
+    }
+}
+
+/// The problem of a render of `source` with `template` stopped for `why`.
+pub(super) fn too_long(
+    origins: &[Origin],
+    time_limit: Duration,
+    source: &str,
+    template: &str,
+    why: &str,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::new(format!(
+        "rendering {source} with the template `{template}` {why}; it was stopped"
+    ))
+    .with_help(format!(
+        "look for a loop in `{template}` or a template it includes that never ends or runs \
+         too often (a `for` inside a `for` multiplies); the limit is time_limit = {} \
+         under [templates] in site.toml",
+        time_limit.as_secs_f64()
+    ));
+    match origins.iter().find(|o| o.name == template) {
+        Some(origin) => diagnostic.in_file(&origin.path),
+        None => diagnostic,
+    }
+}
+
+/// Watches the renders running on their callers' threads ([`Bound::Watched`]).
+pub(super) struct Watch {
+    running: Mutex<Vec<Running>>,
+    origins: Arc<[Origin]>,
+    time_limit: Duration,
+    on_overrun: Box<dyn Fn(Diagnostic) + Send + Sync>,
+}
+
+/// A render in progress on one thread.
+struct Running {
+    thread: std::thread::ThreadId,
+    deadline: Instant,
+    source: String,
+    template: String,
+}
+
+impl Watch {
+    /// A thread that looks at the running renders a few times within each
+    /// time limit, until the templates are dropped.
+    fn start_watchdog(self: &Arc<Self>) -> std::io::Result<()> {
+        let watch: Weak<Watch> = Arc::downgrade(self);
+        let every =
+            (self.time_limit / 20).clamp(Duration::from_millis(10), Duration::from_millis(250));
+        std::thread::Builder::new()
+            .name("forklar-watchdog".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(every);
+                    let Some(watch) = watch.upgrade() else { return };
+                    watch.end_overrun();
+                }
+            })
+            .map(drop)
+    }
+
+    /// Reports a render past its deadline, if any, and ends the process.
+    fn end_overrun(&self) {
+        let now = Instant::now();
+        let overrun = {
+            let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+            running.iter().find(|r| r.deadline <= now).map(|r| {
+                too_long(
+                    &self.origins,
+                    self.time_limit,
+                    &r.source,
+                    &r.template,
+                    &format!("took longer than {} s", self.time_limit.as_secs_f64()),
+                )
+            })
+        };
+        if let Some(problem) = overrun {
+            (self.on_overrun)(problem);
+            std::process::exit(1);
+        }
+    }
+
+    /// Renders each of `templates` on this thread, watched until it returns.
+    fn render_here(
+        &self,
+        tera: &Tera,
+        templates: &[&str],
+        context: &Context,
+        source: &str,
+        deadline: Instant,
+    ) -> Result<Vec<Vec<u8>>, (usize, Stopped)> {
+        let thread = std::thread::current().id();
+        let mut pages = Vec::with_capacity(templates.len());
+        let mut result = Ok(());
+        for (n, name) in templates.iter().enumerate() {
+            self.at(thread, deadline, source, name);
+            let mut out = BoundedWriter {
+                bytes: Vec::with_capacity(16 * 1024),
+                deadline,
+                unchecked: 0,
+            };
+            if let Err(err) = tera.render_to(name, context, &mut out) {
+                result = Err((n, Stopped::from(err)));
+                break;
+            }
+            pages.push(out.bytes);
+        }
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|r| r.thread != thread);
+        result.map(|()| pages)
+    }
+
+    /// Records that `thread` renders `source` with `template` now.
+    fn at(&self, thread: std::thread::ThreadId, deadline: Instant, source: &str, template: &str) {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        match running.iter_mut().find(|r| r.thread == thread) {
+            Some(entry) => {
+                entry.template.clear();
+                entry.template.push_str(template);
+            }
+            None => running.push(Running {
+                thread,
+                deadline,
+                source: source.to_string(),
+                template: template.to_string(),
+            }),
+        }
+    }
+}
+
+/// The most one page may weigh: far beyond any real page, well below what
+/// would exhaust the memory of a laptop.
+const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Bytes written since the clock was last read.
+const CHECK_EVERY: usize = 64 * 1024;
+
+/// Collects a page and ends the render (with an error Tera passes on) once
+/// the deadline has passed or the page has grown past [`MAX_PAGE_BYTES`].
+struct BoundedWriter {
+    bytes: Vec<u8>,
+    deadline: Instant,
+    unchecked: usize,
+}
+
+impl std::io::Write for BoundedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.unchecked += buf.len();
+        if self.unchecked >= CHECK_EVERY {
+            self.unchecked = 0;
+            if Instant::now() >= self.deadline {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    OUT_OF_TIME,
+                ));
+            }
+            if self.bytes.len() + buf.len() > MAX_PAGE_BYTES {
+                return Err(std::io::Error::other(TOO_LARGE));
+            }
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const OUT_OF_TIME: &str = "the render ran out of time";
+const TOO_LARGE: &str = "the page grew too large";
+
+/// Where the writer ended the render, why, in words for the message.
+fn stopped_by_writer(err: &tera::Error) -> Option<String> {
+    let text = error_text(err);
+    if text.contains(OUT_OF_TIME) {
+        Some("took longer than its time limit".into())
+    } else if text.contains(TOO_LARGE) {
+        Some(format!(
+            "made a page larger than {} MB",
+            MAX_PAGE_BYTES / 1024 / 1024
+        ))
+    } else {
+        None
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A thread that runs renders for one rendering thread, one at a time.
+#[derive(Default)]
+struct Worker {
+    jobs: Option<mpsc::Sender<Job>>,
+}
+
+impl Worker {
+    /// Hands `job` to the worker, starting one if needed; gives it back when
+    /// no thread can be started.
+    fn run(&mut self, job: Job) -> Result<(), Job> {
+        if self.jobs.is_none() {
+            let (jobs, queue) = mpsc::channel::<Job>();
+            let started = std::thread::Builder::new()
+                .name("forklar-render".into())
+                .spawn(move || {
+                    for job in queue {
+                        job();
+                    }
+                });
+            if started.is_err() {
+                return Err(job);
+            }
+            self.jobs = Some(jobs);
+        }
+        let Some(jobs) = self.jobs.as_ref() else {
+            return Err(job);
+        };
+        match jobs.send(job) {
+            Ok(()) => Ok(()),
+            // The worker is gone (a render panicked): start another.
+            Err(mpsc::SendError(job)) => {
+                self.jobs = None;
+                self.run(job)
+            }
+        }
+    }
+
+    /// Lets a stuck worker go: it ends when its render does, as its queue is closed.
+    fn abandon(&mut self) {
+        self.jobs = None;
+    }
+}
+
+thread_local! {
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+}
