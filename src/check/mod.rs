@@ -149,7 +149,14 @@ pub fn check(
     options: &BuildOptions,
     external: Option<ExternalOptions>,
 ) -> Result<CheckReport, Diagnostics> {
-    let (site, templates) = load(options)?;
+    let (site, mut templates) = load(options)?;
+    // As in a build: a render past its time limit ends the process, so the
+    // others need no hand-over to a worker.
+    templates.end_process_on_overrun(Box::new(|problem| {
+        let problems = Diagnostics(vec![problem]);
+        eprint!("{problems}");
+        eprintln!("\n{} found", problems.summary());
+    }));
     let collected = Collect::default();
     let renderer = Renderer::new(&site, &templates).at(options.now());
     let rendered = renderer.render_all(&collected).map_err(|mut problems| {

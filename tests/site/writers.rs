@@ -92,6 +92,21 @@ fn a_template_that_never_ends_leaves_the_last_build_as_it_was() {
 }
 
 #[test]
+fn check_stops_at_a_template_that_never_ends() {
+    let site = TestSite::new(&format!("{SITE_TOML}\n[templates]\ntime_limit = 1\n"))
+        .with("content/sak.md", article("Sak", "", "Tekst.\n"))
+        .with("templates/404.html", ENDLESS[0]);
+    let started = Instant::now();
+    let run = site.run_in(site.root(), &["check"]);
+    run.assert_failure();
+    run.assert_stderr_contains("the 404 page with the template `404.html`");
+    run.assert_stderr_contains("took longer than 1 s");
+    run.assert_stderr_contains("--> templates/404.html");
+    assert!(started.elapsed() < Duration::from_secs(5), "{}", run.stderr);
+    assert!(!site.public_dir().exists());
+}
+
+#[test]
 fn a_range_of_ten_billion_fails_at_once_naming_the_template() {
     let site = site()
         .with("content/sak.md", article("Sak", "", "Tekst.\n"))
