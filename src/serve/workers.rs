@@ -80,12 +80,14 @@ pub(super) fn background_images(
     .map_err(|err| format!("cannot start the image encoder: {err}"))
 }
 
-/// Pages rendered after a save's reload at a time: a save that comes
-/// meanwhile waits for these only, and takes the rest along.
+/// Pages rendered after a save's reload at a time, each handful committed
+/// as it is done. A save that comes meanwhile waits only for the pages being
+/// rendered at that moment and for the commit of those done; it takes the
+/// rest along.
 const CATCH_UP_CHUNK: usize = 48;
 
 /// A thread that renders, whenever it is woken (after a save's reload), the
-/// pages the save left: a handful at a time, giving way to a save that
+/// pages the save left: a handful at a time, starting no page while a save
 /// waits. When none is left, requests waiting for pages go on, and the
 /// search index is remade.
 pub(super) fn catch_up_worker(
@@ -111,7 +113,8 @@ pub(super) fn catch_up_worker(
                         std::thread::sleep(Duration::from_millis(1));
                     }
                     let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
-                    match session.catch_up_some(CATCH_UP_CHUNK) {
+                    let give_way = || save_waiting.load(Ordering::SeqCst);
+                    match session.catch_up_some(CATCH_UP_CHUNK, &give_way) {
                         Some(Ok(done)) => {
                             pages += done.pages;
                             files += done.files.written;
