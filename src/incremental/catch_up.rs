@@ -105,6 +105,8 @@ impl Session {
             .flat_map(|page| renderer.output_paths(page))
             .collect();
         state.kept = renderer.into_kept();
+        // Dropped here rather than by the next renderer: that may be a save's.
+        state.kept.clear_summaries();
         state.lists_stale = false;
         state.record(rendered);
         self.later = rest;
