@@ -80,6 +80,14 @@ impl Kept {
     pub fn drop_summaries(&mut self) {
         self.summaries = Vec::new();
     }
+
+    /// Empties every summary made, keeping their room: what they hold was
+    /// made for one render, and the next renderer would drop it first.
+    pub fn clear_summaries(&mut self) {
+        for summary in &mut self.summaries {
+            summary.take();
+        }
+    }
 }
 
 /// Each slug's first article in the order (a later one with the same slug

@@ -16,3 +16,4 @@ pub use livereload::{BuildErrorInfo, LiveReload};
 pub use server::{RunningServer, ServeError, ServerConfig, start};
 pub use watch::{ChangeKind, ChangeSet, WatchError, Watcher, classify, watch};
 pub mod command;
+mod workers;

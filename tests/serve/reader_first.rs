@@ -6,6 +6,7 @@
 
 use std::fs;
 use std::thread;
+use std::time::Instant;
 
 use crate::support::{Events, Live, Serve, Site, WAIT, fresh_build, list_files, without_snippet};
 
@@ -148,6 +149,81 @@ fn a_save_during_the_catch_up_ends_as_a_fresh_build() {
             .text()
             .contains("Andre nye oppsummering.")
     );
+}
+
+/// Users of the entry whose pages take a while each, and another article.
+const SLOW_USERS: usize = 60;
+
+fn slow_user(n: usize) -> String {
+    let body: String = (0..1500)
+        .map(|i| {
+            format!("Avsnitt {i} om *alliansen* i sak {n}, med «sitater» og tall som 1 000.\n\n")
+        })
+        .collect();
+    format!(
+        "+++\ntitle = \"Sak {n}\"\ndate = 2022-01-06\nbackground = [\"csto\"]\n+++\n\n{{{{ bakgrunn() }}}}\n\n{body}"
+    )
+}
+
+#[test]
+fn a_save_during_a_long_catch_up_waits_for_no_handful_of_it() {
+    let site = Site::new(&[]);
+    // The index of so much text would still be made after the pages.
+    site.write(
+        "site.toml",
+        "title = \"T\"\nlanguage = \"nb\"\nsearch = false\n",
+    );
+    site.write(ENTRY, &entry("Gammel oppsummering av alliansen."));
+    site.write(
+        "content/annen.md",
+        &crate::support::article("Annen sak", "Første versjon."),
+    );
+    for n in 1..=SLOW_USERS {
+        site.write(&format!("content/sak-{n}.md"), &slow_user(n));
+    }
+    let serve = Serve::start(&site);
+    let events = Events::connect(&serve);
+    let live = Live {
+        site,
+        serve,
+        events,
+    };
+    live.wait_for_watcher(ENTRY);
+    // How long every user takes after a save of the entry.
+    live.site.write(ENTRY, &entry("Første nye oppsummering."));
+    live.events.expect_reload(&live.serve);
+    let started = Instant::now();
+    live.serve.wait_pages_written();
+    let all_users = started.elapsed();
+    // Again, and right after its reload, while the users are rendered, a
+    // save of the other article: it waits for the pages being rendered
+    // then, not for a handful of them.
+    live.site.write(ENTRY, &entry("Andre nye oppsummering."));
+    live.events.expect_reload(&live.serve);
+    let saved = Instant::now();
+    live.site.write(
+        "content/annen.md",
+        &crate::support::article("Annen sak", "Andre versjon."),
+    );
+    live.events.expect_reload(&live.serve);
+    let waited = saved.elapsed();
+    assert!(
+        live.serve.status("pages_pending") > 0,
+        "the users were rendered before the save came; make them slower\n{}",
+        live.serve.logs()
+    );
+    assert!(
+        waited < all_users / 4,
+        "the save's reload came {waited:?} after it, the users take {all_users:?} in all\n{}",
+        live.serve.logs()
+    );
+    live.serve.wait_text("/annen/", "Andre versjon.");
+    live.serve.wait_pages_written();
+    assert_same_as_fresh_build(&live);
+    for n in [1, SLOW_USERS / 2, SLOW_USERS] {
+        let page = live.serve.get(&format!("/sak-{n}/"));
+        assert!(page.text().contains("Andre nye oppsummering."), "/sak-{n}/");
+    }
 }
 
 #[test]
