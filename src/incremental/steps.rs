@@ -12,9 +12,10 @@ use crate::layout::{STATIC_DIR, SourceFile, classify};
 use crate::output::Output;
 use crate::render::Renderer;
 use crate::site::index::ListsTouched;
+use crate::site::tags::WrittenTags;
 
 use super::catch_up::{own_pages, with_pages_left_over};
-use super::changes::{KeptTags, forget_folder, reload, tag_names, tag_names_changed};
+use super::changes::{forget_folder, reload};
 use super::shape::Shape;
 use super::state::{Recount, Relist, State};
 use super::{RebuildReport, Session};
@@ -28,8 +29,8 @@ pub(super) struct Save {
     /// Saved files and folders that are gone (a folder takes the files
     /// inside along).
     gone: Vec<PathBuf>,
-    /// The saved articles' tags as the last merge left them.
-    tags_before: Vec<Option<KeptTags>>,
+    /// The saved articles' tags as written before the save, by file.
+    tags_before: Vec<(PathBuf, Option<WrittenTags>)>,
     /// Whether the save moved an article, changed what lists show of one
     /// beyond which lists it is in, or made files come or go.
     reshaped: bool,
@@ -70,10 +71,17 @@ impl Session {
             .cloned()
             .collect();
         // Tags come from articles: a save of none leaves their spellings.
-        let tags_before: Vec<Option<KeptTags>> = sources
+        let tags_before: Vec<(PathBuf, Option<WrittenTags>)> = sources
             .iter()
             .filter(|s| matches!(s, SourceFile::Article(_)))
-            .map(|s| KeptTags::of(&state.site, &state.positions, &s.path()))
+            .map(|s| {
+                let path = s.path();
+                let before = state
+                    .positions
+                    .get(&path)
+                    .map(|index| WrittenTags::of(&state.site, index));
+                (path, before)
+            })
             .collect();
         let mut reshaped = !gone.is_empty();
         for source in sources {
@@ -121,38 +129,33 @@ impl Session {
         })
     }
 
-    /// A save can change which spelling of a tag other articles show.
-    /// A save that left every saved article's tags as written keeps their
-    /// merged spellings; any other merges every article's tags again.
-    /// All or none: a merge over articles some of which kept their old
-    /// names could give names a fresh build would not.
+    /// A save can change which spelling of a tag other articles show: the
+    /// tags the saved articles had and have are merged again. Other
+    /// articles whose tags are shown otherwise now are rendered again, and
+    /// the lists of those tags made again.
     pub(super) fn merge_tag_spellings(&mut self, save: &mut Save) {
         let Some(state) = self.state.as_mut() else {
             return;
         };
-        let tags_before = std::mem::take(&mut save.tags_before);
-        let tags_kept = save.gone.is_empty()
-            && tags_before.iter().all(|kept| {
-                kept.as_ref().is_some_and(|k| {
-                    k.still_hold(&state.site, &state.positions, &state.tag_warnings)
-                })
-            });
-        if tags_kept {
-            for kept in tags_before.into_iter().flatten() {
-                kept.restore(&mut state.site, &state.positions);
+        let before = std::mem::take(&mut save.tags_before);
+        let positions = &state.positions;
+        let respelled = if save.gone.is_empty() {
+            state
+                .spellings
+                .merge_saved(&mut state.site, &|path| positions.get(path), before)
+        } else {
+            // Files went with a folder, unseen: every article is merged again.
+            state.spellings.merge_all(&mut state.site)
+        };
+        state.tag_warnings = state.spellings.warnings(&|path| positions.get(path));
+        for path in respelled.articles {
+            if let Some(index) = positions.get(&path) {
+                save.touched.articles.insert(index);
             }
-            return;
-        }
-        // The saved articles' tags are as written now, so those that
-        // only the merge changes are rendered again too.
-        let names_before = tag_names(&state.site);
-        state.tag_warnings = state.site.merge_tag_spellings();
-        for path in tag_names_changed(&state.site, &names_before) {
-            // The saved articles' own tags are compared by their shapes.
-            save.reshaped |= !save.shapes_before.iter().any(|(saved, _)| *saved == path);
             self.pending.insert(Dep::File(path.clone()));
             self.pending.insert(Dep::Summary(path));
         }
+        save.touched.tags.extend(respelled.slugs);
     }
 
     /// Compares each saved file's shape with the one before: a save that
@@ -280,7 +283,7 @@ impl Session {
         let collector = crate::search::Collector::new(&output, &renderer);
         let result = renderer.render(&dirty, &collector);
         let indexed = collector.into_pages();
-        let (rendered, warnings) = match renderer.outcome(result, state.tag_warnings.clone()) {
+        let (rendered, warnings) = match renderer.outcome(result, state.warnings()) {
             Ok(done) => done,
             Err(problems) => {
                 output.abandon();
