@@ -100,6 +100,8 @@ impl Tag {
 pub struct Article {
     /// The file, relative to the site root, as shown in messages.
     pub path: PathBuf,
+    /// A hash of `path`: lists' fingerprints name their articles by it.
+    pub path_print: u64,
     /// The whole file, until [`Article::release_body`] lets it go: a large
     /// site keeps every article in memory, so errors found after loading
     /// read the front matter again ([`Article::front_matter`]).
@@ -236,6 +238,12 @@ impl Article {
         }
         Ok(Article {
             path: path.to_path_buf(),
+            path_print: {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::hash::DefaultHasher::new();
+                path.hash(&mut hasher);
+                hasher.finish()
+            },
             slug,
             slug_span,
             title: fields.title,

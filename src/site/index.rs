@@ -283,12 +283,7 @@ impl Site {
     /// A fingerprint of every list pages show: which articles (by file), in
     /// which order. Two fingerprints differ where a list changed.
     pub fn list_fingerprints(&self, lists: &Listings) -> HashMap<ListKey, u64> {
-        let article_hashes: Vec<u64> = self.articles.iter().map(|a| fingerprint(&a.path)).collect();
-        let prints = Prints {
-            site: self,
-            lists,
-            article: &|index| article_hashes[index],
-        };
+        let prints = Prints { site: self, lists };
         let of = |indices: &mut dyn Iterator<Item = usize>| prints.of(indices);
         let mut out = HashMap::new();
         for n in 1..=self.index_page_count() {
@@ -334,11 +329,7 @@ impl Site {
         lists: &Listings,
         touched: &ListsTouched,
     ) -> HashMap<ListKey, u64> {
-        let prints = Prints {
-            site: self,
-            lists,
-            article: &|index| fingerprint(&self.articles[index].path),
-        };
+        let prints = Prints { site: self, lists };
         let mut out = HashMap::new();
         for key in &touched.entries {
             prints.entry(key, &mut out);
@@ -362,15 +353,13 @@ impl Site {
 struct Prints<'a> {
     site: &'a Site,
     lists: &'a Listings,
-    /// An article's fingerprint, by its place in the order.
-    article: &'a dyn Fn(usize) -> u64,
 }
 
 impl Prints<'_> {
     fn of(&self, indices: &mut dyn Iterator<Item = usize>) -> u64 {
         let mut hasher = DefaultHasher::new();
         for index in indices {
-            (self.article)(index).hash(&mut hasher);
+            self.site.articles[index].path_print.hash(&mut hasher);
         }
         hasher.finish()
     }
@@ -381,7 +370,7 @@ impl Prints<'_> {
         let mut hasher = DefaultHasher::new();
         std::array::from_fn(|at| {
             if let Some(&index) = users.get(at) {
-                (self.article)(index).hash(&mut hasher);
+                self.site.articles[index].path_print.hash(&mut hasher);
             }
             hasher.finish()
         })
