@@ -8,7 +8,7 @@
 //! A change that breaks the site keeps the last good output and remembers what
 //! is still to be rendered, so the next good save catches up.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -16,23 +16,19 @@ use crate::build::BuildOptions;
 use crate::deps::Dep;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
-use crate::layout::{STATIC_DIR, SourceFile, classify};
+use crate::layout::{SourceFile, classify};
 use crate::output::{KnownManifest, Output, Sink, WriteReport};
 use crate::render::{Page, Renderer};
-use crate::site::index::ListsTouched;
 
 mod catch_up;
 mod changes;
 mod positions;
 mod shape;
 mod state;
+mod steps;
 
-use catch_up::{own_pages, with_pages_left_over};
-use changes::{
-    KeptTags, describe, expand_folders, forget_folder, reload, tag_names, tag_names_changed,
-};
-use shape::Shape;
-use state::{Recount, Relist, State};
+use changes::{describe, expand_folders};
+use state::State;
 
 /// What one rebuild did, for the status line.
 #[derive(Debug, Clone)]
@@ -224,244 +220,13 @@ impl Session {
             return self.rebuild_all(&what);
         }
         let started = Instant::now();
-        let Some(state) = self.state.as_mut() else {
+        let Some(mut save) = self.load_saved(what.clone(), changed, &sources) else {
             return self.rebuild_all(&what);
         };
-        let root = self.options.root.clone();
-        let shapes_before: Vec<(PathBuf, Shape)> = sources
-            .iter()
-            .filter(|s| !matches!(s, SourceFile::Static(_) | SourceFile::ContentOther(_)))
-            .map(|s| {
-                (
-                    s.path(),
-                    Shape::of(&state.site, &state.positions, &s.path()),
-                )
-            })
-            .collect();
-        // Files and folders that went away (a folder takes the files inside along).
-        let gone_paths: Vec<&PathBuf> = changed
-            .iter()
-            .filter(|path| classify(path).is_some() && !root.join(path).exists())
-            .collect();
-        // Tags come from articles: a save of none leaves their spellings.
-        let articles_saved: Vec<Option<KeptTags>> = sources
-            .iter()
-            .filter(|s| matches!(s, SourceFile::Article(_)))
-            .map(|s| KeptTags::of(&state.site, &state.positions, &s.path()))
-            .collect();
-        // Whether this save moved an article, changed what lists show of one,
-        // or made files come or go.
-        let mut reshaped = !gone_paths.is_empty();
-        for source in &sources {
-            match source {
-                SourceFile::Static(_) => {
-                    reshaped = true;
-                    let before = state.site.static_files.clone();
-                    let problems = state.site.rescan_static();
-                    self.broken.remove(Path::new(STATIC_DIR));
-                    if !problems.is_empty() {
-                        self.broken.insert(PathBuf::from(STATIC_DIR), problems);
-                    }
-                    for file in before.iter().chain(&state.site.static_files) {
-                        self.pending
-                            .insert(Dep::File(Path::new(STATIC_DIR).join(file)));
-                    }
-                    self.pending.insert(Dep::File(source.path()));
-                }
-                _ => reload(
-                    &root,
-                    source,
-                    &mut state.site,
-                    &mut state.positions,
-                    &mut self.broken,
-                    &mut self.pending,
-                ),
-            }
-        }
-        for path in &gone_paths {
-            forget_folder(
-                path,
-                &mut state.site,
-                &mut state.positions,
-                &mut self.broken,
-                &mut self.pending,
-            );
-        }
-        // A save can change which spelling of a tag other articles show.
-        // A save that left every saved article's tags as written keeps their
-        // merged spellings; any other merges every article's tags again.
-        // All or none: a merge over articles some of which kept their old
-        // names could give names a fresh build would not.
-        let tags_kept = gone_paths.is_empty()
-            && articles_saved.iter().all(|kept| {
-                kept.as_ref().is_some_and(|k| {
-                    k.still_hold(&state.site, &state.positions, &state.tag_warnings)
-                })
-            });
-        if tags_kept {
-            for kept in articles_saved.into_iter().flatten() {
-                kept.restore(&mut state.site, &state.positions);
-            }
-        } else {
-            // The saved articles' tags are as written now, so those that
-            // only the merge changes are rendered again too.
-            let tags_before = tag_names(&state.site);
-            state.tag_warnings = state.site.merge_tag_spellings();
-            for path in tag_names_changed(&state.site, &tags_before) {
-                // The saved articles' own tags are compared by their shapes.
-                reshaped |= !shapes_before.iter().any(|(saved, _)| *saved == path);
-                self.pending.insert(Dep::File(path.clone()));
-                self.pending.insert(Dep::Summary(path));
-            }
-        }
-        // A save that only moved articles between lists makes those lists again.
-        let mut touched = ListsTouched::default();
-        for (path, before) in &shapes_before {
-            let now = Shape::of(&state.site, &state.positions, path);
-            reshaped |= now != *before && !now.relisted_from(before, &mut touched);
-        }
-        state.lists_stale |= reshaped;
-        let mut problems: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
-        let broken: BTreeSet<SourceFile> = self
-            .broken
-            .keys()
-            .filter_map(|path| classify(path))
-            .collect();
-        let saved: Vec<&PathBuf> = shapes_before.iter().map(|(path, _)| path).collect();
-        let between = problems_between(state, reshaped, &saved);
-        state.between_clean = between.is_empty();
-        problems.extend(
-            between
-                .into_values()
-                .flatten()
-                .filter(|problem| !crate::site::store::names_a_broken_file(problem, &broken)),
-        );
-        if !problems.is_empty() {
-            // The lists this save touched are not made again now: the next
-            // good save works out every list.
-            state.lists_stale |= !touched.is_empty();
-            return Err(Diagnostics(problems));
-        }
-        let recount = state.lists_stale;
-        let relist = if recount {
-            Relist::All
-        } else if touched.is_empty() {
-            Relist::Kept
-        } else {
-            Relist::Touched(&touched)
-        };
-        // Until the lists are back in the state after a good render.
-        state.lists_stale = true;
-        let renderer = if recount {
-            Renderer::new(&state.site, &state.templates)
-        } else {
-            let mut kept = std::mem::take(&mut state.kept);
-            if let Relist::Touched(touched) = relist {
-                state.site.relist(&mut kept.listings, touched);
-            }
-            Renderer::with_kept(&state.site, &state.templates, kept)
-        }
-        .at(self.options.now())
-        .with_background_images(self.images.clone());
-        let Recount {
-            lists,
-            pages,
-            dirty,
-            gone,
-        } = state.recount(&renderer, relist, &mut self.pending);
-        let current = pages.as_ref().unwrap_or(&state.pages);
-        let dirty = with_pages_left_over(dirty, std::mem::take(&mut self.later), current);
-        let (dirty, later) = match open {
-            Some(open) => {
-                let own = own_pages(&state.site, &state.positions, &saved);
-                dirty.into_iter().partition(|page| {
-                    own.contains(page)
-                        || renderer
-                            .output_paths(page)
-                            .iter()
-                            .any(|path| open.contains(path))
-                })
-            }
-            None => (dirty, Vec::new()),
-        };
-        let pending_paths: Vec<String> = later
-            .iter()
-            .flat_map(|page| renderer.output_paths(page))
-            .collect();
-        let mut rendered_paths: Vec<String> = dirty
-            .iter()
-            .flat_map(|page| renderer.output_paths(page))
-            .collect();
-        rendered_paths.sort();
-        rendered_paths.dedup();
-        // A page that is gone may leave its file to one rendered after the reload.
-        let written: HashSet<String> = rendered_paths
-            .iter()
-            .chain(&pending_paths)
-            .cloned()
-            .collect();
-        let known = std::mem::take(&mut state.manifest);
-        let output = match Output::begin_partial_known(&root, &self.options.output_dir(), known) {
-            Ok(output) => output,
-            Err(problem) => {
-                self.later = later;
-                return Err(Diagnostics(vec![problem]));
-            }
-        };
-        let collector = crate::search::Collector::new(&output, &renderer);
-        let result = renderer.render(&dirty, &collector);
-        let indexed = collector.into_pages();
-        let (rendered, warnings) = match renderer.outcome(result, state.tag_warnings.clone()) {
-            Ok(done) => done,
-            Err(problems) => {
-                output.abandon();
-                // Rendered again, with the readers of what changed, next time.
-                self.later = later;
-                return Err(problems);
-            }
-        };
-        for page in &gone {
-            for path in renderer.output_paths(page) {
-                if !written.contains(&path) {
-                    output.remove(&path);
-                }
-            }
-        }
-        for path in state.stale_images(&dirty, &gone, &rendered) {
-            output.remove(&path);
-        }
-        let files = match output.commit_partial_known(&mut state.manifest) {
-            Ok(files) => files,
-            Err(problem) => {
-                self.later = later;
-                return Err(Diagnostics(vec![problem]));
-            }
-        };
-        if let Some(images) = &self.images {
-            images.submit(renderer.deferred_images());
-        }
-        self.search.update(&renderer, &gone, indexed);
-        state.kept = renderer.into_kept();
-        state.lists_stale = false;
-        for page in &gone {
-            state.forget(page);
-        }
-        state.record(rendered);
-        state.keep_prints(lists);
-        if let Some(pages) = pages {
-            state.pages = pages;
-        }
-        self.pending.clear();
-        self.later = later;
-        Ok(RebuildReport {
-            what,
-            pages: dirty.len(),
-            rendered: rendered_paths,
-            files,
-            elapsed: started.elapsed(),
-            warnings,
-            pending: pending_paths,
-        })
+        self.merge_tag_spellings(&mut save);
+        self.find_lists_touched(&mut save);
+        self.check_between_files(&save)?;
+        self.render_and_commit(save, open, started)
     }
 
     /// Whether the pages in the output folder show the sources as last read:
@@ -562,41 +327,6 @@ fn return_freed_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
-}
-
-/// The problems between files after a save. With no slug, key or file
-/// changed, only the saved articles can have gained or lost one; with the
-/// slugs kept too, each is checked against the first article of its slug
-/// without a walk over the others.
-fn problems_between(
-    state: &State,
-    reshaped: bool,
-    saved: &[&PathBuf],
-) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
-    if reshaped || !state.between_clean {
-        return state.site.problems_between_files();
-    }
-    if state.lists_stale {
-        let saved = saved.iter().map(|path| (*path).clone()).collect();
-        return state.site.problems_of_articles(&saved);
-    }
-    let mut found = BTreeMap::new();
-    for path in saved {
-        let Some(index) = state.positions.get(path) else {
-            continue;
-        };
-        let article = &state.site.articles[index];
-        let first = state
-            .kept
-            .slugs
-            .get(&article.slug)
-            .map_or(article, |&first| &state.site.articles[first]);
-        let problems = state.site.problems_of(article, first);
-        if !problems.is_empty() {
-            found.insert(article.path.clone(), problems);
-        }
-    }
-    found
 }
 
 /// `forklar impact`: builds the site into a private temporary folder, the way

@@ -1,8 +1,7 @@
 //! What a save changed: the files loaded again, and which of their sources
 //! (summaries, URLs, entries, timelines, people) other pages may have read.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::deps::Dep;
@@ -51,38 +50,6 @@ pub(super) fn reload(
     positions.replace(site, &path, loaded);
     let after = Sources::of(site, positions, &path);
     before.changed(&after, &path, pending);
-}
-
-/// Each article's tags as shown, as hashes by the hash of its path: read
-/// on every save of an article, so nothing is copied.
-pub(super) fn tag_names(site: &Site) -> HashMap<u64, u64> {
-    site.articles
-        .iter()
-        .map(|a| (hash_of(a.path.as_os_str()), tag_names_hash(a)))
-        .collect()
-}
-
-/// The articles whose tags are shown differently than in `before`.
-pub(super) fn tag_names_changed(site: &Site, before: &HashMap<u64, u64>) -> Vec<PathBuf> {
-    site.articles
-        .iter()
-        .filter(|a| before.get(&hash_of(a.path.as_os_str())) != Some(&tag_names_hash(a)))
-        .map(|a| a.path.clone())
-        .collect()
-}
-
-fn tag_names_hash(article: &crate::site::Article) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for tag in &article.tags {
-        tag.name.hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// A folder that is gone: forget every file that was in it.
@@ -231,84 +198,5 @@ pub(super) fn describe(changed: &[PathBuf]) -> String {
         [one] if one == Path::new(CONFIG_FILE) => CONFIG_FILE.into(),
         [one] => one.display().to_string(),
         many => format!("{} files", many.len()),
-    }
-}
-
-/// A saved article's tags as the last merge of spellings left them, with a
-/// hash of its text up to its last tag's line. When the article comes back
-/// with the same text up to the same tags, every spelling on the site is as
-/// it was: the merge would give the same names and warnings, so they are kept
-/// instead of merging every article's tags again.
-pub(super) struct KeptTags {
-    path: PathBuf,
-    tags: Vec<crate::site::Tag>,
-    written: u64,
-    /// Its place in the order, which breaks ties between spellings.
-    index: usize,
-}
-
-impl KeptTags {
-    pub(super) fn of(site: &Site, positions: &Positions, path: &Path) -> Option<KeptTags> {
-        let index = positions.get(path)?;
-        let article = &site.articles[index];
-        Some(KeptTags {
-            path: path.to_path_buf(),
-            tags: article.tags.clone(),
-            written: article.tags_text_hash?,
-            index,
-        })
-    }
-
-    /// Whether the article's tags read as before the save: the same text up
-    /// to its last tag, or (with `warned` naming nothing in it, and its place
-    /// in the order kept) the same tags as written, which give the same names
-    /// and no warning wherever they stand.
-    pub(super) fn still_hold(
-        &self,
-        site: &Site,
-        positions: &Positions,
-        warned: &[Diagnostic],
-    ) -> bool {
-        let Some(index) = positions.get(&self.path) else {
-            return false;
-        };
-        let article = &site.articles[index];
-        let spans =
-            |tags: &[crate::site::Tag]| tags.iter().map(|t| t.span.clone()).collect::<Vec<_>>();
-        let same_text = spans(&article.tags) == spans(&self.tags)
-            && article.tags_text_hash == Some(self.written);
-        same_text
-            || (index == self.index
-                && self.same_as_written(&article.tags)
-                && !self.warned_in(warned))
-    }
-
-    fn same_as_written(&self, tags: &[crate::site::Tag]) -> bool {
-        tags.len() == self.tags.len()
-            && tags
-                .iter()
-                .zip(&self.tags)
-                .all(|(now, kept)| now.as_written() == kept.as_written())
-    }
-
-    fn warned_in(&self, warned: &[Diagnostic]) -> bool {
-        warned
-            .iter()
-            .any(|warning| warning.file.as_deref() == Some(self.path.as_path()))
-    }
-
-    /// Gives the article back the names the last merge gave its tags, where
-    /// they stand now.
-    pub(super) fn restore(self, site: &mut Site, positions: &Positions) {
-        if let Some(index) = positions.get(&self.path) {
-            let article = &mut site.articles[index];
-            let spans: Vec<_> = article.tags.iter().map(|t| t.span.clone()).collect();
-            article.tags = self.tags;
-            if spans.len() == article.tags.len() {
-                for (tag, span) in article.tags.iter_mut().zip(spans) {
-                    tag.span = span;
-                }
-            }
-        }
     }
 }

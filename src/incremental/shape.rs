@@ -132,6 +132,7 @@ impl Shape {
                 .extend(speakers.filter_map(|quote| quote.person.as_ref().map(|p| p.key.clone())));
         }
         touched.corrections |= now.corrections != was.corrections;
+        touched.articles.insert(now.index);
         true
     }
 }

@@ -11,6 +11,7 @@ use crate::output::KnownManifest;
 use crate::render::{Kept, Page, Rendered, Renderer};
 use crate::site::Site;
 use crate::site::index::ListsTouched;
+use crate::site::tags::TagSpellings;
 use crate::templates::Templates;
 
 use super::positions::Positions;
@@ -40,8 +41,12 @@ pub(super) struct State {
     pub(super) between_clean: bool,
     /// The output folder's list of published files after the last save.
     pub(super) manifest: KnownManifest,
+    /// The merged spellings of the site's tags.
+    pub(super) spellings: TagSpellings,
     /// What the last merge of tag spellings warned about.
     pub(super) tag_warnings: Vec<Diagnostic>,
+    /// The site's other warnings, from loading it.
+    pub(super) site_warnings: Vec<Diagnostic>,
 }
 
 /// How a save's lists came about: kept, every one made again, or those
@@ -72,13 +77,22 @@ pub(super) struct Recount {
 }
 
 impl State {
+    /// The state after a full build of `site`, which warned about `warnings`.
     pub(super) fn new(
-        site: Site,
+        mut site: Site,
         templates: Templates,
         kept: Kept,
-        tag_warnings: Vec<Diagnostic>,
+        warnings: Vec<Diagnostic>,
     ) -> State {
         let positions = Positions::of(&site);
+        // Merged as loading did, keeping what a save needs to merge again.
+        let mut spellings = TagSpellings::default();
+        spellings.merge_all(&mut site);
+        let tag_warnings = spellings.warnings(&|path| positions.get(path));
+        let site_warnings = warnings
+            .into_iter()
+            .filter(|warning| !tag_warnings.contains(warning))
+            .collect();
         State {
             site,
             templates,
@@ -93,8 +107,20 @@ impl State {
             // Loading refuses a site with problems between files.
             between_clean: true,
             manifest: KnownManifest::default(),
+            spellings,
             tag_warnings,
+            site_warnings,
         }
+    }
+
+    /// The warnings a render reports beside its own: the tag spellings'
+    /// and the site's.
+    pub(super) fn warnings(&self) -> Vec<Diagnostic> {
+        self.tag_warnings
+            .iter()
+            .chain(&self.site_warnings)
+            .cloned()
+            .collect()
     }
 
     /// Which pages a save renders again and which it takes away: the readers

@@ -100,6 +100,8 @@ impl Tag {
 pub struct Article {
     /// The file, relative to the site root, as shown in messages.
     pub path: PathBuf,
+    /// A hash of `path`: lists' fingerprints name their articles by it.
+    pub path_print: u64,
     /// The whole file, until [`Article::release_body`] lets it go: a large
     /// site keeps every article in memory, so errors found after loading
     /// read the front matter again ([`Article::front_matter`]).
@@ -107,10 +109,6 @@ pub struct Article {
     /// A hash of the front matter, to tell that the file read again is the
     /// one that was checked.
     front_matter_hash: u64,
-    /// A hash of the file up to the end of the last tag's line (which a
-    /// tag's warning shows), or `None` where that end is not found: a save
-    /// that keeps it keeps the site's merged tag spellings.
-    pub tags_text_hash: Option<u64>,
     pub slug: String,
     /// Where the slug comes from: the `slug` field, or the opening `+++` when the
     /// file name gives it.
@@ -125,6 +123,9 @@ pub struct Article {
     pub update_note: Option<String>,
     pub authors: Option<Vec<String>>,
     pub tags: Vec<Tag>,
+    /// The tags as the file writes them, where merging the site's
+    /// spellings changed `tags`: a later merge starts from these.
+    pub tags_as_written: Option<Vec<Tag>>,
     pub draft: bool,
     /// When the article leaves lists and feeds (`expires`).
     pub expires: Option<Date>,
@@ -156,6 +157,11 @@ pub struct Article {
 }
 
 impl Article {
+    /// The tags as the file writes them, before any merge of spellings.
+    pub fn written_tags(&self) -> &[Tag] {
+        self.tags_as_written.as_deref().unwrap_or(&self.tags)
+    }
+
     /// Reads an article from `content/…`; `path` is relative to the site root.
     pub fn load(root: &Path, path: &Path) -> Result<Article, Vec<Diagnostic>> {
         let text = read_text(root, path).map_err(|d| vec![d])?;
@@ -230,10 +236,14 @@ impl Article {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let tags_text_hash = tags_text_hash(&text, &tags);
         Ok(Article {
             path: path.to_path_buf(),
-            tags_text_hash,
+            path_print: {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::hash::DefaultHasher::new();
+                path.hash(&mut hasher);
+                hasher.finish()
+            },
             slug,
             slug_span,
             title: fields.title,
@@ -243,6 +253,7 @@ impl Article {
             updated,
             authors: fields.authors,
             tags,
+            tags_as_written: None,
             draft: fields.draft,
             expires,
             after_expiry: fields.expired,
@@ -492,16 +503,6 @@ fn with_known_fields(mut diagnostic: Diagnostic) -> Diagnostic {
 /// An empty string, as a CMS writes for an optional field left empty.
 fn is_blank(value: &DateField) -> bool {
     matches!(value.get_ref(), toml::Value::String(text) if text.trim().is_empty())
-}
-
-/// The hash of `text` up to the end of the line of the last of `tags`.
-fn tags_text_hash(text: &str, tags: &[Tag]) -> Option<u64> {
-    let last = tags.iter().map(|t| t.span.end).max().unwrap_or(0);
-    let end = text
-        .get(last..)?
-        .find('\n')
-        .map_or(text.len(), |i| last + i);
-    Some(xxhash_rust::xxh3::xxh3_64(text.get(..end)?.as_bytes()))
 }
 
 #[cfg(test)]

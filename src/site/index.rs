@@ -40,6 +40,8 @@ pub struct ListsTouched {
     pub people: BTreeSet<String>,
     /// An article's corrections changed: the list of every correction.
     pub corrections: bool,
+    /// The articles that joined or left them, by place in the order.
+    pub articles: BTreeSet<usize>,
 }
 
 impl ListsTouched {
@@ -90,30 +92,58 @@ impl Site {
         lists
     }
 
-    /// Makes the lists `touched` names again, in place, after articles that
-    /// kept their place in the order joined or left them: the same walk as
-    /// [`Site::listings`], limited to those lists.
+    /// Makes the lists `touched` names again, in place, after the articles
+    /// in `touched.articles`, which kept their place in the order, joined or
+    /// left them: each list keeps its other articles and takes these where
+    /// they are now, without a walk over every article.
     pub fn relist(&self, lists: &mut Listings, touched: &ListsTouched) {
+        let changed = &touched.articles;
+        let mut now = Listings::default();
+        for &index in changed.iter().filter(|&&i| i < self.articles.len()) {
+            self.list_article(index, &mut now, Some(touched));
+        }
         for key in &touched.entries {
-            lists.entry_users.remove(key);
+            merge_users(&mut lists.entry_users, &mut now.entry_users, key, changed);
         }
         for key in &touched.timelines {
-            lists.timeline_users.remove(key);
-        }
-        for slug in &touched.tags {
-            lists.tags.remove(slug);
+            merge_users(
+                &mut lists.timeline_users,
+                &mut now.timeline_users,
+                key,
+                changed,
+            );
         }
         for key in &touched.people {
-            lists.quotes_by.remove(key);
-            lists.authored_by.remove(key);
+            merge_users(&mut lists.quotes_by, &mut now.quotes_by, key, changed);
+            merge_users(&mut lists.authored_by, &mut now.authored_by, key, changed);
         }
-        for index in 0..self.articles.len() {
-            self.list_article(index, lists, Some(touched));
+        for slug in &touched.tags {
+            let kept = lists.tags.remove(slug).map(|(_, users)| users);
+            let joined = now.tags.remove(slug).map(|(_, users)| users);
+            let users = merged(kept, joined, changed);
+            // The tag's name is as the first article that has it writes it;
+            // articles out of the lists come after every listed one.
+            let first = users.first().copied().or_else(|| {
+                (self.listed_count()..self.articles.len())
+                    .find(|&i| self.tag_named(i, slug).is_some())
+            });
+            if let Some(name) = first.and_then(|i| self.tag_named(i, slug)) {
+                lists.tags.insert(slug.clone(), (name.to_string(), users));
+            }
         }
         debug_assert!(
             *lists == self.listings(),
             "the lists made again differ from those of a build"
         );
+    }
+
+    /// The name article `index` shows the tag `slug` with, if it has it.
+    fn tag_named(&self, index: usize, slug: &str) -> Option<&str> {
+        self.articles[index]
+            .tags
+            .iter()
+            .find(|tag| tag.slug == slug)
+            .map(|tag| tag.name.as_str())
     }
 
     /// Adds article `index` to the lists it is in (of those in `only`, when
@@ -253,12 +283,7 @@ impl Site {
     /// A fingerprint of every list pages show: which articles (by file), in
     /// which order. Two fingerprints differ where a list changed.
     pub fn list_fingerprints(&self, lists: &Listings) -> HashMap<ListKey, u64> {
-        let article_hashes: Vec<u64> = self.articles.iter().map(|a| fingerprint(&a.path)).collect();
-        let prints = Prints {
-            site: self,
-            lists,
-            article: &|index| article_hashes[index],
-        };
+        let prints = Prints { site: self, lists };
         let of = |indices: &mut dyn Iterator<Item = usize>| prints.of(indices);
         let mut out = HashMap::new();
         for n in 1..=self.index_page_count() {
@@ -304,11 +329,7 @@ impl Site {
         lists: &Listings,
         touched: &ListsTouched,
     ) -> HashMap<ListKey, u64> {
-        let prints = Prints {
-            site: self,
-            lists,
-            article: &|index| fingerprint(&self.articles[index].path),
-        };
+        let prints = Prints { site: self, lists };
         let mut out = HashMap::new();
         for key in &touched.entries {
             prints.entry(key, &mut out);
@@ -332,15 +353,13 @@ impl Site {
 struct Prints<'a> {
     site: &'a Site,
     lists: &'a Listings,
-    /// An article's fingerprint, by its place in the order.
-    article: &'a dyn Fn(usize) -> u64,
 }
 
 impl Prints<'_> {
     fn of(&self, indices: &mut dyn Iterator<Item = usize>) -> u64 {
         let mut hasher = DefaultHasher::new();
         for index in indices {
-            (self.article)(index).hash(&mut hasher);
+            self.site.articles[index].path_print.hash(&mut hasher);
         }
         hasher.finish()
     }
@@ -351,7 +370,7 @@ impl Prints<'_> {
         let mut hasher = DefaultHasher::new();
         std::array::from_fn(|at| {
             if let Some(&index) = users.get(at) {
-                (self.article)(index).hash(&mut hasher);
+                self.site.articles[index].path_print.hash(&mut hasher);
             }
             hasher.finish()
         })
@@ -476,6 +495,34 @@ impl Prints<'_> {
             out.insert(ListKey::Corrections, corrections.finish());
         }
     }
+}
+
+/// Puts the users of list `key` in `lists` together again: those not
+/// `changed` as they were, and the changed ones from `now`.
+fn merge_users(
+    lists: &mut BTreeMap<String, Vec<usize>>,
+    now: &mut BTreeMap<String, Vec<usize>>,
+    key: &str,
+    changed: &BTreeSet<usize>,
+) {
+    let users = merged(lists.remove(key), now.remove(key), changed);
+    if !users.is_empty() {
+        lists.insert(key.to_string(), users);
+    }
+}
+
+/// A list's users in the order: those of `kept` not `changed`, and `joined`.
+fn merged(
+    kept: Option<Vec<usize>>,
+    joined: Option<Vec<usize>>,
+    changed: &BTreeSet<usize>,
+) -> Vec<usize> {
+    let mut users = kept.unwrap_or_default();
+    users.retain(|index| !changed.contains(index));
+    users.extend(joined.unwrap_or_default());
+    users.sort_unstable();
+    users.dedup();
+    users
 }
 
 /// How many pages a list of `len` articles takes, [`ARTICLES_PER_PAGE`] a

@@ -7,6 +7,7 @@ pub mod index;
 pub mod publish;
 pub mod references;
 pub mod store;
+pub mod tags;
 
 pub use article::{Article, Tag};
 pub use store::Site;

@@ -3,7 +3,6 @@
 //! file has (each part checks its own).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::path::PathBuf;
 
 use super::Site;
@@ -43,65 +42,6 @@ impl Site {
             }
         }
         found
-    }
-
-    /// Tags written in more than one way, differing only in case or in spaces
-    /// around them (`Kasakhstan`, `kasakhstan`, ` Kasakhstan `), are one tag:
-    /// each takes the spelling most articles use (on a tie, that of the oldest
-    /// article), and every other spelling gets a warning at its place.
-    pub fn merge_tag_spellings(&mut self) -> Vec<Diagnostic> {
-        // Oldest first, so a tie goes to the spelling that was there first.
-        let mut spellings: HashMap<String, Vec<(String, usize)>> = HashMap::new();
-        for article in self.articles.iter().rev() {
-            for tag in &article.tags {
-                let raw = tag.as_written().to_string();
-                let counts = spellings.entry(tag.name.to_lowercase()).or_default();
-                match counts.iter_mut().find(|(spelling, _)| *spelling == raw) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((raw, 1)),
-                }
-            }
-        }
-        let canonical: HashMap<String, String> = spellings
-            .into_iter()
-            .filter(|(_, counts)| counts.len() > 1)
-            .map(|(key, counts)| {
-                let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
-                let chosen = counts
-                    .iter()
-                    .find(|(_, n)| *n == most)
-                    .map(|(spelling, _)| spelling.trim().to_string())
-                    .unwrap_or_default();
-                (key, chosen)
-            })
-            .collect();
-        if canonical.is_empty() {
-            return Vec::new();
-        }
-        let mut warnings = Vec::new();
-        for article in &mut self.articles {
-            for at in 0..article.tags.len() {
-                let tag = &article.tags[at];
-                let Some(chosen) = canonical.get(&tag.name.to_lowercase()) else {
-                    continue;
-                };
-                let raw = tag.as_written().to_string();
-                if raw != *chosen {
-                    let text = article.front_matter();
-                    warnings.push(tag_warning(&article.path, &text, tag, &raw, chosen));
-                }
-                let tag = &mut article.tags[at];
-                tag.name = chosen.clone();
-                // The chosen spelling is now the name; the raw one stays
-                // for the next comparison (serve merges again on each save).
-                if tag.written.is_none() && raw != tag.name {
-                    tag.written = Some(raw.into());
-                }
-            }
-            let mut seen = std::collections::HashSet::new();
-            article.tags.retain(|tag| seen.insert(tag.name.clone()));
-        }
-        warnings
     }
 
     /// Top-level folders the site itself publishes into.
@@ -157,24 +97,4 @@ impl Site {
         parts::check_references(&article.parts, &cx, &mut problems);
         problems
     }
-}
-
-fn tag_warning(
-    path: &Path,
-    text: &str,
-    tag: &super::article::Tag,
-    raw: &str,
-    chosen: &str,
-) -> Diagnostic {
-    let why = if raw.trim() == chosen {
-        "has spaces around it"
-    } else {
-        "is written differently in other articles"
-    };
-    Diagnostic::warning(format!("the tag `{raw}` {why}; it is shown as `{chosen}`"))
-        .in_file(path)
-        .at_span(text, tag.span.clone())
-        .with_help(format!(
-            "write \"{chosen}\" here too, so the tag is spelt one way on every page"
-        ))
 }

@@ -22,6 +22,7 @@ use forklar::build::{BuildOptions, build};
 use forklar::incremental::{RebuildReport, Session};
 
 mod lists;
+mod spellings;
 
 const DEFAULT_SEED: u64 = 0x00f0_4b1a_2022_0120;
 const DEFAULT_STEPS: usize = 200;
