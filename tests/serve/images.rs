@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
-use crate::support::{BIN, Events, Live, Serve, Site, article, without_snippet};
+use crate::support::{BIN, Live, Site, article, without_snippet};
 
 /// A photo-like JPEG: smooth gradients and some texture, `seed` varying it.
 fn photo_jpeg(width: u32, height: u32, seed: u32) -> Vec<u8> {
@@ -53,15 +53,7 @@ fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
 }
 
 fn start(site: Site) -> Live {
-    let serve = Serve::start(&site);
-    let events = Events::connect(&serve);
-    let live = Live {
-        site,
-        serve,
-        events,
-    };
-    live.wait_for_watcher("site.toml");
-    live
+    Live::start(site, "site.toml")
 }
 
 /// The `src` of the page's first `<img>`.

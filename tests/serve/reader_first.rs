@@ -181,14 +181,7 @@ fn a_save_during_a_long_catch_up_waits_for_no_handful_of_it() {
     for n in 1..=SLOW_USERS {
         site.write(&format!("content/sak-{n}.md"), &slow_user(n));
     }
-    let serve = Serve::start(&site);
-    let events = Events::connect(&serve);
-    let live = Live {
-        site,
-        serve,
-        events,
-    };
-    live.wait_for_watcher(ENTRY);
+    let live = Live::start(site, ENTRY);
     // How long every user takes after a save of the entry.
     live.site.write(ENTRY, &entry("Første nye oppsummering."));
     live.events.expect_reload(&live.serve);

@@ -587,6 +587,20 @@ pub struct Live {
 }
 
 impl Live {
+    /// Starts `forklar serve` on `site` with an event stream connected, and
+    /// waits until its watcher reports `probe` (see [`Live::wait_for_watcher`]).
+    pub fn start(site: Site, probe: &str) -> Live {
+        let serve = Serve::start(&site);
+        let events = Events::connect(&serve);
+        let live = Live {
+            site,
+            serve,
+            events,
+        };
+        live.wait_for_watcher(probe);
+        live
+    }
+
     /// `forklar serve` prints "Serving …" and answers before its watcher is
     /// set up (see `save_during_first_build_is_not_lost`), so a save right
     /// after start can be missed. Rewrites `probe` unchanged until that causes

@@ -5,7 +5,6 @@
 //! build.
 
 use std::collections::BTreeMap;
-use std::fs;
 
 use super::{Breakage, Entry, Model, Runner, article, base_seed, strings, text};
 
@@ -58,16 +57,6 @@ fn articles_written(written: &[String]) -> Vec<String> {
     slugs
 }
 
-fn page(runner: &Runner, slug: &str) -> String {
-    let path = runner
-        .tmp
-        .path()
-        .join("session-output")
-        .join(slug)
-        .join("index.html");
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// The site as it is, with `file`'s background keys set to `keys`.
 fn with_keys(runner: &Runner, file: &str, keys: &[&str]) -> Model {
     let mut model = runner.model.clone();
@@ -90,7 +79,7 @@ fn newer_named(html: &str) -> Vec<String> {
 fn a_key_edit_renders_only_the_articles_whose_newer_links_change() {
     let mut runner = Runner::start(twelve_users(), base_seed());
     assert_eq!(
-        newer_named(&page(&runner, "sak-03")),
+        newer_named(&runner.page("sak-03")),
         ["Sak 10", "Sak 11", "Sak 12"],
         "the oldest users name the three newest"
     );
@@ -107,7 +96,7 @@ fn a_key_edit_renders_only_the_articles_whose_newer_links_change() {
         "only the saved article, of the articles (written: {:?})",
         report.rendered
     );
-    assert_eq!(newer_named(&page(&runner, "sak-06")), Vec::<String>::new());
+    assert_eq!(newer_named(&runner.page("sak-06")), Vec::<String>::new());
 
     // The newest leaves it for the other entry: every older user of either
     // names other newer articles.
@@ -119,12 +108,12 @@ fn a_key_edit_renders_only_the_articles_whose_newer_links_change() {
     assert_eq!(articles_written(&report.rendered), expected);
     for slug in ["sak-01", "sak-05", "sak-08"] {
         assert_eq!(
-            newer_named(&page(&runner, slug)),
+            newer_named(&runner.page(slug)),
             ["Sak 09", "Sak 10", "Sak 11"],
             "{slug}"
         );
     }
-    assert_eq!(newer_named(&page(&runner, "sak-06")), ["Sak 12"]);
+    assert_eq!(newer_named(&runner.page("sak-06")), ["Sak 12"]);
     assert_eq!(runner.compared, 2, "both saves were compared");
 }
 
@@ -174,7 +163,7 @@ fn a_key_edit_while_another_file_is_broken_shows_after_the_fix() {
         .step("fix content/sak-01.md", model, &[])
         .expect("a good save");
     assert_eq!(
-        newer_named(&page(&runner, "sak-05")),
+        newer_named(&runner.page("sak-05")),
         ["Sak 09", "Sak 10", "Sak 11"]
     );
     assert_eq!(runner.compared, 1, "the fixed site was compared");

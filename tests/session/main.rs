@@ -1046,6 +1046,17 @@ impl Runner {
         self.tmp.path().join("site")
     }
 
+    /// The page of the article `slug` as the session wrote it.
+    fn page(&self, slug: &str) -> String {
+        let path = self
+            .tmp
+            .path()
+            .join("session-output")
+            .join(slug)
+            .join("index.html");
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
     fn start(model: Model, seed: u64) -> Runner {
         let tmp = tempfile::Builder::new()
             .prefix("forklar-session-")

@@ -4,7 +4,6 @@
 //! a tag twice.
 
 use std::collections::BTreeMap;
-use std::fs;
 
 use super::{Model, Runner, article, base_seed, strings, text};
 
@@ -33,13 +32,7 @@ fn four_articles(tags: [&[&str]; 4]) -> Model {
 
 /// The tag names an article's page shows in its list of tags.
 fn tags_shown(runner: &Runner, slug: &str) -> String {
-    let path = runner
-        .tmp
-        .path()
-        .join("session-output")
-        .join(slug)
-        .join("index.html");
-    let html = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let html = runner.page(slug);
     let names: Vec<&str> = ["Kasakhstan", "kasakhstan", "KASAKHSTAN"]
         .into_iter()
         .filter(|name| html.contains(&format!(">{name}<")))
