@@ -41,18 +41,11 @@ fn broken_article(title: &str, body: &str) -> String {
 /// Starts serving `articles` and waits until the watcher is live (see
 /// [`Live::wait_for_watcher`]); the first article is the probe.
 fn live(articles: &[(&str, &str, &str)]) -> Live {
-    let site = Site::new(articles);
-    let serve = Serve::start(&site);
-    let events = Events::connect(&serve);
-    let live = Live {
-        site,
-        serve,
-        events,
-    };
-    if let Some((file, _, _)) = articles.first() {
-        live.wait_for_watcher(&format!("content/{file}"));
-    }
-    live
+    let probe = articles.first().map_or_else(
+        || "site.toml".to_string(),
+        |(file, _, _)| format!("content/{file}"),
+    );
+    Live::start(Site::new(articles), &probe)
 }
 
 fn one_article() -> Live {

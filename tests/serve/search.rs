@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 
-use crate::support::{Events, Live, Serve, Site, WAIT, article};
+use crate::support::{Live, Site, WAIT, article};
 
 /// The text of every page in the index below `public`, from Pagefind's
 /// fragments (gzip of a signature and JSON).
@@ -29,14 +29,7 @@ fn indexed_text(public: &Path) -> String {
 #[test]
 fn a_save_reloads_first_and_the_index_catches_up_after() {
     let site = Site::new(&[("forste.md", "Første", "Blåbær vokser i skogen.")]);
-    let serve = Serve::start(&site);
-    let events = Events::connect(&serve);
-    let l = Live {
-        site,
-        serve,
-        events,
-    };
-    l.wait_for_watcher("site.toml");
+    let l = Live::start(site, "site.toml");
     let page = l.serve.get("/sok/");
     assert_eq!(page.status, 200, "{}", l.serve.logs());
     assert!(page.text().contains("id=\"search-query\""));
