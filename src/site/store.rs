@@ -242,7 +242,15 @@ impl Site {
 
     /// Forgets whatever came from the file at `path`.
     pub fn remove(&mut self, path: &Path) {
-        self.articles.retain(|a| a.path != path);
+        // The folder tells an entry, timeline or person from an article: a
+        // save of one of those need not compare every article's path.
+        let shared = matches!(
+            crate::layout::classify(path),
+            Some(SourceFile::Background(_) | SourceFile::Timeline(_) | SourceFile::Person(_))
+        );
+        if !shared {
+            self.articles.retain(|a| a.path != path);
+        }
         self.withheld.remove(path);
         self.background.retain(|_, e| e.path != path);
         self.timelines.retain(|_, t| t.path != path);
