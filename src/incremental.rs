@@ -142,12 +142,7 @@ impl Session {
         self.search.replace(indexed, language, bundle);
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
-        let mut rendered_paths: Vec<String> = rendered
-            .iter()
-            .flat_map(|r| renderer.output_paths(&r.page))
-            .collect();
-        rendered_paths.sort();
-        rendered_paths.dedup();
+        let rendered_paths = renderer.files_of(rendered.iter().map(|r| &r.page));
         let mut kept = renderer.into_kept();
         kept.drop_summaries();
         let site_warnings = site.warnings.clone();
@@ -305,14 +300,9 @@ impl Session {
         let Some(state) = &self.state else {
             return Vec::new();
         };
-        let renderer = Renderer::new(&state.site, &state.templates).at(self.options.now());
-        let mut paths: Vec<String> = pages
-            .iter()
-            .flat_map(|page| renderer.output_paths(page))
-            .collect();
-        paths.sort();
-        paths.dedup();
-        paths
+        Renderer::new(&state.site, &state.templates)
+            .at(self.options.now())
+            .files_of(pages)
     }
 }
 

@@ -100,18 +100,13 @@ impl Session {
             images.submit(renderer.deferred_images());
         }
         self.search.update(&renderer, &[], indexed);
-        let mut written: Vec<String> = later
-            .iter()
-            .flat_map(|page| renderer.output_paths(page))
-            .collect();
+        let written = renderer.files_of(&later);
         state.kept = renderer.into_kept();
         // Dropped here rather than by the next renderer: that may be a save's.
         state.kept.clear_summaries();
         state.lists_stale = false;
         state.record(rendered);
         self.later = rest;
-        written.sort();
-        written.dedup();
         Some(Ok(RebuildReport {
             what: "the pages that show it".into(),
             pages: later.len(),

@@ -260,12 +260,7 @@ impl Session {
             .iter()
             .flat_map(|page| renderer.output_paths(page))
             .collect();
-        let mut rendered_paths: Vec<String> = dirty
-            .iter()
-            .flat_map(|page| renderer.output_paths(page))
-            .collect();
-        rendered_paths.sort();
-        rendered_paths.dedup();
+        let rendered_paths = renderer.files_of(&dirty);
         // A page that is gone may leave its file to one rendered after the reload.
         let written: HashSet<String> = rendered_paths
             .iter()

@@ -125,6 +125,17 @@ impl Renderer<'_> {
         pages
     }
 
+    /// The files `pages` are written to, sorted, each once.
+    pub fn files_of<'p>(&self, pages: impl IntoIterator<Item = &'p Page>) -> Vec<String> {
+        let mut paths: Vec<String> = pages
+            .into_iter()
+            .flat_map(|page| self.output_paths(page))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// The files a page is written to, relative to the output folder.
     pub fn output_paths(&self, page: &Page) -> Vec<String> {
         let language = self.urls.language;
