@@ -155,7 +155,7 @@ pub fn check(
     templates.end_process_on_overrun(Box::new(|problem| {
         let problems = Diagnostics(vec![problem]);
         eprint!("{problems}");
-        eprintln!("\n{} found", problems.summary());
+        eprintln!("\n{} found; no link was checked", problems.summary());
     }));
     let collected = Collect::default();
     let renderer = Renderer::new(&site, &templates).at(options.now());

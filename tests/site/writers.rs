@@ -102,6 +102,7 @@ fn check_stops_at_a_template_that_never_ends() {
     run.assert_stderr_contains("the 404 page with the template `404.html`");
     run.assert_stderr_contains("took longer than 1 s");
     run.assert_stderr_contains("--> templates/404.html");
+    run.assert_stderr_contains("1 error found; no link was checked");
     assert!(started.elapsed() < Duration::from_secs(5), "{}", run.stderr);
     assert!(!site.public_dir().exists());
 }
