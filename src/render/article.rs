@@ -152,7 +152,7 @@ impl Renderer<'_> {
         let shared = self.share_source(image.as_ref(), &entries, sink, deps)?;
         let share = shared.as_ref().map(ShareCard::of);
         let json_ld = seo::article_json_ld(
-            &self.cached_summary(index, true).summary,
+            &self.listed(index, &mut Deps::off()),
             bylines.iter().map(|b| b.json_ld.clone()).collect(),
             shared.as_ref(),
             &views,

@@ -308,10 +308,7 @@ impl Renderer<'_> {
     pub(super) fn feed(&self, deps: &mut Deps) -> Result<String, Diagnostic> {
         deps.add(|| Dep::List(ListKey::Feed));
         let newest: Vec<usize> = self.site.feed_articles().collect();
-        let summaries: Vec<_> = newest
-            .iter()
-            .map(|&i| &self.listed(i, deps).summary)
-            .collect();
+        let summaries: Vec<_> = newest.iter().map(|&i| self.listed(i, deps)).collect();
         let mut entries = Vec::with_capacity(newest.len());
         for (&i, summary) in newest.iter().zip(&summaries) {
             let article = &self.site.articles[i];

@@ -10,7 +10,7 @@ use tera::{Map, Value};
 
 use super::Renderer;
 use super::views::{ArticleSummary, TagView};
-use crate::dates::Date;
+use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps, ListKey};
 use crate::kind::{Kind, KindView};
 use crate::markdown::typography::typeset;
@@ -18,15 +18,45 @@ use crate::parts;
 use crate::site::Article;
 use crate::urls::Urls;
 
-/// An article as lists show it, kept as plain fields rather than as a
-/// template value (a map for every date and tag), since a large site keeps
-/// one for every article: the value is made each time a list needs it.
+/// What lists show of an article that takes work to make: its text,
+/// typeset, its dates as readers see them, and the parts lists show. A large
+/// site keeps one for every article, so the rest (address, tags, kind) is
+/// made from the article each time a list shows it, which costs little; a
+/// template value (a map for every date and tag) is made only then too.
 pub(super) struct CachedSummary {
-    pub(super) summary: ArticleSummary,
+    text: SummaryText,
+    dates: (ShownDate, Option<ShownDate>),
     /// The parts lists show.
     extra: Vec<(&'static str, Value)>,
     /// What it read.
     read: Vec<Dep>,
+}
+
+/// An article's title, kicker, lead and update note as lists show them.
+#[derive(Clone)]
+struct SummaryText {
+    title: String,
+    kicker: Option<String>,
+    lead: Option<String>,
+    update_note: Option<String>,
+}
+
+impl SummaryText {
+    fn of(article: &Article, language: crate::i18n::Language) -> SummaryText {
+        SummaryText {
+            title: typeset(&article.title, language),
+            kicker: article
+                .kicker
+                .as_deref()
+                .or_else(|| article.tags.first().map(|tag| tag.name.as_str()))
+                .map(|kicker| typeset(kicker, language)),
+            lead: article.lead.as_deref().map(|lead| typeset(lead, language)),
+            update_note: article
+                .update_note
+                .as_deref()
+                .map(|note| typeset(note, language)),
+        }
+    }
 }
 
 /// The template values many summaries share, made once per build: a tag
@@ -41,18 +71,34 @@ pub(super) struct SharedValues {
 impl Renderer<'_> {
     /// Article `index` as lists show it, recording what it read.
     pub(super) fn summary(&self, index: usize, deps: &mut Deps) -> Value {
-        let cached = self.listed(index, deps);
-        self.summary_value_of(&cached.summary, cached.extra.iter().cloned())
-    }
-
-    /// Article `index` as lists show it, as plain fields, recording what it
-    /// read: for what is not a template (feeds, structured data).
-    pub(super) fn listed(&self, index: usize, deps: &mut Deps) -> &CachedSummary {
         let cached = self.cached_summary(index, true);
         if deps.is_on() {
             deps.extend(cached.read.iter().cloned());
         }
-        cached
+        self.summary_value_of(
+            &self.site.articles[index],
+            &cached.text,
+            &cached.dates,
+            cached.extra.iter().cloned(),
+        )
+    }
+
+    /// Article `index` as lists show it, as plain fields, recording what it
+    /// read: for what is not a template (feeds, structured data).
+    pub(super) fn listed(&self, index: usize, deps: &mut Deps) -> ArticleSummary {
+        let cached = self.cached_summary(index, true);
+        if deps.is_on() {
+            deps.extend(cached.read.iter().cloned());
+        }
+        let article = &self.site.articles[index];
+        let config = &self.site.config;
+        summary_around(
+            article,
+            &self.urls,
+            config.kind,
+            cached.text.clone(),
+            cached.dates.clone(),
+        )
     }
 
     /// Article `index` as lists show it, made once; what it read is kept if
@@ -66,9 +112,12 @@ impl Renderer<'_> {
             };
             let article = &self.site.articles[index];
             read.push(Dep::Summary(article.path.clone()));
-            let (summary, extra) = self.summary_and_parts(article, &mut read);
+            let text = SummaryText::of(article, self.urls.language);
+            let dates = shown_dates(article, self.urls.language, &self.site.config.zone.0);
+            let extra = parts::list_views(&article.parts, &mut self.view_cx(article, &mut read));
             CachedSummary {
-                summary,
+                text,
+                dates,
                 extra,
                 read: read.into_vec(),
             }
@@ -77,51 +126,48 @@ impl Renderer<'_> {
 
     /// An article's summary as a template value: what lists show of it.
     pub fn summary_value(&self, article: &Article, deps: &mut Deps) -> Value {
-        let (summary, extra) = self.summary_and_parts(article, deps);
-        self.summary_value_of(&summary, extra)
-    }
-
-    /// What lists show of `article`: its summary and the parts lists show.
-    fn summary_and_parts(
-        &self,
-        article: &Article,
-        deps: &mut Deps,
-    ) -> (ArticleSummary, Vec<(&'static str, Value)>) {
-        let summary = self.summary_of(article);
+        let text = SummaryText::of(article, self.urls.language);
+        let dates = shown_dates(article, self.urls.language, &self.site.config.zone.0);
         let extra = parts::list_views(&article.parts, &mut self.view_cx(article, deps));
-        (summary, extra)
+        self.summary_value_of(article, &text, &dates, extra)
     }
 
-    /// The template value of a summary with the parts lists show (`extra`):
-    /// the fields `ArticleSummary` serialises to, its tags and kind shared
-    /// with every other summary that shows them.
+    /// The template value of `article`'s summary around its typeset `text`
+    /// and shown `dates`, with the parts lists show (`extra`): the fields
+    /// `ArticleSummary` serialises to, its tags and kind shared with every
+    /// other summary that shows them.
     fn summary_value_of(
         &self,
-        summary: &ArticleSummary,
+        article: &Article,
+        text: &SummaryText,
+        (date, updated): &(ShownDate, Option<ShownDate>),
         extra: impl IntoIterator<Item = (&'static str, Value)>,
     ) -> Value {
+        let config = &self.site.config;
+        let language = self.urls.language;
+        let url = self.urls.article(&article.slug);
         let extra = extra.into_iter();
         let mut map = Map::default();
         map.reserve(10 + extra.size_hint().0);
-        map.insert(Key::Str("kind"), self.kind_value(&summary.kind));
-        map.insert(Key::Str("title"), Value::from(summary.title.as_str()));
-        map.insert(Key::Str("kicker"), Value::from(summary.kicker.as_deref()));
-        map.insert(Key::Str("lead"), Value::from(summary.lead.as_deref()));
-        map.insert(Key::Str("url"), Value::from(summary.url.as_str()));
-        map.insert(
-            Key::Str("permalink"),
-            Value::from(summary.permalink.as_str()),
-        );
-        map.insert(Key::Str("date"), Value::from_serializable(&summary.date));
-        map.insert(
-            Key::Str("updated"),
-            Value::from_serializable(&summary.updated),
-        );
+        let kind = article.kind.unwrap_or(config.kind).view(language);
+        map.insert(Key::Str("kind"), self.kind_value(&kind));
+        map.insert(Key::Str("title"), Value::from(text.title.as_str()));
+        map.insert(Key::Str("kicker"), Value::from(text.kicker.as_deref()));
+        map.insert(Key::Str("lead"), Value::from(text.lead.as_deref()));
+        let permalink = self.urls.permalink(&url);
+        map.insert(Key::Str("url"), Value::from(url));
+        map.insert(Key::Str("permalink"), Value::from(permalink));
+        map.insert(Key::Str("date"), Value::from_serializable(date));
+        map.insert(Key::Str("updated"), Value::from_serializable(updated));
         map.insert(
             Key::Str("update_note"),
-            Value::from(summary.update_note.as_deref()),
+            Value::from(text.update_note.as_deref()),
         );
-        let tags: Vec<Value> = summary.tags.iter().map(|tag| self.tag_value(tag)).collect();
+        let tags: Vec<Value> = article
+            .tags
+            .iter()
+            .map(|tag| self.tag_value(&tag.name))
+            .collect();
         map.insert(Key::Str("tags"), Value::from(tags));
         for (key, value) in extra {
             map.insert(Key::Str(key), value);
@@ -129,13 +175,17 @@ impl Renderer<'_> {
         Value::from(map)
     }
 
-    fn tag_value(&self, tag: &TagView) -> Value {
+    /// A tag as summaries show it (its name and page), made once per build.
+    fn tag_value(&self, name: &str) -> Value {
         let mut tags = self.shared.tags.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(value) = tags.get(&tag.name) {
+        if let Some(value) = tags.get(name) {
             return value.clone();
         }
-        let value = Value::from_serializable(tag);
-        tags.insert(tag.name.clone(), value.clone());
+        let value = Value::from_serializable(&TagView {
+            name: name.to_string(),
+            url: self.urls.tag(name),
+        });
+        tags.insert(name.to_string(), value.clone());
         value
     }
 
@@ -175,30 +225,32 @@ pub fn summary_of(
     zone: &TimeZone,
     default_kind: Kind,
 ) -> ArticleSummary {
+    let text = SummaryText::of(article, urls.language);
+    let dates = shown_dates(article, urls.language, zone);
+    summary_around(article, urls, default_kind, text, dates)
+}
+
+/// An article as lists show it, with its text typeset and its dates shown
+/// already.
+fn summary_around(
+    article: &Article,
+    urls: &Urls,
+    default_kind: Kind,
+    text: SummaryText,
+    (date, updated): (ShownDate, Option<ShownDate>),
+) -> ArticleSummary {
     let url = urls.article(&article.slug);
     let language = urls.language;
-    // «Oppdatert 7. januar kl. 10.00»: the year goes without saying where it
-    // is the year of publishing.
-    let same_year = |updated: &Date| updated.in_zone(zone).year == article.date.in_zone(zone).year;
     ArticleSummary {
         kind: article.kind.unwrap_or(default_kind).view(language),
-        title: typeset(&article.title, language),
-        kicker: article
-            .kicker
-            .as_deref()
-            .or_else(|| article.tags.first().map(|tag| tag.name.as_str()))
-            .map(|kicker| typeset(kicker, language)),
-        lead: article.lead.as_deref().map(|lead| typeset(lead, language)),
+        title: text.title,
+        kicker: text.kicker,
+        lead: text.lead,
         permalink: urls.permalink(&url),
         url,
-        date: article.date.shown_in(language, zone, true),
-        updated: article
-            .updated
-            .map(|d| d.shown_in(language, zone, !same_year(&d))),
-        update_note: article
-            .update_note
-            .as_deref()
-            .map(|note| typeset(note, language)),
+        date,
+        updated,
+        update_note: text.update_note,
         tags: article
             .tags
             .iter()
@@ -208,4 +260,21 @@ pub fn summary_of(
             })
             .collect(),
     }
+}
+
+/// When an article was published and last updated, as readers see it:
+/// «Oppdatert 7. januar kl. 10.00», the year going without saying where it
+/// is the year of publishing.
+fn shown_dates(
+    article: &Article,
+    language: crate::i18n::Language,
+    zone: &TimeZone,
+) -> (ShownDate, Option<ShownDate>) {
+    let same_year = |updated: &Date| updated.in_zone(zone).year == article.date.in_zone(zone).year;
+    (
+        article.date.shown_in(language, zone, true),
+        article
+            .updated
+            .map(|d| d.shown_in(language, zone, !same_year(&d))),
+    )
 }
