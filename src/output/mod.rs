@@ -109,8 +109,6 @@ pub struct Output {
     /// Files the site no longer has, for a partial rebuild.
     removals: Mutex<Vec<String>>,
     created_dir: bool,
-    /// Folders already created in `stage`.
-    made_dirs: Mutex<HashSet<PathBuf>>,
     /// What each folder path in `dir` is, as found (never following links).
     old_dirs: Mutex<HashMap<String, Kind>>,
     /// What the files in `dir` held after the previous build, by hash.
@@ -281,7 +279,6 @@ impl Output {
             unchanged: AtomicUsize::new(0),
             removals: Mutex::new(Vec::new()),
             created_dir,
-            made_dirs: Mutex::new(HashSet::new()),
             old_dirs: Mutex::new(HashMap::new()),
             digests,
             recorded: Mutex::new(HashMap::new()),

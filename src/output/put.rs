@@ -71,35 +71,12 @@ impl Output {
         Ok(Stored::Copied)
     }
 
-    /// Creates the folder a file goes in, once per folder.
-    pub(super) fn make_parent(&self, file: &Path) -> std::io::Result<()> {
-        let Some(parent) = file.parent() else {
-            return Ok(());
-        };
-        if self
-            .made_dirs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(parent)
-        {
-            return Ok(());
-        }
-        std::fs::create_dir_all(parent)?;
-        self.made_dirs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(parent.to_path_buf());
-        Ok(())
-    }
-
     /// Writes `bytes` into the stage; returns the new file's stamp, which moving
     /// it into place (a rename, or the exchange) keeps.
     fn stage(&self, path: &str, bytes: &[u8]) -> Result<Stamp, Diagnostic> {
         let target = self.stage.join(path);
-        let stamp = self
-            .make_parent(&target)
-            .and_then(|()| {
-                let mut file = std::fs::File::create(&target)?;
+        let stamp = in_new_folders(&target, |target| std::fs::File::create(target))
+            .and_then(|mut file| {
                 std::io::Write::write_all(&mut file, bytes)?;
                 file.metadata()
             })
@@ -113,5 +90,23 @@ impl Output {
             .unwrap_or_else(|e| e.into_inner())
             .push(path.to_string());
         Ok(Stamp::of(&stamp))
+    }
+}
+
+/// Makes `target` with `make` (creating or linking a file), first making
+/// the folders it goes in where they are missing: a failed first try costs
+/// one call per new folder, less than remembering every folder made.
+pub(super) fn in_new_folders<T>(
+    target: &Path,
+    make: impl Fn(&Path) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    match make(target) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            make(target)
+        }
+        made => made,
     }
 }

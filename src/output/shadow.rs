@@ -58,9 +58,7 @@ impl Walk<'_> {
             }
         }
         // A link or special file is linked as itself, never followed.
-        output
-            .make_parent(&to)
-            .and_then(|()| std::fs::hard_link(&from, &to))
+        super::put::in_new_folders(&to, |to| std::fs::hard_link(&from, to))
             .map_err(|err| output.io_problem(&from, &err))
     }
 }
