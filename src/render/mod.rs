@@ -251,14 +251,22 @@ impl<'a> Renderer<'a> {
     /// Renders every page, with what each read.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
         self.make_all_summaries(true);
-        self.render_pages(&self.pages(), sink, true)
+        self.render_pages(&self.pages(), sink)
     }
 
     /// Renders every page for a build, which needs no record of what each
     /// read; returns how many pages there were.
     pub fn build_all(&self, sink: &dyn Sink) -> Result<usize, Diagnostics> {
         self.make_all_summaries(false);
-        Ok(self.render_pages(&self.pages(), sink, false)?.len())
+        let pages = self.pages();
+        // Only problems are kept: a record of every page rendered would be
+        // held at the build's peak, for nothing.
+        let problems: Vec<Diagnostic> = pages
+            .par_iter()
+            .filter_map(|page| self.render_page(page, sink, &mut Deps::off()).err())
+            .collect();
+        each_once(problems)?;
+        Ok(pages.len())
     }
 
     /// A full build lists every article somewhere: make every summary up
@@ -273,23 +281,14 @@ impl<'a> Renderer<'a> {
     /// Renders the given pages into `sink`, in parallel; every problem found is
     /// reported together.
     pub fn render(&self, pages: &[Page], sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
-        self.render_pages(pages, sink, true)
+        self.render_pages(pages, sink)
     }
 
-    fn render_pages(
-        &self,
-        pages: &[Page],
-        sink: &dyn Sink,
-        keep_deps: bool,
-    ) -> Result<Vec<Rendered>, Diagnostics> {
+    fn render_pages(&self, pages: &[Page], sink: &dyn Sink) -> Result<Vec<Rendered>, Diagnostics> {
         let results: Vec<Result<Rendered, Diagnostic>> = pages
             .par_iter()
             .map(|page| {
-                let mut deps = if keep_deps {
-                    Deps::recording()
-                } else {
-                    Deps::off()
-                };
+                let mut deps = Deps::recording();
                 self.render_page(page, sink, &mut deps)?;
                 Ok(Rendered {
                     page: page.clone(),
@@ -302,16 +301,11 @@ impl<'a> Renderer<'a> {
         for result in results {
             match result {
                 Ok(page) => rendered.push(page),
-                // An image shown on several pages has its problem once.
-                Err(problem) if problems.contains(&problem) => {}
                 Err(problem) => problems.push(problem),
             }
         }
-        if problems.is_empty() {
-            Ok(rendered)
-        } else {
-            Err(Diagnostics(problems))
-        }
+        each_once(problems)?;
+        Ok(rendered)
     }
 
     fn render_page(&self, page: &Page, sink: &dyn Sink, deps: &mut Deps) -> Result<(), Diagnostic> {
@@ -607,4 +601,20 @@ fn base_context(site: &Site, urls: &Urls, assets: &Assets) -> Context {
         with_fields(Value::from_serializable(&language.labels()), headings),
     );
     context
+}
+
+/// The problems of a render as one report, each once: an image shown on
+/// several pages has its problem once.
+fn each_once(problems: Vec<Diagnostic>) -> Result<(), Diagnostics> {
+    let mut once: Vec<Diagnostic> = Vec::with_capacity(problems.len());
+    for problem in problems {
+        if !once.contains(&problem) {
+            once.push(problem);
+        }
+    }
+    if once.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(once))
+    }
 }
