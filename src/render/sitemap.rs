@@ -126,17 +126,8 @@ impl Renderer<'_> {
             }));
         }
         let xml = feeds::sitemap(&urls);
-        if xml.len() > SITEMAP_BYTES_MOST {
-            self.note(
-                Diagnostic::warning(format!(
-                    "{file} is {} MB, more than the 50 MB search engines read of a sitemap file",
-                    xml.len().div_ceil(1024 * 1024)
-                ))
-                .in_file(crate::layout::CONFIG_FILE)
-                .with_help(
-                    "lower sitemap_urls_per_file in site.toml so that each file lists fewer addresses",
-                ),
-            );
+        if let Some(warning) = oversize_warning(file, xml.len()) {
+            self.note(warning);
         }
         xml
     }
@@ -240,6 +231,21 @@ impl Renderer<'_> {
     }
 }
 
+/// The warning for a sitemap file of `bytes` beyond what search engines
+/// read, which only addresses of some 1,000 characters on average reach.
+fn oversize_warning(file: &str, bytes: usize) -> Option<Diagnostic> {
+    (bytes > SITEMAP_BYTES_MOST).then(|| {
+        Diagnostic::warning(format!(
+            "{file} is {} MB, more than the 50 MB search engines read of a sitemap file",
+            bytes.div_ceil(1024 * 1024)
+        ))
+        .in_file(crate::layout::CONFIG_FILE)
+        .with_help(
+            "lower sitemap_urls_per_file in site.toml so that each file lists fewer addresses",
+        )
+    })
+}
+
 /// Where part `n` (from 1) is in the list of `listed` addresses.
 fn part_range(n: usize, per_file: usize, listed: usize) -> Range<usize> {
     let start = (n.saturating_sub(1) * per_file).min(listed);
@@ -256,7 +262,18 @@ fn article_range(range: &Range<usize>, articles: usize) -> Range<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{article_range, part_range};
+    use super::{SITEMAP_BYTES_MOST, article_range, oversize_warning, part_range};
+
+    #[test]
+    fn a_file_beyond_50_mb_is_warned_about() {
+        assert!(oversize_warning("sitemap-1.xml", SITEMAP_BYTES_MOST).is_none());
+        let warning = oversize_warning("sitemap-1.xml", SITEMAP_BYTES_MOST + 1).expect("a warning");
+        assert!(warning.is_warning());
+        assert!(
+            warning.message.contains("sitemap-1.xml is 51 MB"),
+            "{warning}"
+        );
+    }
 
     #[test]
     fn parts_cover_the_list_once_each() {
