@@ -56,6 +56,10 @@ pub struct Config {
     /// The search page and its index (`search = false` leaves both out).
     #[serde(default = "default_search")]
     pub search: bool,
+    /// The most addresses one sitemap file lists: beyond it, `sitemap.xml`
+    /// is an index of parts. The protocol allows 50,000.
+    #[serde(default = "default_sitemap_urls_per_file")]
+    pub sitemap_urls_per_file: usize,
     /// `timezone`, looked up in the tz database built into forklar.
     #[serde(skip)]
     pub zone: Zone,
@@ -114,6 +118,13 @@ fn default_search() -> bool {
     true
 }
 
+/// The most URLs the sitemaps.org protocol allows in one sitemap file.
+pub const SITEMAP_URLS_MOST: usize = 50_000;
+
+fn default_sitemap_urls_per_file() -> usize {
+    SITEMAP_URLS_MOST
+}
+
 fn default_base_url() -> String {
     "/".into()
 }
@@ -154,6 +165,17 @@ impl Config {
             .in_file(path)
             .at_span(text, at..at + "time_limit".len())
             .with_help("give the seconds one page may take to render, e.g. time_limit = 10"));
+        }
+        let per_file = config.sitemap_urls_per_file;
+        if !(1..=SITEMAP_URLS_MOST).contains(&per_file) {
+            let key = "sitemap_urls_per_file";
+            let at = text.find(key).unwrap_or(0);
+            return Err(Diagnostic::new(format!(
+                "{key} = {per_file} is not a number of addresses a sitemap file may list"
+            ))
+            .in_file(path)
+            .at_span(text, at..at + key.len())
+            .with_help("give a number from 1 to 50000 (the protocol's limit), e.g. sitemap_urls_per_file = 50000"));
         }
         let name = config.timezone.clone().unwrap_or_else(|| {
             match config.language {
@@ -303,6 +325,22 @@ mod tests {
         let err = parse("title = \"x\"\ntimezone = \"Europe/Olso\"\n").unwrap_err();
         assert_eq!(err.line(), Some(2));
         assert!(err.message.contains("Europe/Olso"), "{err}");
+    }
+
+    #[test]
+    fn the_sitemap_limit_defaults_to_the_protocols_and_is_checked_at_its_line() {
+        let config = parse("title = \"x\"\n").unwrap();
+        assert_eq!(config.sitemap_urls_per_file, 50_000);
+        let small = parse("title = \"x\"\nsitemap_urls_per_file = 3\n").unwrap();
+        assert_eq!(small.sitemap_urls_per_file, 3);
+        for bad in ["0", "50001"] {
+            let err =
+                parse(&format!("title = \"x\"\nsitemap_urls_per_file = {bad}\n")).unwrap_err();
+            assert_eq!(err.line(), Some(2), "{bad}");
+            assert!(err.message.contains("sitemap_urls_per_file"), "{err}");
+        }
+        let err = parse("title = \"x\"\nsitemap_urls_per_file = -1\n").unwrap_err();
+        assert_eq!(err.line(), Some(2));
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub enum Dep {
     File(PathBuf),
     /// An article as lists show it: its summary.
     Summary(PathBuf),
+    /// Where an article is published, its date, last change and status
+    /// (whether feeds carry it): all the sitemaps read of most articles, so
+    /// a save of a title or a lead leaves them alone.
+    Address(PathBuf),
     /// Where a content file is published, or that it has no page.
     Url(PathBuf),
     /// The background entry with this key, or its absence.

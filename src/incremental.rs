@@ -277,6 +277,7 @@ impl Session {
         for path in paths {
             deps.push(Dep::File(path.clone()));
             deps.push(Dep::Summary(path.clone()));
+            deps.push(Dep::Address(path.clone()));
             deps.push(Dep::Url(path.clone()));
             if let Some(entry) = state.site.background.values().find(|e| &e.path == path) {
                 deps.push(Dep::Entry(entry.key.clone()));

@@ -4,11 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::dates::Date;
 use crate::deps::Dep;
 use crate::diagnostics::Diagnostic;
 use crate::layout::{CONFIG_FILE, SourceFile};
 use crate::parts;
 use crate::site::Site;
+use crate::site::publish::Status;
 use crate::site::store::{Loaded, load_file};
 use crate::urls::Urls;
 
@@ -95,6 +97,9 @@ struct Sources {
         String,
         Option<crate::content::Image>,
     )>,
+    /// An article's date, last change and status, which sitemaps read
+    /// with its URL.
+    dated: Option<(Date, Date, Status)>,
     entry: Option<String>,
     timeline: Option<String>,
     person: Option<String>,
@@ -114,6 +119,10 @@ impl Sources {
                     urls.article(&a.slug),
                     a.image.clone(),
                 )
+            }),
+            dated: positions.get(path).map(|index| {
+                let a = &site.articles[index];
+                (a.date, a.last_change(), a.status)
             }),
             entry: site
                 .background
@@ -142,6 +151,9 @@ impl Sources {
             || self.unpublished != after.unpublished
         {
             pending.insert(Dep::Url(path.to_path_buf()));
+        }
+        if url(self) != url(after) || self.dated != after.dated {
+            pending.insert(Dep::Address(path.to_path_buf()));
         }
         let same_summary = match (&self.article, &after.article) {
             (Some(a), Some(b)) => a.0 == b.0 && a.1 == b.1 && a.3 == b.3,

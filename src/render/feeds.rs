@@ -1,5 +1,5 @@
 //! The machine-readable files a published site needs: an Atom feed of the articles,
-//! `sitemap.xml` and `robots.txt`. Built from the same summaries as the pages.
+//! `sitemap.xml` (one file, or an index of parts) and `robots.txt`. Built from the same summaries as the pages.
 
 use std::fmt::Write;
 
@@ -263,6 +263,24 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
+    xml.retain(is_xml_char);
+    xml
+}
+
+/// `sitemap.xml` as a sitemap index (sitemaps.org 0.9): the parts, each
+/// with its newest change where known.
+pub fn sitemap_index(parts: &[SitemapUrl]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for part in parts {
+        let _ = write!(xml, "<sitemap><loc>{}</loc>", escape(&part.loc));
+        if let Some(lastmod) = &part.lastmod {
+            let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
+        }
+        xml.push_str("</sitemap>\n");
+    }
+    xml.push_str("</sitemapindex>\n");
     xml.retain(is_xml_char);
     xml
 }

@@ -1,10 +1,9 @@
-//! The pages that list articles or entries, and the feed and sitemap.
+//! The pages that list articles or entries, and the feed.
 
 use crate::images::Loading;
 use tera::Value;
 
-use super::feeds::{self, FeedEntry, FeedInfo, SitemapUrl};
-use super::news::{self, NewsUrl, is_recent};
+use super::feeds::{self, FeedEntry, FeedInfo};
 use super::views::{ArticleSummary, with_fields};
 use super::{Page, Renderer, seo};
 use crate::dates::Date;
@@ -15,7 +14,6 @@ use crate::markdown::{self, MarkdownOptions};
 use crate::output::Sink;
 use crate::parts::background::entry_view;
 use crate::parts::timeline::timeline_view;
-use crate::site::index::page_count;
 
 /// The longest body, in bytes of Markdown, a feed entry carries in full: a
 /// long report is some 100 KB, and feed readers refuse entries of many
@@ -443,91 +441,5 @@ impl Renderer<'_> {
         }
         html.push_str("</ul></section>");
         html
-    }
-
-    /// The news sitemap at `now`; it reads what [`Renderer::sitemap`] records.
-    pub(super) fn news_sitemap(&self, now: std::time::SystemTime) -> String {
-        let publishing = &self.site.publishing;
-        let urls: Vec<NewsUrl> = self
-            .site
-            .articles
-            .iter()
-            // A preview is for its editors, never for search engines.
-            .filter(|a| !publishing.preview && publishing.feeds(a))
-            .filter(|a| is_recent(&a.date, now))
-            .map(|a| NewsUrl {
-                loc: self.urls.permalink(&self.urls.article(&a.slug)),
-                title: a.title.clone(),
-                // W3C dates: a day as it is, a time only with its offset.
-                published: if a.date.time.is_some() {
-                    a.date.rfc3339()
-                } else {
-                    a.date.iso()
-                },
-            })
-            .collect();
-        news::news_sitemap(&self.site.config.title, self.urls.language.code(), &urls)
-    }
-
-    pub(super) fn sitemap(&self, deps: &mut Deps) -> String {
-        let site = self.site;
-        deps.extend([
-            Dep::List(ListKey::AllArticles),
-            Dep::List(ListKey::Entries),
-            Dep::List(ListKey::Timelines),
-            Dep::List(ListKey::Tags),
-            Dep::List(ListKey::People),
-        ]);
-        let config = &site.config;
-        if site.publishing.preview {
-            // Nothing of a preview is for search engines to find.
-            return feeds::sitemap(&[]);
-        }
-        let last_change = |i: usize| site.articles[i].last_change().rfc3339();
-        let mut urls = vec![SitemapUrl {
-            loc: config.base_url.clone(),
-            lastmod: (!site.articles.is_empty()).then(|| last_change(0)),
-        }];
-        for (i, article) in site.articles.iter().enumerate() {
-            deps.add(|| Dep::Summary(article.path.clone()));
-            urls.push(SitemapUrl {
-                loc: self.urls.permalink(&self.urls.article(&article.slug)),
-                lastmod: Some(last_change(i)),
-            });
-        }
-        let mut pages = vec![
-            self.urls.background_index(),
-            self.urls.corrections(),
-            self.urls.tag_index(),
-            self.urls.timeline_index(),
-        ];
-        pages.extend(site.background.keys().map(|k| self.urls.background(k)));
-        for key in site.people.keys() {
-            deps.add(|| Dep::List(ListKey::PersonPages(key.clone())));
-            let count = site.person_page_count(key, &self.listings);
-            pages.extend((1..=count).map(|n| self.urls.person_page(key, n)));
-        }
-        pages.extend(
-            self.listings
-                .timeline_users
-                .keys()
-                .map(|k| self.urls.timeline(k)),
-        );
-        for (slug, (name, tagged)) in &self.listings.tags {
-            deps.add(|| Dep::List(ListKey::TagPages(slug.clone())));
-            pages.extend((1..=page_count(tagged.len())).map(|n| self.urls.tag_page(name, n)));
-        }
-        // Every entry's count is read, used or not, so the sitemap hears of
-        // an entry whose list outgrows its page whichever way it grew.
-        for key in site.background.keys() {
-            deps.add(|| Dep::List(ListKey::EntryUsersPages(key.clone())));
-            let users = self.listings.entry_users.get(key).map_or(0, Vec::len);
-            pages.extend((2..=page_count(users)).map(|n| self.urls.used_in(key, n)));
-        }
-        urls.extend(pages.iter().map(|path| SitemapUrl {
-            loc: self.urls.permalink(path),
-            lastmod: None,
-        }));
-        feeds::sitemap(&urls)
     }
 }

@@ -17,6 +17,7 @@ pub mod pages;
 mod people;
 mod search;
 pub mod seo;
+mod sitemap;
 mod summaries;
 pub mod views;
 
@@ -318,8 +319,6 @@ impl<'a> Renderer<'a> {
             Page::Sitemap => {
                 let sitemap = self.sitemap(deps);
                 sink.write(feeds::SITEMAP_FILE, sitemap.as_bytes(), &origin)?;
-                let news = self.news_sitemap(self.now);
-                sink.write(news::NEWS_SITEMAP_FILE, news.as_bytes(), &origin)?;
                 deps.add(|| {
                     Dep::File(
                         std::path::Path::new(crate::layout::STATIC_DIR).join(pages::ROBOTS_FILE),
@@ -334,6 +333,14 @@ impl<'a> Renderer<'a> {
                     feeds::robots(&self.site.config.base_url)
                 };
                 sink.write(pages::ROBOTS_FILE, robots.as_bytes(), &origin)
+            }
+            Page::SitemapPart(n) => {
+                let part = self.sitemap_part(*n, deps);
+                sink.write(&sitemap::part_file(*n), part.as_bytes(), &origin)
+            }
+            Page::NewsSitemap => {
+                let news = self.news_sitemap(self.now, deps);
+                sink.write(news::NEWS_SITEMAP_FILE, news.as_bytes(), &origin)
             }
             Page::Assets => {
                 sink.write(

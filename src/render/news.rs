@@ -27,15 +27,31 @@ pub fn unix_seconds(date: &Date) -> i64 {
     days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60
 }
 
-/// Whether an article published at `published` is news at `now`: in the last
-/// 48 hours, and not in the future.
-pub fn is_recent(published: &Date, now: SystemTime) -> bool {
+/// Where an article published at some moment stands at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recency {
+    /// Not published yet.
+    Ahead,
+    /// News: in the last 48 hours.
+    Recent,
+    /// Too old for Google News.
+    Past,
+}
+
+/// Where an article published at `published` stands at `now`.
+pub fn recency(published: &Date, now: SystemTime) -> Recency {
     let now = match now.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
         Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
     };
     let at = unix_seconds(published);
-    at <= now && now - at <= WINDOW_SECONDS
+    if at > now {
+        Recency::Ahead
+    } else if now - at <= WINDOW_SECONDS {
+        Recency::Recent
+    } else {
+        Recency::Past
+    }
 }
 
 /// One article in the news sitemap.

@@ -20,8 +20,14 @@ pub enum Page {
     BackgroundIndex,
     /// The Atom feed of the newest articles.
     Feed,
-    /// `sitemap.xml`, `news-sitemap.xml` and `robots.txt`.
+    /// `sitemap.xml` (every address, or the index of the parts) and
+    /// `robots.txt`, which names it.
     Sitemap,
+    /// Part `n` (from 1) of the sitemap index, while one file cannot hold
+    /// every address.
+    SitemapPart(usize),
+    /// `news-sitemap.xml`, the articles of the last 48 hours.
+    NewsSitemap,
     /// The theme's stylesheet and script.
     Assets,
     /// The theme's favicon and touch icon, less those the site brings in `static/`.
@@ -70,6 +76,7 @@ impl Renderer<'_> {
             Page::BackgroundIndex,
             Page::Feed,
             Page::Sitemap,
+            Page::NewsSitemap,
             Page::Assets,
             Page::Corrections,
             Page::Topics,
@@ -78,6 +85,7 @@ impl Renderer<'_> {
             // removing one of them from static/ brings the theme's back.
             Page::Icons,
         ];
+        pages.extend((1..=self.sitemap_part_count()).map(Page::SitemapPart));
         pages.extend((1..=site.index_page_count()).map(Page::Index));
         pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
         pages.extend(
@@ -145,14 +153,10 @@ impl Renderer<'_> {
             Page::NotFound => vec!["404.html".into()],
             Page::BackgroundIndex => vec![format!("{}/index.html", language.background_section())],
             Page::Feed => vec![FEED_FILE.into()],
-            Page::Sitemap if self.has_own_robots() => {
-                vec![SITEMAP_FILE.into(), NEWS_SITEMAP_FILE.into()]
-            }
-            Page::Sitemap => vec![
-                SITEMAP_FILE.into(),
-                NEWS_SITEMAP_FILE.into(),
-                ROBOTS_FILE.into(),
-            ],
+            Page::Sitemap if self.has_own_robots() => vec![SITEMAP_FILE.into()],
+            Page::Sitemap => vec![SITEMAP_FILE.into(), ROBOTS_FILE.into()],
+            Page::SitemapPart(n) => vec![super::sitemap::part_file(*n)],
+            Page::NewsSitemap => vec![NEWS_SITEMAP_FILE.into()],
             Page::Assets => vec![self.assets.stylesheet.clone(), self.assets.script.clone()],
             Page::Icons => self
                 .theme_icons()
@@ -239,6 +243,8 @@ impl Renderer<'_> {
             Page::BackgroundIndex => "forklar's list of background entries".into(),
             Page::Feed => "forklar's feed".into(),
             Page::Sitemap => "forklar's sitemap and robots.txt".into(),
+            Page::SitemapPart(_) => "forklar's sitemap".into(),
+            Page::NewsSitemap => "forklar's news sitemap".into(),
             Page::Assets => "forklar's stylesheet and script".into(),
             Page::Icons => "forklar's favicon and touch icon".into(),
             Page::Topics => "forklar's list of topics".into(),

@@ -304,6 +304,8 @@ struct Model {
     people: BTreeMap<String, (String, String)>,
     /// A file saved broken, to be fixed by a later step.
     broken: Option<(String, Breakage)>,
+    /// `sitemap_urls_per_file` in site.toml, where set.
+    sitemap_urls_per_file: Option<usize>,
 }
 
 fn toml_list(items: &[String]) -> String {
@@ -417,6 +419,11 @@ impl Model {
                 self.site_title
             ),
         );
+        if let (Some(per_file), Some(toml)) =
+            (self.sitemap_urls_per_file, files.get_mut("site.toml"))
+        {
+            toml.push_str(&format!("sitemap_urls_per_file = {per_file}\n"));
+        }
         for (file, a) in &self.articles {
             files.insert(format!("content/{file}"), self.render_article(file, a));
         }
@@ -705,6 +712,7 @@ fn fixture() -> Model {
             ("Helge Blakkisrud".to_owned(), "seniorforsker".to_owned()),
         )]),
         broken: None,
+        sitemap_urls_per_file: None,
     }
 }
 
@@ -1803,6 +1811,42 @@ fn background_entries_added_and_deleted_reach_the_sitemap() {
     });
     runner.must("delete content/background/oppslag.md", |m| {
         m.entries.remove("oppslag");
+    });
+}
+
+/// A sitemap index of parts of six addresses: articles added and deleted
+/// across a part's boundary, until the site fits one file and back, and a
+/// title save, each as a fresh build writes the parts and no other.
+#[test]
+fn sitemap_parts_come_and_go_as_articles_do() {
+    let mut start = fixture();
+    start.sitemap_urls_per_file = Some(6);
+    let mut runner = Runner::start(start, None);
+    for n in 1..=4 {
+        runner.must(&format!("add content/ny-{n}.md"), |m| {
+            m.articles.insert(
+                format!("ny-{n}.md"),
+                article(
+                    &format!("Ny sak {n}"),
+                    &format!("2022-02-0{n}"),
+                    vec![text("Mer skjedde.")],
+                ),
+            );
+        });
+    }
+    runner.must("content/ny-2.md: title", |m| {
+        m.articles.get_mut("ny-2.md").expect("an article").title = "Ny tittel".into();
+    });
+    for n in 1..=4 {
+        runner.must(&format!("delete content/ny-{n}.md"), |m| {
+            m.articles.remove(&format!("ny-{n}.md"));
+        });
+    }
+    runner.must("site.toml: one file", |m| {
+        m.sitemap_urls_per_file = Some(50_000)
+    });
+    runner.must("site.toml: parts of three", |m| {
+        m.sitemap_urls_per_file = Some(3)
     });
 }
 

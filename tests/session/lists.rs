@@ -42,6 +42,7 @@ fn twelve_users() -> Model {
         templates: BTreeMap::new(),
         statics: BTreeMap::new(),
         broken: None,
+        sitemap_urls_per_file: None,
     }
 }
 

@@ -22,6 +22,7 @@ use forklar::build::{BuildOptions, build};
 use forklar::incremental::{RebuildReport, Session};
 
 mod lists;
+mod sitemap;
 mod spellings;
 
 const DEFAULT_SEED: u64 = 0x00f0_4b1a_2022_0120;
@@ -210,6 +211,8 @@ struct Model {
     statics: BTreeMap<String, String>,
     /// A file saved broken, to be fixed by a later step.
     broken: Option<(String, Breakage)>,
+    /// `sitemap_urls_per_file` in site.toml, where set.
+    sitemap_urls_per_file: Option<usize>,
 }
 
 fn toml_list(items: &[String]) -> String {
@@ -292,6 +295,11 @@ impl Model {
                 self.site_title
             ),
         );
+        if let (Some(per_file), Some(toml)) =
+            (self.sitemap_urls_per_file, files.get_mut("site.toml"))
+        {
+            toml.push_str(&format!("sitemap_urls_per_file = {per_file}\n"));
+        }
         for (file, a) in &self.articles {
             files.insert(format!("content/{file}"), self.render_article(file, a));
         }
@@ -544,6 +552,7 @@ fn fixture() -> Model {
         templates: BTreeMap::new(),
         statics,
         broken: None,
+        sitemap_urls_per_file: None,
     }
 }
 

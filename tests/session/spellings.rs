@@ -27,6 +27,7 @@ fn four_articles(tags: [&[&str]; 4]) -> Model {
         templates: BTreeMap::new(),
         statics: BTreeMap::new(),
         broken: None,
+        sitemap_urls_per_file: None,
     }
 }
 

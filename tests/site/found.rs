@@ -372,15 +372,15 @@ fn an_unknown_person_key_is_an_error_at_its_line_naming_the_known_keys() {
 /// An element of a parsed XML document: its name, attributes and children,
 /// and its text.
 #[derive(Debug)]
-struct Element {
-    name: String,
-    attributes: Vec<(String, String)>,
-    children: Vec<Element>,
-    text: String,
+pub(crate) struct Element {
+    pub(crate) name: String,
+    pub(crate) attributes: Vec<(String, String)>,
+    pub(crate) children: Vec<Element>,
+    pub(crate) text: String,
 }
 
 impl Element {
-    fn child(&self, name: &str) -> &Element {
+    pub(crate) fn child(&self, name: &str) -> &Element {
         let found: Vec<&Element> = self.children.iter().filter(|c| c.name == name).collect();
         assert_eq!(
             found.len(),
@@ -395,7 +395,7 @@ impl Element {
 /// Parses the XML a sitemap is made of (a declaration, elements, attributes,
 /// text, entities), failing on anything not well-formed: a tag closed by
 /// another's name, a stray `<`, an unclosed element or a second root.
-fn parse_xml(xml: &str) -> Element {
+pub(crate) fn parse_xml(xml: &str) -> Element {
     let body = xml
         .strip_prefix("<?xml")
         .and_then(|r| r.split_once("?>"))

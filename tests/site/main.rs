@@ -31,6 +31,7 @@ mod schedule;
 #[cfg(feature = "search")]
 mod search;
 mod security;
+mod sitemap;
 mod structure;
 mod writers;
 
