@@ -1,12 +1,16 @@
 //! The links and images a page's Markdown and front matter hold, checked as
 //! the page is rendered: a missing file or image is an error at its line, a
-//! link to an article not published in this build a warning.
+//! link to an article not published in this build a warning. And where each
+//! content file is published, which those links resolve against.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::Renderer;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::links::{FoundLink, LinkProblem};
+use crate::links::{FoundLink, LinkIndex, LinkProblem};
+use crate::site::Site;
+use crate::urls::Urls;
 
 impl Renderer<'_> {
     /// The problems of the links and images of a Markdown text from `file`
@@ -141,4 +145,36 @@ fn as_written_from(file: &Path, target: &Path) -> String {
         .strip_prefix(crate::layout::CONTENT_DIR)
         .unwrap_or(target);
     format!("/{}", inside.to_string_lossy().replace('\\', "/"))
+}
+
+/// Where each content file with a page is published, for links.
+pub(super) fn link_index(site: &Site, urls: &Urls) -> LinkIndex {
+    let mut links = LinkIndex {
+        base_path: urls.base_path().to_string(),
+        urls: HashMap::with_capacity(site.articles.len() + site.background.len()),
+        unpublished: site.withheld.keys().cloned().collect(),
+        static_files: Some(
+            site.static_files
+                .iter()
+                .map(|file| file.to_string_lossy().replace('\\', "/"))
+                .collect(),
+        ),
+    };
+    // The first article with a slug gets it; a clash is an error before rendering.
+    for article in site.articles.iter().rev() {
+        links
+            .urls
+            .insert(article.path.clone(), urls.article(&article.slug));
+    }
+    for entry in site.background.values() {
+        links
+            .urls
+            .insert(entry.path.clone(), urls.background(&entry.key));
+    }
+    for person in site.people.values() {
+        links
+            .urls
+            .insert(person.path.clone(), urls.person(&person.key));
+    }
+    links
 }

@@ -134,7 +134,7 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
         let kept = Kept {
             listings: site.listings(),
-            links: link_index(site, &Urls::new(&site.config)),
+            links: links::link_index(site, &Urls::new(&site.config)),
             slugs: slug_table(site),
             summaries: Vec::new(),
         };
@@ -522,38 +522,6 @@ impl<'a> Renderer<'a> {
             link_problems: &self.link_problems,
         }
     }
-}
-
-/// Where each content file with a page is published, for links.
-pub fn link_index(site: &Site, urls: &Urls) -> LinkIndex {
-    let mut links = LinkIndex {
-        base_path: urls.base_path().to_string(),
-        urls: HashMap::with_capacity(site.articles.len() + site.background.len()),
-        unpublished: site.withheld.keys().cloned().collect(),
-        static_files: Some(
-            site.static_files
-                .iter()
-                .map(|file| file.to_string_lossy().replace('\\', "/"))
-                .collect(),
-        ),
-    };
-    // The first article with a slug gets it; a clash is an error before rendering.
-    for article in site.articles.iter().rev() {
-        links
-            .urls
-            .insert(article.path.clone(), urls.article(&article.slug));
-    }
-    for entry in site.background.values() {
-        links
-            .urls
-            .insert(entry.path.clone(), urls.background(&entry.key));
-    }
-    for person in site.people.values() {
-        links
-            .urls
-            .insert(person.path.clone(), urls.person(&person.key));
-    }
-    links
 }
 
 /// What every page shows: the site, its labels, its stylesheet and script.
