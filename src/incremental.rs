@@ -280,6 +280,7 @@ impl Session {
             deps.push(Dep::Url(path.clone()));
             if let Some(entry) = state.site.background.values().find(|e| &e.path == path) {
                 deps.push(Dep::Entry(entry.key.clone()));
+                deps.push(Dep::EntryShown(entry.key.clone()));
             }
             if let Some(timeline) = state.site.timelines.values().find(|t| &t.path == path) {
                 deps.push(Dep::Timeline(timeline.key.clone()));

@@ -79,7 +79,7 @@ impl Renderer<'_> {
         deps.add(|| Dep::List(ListKey::Entries));
         let name = name.trim().to_lowercase();
         self.site.background.values().find(|entry| {
-            deps.add(|| Dep::Entry(entry.key.clone()));
+            deps.add(|| Dep::EntryShown(entry.key.clone()));
             std::iter::once(&entry.title)
                 .chain(&entry.aliases)
                 .any(|written| written.trim().to_lowercase() == name)

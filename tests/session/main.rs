@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use forklar::build::{BuildOptions, build};
 use forklar::incremental::{RebuildReport, Session};
 
+mod entries;
 mod lists;
 mod spellings;
 
