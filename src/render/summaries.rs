@@ -67,11 +67,11 @@ impl Renderer<'_> {
             let article = &self.site.articles[index];
             read.push(Dep::Summary(article.path.clone()));
             let (summary, extra) = self.summary_and_parts(article, &mut read);
-            CachedSummary {
+            Box::new(CachedSummary {
                 summary,
                 extra,
                 read: read.into_vec(),
-            }
+            })
         })
     }
 
