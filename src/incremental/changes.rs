@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::content::BackgroundEntry;
-use crate::deps::Dep;
+use crate::deps::{Dep, ListKey};
 use crate::diagnostics::Diagnostic;
 use crate::layout::{CONFIG_FILE, SourceFile};
 use crate::parts;
@@ -166,6 +166,11 @@ impl Sources {
         }
         for key in self.timeline.iter().chain(&after.timeline) {
             pending.insert(Dep::Timeline(key.clone()));
+        }
+        // The list of timelines shows which keys are shared ones, and records
+        // only those: a key that becomes one, or stops being one, is this.
+        if self.timeline.is_some() != after.timeline.is_some() {
+            pending.insert(Dep::List(ListKey::Timelines));
         }
         for key in self.person.iter().chain(&after.person) {
             pending.insert(Dep::Person(key.clone()));

@@ -143,11 +143,15 @@ impl Renderer<'_> {
         let labels = self.urls.language.labels();
         let mut timelines = Vec::new();
         for (key, users) in &self.listings.timeline_users {
-            // Whether the key is a shared timeline, or an article's own.
-            deps.add(|| Dep::Timeline(key.clone()));
+            // Only shared timelines are listed, and only they are recorded:
+            // on a large site every article's own timeline is a key here.
+            // An article's own timeline never has a shared one's key (that is
+            // an error), and a key that becomes or stops being a shared one
+            // marks this list as read (`incremental::changes`).
             let Some(shared) = self.site.timelines.get(key) else {
                 continue;
             };
+            deps.add(|| Dep::Timeline(key.clone()));
             deps.add(|| Dep::List(ListKey::TimelineUsers(key.clone())));
             // Live updates marked for the timeline count, as its page shows them.
             let mut count = shared.events.len();
