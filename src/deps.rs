@@ -26,6 +26,11 @@ pub enum Dep {
     Person(String),
     /// Which articles a list shows, in which order.
     List(ListKey),
+    /// The background entry with this key as other pages show it (its box,
+    /// the mentions it links, a topic's link to it): what
+    /// `parts::background::entry_view` takes, its aliases and image, or its
+    /// absence. Its body, questions and change log are on its own pages only.
+    EntryShown(String),
 }
 
 /// The lists of articles (and of keys) that pages show.

@@ -22,6 +22,7 @@ use crate::render::{Page, Renderer};
 
 mod catch_up;
 mod changes;
+mod freed;
 mod positions;
 mod shape;
 mod state;
@@ -160,8 +161,9 @@ impl Session {
         ) {
             let _ = output.commit_partial_known(&mut state.manifest);
         }
-        return_freed_memory();
+        // After the state before (if any) is dropped too.
         self.state = Some(state);
+        freed::tidy_after_full_build();
         self.broken.clear();
         self.pending.clear();
         self.later.clear();
@@ -281,6 +283,7 @@ impl Session {
             deps.push(Dep::Url(path.clone()));
             if let Some(entry) = state.site.background.values().find(|e| &e.path == path) {
                 deps.push(Dep::Entry(entry.key.clone()));
+                deps.push(Dep::EntryShown(entry.key.clone()));
             }
             if let Some(timeline) = state.site.timelines.values().find(|t| &t.path == path) {
                 deps.push(Dep::Timeline(timeline.key.clone()));
@@ -304,19 +307,6 @@ impl Session {
         Renderer::new(&state.site, &state.templates)
             .at(self.options.now())
             .files_of(pages)
-    }
-}
-
-/// After a full build, hands the memory it freed (every page's data) back in
-/// one go, so that the first save after it does not pay for the allocator
-/// sorting it out on its first large allocation.
-#[allow(unsafe_code)] // a C library call the standard library does not offer; see SAFETY below
-fn return_freed_memory() {
-    // SAFETY: malloc_trim takes no pointer and only reorganises memory
-    // already freed; glibc allows it from any thread at any time.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 

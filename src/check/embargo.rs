@@ -61,7 +61,9 @@ fn made_from(site: &Site, page: &Rendered) -> Vec<PathBuf> {
         .iter()
         .filter_map(|dep| match dep {
             Dep::File(path) => Some(path.clone()),
-            Dep::Entry(key) => site.background.get(key).map(|e| e.path.clone()),
+            Dep::Entry(key) | Dep::EntryShown(key) => {
+                site.background.get(key).map(|e| e.path.clone())
+            }
             Dep::Timeline(key) => site.timelines.get(key).map(|t| t.path.clone()),
             _ => None,
         })

@@ -182,7 +182,9 @@ pub fn check(
             .iter()
             .filter_map(|dep| match dep {
                 Dep::File(path) => Some(path.clone()),
-                Dep::Entry(key) => site.background.get(key).map(|e| e.path.clone()),
+                Dep::Entry(key) | Dep::EntryShown(key) => {
+                    site.background.get(key).map(|e| e.path.clone())
+                }
                 Dep::Timeline(key) => site.timelines.get(key).map(|t| t.path.clone()),
                 _ => None,
             })

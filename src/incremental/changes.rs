@@ -4,11 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::content::BackgroundEntry;
 use crate::dates::Date;
-use crate::deps::Dep;
+use crate::deps::{Dep, ListKey};
 use crate::diagnostics::Diagnostic;
 use crate::layout::{CONFIG_FILE, SourceFile};
 use crate::parts;
+use crate::parts::background::entry_view;
 use crate::site::Site;
 use crate::site::publish::Status;
 use crate::site::store::{Loaded, load_file};
@@ -100,7 +102,8 @@ struct Sources {
     /// An article's date, last change and status, which sitemaps read
     /// with its URL.
     dated: Option<(Date, Date, Status)>,
-    entry: Option<String>,
+    /// A background entry's key, and what other pages show of it.
+    entry: Option<(String, ShownEntry)>,
     timeline: Option<String>,
     person: Option<String>,
     /// An article not published in this build: links to it are plain text.
@@ -128,7 +131,7 @@ impl Sources {
                 .background
                 .values()
                 .find(|e| e.path == path)
-                .map(|e| e.key.clone()),
+                .map(|e| (e.key.clone(), ShownEntry::of(e, &urls))),
             timeline: site
                 .timelines
                 .values()
@@ -144,9 +147,10 @@ impl Sources {
     }
 
     fn changed(&self, after: &Sources, path: &Path, pending: &mut BTreeSet<Dep>) {
+        let has_entry = |s: &Sources| s.entry.is_some();
         let url = |s: &Sources| s.article.as_ref().map(|a| a.2.clone());
         if url(self) != url(after)
-            || self.entry.is_some() != after.entry.is_some()
+            || has_entry(self) != has_entry(after)
             || self.person.is_some() != after.person.is_some()
             || self.unpublished != after.unpublished
         {
@@ -163,15 +167,45 @@ impl Sources {
         if !same_summary {
             pending.insert(Dep::Summary(path.to_path_buf()));
         }
-        // An entry or timeline read by key: any change to its file counts.
-        for key in self.entry.iter().chain(&after.entry) {
+        // An entry or timeline read by key: any change to its file counts
+        // for its own pages; the pages that show it elsewhere (its users'
+        // boxes) only read what they show.
+        for (key, _) in self.entry.iter().chain(&after.entry) {
             pending.insert(Dep::Entry(key.clone()));
+            if self.entry != after.entry {
+                pending.insert(Dep::EntryShown(key.clone()));
+            }
         }
         for key in self.timeline.iter().chain(&after.timeline) {
             pending.insert(Dep::Timeline(key.clone()));
         }
+        // The list of timelines shows which keys are shared ones, and records
+        // only those: a key that becomes one, or stops being one, is this.
+        if self.timeline.is_some() != after.timeline.is_some() {
+            pending.insert(Dep::List(ListKey::Timelines));
+        }
         for key in self.person.iter().chain(&after.person) {
             pending.insert(Dep::Person(key.clone()));
+        }
+    }
+}
+
+/// What pages other than its own show of a background entry
+/// ([`Dep::EntryShown`]): its box as `entry_view` makes it, the aliases
+/// its mentions link, and its image, which an article's cards may show.
+#[derive(PartialEq)]
+struct ShownEntry {
+    view: Option<serde_json::Value>,
+    aliases: Vec<String>,
+    image: Option<crate::content::Image>,
+}
+
+impl ShownEntry {
+    fn of(entry: &BackgroundEntry, urls: &Urls) -> ShownEntry {
+        ShownEntry {
+            view: serde_json::to_value(entry_view(entry, urls)).ok(),
+            aliases: entry.aliases.clone(),
+            image: entry.image.clone(),
         }
     }
 }

@@ -47,6 +47,10 @@ pub(super) struct State {
     pub(super) tag_warnings: Vec<Diagnostic>,
     /// The site's other warnings, from loading it.
     pub(super) site_warnings: Vec<Diagnostic>,
+    /// The articles with updates, by place in the order: only they can be
+    /// live. Kept true with the lists: an article gains or loses updates or
+    /// moves only in a save that works out every list again.
+    pub(super) with_updates: Vec<usize>,
 }
 
 /// How a save's lists came about: kept, every one made again, or those
@@ -93,7 +97,7 @@ impl State {
             .into_iter()
             .filter(|warning| !tag_warnings.contains(warning))
             .collect();
-        State {
+        let mut state = State {
             site,
             templates,
             page_deps: HashMap::new(),
@@ -110,7 +114,27 @@ impl State {
             spellings,
             tag_warnings,
             site_warnings,
-        }
+            with_updates: Vec::new(),
+        };
+        state.find_updates();
+        state
+    }
+
+    /// Finds the articles with updates again, by a walk over every article.
+    pub(super) fn find_updates(&mut self) {
+        self.with_updates = (self.site.articles.iter().enumerate())
+            .filter(|(_, article)| !article.parts.updates.updates.is_empty())
+            .map(|(index, _)| index)
+            .collect();
+    }
+
+    /// Whether an article is live at `now`: whether the live script is
+    /// published. Looks at the articles with updates only.
+    fn any_live(&self, now: jiff::Timestamp) -> bool {
+        let zone = &self.site.config.zone.0;
+        self.with_updates
+            .iter()
+            .any(|&index| self.site.articles[index].parts.updates.is_live(now, zone))
     }
 
     /// The warnings a render reports beside its own: the tag spellings'
@@ -130,6 +154,7 @@ impl State {
         &self,
         renderer: &Renderer,
         relist: Relist,
+        now: jiff::Timestamp,
         pending: &mut BTreeSet<Dep>,
     ) -> Recount {
         let mut pages_changed = false;
@@ -179,8 +204,9 @@ impl State {
             }
         };
         // The live script comes and goes with the clock, not only with saves.
-        let live_changed =
-            renderer.publishes_live_script() != self.pages.contains(&Page::LiveScript);
+        let live = self.any_live(now);
+        debug_assert_eq!(live, renderer.publishes_live_script());
+        let live_changed = live != self.pages.contains(&Page::LiveScript);
         let pages: Option<BTreeSet<Page>> =
             (pages_changed || live_changed).then(|| renderer.pages().into_iter().collect());
         let (mut dirty, gone): (BTreeSet<Page>, Vec<Page>) = match &pages {

@@ -222,8 +222,13 @@ impl Session {
         } else {
             Relist::Touched(&save.touched)
         };
+        if recount {
+            state.find_updates();
+        }
         // Until the lists are back in the state after a good render.
         state.lists_stale = true;
+        // One moment for the pages and for whether the live script is published.
+        let now = self.options.now();
         let renderer = if recount {
             Renderer::new(&state.site, &state.templates)
         } else {
@@ -233,14 +238,14 @@ impl Session {
             }
             Renderer::with_kept(&state.site, &state.templates, kept)
         }
-        .at(self.options.now())
+        .at(now)
         .with_background_images(self.images.clone());
         let Recount {
             lists,
             pages,
             dirty,
             gone,
-        } = state.recount(&renderer, relist, &mut self.pending);
+        } = state.recount(&renderer, relist, now, &mut self.pending);
         let current = pages.as_ref().unwrap_or(&state.pages);
         let dirty = with_pages_left_over(dirty, std::mem::take(&mut self.later), current);
         let (dirty, later) = match open {

@@ -197,8 +197,11 @@ impl<'a> ViewCx<'a> {
         shown
     }
 
+    /// An entry as other pages show it: a part reads no more of it than
+    /// `background::entry_view` takes and its aliases and image
+    /// ([`Dep::EntryShown`]), so a save of its body leaves those pages be.
     pub fn entry(&mut self, key: &str) -> Option<&'a BackgroundEntry> {
-        self.deps.add(|| Dep::Entry(key.to_string()));
+        self.deps.add(|| Dep::EntryShown(key.to_string()));
         self.entries.get(key)
     }
 

@@ -44,7 +44,7 @@ impl Renderer<'_> {
         self.add_newer_users(index, &mut views, deps);
         let mut entries = Vec::new();
         for reference in &article.parts.background {
-            deps.add(|| Dep::Entry(reference.key.clone()));
+            deps.add(|| Dep::EntryShown(reference.key.clone()));
             entries.extend(self.site.background.get(&reference.key));
         }
         let mentions: Vec<Mention> = entries

@@ -79,7 +79,7 @@ impl Renderer<'_> {
         deps.add(|| Dep::List(ListKey::Entries));
         let name = name.trim().to_lowercase();
         self.site.background.values().find(|entry| {
-            deps.add(|| Dep::Entry(entry.key.clone()));
+            deps.add(|| Dep::EntryShown(entry.key.clone()));
             std::iter::once(&entry.title)
                 .chain(&entry.aliases)
                 .any(|written| written.trim().to_lowercase() == name)
@@ -143,11 +143,15 @@ impl Renderer<'_> {
         let labels = self.urls.language.labels();
         let mut timelines = Vec::new();
         for (key, users) in &self.listings.timeline_users {
-            // Whether the key is a shared timeline, or an article's own.
-            deps.add(|| Dep::Timeline(key.clone()));
+            // Only shared timelines are listed, and only they are recorded:
+            // on a large site every article's own timeline is a key here.
+            // An article's own timeline never has a shared one's key (that is
+            // an error), and a key that becomes or stops being a shared one
+            // marks this list as read (`incremental::changes`).
             let Some(shared) = self.site.timelines.get(key) else {
                 continue;
             };
+            deps.add(|| Dep::Timeline(key.clone()));
             deps.add(|| Dep::List(ListKey::TimelineUsers(key.clone())));
             // Live updates marked for the timeline count, as its page shows them.
             let mut count = shared.events.len();

@@ -71,7 +71,7 @@ pub struct Kept {
     pub links: LinkIndex,
     /// Each slug's first article in the order.
     pub slugs: HashMap<String, usize>,
-    summaries: Vec<OnceLock<CachedSummary>>,
+    summaries: Vec<OnceLock<Box<CachedSummary>>>,
 }
 
 impl Kept {
@@ -112,8 +112,9 @@ pub struct Renderer<'a> {
     base: Context,
     by_slug: HashMap<String, usize>,
     /// Each article's summary with what it read; made when a list first needs
-    /// it and shared by every list after that.
-    summaries: Vec<OnceLock<CachedSummary>>,
+    /// it and shared by every list after that. Boxed, so that the room for
+    /// every article's, which each save walks, is a pointer each.
+    summaries: Vec<OnceLock<Box<CachedSummary>>>,
     /// Template values many summaries share.
     shared: summaries::SharedValues,
     reserved_ids: Vec<String>,

@@ -130,7 +130,7 @@ impl Renderer<'_> {
         sink: &dyn Sink,
         deps: &mut Deps,
     ) -> Result<(), Diagnostic> {
-        deps.add(|| Dep::Entry(key.to_string()));
+        deps.add(|| Dep::EntryShown(key.to_string()));
         let Some(entry) = self.site.background.get(key) else {
             return Ok(());
         };

@@ -115,12 +115,12 @@ impl Renderer<'_> {
             let text = SummaryText::of(article, self.urls.language);
             let dates = shown_dates(article, self.urls.language, &self.site.config.zone.0);
             let extra = parts::list_views(&article.parts, &mut self.view_cx(article, &mut read));
-            CachedSummary {
+            Box::new(CachedSummary {
                 text,
                 dates,
                 extra,
                 read: read.into_vec(),
-            }
+            })
         })
     }
 

@@ -10,7 +10,7 @@ use super::{Breakage, Entry, Model, Runner, article, base_seed, strings, text};
 
 /// Twelve articles a day apart, `sak-01.md` (oldest) to `sak-12.md`, every
 /// one with the entry `csto` in its background box and the tag Kasakhstan.
-fn twelve_users() -> Model {
+pub(super) fn twelve_users() -> Model {
     let mut articles = BTreeMap::new();
     for day in 1..=12 {
         let mut a = article(
@@ -47,7 +47,7 @@ fn twelve_users() -> Model {
 }
 
 /// The article pages among a save's written files, by slug.
-fn articles_written(written: &[String]) -> Vec<String> {
+pub(super) fn articles_written(written: &[String]) -> Vec<String> {
     let mut slugs: Vec<String> = written
         .iter()
         .filter_map(|path| path.strip_suffix("/index.html"))

@@ -21,9 +21,11 @@ use std::path::{Path, PathBuf};
 use forklar::build::{BuildOptions, build};
 use forklar::incremental::{RebuildReport, Session};
 
+mod entries;
 mod lists;
 mod sitemap;
 mod spellings;
+mod timelines;
 
 const DEFAULT_SEED: u64 = 0x00f0_4b1a_2022_0120;
 const DEFAULT_STEPS: usize = 200;

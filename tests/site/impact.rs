@@ -24,7 +24,9 @@ fn impact_of_an_entry_is_what_serve_renders_again_when_it_is_saved() {
     let listed: Vec<String> = run.stdout.lines().map(str::to_string).collect();
 
     // The library, as `serve` drives it: build, save an edit of the entry, and
-    // see which pages it rendered again.
+    // see which pages it rendered again. `impact` cannot know the edit, so it
+    // names what any edit renders: one of what boxes show of the entry (an
+    // edit of its text alone leaves the articles with it in their box).
     let out = tempfile::tempdir().expect("a temporary folder");
     let mut options = BuildOptions::new(site.root());
     options.output = out.path().join("site");
@@ -32,7 +34,10 @@ fn impact_of_an_entry_is_what_serve_renders_again_when_it_is_saved() {
     session.rebuild_all("start").expect("the fixture builds");
     site.write(
         CSTO_FILE,
-        CSTO.replace("grunnlagt i **2002**", "grunnlagt i **2002** i Moskva"),
+        CSTO.replace(
+            "kalt \"Russlands NATO\"",
+            "kalt \"Russlands NATO\" av mange",
+        ),
     );
     let report = session
         .apply(&[PathBuf::from(CSTO_FILE)])
