@@ -1212,6 +1212,11 @@ fn the_session_matches_a_fresh_build_after_every_step() {
     let steps = steps();
     println!("FORKLAR_SESSION_SEED={seed:#x} FORKLAR_SESSION_STEPS={steps}");
     let mut runner = Runner::start(fixture(), seed);
+    random_saves(&mut runner, seed, steps);
+}
+
+/// `steps` random saves from `seed`, each compared with a fresh build.
+fn random_saves(runner: &mut Runner, seed: u64, steps: usize) {
     let mut g = Gen {
         rng: Rng(seed),
         n: 0,

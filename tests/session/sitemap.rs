@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Gen, Model, Rng, Runner, article, base_seed, fixture, next_step, steps, text};
+use super::{Model, Runner, article, base_seed, fixture, random_saves, steps, text};
 
 /// `count` articles a day apart, `sak-01.md` (oldest) on, with one tag, and
 /// at most `per_file` addresses a sitemap file.
@@ -151,19 +151,7 @@ fn random_saves_keep_a_sitemap_index_as_a_fresh_build_writes_it() {
     start.sitemap_urls_per_file = Some(6);
     let mut runner = Runner::start(start, seed);
     assert!(parts(&runner) > 1);
-    let mut g = Gen {
-        rng: Rng(seed),
-        n: 0,
-    };
-    for _ in 0..steps {
-        let step = next_step(&mut g, &runner.model);
-        runner.step(&step.what, step.model, &step.renames);
-    }
-    assert!(
-        runner.compared > steps / 2,
-        "only {} of {steps} steps left a good site to compare",
-        runner.compared
-    );
+    random_saves(&mut runner, seed, steps);
 }
 
 /// `2022-01-06T18:00:00Z` for a moment `minutes` from now.
