@@ -252,35 +252,29 @@ pub struct SitemapUrl {
 
 /// `sitemap.xml` by the sitemaps.org 0.9 schema.
 pub fn sitemap(urls: &[SitemapUrl]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for url in urls {
-        let _ = write!(xml, "<url><loc>{}</loc>", escape(&url.loc));
-        if let Some(lastmod) = &url.lastmod {
-            let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml.retain(is_xml_char);
-    xml
+    sitemap_xml("urlset", "url", urls)
 }
 
 /// `sitemap.xml` as a sitemap index (sitemaps.org 0.9): the parts, each
 /// with its newest change where known.
 pub fn sitemap_index(parts: &[SitemapUrl]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    sitemap_xml("sitemapindex", "sitemap", parts)
+}
+
+/// A sitemaps.org 0.9 document: `root` holding an `item` per address, the
+/// two kinds differing only in these names.
+fn sitemap_xml(root: &str, item: &str, entries: &[SitemapUrl]) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
     );
-    for part in parts {
-        let _ = write!(xml, "<sitemap><loc>{}</loc>", escape(&part.loc));
-        if let Some(lastmod) = &part.lastmod {
+    for entry in entries {
+        let _ = write!(xml, "<{item}><loc>{}</loc>", escape(&entry.loc));
+        if let Some(lastmod) = &entry.lastmod {
             let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
         }
-        xml.push_str("</sitemap>\n");
+        let _ = writeln!(xml, "</{item}>");
     }
-    xml.push_str("</sitemapindex>\n");
+    let _ = writeln!(xml, "</{root}>");
     xml.retain(is_xml_char);
     xml
 }
