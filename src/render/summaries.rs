@@ -24,8 +24,8 @@ use crate::urls::Urls;
 /// made from the article each time a list shows it, which costs little; a
 /// template value (a map for every date and tag) is made only then too.
 pub(super) struct CachedSummary {
-    text: SummaryText,
-    dates: (ShownDate, Option<ShownDate>),
+    /// The text and dates, end to end in one block.
+    packed: PackedSummary,
     /// The parts lists show.
     extra: Vec<(&'static str, Value)>,
     /// What it read.
@@ -41,7 +41,149 @@ struct SummaryText {
     update_note: Option<String>,
 }
 
+/// A summary's text and dates borrowed, from a [`SummaryText`] and shown
+/// dates or from a [`PackedSummary`].
+#[derive(Clone, Copy)]
+struct SummaryRef<'a> {
+    title: &'a str,
+    kicker: Option<&'a str>,
+    lead: Option<&'a str>,
+    update_note: Option<&'a str>,
+    date: DateRef<'a>,
+    updated: Option<DateRef<'a>>,
+}
+
+/// A [`ShownDate`] borrowed; serialises to the same template value.
+#[derive(Clone, Copy, serde::Serialize)]
+struct DateRef<'a> {
+    iso: &'a str,
+    text: &'a str,
+    rfc3339: &'a str,
+    time: &'a str,
+    moment: &'a str,
+}
+
+impl<'a> DateRef<'a> {
+    fn of(date: &'a ShownDate) -> DateRef<'a> {
+        DateRef {
+            iso: &date.iso,
+            text: &date.text,
+            rfc3339: &date.rfc3339,
+            time: &date.time,
+            moment: &date.moment,
+        }
+    }
+
+    fn to_shown(self) -> ShownDate {
+        ShownDate {
+            iso: self.iso.to_string(),
+            text: self.text.to_string(),
+            rfc3339: self.rfc3339.to_string(),
+            time: self.time.to_string(),
+            moment: self.moment.to_string(),
+        }
+    }
+
+    fn fields(self) -> [&'a str; DATE_FIELDS] {
+        [self.iso, self.text, self.rfc3339, self.time, self.moment]
+    }
+
+    fn from_fields(fields: &[&'a str]) -> DateRef<'a> {
+        DateRef {
+            iso: fields[0],
+            text: fields[1],
+            rfc3339: fields[2],
+            time: fields[3],
+            moment: fields[4],
+        }
+    }
+}
+
+const DATE_FIELDS: usize = 5;
+/// Title, kicker, lead, update note, the date's forms, the update's forms.
+const PACKED_FIELDS: usize = 4 + 2 * DATE_FIELDS;
+
+/// A summary's fourteen short strings end to end in one allocation, each
+/// found by where it ends, and which of the optional ones are there: kept
+/// for every article of the site, one block costs far less than fourteen.
+struct PackedSummary {
+    text: Box<str>,
+    ends: [u32; PACKED_FIELDS],
+    /// Bit 0: a kicker; 1: a lead; 2: an update note; 3: an update date.
+    present: u8,
+}
+
+impl PackedSummary {
+    fn pack(summary: SummaryRef) -> PackedSummary {
+        let no_date = DateRef::from_fields(&[""; DATE_FIELDS]);
+        let updated = summary.updated.unwrap_or(no_date).fields();
+        let mut fields = [""; PACKED_FIELDS];
+        let optional = [summary.kicker, summary.lead, summary.update_note];
+        let all = std::iter::once(summary.title)
+            .chain(optional.map(Option::unwrap_or_default))
+            .chain(summary.date.fields())
+            .chain(updated);
+        for (field, value) in fields.iter_mut().zip(all) {
+            *field = value;
+        }
+        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
+        let mut ends = [0; PACKED_FIELDS];
+        for (end, field) in ends.iter_mut().zip(fields) {
+            text.push_str(field);
+            // Never more than its article's file, which is far below 4 GiB.
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        let present = [
+            summary.kicker.is_some(),
+            summary.lead.is_some(),
+            summary.update_note.is_some(),
+            summary.updated.is_some(),
+        ]
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (bit, &there)| bits | (u8::from(there) << bit));
+        PackedSummary {
+            text: text.into_boxed_str(),
+            ends,
+            present,
+        }
+    }
+
+    fn unpack(&self) -> SummaryRef<'_> {
+        let mut fields = [""; PACKED_FIELDS];
+        let mut start = 0;
+        for (field, &end) in fields.iter_mut().zip(&self.ends) {
+            let end = end as usize;
+            *field = self.text.get(start..end).unwrap_or("");
+            start = end;
+        }
+        let there = |bit: u8| self.present & (1 << bit) != 0;
+        SummaryRef {
+            title: fields[0],
+            kicker: there(0).then_some(fields[1]),
+            lead: there(1).then_some(fields[2]),
+            update_note: there(2).then_some(fields[3]),
+            date: DateRef::from_fields(&fields[4..4 + DATE_FIELDS]),
+            updated: there(3).then(|| DateRef::from_fields(&fields[4 + DATE_FIELDS..])),
+        }
+    }
+}
+
 impl SummaryText {
+    fn with_dates<'a>(
+        &'a self,
+        (date, updated): &'a (ShownDate, Option<ShownDate>),
+    ) -> SummaryRef<'a> {
+        SummaryRef {
+            title: &self.title,
+            kicker: self.kicker.as_deref(),
+            lead: self.lead.as_deref(),
+            update_note: self.update_note.as_deref(),
+            date: DateRef::of(date),
+            updated: updated.as_ref().map(DateRef::of),
+        }
+    }
+
     fn of(article: &Article, language: crate::i18n::Language) -> SummaryText {
         SummaryText {
             title: typeset(&article.title, language),
@@ -77,8 +219,7 @@ impl Renderer<'_> {
         }
         self.summary_value_of(
             &self.site.articles[index],
-            &cached.text,
-            &cached.dates,
+            cached.packed.unpack(),
             cached.extra.iter().cloned(),
         )
     }
@@ -92,12 +233,21 @@ impl Renderer<'_> {
         }
         let article = &self.site.articles[index];
         let config = &self.site.config;
+        let summary = cached.packed.unpack();
         summary_around(
             article,
             &self.urls,
             config.kind,
-            cached.text.clone(),
-            cached.dates.clone(),
+            SummaryText {
+                title: summary.title.to_string(),
+                kicker: summary.kicker.map(str::to_string),
+                lead: summary.lead.map(str::to_string),
+                update_note: summary.update_note.map(str::to_string),
+            },
+            (
+                summary.date.to_shown(),
+                summary.updated.map(DateRef::to_shown),
+            ),
         )
     }
 
@@ -116,8 +266,7 @@ impl Renderer<'_> {
             let dates = shown_dates(article, self.urls.language, &self.site.config.zone.0);
             let extra = parts::list_views(&article.parts, &mut self.view_cx(article, &mut read));
             Box::new(CachedSummary {
-                text,
-                dates,
+                packed: PackedSummary::pack(text.with_dates(&dates)),
                 extra,
                 read: read.into_vec(),
             })
@@ -129,18 +278,17 @@ impl Renderer<'_> {
         let text = SummaryText::of(article, self.urls.language);
         let dates = shown_dates(article, self.urls.language, &self.site.config.zone.0);
         let extra = parts::list_views(&article.parts, &mut self.view_cx(article, deps));
-        self.summary_value_of(article, &text, &dates, extra)
+        self.summary_value_of(article, text.with_dates(&dates), extra)
     }
 
-    /// The template value of `article`'s summary around its typeset `text`
-    /// and shown `dates`, with the parts lists show (`extra`): the fields
+    /// The template value of `article`'s summary around its typeset text
+    /// and shown dates (`summary`), with the parts lists show (`extra`): the fields
     /// `ArticleSummary` serialises to, its tags and kind shared with every
     /// other summary that shows them.
     fn summary_value_of(
         &self,
         article: &Article,
-        text: &SummaryText,
-        (date, updated): &(ShownDate, Option<ShownDate>),
+        summary: SummaryRef,
         extra: impl IntoIterator<Item = (&'static str, Value)>,
     ) -> Value {
         let config = &self.site.config;
@@ -151,18 +299,18 @@ impl Renderer<'_> {
         map.reserve(10 + extra.size_hint().0);
         let kind = article.kind.unwrap_or(config.kind).view(language);
         map.insert(Key::Str("kind"), self.kind_value(&kind));
-        map.insert(Key::Str("title"), Value::from(text.title.as_str()));
-        map.insert(Key::Str("kicker"), Value::from(text.kicker.as_deref()));
-        map.insert(Key::Str("lead"), Value::from(text.lead.as_deref()));
+        map.insert(Key::Str("title"), Value::from(summary.title));
+        map.insert(Key::Str("kicker"), Value::from(summary.kicker));
+        map.insert(Key::Str("lead"), Value::from(summary.lead));
         let permalink = self.urls.permalink(&url);
         map.insert(Key::Str("url"), Value::from(url));
         map.insert(Key::Str("permalink"), Value::from(permalink));
-        map.insert(Key::Str("date"), Value::from_serializable(date));
-        map.insert(Key::Str("updated"), Value::from_serializable(updated));
+        map.insert(Key::Str("date"), Value::from_serializable(&summary.date));
         map.insert(
-            Key::Str("update_note"),
-            Value::from(text.update_note.as_deref()),
+            Key::Str("updated"),
+            Value::from_serializable(&summary.updated),
         );
+        map.insert(Key::Str("update_note"), Value::from(summary.update_note));
         let tags: Vec<Value> = article
             .tags
             .iter()
@@ -277,4 +425,56 @@ fn shown_dates(
             .updated
             .map(|d| d.shown_in(language, zone, !same_year(&d))),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(day: &str) -> ShownDate {
+        ShownDate {
+            iso: format!("2022-01-{day}T10:00+06:00"),
+            text: format!("{day}.\u{A0}januar 2022"),
+            rfc3339: format!("2022-01-{day}T10:00:00+06:00"),
+            time: "kl.\u{A0}10.00".into(),
+            moment: format!("{day}.\u{A0}januar 2022 kl.\u{A0}10.00"),
+        }
+    }
+
+    fn round_trip(text: &SummaryText, dates: &(ShownDate, Option<ShownDate>)) {
+        let packed = PackedSummary::pack(text.with_dates(dates));
+        let back = packed.unpack();
+        assert_eq!(back.title, text.title);
+        assert_eq!(back.kicker, text.kicker.as_deref());
+        assert_eq!(back.lead, text.lead.as_deref());
+        assert_eq!(back.update_note, text.update_note.as_deref());
+        assert_eq!(back.date.to_shown(), dates.0);
+        assert_eq!(back.updated.map(DateRef::to_shown), dates.1);
+    }
+
+    #[test]
+    fn a_packed_summary_gives_back_every_field_it_was_given() {
+        let full = SummaryText {
+            title: "Hva skjer i Kasakhstan?".into(),
+            kicker: Some("Kasakhstan".into()),
+            lead: Some("Protestene startet i Zjanaozen 2.\u{A0}januar.".into()),
+            update_note: Some("Nye tall fra innenriksministeriet.".into()),
+        };
+        round_trip(&full, &(date("05"), Some(date("07"))));
+    }
+
+    #[test]
+    fn a_packed_summary_tells_a_missing_field_from_an_empty_one() {
+        let sparse = SummaryText {
+            title: "Tittel".into(),
+            kicker: Some(String::new()),
+            lead: None,
+            update_note: None,
+        };
+        round_trip(&sparse, &(date("05"), None));
+        let packed = PackedSummary::pack(sparse.with_dates(&(date("05"), None)));
+        assert_eq!(packed.unpack().kicker, Some(""));
+        assert!(packed.unpack().lead.is_none());
+        assert!(packed.unpack().updated.is_none());
+    }
 }
