@@ -77,7 +77,7 @@ impl Output {
     /// `None` when the set of published files is unchanged.
     pub(super) fn move_in_place(
         &self,
-        changed: &[String],
+        changed: &[&str],
         stale: &HashSet<&str>,
         manifest_text: Option<&str>,
     ) -> Result<usize, Diagnostic> {

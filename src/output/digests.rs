@@ -46,7 +46,7 @@ pub fn hash_of_entry(key: &str) -> Hash {
 
 /// Size, modification time and inode: what changes when anyone writes a file
 /// or puts another in its place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stamp {
     size: u64,
     mtime: i64,
@@ -65,7 +65,7 @@ impl Stamp {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Entry {
     pub hash: Hash,
     pub stamp: Stamp,
@@ -117,8 +117,13 @@ impl Record {
 
     /// Stores `entries` as the record, unless they are what it holds already.
     /// A record that cannot be written is left out: the next build reads files.
-    pub fn save(&self, entries: &HashMap<String, Entry>) {
-        if *entries == self.entries {
+    pub fn save<'a>(&self, entries: impl Iterator<Item = (&'a str, &'a Entry)> + Clone) {
+        let count = entries.clone().count();
+        if count == self.entries.len()
+            && entries
+                .clone()
+                .all(|(path, entry)| self.entries.get(path) == Some(entry))
+        {
             return;
         }
         let Some(dir) = self
@@ -128,9 +133,9 @@ impl Record {
         else {
             return;
         };
-        let mut sorted: Vec<(&String, &Entry)> = entries.iter().collect();
+        let mut sorted: Vec<(&str, &Entry)> = entries.collect();
         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut text = String::with_capacity(sorted.len() * 96 + HEADER.len() + 1);
+        let mut text = String::with_capacity(count * 96 + HEADER.len() + 1);
         text.push_str(HEADER);
         text.push('\n');
         for (path, entry) in sorted {
@@ -219,7 +224,7 @@ mod tests {
                 stamp,
             },
         );
-        record.save(&entries);
+        record.save(entries.iter().map(|(path, entry)| (path.as_str(), entry)));
         let again = Record::load(site.path(), &output, true);
         assert_eq!(again.entries, entries);
         assert_eq!(again.known("x.css", stamp), Some(hash(b"css")));

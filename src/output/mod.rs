@@ -31,6 +31,7 @@ mod existing;
 pub mod fsops;
 mod guard;
 pub mod manifest;
+mod published;
 mod put;
 mod shadow;
 
@@ -40,9 +41,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
-use digests::{Entry, Record};
+use digests::Record;
 use existing::{Kind, kind_of, same_bytes};
 pub use guard::check_output_dir;
+use published::Published;
 use shadow::{clean_leftovers, make_shadow};
 
 /// Where rendered files go: the output folder, or nowhere for `check`.
@@ -101,10 +103,10 @@ pub struct Output {
     previous: BTreeSet<String>,
     /// The folder held nothing but what forklar keeps there: nothing to compare.
     empty_before: bool,
-    /// Every path the site produced, relative to `dir`, with what produced it.
-    produced: Mutex<HashMap<String, String>>,
-    /// Paths whose bytes differ from what is in `dir`, waiting in `stage`.
-    changed: Mutex<Vec<String>>,
+    /// Every path the site produced, relative to `dir`: what produced it,
+    /// whether its bytes differ from what is in `dir` and wait in `stage`, and
+    /// its hash and stamp for the next build.
+    published: Mutex<Published>,
     unchanged: AtomicUsize,
     /// Files the site no longer has, for a partial rebuild.
     removals: Mutex<Vec<String>>,
@@ -113,8 +115,6 @@ pub struct Output {
     old_dirs: Mutex<HashMap<String, Kind>>,
     /// What the files in `dir` held after the previous build, by hash.
     digests: Record,
-    /// The hash and stamp of every file this build publishes, for the next.
-    recorded: Mutex<HashMap<String, Entry>>,
     finished: bool,
 }
 
@@ -274,14 +274,12 @@ impl Output {
             _stage_lock: stage_lock,
             previous,
             empty_before,
-            produced: Mutex::new(HashMap::new()),
-            changed: Mutex::new(Vec::new()),
+            published: Mutex::new(Published::default()),
             unchanged: AtomicUsize::new(0),
             removals: Mutex::new(Vec::new()),
             created_dir,
             old_dirs: Mutex::new(HashMap::new()),
             digests,
-            recorded: Mutex::new(HashMap::new()),
             finished: false,
         })
     }
@@ -347,7 +345,8 @@ impl Output {
         mut self,
         known: &mut KnownManifest,
     ) -> Result<WriteReport, Diagnostic> {
-        let result = self.finish_inner(false);
+        let published = self.take_published();
+        let result = self.finish_inner(&published, false);
         if result.is_ok() {
             self.created_dir = false;
             *known = KnownManifest::of(&self.dir, std::mem::take(&mut self.previous));
@@ -357,11 +356,12 @@ impl Output {
     }
 
     fn finish(mut self, sweep: bool) -> Result<WriteReport, Diagnostic> {
-        let result = self.finish_inner(sweep);
+        let published = self.take_published();
+        let result = self.finish_inner(&published, sweep);
         if result.is_ok() {
             self.created_dir = false;
             if sweep {
-                self.save_digests();
+                self.save_digests(&published);
             }
         }
         // On success the stage is gone or is the old tree; on failure it is
@@ -370,23 +370,29 @@ impl Output {
         result
     }
 
-    fn finish_inner(&mut self, sweep: bool) -> Result<WriteReport, Diagnostic> {
-        let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
-        let produced =
-            std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
+    fn take_published(&self) -> Published {
+        std::mem::take(&mut *self.published.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn finish_inner(
+        &mut self,
+        published: &Published,
+        sweep: bool,
+    ) -> Result<WriteReport, Diagnostic> {
+        let changed = published.staged();
         let removals =
             std::mem::take(&mut *self.removals.lock().unwrap_or_else(|e| e.into_inner()));
         // Only files forklar published itself are ever removed.
         let stale: HashSet<&str> = if sweep {
             self.previous
                 .iter()
-                .filter(|p| !produced.contains_key(*p))
+                .filter(|p| !published.contains(p))
                 .map(String::as_str)
                 .collect()
         } else {
             removals
                 .iter()
-                .filter(|p| self.previous.contains(*p) && !produced.contains_key(*p))
+                .filter(|p| self.previous.contains(*p) && !published.contains(p))
                 .map(String::as_str)
                 .collect()
         };
@@ -396,7 +402,7 @@ impl Output {
             unchanged,
             removed,
         };
-        if !self.swap && stale.is_empty() && produced.keys().all(|p| self.previous.contains(p)) {
+        if !self.swap && stale.is_empty() && published.paths().all(|p| self.previous.contains(p)) {
             // A save that published no new file and removed none (most saves
             // in `serve`): the manifest already lists every file, so it is
             // neither made again nor compared with the one on disk.
@@ -409,7 +415,7 @@ impl Output {
             .filter(|p| !stale.contains(p.as_str()))
             .cloned()
             .collect();
-        manifest.extend(produced.keys().cloned());
+        manifest.extend(published.paths().map(str::to_string));
         let manifest_text = manifest::render(&manifest);
         if self.swap && changed.is_empty() && stale.is_empty() && self.manifest_is(&manifest_text) {
             // Every file is already there byte for byte: the folder stays as it is,
@@ -417,7 +423,7 @@ impl Output {
             return Ok(report(0));
         }
         if self.swap {
-            let changed_set: HashSet<&str> = changed.iter().map(String::as_str).collect();
+            let changed_set: HashSet<&str> = changed.iter().copied().collect();
             let removed = self.fill_shadow(&stale, &changed_set, &manifest_text)?;
             self.exchange()?;
             Ok(report(removed))
@@ -438,10 +444,8 @@ impl Output {
     /// Keeps what every file a full build published holds, for the next build.
     /// A partial rebuild (a save in `serve`) leaves the record as it is: the
     /// files it replaced have new stamps, so the next build reads those few.
-    fn save_digests(&mut self) {
-        let recorded =
-            std::mem::take(&mut *self.recorded.lock().unwrap_or_else(|e| e.into_inner()));
-        self.digests.save(&recorded);
+    fn save_digests(&self, published: &Published) {
+        self.digests.save(published.entries());
     }
 
     fn io_problem(&self, path: &Path, err: &std::io::Error) -> Diagnostic {
@@ -465,8 +469,12 @@ impl Output {
                 path.escape_debug()
             )));
         }
-        let mut produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(first) = produced.get(path) {
+        let claimed = self
+            .published
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .claim(path, origin);
+        if let Err(first) = claimed {
             let (file, other) = if origin.starts_with("static/") {
                 (origin, first.as_str())
             } else {
@@ -483,7 +491,6 @@ impl Output {
                 diagnostic.with_help("give one of them another slug")
             });
         }
-        produced.insert(path.to_string(), origin.to_string());
         Ok(())
     }
 }
@@ -519,10 +526,10 @@ impl Sink for Output {
         if matches!(stored, Ok(Stored::Missing)) {
             // The variant is made now and written like any file, which
             // claims its path again.
-            self.produced
+            self.published
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .remove(path);
+                .release(path);
         }
         stored
     }

@@ -12,10 +12,10 @@ use crate::diagnostics::Diagnostic;
 impl Output {
     /// Remembers what `path` holds now, for the next build's comparison.
     fn record(&self, path: &str, hash: digests::Hash, stamp: Stamp) {
-        self.recorded
+        self.published
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), Entry { hash, stamp });
+            .record(path, Entry { hash, stamp });
     }
 
     /// Publishes `bytes` at `path`: left as it is when already there, else staged.
@@ -85,10 +85,10 @@ impl Output {
                     .in_file(&self.shown)
                     .with_help("check free disk space and the folder's permissions")
             })?;
-        self.changed
+        self.published
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
+            .stage(path);
         Ok(Stamp::of(&stamp))
     }
 }
