@@ -209,7 +209,10 @@ pub fn manifest(text: &str) {
             );
         }
         assert_eq!(
-            forklar::output::manifest::parse(&forklar::output::manifest::render(&entries)).as_ref(),
+            forklar::output::manifest::parse(&forklar::output::manifest::render(
+                entries.iter().map(String::as_str)
+            ))
+            .as_ref(),
             Ok(&entries)
         );
     }

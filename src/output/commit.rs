@@ -9,6 +9,7 @@ use std::sync::atomic::AtomicUsize;
 
 use rayon::prelude::*;
 
+use super::published::Published;
 use super::shadow::Walk;
 use super::{Kind, MANIFEST_FILE, Output, STAGING_DIR, fsops, kind_of, remove_empty_parents};
 use crate::diagnostics::Diagnostic;
@@ -19,7 +20,7 @@ impl Output {
     pub(super) fn fill_shadow(
         &self,
         stale: &HashSet<&str>,
-        changed: &HashSet<&str>,
+        published: &Published,
         manifest_text: &str,
     ) -> Result<usize, Diagnostic> {
         let removed = AtomicUsize::new(0);
@@ -29,7 +30,7 @@ impl Output {
         let walk = Walk {
             output: self,
             stale,
-            changed,
+            published,
             removed: &removed,
         };
         top.par_iter()

@@ -79,7 +79,7 @@ pub fn parse(text: &str) -> Result<BTreeSet<String>, (usize, String)> {
 }
 
 /// The text forklar writes for `entries`.
-pub fn render(entries: &BTreeSet<String>) -> String {
+pub fn render<'a>(entries: impl ExactSizeIterator<Item = &'a str>) -> String {
     let mut text = String::with_capacity(entries.len() * 32 + HEADER.len() + 1);
     text.push_str(HEADER);
     text.push('\n');
@@ -157,7 +157,10 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert_eq!(parse(&render(&entries)), Ok(entries));
+        assert_eq!(
+            parse(&render(entries.iter().map(String::as_str))),
+            Ok(entries)
+        );
         assert_eq!(parse(""), Ok(BTreeSet::new()));
         assert_eq!(parse("a\nb\n").map(|e| e.len()), Ok(2));
     }

@@ -409,28 +409,32 @@ impl Output {
             let removed = self.move_in_place(&changed, &stale, None)?;
             return Ok(report(removed));
         }
-        let mut manifest: BTreeSet<String> = self
+        // Borrowed, not copied: the manifest of a large site is a list of
+        // tens of thousands of paths, made while the site is still in memory.
+        let mut manifest: Vec<&str> = self
             .previous
             .iter()
-            .filter(|p| !stale.contains(p.as_str()))
-            .cloned()
+            .map(String::as_str)
+            .filter(|p| !stale.contains(p))
+            .chain(published.paths())
             .collect();
-        manifest.extend(published.paths().map(str::to_string));
-        let manifest_text = manifest::render(&manifest);
+        manifest.sort_unstable();
+        manifest.dedup();
+        let manifest_text = manifest::render(manifest.iter().copied());
         if self.swap && changed.is_empty() && stale.is_empty() && self.manifest_is(&manifest_text) {
             // Every file is already there byte for byte: the folder stays as it is,
             // with no tree to link, exchange and remove.
             return Ok(report(0));
         }
         if self.swap {
-            let changed_set: HashSet<&str> = changed.iter().copied().collect();
-            let removed = self.fill_shadow(&stale, &changed_set, &manifest_text)?;
+            let removed = self.fill_shadow(&stale, published, &manifest_text)?;
             self.exchange()?;
             Ok(report(removed))
         } else {
             let removed = self.move_in_place(&changed, &stale, Some(&manifest_text))?;
             // What the folder publishes now, for a commit that keeps it.
-            self.previous = manifest;
+            let now: BTreeSet<String> = manifest.into_iter().map(str::to_string).collect();
+            self.previous = now;
             Ok(report(removed))
         }
     }

@@ -74,6 +74,10 @@ impl Published {
         }
     }
 
+    pub(super) fn is_staged(&self, path: &str) -> bool {
+        self.files.get(path).is_some_and(|file| file.staged)
+    }
+
     pub(super) fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
@@ -139,6 +143,8 @@ mod tests {
         published.stage("not claimed");
         published.record("not claimed", Entry::default());
         assert_eq!(published.staged(), ["a", "c"]);
+        assert!(published.is_staged("a") && !published.is_staged("b"));
+        assert!(!published.is_staged("not claimed"));
         let kept: Vec<&str> = published.entries().map(|(path, _)| path).collect();
         assert_eq!(kept, ["b"]);
         published.release("a");

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::published::Published;
 use super::{Output, STAGING_DIR, SWAP_MARK, fsops};
 use crate::diagnostics::Diagnostic;
 
@@ -13,7 +14,8 @@ use crate::diagnostics::Diagnostic;
 pub(super) struct Walk<'a> {
     pub(super) output: &'a Output,
     pub(super) stale: &'a HashSet<&'a str>,
-    pub(super) changed: &'a HashSet<&'a str>,
+    /// What this build publishes: a file it staged is not linked.
+    pub(super) published: &'a Published,
     pub(super) removed: &'a AtomicUsize,
 }
 
@@ -53,7 +55,7 @@ impl Walk<'_> {
                 self.removed.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
-            if self.changed.contains(key) {
+            if self.published.is_staged(key) {
                 return Ok(());
             }
         }
