@@ -397,12 +397,18 @@ impl Article {
                 items
             }
             None => {
-                Article::parse(&self.path, front.to_string())
+                let mut whole = Article::parse(&self.path, front.to_string())
                     .map_err(|_| changed())?
-                    .parts
+                    .parts;
+                // The kept updates join the timeline below, once.
+                whole.updates = Default::default();
+                whole
             }
         };
         parts::settle_dates(&mut page_only, zone);
+        // The updates were not read again: those marked for the timeline
+        // join it as they did when the article was loaded.
+        parts::updates::join_timeline(&self.parts.updates, &mut page_only.timeline);
         let parts = parts::with_page_only(&self.parts, page_only);
         // Tests build in debug: there every page checks the short way against the long.
         #[cfg(debug_assertions)]
