@@ -437,7 +437,8 @@ macro_rules! explainer_parts {
 
         /// The views of the parts lists show.
         pub fn list_views(items: &PartItems, cx: &mut ViewCx) -> Vec<(&'static str, Value)> {
-            let mut views = Vec::new();
+            // A summary keeps these for the whole build: no room for more.
+            let mut views = Vec::with_capacity(0 $(+ usize::from(<$part as ExplainerPart>::IN_LISTS))*);
             $(if <$part as ExplainerPart>::IN_LISTS
                 && let Some(value) = view_value::<$part>(&items.$key, cx)
             {
