@@ -435,6 +435,26 @@ macro_rules! explainer_parts {
             views
         }
 
+        /// The views of the parts the article has, taking those lists show
+        /// from its `summary` (the template value lists show, which holds
+        /// them): they are made once for it.
+        pub fn views_beside(items: &PartItems, cx: &mut ViewCx, summary: &Value) -> Vec<PartView> {
+            let mut views = Vec::new();
+            $(let value = if <$part as ExplainerPart>::IN_LISTS {
+                summary.get_from_path(stringify!($key)).cloned()
+            } else {
+                view_value::<$part>(&items.$key, cx)
+            };
+            if let Some(value) = value {
+                views.push(PartView {
+                    key: stringify!($key),
+                    slot: <$part as ExplainerPart>::SLOT,
+                    value,
+                });
+            })*
+            views
+        }
+
         /// The views of the parts lists show.
         pub fn list_views(items: &PartItems, cx: &mut ViewCx) -> Vec<(&'static str, Value)> {
             // A summary keeps these for the whole build: no room for more.

@@ -34,7 +34,7 @@ impl Renderer<'_> {
         deps.add(|| Dep::File(article.path.clone()));
         let summary = self.summary(index, deps);
         let (text, all_parts) = article.page_source(&self.site.config.zone.0)?;
-        let mut views = parts::views(&all_parts, &mut self.view_cx(article, deps));
+        let mut views = parts::views_beside(&all_parts, &mut self.view_cx(article, deps), &summary);
         // On a live article, «Dette vet vi» is pinned above the updates.
         if views.iter().any(|v| v.key == "updates")
             && let Some(known) = views.iter_mut().find(|v| v.key == "known")

@@ -306,10 +306,22 @@ impl Renderer<'_> {
     ) -> Result<(), Diagnostic> {
         let labels = self.urls.language.labels();
         let page_title = format!("{} {title}", labels.timeline_of);
-        let events = view
+        // The list in the structured data names each event and its date:
+        // only those are made into JSON.
+        let events: Vec<serde_json::Value> = view
             .get_from_path("events")
-            .and_then(|events| serde_json::to_value(events).ok())
-            .unwrap_or_default();
+            .and_then(Value::as_array)
+            .unwrap_or_default()
+            .iter()
+            .map(|event| {
+                let text = |path| event.get_from_path(path).and_then(Value::as_str);
+                serde_json::json!({
+                    "title": text("title"),
+                    "date": { "text": text("date.text") },
+                })
+            })
+            .collect();
+        let events = serde_json::Value::from(events);
         let permalink = view
             .get_from_path("permalink")
             .and_then(Value::as_str)
