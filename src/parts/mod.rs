@@ -66,6 +66,10 @@ pub trait ExplainerPart {
     /// Whether only the article's own page shows the part: a full build then
     /// keeps it out of memory and reads it again when that page is rendered.
     const ON_ITS_PAGE_ONLY: bool = false;
+    /// Whether other pages show only some of the part: a full build then
+    /// keeps only that ([`ExplainerPart::for_other_pages`]) and reads the
+    /// part again when the article's own page is rendered.
+    const PARTLY_ON_OTHER_PAGES: bool = false;
     /// The lines `forklar new article` writes for the part's plain fields,
     /// commented out; `{background}` stands for the site's entry keys.
     const EXAMPLE: &'static str = "";
@@ -91,6 +95,12 @@ pub trait ExplainerPart {
 
     /// Problems between files: names of other files that do not exist.
     fn check_references(_item: &Self::Item, _cx: &RefCx, _problems: &mut Vec<Diagnostic>) {}
+
+    /// What other pages than the article's own show of the part, where
+    /// `PARTLY_ON_OTHER_PAGES`: what a full build keeps of it.
+    fn for_other_pages(item: Self::Item) -> Self::Item {
+        item
+    }
 
     /// The part's fields as an editor fills them in `forklar cms`, one for
     /// each key in `FIELDS`.
@@ -340,6 +350,12 @@ fn read_part<P: ExplainerPart>(own: DeTable<'_>, file: &mut FileCx) -> P::Item {
     }
 }
 
+/// Whether a full build lets go of some or all of the part, which the
+/// article's own page then reads again.
+const fn read_again<P: ExplainerPart>() -> bool {
+    P::ON_ITS_PAGE_ONLY || P::PARTLY_ON_OTHER_PAGES
+}
+
 fn view_value<P: ExplainerPart>(item: &P::Item, cx: &mut ViewCx) -> Option<Value> {
     P::view(item, cx).map(|view| Value::from_serializable(&view))
 }
@@ -419,9 +435,30 @@ macro_rules! explainer_parts {
             views
         }
 
+        /// The views of the parts the article has, taking those lists show
+        /// from its `summary` (the template value lists show, which holds
+        /// them): they are made once for it.
+        pub fn views_beside(items: &PartItems, cx: &mut ViewCx, summary: &Value) -> Vec<PartView> {
+            let mut views = Vec::new();
+            $(let value = if <$part as ExplainerPart>::IN_LISTS {
+                summary.get_from_path(stringify!($key)).cloned()
+            } else {
+                view_value::<$part>(&items.$key, cx)
+            };
+            if let Some(value) = value {
+                views.push(PartView {
+                    key: stringify!($key),
+                    slot: <$part as ExplainerPart>::SLOT,
+                    value,
+                });
+            })*
+            views
+        }
+
         /// The views of the parts lists show.
         pub fn list_views(items: &PartItems, cx: &mut ViewCx) -> Vec<(&'static str, Value)> {
-            let mut views = Vec::new();
+            // A summary keeps these for the whole build: no room for more.
+            let mut views = Vec::with_capacity(0 $(+ usize::from(<$part as ExplainerPart>::IN_LISTS))*);
             $(if <$part as ExplainerPart>::IN_LISTS
                 && let Some(value) = view_value::<$part>(&items.$key, cx)
             {
@@ -430,25 +467,27 @@ macro_rules! explainer_parts {
             views
         }
 
-        /// Empties the parts only the article's own page shows.
+        /// Lets go of what only the article's own page shows: the parts
+        /// only it shows, and what other pages do not show of the others.
         pub fn release_page_only(items: &mut PartItems) {
             $(if <$part as ExplainerPart>::ON_ITS_PAGE_ONLY {
                 items.$key = Default::default();
+            } else if <$part as ExplainerPart>::PARTLY_ON_OTHER_PAGES {
+                items.$key = <$part as ExplainerPart>::for_other_pages(std::mem::take(&mut items.$key));
             })*
         }
 
-        /// Whether `key` is a front-matter key of a part only the article's
-        /// own page shows.
+        /// Whether `key` is a front-matter key of a part the article's own
+        /// page reads again after a full build let go of it.
         pub fn page_only_field(key: &str) -> bool {
-            $((<$part as ExplainerPart>::ON_ITS_PAGE_ONLY
-                && <$part as ExplainerPart>::FIELDS.contains(&key)) ||)* false
+            $((read_again::<$part>() && <$part as ExplainerPart>::FIELDS.contains(&key)) ||)* false
         }
 
-        /// Every part: those only the article's own page shows from
+        /// Every part: those the article's own page reads again from
         /// `page_only`, the others from `kept`.
         pub fn with_page_only(kept: &PartItems, page_only: PartItems) -> PartItems {
             PartItems {
-                $($key: if <$part as ExplainerPart>::ON_ITS_PAGE_ONLY {
+                $($key: if read_again::<$part>() {
                     page_only.$key
                 } else {
                     kept.$key.clone()

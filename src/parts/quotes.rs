@@ -82,6 +82,7 @@ pub struct QuoteView {
 impl ExplainerPart for Quotes {
     const FIELDS: &'static [&'static str] = &["quotes"];
     const MARKERS: &'static [&'static str] = &["quotes", "sitater"];
+    const PARTLY_ON_OTHER_PAGES: bool = true;
     const EXAMPLE_TABLES: &'static str = "\
 # [[quotes]]                         # one block per quote
 # key = \"blakkisrud\"                # optional: {{ quote(\"blakkisrud\") }} in the text places it there
@@ -117,11 +118,23 @@ impl ExplainerPart for Quotes {
             }
             keys.push(key.get_ref());
         }
-        fields
+        let mut quotes: Vec<Quote> = fields
             .quotes
             .iter()
             .filter_map(|quote| check_quote(quote, file))
-            .collect()
+            .collect();
+        // Collected without knowing how many pass: room for more is held
+        // for as long as the site is.
+        quotes.shrink_to_fit();
+        quotes
+    }
+
+    /// Person pages show the quotes of the people they are about; the
+    /// others only the article's page shows.
+    fn for_other_pages(mut quotes: Vec<Quote>) -> Vec<Quote> {
+        quotes.retain(|quote| quote.person.is_some());
+        quotes.shrink_to_fit();
+        quotes
     }
 
     fn view(quotes: &Vec<Quote>, cx: &mut ViewCx) -> Option<Vec<QuoteView>> {

@@ -68,6 +68,8 @@ impl ExplainerPart for Summary {
                 points.push(point.get_ref().trim().to_string());
             }
         }
+        // Kept for as long as the site is: no room for more.
+        points.shrink_to_fit();
         points
     }
 

@@ -29,6 +29,9 @@ pub struct TimelineFields {
 pub struct TimelineItem {
     pub events: Vec<Event>,
     pub file: Option<Reference>,
+    /// The article's own events were let go for a full build: only its
+    /// page shows them, and it writes their timeline page as well.
+    pub own_let_go: bool,
 }
 
 impl TimelineItem {
@@ -37,9 +40,14 @@ impl TimelineItem {
     pub fn page_key(&self, slug: &str) -> Option<String> {
         match &self.file {
             Some(reference) => Some(reference.key.clone()),
-            None if !self.events.is_empty() => Some(slug.to_string()),
+            None if self.has_own_events() => Some(slug.to_string()),
             None => None,
         }
+    }
+
+    /// Whether the article has a timeline of its own, held or let go.
+    pub fn has_own_events(&self) -> bool {
+        self.file.is_none() && (self.own_let_go || !self.events.is_empty())
     }
 }
 
@@ -254,6 +262,7 @@ pub fn event_fields() -> Vec<Field> {
 impl ExplainerPart for Timeline {
     const FIELDS: &'static [&'static str] = &["timeline", "timeline_file"];
     const MARKERS: &'static [&'static str] = &["timeline", "tidslinje"];
+    const PARTLY_ON_OTHER_PAGES: bool = true;
     const EXAMPLE: &'static str = "\
 # timeline_file = \"nokkel\"          # a shared timeline in content/timelines/, instead of [[timeline]]
 ";
@@ -271,11 +280,14 @@ impl ExplainerPart for Timeline {
     type View = TimelineView;
 
     fn check(fields: TimelineFields, file: &mut FileCx) -> TimelineItem {
-        let events: Vec<Event> = fields
+        let mut events: Vec<Event> = fields
             .timeline
             .iter()
             .filter_map(|event| check_event(event, file))
             .collect();
+        // Collected without knowing how many pass: room for more is held
+        // for as long as the site is.
+        events.shrink_to_fit();
         if !fields.timeline.is_empty()
             && let Some(key) = &fields.timeline_file
         {
@@ -292,6 +304,22 @@ impl ExplainerPart for Timeline {
                 .timeline_file
                 .as_ref()
                 .map(|key| Reference::new(key, file)),
+            own_let_go: false,
+        }
+    }
+
+    /// A shared timeline's page and the list of timelines show the events a
+    /// live article's updates add to it; an article's own events only its
+    /// page and their timeline page show, which that page writes.
+    fn for_other_pages(item: TimelineItem) -> TimelineItem {
+        if item.has_own_events() {
+            TimelineItem {
+                events: Vec::new(),
+                file: None,
+                own_let_go: true,
+            }
+        } else {
+            item
         }
     }
 
@@ -378,8 +406,7 @@ impl ExplainerPart for Timeline {
                     )),
             );
         }
-        if item.file.is_none()
-            && !item.events.is_empty()
+        if item.has_own_events()
             && let Some(shared) = cx.timelines.get(cx.slug)
         {
             problems.push(

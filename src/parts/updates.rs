@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::timeline::TimelineItem;
 use super::{ExplainerPart, PartItems, Slot, ViewCx};
 use crate::cms::field::{Field, Widget};
 use crate::content::fields::DateField;
@@ -227,8 +228,12 @@ pub fn settle(items: &mut PartItems, zone: &jiff::tz::TimeZone) {
     if let Some(until) = &mut items.updates.live_until {
         until.settle(zone);
     }
-    let events = items
-        .updates
+    join_timeline(&items.updates, &mut items.timeline);
+}
+
+/// Adds the updates marked `timeline = true`, settled, to the timeline.
+pub fn join_timeline(updates: &UpdatesItem, timeline: &mut TimelineItem) {
+    let events = updates
         .updates
         .iter()
         .filter(|u| u.timeline)
@@ -243,7 +248,7 @@ pub fn settle(items: &mut PartItems, zone: &jiff::tz::TimeZone) {
             url: None,
             key: false,
         });
-    items.timeline.events.extend(events);
+    timeline.events.extend(events);
 }
 
 /// The moment a date stands for; a day alone lasts until its end on `zone`.

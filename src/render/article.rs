@@ -34,7 +34,7 @@ impl Renderer<'_> {
         deps.add(|| Dep::File(article.path.clone()));
         let summary = self.summary(index, deps);
         let (text, all_parts) = article.page_source(&self.site.config.zone.0)?;
-        let mut views = parts::views(&all_parts, &mut self.view_cx(article, deps));
+        let mut views = parts::views_beside(&all_parts, &mut self.view_cx(article, deps), &summary);
         // On a live article, «Dette vet vi» is pinned above the updates.
         if views.iter().any(|v| v.key == "updates")
             && let Some(known) = views.iter_mut().find(|v| v.key == "known")
@@ -130,15 +130,13 @@ impl Renderer<'_> {
                     .with_help(format!("the markers are: {}", known.join(", "))),
             );
         }
-        let inline_quotes =
-            parts::quotes::resolve_markers(&body.quote_markers, &article.parts.quotes).map_err(
-                |(n, message, help)| {
-                    Diagnostic::new(message)
-                        .in_file(&article.path)
-                        .at(at_line(body.quote_markers[n].range.clone()))
-                        .with_help(help)
-                },
-            )?;
+        let inline_quotes = parts::quotes::resolve_markers(&body.quote_markers, &all_parts.quotes)
+            .map_err(|(n, message, help)| {
+                Diagnostic::new(message)
+                    .in_file(&article.path)
+                    .at(at_line(body.quote_markers[n].range.clone()))
+                    .with_help(help)
+            })?;
         let inline_quotes = take_inline_quotes(&mut views, &inline_quotes);
         // The Markdown is not needed again: a large body is not held while
         // its HTML is placed in the page.
@@ -246,7 +244,41 @@ impl Renderer<'_> {
             ("parts_end", Value::from(end)),
         ]);
         context.insert_value("page", with_fields(summary, fields));
-        self.write_page(page, "article.html", &context, &source, sink)
+        self.write_page(page, "article.html", &context, &source, sink)?;
+        if article.parts.timeline.own_let_go {
+            self.own_timeline_page(index, views, sink, deps)?;
+        }
+        Ok(())
+    }
+
+    /// The page of the article's own timeline, from the view the article
+    /// shows it with: a full build let its events go after loading, and
+    /// reads them again only for the article's page.
+    fn own_timeline_page(
+        &self,
+        index: usize,
+        views: Vec<parts::PartView>,
+        sink: &dyn Sink,
+        deps: &mut Deps,
+    ) -> Result<(), Diagnostic> {
+        // Only a full build lets the events go, and it records nothing.
+        debug_assert!(
+            !deps.is_on(),
+            "a render that records what it read keeps every part"
+        );
+        let article = &self.site.articles[index];
+        let Some(view) = views.into_iter().find(|v| v.key == "timeline") else {
+            return Ok(());
+        };
+        let key = &article.slug;
+        let users = self
+            .listings
+            .timeline_users
+            .get(key)
+            .map_or(&[][..], Vec::as_slice);
+        let articles = self.list(ListKey::TimelineUsers(key.clone()), users, deps);
+        let page = Page::Timeline(key.clone());
+        self.timeline_page_of(key, &article.title, view.value, articles, &page, sink)
     }
 }
 

@@ -262,6 +262,11 @@ impl Renderer<'_> {
                 else {
                     return Ok(());
                 };
+                // A full build let its events go: the article's page writes
+                // this page from the view it shows them with.
+                if article.parts.timeline.own_let_go {
+                    return Ok(());
+                }
                 deps.add(|| Dep::File(article.path.clone()));
                 (
                     &article.title,
@@ -270,7 +275,6 @@ impl Renderer<'_> {
                 )
             }
         };
-        let source = from.display().to_string();
         let view = {
             let Some(&first) = users.first() else {
                 return Ok(());
@@ -279,10 +283,50 @@ impl Renderer<'_> {
             let mut cx = cx.from_file(from);
             timeline_view(key, title, &events, &mut cx)
         };
+        self.timeline_page_of(
+            key,
+            title,
+            Value::from_serializable(&view),
+            articles,
+            page,
+            sink,
+        )
+    }
+
+    /// A timeline's page from its view (a `TimelineView` as the templates
+    /// get it) and the articles that use it.
+    pub(super) fn timeline_page_of(
+        &self,
+        key: &str,
+        title: &str,
+        view: Value,
+        articles: Value,
+        page: &Page,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
         let labels = self.urls.language.labels();
         let page_title = format!("{} {title}", labels.timeline_of);
-        let events = serde_json::to_value(&view.events).unwrap_or_default();
-        let list = seo::timeline_list(&page_title, &view.permalink, &events);
+        // The list in the structured data names each event and its date:
+        // only those are made into JSON.
+        let events: Vec<serde_json::Value> = view
+            .get_from_path("events")
+            .and_then(Value::as_array)
+            .unwrap_or_default()
+            .iter()
+            .map(|event| {
+                let text = |path| event.get_from_path(path).and_then(Value::as_str);
+                serde_json::json!({
+                    "title": text("title"),
+                    "date": { "text": text("date.text") },
+                })
+            })
+            .collect();
+        let events = serde_json::Value::from(events);
+        let permalink = view
+            .get_from_path("permalink")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let list = seo::timeline_list(&page_title, permalink, &events);
         let page_seo = self.seo(
             &page_title,
             &format!(
@@ -294,11 +338,12 @@ impl Renderer<'_> {
             &[],
             vec![list],
         );
-        let view = with_fields(Value::from_serializable(&view), [("articles", articles)]);
+        let view = with_fields(view, [("articles", articles)]);
         let mut context = self.context();
         context.insert("seo", &page_seo);
         context.insert_value("timeline", view);
-        self.write_page(page, "timeline.html", &context, &source, sink)
+        // Links on a timeline page are written in its file, which names it.
+        self.write_page(page, "timeline.html", &context, &self.origin(page), sink)
     }
 
     /// The Atom feed of the newest articles, with their full text up to

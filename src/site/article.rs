@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -150,8 +151,9 @@ pub struct Article {
     pub body_offset: usize,
     /// The 1-based line in the file where the Markdown body starts.
     body_line: usize,
-    /// Set once the body has been let go from memory: the file to read it from.
-    pub body_file: Option<PathBuf>,
+    /// Set once the body has been let go from memory: the site's folder,
+    /// which `path` is read from again (one for every article).
+    root: Option<Arc<Path>>,
     /// The body's length in bytes, known without reading it again.
     pub body_len: usize,
 }
@@ -163,7 +165,7 @@ impl Article {
     }
 
     /// Reads an article from `content/…`; `path` is relative to the site root.
-    pub fn load(root: &Path, path: &Path) -> Result<Article, Vec<Diagnostic>> {
+    pub fn load(root: &Arc<Path>, path: &Path) -> Result<Article, Vec<Diagnostic>> {
         let text = read_text(root, path).map_err(|d| vec![d])?;
         let mut article = Article::parse(path, text)?;
         article.release_body(root);
@@ -217,11 +219,14 @@ impl Article {
             );
         }
         let slug = article_slug(path, slug_field, &mut file);
-        let tags: Vec<Tag> = fields
+        let mut tags: Vec<Tag> = fields
             .tags
             .iter()
             .filter_map(|tag| check_tag(tag, &mut file))
             .collect();
+        // Collected without knowing how many pass: room for more is held
+        // for as long as the site is.
+        tags.shrink_to_fit();
         let image = fields.image.as_ref().and_then(|i| i.check(&mut file));
         let images = fields
             .images
@@ -267,7 +272,7 @@ impl Article {
             page_parts_released: false,
             body_offset,
             body_line: text[..body_offset].matches('\n').count() + 1,
-            body_file: None,
+            root: None,
             body_len: text.len() - body_offset,
             front_matter_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_offset]),
             text: Some(text),
@@ -306,8 +311,11 @@ impl Article {
     /// The whole file, read again, if its front matter is still the one
     /// that was checked.
     fn read_again(&self) -> Result<String, Diagnostic> {
-        let file = self.body_file.as_deref().unwrap_or(&self.path);
-        let text = std::fs::read_to_string(file).map_err(|err| {
+        let file = match &self.root {
+            Some(root) => Cow::Owned(root.join(&self.path)),
+            None => Cow::Borrowed(self.path.as_path()),
+        };
+        let text = std::fs::read_to_string(file.as_ref()).map_err(|err| {
             Diagnostic::new(format!("cannot read the file again: {err}"))
                 .in_file(&self.path)
                 .with_help("the file changed or went away during the build; build again")
@@ -330,9 +338,9 @@ impl Article {
 
     /// Keeps no text in memory; the body is read from `root` again when it
     /// is rendered, so a large site never holds every file at once.
-    pub fn release_body(&mut self, root: &Path) {
+    pub fn release_body(&mut self, root: &Arc<Path>) {
         self.text = None;
-        self.body_file = Some(root.join(&self.path));
+        self.root = Some(Arc::clone(root));
     }
 
     /// Lets go of the parts only the article's own page shows, for a full
@@ -397,12 +405,18 @@ impl Article {
                 items
             }
             None => {
-                Article::parse(&self.path, front.to_string())
+                let mut whole = Article::parse(&self.path, front.to_string())
                     .map_err(|_| changed())?
-                    .parts
+                    .parts;
+                // The kept updates join the timeline below, once.
+                whole.updates = Default::default();
+                whole
             }
         };
         parts::settle_dates(&mut page_only, zone);
+        // The updates were not read again: those marked for the timeline
+        // join it as they did when the article was loaded.
+        parts::updates::join_timeline(&self.parts.updates, &mut page_only.timeline);
         let parts = parts::with_page_only(&self.parts, page_only);
         // Tests build in debug: there every page checks the short way against the long.
         #[cfg(debug_assertions)]

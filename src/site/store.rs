@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
@@ -53,7 +54,7 @@ pub fn load_file(
     publishing: &Publishing,
     zone: &TimeZone,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    load_file_as(root, file, publishing, zone, Keep::Everything)
+    load_file_as(&Arc::from(root), file, publishing, zone, Keep::Everything)
 }
 
 /// What a loaded site keeps of each article.
@@ -68,7 +69,7 @@ pub enum Keep {
 }
 
 fn load_file_as(
-    root: &Path,
+    root: &Arc<Path>,
     file: &SourceFile,
     publishing: &Publishing,
     zone: &TimeZone,
@@ -138,9 +139,11 @@ impl Site {
     ) -> Result<Site, Diagnostics> {
         let mut problems = Vec::new();
         let files = walk(root, CONTENT_DIR, &mut problems);
+        // One copy of the folder's name, shared by every article read from it.
+        let shared_root = Arc::from(root);
         let loaded: Vec<Result<Loaded, Vec<Diagnostic>>> = files
             .par_iter()
-            .map(|file| load_file_as(root, file, &publishing, &config.zone.0, keep))
+            .map(|file| load_file_as(&shared_root, file, &publishing, &config.zone.0, keep))
             .collect();
         let mut site = Site {
             root: root.to_path_buf(),

@@ -17,6 +17,7 @@ mod images;
 mod impact;
 mod incremental;
 mod large;
+mod let_go;
 mod live;
 mod pagination;
 mod phone;
