@@ -14,7 +14,7 @@ use crate::site::index::ListsTouched;
 use crate::site::tags::TagSpellings;
 use crate::templates::Templates;
 
-use super::positions::Positions;
+use super::positions::{Moved, Positions};
 
 /// The site as last rendered, and what each page read.
 pub(super) struct State {
@@ -128,6 +128,21 @@ impl State {
             .collect();
     }
 
+    /// What was worked out by place, after the article at `moved.from`
+    /// moved to `moved.to`: the lists, the slugs' first articles and the
+    /// articles with updates.
+    pub(super) fn follow(&mut self, moved: &Moved) {
+        moved.follow(&mut self.kept.listings);
+        // Every slug is its one article's while no two share one.
+        for first in self.kept.slugs.values_mut() {
+            *first = moved.index(*first);
+        }
+        for index in &mut self.with_updates {
+            *index = moved.index(*index);
+        }
+        self.with_updates.sort_unstable();
+    }
+
     /// Whether an article is live at `now`: whether the live script is
     /// published. Looks at the articles with updates only.
     fn any_live(&self, now: jiff::Timestamp) -> bool {
@@ -187,6 +202,10 @@ impl State {
                     })
                     .collect();
                 changed.extend(now.into_iter().map(|(key, print)| (key, Some(print))));
+                debug_assert!(
+                    self.lists_after(&changed) == self.site.list_fingerprints(&renderer.listings),
+                    "the fingerprints made again differ from those of every list"
+                );
                 for (key, _) in &changed {
                     // The pages there are follow from how many pages each
                     // list takes and which tags and timelines have one.
@@ -228,6 +247,18 @@ impl State {
             dirty: dirty.into_iter().collect(),
             gone,
         }
+    }
+
+    /// Every list's fingerprint with `changed` taken in.
+    fn lists_after(&self, changed: &[(ListKey, Option<u64>)]) -> HashMap<ListKey, u64> {
+        let mut lists = self.lists.clone();
+        for (key, print) in changed {
+            match print {
+                Some(print) => lists.insert(key.clone(), *print),
+                None => lists.remove(key),
+            };
+        }
+        lists
     }
 
     /// Keeps the fingerprints of a good save's lists.

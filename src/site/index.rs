@@ -42,6 +42,10 @@ pub struct ListsTouched {
     pub corrections: bool,
     /// The articles that joined or left them, by place in the order.
     pub articles: BTreeSet<usize>,
+    /// The places in the order whose article changed (articles moved
+    /// within it): the pages of the front page's list there, the feed and
+    /// the list of every article.
+    pub order: Option<std::ops::Range<usize>>,
 }
 
 impl ListsTouched {
@@ -51,6 +55,16 @@ impl ListsTouched {
             && self.tags.is_empty()
             && self.people.is_empty()
             && !self.corrections
+            && self.order.is_none()
+    }
+
+    /// Takes in that the articles at `span` of the order changed places.
+    pub fn reordered(&mut self, span: std::ops::RangeInclusive<usize>) {
+        let (start, end) = (*span.start(), *span.end() + 1);
+        self.order = Some(match self.order.take() {
+            Some(order) => order.start.min(start)..order.end.max(end),
+            None => start..end,
+        });
     }
 
     /// Whether `key` is one of the touched lists, or one that follows from
@@ -73,12 +87,12 @@ impl ListsTouched {
             ListKey::Timelines => !self.timelines.is_empty(),
             ListKey::Tags => !self.tags.is_empty(),
             ListKey::Corrections => self.corrections,
-            ListKey::Front(_)
-            | ListKey::FrontPages
-            | ListKey::Feed
-            | ListKey::AllArticles
-            | ListKey::Entries
-            | ListKey::People => false,
+            ListKey::Front(n) => self.order.as_ref().is_some_and(|order| {
+                let first = ((*n).max(1) - 1) * ARTICLES_PER_PAGE;
+                order.start < first + ARTICLES_PER_PAGE && first < order.end
+            }),
+            ListKey::Feed | ListKey::AllArticles => self.order.is_some(),
+            ListKey::FrontPages | ListKey::Entries | ListKey::People => false,
         }
     }
 }
@@ -344,6 +358,16 @@ impl Site {
             prints.person(key, &mut out);
         }
         prints.shared(Some(touched), &mut out);
+        if touched.order.is_some() {
+            let of = |indices: &mut dyn Iterator<Item = usize>| prints.of(indices);
+            for n in 1..=self.index_page_count() {
+                if touched.covers(&ListKey::Front(n)) {
+                    out.insert(ListKey::Front(n), of(&mut self.index_page(n)));
+                }
+            }
+            out.insert(ListKey::Feed, of(&mut self.feed_articles()));
+            out.insert(ListKey::AllArticles, of(&mut (0..self.articles.len())));
+        }
         out
     }
 }

@@ -1,0 +1,73 @@
+//! Saves that move articles in the order (a new date) without changing
+//! which lists they are in: the lists, slugs and fingerprints kept by place
+//! follow the move instead of being worked out again, and every save is
+//! compared with a fresh build (a debug build also checks the kept lists,
+//! fingerprints, slugs and places against ones made from scratch).
+
+use super::lists::{articles_written, twelve_users};
+use super::{Runner, base_seed, strings};
+
+/// Sets the dates (and, where given, the tags) of articles in one save.
+fn moved(runner: &mut Runner, what: &str, changes: &[(&str, &str, Option<&[&str]>)]) {
+    let mut model = runner.model.clone();
+    for (file, date, tags) in changes {
+        let article = model.articles.get_mut(*file).expect("an article");
+        article.date = (*date).to_owned();
+        if let Some(tags) = tags {
+            article.tags = strings(tags);
+        }
+    }
+    runner.step(what, model, &[]).expect("a good save");
+}
+
+#[test]
+fn moves_in_the_order_match_a_fresh_build() {
+    let mut model = twelve_users();
+    // Three parts of five addresses: a move crosses parts.
+    model.sitemap_urls_per_file = Some(5);
+    for (day, article) in model.articles.values_mut().enumerate() {
+        if day % 3 == 0 {
+            article.tags.push("Klima".into());
+        }
+    }
+    let mut runner = Runner::start(model, base_seed());
+    moved(
+        &mut runner,
+        "sak-06 becomes the newest",
+        &[("sak-06.md", "2022-01-20", None)],
+    );
+    moved(
+        &mut runner,
+        "sak-06 becomes the oldest, and tagged Klima",
+        &[("sak-06.md", "2021-12-20", Some(&["Kasakhstan", "Klima"]))],
+    );
+    moved(
+        &mut runner,
+        "two articles cross each other",
+        &[
+            ("sak-03.md", "2022-01-10T12:00:00Z", None),
+            ("sak-10.md", "2022-01-02T12:00:00Z", None),
+        ],
+    );
+    moved(
+        &mut runner,
+        "the newest moves down one place",
+        &[("sak-12.md", "2022-01-10T23:00:00Z", None)],
+    );
+    // Back between its neighbours: no longer the oldest.
+    let mut model = runner.model.clone();
+    model
+        .articles
+        .get_mut("sak-06.md")
+        .expect("an article")
+        .date = "2022-01-06".into();
+    let report = runner
+        .step("sak-06 back in its place", model, &[])
+        .expect("a good save");
+    assert!(
+        articles_written(&report.rendered).contains(&"sak-06".to_owned()),
+        "{:?}",
+        report.rendered
+    );
+    assert_eq!(runner.compared, 5, "every save was compared");
+}
