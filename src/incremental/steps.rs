@@ -183,7 +183,7 @@ impl Session {
         }
         for moved in &save.moves {
             state.follow(moved);
-            save.touched.reordered(moved.span());
+            save.touched.reordered(moved.span(), &state.site);
         }
         debug_assert!(state.kept.slugs == crate::render::slug_table(&state.site));
     }

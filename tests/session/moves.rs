@@ -5,10 +5,14 @@
 //! fingerprints, slugs and places against ones made from scratch).
 
 use super::lists::{articles_written, twelve_users};
-use super::{Runner, base_seed, strings};
+use super::{RebuildReport, Runner, base_seed, strings};
 
 /// Sets the dates (and, where given, the tags) of articles in one save.
-fn moved(runner: &mut Runner, what: &str, changes: &[(&str, &str, Option<&[&str]>)]) {
+fn moved(
+    runner: &mut Runner,
+    what: &str,
+    changes: &[(&str, &str, Option<&[&str]>)],
+) -> RebuildReport {
     let mut model = runner.model.clone();
     for (file, date, tags) in changes {
         let article = model.articles.get_mut(*file).expect("an article");
@@ -17,7 +21,7 @@ fn moved(runner: &mut Runner, what: &str, changes: &[(&str, &str, Option<&[&str]
             article.tags = strings(tags);
         }
     }
-    runner.step(what, model, &[]).expect("a good save");
+    runner.step(what, model, &[]).expect("a good save")
 }
 
 #[test]
@@ -49,11 +53,17 @@ fn moves_in_the_order_match_a_fresh_build() {
             ("sak-10.md", "2022-01-02T12:00:00Z", None),
         ],
     );
-    moved(
+    let report = moved(
         &mut runner,
         "the newest moves down one place",
         &[("sak-12.md", "2022-01-10T23:00:00Z", None)],
     );
+    // The first part holds the front page and the four newest: the other
+    // parts list the same articles in the same order as before.
+    let parts: Vec<&String> = (report.rendered.iter())
+        .filter(|path| path.starts_with("sitemap-"))
+        .collect();
+    assert_eq!(parts, ["sitemap-1.xml"], "{:?}", report.rendered);
     // Back between its neighbours: no longer the oldest.
     let mut model = runner.model.clone();
     model
