@@ -33,6 +33,8 @@ struct ArticleShape {
     feeds: bool,
     /// The timeline page it shows, if any.
     timeline: Option<String>,
+    /// Whether that is a shared timeline's, not the article's own.
+    timeline_shared: bool,
     /// Each tag's slug and name as shown.
     tags: Vec<(String, String)>,
     background: Vec<String>,
@@ -53,6 +55,7 @@ impl Shape {
                 lists: site.publishing.lists(a),
                 feeds: site.publishing.feeds(a),
                 timeline: a.parts.timeline.page_key(&a.slug),
+                timeline_shared: a.parts.timeline.file.is_some(),
                 tags: a
                     .tags
                     .iter()
@@ -150,7 +153,10 @@ impl ArticleShape {
             .tags
             .extend(self.tags.iter().map(|(slug, _)| slug.clone()));
         touched.entries.extend(self.background.iter().cloned());
-        touched.timelines.extend(self.timeline.iter().cloned());
+        // Its own timeline lists it alone, wherever it is.
+        if self.timeline_shared {
+            touched.timelines.extend(self.timeline.iter().cloned());
+        }
         touched.people.extend(self.authors.iter().cloned());
         touched.people.extend(
             (self.quotes.iter()).filter_map(|quote| quote.person.as_ref().map(|p| p.key.clone())),

@@ -5,7 +5,7 @@
 //! fingerprints, slugs and places against ones made from scratch).
 
 use super::lists::{articles_written, twelve_users};
-use super::{RebuildReport, Runner, base_seed, strings};
+use super::{RebuildReport, Runner, SharedTimeline, Timeline, base_seed, strings};
 
 /// Sets the dates (and, where given, the tags) of articles in one save.
 fn moved(
@@ -33,7 +33,20 @@ fn moves_in_the_order_match_a_fresh_build() {
         if day % 3 == 0 {
             article.tags.push("Klima".into());
         }
+        // Every other article its own timeline, some a shared one.
+        article.timeline = match day % 4 {
+            0 | 2 => Timeline::Inline(vec![("\"2021-12-01\"".into(), format!("Hendelse {day}"))]),
+            1 => Timeline::Shared("uro".into()),
+            _ => Timeline::None,
+        };
     }
+    model.timelines.insert(
+        "uro".into(),
+        SharedTimeline {
+            title: "Uroen".into(),
+            events: vec![("\"2022-01-01\"".into(), "Protestene begynte".into())],
+        },
+    );
     let mut runner = Runner::start(model, base_seed());
     moved(
         &mut runner,
