@@ -3,7 +3,8 @@
 //! fingerprints, links, slugs, the set of pages), which a save that moves no
 //! article and changes no list keeps.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::RangeInclusive;
 
 use crate::deps::{Dep, ListKey};
 use crate::diagnostics::Diagnostic;
@@ -128,19 +129,47 @@ impl State {
             .collect();
     }
 
-    /// What was worked out by place, after the article at `moved.from`
-    /// moved to `moved.to`: the lists, the slugs' first articles and the
-    /// articles with updates.
-    pub(super) fn follow(&mut self, moved: &Moved) {
-        moved.follow(&mut self.kept.listings);
-        // Every slug is its one article's while no two share one.
-        for first in self.kept.slugs.values_mut() {
-            *first = moved.index(*first);
+    /// What was worked out by place, after the articles `moves` moved one
+    /// after another: the lists, the slugs' first articles and the articles
+    /// with updates. Returns the places whose article changed, if any.
+    pub(super) fn follow(&mut self, moves: &[Moved]) -> Option<RangeInclusive<usize>> {
+        let spans = moves.iter().map(Moved::span);
+        let start = spans.clone().map(|span| *span.start()).min()?;
+        let end = spans.map(|span| *span.end()).max()?;
+        let lists = &mut self.kept.listings;
+        // An article's own timeline lists it alone: set below, by place.
+        let mut shared = BTreeMap::new();
+        for key in self.site.timelines.keys() {
+            if let Some(users) = lists.timeline_users.remove(key) {
+                shared.insert(key.clone(), users);
+            }
         }
-        for index in &mut self.with_updates {
-            *index = moved.index(*index);
+        let own = std::mem::replace(&mut lists.timeline_users, shared);
+        for moved in moves {
+            moved.follow(lists);
+        }
+        let shared = std::mem::replace(&mut lists.timeline_users, own);
+        lists.timeline_users.extend(shared);
+        for place in start..=end {
+            let article = &self.site.articles[place];
+            // Every slug is its one article's while no two share one.
+            if let Some(first) = self.kept.slugs.get_mut(&article.slug) {
+                *first = place;
+            }
+            if article.parts.timeline.file.is_none()
+                && let Some(users) = lists.timeline_users.get_mut(&article.slug)
+                && users.len() == 1
+            {
+                users[0] = place;
+            }
+        }
+        for moved in moves {
+            for index in &mut self.with_updates {
+                *index = moved.index(*index);
+            }
         }
         self.with_updates.sort_unstable();
+        Some(start..=end)
     }
 
     /// Whether an article is live at `now`: whether the live script is

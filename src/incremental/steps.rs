@@ -181,9 +181,8 @@ impl Session {
         if state.lists_stale {
             return;
         }
-        for moved in &save.moves {
-            state.follow(moved);
-            save.touched.reordered(moved.span(), &state.site);
+        if let Some(span) = state.follow(&save.moves) {
+            save.touched.reordered(span, &state.site);
         }
         debug_assert!(state.kept.slugs == crate::render::slug_table(&state.site));
     }
