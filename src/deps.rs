@@ -13,8 +13,9 @@ pub enum Dep {
     /// An article as lists show it: its summary.
     Summary(PathBuf),
     /// Where an article is published, its date, last change and status
-    /// (whether feeds carry it): all the sitemaps read of most articles, so
-    /// a save of a title or a lead leaves them alone.
+    /// (whether feeds carry it): all the news sitemap reads of most articles,
+    /// so a save of a title or a lead leaves it alone. The other sitemap
+    /// files read these by block of the order ([`ListKey::OrderBlock`]).
     Address(PathBuf),
     /// Where a content file is published, or that it has no page.
     Url(PathBuf),
@@ -80,6 +81,15 @@ pub enum ListKey {
     PersonPages(String),
     /// Which people there are.
     People,
+    /// How many articles there are.
+    ArticleCount,
+    /// Block `n` of the order (`Site::order_block_of`): the articles at
+    /// some stretch of places, in that order, with what [`Dep::Address`]
+    /// stands for of each. A page listing a long stretch of the order (a
+    /// sitemap file) reads the blocks it shows instead of every article's
+    /// address, so a move or a new date elsewhere leaves it alone. A save
+    /// that changes an article's address counts as a change of its block.
+    OrderBlock(usize),
 }
 
 /// The sources one page read, in the order read (duplicates are harmless). A

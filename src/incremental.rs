@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
-use crate::deps::Dep;
+use crate::deps::{Dep, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
 use crate::layout::{SourceFile, classify};
@@ -280,6 +280,11 @@ impl Session {
             deps.push(Dep::File(path.clone()));
             deps.push(Dep::Summary(path.clone()));
             deps.push(Dep::Address(path.clone()));
+            if let Some(place) = state.positions.get(path) {
+                deps.push(Dep::List(ListKey::OrderBlock(
+                    state.site.order_block_of(place),
+                )));
+            }
             deps.push(Dep::Url(path.clone()));
             if let Some(entry) = state.site.background.values().find(|e| &e.path == path) {
                 deps.push(Dep::Entry(entry.key.clone()));

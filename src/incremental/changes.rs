@@ -51,9 +51,15 @@ pub(super) fn reload(
     };
     broken.remove(&path);
     let before = Sources::of(site, positions, &path);
+    let place_before = positions.get(&path);
     positions.replace(site, &path, loaded);
     let after = Sources::of(site, positions, &path);
-    before.changed(&after, &path, pending);
+    if before.changed(&after, &path, pending) {
+        // Long lists of addresses read them by block of the order.
+        for place in place_before.iter().chain(&positions.get(&path)) {
+            pending.insert(Dep::List(ListKey::OrderBlock(site.order_block_of(*place))));
+        }
+    }
 }
 
 /// A folder that is gone: forget every file that was in it.
@@ -146,7 +152,8 @@ impl Sources {
         }
     }
 
-    fn changed(&self, after: &Sources, path: &Path, pending: &mut BTreeSet<Dep>) {
+    /// Adds what changed to `pending`; returns whether the address did.
+    fn changed(&self, after: &Sources, path: &Path, pending: &mut BTreeSet<Dep>) -> bool {
         let has_entry = |s: &Sources| s.entry.is_some();
         let url = |s: &Sources| s.article.as_ref().map(|a| a.2.clone());
         if url(self) != url(after)
@@ -156,7 +163,8 @@ impl Sources {
         {
             pending.insert(Dep::Url(path.to_path_buf()));
         }
-        if url(self) != url(after) || self.dated != after.dated {
+        let addressed = url(self) != url(after) || self.dated != after.dated;
+        if addressed {
             pending.insert(Dep::Address(path.to_path_buf()));
         }
         let same_summary = match (&self.article, &after.article) {
@@ -187,6 +195,7 @@ impl Sources {
         for key in self.person.iter().chain(&after.person) {
             pending.insert(Dep::Person(key.clone()));
         }
+        addressed
     }
 }
 

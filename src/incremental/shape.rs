@@ -33,6 +33,8 @@ struct ArticleShape {
     feeds: bool,
     /// The timeline page it shows, if any.
     timeline: Option<String>,
+    /// Whether that is a shared timeline's, not the article's own.
+    timeline_shared: bool,
     /// Each tag's slug and name as shown.
     tags: Vec<(String, String)>,
     background: Vec<String>,
@@ -53,6 +55,7 @@ impl Shape {
                 lists: site.publishing.lists(a),
                 feeds: site.publishing.feeds(a),
                 timeline: a.parts.timeline.page_key(&a.slug),
+                timeline_shared: a.parts.timeline.file.is_some(),
                 tags: a
                     .tags
                     .iter()
@@ -89,9 +92,10 @@ impl Shape {
 impl Shape {
     /// Whether `self` differs from `before` only in which lists the article
     /// is in (its tags, background entries, timeline, quotes, authors,
-    /// corrections), with its place in the order and its slug kept; if so,
-    /// adds the lists it joined or left to `touched`. Such a change leaves the
-    /// links and slugs as they were, and only those lists need making again.
+    /// corrections) and its place in the order, with its slug kept; if so,
+    /// adds the lists it joined or left (all it is in, when it moved) to
+    /// `touched`. Such a change leaves the links as they were, and only those
+    /// lists need making again.
     pub(super) fn relisted_from(&self, before: &Shape, touched: &mut ListsTouched) -> bool {
         let (Some(now), Some(was)) = (&self.article, &before.article) else {
             return false;
@@ -100,7 +104,6 @@ impl Shape {
             && self.timeline == before.timeline
             && self.person == before.person
             && self.withheld == before.withheld
-            && now.index == was.index
             && now.slug == was.slug
             && now.lists == was.lists
             && now.feeds == was.feeds
@@ -132,8 +135,33 @@ impl Shape {
                 .extend(speakers.filter_map(|quote| quote.person.as_ref().map(|p| p.key.clone())));
         }
         touched.corrections |= now.corrections != was.corrections;
+        if now.index != was.index {
+            // Moved in the order: every list it is in has it elsewhere.
+            for shape in [now, was] {
+                shape.lists_in(touched);
+            }
+        }
         touched.articles.insert(now.index);
         true
+    }
+}
+
+impl ArticleShape {
+    /// Adds every list the article is in to `touched`.
+    fn lists_in(&self, touched: &mut ListsTouched) {
+        touched
+            .tags
+            .extend(self.tags.iter().map(|(slug, _)| slug.clone()));
+        touched.entries.extend(self.background.iter().cloned());
+        // Its own timeline lists it alone, wherever it is.
+        if self.timeline_shared {
+            touched.timelines.extend(self.timeline.iter().cloned());
+        }
+        touched.people.extend(self.authors.iter().cloned());
+        touched.people.extend(
+            (self.quotes.iter()).filter_map(|quote| quote.person.as_ref().map(|p| p.key.clone())),
+        );
+        touched.corrections |= !self.corrections.is_empty();
     }
 }
 

@@ -3,7 +3,8 @@
 //! fingerprints, links, slugs, the set of pages), which a save that moves no
 //! article and changes no list keeps.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::RangeInclusive;
 
 use crate::deps::{Dep, ListKey};
 use crate::diagnostics::Diagnostic;
@@ -14,7 +15,7 @@ use crate::site::index::ListsTouched;
 use crate::site::tags::TagSpellings;
 use crate::templates::Templates;
 
-use super::positions::Positions;
+use super::positions::{Moved, Positions};
 
 /// The site as last rendered, and what each page read.
 pub(super) struct State {
@@ -128,6 +129,49 @@ impl State {
             .collect();
     }
 
+    /// What was worked out by place, after the articles `moves` moved one
+    /// after another: the lists, the slugs' first articles and the articles
+    /// with updates. Returns the places whose article changed, if any.
+    pub(super) fn follow(&mut self, moves: &[Moved]) -> Option<RangeInclusive<usize>> {
+        let spans = moves.iter().map(Moved::span);
+        let start = spans.clone().map(|span| *span.start()).min()?;
+        let end = spans.map(|span| *span.end()).max()?;
+        let lists = &mut self.kept.listings;
+        // An article's own timeline lists it alone: set below, by place.
+        let mut shared = BTreeMap::new();
+        for key in self.site.timelines.keys() {
+            if let Some(users) = lists.timeline_users.remove(key) {
+                shared.insert(key.clone(), users);
+            }
+        }
+        let own = std::mem::replace(&mut lists.timeline_users, shared);
+        for moved in moves {
+            moved.follow(lists);
+        }
+        let shared = std::mem::replace(&mut lists.timeline_users, own);
+        lists.timeline_users.extend(shared);
+        for place in start..=end {
+            let article = &self.site.articles[place];
+            // Every slug is its one article's while no two share one.
+            if let Some(first) = self.kept.slugs.get_mut(&article.slug) {
+                *first = place;
+            }
+            if article.parts.timeline.file.is_none()
+                && let Some(users) = lists.timeline_users.get_mut(&article.slug)
+                && users.len() == 1
+            {
+                users[0] = place;
+            }
+        }
+        for moved in moves {
+            for index in &mut self.with_updates {
+                *index = moved.index(*index);
+            }
+        }
+        self.with_updates.sort_unstable();
+        Some(start..=end)
+    }
+
     /// Whether an article is live at `now`: whether the live script is
     /// published. Looks at the articles with updates only.
     fn any_live(&self, now: jiff::Timestamp) -> bool {
@@ -187,6 +231,10 @@ impl State {
                     })
                     .collect();
                 changed.extend(now.into_iter().map(|(key, print)| (key, Some(print))));
+                debug_assert!(
+                    self.lists_after(&changed) == self.site.list_fingerprints(&renderer.listings),
+                    "the fingerprints made again differ from those of every list"
+                );
                 for (key, _) in &changed {
                     // The pages there are follow from how many pages each
                     // list takes and which tags and timelines have one.
@@ -228,6 +276,18 @@ impl State {
             dirty: dirty.into_iter().collect(),
             gone,
         }
+    }
+
+    /// Every list's fingerprint with `changed` taken in.
+    fn lists_after(&self, changed: &[(ListKey, Option<u64>)]) -> HashMap<ListKey, u64> {
+        let mut lists = self.lists.clone();
+        for (key, print) in changed {
+            match print {
+                Some(print) => lists.insert(key.clone(), *print),
+                None => lists.remove(key),
+            };
+        }
+        lists
     }
 
     /// Keeps the fingerprints of a good save's lists.

@@ -16,6 +16,7 @@ use crate::site::tags::WrittenTags;
 
 use super::catch_up::{own_pages, with_pages_left_over};
 use super::changes::{forget_folder, reload};
+use super::positions::Moved;
 use super::shape::Shape;
 use super::state::{Recount, Relist, State};
 use super::{RebuildReport, Session};
@@ -36,6 +37,8 @@ pub(super) struct Save {
     reshaped: bool,
     /// The lists articles joined or left, when that is all that changed.
     touched: ListsTouched,
+    /// The saved articles that moved in the order, one after another.
+    moves: Vec<Moved>,
 }
 
 impl Save {
@@ -119,6 +122,7 @@ impl Session {
                 &mut self.pending,
             );
         }
+        let moves = state.positions.take_moves();
         Some(Save {
             what,
             shapes_before,
@@ -126,6 +130,7 @@ impl Session {
             tags_before,
             reshaped,
             touched: ListsTouched::default(),
+            moves,
         })
     }
 
@@ -159,8 +164,8 @@ impl Session {
     }
 
     /// Compares each saved file's shape with the one before: a save that
-    /// only moved articles between lists makes those lists again, any other
-    /// change of shape every list.
+    /// only moved articles in the order or between lists makes those lists
+    /// again, any other change of shape every list.
     pub(super) fn find_lists_touched(&mut self, save: &mut Save) {
         let Some(state) = self.state.as_mut() else {
             return;
@@ -169,7 +174,17 @@ impl Session {
             let now = Shape::of(&state.site, &state.positions, path);
             save.reshaped |= now != *before && !now.relisted_from(before, &mut save.touched);
         }
+        // Slugs found by place would name other articles; lists made again
+        // from scratch need no moves.
+        save.reshaped |= !save.moves.is_empty() && !state.between_clean;
         state.lists_stale |= save.reshaped;
+        if state.lists_stale {
+            return;
+        }
+        if let Some(span) = state.follow(&save.moves) {
+            save.touched.reordered(span, &state.site);
+        }
+        debug_assert!(state.kept.slugs == crate::render::slug_table(&state.site));
     }
 
     /// The files that failed to load and the problems between files; the

@@ -57,16 +57,15 @@ impl Renderer<'_> {
         // Each part's newest change, of the front page and the articles in it.
         let site = self.site;
         let articles = site.articles.len();
+        for n in site.order_blocks(0..articles) {
+            deps.add(|| Dep::List(ListKey::OrderBlock(n)));
+        }
         let parts: Vec<SitemapUrl> = (1..=listed.div_ceil(per_file))
             .map(|n| {
                 let range = part_range(n, per_file, listed);
                 let newest = article_range(&range, articles)
                     .chain((range.start == 0 && articles > 0).then_some(0))
-                    .map(|i| {
-                        let article = &site.articles[i];
-                        deps.add(|| Dep::Address(article.path.clone()));
-                        article.last_change()
-                    })
+                    .map(|i| site.articles[i].last_change())
                     .max_by(Date::chronological);
                 SitemapUrl {
                     loc: format!("{}{}", site.config.base_url, part_file(n)),
@@ -88,18 +87,24 @@ impl Renderer<'_> {
     /// front page, the articles in the site's order, then the other pages.
     fn sitemap_file(&self, file: &str, range: Range<usize>, deps: &mut Deps) -> String {
         let site = self.site;
-        // Where each article is in the list follows from the order.
-        deps.add(|| Dep::List(ListKey::AllArticles));
+        // Where each article is in the list follows from the order: the
+        // number of articles, and which are in this file's stretch of it.
+        deps.add(|| Dep::List(ListKey::ArticleCount));
         if site.publishing.preview {
             // Nothing of a preview is for search engines to find.
             return feeds::sitemap(&[]);
         }
         let articles = site.articles.len();
-        let mut last_change = |i: usize| {
-            let article = &site.articles[i];
-            deps.add(|| Dep::Address(article.path.clone()));
-            article.last_change().rfc3339()
-        };
+        let shown = article_range(&range, articles);
+        let mut blocks = site.order_blocks(shown.clone());
+        if range.start == 0 && articles > 0 {
+            // The front page's date is the first article's.
+            blocks = 0..blocks.end.max(1);
+        }
+        for n in blocks {
+            deps.add(|| Dep::List(ListKey::OrderBlock(n)));
+        }
+        let last_change = |i: usize| site.articles[i].last_change().rfc3339();
         let mut urls = Vec::with_capacity(range.len());
         if range.start == 0 {
             urls.push(SitemapUrl {
@@ -107,7 +112,7 @@ impl Renderer<'_> {
                 lastmod: (articles > 0).then(|| last_change(0)),
             });
         }
-        for i in article_range(&range, articles) {
+        for i in shown {
             urls.push(SitemapUrl {
                 loc: self
                     .urls
@@ -134,7 +139,7 @@ impl Renderer<'_> {
 
     /// How many addresses the sitemap lists.
     fn sitemap_len(&self, deps: &mut Deps) -> usize {
-        deps.add(|| Dep::List(ListKey::AllArticles));
+        deps.add(|| Dep::List(ListKey::ArticleCount));
         if self.site.publishing.preview {
             return 0;
         }

@@ -16,6 +16,9 @@ pub const NEWER_SHOWN: usize = 3;
 /// those, the article itself, and the first one older than it.
 pub const LIST_HEAD_LONGEST: usize = NEWER_SHOWN + 2;
 
+/// The most places of the order one [`ListKey::OrderBlock`] holds.
+pub const ORDER_BLOCK: usize = 1000;
+
 /// The lists of a site, as indices into `Site::articles`.
 #[derive(Debug, Default, PartialEq)]
 pub struct Listings {
@@ -42,6 +45,12 @@ pub struct ListsTouched {
     pub corrections: bool,
     /// The articles that joined or left them, by place in the order.
     pub articles: BTreeSet<usize>,
+    /// The places in the order whose article changed (articles moved
+    /// within it): the pages of the front page's list there, the feed and
+    /// the list of every article.
+    pub order: Option<std::ops::Range<usize>>,
+    /// The blocks of the order ([`ListKey::OrderBlock`]) those places are in.
+    pub blocks: std::ops::Range<usize>,
 }
 
 impl ListsTouched {
@@ -51,6 +60,18 @@ impl ListsTouched {
             && self.tags.is_empty()
             && self.people.is_empty()
             && !self.corrections
+            && self.order.is_none()
+    }
+
+    /// Takes in that the articles at `span` of `site`'s order changed places.
+    pub fn reordered(&mut self, span: std::ops::RangeInclusive<usize>, site: &Site) {
+        let (start, end) = (*span.start(), *span.end() + 1);
+        let order = match self.order.take() {
+            Some(order) => order.start.min(start)..order.end.max(end),
+            None => start..end,
+        };
+        self.blocks = site.order_blocks(order.clone());
+        self.order = Some(order);
     }
 
     /// Whether `key` is one of the touched lists, or one that follows from
@@ -73,17 +94,47 @@ impl ListsTouched {
             ListKey::Timelines => !self.timelines.is_empty(),
             ListKey::Tags => !self.tags.is_empty(),
             ListKey::Corrections => self.corrections,
-            ListKey::Front(_)
-            | ListKey::FrontPages
-            | ListKey::Feed
-            | ListKey::AllArticles
-            | ListKey::Entries
-            | ListKey::People => false,
+            ListKey::Front(n) => self.order.as_ref().is_some_and(|order| {
+                let first = ((*n).max(1) - 1) * ARTICLES_PER_PAGE;
+                order.start < first + ARTICLES_PER_PAGE && first < order.end
+            }),
+            ListKey::Feed | ListKey::AllArticles => self.order.is_some(),
+            ListKey::OrderBlock(n) => self.blocks.contains(n),
+            ListKey::FrontPages | ListKey::ArticleCount | ListKey::Entries | ListKey::People => {
+                false
+            }
         }
     }
 }
 
 impl Site {
+    /// How many places one block of the order holds: as many as a sitemap
+    /// file lists, at most [`ORDER_BLOCK`].
+    fn order_block(&self) -> usize {
+        self.config.sitemap_urls_per_file.clamp(1, ORDER_BLOCK)
+    }
+
+    /// The block of the order ([`ListKey::OrderBlock`]) that place `place`
+    /// is in. Blocks start one place early, as a sitemap file lists the
+    /// front page before the articles: each file reads whole blocks.
+    pub fn order_block_of(&self, place: usize) -> usize {
+        (place + 1) / self.order_block()
+    }
+
+    /// The blocks of the order that the places `range` are in.
+    pub fn order_blocks(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if range.is_empty() {
+            return 0..0;
+        }
+        self.order_block_of(range.start)..self.order_block_of(range.end - 1) + 1
+    }
+
+    /// The places block `n` of the order holds.
+    fn block_places(&self, n: usize) -> std::ops::Range<usize> {
+        let (block, len) = (self.order_block(), self.articles.len());
+        (n * block).saturating_sub(1).min(len)..((n + 1) * block - 1).min(len)
+    }
+
     pub fn listings(&self) -> Listings {
         let mut lists = Listings::default();
         for index in 0..self.articles.len() {
@@ -292,6 +343,8 @@ impl Site {
         out.insert(ListKey::FrontPages, self.index_page_count() as u64);
         out.insert(ListKey::Feed, of(&mut self.feed_articles()));
         out.insert(ListKey::AllArticles, of(&mut (0..self.articles.len())));
+        out.insert(ListKey::ArticleCount, self.articles.len() as u64);
+        prints.blocks(self.order_blocks(0..self.articles.len()), &mut out);
         let entries: BTreeSet<&String> = self
             .background
             .keys()
@@ -344,6 +397,17 @@ impl Site {
             prints.person(key, &mut out);
         }
         prints.shared(Some(touched), &mut out);
+        if touched.order.is_some() {
+            let of = |indices: &mut dyn Iterator<Item = usize>| prints.of(indices);
+            for n in 1..=self.index_page_count() {
+                if touched.covers(&ListKey::Front(n)) {
+                    out.insert(ListKey::Front(n), of(&mut self.index_page(n)));
+                }
+            }
+            out.insert(ListKey::Feed, of(&mut self.feed_articles()));
+            out.insert(ListKey::AllArticles, of(&mut (0..self.articles.len())));
+        }
+        prints.blocks(touched.blocks.clone(), &mut out);
         out
     }
 }
@@ -362,6 +426,14 @@ impl Prints<'_> {
             self.site.articles[index].path_print.hash(&mut hasher);
         }
         hasher.finish()
+    }
+
+    /// The fingerprints of the blocks of the order `blocks`.
+    fn blocks(&self, blocks: std::ops::Range<usize>, out: &mut HashMap<ListKey, u64>) {
+        for n in blocks {
+            let places = self.site.block_places(n);
+            out.insert(ListKey::OrderBlock(n), self.of(&mut places.into_iter()));
+        }
     }
 
     /// Articles read only the head of a list of users, so a change further

@@ -298,7 +298,7 @@ pub fn names_a_broken_file(problem: &Diagnostic, broken: &BTreeSet<SourceFile>) 
 }
 
 /// Newest first; the path breaks ties so the order never depends on the file system.
-fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
+pub(crate) fn newest_first(a: &Article, b: &Article) -> std::cmp::Ordering {
     // Expired articles keep their pages but leave the lists, which take the
     // articles from the front: they go last.
     let expired = |x: &Article| x.status == super::publish::Status::Expired;

@@ -23,6 +23,7 @@ use forklar::incremental::{RebuildReport, Session};
 
 mod entries;
 mod lists;
+mod moves;
 mod sitemap;
 mod spellings;
 mod timelines;
