@@ -6,6 +6,7 @@ mod article;
 pub mod assets;
 mod corrections;
 pub mod feeds;
+mod frozen;
 pub mod images;
 mod indexes;
 mod links;
