@@ -424,26 +424,23 @@ macro_rules! explainer_parts {
 
         /// The views of the parts the article has.
         pub fn views(items: &PartItems, cx: &mut ViewCx) -> Vec<PartView> {
-            let mut views = Vec::new();
-            $(if let Some(value) = view_value::<$part>(&items.$key, cx) {
-                views.push(PartView {
-                    key: stringify!($key),
-                    slot: <$part as ExplainerPart>::SLOT,
-                    value,
-                });
-            })*
-            views
+            views_with(items, cx, None)
         }
 
         /// The views of the parts the article has, taking those lists show
         /// from its `summary` (the template value lists show, which holds
         /// them): they are made once for it.
         pub fn views_beside(items: &PartItems, cx: &mut ViewCx, summary: &Value) -> Vec<PartView> {
+            views_with(items, cx, Some(summary))
+        }
+
+        fn views_with(items: &PartItems, cx: &mut ViewCx, summary: Option<&Value>) -> Vec<PartView> {
             let mut views = Vec::new();
-            $(let value = if <$part as ExplainerPart>::IN_LISTS {
-                summary.get_from_path(stringify!($key)).cloned()
-            } else {
-                view_value::<$part>(&items.$key, cx)
+            $(let value = match summary {
+                Some(summary) if <$part as ExplainerPart>::IN_LISTS => {
+                    summary.get_from_path(stringify!($key)).cloned()
+                }
+                _ => view_value::<$part>(&items.$key, cx),
             };
             if let Some(value) = value {
                 views.push(PartView {
