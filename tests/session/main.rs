@@ -1094,6 +1094,14 @@ impl Runner {
         }
     }
 
+    /// The site as it is with `edit` made to it, saved as one batch by
+    /// [`Runner::step`]; the report of a save that had to be good.
+    fn save(&mut self, what: &str, edit: impl FnOnce(&mut Model)) -> RebuildReport {
+        let mut model = self.model.clone();
+        edit(&mut model);
+        self.step(what, model, &[]).expect("a good save")
+    }
+
     /// Saves the files `step` changes, gives them to the session as one batch,
     /// and compares with a fresh build when the site is good.
     /// Returns the session's report of a good save.

@@ -13,15 +13,15 @@ fn moved(
     what: &str,
     changes: &[(&str, &str, Option<&[&str]>)],
 ) -> RebuildReport {
-    let mut model = runner.model.clone();
-    for (file, date, tags) in changes {
-        let article = model.articles.get_mut(*file).expect("an article");
-        article.date = (*date).to_owned();
-        if let Some(tags) = tags {
-            article.tags = strings(tags);
+    runner.save(what, |model| {
+        for (file, date, tags) in changes {
+            let article = model.articles.get_mut(*file).expect("an article");
+            article.date = (*date).to_owned();
+            if let Some(tags) = tags {
+                article.tags = strings(tags);
+            }
         }
-    }
-    runner.step(what, model, &[]).expect("a good save")
+    })
 }
 
 #[test]
@@ -78,15 +78,11 @@ fn moves_in_the_order_match_a_fresh_build() {
         .collect();
     assert_eq!(parts, ["sitemap-1.xml"], "{:?}", report.rendered);
     // Back between its neighbours: no longer the oldest.
-    let mut model = runner.model.clone();
-    model
-        .articles
-        .get_mut("sak-06.md")
-        .expect("an article")
-        .date = "2022-01-06".into();
-    let report = runner
-        .step("sak-06 back in its place", model, &[])
-        .expect("a good save");
+    let report = moved(
+        &mut runner,
+        "sak-06 back in its place",
+        &[("sak-06.md", "2022-01-06", None)],
+    );
     assert!(
         articles_written(&report.rendered).contains(&"sak-06".to_owned()),
         "{:?}",

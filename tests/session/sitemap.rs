@@ -60,15 +60,13 @@ fn a_title_save_renders_no_sitemap_and_a_date_save_only_its_part() {
     let mut runner = Runner::start(dated_articles(7, 4), base_seed());
     assert_eq!(parts(&runner), 4);
 
-    let mut model = runner.model.clone();
-    model
-        .articles
-        .get_mut("sak-04.md")
-        .expect("an article")
-        .title = "Ny tittel".into();
-    let report = runner
-        .step("content/sak-04.md: title", model, &[])
-        .expect("a good save");
+    let report = runner.save("content/sak-04.md: title", |model| {
+        model
+            .articles
+            .get_mut("sak-04.md")
+            .expect("an article")
+            .title = "Ny tittel".into();
+    });
     assert!(
         sitemaps_written(&report.rendered).is_empty(),
         "{:?}",
@@ -76,15 +74,13 @@ fn a_title_save_renders_no_sitemap_and_a_date_save_only_its_part() {
     );
 
     // Later the same day: the order stays, its last change does not.
-    let mut model = runner.model.clone();
-    model
-        .articles
-        .get_mut("sak-04.md")
-        .expect("an article")
-        .date = "2022-01-04T10:00:00+01:00".into();
-    let report = runner
-        .step("content/sak-04.md: date", model, &[])
-        .expect("a good save");
+    let report = runner.save("content/sak-04.md: date", |model| {
+        model
+            .articles
+            .get_mut("sak-04.md")
+            .expect("an article")
+            .date = "2022-01-04T10:00:00+01:00".into();
+    });
     assert_eq!(
         sitemaps_written(&report.rendered),
         // The news sitemap reads only the newest article of these, too old.
@@ -94,15 +90,13 @@ fn a_title_save_renders_no_sitemap_and_a_date_save_only_its_part() {
     );
 
     // A new slug is a new address, in the same part.
-    let mut model = runner.model.clone();
-    model
-        .articles
-        .get_mut("sak-04.md")
-        .expect("an article")
-        .slug = Some("ny-adresse".into());
-    let report = runner
-        .step("content/sak-04.md: slug", model, &[])
-        .expect("a good save");
+    let report = runner.save("content/sak-04.md: slug", |model| {
+        model
+            .articles
+            .get_mut("sak-04.md")
+            .expect("an article")
+            .slug = Some("ny-adresse".into());
+    });
     assert!(
         sitemaps_written(&report.rendered).contains(&"sitemap-2.xml"),
         "{:?}",
@@ -118,23 +112,19 @@ fn articles_added_and_removed_across_part_boundaries_match_a_fresh_build() {
     assert_eq!(parts(&runner), 2);
     let mut most = 0;
     for day in 8..=12 {
-        let mut model = runner.model.clone();
-        model
-            .articles
-            .insert(format!("sak-{day:02}.md"), numbered(day));
-        runner
-            .step(&format!("add content/sak-{day:02}.md"), model, &[])
-            .expect("a good save");
+        runner.save(&format!("add content/sak-{day:02}.md"), |model| {
+            model
+                .articles
+                .insert(format!("sak-{day:02}.md"), numbered(day));
+        });
         most = most.max(parts(&runner));
     }
     assert_eq!(most, 3, "a third part came");
     // Down to two articles: one file again.
     for day in (3..=12).rev() {
-        let mut model = runner.model.clone();
-        model.articles.remove(&format!("sak-{day:02}.md"));
-        runner
-            .step(&format!("remove content/sak-{day:02}.md"), model, &[])
-            .expect("a good save");
+        runner.save(&format!("remove content/sak-{day:02}.md"), |model| {
+            model.articles.remove(&format!("sak-{day:02}.md"));
+        });
     }
     assert_eq!(parts(&runner), 0, "one file again");
     assert_eq!(runner.compared, 15, "every save was compared");
