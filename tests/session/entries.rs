@@ -12,11 +12,10 @@ const ENTRY_PAGE: &str = "bakgrunn/csto/index.html";
 #[test]
 fn an_entry_body_save_renders_none_of_its_users() {
     let mut runner = Runner::start(twelve_users(), base_seed());
-    let mut model = runner.model.clone();
-    model.entries.get_mut("csto").expect("an entry").body = "Mer om CSTO, og en ny setning.".into();
-    let report = runner
-        .step("content/background/csto.md: body", model, &[])
-        .expect("a good save");
+    let report = runner.save("content/background/csto.md: body", |model| {
+        model.entries.get_mut("csto").expect("an entry").body =
+            "Mer om CSTO, og en ny setning.".into();
+    });
     assert!(
         report.rendered.iter().any(|path| path == ENTRY_PAGE),
         "the entry's page (written: {:?})",
@@ -37,27 +36,21 @@ fn an_entry_title_or_alias_save_renders_every_user() {
     let mut runner = Runner::start(twelve_users(), base_seed());
     let every_user: Vec<String> = (1..=12).map(|day| format!("sak-{day:02}")).collect();
 
-    let mut model = runner.model.clone();
-    model.entries.get_mut("csto").expect("an entry").title = "Traktatorganisasjonen".into();
-    let report = runner
-        .step("content/background/csto.md: title", model, &[])
-        .expect("a good save");
+    let report = runner.save("content/background/csto.md: title", |model| {
+        model.entries.get_mut("csto").expect("an entry").title = "Traktatorganisasjonen".into();
+    });
     assert_eq!(articles_written(&report.rendered), every_user);
     assert!(runner.page("sak-03").contains("Traktatorganisasjonen"));
 
     // The users' text names the alias: its first mention becomes a link.
-    let mut model = runner.model.clone();
-    for article in model.articles.values_mut() {
-        article.body = vec![super::text("Protestene fortsatte, og ODKB svarte.")];
-    }
-    runner
-        .step("every article names ODKB", model, &[])
-        .expect("a good save");
-    let mut model = runner.model.clone();
-    model.entries.get_mut("csto").expect("an entry").aliases = strings(&["ODKB"]);
-    let report = runner
-        .step("content/background/csto.md: aliases", model, &[])
-        .expect("a good save");
+    runner.save("every article names ODKB", |model| {
+        for article in model.articles.values_mut() {
+            article.body = vec![super::text("Protestene fortsatte, og ODKB svarte.")];
+        }
+    });
+    let report = runner.save("content/background/csto.md: aliases", |model| {
+        model.entries.get_mut("csto").expect("an entry").aliases = strings(&["ODKB"]);
+    });
     assert_eq!(articles_written(&report.rendered), every_user);
     assert_eq!(runner.compared, 3, "every save was compared");
 }

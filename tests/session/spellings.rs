@@ -42,11 +42,9 @@ fn tags_shown(runner: &Runner, slug: &str) -> String {
 }
 
 fn save_tags(runner: &mut Runner, file: &str, tags: &[&str]) -> Vec<String> {
-    let mut model = runner.model.clone();
-    model.articles.get_mut(file).expect("an article").tags = strings(tags);
-    let report = runner
-        .step(&format!("content/{file}: tags {tags:?}"), model, &[])
-        .expect("a good save");
+    let report = runner.save(&format!("content/{file}: tags {tags:?}"), |model| {
+        model.articles.get_mut(file).expect("an article").tags = strings(tags);
+    });
     report
         .warnings
         .iter()
