@@ -126,7 +126,7 @@ impl Sources {
                     crate::render::summary_of(a, &urls, &site.config.zone.0, site.config.kind),
                     parts::in_lists(&a.parts),
                     urls.article(&a.slug),
-                    a.image.clone(),
+                    a.image.as_deref().cloned(),
                 )
             }),
             dated: positions.get(path).map(|index| {

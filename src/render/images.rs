@@ -566,7 +566,7 @@ pub fn processed_statics(site: &crate::site::Site) -> HashSet<PathBuf> {
     let articles = site
         .articles
         .iter()
-        .flat_map(|a| a.image.iter().chain(&a.images));
+        .flat_map(|a| a.image.as_deref().into_iter().chain(&a.images));
     let entries = site.background.values().filter_map(|e| e.image.as_ref());
     let people = site.people.values().filter_map(|p| p.portrait.as_ref());
     articles

@@ -136,7 +136,8 @@ pub struct Article {
     pub embargo: bool,
     /// Where it stands in this build; set when the site is loaded.
     pub status: Status,
-    pub image: Option<Image>,
+    /// Boxed: most articles have none, and a site keeps every article.
+    pub image: Option<Box<Image>>,
     /// Credits (and alt text, captions) of images in the body, by file.
     pub images: Vec<Image>,
     /// The type of work, where the article names one; else the site's.
@@ -227,7 +228,9 @@ impl Article {
         // Collected without knowing how many pass: room for more is held
         // for as long as the site is.
         tags.shrink_to_fit();
-        let image = fields.image.as_ref().and_then(|i| i.check(&mut file));
+        let image = (fields.image.as_ref())
+            .and_then(|i| i.check(&mut file))
+            .map(Box::new);
         let images = fields
             .images
             .iter()
