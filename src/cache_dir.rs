@@ -55,8 +55,20 @@ pub fn read(path: &Path) -> Option<Vec<u8>> {
 /// Writes `bytes` to `path` in `dir` whole or not at all: into a new
 /// temporary file in `dir`, renamed over `path`.
 pub fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = tempfile::Builder::new().prefix(".tmp").tempfile_in(dir)?;
-    file.write_all(bytes)?;
+    write_atomic_with(dir, path, |out| out.write_all(bytes))
+}
+
+/// Like [`write_atomic`], with the bytes written by `write` as they are
+/// made: a large record need not be held whole in memory first.
+pub fn write_atomic_with(
+    dir: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = tempfile::Builder::new().prefix(".tmp").tempfile_in(dir)?;
+    let mut out = io::BufWriter::new(file);
+    write(&mut out)?;
+    let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
     file.persist(path).map_err(|err| err.error)?;
     Ok(())
 }

@@ -17,7 +17,6 @@
 //! not correctness; a line that does not parse is skipped.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -133,25 +132,30 @@ impl Record {
         else {
             return;
         };
-        let mut sorted: Vec<(&str, &Entry)> = entries.collect();
+        let mut sorted: Vec<(&str, &Entry)> = Vec::with_capacity(count);
+        sorted.extend(entries);
         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut text = String::with_capacity(count * 96 + HEADER.len() + 1);
-        text.push_str(HEADER);
-        text.push('\n');
-        for (path, entry) in sorted {
-            for byte in entry.hash {
-                text.push(char::from(HEX[usize::from(byte >> 4)]));
-                text.push(char::from(HEX[usize::from(byte & 15)]));
+        // Written line by line: the record of a large site is tens of
+        // megabytes, which a build would otherwise hold at its very end.
+        let _ = cache_dir::write_atomic_with(&dir, &dir.join(&self.name), |out| {
+            writeln!(out, "{HEADER}")?;
+            let mut hex = [0u8; 32];
+            for (path, entry) in sorted {
+                for (pair, byte) in hex.chunks_exact_mut(2).zip(entry.hash) {
+                    pair[0] = HEX[usize::from(byte >> 4)];
+                    pair[1] = HEX[usize::from(byte & 15)];
+                }
+                let Stamp {
+                    size,
+                    mtime,
+                    mtime_nsec,
+                    ino,
+                } = entry.stamp;
+                out.write_all(&hex)?;
+                writeln!(out, " {size} {mtime} {mtime_nsec} {ino} {path}")?;
             }
-            let Stamp {
-                size,
-                mtime,
-                mtime_nsec,
-                ino,
-            } = entry.stamp;
-            let _ = writeln!(text, " {size} {mtime} {mtime_nsec} {ino} {path}");
-        }
-        let _ = cache_dir::write_atomic(&dir, &dir.join(&self.name), text.as_bytes());
+            Ok(())
+        });
     }
 }
 
