@@ -4,7 +4,8 @@
 //! points) for every article of the site. As a template value that is a map,
 //! an array and a string each, about 850 bytes an article for some 350 bytes
 //! of text; frozen it is the text and a few bytes of structure, and a list
-//! thaws it when it shows the summary.
+//! thaws it when it shows the summary. All of one summary's parts share one
+//! block.
 
 use std::sync::Arc;
 
@@ -12,12 +13,15 @@ use tera::Number;
 use tera::value::{Key, ValueKind};
 use tera::{Map, Value};
 
-/// A template value in one block of bytes, or the value itself where it
-/// holds what the block does not encode (bytes, 128-bit numbers, keys that
-/// are not strings).
-pub(super) enum Frozen {
+/// Template values under keys from a fixed table (the parts' keys), frozen
+/// end to end in one block: one block and one slot for all of a summary's
+/// parts, not one each, for every article of the site.
+pub(super) enum FrozenEntries {
     Bytes(Box<[u8]>),
-    Kept(Value),
+    /// The entries as they are, where one holds what the block does not
+    /// encode (bytes, 128-bit numbers, map keys that are not strings) or a
+    /// key is not in the table.
+    Kept(Box<[(&'static str, Value)]>),
 }
 
 const UNDEFINED: u8 = 0;
@@ -32,25 +36,45 @@ const SAFE_STRING: u8 = 8;
 const ARRAY: u8 = 9;
 const MAP: u8 = 10;
 
-impl Frozen {
-    pub(super) fn of(value: Value) -> Frozen {
+impl FrozenEntries {
+    pub(super) fn of(
+        entries: Vec<(&'static str, Value)>,
+        keys: &'static [&'static str],
+    ) -> FrozenEntries {
         let mut bytes = Vec::new();
-        if freeze(&value, &mut bytes).is_some() {
-            Frozen::Bytes(bytes.into_boxed_slice())
-        } else {
-            Frozen::Kept(value)
+        for (key, value) in &entries {
+            let index = keys.iter().position(|k| k == key);
+            let Some(index) = index.and_then(|i| u8::try_from(i).ok()) else {
+                return FrozenEntries::Kept(entries.into_boxed_slice());
+            };
+            bytes.push(index);
+            if freeze(value, &mut bytes).is_none() {
+                return FrozenEntries::Kept(entries.into_boxed_slice());
+            }
         }
+        FrozenEntries::Bytes(bytes.into_boxed_slice())
     }
 
-    pub(super) fn thaw(&self) -> Value {
+    pub(super) fn thaw(&self, keys: &'static [&'static str]) -> Vec<(&'static str, Value)> {
         match self {
-            Frozen::Bytes(bytes) => {
+            FrozenEntries::Bytes(bytes) => {
+                let mut entries = Vec::new();
                 let mut at = 0;
-                // Only `freeze` wrote these bytes; a block it cannot have
-                // written would be a bug here, shown as nothing.
-                thaw(bytes, &mut at).unwrap_or_else(Value::none)
+                // Only `of` wrote these bytes; a block it cannot have written
+                // would be a bug here, shown as the entries before it.
+                while let Some(&index) = bytes.get(at) {
+                    at += 1;
+                    let Some(key) = keys.get(usize::from(index)) else {
+                        break;
+                    };
+                    let Some(value) = thaw(bytes, &mut at) else {
+                        break;
+                    };
+                    entries.push((*key, value));
+                }
+                entries
             }
-            Frozen::Kept(value) => value.clone(),
+            FrozenEntries::Kept(entries) => entries.to_vec(),
         }
     }
 }
@@ -208,21 +232,50 @@ mod tests {
         Value::from(map)
     }
 
+    const KEYS: &[&str] = &["summary", "known", "key_figures"];
+
     #[test]
-    fn a_thawed_value_shows_as_the_frozen_one_did() {
+    fn thawed_values_show_as_the_frozen_ones_did_under_their_keys() {
         let value = sample();
-        let frozen = Frozen::of(value.clone());
-        assert!(matches!(frozen, Frozen::Bytes(_)));
-        assert_eq!(shown(&frozen.thaw()), shown(&value));
+        let entries = vec![
+            ("key_figures", Value::from("tall")),
+            ("summary", value.clone()),
+        ];
+        let frozen = FrozenEntries::of(entries, KEYS);
+        assert!(matches!(frozen, FrozenEntries::Bytes(_)));
+        let thawed = frozen.thaw(KEYS);
+        assert_eq!(thawed.len(), 2);
+        assert_eq!(thawed[0], ("key_figures", Value::from("tall")));
+        assert_eq!(thawed[1].0, "summary");
+        assert_eq!(shown(&thawed[1].1), shown(&value));
         assert!(shown(&value).contains("[Protestene startet &lt;i&gt;2. januar&lt;"));
         assert!(shown(&value).contains("|<b>fet</b>|&lt;b&gt;fet"));
     }
 
     #[test]
+    fn no_entries_thaw_to_none() {
+        let frozen = FrozenEntries::of(Vec::new(), KEYS);
+        assert!(matches!(&frozen, FrozenEntries::Bytes(bytes) if bytes.is_empty()));
+        assert!(frozen.thaw(KEYS).is_empty());
+    }
+
+    #[test]
     fn a_value_with_a_128_bit_number_is_kept_as_it_is() {
         let value = Value::from(vec![Value::from(1_i64), Value::from(u128::MAX)]);
-        let frozen = Frozen::of(value.clone());
-        assert!(matches!(frozen, Frozen::Kept(_)));
-        assert_eq!(frozen.thaw(), value);
+        let entries = vec![("summary", Value::from("a")), ("known", value.clone())];
+        let frozen = FrozenEntries::of(entries.clone(), KEYS);
+        assert!(matches!(frozen, FrozenEntries::Kept(_)));
+        assert_eq!(frozen.thaw(KEYS), entries);
+    }
+
+    #[test]
+    fn a_key_outside_the_table_is_kept_as_it_is() {
+        let entries = vec![
+            ("summary", Value::from("a")),
+            ("elsewhere", Value::from("b")),
+        ];
+        let frozen = FrozenEntries::of(entries.clone(), KEYS);
+        assert!(matches!(frozen, FrozenEntries::Kept(_)));
+        assert_eq!(frozen.thaw(KEYS), entries);
     }
 }

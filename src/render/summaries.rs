@@ -9,7 +9,7 @@ use tera::value::Key;
 use tera::{Map, Value};
 
 use super::Renderer;
-use super::frozen::Frozen;
+use super::frozen::FrozenEntries;
 use super::views::{ArticleSummary, TagView};
 use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps, ListKey};
@@ -29,7 +29,7 @@ pub(super) struct CachedSummary {
     packed: PackedSummary,
     /// The parts lists show, frozen: kept for every article, their template
     /// values would cost more than twice their text.
-    extra: Vec<(&'static str, Frozen)>,
+    extra: FrozenEntries,
     /// What it read.
     read: Vec<Dep>,
 }
@@ -222,7 +222,7 @@ impl Renderer<'_> {
         self.summary_value_of(
             &self.site.articles[index],
             cached.packed.unpack(),
-            cached.extra.iter().map(|(key, value)| (*key, value.thaw())),
+            cached.extra.thaw(parts::KEYS),
         )
     }
 
@@ -266,10 +266,10 @@ impl Renderer<'_> {
             read.push(Dep::Summary(article.path.clone()));
             let text = SummaryText::of(article, self.urls.language);
             let dates = shown_dates(article, self.urls.language, &self.site.config.zone.0);
-            let extra = parts::list_views(&article.parts, &mut self.view_cx(article, &mut read))
-                .into_iter()
-                .map(|(key, value)| (key, Frozen::of(value)))
-                .collect();
+            let extra = FrozenEntries::of(
+                parts::list_views(&article.parts, &mut self.view_cx(article, &mut read)),
+                parts::KEYS,
+            );
             Box::new(CachedSummary {
                 packed: PackedSummary::pack(text.with_dates(&dates)),
                 extra,
