@@ -142,7 +142,7 @@ fn relative_base_url(root: &Path, base_url: &str) -> Option<Diagnostic> {
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (mut site, mut templates) = load_keeping(options, Keep::ForOneBuild)?;
+    let (site, mut templates) = load_keeping(options, Keep::ForOneBuild)?;
     let output = Output::begin(&options.root, &options.output_dir())?;
     // A build stops at its first problem anyway, so a render that runs past
     // its time limit ends the process, and the others run without a hand-over.
@@ -153,13 +153,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         eprintln!("\n{} found; nothing was changed", problems.summary());
         discard();
     }));
-    let made = Renderer::new(&site, &templates)
-        .at(site.publishing.now)
-        .with_summaries_made();
-    // Every summary is made: the points they show are held there once,
-    // not twice through the pages (about 32 MB at 100,000 articles).
-    site.release_list_parts();
-    let renderer = made.attach(&site, &templates);
+    let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
     let collector = crate::search::Collector::new(&output, &renderer);
     let built = renderer.build_all(&collector).and_then(|pages| {
         if crate::search::enabled(&site.config) {

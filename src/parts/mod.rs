@@ -474,15 +474,6 @@ macro_rules! explainer_parts {
             })*
         }
 
-        /// Lets go of the parts lists show, once a full build has made every
-        /// summary from them: the article's own page takes them from its
-        /// summary ([`views_beside`]), and nothing else reads them.
-        pub fn release_in_lists(items: &mut PartItems) {
-            $(if <$part as ExplainerPart>::IN_LISTS {
-                items.$key = Default::default();
-            })*
-        }
-
         /// Whether `key` is a front-matter key of a part the article's own
         /// page reads again after a full build let go of it.
         pub fn page_only_field(key: &str) -> bool {

@@ -92,68 +92,6 @@ impl Kept {
     }
 }
 
-/// A renderer without the site and templates it borrowed
-/// ([`Renderer::with_summaries_made`]): everything it worked out, its
-/// summaries made.
-pub struct Detached {
-    urls: Urls,
-    links: LinkIndex,
-    listings: Listings,
-    assets: Assets,
-    base: Context,
-    by_slug: HashMap<String, usize>,
-    summaries: Vec<OnceLock<Box<CachedSummary>>>,
-    shared: summaries::SharedValues,
-    reserved_ids: Vec<String>,
-    now: std::time::SystemTime,
-    noted: Mutex<Vec<Diagnostic>>,
-    link_problems: Mutex<Vec<(std::path::PathBuf, FoundLink)>>,
-    pictures: images::Pictures,
-    processed_statics: std::collections::HashSet<std::path::PathBuf>,
-}
-
-impl Detached {
-    /// The renderer again, over the site it was made for, changed since by
-    /// no more than [`Site::release_list_parts`]: what it worked out still
-    /// holds.
-    pub fn attach<'a>(self, site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
-        let Detached {
-            urls,
-            links,
-            listings,
-            assets,
-            base,
-            by_slug,
-            summaries,
-            shared,
-            reserved_ids,
-            now,
-            noted,
-            link_problems,
-            pictures,
-            processed_statics,
-        } = self;
-        Renderer {
-            site,
-            templates,
-            urls,
-            links,
-            listings,
-            assets,
-            base,
-            by_slug,
-            summaries,
-            shared,
-            reserved_ids,
-            now,
-            noted,
-            link_problems,
-            pictures,
-            processed_statics,
-        }
-    }
-}
-
 /// Each slug's first article in the order (a later one with the same slug
 /// is an error before rendering).
 pub fn slug_table(site: &Site) -> HashMap<String, usize> {
@@ -296,48 +234,6 @@ impl<'a> Renderer<'a> {
             links: self.links,
             slugs: self.by_slug,
             summaries: self.summaries,
-        }
-    }
-
-    /// Makes every summary for a full build ([`Renderer::build_all`]) and
-    /// lets go of the site, so that the build can let go of what only the
-    /// summaries read ([`Site::release_list_parts`]) before the pages, its
-    /// peak of memory.
-    pub fn with_summaries_made(self) -> Detached {
-        self.make_all_summaries(false);
-        let Renderer {
-            site: _,
-            templates: _,
-            urls,
-            links,
-            listings,
-            assets,
-            base,
-            by_slug,
-            summaries,
-            shared,
-            reserved_ids,
-            now,
-            noted,
-            link_problems,
-            pictures,
-            processed_statics,
-        } = self;
-        Detached {
-            urls,
-            links,
-            listings,
-            assets,
-            base,
-            by_slug,
-            summaries,
-            shared,
-            reserved_ids,
-            now,
-            noted,
-            link_problems,
-            pictures,
-            processed_statics,
         }
     }
 

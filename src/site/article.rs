@@ -353,12 +353,6 @@ impl Article {
         self.page_parts_released = true;
     }
 
-    /// Lets go of the parts lists show, once a full build has made the
-    /// article's summary: its page takes them from there.
-    pub fn release_list_parts(&mut self) {
-        parts::release_in_lists(&mut self.parts);
-    }
-
     /// The Markdown body and every part, for the article's own page, from
     /// one read of the file: parts as held, or those let go read again (the
     /// front matter checked before), with times of day on the clock of `zone`.

@@ -260,15 +260,6 @@ impl Site {
         self.people.retain(|_, p| p.path != path);
     }
 
-    /// Lets go of the parts lists show in every article, for a full build
-    /// once every summary is made ([`crate::render::Detached`]): a site of
-    /// 100,000 articles would otherwise hold them twice through its pages.
-    pub fn release_list_parts(&mut self) {
-        for article in &mut self.articles {
-            article.release_list_parts();
-        }
-    }
-
     /// Newest first; the path breaks ties so the order never depends on the file system.
     pub fn sort_articles(&mut self) {
         self.articles.sort_by(newest_first);

@@ -1,8 +1,7 @@
 //! What a full build lets go of after loading and reads again for the
 //! article's own page (an article's own timeline, the quotes no person page
-//! shows, the parts only its page shows), and the summary points it lets go
-//! of once every summary is made: its pages must be those of a render that
-//! keeps every part, as `serve` does.
+//! shows, the parts only its page shows): its pages must be those of a
+//! render that keeps every part, as `serve` does.
 
 use forklar::build::BuildOptions;
 use forklar::incremental::Session;
@@ -131,9 +130,6 @@ fn a_full_build_gives_the_pages_of_a_render_that_keeps_every_part() {
     assert_contains(&html, "En velger uten egen side.", page);
     assert_contains(&html, "Et sitat fra en med egen side.", page);
     assert_contains(&html, "Når kommer resultatet?", page);
-    assert_contains(&html, "Valget er avgjort.", page);
-    let page = "index.html";
-    assert_contains(&site.public(page), "Valget er avgjort.", page);
     let page = "personer/blakkisrud/index.html";
     let html = site.public(page);
     assert_contains(&html, "Et sitat fra en med egen side.", page);
@@ -156,32 +152,6 @@ fn a_broken_link_in_an_own_timeline_is_reported_at_its_line() {
         + 1;
     run.assert_points_at(&site, "content/valg.md", Some(line));
     // Shown on the article and on its timeline page, reported once.
-    assert_eq!(
-        run.stderr.matches("`finnes-ikke.md` links to").count(),
-        1,
-        "{}",
-        run.stderr
-    );
-}
-
-#[test]
-fn a_broken_link_in_a_summary_point_is_reported_at_its_line() {
-    let site = site();
-    site.write(
-        "content/valg.md",
-        LIVE.replace(
-            "summary = [\"Valget er avgjort.\"]",
-            "summary = [\"Se [valget](finnes-ikke.md).\"]",
-        ),
-    );
-    let run = site.build(&["--now", NOW]);
-    run.assert_failure();
-    let line = LIVE
-        .lines()
-        .position(|l| l.starts_with("summary = "))
-        .expect("the summary")
-        + 1;
-    run.assert_points_at(&site, "content/valg.md", Some(line));
     assert_eq!(
         run.stderr.matches("`finnes-ikke.md` links to").count(),
         1,
