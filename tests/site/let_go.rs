@@ -130,6 +130,9 @@ fn a_full_build_gives_the_pages_of_a_render_that_keeps_every_part() {
     assert_contains(&html, "En velger uten egen side.", page);
     assert_contains(&html, "Et sitat fra en med egen side.", page);
     assert_contains(&html, "Når kommer resultatet?", page);
+    assert_contains(&html, "Valget er avgjort.", page);
+    let page = "index.html";
+    assert_contains(&site.public(page), "Valget er avgjort.", page);
     let page = "personer/blakkisrud/index.html";
     let html = site.public(page);
     assert_contains(&html, "Et sitat fra en med egen side.", page);
@@ -152,6 +155,32 @@ fn a_broken_link_in_an_own_timeline_is_reported_at_its_line() {
         + 1;
     run.assert_points_at(&site, "content/valg.md", Some(line));
     // Shown on the article and on its timeline page, reported once.
+    assert_eq!(
+        run.stderr.matches("`finnes-ikke.md` links to").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_summary_point_is_reported_at_its_line() {
+    let site = site();
+    site.write(
+        "content/valg.md",
+        LIVE.replace(
+            "summary = [\"Valget er avgjort.\"]",
+            "summary = [\"Se [valget](finnes-ikke.md).\"]",
+        ),
+    );
+    let run = site.build(&["--now", NOW]);
+    run.assert_failure();
+    let line = LIVE
+        .lines()
+        .position(|l| l.starts_with("summary = "))
+        .expect("the summary")
+        + 1;
+    run.assert_points_at(&site, "content/valg.md", Some(line));
     assert_eq!(
         run.stderr.matches("`finnes-ikke.md` links to").count(),
         1,
