@@ -29,7 +29,8 @@ command -v hugo >/dev/null 2>&1 || HUGO_RUNS=0
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+# Three decimals: the verdicts compare these, and 1.504 must not pass as 1.50 against 1.5.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a/b; else print "n/a" }'; }
 verdict() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "PASS" : "FAIL") }'; }
 
 case "$DISK" in /tmp|/tmp/*) echo "disk.sh: DISK must be on the real disk, not $DISK" >&2; exit 2 ;; esac

@@ -101,7 +101,8 @@ trap 'rm -rf "$TMP"' EXIT
 # median of numbers given as arguments (mean of the middle two for an even count)
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 # Three decimals: a ratio rounded to two would pass 0.035 against a limit of 0.03.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a/b; else print "n/a" }'; }
+# Four decimals: the verdicts compare these, and 0.0304 must not pass as 0.030 against 0.03.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a/b; else print "n/a" }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k/1024 }'; }
 
 # measure NAME LOGFILE CMD... : runs CMD under /usr/bin/time, appends "wall kib" to
