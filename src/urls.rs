@@ -107,6 +107,12 @@ impl Urls {
         }
     }
 
+    /// Page `n` of the corrections archive; page 1 is `/rettelser/`, the
+    /// others `/rettelser/side/2/`.
+    pub fn corrections_page(&self, n: usize) -> String {
+        self.nth_page(self.corrections(), n)
+    }
+
     /// Page `n` of a tag's list; page 1 is the tag's page, `/emne/csto/`,
     /// and the others follow the front page's pattern, `/emne/csto/side/2/`.
     pub fn tag_page(&self, tag: &str, n: usize) -> String {

@@ -243,6 +243,7 @@ impl State {
                         ListKey::TagPages(_)
                             | ListKey::EntryUsersPages(_)
                             | ListKey::PersonPages(_)
+                            | ListKey::Corrections
                             | ListKey::Tags
                             | ListKey::Timelines
                     );

@@ -51,8 +51,10 @@ pub enum Page {
     UsedIn(String, usize),
     /// A file from `static/`, relative to it.
     Static(PathBuf),
-    /// The corrections archive and its feed.
+    /// The corrections archive's first page and its feed.
     Corrections,
+    /// A further page (from 2) of the corrections archive.
+    CorrectionsPage(usize),
     /// A person's page, by key.
     Person(String),
     /// A further page (from 2) of a person's quotes and signed articles, by key.
@@ -87,6 +89,7 @@ impl Renderer<'_> {
         ];
         pages.extend((1..=self.sitemap_part_count()).map(Page::SitemapPart));
         pages.extend((1..=site.index_page_count()).map(Page::Index));
+        pages.extend((2..=self.corrections_page_count()).map(Page::CorrectionsPage));
         pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
         pages.extend(
             site.articles
@@ -207,6 +210,11 @@ impl Renderer<'_> {
                     format!("{section}/{CORRECTIONS_FEED}"),
                 ]
             }
+            Page::CorrectionsPage(n) => vec![format!(
+                "{}/{}/{n}/index.html",
+                language.corrections_section(),
+                language.pages_section()
+            )],
         }
     }
 
@@ -263,7 +271,7 @@ impl Renderer<'_> {
                 || format!("the background entry {key}"),
                 |e| e.path.display().to_string(),
             ),
-            Page::Corrections => "forklar's corrections archive".into(),
+            Page::Corrections | Page::CorrectionsPage(_) => "forklar's corrections archive".into(),
             Page::Search => "forklar's search page".into(),
             Page::Person(key) | Page::PersonPage(key, _) => self.site.people.get(key).map_or_else(
                 || format!("the person {key}"),

@@ -2062,3 +2062,48 @@ fn tag_and_entry_pages_follow_articles_across_the_page_boundary() {
     });
     assert_eq!(runner.live.serve.get("/emne/csto/side/2/").status, 404);
 }
+
+/// The corrections archive takes a second page at the 51st correction: a
+/// save adds the page and another takes it away again, as a fresh build
+/// does.
+#[test]
+fn the_corrections_archive_follows_corrections_across_the_page_boundary() {
+    let mut model = fixture();
+    let existing: usize = model.articles.values().map(|a| a.corrections.len()).sum();
+    model
+        .articles
+        .get_mut("sak-c.md")
+        .expect("sak-c")
+        .corrections = (existing..50)
+        .map(|k| {
+            (
+                format!("2022-02-{:02}", 1 + k % 28),
+                format!("Rettelse nummer {k}."),
+            )
+        })
+        .collect();
+    let mut runner = Runner::start(model, None);
+    assert_eq!(runner.live.serve.get("/rettelser/side/2/").status, 404);
+
+    runner.must("content/sak-c.md: a 51st correction", |m| {
+        let c = m.articles.get_mut("sak-c.md").expect("sak-c");
+        c.corrections
+            .push(("2022-03-01".into(), "Den nyeste rettelsen.".into()));
+    });
+    let second = runner.live.serve.get("/rettelser/side/2/");
+    assert_eq!(second.status, 200, "/rettelser/side/2/ after the 51st");
+    let text = second.text();
+    assert!(
+        text.contains("Et navn var feil.") && !text.contains("Rettelse nummer"),
+        "the second page holds the oldest correction alone:\n{text}"
+    );
+
+    runner.must("content/sak-c.md: back to 50", |m| {
+        m.articles
+            .get_mut("sak-c.md")
+            .expect("sak-c")
+            .corrections
+            .pop();
+    });
+    assert_eq!(runner.live.serve.get("/rettelser/side/2/").status, 404);
+}

@@ -2,7 +2,8 @@
 //! 50 like the front page, so no page grows with the archive: 120 articles
 //! under one tag and one entry make three pages of 50, 50 and 20, each with
 //! its own address, title, heading and links to its neighbours, all in the
-//! sitemap.
+//! sitemap. The corrections archive is cut the same way, and its feed
+//! carries the newest 50.
 
 use crate::common::{TestSite, assert_contains, assert_lacks};
 
@@ -310,5 +311,117 @@ fn a_person_quoted_and_signing_in_many_articles_gets_pages_of_fifty() {
         &site.public("sitemap.xml"),
         "<loc>https://example.org/personer/ola/side/2/</loc>",
         "sitemap.xml",
+    );
+}
+
+/// `count` corrections, number `k` on day `k` of 2022 (the newest has the
+/// highest number), shared in turn between two articles.
+fn corrections_site(count: usize) -> TestSite {
+    let mut written = [String::new(), String::new()];
+    for k in 1..=count {
+        let date = forklar::dates::civil_from_days(18_992 + k as i64);
+        written[k % 2] += &format!(
+            "\n[[corrections]]\ndate = {:04}-{:02}-{:02}\ntext = \"Rettelse nummer {k}.\"\n",
+            date.0, date.1, date.2
+        );
+    }
+    TestSite::new(SITE_TOML)
+        .with(
+            "content/partall.md",
+            format!(
+                "+++\ntitle = \"Partall\"\ndate = 2022-01-01\n{}+++\nTekst.\n",
+                written[0]
+            ),
+        )
+        .with(
+            "content/oddetall.md",
+            format!(
+                "+++\ntitle = \"Oddetall\"\ndate = 2021-12-31\n{}+++\nTekst.\n",
+                written[1]
+            ),
+        )
+}
+
+/// The correction numbers a page of the archive (or its feed) shows, in order.
+fn correction_numbers(html: &str) -> Vec<usize> {
+    html.split("Rettelse nummer ")
+        .skip(1)
+        .map(|rest| {
+            rest[..rest.find('.').expect("a full stop")]
+                .parse()
+                .expect("a number")
+        })
+        .collect()
+}
+
+#[test]
+fn the_corrections_archive_takes_a_page_for_every_fifty_and_its_feed_the_newest_fifty() {
+    let site = corrections_site(55);
+    site.build_ok(&[]);
+    let first = site.public("rettelser/index.html");
+    let second = site.public("rettelser/side/2/index.html");
+    assert_eq!(
+        correction_numbers(&first),
+        (6..=55).rev().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        correction_numbers(&second),
+        (1..=5).rev().collect::<Vec<_>>()
+    );
+    assert!(!site.has_public("rettelser/side/3/index.html"));
+    assert_contains(
+        &first,
+        r#"href="/rettelser/side/2/" rel="next""#,
+        "rettelser",
+    );
+    assert_contains(
+        &second,
+        r#"href="/rettelser/" rel="prev""#,
+        "rettelser/side/2",
+    );
+    assert_contains(&second, "Side 2 av 2", "rettelser/side/2");
+    assert_contains(&second, "<h1>Rettelser, side 2</h1>", "rettelser/side/2");
+    assert_contains(
+        &second,
+        r#"<link rel="canonical" href="https://example.org/rettelser/side/2/">"#,
+        "rettelser/side/2",
+    );
+    // Each correction links its own article.
+    assert_contains(
+        &second,
+        r##"<a href="/oddetall/#part-corrections">Oddetall</a>"##,
+        "rettelser/side/2",
+    );
+    assert_contains(
+        &second,
+        r##"<a href="/partall/#part-corrections">Partall</a>"##,
+        "rettelser/side/2",
+    );
+
+    let feed = site.public("rettelser/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 50, "{feed}");
+    let in_feed = correction_numbers(&feed);
+    assert_eq!(
+        in_feed.first(),
+        Some(&55),
+        "the feed starts with the newest"
+    );
+    assert!(!in_feed.contains(&5), "the feed carries the newest 50 only");
+
+    // Down to 50: the second page goes at the next build.
+    let fewer = corrections_site(50);
+    for file in ["content/partall.md", "content/oddetall.md"] {
+        site.write(file, fewer.source(file));
+    }
+    site.build_ok(&[]);
+    assert!(!site.has_public("rettelser/side/2/index.html"));
+    assert_eq!(
+        correction_numbers(&site.public("rettelser/index.html")).len(),
+        50
+    );
+    assert_lacks(
+        &site.public("rettelser/index.html"),
+        r#"rel="next""#,
+        "rettelser",
     );
 }
