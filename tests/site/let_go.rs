@@ -139,22 +139,19 @@ fn a_full_build_gives_the_pages_of_a_render_that_keeps_every_part() {
     assert_lacks(&html, "En velger uten egen side.", page);
 }
 
-#[test]
-fn a_broken_link_in_an_own_timeline_is_reported_at_its_line() {
+/// The article written with `broken` for `working` fails a full build, with
+/// the link reported once, at the first line `on_line` picks.
+fn assert_broken_link_reported_once(working: &str, broken: &str, on_line: fn(&str) -> bool) {
     let site = site();
-    site.write(
-        "content/valg.md",
-        LIVE.replace("Se [uroen](uro.md).", "Se [uroen](finnes-ikke.md)."),
-    );
+    site.write("content/valg.md", LIVE.replace(working, broken));
     let run = site.build(&["--now", NOW]);
     run.assert_failure();
     let line = LIVE
         .lines()
-        .position(|l| l.contains("Se [uroen]"))
-        .expect("the event's text")
+        .position(on_line)
+        .expect("the line with the link")
         + 1;
     run.assert_points_at(&site, "content/valg.md", Some(line));
-    // Shown on the article and on its timeline page, reported once.
     assert_eq!(
         run.stderr.matches("`finnes-ikke.md` links to").count(),
         1,
@@ -163,28 +160,20 @@ fn a_broken_link_in_an_own_timeline_is_reported_at_its_line() {
     );
 }
 
+/// Shown on the article and on its timeline page, reported once.
+#[test]
+fn a_broken_link_in_an_own_timeline_is_reported_at_its_line() {
+    assert_broken_link_reported_once("Se [uroen](uro.md).", "Se [uroen](finnes-ikke.md).", |l| {
+        l.contains("Se [uroen]")
+    });
+}
+
+/// Shown on the article and in every list of it, reported once.
 #[test]
 fn a_broken_link_in_a_summary_point_is_reported_at_its_line() {
-    let site = site();
-    site.write(
-        "content/valg.md",
-        LIVE.replace(
-            "summary = [\"Valget er avgjort.\"]",
-            "summary = [\"Se [valget](finnes-ikke.md).\"]",
-        ),
-    );
-    let run = site.build(&["--now", NOW]);
-    run.assert_failure();
-    let line = LIVE
-        .lines()
-        .position(|l| l.starts_with("summary = "))
-        .expect("the summary")
-        + 1;
-    run.assert_points_at(&site, "content/valg.md", Some(line));
-    assert_eq!(
-        run.stderr.matches("`finnes-ikke.md` links to").count(),
-        1,
-        "{}",
-        run.stderr
+    assert_broken_link_reported_once(
+        "summary = [\"Valget er avgjort.\"]",
+        "summary = [\"Se [valget](finnes-ikke.md).\"]",
+        |l| l.starts_with("summary = "),
     );
 }

@@ -387,16 +387,10 @@ fn the_corrections_archive_takes_a_page_for_every_fifty_and_its_feed_the_newest_
         "rettelser/side/2",
     );
     // Each correction links its own article.
-    assert_contains(
-        &second,
-        r##"<a href="/oddetall/#part-corrections">Oddetall</a>"##,
-        "rettelser/side/2",
-    );
-    assert_contains(
-        &second,
-        r##"<a href="/partall/#part-corrections">Partall</a>"##,
-        "rettelser/side/2",
-    );
+    for (slug, title) in [("oddetall", "Oddetall"), ("partall", "Partall")] {
+        let link = format!(r##"<a href="/{slug}/#part-corrections">{title}</a>"##);
+        assert_contains(&second, &link, "rettelser/side/2");
+    }
 
     let feed = site.public("rettelser/atom.xml");
     assert_eq!(feed.matches("<entry>").count(), 50, "{feed}");
