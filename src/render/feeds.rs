@@ -271,9 +271,9 @@ fn sitemap_xml(root: &str, item: &str, entries: &[SitemapUrl]) -> String {
             .iter()
             .map(|entry| {
                 2 * item.len()
-                    + 18
+                    + "<><loc></loc></>\n".len()
                     + entry.loc.len()
-                    + entry.lastmod.as_ref().map_or(0, |l| l.len() + 19)
+                    + (entry.lastmod.as_ref()).map_or(0, |l| l.len() + "<lastmod></lastmod>".len())
             })
             .sum::<usize>();
     let mut xml = String::with_capacity(room);
