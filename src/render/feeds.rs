@@ -245,49 +245,54 @@ fn is_xml_char(c: char) -> bool {
 }
 
 /// A page for the sitemap: its absolute URL and, where known, when it last changed.
-pub struct SitemapUrl {
-    pub loc: String,
-    pub lastmod: Option<String>,
+#[derive(Clone, Copy)]
+pub struct SitemapUrl<'a> {
+    pub loc: &'a str,
+    pub lastmod: Option<&'a str>,
 }
 
+/// Hands every address of a sitemap to the closure it is given, in order.
+/// It is called twice, once to count the room and once to write, so a file
+/// of 50,000 addresses is never held beside a list of them.
+pub trait SitemapEntries: Fn(&mut dyn FnMut(SitemapUrl)) {}
+impl<F: Fn(&mut dyn FnMut(SitemapUrl))> SitemapEntries for F {}
+
 /// `sitemap.xml` by the sitemaps.org 0.9 schema.
-pub fn sitemap(urls: &[SitemapUrl]) -> String {
+pub fn sitemap(urls: impl SitemapEntries) -> String {
     sitemap_xml("urlset", "url", urls)
 }
 
 /// `sitemap.xml` as a sitemap index (sitemaps.org 0.9): the parts, each
 /// with its newest change where known.
-pub fn sitemap_index(parts: &[SitemapUrl]) -> String {
+pub fn sitemap_index(parts: impl SitemapEntries) -> String {
     sitemap_xml("sitemapindex", "sitemap", parts)
 }
 
 /// A sitemaps.org 0.9 document: `root` holding an `item` per address, the
 /// two kinds differing only in these names.
-fn sitemap_xml(root: &str, item: &str, entries: &[SitemapUrl]) -> String {
+fn sitemap_xml(root: &str, item: &str, entries: impl SitemapEntries) -> String {
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    const XMLNS: &str = " xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
     // Room for the whole file up front: grown by doubling, a part of 50,000
     // addresses would be held one and a half times while it is copied.
-    let room = 128
-        + entries
-            .iter()
-            .map(|entry| {
-                2 * item.len()
-                    + "<><loc></loc></>\n".len()
-                    + entry.loc.len()
-                    + (entry.lastmod.as_ref()).map_or(0, |l| l.len() + "<lastmod></lastmod>".len())
-            })
-            .sum::<usize>();
+    let mut room = HEAD.len() + 2 * (root.len() + "</>".len()) + XMLNS.len() + 1;
+    entries(&mut |entry| {
+        room += 2 * item.len()
+            + "<><loc></loc></>\n".len()
+            + escape(entry.loc).len()
+            + entry
+                .lastmod
+                .map_or(0, |l| l.len() + "<lastmod></lastmod>".len());
+    });
     let mut xml = String::with_capacity(room);
-    let _ = writeln!(
-        xml,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
-    );
-    for entry in entries {
-        let _ = write!(xml, "<{item}><loc>{}</loc>", escape(&entry.loc));
-        if let Some(lastmod) = &entry.lastmod {
+    let _ = write!(xml, "{HEAD}<{root}{XMLNS}");
+    entries(&mut |entry| {
+        let _ = write!(xml, "<{item}><loc>{}</loc>", escape(entry.loc));
+        if let Some(lastmod) = entry.lastmod {
             let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
         }
         let _ = writeln!(xml, "</{item}>");
-    }
+    });
     let _ = writeln!(xml, "</{root}>");
     xml.retain(is_xml_char);
     xml

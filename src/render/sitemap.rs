@@ -60,20 +60,27 @@ impl Renderer<'_> {
         for n in site.order_blocks(0..articles) {
             deps.add(|| Dep::List(ListKey::OrderBlock(n)));
         }
-        let parts: Vec<SitemapUrl> = (1..=listed.div_ceil(per_file))
+        let parts: Vec<(String, Option<String>)> = (1..=listed.div_ceil(per_file))
             .map(|n| {
                 let range = part_range(n, per_file, listed);
                 let newest = article_range(&range, articles)
                     .chain((range.start == 0 && articles > 0).then_some(0))
                     .map(|i| site.articles[i].last_change())
                     .max_by(Date::chronological);
-                SitemapUrl {
-                    loc: format!("{}{}", site.config.base_url, part_file(n)),
-                    lastmod: newest.map(|date| date.rfc3339()),
-                }
+                (
+                    format!("{}{}", site.config.base_url, part_file(n)),
+                    newest.map(|date| date.rfc3339()),
+                )
             })
             .collect();
-        feeds::sitemap_index(&parts)
+        feeds::sitemap_index(|each: &mut dyn FnMut(SitemapUrl)| {
+            for (loc, lastmod) in &parts {
+                each(SitemapUrl {
+                    loc,
+                    lastmod: lastmod.as_deref(),
+                });
+            }
+        })
     }
 
     /// Part `n` (from 1) of the sitemap index.
@@ -92,7 +99,7 @@ impl Renderer<'_> {
         deps.add(|| Dep::List(ListKey::ArticleCount));
         if site.publishing.preview {
             // Nothing of a preview is for search engines to find.
-            return feeds::sitemap(&[]);
+            return feeds::sitemap(|_: &mut dyn FnMut(SitemapUrl)| {});
         }
         let articles = site.articles.len();
         let shown = article_range(&range, articles);
@@ -104,33 +111,41 @@ impl Renderer<'_> {
         for n in blocks {
             deps.add(|| Dep::List(ListKey::OrderBlock(n)));
         }
-        let last_change = |i: usize| site.articles[i].last_change().rfc3339();
-        let mut urls = Vec::with_capacity(range.len());
-        if range.start == 0 {
-            urls.push(SitemapUrl {
-                loc: site.config.base_url.clone(),
-                lastmod: (articles > 0).then(|| last_change(0)),
-            });
-        }
-        for i in shown {
-            urls.push(SitemapUrl {
-                loc: self
-                    .urls
-                    .permalink(&self.urls.article(&site.articles[i].slug)),
-                lastmod: Some(last_change(i)),
-            });
-        }
         let others_from = 1 + articles;
-        if range.end > others_from {
-            let listed = self.listed_pages(deps);
-            let from = range.start.max(others_from) - others_from;
-            let to = (range.end - others_from).min(listed.len());
-            urls.extend(listed[from..to].iter().map(|page| SitemapUrl {
-                loc: self.urls.permalink(&self.listed_path(page)),
-                lastmod: None,
-            }));
-        }
-        let xml = feeds::sitemap(&urls);
+        let listed = if range.end > others_from {
+            let mut listed = self.listed_pages(deps);
+            listed.truncate(range.end - others_from);
+            listed.drain(..(range.start.max(others_from) - others_from).min(listed.len()));
+            listed
+        } else {
+            Vec::new()
+        };
+        // Each address is made as it is written (twice: see
+        // `SitemapEntries`), so none waits in a list beside the file.
+        let xml = feeds::sitemap(|each: &mut dyn FnMut(SitemapUrl)| {
+            if range.start == 0 {
+                let lastmod = (articles > 0).then(|| site.articles[0].last_change().rfc3339());
+                each(SitemapUrl {
+                    loc: &site.config.base_url,
+                    lastmod: lastmod.as_deref(),
+                });
+            }
+            for article in shown.clone().map(|i| &site.articles[i]) {
+                let loc = self.urls.permalink(&self.urls.article(&article.slug));
+                let lastmod = article.last_change().rfc3339();
+                each(SitemapUrl {
+                    loc: &loc,
+                    lastmod: Some(&lastmod),
+                });
+            }
+            for page in &listed {
+                let loc = self.urls.permalink(&self.listed_path(page));
+                each(SitemapUrl {
+                    loc: &loc,
+                    lastmod: None,
+                });
+            }
+        });
         if let Some(warning) = oversize_warning(file, xml.len()) {
             self.note(warning);
         }
