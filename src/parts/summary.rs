@@ -27,6 +27,53 @@ pub struct SummaryView {
     pub points: Vec<String>,
 }
 
+/// The points, end to end in one block with where each ends: a site keeps
+/// every article's, and one allocation costs far less than one a point.
+/// More than [`MOST_POINTS`] is an error that stops the article, so only
+/// that many are kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Points {
+    text: Box<str>,
+    ends: [u32; MOST_POINTS],
+    count: u8,
+}
+
+impl Points {
+    pub fn new(points: &[&str]) -> Points {
+        let points = &points[..points.len().min(MOST_POINTS)];
+        let mut text = String::with_capacity(points.iter().map(|p| p.len()).sum());
+        let mut ends = [0; MOST_POINTS];
+        for (end, point) in ends.iter_mut().zip(points) {
+            text.push_str(point);
+            // Front matter beyond 4 GiB is never read; saturating keeps this total.
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        Points {
+            text: text.into_boxed_str(),
+            ends,
+            count: points.len() as u8,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.count)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let ends = &self.ends[..self.len()];
+        ends.iter().scan(0, |start, &end| {
+            let end = end as usize;
+            let point = self.text.get(*start..end).unwrap_or_default();
+            *start = end;
+            Some(point)
+        })
+    }
+}
+
 impl ExplainerPart for Summary {
     const FIELDS: &'static [&'static str] = &["summary"];
     const MARKERS: &'static [&'static str] = &["kort_fortalt", "in_brief"];
@@ -37,12 +84,12 @@ impl ExplainerPart for Summary {
 ";
 
     type Fields = SummaryFields;
-    type Item = Vec<String>;
+    type Item = Points;
     type View = SummaryView;
 
-    fn check(fields: SummaryFields, file: &mut FileCx) -> Vec<String> {
+    fn check(fields: SummaryFields, file: &mut FileCx) -> Points {
         let Some(list) = fields.summary else {
-            return Vec::new();
+            return Points::default();
         };
         if list.get_ref().len() > MOST_POINTS {
             let span = file.span(&list);
@@ -65,15 +112,13 @@ impl ExplainerPart for Summary {
                     "write the point, or remove the empty \"\" from the list",
                 );
             } else {
-                points.push(point.get_ref().trim().to_string());
+                points.push(point.get_ref().trim());
             }
         }
-        // Kept for as long as the site is: no room for more.
-        points.shrink_to_fit();
-        points
+        Points::new(&points)
     }
 
-    fn view(points: &Vec<String>, cx: &mut ViewCx) -> Option<SummaryView> {
+    fn view(points: &Points, cx: &mut ViewCx) -> Option<SummaryView> {
         (!points.is_empty()).then(|| SummaryView {
             points: points.iter().map(|p| cx.inline(p)).collect(),
         })
