@@ -358,7 +358,7 @@ impl Renderer<'_> {
             deps.add(|| Dep::File(article.path.clone()));
             // Too long for a feed reader: the entry keeps its lead and link,
             // and the corrections.
-            let mut content = if article.body_len > FEED_FULL_TEXT {
+            let mut content = if article.body_len() > FEED_FULL_TEXT {
                 String::new()
             } else {
                 self.feed_body(article, deps)?

@@ -22,6 +22,12 @@ use crate::slug::slugify;
 /// The opening `+++`, where an error about a slug taken from the file name points.
 const FENCE_LEN: usize = 3;
 
+/// A length or place within an article, which [`Article::parse`] has
+/// checked is below 4 GiB.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// The fields every article may have; the explainer parts read their own.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,7 +112,7 @@ pub struct Article {
     /// The whole file, until [`Article::release_body`] lets it go: a large
     /// site keeps every article in memory, so errors found after loading
     /// read the front matter again ([`Article::front_matter`]).
-    text: Option<String>,
+    source: Source,
     /// A hash of the front matter, to tell that the file read again is the
     /// one that was checked.
     front_matter_hash: u64,
@@ -148,15 +154,21 @@ pub struct Article {
     /// Whether they were: [`Article::page_source`] then reads them again.
     page_parts_released: bool,
     /// Where the body starts in the file; the body is not copied, since a large
-    /// site keeps every article in memory.
-    pub body_offset: usize,
+    /// site keeps every article in memory. 32 bits, like the others below:
+    /// a front matter or body beyond 4 GiB is refused when the file is read.
+    body_offset: u32,
     /// The 1-based line in the file where the Markdown body starts.
-    body_line: usize,
-    /// Set once the body has been let go from memory: the site's folder,
-    /// which `path` is read from again (one for every article).
-    root: Option<Arc<Path>>,
+    body_line: u32,
     /// The body's length in bytes, known without reading it again.
-    pub body_len: usize,
+    body_len: u32,
+}
+
+/// Where an article's text is: in memory, or, once let go, in the site's
+/// folder (one for every article), read again from there.
+#[derive(Debug, Clone)]
+enum Source {
+    Text(String),
+    Folder(Arc<Path>),
 }
 
 impl Article {
@@ -174,6 +186,13 @@ impl Article {
     }
 
     pub fn parse(path: &Path, text: String) -> Result<Article, Vec<Diagnostic>> {
+        if u32::try_from(text.len()).is_err() {
+            return Err(vec![
+                Diagnostic::new("the article is larger than 4 GiB")
+                    .in_file(path)
+                    .with_help("split it into several articles"),
+            ]);
+        }
         let split = split(path, &text).map_err(|d| vec![d])?;
         let offset = split.front_matter_offset;
         let body_offset = split.body_offset;
@@ -273,24 +292,23 @@ impl Article {
             kind: fields.kind,
             parts,
             page_parts_released: false,
-            body_offset,
-            body_line: text[..body_offset].matches('\n').count() + 1,
-            root: None,
-            body_len: text.len() - body_offset,
+            body_offset: to_u32(body_offset),
+            body_line: to_u32(text[..body_offset].matches('\n').count() + 1),
+            body_len: to_u32(text.len() - body_offset),
             front_matter_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_offset]),
-            text: Some(text),
+            source: Source::Text(text),
         })
     }
 
     /// The Markdown body: from memory, or read again from the file where
     /// [`Article::release_body`] let it go.
     pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        if let Some(text) = &self.text {
-            return Ok(std::borrow::Cow::Borrowed(&text[self.body_offset..]));
+        if let Source::Text(text) = &self.source {
+            return Ok(std::borrow::Cow::Borrowed(&text[self.body_offset()..]));
         }
         let mut text = self.read_again()?;
         // In place: a copy would hold a large body twice.
-        text.drain(..self.body_offset);
+        text.drain(..self.body_offset());
         Ok(std::borrow::Cow::Owned(text))
     }
 
@@ -298,12 +316,12 @@ impl Article {
     /// loading: from memory, or read again from the file. Empty if the file
     /// changed since, so that no caret points at the wrong place.
     pub fn front_matter(&self) -> std::borrow::Cow<'_, str> {
-        match &self.text {
-            Some(text) => std::borrow::Cow::Borrowed(&text[..self.body_offset]),
-            None => std::borrow::Cow::Owned(
+        match &self.source {
+            Source::Text(text) => std::borrow::Cow::Borrowed(&text[..self.body_offset()]),
+            Source::Folder(_) => std::borrow::Cow::Owned(
                 self.read_again()
                     .map(|mut text| {
-                        text.truncate(self.body_offset);
+                        text.truncate(self.body_offset());
                         text
                     })
                     .unwrap_or_default(),
@@ -314,9 +332,9 @@ impl Article {
     /// The whole file, read again, if its front matter is still the one
     /// that was checked.
     fn read_again(&self) -> Result<String, Diagnostic> {
-        let file = match &self.root {
-            Some(root) => Cow::Owned(root.join(&self.path)),
-            None => Cow::Borrowed(self.path.as_path()),
+        let file = match &self.source {
+            Source::Folder(root) => Cow::Owned(root.join(&self.path)),
+            Source::Text(_) => Cow::Borrowed(self.path.as_path()),
         };
         let text = std::fs::read_to_string(file.as_ref()).map_err(|err| {
             Diagnostic::new(format!("cannot read the file again: {err}"))
@@ -325,9 +343,9 @@ impl Article {
         })?;
         let same = text
             .as_bytes()
-            .get(..self.body_offset)
+            .get(..self.body_offset())
             .is_some_and(|front| {
-                text.is_char_boundary(self.body_offset)
+                text.is_char_boundary(self.body_offset())
                     && xxhash_rust::xxh3::xxh3_64(front) == self.front_matter_hash
             });
         if same {
@@ -342,8 +360,7 @@ impl Article {
     /// Keeps no text in memory; the body is read from `root` again when it
     /// is rendered, so a large site never holds every file at once.
     pub fn release_body(&mut self, root: &Arc<Path>) {
-        self.text = None;
-        self.root = Some(Arc::clone(root));
+        self.source = Source::Folder(Arc::clone(root));
     }
 
     /// Lets go of the parts only the article's own page shows, for a full
@@ -360,20 +377,24 @@ impl Article {
         &self,
         zone: &jiff::tz::TimeZone,
     ) -> Result<(Cow<'_, str>, Cow<'_, PartItems>), Diagnostic> {
-        let read = match &self.text {
-            Some(_) => None,
-            None => Some(self.read_again()?),
+        let read = match &self.source {
+            Source::Text(_) => None,
+            Source::Folder(_) => Some(self.read_again()?),
         };
-        let text = read.as_deref().or(self.text.as_deref()).unwrap_or_default();
+        let text = match (&read, &self.source) {
+            (Some(read), _) => read.as_str(),
+            (None, Source::Text(text)) => text.as_str(),
+            (None, Source::Folder(_)) => "",
+        };
         let parts = if self.page_parts_released {
-            Cow::Owned(self.page_parts_again(&text[..self.body_offset], zone)?)
+            Cow::Owned(self.page_parts_again(&text[..self.body_offset()], zone)?)
         } else {
             Cow::Borrowed(&self.parts)
         };
         let body = match read {
             Some(mut text) => {
                 // In place: a copy would hold a large body twice.
-                text.drain(..self.body_offset);
+                text.drain(..self.body_offset());
                 Cow::Owned(text)
             }
             None => self.body()?,
@@ -437,7 +458,17 @@ impl Article {
 
     /// The 1-based line in the file where the Markdown body starts.
     pub fn body_first_line(&self) -> usize {
-        self.body_line
+        self.body_line as usize
+    }
+
+    /// Where the body starts in the file.
+    fn body_offset(&self) -> usize {
+        self.body_offset as usize
+    }
+
+    /// The body's length in bytes, known without reading it again.
+    pub fn body_len(&self) -> usize {
+        self.body_len as usize
     }
 
     /// The date lists and feeds sort and stamp by: the last update.
