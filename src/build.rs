@@ -170,12 +170,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     match renderer.outcome(built, site.warnings.clone()) {
         Ok((pages, mut warnings)) => {
             warnings.extend(renderer.image_warnings());
+            let (articles, images) = (site.articles.len(), renderer.image_stats());
+            // Let go of the site and what rendering kept of it before the
+            // output is put in place, so that its lists of paths reuse that
+            // room instead of adding to the build's peak.
+            drop(renderer);
+            drop((site, templates));
             let files = output.commit()?;
             Ok(BuildReport {
                 pages,
-                articles: site.articles.len(),
+                articles,
                 files,
-                images: renderer.image_stats(),
+                images,
                 elapsed: started.elapsed(),
                 warnings,
             })

@@ -54,6 +54,10 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic>;
     /// Copies a file from the site into the output.
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic>;
+    /// Makes room for about `files` more files made from `origins` source
+    /// files, so that a record of them is not grown, and for a moment held
+    /// twice, in the middle of a build.
+    fn expect(&self, _files: usize, _origins: usize) {}
     /// Publishes the image cache's entry `key` at `path`; `load` reads the
     /// entry. An output that knows the file there holds that entry already
     /// need not call it.
@@ -509,6 +513,13 @@ impl Sink for Output {
     fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
         self.claim(path, origin)?;
         self.put(path, bytes)
+    }
+
+    fn expect(&self, files: usize, origins: usize) {
+        self.published
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .reserve(files, origins);
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {

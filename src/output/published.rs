@@ -54,6 +54,12 @@ impl Published {
             .map_or("another page", |(name, _)| name)
     }
 
+    /// Makes room for `files` more paths from `origins` more origins.
+    pub(super) fn reserve(&mut self, files: usize, origins: usize) {
+        self.files.reserve(files);
+        self.origins.reserve(origins);
+    }
+
     /// Gives `path` up, to be claimed again.
     pub(super) fn release(&mut self, path: &str) {
         self.files.remove(path);

@@ -39,6 +39,7 @@ use crate::templates::Templates;
 use crate::urls::Urls;
 pub use assets::Assets;
 pub use pages::Page;
+use pages::PageRun;
 use summaries::CachedSummary;
 pub use summaries::summary_of;
 use views::{SiteView, with_fields};
@@ -261,15 +262,35 @@ impl<'a> Renderer<'a> {
     /// read; returns how many pages there were.
     pub fn build_all(&self, sink: &dyn Sink) -> Result<usize, Diagnostics> {
         self.make_all_summaries(false);
-        let pages = self.pages();
+        let site = self.site;
+        let runs = self.page_runs();
+        let count: usize = runs.iter().map(|run| run.len(site.articles.len())).sum();
+        // A page writes one file, a few of them two or three (the sitemap
+        // and robots.txt, a live article's feed and JSON): a sixteenth more
+        // is room for those.
+        let sources = site.articles.len() + site.background.len() + site.people.len();
+        sink.expect(count + count / 16 + 16, sources + site.static_files.len());
         // Only problems are kept: a record of every page rendered would be
         // held at the build's peak, for nothing.
-        let problems: Vec<Diagnostic> = pages
-            .par_iter()
-            .filter_map(|page| self.render_page(page, sink, &mut Deps::off()).err())
-            .collect();
+        let render = |page: &Page| self.render_page(page, sink, &mut Deps::off()).err();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        for run in runs {
+            match run {
+                PageRun::Listed(pages) => {
+                    problems.par_extend(pages.par_iter().filter_map(render));
+                }
+                PageRun::Articles => problems.par_extend(
+                    (site.articles.par_iter())
+                        .filter_map(|a| render(&Page::Article(a.slug.clone()))),
+                ),
+                PageRun::Timelines(keys) => problems.par_extend(
+                    keys.par_iter()
+                        .filter_map(|k| render(&Page::Timeline(k.to_string()))),
+                ),
+            }
+        }
         each_once(problems)?;
-        Ok(pages.len())
+        Ok(count)
     }
 
     /// A full build lists every article somewhere: make every summary up

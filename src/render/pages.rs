@@ -69,11 +69,53 @@ pub enum Page {
     Search,
 }
 
+/// A stretch of [`Renderer::pages`]: pages listed, or one for every article
+/// or every timeline, made from the site when they are rendered.
+pub(super) enum PageRun<'s> {
+    Listed(Vec<Page>),
+    /// `Page::Article` for every article, in the site's order.
+    Articles,
+    /// `Page::Timeline` for each of these keys.
+    Timelines(Vec<&'s str>),
+}
+
+impl PageRun<'_> {
+    pub(super) fn len(&self, articles: usize) -> usize {
+        match self {
+            PageRun::Listed(pages) => pages.len(),
+            PageRun::Articles => articles,
+            PageRun::Timelines(keys) => keys.len(),
+        }
+    }
+}
+
 impl Renderer<'_> {
     /// Every page and file the site publishes.
     pub fn pages(&self) -> Vec<Page> {
+        let runs = self.page_runs();
         let site = self.site;
-        let mut pages = vec![
+        let mut pages = Vec::with_capacity(runs.iter().map(|r| r.len(site.articles.len())).sum());
+        for run in runs {
+            match run {
+                PageRun::Listed(listed) => pages.extend(listed),
+                PageRun::Articles => {
+                    pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
+                }
+                PageRun::Timelines(keys) => {
+                    pages.extend(keys.into_iter().map(|k| Page::Timeline(k.to_string())));
+                }
+            }
+        }
+        pages
+    }
+
+    /// Every page in the order of [`Renderer::pages`], with the articles'
+    /// and the timelines' pages (two for nearly every article) left to be
+    /// made as they are rendered: a list of them would hold a copy of every
+    /// slug for the whole of a full build.
+    pub(super) fn page_runs(&self) -> [PageRun<'_>; 5] {
+        let site = self.site;
+        let mut first = vec![
             Page::NotFound,
             Page::BackgroundIndex,
             Page::Feed,
@@ -87,53 +129,63 @@ impl Renderer<'_> {
             // removing one of them from static/ brings the theme's back.
             Page::Icons,
         ];
-        pages.extend((1..=self.sitemap_part_count()).map(Page::SitemapPart));
-        pages.extend((1..=site.index_page_count()).map(Page::Index));
-        pages.extend((2..=self.corrections_page_count()).map(Page::CorrectionsPage));
-        pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
-        pages.extend(
-            site.articles
-                .iter()
-                .filter(|a| !a.parts.updates.updates.is_empty())
-                .map(|a| Page::Updates(a.slug.clone())),
-        );
+        first.extend((1..=self.sitemap_part_count()).map(Page::SitemapPart));
+        first.extend((1..=site.index_page_count()).map(Page::Index));
+        first.extend((2..=self.corrections_page_count()).map(Page::CorrectionsPage));
+        let mut middle: Vec<Page> = site
+            .articles
+            .iter()
+            .filter(|a| !a.parts.updates.updates.is_empty())
+            .map(|a| Page::Updates(a.slug.clone()))
+            .collect();
         if self.any_live() {
-            pages.push(Page::LiveScript);
+            middle.push(Page::LiveScript);
         }
         if crate::search::enabled(&site.config) {
-            pages.push(Page::Search);
+            middle.push(Page::Search);
         }
-        pages.extend(site.background.keys().map(|k| Page::Background(k.clone())));
-        pages.extend(
-            self.listings
-                .timeline_users
-                .keys()
-                .map(|k| Page::Timeline(k.clone())),
-        );
-        pages.extend(self.listings.tags.keys().map(|k| Page::Tag(k.clone())));
+        middle.extend(site.background.keys().map(|k| Page::Background(k.clone())));
+        let timelines = self
+            .listings
+            .timeline_users
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut last: Vec<Page> = self
+            .listings
+            .tags
+            .keys()
+            .map(|k| Page::Tag(k.clone()))
+            .collect();
         for (slug, (_, tagged)) in &self.listings.tags {
             let further = 2..=crate::site::index::page_count(tagged.len());
-            pages.extend(further.map(|n| Page::TagPage(slug.clone(), n)));
+            last.extend(further.map(|n| Page::TagPage(slug.clone(), n)));
         }
         for (key, users) in &self.listings.entry_users {
             if site.background.contains_key(key) {
                 let further = 2..=crate::site::index::page_count(users.len());
-                pages.extend(further.map(|n| Page::UsedIn(key.clone(), n)));
+                last.extend(further.map(|n| Page::UsedIn(key.clone(), n)));
             }
         }
-        pages.extend(site.people.keys().map(|k| Page::Person(k.clone())));
+        last.extend(site.people.keys().map(|k| Page::Person(k.clone())));
         for key in site.people.keys() {
             let further = 2..=site.person_page_count(key, &self.listings);
-            pages.extend(further.map(|n| Page::PersonPage(key.clone(), n)));
+            last.extend(further.map(|n| Page::PersonPage(key.clone(), n)));
         }
-        pages.extend(
+        last.extend(
             site.static_files
                 .iter()
                 .filter(|f| !self.is_processed_image(f))
                 .cloned()
                 .map(Page::Static),
         );
-        pages
+        [
+            PageRun::Listed(first),
+            PageRun::Articles,
+            PageRun::Listed(middle),
+            PageRun::Timelines(timelines),
+            PageRun::Listed(last),
+        ]
     }
 
     /// The files `pages` are written to, sorted, each once.

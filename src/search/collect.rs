@@ -110,6 +110,10 @@ impl Sink for Collector<'_> {
         self.inner.copy(path, from)
     }
 
+    fn expect(&self, files: usize, origins: usize) {
+        self.inner.expect(files, origins);
+    }
+
     fn write_stored(
         &self,
         path: &str,
