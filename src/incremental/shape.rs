@@ -3,6 +3,7 @@
 //! (positions in the site's order), their fingerprints, the links and the
 //! pages stay as they were, and a save need not work them out again.
 
+use crate::site::SharedText;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -36,7 +37,7 @@ struct ArticleShape {
     /// Whether that is a shared timeline's, not the article's own.
     timeline_shared: bool,
     /// Each tag's slug and name as shown.
-    tags: Vec<(String, String)>,
+    tags: Vec<(SharedText, SharedText)>,
     background: Vec<String>,
     /// Quotes from people, which their pages show.
     quotes: Vec<Quote>,
@@ -111,13 +112,13 @@ impl Shape {
         if !kept {
             return false;
         }
-        let slugs = |tags: &[(String, String)]| -> BTreeSet<(String, String)> {
+        let slugs = |tags: &[(SharedText, SharedText)]| -> BTreeSet<(SharedText, SharedText)> {
             tags.iter().cloned().collect()
         };
         touched.tags.extend(
             slugs(&now.tags)
                 .symmetric_difference(&slugs(&was.tags))
-                .map(|(slug, _)| slug.clone()),
+                .map(|(slug, _)| slug.to_string()),
         );
         touched
             .entries
@@ -151,7 +152,7 @@ impl ArticleShape {
     fn lists_in(&self, touched: &mut ListsTouched) {
         touched
             .tags
-            .extend(self.tags.iter().map(|(slug, _)| slug.clone()));
+            .extend(self.tags.iter().map(|(slug, _)| slug.to_string()));
         touched.entries.extend(self.background.iter().cloned());
         // Its own timeline lists it alone, wherever it is.
         if self.timeline_shared {

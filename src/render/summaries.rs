@@ -408,7 +408,7 @@ fn summary_around(
             .tags
             .iter()
             .map(|tag| TagView {
-                name: tag.name.clone(),
+                name: tag.name.to_string(),
                 url: urls.tag(&tag.name),
             })
             .collect(),

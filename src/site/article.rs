@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::publish::{AfterExpiry, Status};
+use super::shared_text::SharedText;
 use crate::content::fields::DateField;
 use crate::content::{FileCx, Image, ImageFields};
 use crate::dates::Date;
@@ -85,10 +86,11 @@ pub(crate) const COMMON_FIELDS: &[&str] = &[
 ];
 
 /// A tag as written, with its slug (its page) and where it was written.
+/// The name and slug are held once for every article that writes them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
-    pub name: String,
-    pub slug: String,
+    pub name: SharedText,
+    pub slug: SharedText,
     pub span: Range<usize>,
     /// What stands between the quotes, where it is not `name` (spaces
     /// around it): the spelling the site's other articles are compared with.
@@ -524,8 +526,8 @@ fn check_tag(tag: &Spanned<String>, file: &mut FileCx) -> Option<Tag> {
         .map(|raw| raw.trim_matches(['"', '\'']));
     let written = raw.filter(|raw| *raw != name).map(Box::from);
     Some(Tag {
-        name,
-        slug,
+        name: SharedText::new(&name),
+        slug: SharedText::new(&slug),
         span,
         written,
     })

@@ -226,8 +226,8 @@ impl Site {
             for tag in tags() {
                 lists
                     .tags
-                    .entry(tag.slug.clone())
-                    .or_insert_with(|| (tag.name.clone(), Vec::new()));
+                    .entry(tag.slug.to_string())
+                    .or_insert_with(|| (tag.name.to_string(), Vec::new()));
             }
             return;
         }
@@ -263,8 +263,8 @@ impl Site {
         for tag in tags() {
             let entry = lists
                 .tags
-                .entry(tag.slug.clone())
-                .or_insert_with(|| (tag.name.clone(), Vec::new()));
+                .entry(tag.slug.to_string())
+                .or_insert_with(|| (tag.name.to_string(), Vec::new()));
             if entry.1.last() != Some(&index) {
                 entry.1.push(index);
             }

@@ -6,10 +6,12 @@ pub mod article;
 pub mod index;
 pub mod publish;
 pub mod references;
+pub mod shared_text;
 pub mod store;
 pub mod tags;
 
 pub use article::{Article, Tag};
+pub use shared_text::SharedText;
 pub use store::Site;
 
 /// How many articles each page of a list shows; a site of 10,000 articles gets

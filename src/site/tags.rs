@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::Site;
 use super::article::{Article, Tag};
+use super::shared_text::SharedText;
 use crate::diagnostics::Diagnostic;
 
 /// The merged spellings of a site's tags, and what they were worked out from.
@@ -252,7 +253,7 @@ impl TagSpellings {
                 // The tags as written hold every tag shown before and after.
                 respelled
                     .slugs
-                    .extend(article.written_tags().iter().map(|t| t.slug.clone()));
+                    .extend(article.written_tags().iter().map(|t| t.slug.to_string()));
             }
         }
         respelled
@@ -338,10 +339,10 @@ fn spell(article: &mut Article, chosen: &HashMap<String, String>, merge: bool) -
             warnings.push(tag_warning(&article.path, &text, tag, &raw, chosen));
         }
         let tag = &mut article.tags[at];
-        tag.name = chosen.clone();
+        tag.name = SharedText::new(chosen);
         // The chosen spelling is now the name; the raw one stays for
         // warnings and for telling whether the file changed it.
-        if tag.written.is_none() && raw != tag.name {
+        if tag.written.is_none() && tag.name != raw {
             tag.written = Some(raw.into());
         }
     }
