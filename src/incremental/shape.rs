@@ -62,7 +62,12 @@ impl Shape {
                     .iter()
                     .map(|t| (t.slug.clone(), t.name.clone()))
                     .collect(),
-                background: a.parts.background.iter().map(|r| r.key.clone()).collect(),
+                background: a
+                    .parts
+                    .background
+                    .iter()
+                    .map(|r| r.key.to_string())
+                    .collect(),
                 quotes: a
                     .parts
                     .quotes
@@ -131,9 +136,9 @@ impl Shape {
         touched.people.extend(changed(&now.authors, &was.authors));
         if now.quotes != was.quotes {
             let speakers = now.quotes.iter().chain(&was.quotes);
-            touched
-                .people
-                .extend(speakers.filter_map(|quote| quote.person.as_ref().map(|p| p.key.clone())));
+            touched.people.extend(
+                speakers.filter_map(|quote| quote.person.as_ref().map(|p| p.key.to_string())),
+            );
         }
         touched.corrections |= now.corrections != was.corrections;
         if now.index != was.index {
@@ -160,7 +165,8 @@ impl ArticleShape {
         }
         touched.people.extend(self.authors.iter().cloned());
         touched.people.extend(
-            (self.quotes.iter()).filter_map(|quote| quote.person.as_ref().map(|p| p.key.clone())),
+            (self.quotes.iter())
+                .filter_map(|quote| quote.person.as_ref().map(|p| p.key.to_string())),
         );
         touched.corrections |= !self.corrections.is_empty();
     }

@@ -161,7 +161,7 @@ background = [{background}]          # keys of entries in content/background/
 
     fn check_references(references: &Vec<Reference>, cx: &RefCx, problems: &mut Vec<Diagnostic>) {
         for reference in references {
-            if !cx.entries.contains_key(&reference.key) {
+            if !cx.entries.contains_key(reference.key.as_str()) {
                 problems.push(
                     Diagnostic::new(format!("unknown background entry `{}`", reference.key))
                         .in_file(cx.path)

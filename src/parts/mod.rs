@@ -20,6 +20,7 @@ pub mod summary;
 pub mod timeline;
 pub mod updates;
 
+use crate::site::SharedText;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::ops::Range;
@@ -282,14 +283,15 @@ pub fn known_keys<'a>(what: &str, folder: &str, keys: impl Iterator<Item = &'a S
 /// A name written in a file, with where it was written, for errors found later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
-    pub key: String,
+    /// Held once for every article that names it.
+    pub key: SharedText,
     pub span: Range<usize>,
 }
 
 impl Reference {
     pub fn new(key: &Spanned<String>, file: &FileCx) -> Reference {
         Reference {
-            key: key.get_ref().clone(),
+            key: SharedText::new(key.get_ref()),
             span: file.span(key),
         }
     }

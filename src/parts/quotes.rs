@@ -170,7 +170,7 @@ impl ExplainerPart for Quotes {
 
     fn check_references(quotes: &Vec<Quote>, cx: &RefCx, problems: &mut Vec<Diagnostic>) {
         for reference in quotes.iter().filter_map(|q| q.person.as_ref()) {
-            if !cx.people.contains_key(&reference.key) {
+            if !cx.people.contains_key(reference.key.as_str()) {
                 problems.push(
                     Diagnostic::new(format!("unknown person `{}`", reference.key))
                         .in_file(cx.path)

@@ -39,7 +39,7 @@ impl TimelineItem {
     /// article's slug for its own events.
     pub fn page_key(&self, slug: &str) -> Option<String> {
         match &self.file {
-            Some(reference) => Some(reference.key.clone()),
+            Some(reference) => Some(reference.key.to_string()),
             None if self.has_own_events() => Some(slug.to_string()),
             None => None,
         }
@@ -393,7 +393,7 @@ impl ExplainerPart for Timeline {
 
     fn check_references(item: &TimelineItem, cx: &RefCx, problems: &mut Vec<Diagnostic>) {
         if let Some(reference) = &item.file
-            && !cx.timelines.contains_key(&reference.key)
+            && !cx.timelines.contains_key(reference.key.as_str())
         {
             problems.push(
                 Diagnostic::new(format!("unknown timeline `{}`", reference.key))

@@ -44,8 +44,8 @@ impl Renderer<'_> {
         self.add_newer_users(index, &mut views, deps);
         let mut entries = Vec::new();
         for reference in &article.parts.background {
-            deps.add(|| Dep::EntryShown(reference.key.clone()));
-            entries.extend(self.site.background.get(&reference.key));
+            deps.add(|| Dep::EntryShown(reference.key.to_string()));
+            entries.extend(self.site.background.get(reference.key.as_str()));
         }
         let mentions: Vec<Mention> = entries
             .iter()
@@ -296,7 +296,7 @@ impl Renderer<'_> {
         let Some(view) = views.iter_mut().find(|v| v.key == "timeline") else {
             return;
         };
-        let key = reference.key.clone();
+        let key = reference.key.to_string();
         let users = self
             .listings
             .timeline_users

@@ -232,10 +232,13 @@ impl Site {
             return;
         }
         for reference in &article.parts.background {
-            if !wanted(|t| &t.entries, &reference.key) {
+            if !wanted(|t| &t.entries, reference.key.as_str()) {
                 continue;
             }
-            let users = lists.entry_users.entry(reference.key.clone()).or_default();
+            let users = lists
+                .entry_users
+                .entry(reference.key.to_string())
+                .or_default();
             if users.last() != Some(&index) {
                 users.push(index);
             }
@@ -244,7 +247,7 @@ impl Site {
             if let Some(person) = &quote.person
                 && wanted(|t| &t.people, &person.key)
             {
-                let users = lists.quotes_by.entry(person.key.clone()).or_default();
+                let users = lists.quotes_by.entry(person.key.to_string()).or_default();
                 if users.last() != Some(&index) {
                     users.push(index);
                 }
