@@ -93,20 +93,23 @@ impl Output {
     }
 }
 
-/// Makes `target` with `make` (creating or linking a file), first making
-/// the folders it goes in where they are missing: a failed first try costs
-/// one call per new folder, less than remembering every folder made.
+/// Makes `target` with `make` (creating or linking a file) in its folder,
+/// made first. The stage and the shadow tree start empty and nearly every
+/// page is a folder of its own, so trying the file first failed for almost
+/// every one: one `mkdir` that may find the folder there is cheaper than
+/// a failed `open` followed by one.
 pub(super) fn in_new_folders<T>(
     target: &Path,
     make: impl Fn(&Path) -> std::io::Result<T>,
 ) -> std::io::Result<T> {
-    match make(target) {
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(parent) = target.parent() {
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        match std::fs::create_dir(parent) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(parent)?;
             }
-            make(target)
+            // Already there (or not a folder, which `make` then reports).
+            Ok(()) | Err(_) => {}
         }
-        made => made,
     }
+    make(target)
 }
