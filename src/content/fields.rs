@@ -24,6 +24,32 @@ pub struct FileCx<'a> {
     pub problems: Vec<Diagnostic>,
 }
 
+/// Where a value is in its file, in half the room of a `Range<usize>`: kept
+/// for every tag and reference of every article of the site. A file is far
+/// below 4 GiB (an article beyond it is refused); a place past it would
+/// only point the caret at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    start: u32,
+    end: u32,
+}
+
+impl Place {
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Range<usize>> for Place {
+    fn from(range: Range<usize>) -> Place {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Place {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+}
+
 impl<'a> FileCx<'a> {
     pub fn new(path: &'a Path, text: &'a str, offset: usize) -> FileCx<'a> {
         FileCx {

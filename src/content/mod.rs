@@ -16,7 +16,7 @@ use toml::Spanned;
 
 pub use entry::{BackgroundEntry, Fact};
 pub use event::Event;
-pub use fields::FileCx;
+pub use fields::{FileCx, Place};
 pub use person::Person;
 pub use timeline::SharedTimeline;
 

@@ -165,7 +165,7 @@ background = [{background}]          # keys of entries in content/background/
                 problems.push(
                     Diagnostic::new(format!("unknown background entry `{}`", reference.key))
                         .in_file(cx.path)
-                        .at_span(&(cx.text)(), reference.span.clone())
+                        .at_span(&(cx.text)(), reference.span.range())
                         .with_help(known_keys(
                             "background entries",
                             "content/background/",

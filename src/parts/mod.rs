@@ -33,7 +33,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::cms::field::Field;
-use crate::content::{BackgroundEntry, FileCx, Person, SharedTimeline};
+use crate::content::{BackgroundEntry, FileCx, Person, Place, SharedTimeline};
 use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps};
 use crate::diagnostics::Diagnostic;
@@ -285,14 +285,14 @@ pub fn known_keys<'a>(what: &str, folder: &str, keys: impl Iterator<Item = &'a S
 pub struct Reference {
     /// Held once for every article that names it.
     pub key: SharedText,
-    pub span: Range<usize>,
+    pub span: Place,
 }
 
 impl Reference {
     pub fn new(key: &Spanned<String>, file: &FileCx) -> Reference {
         Reference {
             key: SharedText::new(key.get_ref()),
-            span: file.span(key),
+            span: file.span(key).into(),
         }
     }
 }

@@ -174,7 +174,7 @@ impl ExplainerPart for Quotes {
                 problems.push(
                     Diagnostic::new(format!("unknown person `{}`", reference.key))
                         .in_file(cx.path)
-                        .at_span(&(cx.text)(), reference.span.clone())
+                        .at_span(&(cx.text)(), reference.span.range())
                         .with_help(format!(
                             "{}; to quote someone without a page, write their name as it is written (\"Helge Blakkisrud\")",
                             known_keys("people", "content/people/", cx.people.keys())

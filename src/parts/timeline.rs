@@ -398,7 +398,7 @@ impl ExplainerPart for Timeline {
             problems.push(
                 Diagnostic::new(format!("unknown timeline `{}`", reference.key))
                     .in_file(cx.path)
-                    .at_span(&(cx.text)(), reference.span.clone())
+                    .at_span(&(cx.text)(), reference.span.range())
                     .with_help(known_keys(
                         "timelines",
                         "content/timelines/",

@@ -12,7 +12,7 @@ use toml::Spanned;
 use super::publish::{AfterExpiry, Status};
 use super::shared_text::SharedText;
 use crate::content::fields::DateField;
-use crate::content::{FileCx, Image, ImageFields};
+use crate::content::{FileCx, Image, ImageFields, Place};
 use crate::dates::Date;
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{TomlKind, only_keys, parse_table, split, toml_diagnostic};
@@ -91,7 +91,7 @@ pub(crate) const COMMON_FIELDS: &[&str] = &[
 pub struct Tag {
     pub name: SharedText,
     pub slug: SharedText,
-    pub span: Range<usize>,
+    pub span: Place,
     /// What stands between the quotes, where it is not `name` (spaces
     /// around it): the spelling the site's other articles are compared with.
     pub written: Option<Box<str>>,
@@ -528,7 +528,7 @@ fn check_tag(tag: &Spanned<String>, file: &mut FileCx) -> Option<Tag> {
     Some(Tag {
         name: SharedText::new(&name),
         slug: SharedText::new(&slug),
-        span,
+        span: span.into(),
         written,
     })
 }

@@ -372,7 +372,7 @@ fn tag_warning(path: &Path, text: &str, tag: &Tag, raw: &str, chosen: &str) -> D
     };
     Diagnostic::warning(format!("the tag `{raw}` {why}; it is shown as `{chosen}`"))
         .in_file(path)
-        .at_span(text, tag.span.clone())
+        .at_span(text, tag.span.range())
         .with_help(format!(
             "write \"{chosen}\" here too, so the tag is spelt one way on every page"
         ))

@@ -24,7 +24,7 @@ fn reads_a_complete_article() {
     );
     assert_eq!(a.parts.background[0].key, "csto");
     assert_eq!(
-        &a.front_matter()[a.parts.background[0].span.clone()],
+        &a.front_matter()[a.parts.background[0].span.range()],
         "\"csto\""
     );
     assert_eq!(a.body().unwrap(), "Tekst.\n");
