@@ -39,7 +39,6 @@ use crate::templates::Templates;
 use crate::urls::Urls;
 pub use assets::Assets;
 pub use pages::Page;
-use pages::PageRun;
 use summaries::CachedSummary;
 pub use summaries::summary_of;
 use views::{SiteView, with_fields};
@@ -272,22 +271,16 @@ impl<'a> Renderer<'a> {
         sink.expect(count + count / 16 + 16, sources + site.static_files.len());
         // Only problems are kept: a record of every page rendered would be
         // held at the build's peak, for nothing.
-        let render = |page: &Page| self.render_page(page, sink, &mut Deps::off()).err();
         let mut problems: Vec<Diagnostic> = Vec::new();
-        for run in runs {
-            match run {
-                PageRun::Listed(pages) => {
-                    problems.par_extend(pages.par_iter().filter_map(render));
-                }
-                PageRun::Articles => problems.par_extend(
-                    (site.articles.par_iter())
-                        .filter_map(|a| render(&Page::Article(a.slug.clone()))),
-                ),
-                PageRun::Timelines(keys) => problems.par_extend(
-                    keys.par_iter()
-                        .filter_map(|k| render(&Page::Timeline(k.to_string()))),
-                ),
-            }
+        for run in &runs {
+            problems.par_extend(
+                (0..run.len(site.articles.len()))
+                    .into_par_iter()
+                    .filter_map(|i| {
+                        let page = run.page(&site.articles, i);
+                        self.render_page(&page, sink, &mut Deps::off()).err()
+                    }),
+            );
         }
         each_once(problems)?;
         Ok(count)

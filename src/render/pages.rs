@@ -1,12 +1,14 @@
 //! Every page and file the site publishes, where each is written, and what it
 //! is made from: one table, used by the renderer and the rebuild alike.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::Renderer;
 use super::corrections::CORRECTIONS_FEED;
 use super::feeds::{FEED_FILE, SITEMAP_FILE};
 use super::news::NEWS_SITEMAP_FILE;
+use crate::site::Article;
 
 /// Published by forklar where a site has no `static/robots.txt` of its own.
 pub const ROBOTS_FILE: &str = "robots.txt";
@@ -87,24 +89,25 @@ impl PageRun<'_> {
             PageRun::Timelines(keys) => keys.len(),
         }
     }
+
+    /// Page `i` of the run: borrowed where listed, made where not.
+    pub(super) fn page<'p>(&'p self, articles: &[Article], i: usize) -> Cow<'p, Page> {
+        match self {
+            PageRun::Listed(pages) => Cow::Borrowed(&pages[i]),
+            PageRun::Articles => Cow::Owned(Page::Article(articles[i].slug.clone())),
+            PageRun::Timelines(keys) => Cow::Owned(Page::Timeline(keys[i].to_string())),
+        }
+    }
 }
 
 impl Renderer<'_> {
     /// Every page and file the site publishes.
     pub fn pages(&self) -> Vec<Page> {
+        let articles = &self.site.articles;
         let runs = self.page_runs();
-        let site = self.site;
-        let mut pages = Vec::with_capacity(runs.iter().map(|r| r.len(site.articles.len())).sum());
-        for run in runs {
-            match run {
-                PageRun::Listed(listed) => pages.extend(listed),
-                PageRun::Articles => {
-                    pages.extend(site.articles.iter().map(|a| Page::Article(a.slug.clone())));
-                }
-                PageRun::Timelines(keys) => {
-                    pages.extend(keys.into_iter().map(|k| Page::Timeline(k.to_string())));
-                }
-            }
+        let mut pages = Vec::with_capacity(runs.iter().map(|r| r.len(articles.len())).sum());
+        for run in &runs {
+            pages.extend((0..run.len(articles.len())).map(|i| run.page(articles, i).into_owned()));
         }
         pages
     }
