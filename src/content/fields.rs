@@ -42,12 +42,18 @@ impl Place {
 
 impl From<Range<usize>> for Place {
     fn from(range: Range<usize>) -> Place {
-        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Place {
-            start: at(range.start),
-            end: at(range.end),
+            start: offset_u32(range.start),
+            end: offset_u32(range.end),
         }
     }
+}
+
+/// A length or place within a file kept in 32 bits. An article over 4 GiB
+/// is refused when it is read; anything past that saturates, which can only
+/// move a caret to the end.
+pub fn offset_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl<'a> FileCx<'a> {

@@ -3,13 +3,12 @@
 //! (positions in the site's order), their fingerprints, the links and the
 //! pages stay as they were, and a save need not work them out again.
 
-use crate::site::SharedText;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::parts::quotes::Quote;
-use crate::site::Site;
 use crate::site::index::ListsTouched;
+use crate::site::{SharedText, Site};
 
 use super::positions::Positions;
 

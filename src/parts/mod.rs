@@ -20,7 +20,6 @@ pub mod summary;
 pub mod timeline;
 pub mod updates;
 
-use crate::site::SharedText;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::ops::Range;
@@ -41,6 +40,7 @@ use crate::front_matter::{TomlKind, toml_diagnostic};
 use crate::i18n::Language;
 use crate::links::{FoundLink, LinkScope, Resolved};
 use crate::markdown::{self, Marker};
+use crate::site::SharedText;
 use crate::urls::Urls;
 
 /// Where `article.html` shows a part that no marker placed.

@@ -7,6 +7,7 @@ use toml::Spanned;
 use super::{ExplainerPart, Slot, ViewCx};
 use crate::cms::field::{Field, Widget};
 use crate::content::FileCx;
+use crate::content::fields::offset_u32;
 use crate::i18n::Language;
 
 /// More points than this stop being a summary.
@@ -45,8 +46,7 @@ impl Points {
         let mut ends = [0; MOST_POINTS];
         for (end, point) in ends.iter_mut().zip(points) {
             text.push_str(point);
-            // Front matter beyond 4 GiB is never read; saturating keeps this total.
-            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            *end = offset_u32(text.len());
         }
         Points {
             text: text.into_boxed_str(),

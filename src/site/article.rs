@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::publish::{AfterExpiry, Status};
 use super::shared_text::SharedText;
-use crate::content::fields::DateField;
+use crate::content::fields::{DateField, offset_u32};
 use crate::content::{FileCx, Image, ImageFields, Place};
 use crate::dates::Date;
 use crate::diagnostics::Diagnostic;
@@ -22,12 +22,6 @@ use crate::slug::slugify;
 
 /// The opening `+++`, where an error about a slug taken from the file name points.
 const FENCE_LEN: usize = 3;
-
-/// A length or place within an article, which [`Article::parse`] has
-/// checked is below 4 GiB.
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
 
 /// The fields every article may have; the explainer parts read their own.
 #[derive(Debug, Deserialize)]
@@ -294,9 +288,9 @@ impl Article {
             kind: fields.kind,
             parts,
             page_parts_released: false,
-            body_offset: to_u32(body_offset),
-            body_line: to_u32(text[..body_offset].matches('\n').count() + 1),
-            body_len: to_u32(text.len() - body_offset),
+            body_offset: offset_u32(body_offset),
+            body_line: offset_u32(text[..body_offset].matches('\n').count() + 1),
+            body_len: offset_u32(text.len() - body_offset),
             front_matter_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_offset]),
             source: Source::Text(text),
         })
@@ -305,7 +299,7 @@ impl Article {
     /// The Markdown body: from memory, or read again from the file where
     /// [`Article::release_body`] let it go.
     pub fn body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        if let Source::Text(text) = &self.source {
+        if let Some(text) = self.text_in_memory() {
             return Ok(std::borrow::Cow::Borrowed(&text[self.body_offset()..]));
         }
         let mut text = self.read_again()?;
@@ -379,15 +373,14 @@ impl Article {
         &self,
         zone: &jiff::tz::TimeZone,
     ) -> Result<(Cow<'_, str>, Cow<'_, PartItems>), Diagnostic> {
-        let read = match &self.source {
-            Source::Text(_) => None,
-            Source::Folder(_) => Some(self.read_again()?),
+        let read = match self.text_in_memory() {
+            Some(_) => None,
+            None => Some(self.read_again()?),
         };
-        let text = match (&read, &self.source) {
-            (Some(read), _) => read.as_str(),
-            (None, Source::Text(text)) => text.as_str(),
-            (None, Source::Folder(_)) => "",
-        };
+        let text = read
+            .as_deref()
+            .or(self.text_in_memory())
+            .unwrap_or_default();
         let parts = if self.page_parts_released {
             Cow::Owned(self.page_parts_again(&text[..self.body_offset()], zone)?)
         } else {
@@ -461,6 +454,14 @@ impl Article {
     /// The 1-based line in the file where the Markdown body starts.
     pub fn body_first_line(&self) -> usize {
         self.body_line as usize
+    }
+
+    /// The whole file, where it has not been let go.
+    fn text_in_memory(&self) -> Option<&str> {
+        match &self.source {
+            Source::Text(text) => Some(text),
+            Source::Folder(_) => None,
+        }
     }
 
     /// Where the body starts in the file.
