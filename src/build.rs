@@ -83,23 +83,37 @@ pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
 }
 
 fn load_keeping(options: &BuildOptions, keep: Keep) -> Result<(Site, Templates), Diagnostics> {
-    let mut config = Config::load(&options.root)?;
-    if let Some(base_url) = &options.base_url {
-        config.set_base_url(base_url)?;
-    }
-    let time_limit = config.templates.time_limit();
-    let (site, templates) = rayon::join(
-        || Site::load_keeping(&options.root, config, options.publishing(), keep),
+    load_beside(options, keep, || ()).0
+}
+
+/// Loads the site and its templates, and does `beside` on the side that
+/// finishes first.
+///
+/// Parsing the templates takes longest on a small site, so it starts at
+/// once, on the thread that takes the job; the configuration, the content
+/// and `beside` run on the other.
+fn load_beside<T: Send>(
+    options: &BuildOptions,
+    keep: Keep,
+    beside: impl FnOnce() -> T + Send,
+) -> (Result<(Site, Templates), Diagnostics>, T) {
+    let (templates, (site, besides)) = rayon::join(
+        || Templates::load(&options.root),
         || {
-            Templates::load(&options.root).map(|mut templates| {
-                templates.time_limit = time_limit;
-                templates
-            })
+            let site = || -> Result<Site, Diagnostics> {
+                let mut config = Config::load(&options.root)?;
+                if let Some(base_url) = &options.base_url {
+                    config.set_base_url(base_url)?;
+                }
+                Site::load_keeping(&options.root, config, options.publishing(), keep)
+            };
+            (site(), beside())
         },
     );
     // Content and templates are checked apart; report the problems of both.
-    match (site, templates) {
-        (Ok(mut site), Ok(templates)) => {
+    let loaded = match (site, templates) {
+        (Ok(mut site), Ok(mut templates)) => {
+            templates.time_limit = site.config.templates.time_limit();
             site.warnings
                 .extend(relative_base_url(&options.root, &site.config.base_url));
             Ok((site, templates))
@@ -109,7 +123,8 @@ fn load_keeping(options: &BuildOptions, keep: Keep) -> Result<(Site, Templates),
             problems.extend(templates.err());
             Err(Diagnostics(problems))
         }
-    }
+    };
+    (loaded, besides)
 }
 
 /// Feeds and sitemaps are read by programs that need whole addresses: a
@@ -142,8 +157,17 @@ fn relative_base_url(root: &Path, base_url: &str) -> Option<Diagnostic> {
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (site, mut templates) = load_keeping(options, Keep::ForOneBuild)?;
-    let output = Output::begin(&options.root, &options.output_dir())?;
+    let (loaded, output) = load_beside(options, Keep::ForOneBuild, || {
+        Output::begin(&options.root, &options.output_dir())
+    });
+    let (site, mut templates, output) = match (loaded, output) {
+        (Ok((site, templates)), Ok(output)) => (site, templates, output),
+        (Err(problems), output) => {
+            output.map(Output::abandon).ok();
+            return Err(problems);
+        }
+        (Ok(_), Err(problem)) => return Err(Diagnostics(vec![problem])),
+    };
     // A build stops at its first problem anyway, so a render that runs past
     // its time limit ends the process, and the others run without a hand-over.
     let discard = output.discard_at_exit();
@@ -175,8 +199,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             // output is put in place, so that its lists of paths reuse that
             // room instead of adding to the build's peak.
             drop(renderer);
-            drop((site, templates));
-            let files = output.commit()?;
+            drop(site);
+            // Taking the parsed templates apart is thousands of small frees:
+            // done beside the commit rather than before it.
+            let (files, ()) = rayon::join(|| output.commit(), || drop(templates));
+            let files = files?;
             Ok(BuildReport {
                 pages,
                 articles,
