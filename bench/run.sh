@@ -37,7 +37,7 @@ for arg in "$@"; do
     case "$arg" in
         --forklar-only) forklar_only=1 ;;
         --no-disk) no_disk=1 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         ''|*[!0-9]*) echo "run.sh: not a size: $arg" >&2; exit 2 ;;
         *) sizes+=("$arg") ;;
     esac
