@@ -5,6 +5,7 @@
 //! - [`livereload`] broadcasts build results and provides the injected script.
 
 mod hosts;
+mod http;
 mod kept;
 pub mod livereload;
 mod paths;

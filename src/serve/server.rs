@@ -6,7 +6,7 @@
 //! restarting the server.
 
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -16,6 +16,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::hosts::{allowed_hosts, host_allowed};
+use super::http::{COMMON_HEADERS, EVENT_STREAM, Reply, finish, read_head, render};
 use super::livereload::{self, LiveReload};
 use super::paths::{
     contained, content_type, decode_segments, encode_location, normalise_base, open_page,
@@ -30,10 +31,6 @@ pub const DEFAULT_WORKERS: usize = 6;
 const MAX_WAITING: usize = 256;
 /// How long a connection may stay silent before it is closed.
 const IDLE_LIMIT: Duration = Duration::from_secs(10);
-/// How long a client may take to send its request's headers, once it started.
-const HEAD_LIMIT: Duration = Duration::from_secs(5);
-/// The largest request head read.
-const MAX_HEAD: usize = 16 * 1024;
 /// Live-reload streams open at once (one per open tab); more get 503.
 pub const MAX_STREAMS: usize = 128;
 /// The longest a request for a page a save is still rendering waits for it;
@@ -312,59 +309,6 @@ fn worker(jobs: &Mutex<Receiver<TcpStream>>, ctx: &Ctx) {
     }
 }
 
-/// A request's line and the headers the server looks at.
-struct Head {
-    method: String,
-    target: String,
-    host: Option<String>,
-    hosts: usize,
-}
-
-/// Reads the request head (up to the blank line) within [`HEAD_LIMIT`].
-fn read_head(stream: &mut TcpStream) -> Option<Head> {
-    let deadline = Instant::now() + HEAD_LIMIT;
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 2048];
-    let end = loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end;
-        }
-        if buf.len() > MAX_HEAD {
-            return None;
-        }
-        let left = deadline.checked_duration_since(Instant::now())?;
-        stream
-            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .ok()?;
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let text = std::str::from_utf8(&buf[..end]).ok()?;
-    let mut lines = text.split("\r\n");
-    let mut parts = lines.next()?.split(' ');
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || !version.starts_with("HTTP/1.") || method.is_empty() {
-        return None;
-    }
-    let mut head = Head {
-        method: method.to_owned(),
-        target: target.to_owned(),
-        host: None,
-        hosts: 0,
-    };
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        if name.eq_ignore_ascii_case("host") {
-            head.hosts += 1;
-            head.host = Some(value.trim().to_owned());
-        }
-    }
-    Some(head)
-}
-
 fn handle_connection(mut stream: TcpStream, ctx: &Ctx) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
     let Some(head) = read_head(&mut stream) else {
@@ -399,91 +343,6 @@ fn handle_connection(mut stream: TcpStream, ctx: &Ctx) {
         }
     };
     finish(stream, &render(&reply, head_only));
-}
-
-/// Sends the response and closes the connection, as its `Connection: close`
-/// header says; a short drain lets the client read it before the socket goes.
-fn finish(mut stream: TcpStream, bytes: &[u8]) {
-    // A client that hung up is not an error worth reporting.
-    let _ = stream.write_all(bytes).and_then(|()| stream.flush());
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
-    let mut sink = [0u8; 4096];
-    let mut drained = 0;
-    while drained < 64 * 1024 {
-        match stream.read(&mut sink) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => drained += n,
-        }
-    }
-}
-
-/// Serialises a reply, headers and (unless `head`) body. Every response
-/// says `Connection: close`, and the connection is closed after it.
-fn render(reply: &Reply, head: bool) -> Vec<u8> {
-    let (status, content_type, extra, body): (u16, &str, Option<(&str, &str)>, &[u8]) = match reply
-    {
-        Reply::File { body, content_type } => (200, content_type, None, body),
-        Reply::Redirect(location) => (301, TEXT, Some(("Location", location)), b""),
-        Reply::NotFound(Some(body)) => (404, HTML, None, body),
-        Reply::NotFound(None) => (404, TEXT, None, b"404 not found\n"),
-        Reply::MethodNotAllowed => (
-            405,
-            TEXT,
-            Some(("Allow", "GET, HEAD")),
-            b"405 method not allowed\n",
-        ),
-        Reply::EventStreamHead => (200, EVENT_STREAM, None, b""),
-        Reply::BadRequest => (400, TEXT, None, b"400 bad request\n"),
-        Reply::MisdirectedRequest => (
-            421,
-            TEXT,
-            None,
-            b"421 this server does not answer for that host name (forklar serve --allow-host NAME allows one)\n",
-        ),
-        Reply::Busy => (503, TEXT, Some(("Retry-After", "1")), b"503 too many live-reload streams\n"),
-    };
-    let mut out = Vec::with_capacity(256 + body.len());
-    out.extend_from_slice(format!("HTTP/1.1 {status} {}\r\n", reason(status)).as_bytes());
-    out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
-    if let Some((name, value)) = extra {
-        // Values are percent-encoded or constant; refuse anything that could split headers.
-        if !value.contains(['\r', '\n']) {
-            out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-        }
-    }
-    if !matches!(reply, Reply::EventStreamHead) {
-        out.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
-    }
-    out.extend_from_slice(COMMON_HEADERS.as_bytes());
-    if !head {
-        out.extend_from_slice(body);
-    }
-    out
-}
-
-const TEXT: &str = "text/plain; charset=utf-8";
-const HTML: &str = "text/html; charset=utf-8";
-const EVENT_STREAM: &str = "text/event-stream";
-
-/// Headers on every response, ending the header block. A dev server must
-/// never let the browser reuse a stale page, nor guess content types.
-const COMMON_HEADERS: &str = "Cache-Control: no-store\r\n\
-    X-Content-Type-Options: nosniff\r\n\
-    Server: forklar\r\n\
-    Connection: close\r\n\r\n";
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        404 => "Not Found",
-        400 => "Bad Request",
-        405 => "Method Not Allowed",
-        421 => "Misdirected Request",
-        503 => "Service Unavailable",
-        _ => "",
-    }
 }
 
 /// Hands the connection to a thread of its own that pumps the client's
@@ -529,27 +388,6 @@ fn pump_events(mut stream: impl Read, out: &mut impl Write) -> io::Result<()> {
         // how a dead browser is noticed (at the latest on the next ping).
         out.flush()?;
     }
-}
-
-/// The outcome of routing a GET/HEAD request.
-#[derive(Debug, PartialEq, Eq)]
-enum Reply {
-    File {
-        body: Vec<u8>,
-        content_type: &'static str,
-    },
-    Redirect(String),
-    /// The site's `404.html` (with the live-reload script), if it has one.
-    NotFound(Option<Vec<u8>>),
-    MethodNotAllowed,
-    /// HEAD on the event stream: its headers, no stream.
-    EventStreamHead,
-    /// A request that is not HTTP/1.x, or has no or several `Host` headers.
-    BadRequest,
-    /// A `Host` this server does not answer for (DNS rebinding).
-    MisdirectedRequest,
-    /// Too many live-reload streams are open.
-    Busy,
 }
 
 fn route(root: &Path, ctx: &Ctx, path: &str, query: Option<&str>) -> Reply {
