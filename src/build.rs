@@ -86,8 +86,8 @@ fn load_keeping(options: &BuildOptions, keep: Keep) -> Result<(Site, Templates),
     load_beside(options, keep, || ()).0
 }
 
-/// Loads the site and its templates, and does `beside` on the side that
-/// finishes first.
+/// Loads the site and its templates, and does `beside` once the content is
+/// loaded, while the templates may still be parsing.
 ///
 /// Parsing the templates takes longest on a small site, so it starts at
 /// once, on the thread that takes the job; the configuration, the content

@@ -410,9 +410,9 @@ fn exit_with(result: Result<(), String>) -> ExitCode {
 /// memory (a 10 MB article: 58 MiB peak instead of 40). A fixed threshold
 /// gives them back when they are freed; pages of ordinary size never reach it.
 ///
-/// And by default a thread's heap is given back to the kernel whenever 128 KB
-/// lie free at its top, to be faulted in again by the next page a moment
-/// later: 13,000 `madvise` calls in a 10,000-article build. Keeping up to
+/// And by default a thread's heap is given back to the kernel whenever a
+/// large free leaves more than 128 KB free at its top, to be faulted in again
+/// by the next page a moment later: 13,000 `madvise` calls in a 10,000-article build. Keeping up to
 /// 8 MiB at the top of each heap, and growing heaps 8 MiB at a time, took
 /// about a third off the build's system time and a tenth off its wall time
 /// for about 1 MiB more at its peak (README, "Performance"). `serve` gives
