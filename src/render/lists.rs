@@ -162,7 +162,7 @@ impl Renderer<'_> {
                     self.part_heading("background"),
                     self.urls.background_index(),
                 )],
-                vec![about],
+                vec![seo::script_safe(&about)],
             ),
         );
         context.insert_value("entry", view);
@@ -306,34 +306,25 @@ impl Renderer<'_> {
     ) -> Result<(), Diagnostic> {
         let labels = self.urls.language.labels();
         let page_title = format!("{} {title}", labels.timeline_of);
-        // The list in the structured data names each event and its date:
-        // only those are made into JSON.
-        let events: Vec<serde_json::Value> = view
+        // The list in the structured data names each event and its date.
+        let events: Vec<(Option<&str>, Option<&str>)> = view
             .get_from_path("events")
             .and_then(Value::as_array)
             .unwrap_or_default()
             .iter()
             .map(|event| {
                 let text = |path| event.get_from_path(path).and_then(Value::as_str);
-                serde_json::json!({
-                    "title": text("title"),
-                    "date": { "text": text("date.text") },
-                })
+                (text("title"), text("date.text"))
             })
             .collect();
-        let events = serde_json::Value::from(events);
         let permalink = view
             .get_from_path("permalink")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let list = seo::timeline_list(&page_title, permalink, &events);
+        let list = seo::script_safe(&seo::timeline_list(&page_title, permalink, &events));
         let page_seo = self.seo(
             &page_title,
-            &format!(
-                "{page_title} ({} {})",
-                events.as_array().map_or(0, Vec::len),
-                labels.events
-            ),
+            &format!("{page_title} ({} {})", events.len(), labels.events),
             &self.urls.timeline(key),
             &[],
             vec![list],

@@ -439,14 +439,15 @@ impl<'a> Renderer<'a> {
 
     /// What `base.html` tells search engines about an indexable page at
     /// `path`, with breadcrumbs from the front page through `trail` (name
-    /// and site path) to it, and any other structured data.
+    /// and site path) to it, and any other structured data (`json_ld`, each
+    /// object already written by [`seo::script_safe`]).
     fn seo(
         &self,
         title: &str,
         description: &str,
         path: &str,
         trail: &[(&str, String)],
-        mut json_ld: Vec<serde_json::Value>,
+        mut json_ld: Vec<String>,
     ) -> seo::PageSeo {
         let config = &self.site.config;
         let permalink = self.urls.permalink(path);
@@ -462,14 +463,14 @@ impl<'a> Renderer<'a> {
         }
         if steps.len() > 1 {
             let steps: Vec<(&str, &str)> = steps.iter().map(|(n, u)| (*n, u.as_str())).collect();
-            json_ld.push(seo::breadcrumbs(&steps));
+            json_ld.push(seo::script_safe(&seo::breadcrumbs(&steps)));
         }
         seo::PageSeo {
             title: format!("{title} – {}", config.title),
             description: description.to_string(),
             permalink,
             og_type: "website",
-            json_ld: json_ld.iter().map(seo::script_safe).collect(),
+            json_ld,
         }
     }
 

@@ -6,7 +6,7 @@ use serde_json::{Value as Json, json};
 use tera::Value;
 
 use super::views::with_fields;
-use super::{Page, Renderer};
+use super::{Page, Renderer, seo};
 use crate::content::Person;
 use crate::content::person::PersonKind;
 use crate::dates::ShownDate;
@@ -199,13 +199,13 @@ impl Renderer<'_> {
             &description,
             &self.urls.person_page(key, n),
             &trail,
-            vec![{
+            vec![seo::script_safe(&{
                 let mut data = self.person_json(person, true);
                 if let Some(portrait) = &portrait {
                     data["image"] = portrait.permalink.clone().into();
                 }
                 data
-            }],
+            })],
         );
         page_seo.og_type = "profile";
         let view = with_fields(
