@@ -163,7 +163,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (site, mut templates, output) = match (loaded, output) {
         (Ok((site, templates)), Ok(output)) => (site, templates, output),
         (Err(problems), output) => {
-            output.map(Output::abandon).ok();
+            // The load's problems are what the user must fix first; an
+            // output folder opened beside them is put back as it was.
+            if let Ok(output) = output {
+                output.abandon();
+            }
             return Err(problems);
         }
         (Ok(_), Err(problem)) => return Err(Diagnostics(vec![problem])),
