@@ -131,7 +131,8 @@ impl Urls {
             return url.to_string();
         }
         let path = url.strip_prefix(&self.base_path).unwrap_or(url);
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        // Made for every page and list entry: joined directly, without format!.
+        [self.base_url.as_str(), path.trim_start_matches('/')].concat()
     }
 
     /// A link written in front matter, made to work under a sub-path: site paths

@@ -74,8 +74,7 @@ impl<'a> FileCx<'a> {
     /// The first line of a value, for tables that span several lines.
     pub fn first_line<T>(&self, value: &Spanned<T>) -> Range<usize> {
         let span = self.span(value);
-        let end = self.text[span.start..]
-            .find('\n')
+        let end = memchr::memchr(b'\n', &self.text.as_bytes()[span.start..])
             .map_or(span.end, |i| span.start + i);
         span.start..end.min(span.end).max(span.start)
     }

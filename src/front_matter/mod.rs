@@ -37,15 +37,28 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let opening = first.unwrap_or(start..start);
     let front_matter_offset = lines.pos;
-    for line in lines.by_ref() {
-        if fence_line(&text[line.clone()]) {
-            let body_offset = lines.pos;
+    // A fence starts its line with `+++`: jump from one such line to the
+    // next rather than walking every line of a long front matter.
+    let mut line_start = front_matter_offset;
+    while line_start < text.len() {
+        let mut rest = LineIter {
+            text,
+            pos: line_start,
+        };
+        if let Some(line) = rest.next()
+            && fence_line(&text[line.clone()])
+        {
+            let body_offset = rest.pos;
             return Ok(Split {
                 front_matter: &text[front_matter_offset..line.start],
                 front_matter_offset,
                 body: &text[body_offset..],
                 body_offset,
             });
+        }
+        match memchr::memmem::find(&text.as_bytes()[line_start..], b"\n+++") {
+            Some(at) => line_start += at + 1,
+            None => break,
         }
     }
     Err(Diagnostic::new("the front matter is never closed")
@@ -220,10 +233,29 @@ fn statement_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
                 depth = depth.checked_sub(1)?;
                 pos += 1;
             }
-            _ => pos += 1,
+            // Most of a statement is plain text: skip to the next byte that matters.
+            _ => {
+                pos += 1;
+                pos += bytes[pos..]
+                    .iter()
+                    .position(|&b| STATEMENT_BYTES[usize::from(b)])
+                    .unwrap_or(bytes.len() - pos);
+            }
         }
     }
 }
+
+/// The bytes [`statement_end`] stops at.
+const STATEMENT_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = *b"\n#\"'[]{}";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Just past the string that opens at `pos`: basic or literal, on one line or many.
 fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
@@ -232,10 +264,7 @@ fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
     let many_lines = bytes.get(pos..pos + 3) == Some(&[quote; 3]);
     let mut at = pos + if many_lines { 3 } else { 1 };
     loop {
-        at += bytes
-            .get(at..)?
-            .iter()
-            .position(|&b| b == quote || b == b'\\' || b == b'\n')?;
+        at += memchr::memchr3(quote, b'\\', b'\n', bytes.get(at..)?)?;
         let byte = bytes[at];
         if byte == b'\\' {
             at += if escapes { 2 } else { 1 };
@@ -299,7 +328,7 @@ fn check_no_nul(
 ) -> Result<(), Diagnostic> {
     // TOML's own message for a NUL ("expected visible characters") hides what is
     // wrong, since a NUL cannot be seen.
-    if let Some(at) = toml_text.find('\0') {
+    if let Some(at) = memchr::memchr(0, toml_text.as_bytes()) {
         return Err(Diagnostic::new("the line contains a NUL character, which cannot be seen")
             .in_file(path)
             .at_span(file_text, offset + at..offset + at + 1)

@@ -32,6 +32,18 @@ fn a_fence_must_be_the_whole_line() {
 }
 
 #[test]
+fn lines_that_only_start_like_a_fence_are_front_matter() {
+    let text = "+++\n+++a = 1\nb = \"\"\"\n+++x\n\"\"\"\n++\n\t+++\n+++\r\nbody\n";
+    let split = cut(text).unwrap();
+    assert_eq!(
+        split.front_matter,
+        "+++a = 1\nb = \"\"\"\n+++x\n\"\"\"\n++\n\t+++\n"
+    );
+    assert_eq!(split.body, "body\n");
+    assert!(cut("+++\ntitle = 1\n+++x\n++++\n").is_err());
+}
+
+#[test]
 fn missing_front_matter_points_at_line_one() {
     let err = cut("# Tittel\n").unwrap_err();
     assert_eq!(err.message, "the file does not start with front matter");

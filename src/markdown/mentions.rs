@@ -91,8 +91,9 @@ fn split_mentions<'a>(
 /// Finds `word` at word boundaries, allowing a Norwegian genitive -s after it
 /// ("CSTOs styrker" mentions CSTO).
 pub(super) fn find_word(text: &str, word: &str) -> Option<usize> {
+    let finder = memchr::memmem::Finder::new(word);
     let mut start = 0;
-    while let Some(found) = text[start..].find(word) {
+    while let Some(found) = finder.find(&text.as_bytes()[start..]) {
         let at = start + found;
         let end = at + word.len();
         let before_ok = text[..at]

@@ -438,13 +438,14 @@ fn value_map(fields: Vec<(&'static str, Value)>) -> tera::Map {
 /// `html` with each placeholder of `fills` replaced by its HTML, in one pass.
 fn fill_placeholders(html: String, fills: &[(String, String)]) -> String {
     const START: &str = "<!--forklar:";
-    if fills.is_empty() || !html.contains(START) {
+    let finder = memchr::memmem::Finder::new(START);
+    if fills.is_empty() || finder.find(html.as_bytes()).is_none() {
         return html;
     }
     let mut out =
         String::with_capacity(html.len() + fills.iter().map(|(_, h)| h.len()).sum::<usize>());
     let mut rest = html.as_str();
-    while let Some(at) = rest.find(START) {
+    while let Some(at) = finder.find(rest.as_bytes()) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         match fills

@@ -334,12 +334,11 @@ impl serde_json::ser::Formatter for ScriptSafe {
     ) -> io::Result<()> {
         let bytes = fragment.as_bytes();
         let mut start = 0;
-        for (i, byte) in bytes.iter().enumerate() {
-            let escape: &[u8] = match byte {
+        for i in memchr::memchr3_iter(b'<', b'>', b'&', bytes) {
+            let escape: &[u8] = match bytes[i] {
                 b'<' => b"\\u003c",
                 b'>' => b"\\u003e",
-                b'&' => b"\\u0026",
-                _ => continue,
+                _ => b"\\u0026",
             };
             writer.write_all(&bytes[start..i])?;
             writer.write_all(escape)?;
