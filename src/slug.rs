@@ -2,15 +2,25 @@
 //! lowercase ASCII letters, digits and hyphens. Norwegian letters follow the
 //! Norwegian convention (æ→ae, ø→o, å→a); other scripts are transliterated.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Turns any text into a slug; empty when nothing letter-like is left. Text is
 /// composed first (Unicode NFC): macOS writes `å` in file names as `a` and a
 /// combining ring, which must give the same slug as the `å` typed in a title.
 pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
+    // Nearly every text is composed already: composing it again would cost
+    // more than the rest of the slug.
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        slug_of(text.chars(), text.len())
+    } else {
+        slug_of(text.nfc(), text.len())
+    }
+}
+
+fn slug_of(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut slug = String::with_capacity(len);
     let mut pending_hyphen = false;
-    for c in text.nfc() {
+    for c in chars {
         let ascii: &str = match c {
             'æ' | 'Æ' => "ae",
             'ø' | 'Ø' => "o",

@@ -122,8 +122,9 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
         html: String::with_capacity(markdown.len() + markdown.len() / 2),
         ..Rendered::default()
     };
-    let mut events: Vec<Event> = Vec::new();
-    let mut ranges: Vec<Range<usize>> = Vec::new();
+    // About one event for every 16 bytes of an article's Markdown.
+    let mut events: Vec<Event> = Vec::with_capacity(markdown.len() / 16);
+    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(markdown.len() / 16);
     // A paragraph being read: where it is, its text, whether it is text only.
     let mut paragraph: Option<(Range<usize>, String, bool)> = None;
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
