@@ -3,19 +3,24 @@
 
 /// Links may be web addresses or site paths, never scripts.
 pub fn check_url(url: &str) -> Result<(), String> {
-    let lower: String = url
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if let Some(colon) = lower.find(':') {
-        let scheme = &lower[..colon];
-        let before_path = !lower[..colon].contains(['/', '?', '#']);
-        if before_path && !matches!(scheme, "http" | "https" | "mailto" | "tel") {
-            return Err(format!(
-                "the link `{url}` uses `{scheme}:`, which forklar does not publish"
-            ));
+    // Only what comes before the first colon can be a scheme, and not once a
+    // path, query or fragment has begun; whitespace and control characters
+    // are skipped, as browsers do.
+    let mut scheme = String::new();
+    for c in url.trim().chars() {
+        match c {
+            c if c.is_whitespace() || c.is_control() => {}
+            ':' => {
+                scheme.make_ascii_lowercase();
+                if matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
+                    return Ok(());
+                }
+                return Err(format!(
+                    "the link `{url}` uses `{scheme}:`, which forklar does not publish"
+                ));
+            }
+            '/' | '?' | '#' => return Ok(()),
+            c => scheme.push(c),
         }
     }
     Ok(())
@@ -55,6 +60,16 @@ mod tests {
         assert!(check_url("https://example.org/a:b").is_ok());
         assert!(check_url("/bilder/a.jpg").is_ok());
         assert!(check_url("bilder/a:b.jpg").is_ok());
+        assert!(check_url("a?b:c").is_ok() && check_url("a#b:c").is_ok());
+        assert!(check_url("MAILTO:a@b").is_ok() && check_url("tel:+4722000000").is_ok());
+        assert_eq!(
+            check_url(" JaVa\tScript:x").unwrap_err(),
+            "the link ` JaVa\tScript:x` uses `javascript:`, which forklar does not publish"
+        );
+        assert_eq!(
+            check_url(":x").unwrap_err(),
+            "the link `:x` uses `:`, which forklar does not publish"
+        );
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
     xml.push_str("</feed>\n");
     // Control characters cannot appear in XML at all, not even escaped: a
     // title or body that carries one must not make the whole feed unreadable.
-    xml.retain(is_xml_char);
+    drop_non_xml_chars(&mut xml);
     xml
 }
 
@@ -228,7 +228,7 @@ pub fn corrections_atom(
         xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");
-    xml.retain(is_xml_char);
+    drop_non_xml_chars(&mut xml);
     xml
 }
 
@@ -237,6 +237,17 @@ fn text_hash(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
     })
+}
+
+/// Takes out the characters XML 1.0 does not allow. A feed or sitemap
+/// almost never has one, so the text is looked through as bytes first.
+fn drop_non_xml_chars(xml: &mut String) {
+    let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    let bytes = xml.as_bytes();
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+    if bytes.iter().any(control) || memchr::memmem::find(bytes, b"\xEF\xBF").is_some() {
+        xml.retain(is_xml_char);
+    }
 }
 
 /// Whether XML 1.0 allows the character.
@@ -294,7 +305,7 @@ fn sitemap_xml(root: &str, item: &str, entries: impl SitemapEntries) -> String {
         let _ = writeln!(xml, "</{item}>");
     });
     let _ = writeln!(xml, "</{root}>");
-    xml.retain(is_xml_char);
+    drop_non_xml_chars(&mut xml);
     xml
 }
 
@@ -363,6 +374,21 @@ pub fn updates_atom(
         xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");
-    xml.retain(is_xml_char);
+    drop_non_xml_chars(&mut xml);
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drop_non_xml_chars;
+
+    #[test]
+    fn only_the_characters_xml_forbids_are_taken_out() {
+        let mut xml = "a\u{1}b\u{ffff}c\u{fffe}d\u{fffd}e\tf\u{b}g\u{1f}h\u{e000}".to_string();
+        drop_non_xml_chars(&mut xml);
+        assert_eq!(xml, "abcd\u{fffd}e\tfgh\u{e000}");
+        let mut plain = "Kasakhstan – «uro» i januar\n".to_string();
+        drop_non_xml_chars(&mut plain);
+        assert_eq!(plain, "Kasakhstan – «uro» i januar\n");
+    }
 }
