@@ -416,8 +416,8 @@ fn exit_with(result: Result<(), String>) -> ExitCode {
 /// 8 MiB at the top of each heap, and growing heaps 8 MiB at a time, took
 /// about a third off the build's system time and a tenth off its wall time
 /// for about 1 MiB more at its peak (docs/performance.md, "Under 400 MiB at
-/// 100,000 articles"). `serve` gives
-/// the rest back after each build with `malloc_trim`.
+/// 100,000 articles"). `serve` gives the rest back after each build with
+/// `malloc_trim`.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)] // a setting the standard library does not offer; see SAFETY below
 fn tune_allocator() {
