@@ -99,6 +99,27 @@ mod tests {
     }
 
     #[test]
+    fn skipping_composition_never_changes_a_slug() {
+        // Texts of letters, combining marks and separators, composed and not:
+        // the quick check may skip composition only where it changes nothing.
+        const PIECES: [&str; 12] = [
+            "a", "A", "å", "e", "\u{30a}", "\u{301}", "\u{308}", " ", "-", "Å", "\u{212b}", "ǻ",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 9) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            state = state.wrapping_add(1);
+            assert_eq!(slugify(&text), slug_of(text.nfc(), text.len()), "{text:?}");
+        }
+    }
+
+    #[test]
     fn norwegian_letters_follow_norwegian_convention() {
         assert_eq!(
             slugify("Blåbærsyltetøy på brødskiva"),

@@ -72,6 +72,48 @@ mod tests {
         );
     }
 
+    /// The check as it was first written: the whole link lowercased, then
+    /// what comes before its first colon.
+    fn check_url_whole(url: &str) -> Result<(), String> {
+        let lower: String = url
+            .trim()
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if let Some(colon) = lower.find(':') {
+            let scheme = &lower[..colon];
+            if !scheme.contains(['/', '?', '#'])
+                && !matches!(scheme, "http" | "https" | "mailto" | "tel")
+            {
+                return Err(format!(
+                    "the link `{url}` uses `{scheme}:`, which forklar does not publish"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn reading_only_the_scheme_gives_the_same_verdicts() {
+        const PIECES: [&str; 14] = [
+            "https", "HTTP", "s", "java", "Script", "mailto", "tel", ":", "/", "?", "#", " ", "\t",
+            "\u{1}",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..5_000 {
+            let mut url = String::new();
+            for _ in 0..(state % 7) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                url.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            state = state.wrapping_add(1);
+            assert_eq!(check_url(&url), check_url_whole(&url), "{url:?}");
+        }
+    }
+
     #[test]
     fn schemes() {
         assert!(has_scheme("https://x"));

@@ -43,6 +43,47 @@ fn lines_that_only_start_like_a_fence_are_front_matter() {
     assert!(cut("+++\ntitle = 1\n+++x\n++++\n").is_err());
 }
 
+/// The closing fence found by walking every line, as `split` once did.
+fn closing_fence_line_by_line(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut pos = from;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let next = (end + 1).min(text.len());
+        if fence_line(&text[pos..end]) {
+            return Some((pos, next));
+        }
+        pos = next;
+    }
+    None
+}
+
+#[test]
+fn jumping_between_fence_lines_finds_the_fence_every_line_would() {
+    const PIECES: [&str; 10] = [
+        "+++", "+", "\n", "\r\n", " ", "\t", "a", "å", "\"", "\u{a0}",
+    ];
+    let mut state = 0x853c_49e6_748f_ea9b_u64;
+    for _ in 0..20_000 {
+        let mut text = String::from("+++\n");
+        for _ in 0..(state % 14) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+        }
+        state = state.wrapping_add(1);
+        let expected = closing_fence_line_by_line(&text, 4);
+        match cut(&text) {
+            Ok(split) => assert_eq!(
+                Some((split.front_matter.len() + 4, split.body_offset)),
+                expected,
+                "{text:?}"
+            ),
+            Err(_) => assert_eq!(expected, None, "{text:?}"),
+        }
+    }
+}
+
 #[test]
 fn missing_front_matter_points_at_line_one() {
     let err = cut("# Tittel\n").unwrap_err();
