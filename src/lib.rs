@@ -34,6 +34,8 @@ pub mod preview;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+#[cfg(test)]
+mod seeded_texts;
 pub mod serve;
 pub mod site;
 pub mod slug;

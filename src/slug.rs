@@ -105,16 +105,7 @@ mod tests {
         const PIECES: [&str; 12] = [
             "a", "A", "å", "e", "\u{30a}", "\u{301}", "\u{308}", " ", "-", "Å", "\u{212b}", "ǻ",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..5_000 {
-            let mut text = String::new();
-            for _ in 0..(state % 9) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
-            }
-            state = state.wrapping_add(1);
+        for text in crate::seeded_texts::seeded_texts(0x9e37_79b9_7f4a_7c15, &PIECES, 8, 5_000) {
             assert_eq!(slugify(&text), slug_of(text.nfc(), text.len()), "{text:?}");
         }
     }

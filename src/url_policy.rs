@@ -100,16 +100,7 @@ mod tests {
             "https", "HTTP", "s", "java", "Script", "mailto", "tel", ":", "/", "?", "#", " ", "\t",
             "\u{1}",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..5_000 {
-            let mut url = String::new();
-            for _ in 0..(state % 7) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                url.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
-            }
-            state = state.wrapping_add(1);
+        for url in crate::seeded_texts::seeded_texts(0x2545_f491_4f6c_dd1d, &PIECES, 6, 5_000) {
             assert_eq!(check_url(&url), check_url_whole(&url), "{url:?}");
         }
     }

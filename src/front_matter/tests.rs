@@ -62,16 +62,8 @@ fn jumping_between_fence_lines_finds_the_fence_every_line_would() {
     const PIECES: [&str; 10] = [
         "+++", "+", "\n", "\r\n", " ", "\t", "a", "å", "\"", "\u{a0}",
     ];
-    let mut state = 0x853c_49e6_748f_ea9b_u64;
-    for _ in 0..20_000 {
-        let mut text = String::from("+++\n");
-        for _ in 0..(state % 14) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
-        }
-        state = state.wrapping_add(1);
+    for rest in crate::seeded_texts::seeded_texts(0x853c_49e6_748f_ea9b, &PIECES, 13, 20_000) {
+        let text = format!("+++\n{rest}");
         let expected = closing_fence_line_by_line(&text, 4);
         match cut(&text) {
             Ok(split) => assert_eq!(
