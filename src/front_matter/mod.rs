@@ -233,29 +233,10 @@ fn statement_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
                 depth = depth.checked_sub(1)?;
                 pos += 1;
             }
-            // Most of a statement is plain text: skip to the next byte that matters.
-            _ => {
-                pos += 1;
-                pos += bytes[pos..]
-                    .iter()
-                    .position(|&b| STATEMENT_BYTES[usize::from(b)])
-                    .unwrap_or(bytes.len() - pos);
-            }
+            _ => pos += 1,
         }
     }
 }
-
-/// The bytes [`statement_end`] stops at.
-const STATEMENT_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let special = *b"\n#\"'[]{}";
-    let mut i = 0;
-    while i < special.len() {
-        table[special[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
 
 /// Just past the string that opens at `pos`: basic or literal, on one line or many.
 fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
