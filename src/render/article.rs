@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use tera::Value;
 
-use super::views::with_fields;
+use super::views::{map_of, with_fields};
 use super::{Renderer, seo};
 use crate::deps::{Dep, Deps, ListKey};
 use crate::diagnostics::{Diagnostic, Location};
@@ -167,7 +167,7 @@ impl Renderer<'_> {
             ("image", Value::from_serializable(&image)),
             ("share", Value::from_serializable(&share)),
             ("json_ld", Value::from(json_ld)),
-            ("placed", Value::from(value_map(placed))),
+            ("placed", map_of(placed)),
         ];
         let (language, zone) = (self.urls.language, &self.site.config.zone.0);
         if self.site.publishing.preview {
@@ -425,14 +425,6 @@ fn take_inline_quotes(views: &mut Vec<parts::PartView>, placed: &[usize]) -> Vec
         views[at].value = Value::from(rest);
     }
     inline
-}
-
-fn value_map(fields: Vec<(&'static str, Value)>) -> tera::Map {
-    let mut map = tera::Map::new();
-    for (key, value) in fields {
-        map.insert(key.into(), value);
-    }
-    map
 }
 
 /// `html` with each placeholder of `fills` replaced by its HTML, in one pass.

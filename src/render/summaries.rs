@@ -5,12 +5,11 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use jiff::tz::TimeZone;
-use tera::value::Key;
-use tera::{Map, Value};
+use tera::Value;
 
 use super::Renderer;
 use super::frozen::FrozenEntries;
-use super::views::{ArticleSummary, TagView};
+use super::views::{ArticleSummary, TagView, map_of};
 use crate::dates::{Date, ShownDate};
 use crate::deps::{Dep, Deps, ListKey};
 use crate::kind::{Kind, KindView};
@@ -300,32 +299,26 @@ impl Renderer<'_> {
         let language = self.urls.language;
         let url = self.urls.article(&article.slug);
         let extra = extra.into_iter();
-        let mut map = Map::default();
-        map.reserve(10 + extra.size_hint().0);
+        let mut fields: Vec<(&'static str, Value)> = Vec::with_capacity(11 + extra.size_hint().0);
         let kind = article.kind.unwrap_or(config.kind).view(language);
-        map.insert(Key::Str("kind"), self.kind_value(&kind));
-        map.insert(Key::Str("title"), Value::from(summary.title));
-        map.insert(Key::Str("kicker"), Value::from(summary.kicker));
-        map.insert(Key::Str("lead"), Value::from(summary.lead));
+        fields.push(("kind", self.kind_value(&kind)));
+        fields.push(("title", Value::from(summary.title)));
+        fields.push(("kicker", Value::from(summary.kicker)));
+        fields.push(("lead", Value::from(summary.lead)));
         let permalink = self.urls.permalink(&url);
-        map.insert(Key::Str("url"), Value::from(url));
-        map.insert(Key::Str("permalink"), Value::from(permalink));
-        map.insert(Key::Str("date"), Value::from_serializable(&summary.date));
-        map.insert(
-            Key::Str("updated"),
-            Value::from_serializable(&summary.updated),
-        );
-        map.insert(Key::Str("update_note"), Value::from(summary.update_note));
+        fields.push(("url", Value::from(url)));
+        fields.push(("permalink", Value::from(permalink)));
+        fields.push(("date", Value::from_serializable(&summary.date)));
+        fields.push(("updated", Value::from_serializable(&summary.updated)));
+        fields.push(("update_note", Value::from(summary.update_note)));
         let tags: Vec<Value> = article
             .tags
             .iter()
             .map(|tag| self.tag_value(&tag.name))
             .collect();
-        map.insert(Key::Str("tags"), Value::from(tags));
-        for (key, value) in extra {
-            map.insert(Key::Str(key), value);
-        }
-        Value::from(map)
+        fields.push(("tags", Value::from(tags)));
+        fields.extend(extra);
+        map_of(fields)
     }
 
     /// A tag as summaries show it (its name and page), made once per build.
