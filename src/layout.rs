@@ -245,7 +245,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
     }
     let bytes = std::fs::read(&full)
         .map_err(|err| Diagnostic::new(format!("cannot read the file: {err}")).in_file(path))?;
-    String::from_utf8(bytes).map_err(|err| {
+    crate::utf8::into_string(bytes).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
         Diagnostic::new("the file is not valid UTF-8 text")

@@ -44,3 +44,4 @@ pub mod templates;
 pub mod theme_export;
 pub mod url_policy;
 pub mod urls;
+pub mod utf8;

@@ -206,9 +206,7 @@ impl Renderer<'_> {
         let partials: Vec<&str> = partials.iter().map(String::as_str).collect();
         let rendered = self.templates.render_each(&partials, &context, &source)?;
         for (view, html) in views.iter().zip(rendered) {
-            // Tera writes UTF-8; the check is cheap, a lossy copy is not.
-            let html = String::from_utf8(html)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            let html = crate::utf8::output_text(html);
             if body.placed.contains(&view.key) {
                 fills.push((markdown::placeholder(view.key), html));
             } else if view.slot == Slot::Top {
@@ -223,8 +221,7 @@ impl Renderer<'_> {
             let html = self
                 .templates
                 .render("partials/quote.html", &one, &source)?;
-            let html = String::from_utf8(html)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            let html = crate::utf8::output_text(html);
             fills.push((markdown::quote_placeholder(n), html));
         }
         // A marker for a part the article does not have leaves nothing behind.

@@ -317,7 +317,7 @@ pub fn script_safe<T: Serialize + ?Sized>(data: &T) -> String {
     let mut serializer = serde_json::Serializer::with_formatter(&mut json, ScriptSafe);
     data.serialize(&mut serializer)
         .expect("JSON-LD is made of strings, numbers and maps with string keys");
-    String::from_utf8(json).expect("serde_json writes UTF-8, and the escapes are ASCII")
+    crate::utf8::into_string(json).expect("serde_json writes UTF-8, and the escapes are ASCII")
 }
 
 /// serde_json's compact form, with every `<`, `>` and `&` in a string

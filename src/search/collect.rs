@@ -96,7 +96,7 @@ impl Sink for Collector<'_> {
     fn write(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
         self.inner.write(path, bytes, origin)?;
         if let Some(target) = self.targets.get(path) {
-            let html = String::from_utf8_lossy(bytes);
+            let html = crate::utf8::lossy(bytes);
             let copy = index_copy(&html, target, self.language);
             self.kept
                 .lock()

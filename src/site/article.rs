@@ -332,7 +332,11 @@ impl Article {
             Source::Folder(root) => Cow::Owned(root.join(&self.path)),
             Source::Text(_) => Cow::Borrowed(self.path.as_path()),
         };
-        let text = std::fs::read_to_string(file.as_ref()).map_err(|err| {
+        let text = std::fs::read(file.as_ref()).and_then(|bytes| {
+            crate::utf8::into_string(bytes)
+                .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))
+        });
+        let text = text.map_err(|err| {
             Diagnostic::new(format!("cannot read the file again: {err}"))
                 .in_file(&self.path)
                 .with_help("the file changed or went away during the build; build again")
