@@ -29,15 +29,12 @@ impl Urls {
 
     /// An article's page, e.g. `/forklaring/kasakhstan/`.
     pub fn article(&self, slug: &str) -> String {
-        format!("{}{slug}/", self.base_path)
+        // Made for every page and list entry: joined directly, without format!.
+        [self.base_path.as_str(), slug, "/"].concat()
     }
 
     pub fn background(&self, key: &str) -> String {
-        format!(
-            "{}{}/{key}/",
-            self.base_path,
-            self.language.background_section()
-        )
+        self.in_section(self.language.background_section(), key)
     }
 
     pub fn background_index(&self) -> String {
@@ -51,11 +48,7 @@ impl Urls {
 
     /// A person's page.
     pub fn person(&self, key: &str) -> String {
-        format!(
-            "{}{}/{key}/",
-            self.base_path,
-            self.language.people_section()
-        )
+        self.in_section(self.language.people_section(), key)
     }
 
     /// Page `n` of a person's page; page 1 is `/personer/<key>/`, the others
@@ -66,11 +59,7 @@ impl Urls {
 
     /// The page of a shared timeline, or of the inline timeline of an article.
     pub fn timeline(&self, key: &str) -> String {
-        format!(
-            "{}{}/{key}/",
-            self.base_path,
-            self.language.timeline_section()
-        )
+        self.in_section(self.language.timeline_section(), key)
     }
 
     /// The index of every tag, `/emne/`: the folder tag pages are in.
@@ -84,12 +73,13 @@ impl Urls {
     }
 
     pub fn tag(&self, tag: &str) -> String {
-        format!(
-            "{}{}/{}/",
-            self.base_path,
-            self.language.tag_section(),
-            slugify(tag)
-        )
+        self.in_section(self.language.tag_section(), &slugify(tag))
+    }
+
+    /// `<base path><section>/<key>/`, joined directly: made for every
+    /// mention, entry and tag a page shows.
+    fn in_section(&self, section: &str, key: &str) -> String {
+        [self.base_path.as_str(), section, "/", key, "/"].concat()
     }
 
     /// Page `n` of the front page's list; page 1 is the front page.

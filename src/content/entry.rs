@@ -176,7 +176,7 @@ impl BackgroundEntry {
             kind: fields.kind,
             same_as,
             body: parts.body.to_string(),
-            body_first_line: text[..parts.body_offset].matches('\n').count() + 1,
+            body_first_line: crate::diagnostics::line_breaks(&text[..parts.body_offset]) + 1,
             verified,
             review_after,
             changes,

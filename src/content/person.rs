@@ -105,7 +105,7 @@ impl Person {
             portrait,
             fediverse,
             bio: parts.body.to_string(),
-            bio_first_line: text[..parts.body_offset].matches('\n').count() + 1,
+            bio_first_line: crate::diagnostics::line_breaks(&text[..parts.body_offset]) + 1,
         })
     }
 }

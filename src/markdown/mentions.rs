@@ -11,14 +11,19 @@ pub(super) fn link_first_mentions<'a>(
     events: Vec<Event<'a>>,
     mentions: &[Mention],
 ) -> Vec<Event<'a>> {
-    let mut aliases: Vec<(&str, usize)> = mentions
+    let mut aliases: Vec<Alias> = mentions
         .iter()
         .enumerate()
         .flat_map(|(n, m)| m.aliases.iter().map(move |a| (a.as_str(), n)))
         .filter(|(alias, _)| !alias.trim().is_empty())
+        .map(|(word, entry)| Alias {
+            word,
+            finder: memchr::memmem::Finder::new(word),
+            entry,
+        })
         .collect();
     // Longest first, so "Nursultan Nazarbajev" is linked whole rather than "Nazarbajev".
-    aliases.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.len()));
+    aliases.sort_by_key(|alias| std::cmp::Reverse(alias.word.len()));
     let mut linked = vec![false; mentions.len()];
     let mut blocked_depth = 0usize;
     let mut out = Vec::with_capacity(events.len());
@@ -51,9 +56,17 @@ pub(super) fn link_first_mentions<'a>(
     out
 }
 
+/// A name of an entry, with its search made once for every text of the body.
+struct Alias<'m> {
+    word: &'m str,
+    finder: memchr::memmem::Finder<'m>,
+    /// The entry's place in the mentions.
+    entry: usize,
+}
+
 fn split_mentions<'a>(
     text: &str,
-    aliases: &[(&str, usize)],
+    aliases: &[Alias],
     mentions: &[Mention],
     linked: &mut [bool],
     out: &mut Vec<Event<'a>>,
@@ -62,8 +75,11 @@ fn split_mentions<'a>(
     loop {
         let found = aliases
             .iter()
-            .filter(|(_, n)| !linked[*n])
-            .filter_map(|&(alias, n)| find_word(rest, alias).map(|at| (at, alias, n)))
+            .filter(|alias| !linked[alias.entry])
+            .filter_map(|alias| {
+                find_word_with(rest, alias.word, &alias.finder)
+                    .map(|at| (at, alias.word, alias.entry))
+            })
             .min_by_key(|&(at, alias, _)| (at, std::cmp::Reverse(alias.len())));
         let Some((at, alias, n)) = found else {
             break;
@@ -90,8 +106,13 @@ fn split_mentions<'a>(
 
 /// Finds `word` at word boundaries, allowing a Norwegian genitive -s after it
 /// ("CSTOs styrker" mentions CSTO).
+#[cfg(test)]
 pub(super) fn find_word(text: &str, word: &str) -> Option<usize> {
-    let finder = memchr::memmem::Finder::new(word);
+    find_word_with(text, word, &memchr::memmem::Finder::new(word))
+}
+
+/// [`find_word`] with the search for `word` made already.
+fn find_word_with(text: &str, word: &str, finder: &memchr::memmem::Finder) -> Option<usize> {
     let mut start = 0;
     while let Some(found) = finder.find(&text.as_bytes()[start..]) {
         let at = start + found;

@@ -289,7 +289,7 @@ impl Article {
             parts,
             page_parts_released: false,
             body_offset: offset_u32(body_offset),
-            body_line: offset_u32(text[..body_offset].matches('\n').count() + 1),
+            body_line: offset_u32(crate::diagnostics::line_breaks(&text[..body_offset]) + 1),
             body_len: offset_u32(text.len() - body_offset),
             front_matter_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_offset]),
             source: Source::Text(text),
