@@ -55,7 +55,9 @@ impl TimelineItem {
 /// the reader opens the whole timeline.
 const MOST_SHOWN: usize = 5;
 
-#[derive(Debug, Serialize)]
+/// Serialised by hand (below): each event is made into a template value once,
+/// and `events`, `days` and `key_days` show that same value.
+#[derive(Debug)]
 pub struct TimelineView {
     pub title: String,
     pub url: String,
@@ -108,11 +110,52 @@ pub struct EventView {
 }
 
 /// Events under one date: a day's events together, or one event of a month or
-/// a year.
-#[derive(Debug, Clone, Serialize)]
+/// a year. Templates get the events themselves, in the order shown.
+#[derive(Debug, Clone)]
 pub struct DayView {
     pub date: ShownDate,
-    pub events: Vec<EventView>,
+    /// Places in [`TimelineView::events`].
+    pub events: Vec<usize>,
+}
+
+impl Serialize for TimelineView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        // A template value is shared, not copied, wherever it is shown again.
+        let events: Vec<tera::Value> = self
+            .events
+            .iter()
+            .map(tera::Value::from_serializable)
+            .collect();
+        let mut view = serializer.serialize_struct("TimelineView", 11)?;
+        view.serialize_field("title", &self.title)?;
+        view.serialize_field("url", &self.url)?;
+        view.serialize_field("permalink", &self.permalink)?;
+        view.serialize_field("events", &events)?;
+        view.serialize_field("days", &days_out(&self.days, &events))?;
+        view.serialize_field("long", &self.long)?;
+        view.serialize_field("key_days", &days_out(&self.key_days, &events))?;
+        view.serialize_field("show_all", &self.show_all)?;
+        view.serialize_field("until", &self.until)?;
+        view.serialize_field("newer", &self.newer)?;
+        view.serialize_field("newer_label", &self.newer_label)?;
+        view.end()
+    }
+}
+
+#[derive(Serialize)]
+struct DayOut<'a> {
+    date: &'a ShownDate,
+    events: Vec<&'a tera::Value>,
+}
+
+fn days_out<'a>(days: &'a [DayView], events: &'a [tera::Value]) -> Vec<DayOut<'a>> {
+    days.iter()
+        .map(|day| DayOut {
+            date: &day.date,
+            events: day.events.iter().map(|&i| &events[i]).collect(),
+        })
+        .collect()
 }
 
 fn words(language: Language) -> (&'static str, &'static str) {
@@ -225,7 +268,7 @@ fn group_by_day(
         if let (Some(day), Some((Some(last), group))) = (day, days.last_mut())
             && *last == day
         {
-            group.events.push(view.clone());
+            group.events.push(i);
             continue;
         }
         let date = match day {
@@ -236,7 +279,7 @@ fn group_by_day(
             day,
             DayView {
                 date,
-                events: vec![view.clone()],
+                events: vec![i],
             },
         ));
     }
