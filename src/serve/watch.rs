@@ -23,7 +23,12 @@
 //!    which reports when a file written to is closed, a source file still
 //!    open for writing holds the batch until it is closed (up to
 //!    [`MAX_BATCH`]): a writer paused between opening a file and writing it
-//!    (a busy machine) would otherwise have its empty file built.
+//!    (a busy machine) would otherwise have its empty file built. Likewise a
+//!    source moved aside to a name that is not a source (vim renames
+//!    `post.md` to `post.md~` before writing the new file) holds the batch
+//!    until it is back: a pause longer than [`QUIET`] there would otherwise
+//!    build the site without the article for a moment. A source renamed to
+//!    such a name for good is delivered after [`MAX_BATCH`].
 //!
 //! Changes that happen while the callback runs (a rebuild) are queued and
 //! delivered as the next batch, so rebuilds never pile up.
@@ -255,6 +260,8 @@ struct Seen {
 #[derive(Default)]
 struct Batch {
     paths: BTreeMap<PathBuf, Seen>,
+    /// Renames seen in this batch, from the old name to the new.
+    renamed: BTreeMap<PathBuf, PathBuf>,
     rescan: bool,
 }
 
@@ -287,6 +294,11 @@ impl Batch {
                 continue;
             }
             let n = event.paths.len();
+            if let (EventKind::Modify(ModifyKind::Name(RenameMode::Both)), [from, to]) =
+                (event.kind, event.paths.as_slice())
+            {
+                self.renamed.insert(from.clone(), to.clone());
+            }
             for (i, path) in event.paths.iter().enumerate() {
                 let creates = match event.kind {
                     EventKind::Create(_) => true,
@@ -351,6 +363,18 @@ impl Batch {
         saved == 1
     }
 
+    /// True if a source file of the batch was moved aside to a name that is
+    /// not a source (vim's `post.md~`) and has not come back yet: the editor
+    /// is between moving the original away and writing the new file.
+    fn has_source_moved_aside(&self, root: &Path) -> bool {
+        self.renamed.iter().any(|(from, to)| {
+            classify(root, from).is_some()
+                && classify(root, to).is_none()
+                && from.symlink_metadata().is_err()
+                && to.symlink_metadata().is_ok()
+        })
+    }
+
     /// True if a source file of the batch was written to and not closed
     /// since, and still exists.
     fn has_source_open_for_writing(&self, root: &Path) -> bool {
@@ -402,7 +426,9 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
                 }
                 let quiet = if batch.is_one_settled_save(&self.root) {
                     SETTLED_QUIET
-                } else if CLOSES_ARE_REPORTED && batch.has_source_open_for_writing(&self.root) {
+                } else if CLOSES_ARE_REPORTED && batch.has_source_open_for_writing(&self.root)
+                    || batch.has_source_moved_aside(&self.root)
+                {
                     left
                 } else {
                     QUIET

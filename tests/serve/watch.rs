@@ -148,6 +148,36 @@ fn vim_style_save_with_pauses_gives_one_change_set() {
 }
 
 #[test]
+fn vim_style_save_paused_past_the_quiet_window_gives_one_change_set() {
+    let s = site();
+    // A writer held up between moving the original aside and writing the
+    // new file for longer than the quiet window: the article must not be
+    // reported gone in between.
+    fs::rename(s.p("content/post.md"), s.p("content/post.md~")).unwrap();
+    std::thread::sleep(forklar::serve::watch::QUIET * 4);
+    s.write("content/post.md", "# Saved by vim, very slowly");
+    fs::remove_file(s.p("content/post.md~")).unwrap();
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/post.md"), ChangeKind::Content)])
+    );
+}
+
+#[test]
+fn source_renamed_to_a_backup_name_for_good_is_reported() {
+    let s = site();
+    // Renamed to a name that is not a source and left so: reported once
+    // the batch's longest wait is over.
+    fs::rename(s.p("content/post.md"), s.p("content/post.md~")).unwrap();
+    let paths = s.one_set();
+    assert_eq!(
+        paths,
+        BTreeMap::from([(rel("content/post.md"), ChangeKind::Content)])
+    );
+}
+
+#[test]
 fn write_in_two_parts_gives_one_change_set() {
     use std::io::Write;
     let s = site();
