@@ -183,6 +183,11 @@ def free_port():
     return port
 
 
+# A first start builds the whole site before it serves: 100,000 articles
+# took 42 s on one machine and 60 s on a slower one.
+BUILD_LIMIT = 300
+
+
 def summarise(label, samples):
     ordered = sorted(samples)
     p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]
@@ -246,8 +251,8 @@ def measure(forklar, site, runs):
         began = time.perf_counter()
         # Saves wait for the site to be built behind the kept pages.
         while status_field(port, "generation") < 1:
-            if time.perf_counter() - began > 120:
-                sys.exit("the site was not built within 120 s of start")
+            if time.perf_counter() - began > BUILD_LIMIT:
+                sys.exit(f"the site was not built within {BUILD_LIMIT} s of start")
             time.sleep(0.01)
         print(f"startup-site-built-after-first-page: {(time.perf_counter() - began) * 1000:.1f} ms")
         # The writer has the edited article open.
@@ -336,7 +341,7 @@ def start_server(forklar, site, port):
         [forklar, "serve", "--root", site, "--port", str(port), "--quiet"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    while server.poll() is None and time.perf_counter() - began < 60:
+    while server.poll() is None and time.perf_counter() - began < BUILD_LIMIT:
         status, body = get(port, "/")
         if status == 200 and "<main" in body:
             return server, (time.perf_counter() - began) * 1000

@@ -67,6 +67,19 @@ pub struct Session {
     /// Pages a save left for after its reload ([`Session::catch_up`]); the
     /// next save renders them first if they are still here.
     later: Vec<Page>,
+    /// A full build freed its memory since the last [`Session::tidy_memory`].
+    untidy: bool,
+}
+
+impl RebuildReport {
+    /// The report without its list of the files rendered, which after a
+    /// full build names every file of the site.
+    pub fn without_file_list(self) -> RebuildReport {
+        RebuildReport {
+            rendered: Vec::new(),
+            ..self
+        }
+    }
 }
 
 impl Session {
@@ -81,6 +94,18 @@ impl Session {
             images: None,
             search: Default::default(),
             later: Vec::new(),
+            untidy: false,
+        }
+    }
+
+    /// After a full build, once what the caller keeps of its report is all
+    /// that is left of it: sorts the blocks the build freed and hands the
+    /// free memory back to the system, so the next save pays for neither.
+    /// A block freed after this waits for the next save to sort it, so the
+    /// build's report must be gone or [`RebuildReport::without_file_list`].
+    pub fn tidy_memory(&mut self) {
+        if std::mem::take(&mut self.untidy) {
+            freed::tidy_after_full_build();
         }
     }
 
@@ -163,7 +188,7 @@ impl Session {
         }
         // After the state before (if any) is dropped too.
         self.state = Some(state);
-        freed::tidy_after_full_build();
+        self.untidy = true;
         self.broken.clear();
         self.pending.clear();
         self.later.clear();

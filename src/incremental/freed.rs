@@ -3,8 +3,11 @@
 //! and sorts them into its size lists on the next request it cannot serve
 //! from a cache, at most 10,000 blocks a request: on a large site the first
 //! save after a build spent most of its time there. They are sorted and
-//! handed back to the system right after the build instead, on the threads
-//! that made them, which are the threads that render saves.
+//! handed back to the system after the build instead, on the threads that
+//! made them, which are the threads that render saves: once nothing of the
+//! build is left to free ([`super::Session::tidy_memory`]), since a report
+//! naming every file of the site, freed after the sorting, filled the lists
+//! again and the first save sorted them.
 
 /// After a full build: sorts the freed blocks of every rendering thread's
 /// arena and of this thread's, then hands the free memory back in one go.
