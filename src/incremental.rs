@@ -48,6 +48,17 @@ pub struct RebuildReport {
     pub pending: Vec<String>,
 }
 
+impl RebuildReport {
+    /// The report without its list of the files rendered, which after a
+    /// full build names every file of the site.
+    pub fn without_file_list(self) -> RebuildReport {
+        RebuildReport {
+            rendered: Vec::new(),
+            ..self
+        }
+    }
+}
+
 /// A site kept in memory between rebuilds.
 pub struct Session {
     options: BuildOptions,
@@ -69,17 +80,6 @@ pub struct Session {
     later: Vec<Page>,
     /// A full build freed its memory since the last [`Session::tidy_memory`].
     untidy: bool,
-}
-
-impl RebuildReport {
-    /// The report without its list of the files rendered, which after a
-    /// full build names every file of the site.
-    pub fn without_file_list(self) -> RebuildReport {
-        RebuildReport {
-            rendered: Vec::new(),
-            ..self
-        }
-    }
 }
 
 impl Session {

@@ -126,41 +126,38 @@ fn vim_style_save_gives_one_change_set() {
     );
 }
 
-#[test]
-fn vim_style_save_with_pauses_gives_one_change_set() {
+/// vim's save with `pause` between its steps: the original moved aside,
+/// the new file written, the moved-aside original removed. One change set
+/// names the post alone, and the post holds `text`.
+fn vim_save_with_pauses_gives_one_change_set(pause: Duration, text: &str) {
     let s = site();
-    // The same save on a busy machine: a few milliseconds between the steps.
-    // The moved-away original keeps the batch open until the new file is there.
     fs::rename(s.p("content/post.md"), s.p("content/post.md~")).unwrap();
-    std::thread::sleep(Duration::from_millis(3));
-    s.write("content/post.md", "# Saved by vim, slowly");
-    std::thread::sleep(Duration::from_millis(3));
+    std::thread::sleep(pause);
+    s.write("content/post.md", text);
+    std::thread::sleep(pause);
     fs::remove_file(s.p("content/post.md~")).unwrap();
     let paths = s.one_set();
     assert_eq!(
         paths,
         BTreeMap::from([(rel("content/post.md"), ChangeKind::Content)])
     );
-    assert_eq!(
-        fs::read_to_string(s.p("content/post.md")).unwrap(),
-        "# Saved by vim, slowly"
-    );
+    assert_eq!(fs::read_to_string(s.p("content/post.md")).unwrap(), text);
+}
+
+#[test]
+fn vim_style_save_with_pauses_gives_one_change_set() {
+    // The same save on a busy machine: a few milliseconds between the steps.
+    // The moved-away original keeps the batch open until the new file is there.
+    vim_save_with_pauses_gives_one_change_set(Duration::from_millis(3), "# Saved by vim, slowly");
 }
 
 #[test]
 fn vim_style_save_paused_past_the_quiet_window_gives_one_change_set() {
-    let s = site();
-    // A writer held up between moving the original aside and writing the
-    // new file for longer than the quiet window: the article must not be
-    // reported gone in between.
-    fs::rename(s.p("content/post.md"), s.p("content/post.md~")).unwrap();
-    std::thread::sleep(forklar::serve::watch::QUIET * 4);
-    s.write("content/post.md", "# Saved by vim, very slowly");
-    fs::remove_file(s.p("content/post.md~")).unwrap();
-    let paths = s.one_set();
-    assert_eq!(
-        paths,
-        BTreeMap::from([(rel("content/post.md"), ChangeKind::Content)])
+    // Held up for longer than the quiet window between the steps: the
+    // article must not be reported gone in between.
+    vim_save_with_pauses_gives_one_change_set(
+        forklar::serve::watch::QUIET * 4,
+        "# Saved by vim, very slowly",
     );
 }
 
