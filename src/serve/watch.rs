@@ -426,7 +426,7 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
                 }
                 let quiet = if batch.is_one_settled_save(&self.root) {
                     SETTLED_QUIET
-                } else if CLOSES_ARE_REPORTED && batch.has_source_open_for_writing(&self.root)
+                } else if (CLOSES_ARE_REPORTED && batch.has_source_open_for_writing(&self.root))
                     || batch.has_source_moved_aside(&self.root)
                 {
                     left
