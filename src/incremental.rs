@@ -38,6 +38,9 @@ pub struct RebuildReport {
     pub what: String,
     pub pages: usize,
     /// The files of the pages rendered again, from the output folder, sorted.
+    /// Empty after a full build, which renders every page: a list of every
+    /// file of a large site, freed after the build's memory was tidied,
+    /// would make the next save pay for sorting it.
     pub rendered: Vec<String>,
     pub files: WriteReport,
     pub elapsed: Duration,
@@ -46,17 +49,6 @@ pub struct RebuildReport {
     /// The files of the pages left for [`Session::catch_up`], from the
     /// output folder: they show the change too, but are written after it.
     pub pending: Vec<String>,
-}
-
-impl RebuildReport {
-    /// The report without its list of the files rendered, which after a
-    /// full build names every file of the site.
-    pub fn without_file_list(self) -> RebuildReport {
-        RebuildReport {
-            rendered: Vec::new(),
-            ..self
-        }
-    }
 }
 
 /// A site kept in memory between rebuilds.
@@ -78,8 +70,6 @@ pub struct Session {
     /// Pages a save left for after its reload ([`Session::catch_up`]); the
     /// next save renders them first if they are still here.
     later: Vec<Page>,
-    /// A full build freed its memory since the last [`Session::tidy_memory`].
-    untidy: bool,
 }
 
 impl Session {
@@ -94,18 +84,6 @@ impl Session {
             images: None,
             search: Default::default(),
             later: Vec::new(),
-            untidy: false,
-        }
-    }
-
-    /// After a full build, once what the caller keeps of its report is all
-    /// that is left of it: sorts the blocks the build freed and hands the
-    /// free memory back to the system, so the next save pays for neither.
-    /// A block freed after this waits for the next save to sort it, so the
-    /// build's report must be gone or [`RebuildReport::without_file_list`].
-    pub fn tidy_memory(&mut self) {
-        if std::mem::take(&mut self.untidy) {
-            freed::tidy_after_full_build();
         }
     }
 
@@ -120,7 +98,19 @@ impl Session {
     }
 
     /// Loads and builds the whole site; on failure the output stays as it was.
+    /// The report names no files (see [`RebuildReport::rendered`]).
     pub fn rebuild_all(&mut self, what: &str) -> Result<RebuildReport, Diagnostics> {
+        let built = self.build_everything(what);
+        if built.is_ok() {
+            // Everything the build made and did not keep is freed by now:
+            // the blocks are sorted and handed back here, on the threads
+            // that render saves, so the next save pays for neither.
+            freed::tidy_after_full_build();
+        }
+        built
+    }
+
+    fn build_everything(&mut self, what: &str) -> Result<RebuildReport, Diagnostics> {
         self.full_pending = true;
         let started = Instant::now();
         let (site, templates) = crate::build::load(&self.options)?;
@@ -168,7 +158,6 @@ impl Session {
         self.search.replace(indexed, language, bundle);
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
-        let rendered_paths = renderer.files_of(rendered.iter().map(|r| &r.page));
         let mut kept = renderer.into_kept();
         kept.drop_summaries();
         let site_warnings = site.warnings.clone();
@@ -188,7 +177,6 @@ impl Session {
         }
         // After the state before (if any) is dropped too.
         self.state = Some(state);
-        self.untidy = true;
         self.broken.clear();
         self.pending.clear();
         self.later.clear();
@@ -196,7 +184,7 @@ impl Session {
         Ok(RebuildReport {
             what: what.to_string(),
             pages: count,
-            rendered: rendered_paths,
+            rendered: Vec::new(),
             files,
             elapsed: started.elapsed(),
             warnings,

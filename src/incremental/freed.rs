@@ -5,9 +5,10 @@
 //! save after a build spent most of its time there. They are sorted and
 //! handed back to the system after the build instead, on the threads that
 //! made them, which are the threads that render saves: once nothing of the
-//! build is left to free ([`super::Session::tidy_memory`]), since a report
-//! naming every file of the site, freed after the sorting, filled the lists
-//! again and the first save sorted them.
+//! build is left to free ([`super::Session::rebuild_all`]). A block freed
+//! after the sorting waits for the next save: a report naming every file of
+//! the site, freed after it, filled the lists again and the first save
+//! sorted them, which is why a full build's report names no files.
 
 /// After a full build: sorts the freed blocks of every rendering thread's
 /// arena and of this thread's, then hands the free memory back in one go.

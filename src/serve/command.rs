@@ -327,10 +327,7 @@ fn watch_and_build(
                 &changes,
                 &reload.open_pages(),
                 stamps.as_deref(),
-            )
-            .map(RebuildReport::without_file_list);
-            // Before the reload: a save that follows must not pay for it.
-            session.tidy_memory();
+            );
             report(&result, &reload, quiet, serving);
             drop(session);
             // The rest of the pages that show the change; the search index
@@ -339,11 +336,7 @@ fn watch_and_build(
         })
         .map_err(|err| format!("cannot watch {}: {err}", root.display()))?
     };
-    let built = first_build
-        .rebuild_all("the site")
-        .map(RebuildReport::without_file_list);
-    // Before the pages are announced and a save can take the session.
-    first_build.tidy_memory();
+    let built = first_build.rebuild_all("the site");
     drop(first_build);
     if let (Err(_), Some(stamps)) = (&built, &stamps) {
         stamps.lock().unwrap_or_else(|e| e.into_inner()).unsure = true;
