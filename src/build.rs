@@ -168,7 +168,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             if let Ok(output) = output {
                 output.abandon();
             }
-            return Err(problems);
+            return Err(every_problem(options, problems));
         }
         (Ok(_), Err(problem)) => return Err(Diagnostics(vec![problem])),
     };
@@ -219,8 +219,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         }
         Err(problems) => {
             output.abandon();
-            Err(problems)
+            drop(renderer);
+            drop(site);
+            Err(every_problem(options, problems))
         }
+    }
+}
+
+/// A full build reads the parts only an article's own page shows when it
+/// renders that page ([`Keep::ForOneBuild`]), and stops at the first problem
+/// it finds there. Where it failed, the site is read again and checked whole,
+/// so that every problem of every file is reported together, as `check`
+/// reports them; `found` is what is reported where that finds none.
+fn every_problem(options: &BuildOptions, found: Diagnostics) -> Diagnostics {
+    match load(options) {
+        Err(all) => all,
+        Ok(_) => found,
     }
 }
 

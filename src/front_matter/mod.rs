@@ -99,7 +99,8 @@ impl Iterator for LineIter<'_> {
 /// it is in the file. A statement is a `key = value` (with all the lines its
 /// value spans) or a `[table]` or `[[table]]` header with the statements under
 /// it. `None` where the text holds something this scan does not follow: it
-/// is then parsed whole. Meant for front matter already parsed once.
+/// is then parsed whole. Text it follows but TOML does not accept fails
+/// when the statements kept are parsed, or when the others are.
 pub fn only_keys(front_matter: &str, keep: impl Fn(&str) -> bool) -> Option<String> {
     let bytes = front_matter.as_bytes();
     let mut out = bytes.to_vec();

@@ -482,6 +482,12 @@ macro_rules! explainer_parts {
             $((read_again::<$part>() && <$part as ExplainerPart>::FIELDS.contains(&key)) ||)* false
         }
 
+        /// Whether `key` is a front-matter key of a part only the article's
+        /// own page shows: a full build checks it when it renders that page.
+        pub fn own_page_field(key: &str) -> bool {
+            $((<$part as ExplainerPart>::ON_ITS_PAGE_ONLY && <$part as ExplainerPart>::FIELDS.contains(&key)) ||)* false
+        }
+
         /// Every part: those the article's own page reads again from
         /// `page_only`, the others from `kept`.
         pub fn with_page_only(kept: &PartItems, page_only: PartItems) -> PartItems {

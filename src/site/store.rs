@@ -63,8 +63,9 @@ pub enum Keep {
     /// Every part: `serve` compares them on each save, `check` reports on them.
     Everything,
     /// Not the parts only the article's own page shows, which a full build
-    /// reads again when it renders that page: a site of 100,000 articles
-    /// would otherwise hold them all at once.
+    /// reads when it renders that page: a site of 100,000 articles would
+    /// otherwise hold them all at once. Those only that page shows are not
+    /// read, nor checked, before then ([`Article::load_for_one_build`]).
     ForOneBuild,
 }
 
@@ -77,7 +78,10 @@ fn load_file_as(
 ) -> Result<Loaded, Vec<Diagnostic>> {
     Ok(match file {
         SourceFile::Article(path) => {
-            let mut article = Article::load(root, path)?;
+            let mut article = match keep {
+                Keep::Everything => Article::load(root, path)?,
+                Keep::ForOneBuild => Article::load_for_one_build(root, path)?,
+            };
             article.date.settle(zone);
             if let Some(updated) = &mut article.updated {
                 updated.settle(zone);
@@ -99,6 +103,11 @@ fn load_file_as(
                 article.release_page_parts();
             }
             if !publishing.includes(&article) {
+                if keep == Keep::ForOneBuild {
+                    // No page of its own is rendered to check what only
+                    // that page shows, so it is checked here.
+                    Article::load(root, path)?;
+                }
                 Loaded::Withheld(Withheld::of(&article))
             } else {
                 Loaded::Article(Box::new(article))

@@ -311,3 +311,33 @@ fn the_same_safe_url_earlier_does_not_hide_where_a_script_link_is() {
         "url = \"javascript:void(0)",
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Parts only the article's own page shows. A full build reads and checks them
+// when it renders that page; what it reports must not change for that.
+
+const SCRIPT_SOURCE: &str = "+++\ntitle = \"Lenke\"\ndate = 2022-01-06\n\n[[sources]]\ntitle = \"Kilde\"\nurl = \"javascript:alert(1)\"\n+++\nTekst.\n";
+
+#[test]
+fn a_problem_only_the_article_page_shows_is_reported_with_every_other_problem() {
+    let (site, run) = break_site(|site| {
+        site.write(X_FILE, SCRIPT_SOURCE);
+        site.write(
+            "content/y.md",
+            "+++\ntitle = \"Uten dato\"\nlead = \"Datoen mangler.\"\n+++\nTekst.\n",
+        );
+    });
+    let line = line_of(&site, X_FILE, "javascript:");
+    run.assert_points_at(&site, X_FILE, Some(line));
+    run.assert_points_at(&site, "content/y.md", None);
+    run.assert_stderr_contains("2 errors");
+}
+
+#[test]
+fn a_draft_is_checked_whole_although_its_page_is_not_rendered() {
+    let draft = SCRIPT_SOURCE.replace("date = 2022-01-06\n", "date = 2022-01-06\ndraft = true\n");
+    let (site, run) = broken_article(&draft);
+    let line = line_of(&site, X_FILE, "javascript:");
+    run.assert_points_at(&site, X_FILE, Some(line));
+    run.assert_stderr_contains("1 error");
+}
