@@ -183,10 +183,7 @@ impl Article {
 
     /// Reads an article from `content/…`; `path` is relative to the site root.
     pub fn load(root: &Arc<Path>, path: &Path) -> Result<Article, Vec<Diagnostic>> {
-        let text = read_text(root, path).map_err(|d| vec![d])?;
-        let mut article = Article::parse(path, text)?;
-        article.release_body(root);
-        Ok(article)
+        Article::load_reading(root, path, Reading::Everything)
     }
 
     /// Reads an article for one full build: the parts only its own page
@@ -194,8 +191,16 @@ impl Article {
     /// rendered ([`Article::page_source`]), which a full build does once.
     /// Reading them twice was a tenth of a build's time.
     pub fn load_for_one_build(root: &Arc<Path>, path: &Path) -> Result<Article, Vec<Diagnostic>> {
+        Article::load_reading(root, path, Reading::OwnPageLater)
+    }
+
+    fn load_reading(
+        root: &Arc<Path>,
+        path: &Path,
+        reading: Reading,
+    ) -> Result<Article, Vec<Diagnostic>> {
         let text = read_text(root, path).map_err(|d| vec![d])?;
-        let mut article = Article::parse_reading(path, text, Reading::OwnPageLater)?;
+        let mut article = Article::parse_reading(path, text, reading)?;
         article.release_body(root);
         Ok(article)
     }
