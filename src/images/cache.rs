@@ -93,6 +93,11 @@ impl ImageCache {
         Some(bytes)
     }
 
+    /// The entry under `key`, looked at only when asked.
+    pub(crate) fn entry<'a>(&'a self, key: &'a str) -> CacheEntry<'a> {
+        CacheEntry { cache: self, key }
+    }
+
     /// Counts a hit for an entry the output already held, unread.
     pub(crate) fn count_hit(&self) {
         self.hits.fetch_add(1, Ordering::Relaxed);
@@ -123,5 +128,25 @@ impl ImageCache {
                   # forklar's image cache; safe to delete.\n",
             );
         }
+    }
+}
+
+/// One entry of an [`ImageCache`]; a look at it counts a hit when it is there.
+pub(crate) struct CacheEntry<'a> {
+    cache: &'a ImageCache,
+    key: &'a str,
+}
+
+impl crate::output::StoredEntry for CacheEntry<'_> {
+    fn bytes(&self) -> Option<Vec<u8>> {
+        self.cache.get(self.key)
+    }
+
+    fn file(&self) -> Option<PathBuf> {
+        let file = self.cache.folder_of(self.key, false)?.join(self.key);
+        cache_dir::is_real_file(&file).then(|| {
+            self.cache.hits.fetch_add(1, Ordering::Relaxed);
+            file
+        })
     }
 }

@@ -368,13 +368,12 @@ pub struct Produced {
 /// Called from several threads.
 pub type OutputSink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
-/// The publisher of stored variants: `(path, cache key, a reader of the
-/// cache entry)`. An output that knows the file at `path` already holds that
-/// entry answers [`Stored::Kept`] without calling the reader.
-pub type StoredSink<'a> =
-    dyn Fn(&str, &str, &dyn Fn() -> Option<Vec<u8>>) -> io::Result<Stored> + Sync + 'a;
+/// The publisher of stored variants: `(path, cache key, the cache entry)`.
+/// An output that knows the file at `path` already holds that entry answers
+/// [`Stored::Kept`] without looking at the entry.
+pub type StoredSink<'a> = dyn Fn(&str, &str, &dyn StoredEntry) -> io::Result<Stored> + Sync + 'a;
 
-pub use crate::output::Stored;
+pub use crate::output::{Stored, StoredEntry};
 
 fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);

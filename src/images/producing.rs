@@ -53,15 +53,15 @@ pub fn produce(
 
     let mut missing = Vec::new();
     for v in &plan.variants {
-        let load = || cache.get(&v.cache_key);
+        let entry = cache.entry(&v.cache_key);
         let outcome = match stored {
             Some(stored) => {
-                stored(&v.path, &v.cache_key, &load).map_err(|source| ImageError::Output {
+                stored(&v.path, &v.cache_key, &entry).map_err(|source| ImageError::Output {
                     path: v.path.clone(),
                     source,
                 })?
             }
-            None => match load() {
+            None => match entry.bytes() {
                 Some(bytes) => {
                     write(v, &bytes)?;
                     Stored::Copied

@@ -58,21 +58,29 @@ pub trait Sink: Sync {
     /// files, so that a record of them is not grown, and for a moment held
     /// twice, in the middle of a build.
     fn expect(&self, _files: usize, _origins: usize) {}
-    /// Publishes the image cache's entry `key` at `path`; `load` reads the
-    /// entry. An output that knows the file there holds that entry already
-    /// need not call it.
+    /// Publishes the image cache's entry `key` at `path`. An output that
+    /// knows the file there holds that entry already need not look at it.
     fn write_stored(
         &self,
         path: &str,
         _key: &str,
-        load: &dyn Fn() -> Option<Vec<u8>>,
+        entry: &dyn StoredEntry,
         origin: &str,
     ) -> Result<Stored, Diagnostic> {
-        match load() {
+        match entry.bytes() {
             Some(bytes) => self.write(path, &bytes, origin).map(|()| Stored::Copied),
             None => Ok(Stored::Missing),
         }
     }
+}
+
+/// An entry of the image cache, looked at only when the output needs it.
+pub trait StoredEntry {
+    /// The entry's bytes; `None` when the cache has no such entry.
+    fn bytes(&self) -> Option<Vec<u8>>;
+    /// The entry's file (a regular file, not a link), for an output that
+    /// copies it without reading it; `None` when there is none.
+    fn file(&self) -> Option<PathBuf>;
 }
 
 /// What publishing a stored image variant came to.
@@ -533,11 +541,11 @@ impl Sink for Output {
         &self,
         path: &str,
         key: &str,
-        load: &dyn Fn() -> Option<Vec<u8>>,
+        entry: &dyn StoredEntry,
         origin: &str,
     ) -> Result<Stored, Diagnostic> {
         self.claim(path, origin)?;
-        let stored = self.put_stored(path, key, load);
+        let stored = self.put_stored(path, key, entry);
         if matches!(stored, Ok(Stored::Missing)) {
             // The variant is made now and written like any file, which
             // claims its path again.

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use super::digests::{self, Entry, Stamp};
-use super::{Output, Stored};
+use super::{Output, Stored, StoredEntry};
 use crate::diagnostics::Diagnostic;
 
 impl Output {
@@ -50,7 +50,7 @@ impl Output {
         &self,
         path: &str,
         key: &str,
-        load: &dyn Fn() -> Option<Vec<u8>>,
+        entry_in_cache: &dyn StoredEntry,
     ) -> Result<Stored, Diagnostic> {
         let entry = digests::hash_of_entry(key);
         if !self.empty_before
@@ -64,7 +64,17 @@ impl Output {
                 return Ok(Stored::Kept);
             }
         }
-        let Some(bytes) = load() else {
+        if self.empty_before
+            && let Some(file) = entry_in_cache.file()
+            && let Some(stamp) = self.stage_copy(path, &file)?
+        {
+            // Nothing to compare with: the system copies the entry (a
+            // reflink where the file system has them) without its bytes
+            // passing through here.
+            self.record(path, entry, stamp);
+            return Ok(Stored::Copied);
+        }
+        let Some(bytes) = entry_in_cache.bytes() else {
             return Ok(Stored::Missing);
         };
         self.put_recorded_as(path, &bytes, &digests::hash(&bytes), entry)?;
@@ -74,10 +84,35 @@ impl Output {
     /// Writes `bytes` into the stage; returns the new file's stamp, which moving
     /// it into place (a rename, or the exchange) keeps.
     fn stage(&self, path: &str, bytes: &[u8]) -> Result<Stamp, Diagnostic> {
+        self.stage_with(path, |file| std::io::Write::write_all(file, bytes))
+    }
+
+    /// Copies the file `from` into the stage at `path`, by the system's
+    /// `copy_file_range`; `None` when `from` cannot be opened as a plain
+    /// file (it is then read the ordinary way, or reported missing).
+    fn stage_copy(&self, path: &str, from: &Path) -> Result<Option<Stamp>, Diagnostic> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let Ok(mut source) = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(from)
+        else {
+            return Ok(None);
+        };
+        self.stage_with(path, |file| std::io::copy(&mut source, file).map(drop))
+            .map(Some)
+    }
+
+    /// Creates `path` in the stage and fills it with `fill`.
+    fn stage_with(
+        &self,
+        path: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<Stamp, Diagnostic> {
         let target = self.stage.join(path);
         let stamp = in_new_folders(&target, |target| std::fs::File::create(target))
             .and_then(|mut file| {
-                std::io::Write::write_all(&mut file, bytes)?;
+                fill(&mut file)?;
                 file.metadata()
             })
             .map_err(|err| {

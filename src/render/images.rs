@@ -195,8 +195,8 @@ impl Pictures {
                 std::io::Error::other(message)
             })
         };
-        let stored = |path: &str, key: &str, load: &dyn Fn() -> Option<Vec<u8>>| {
-            sink.write_stored(path, key, load, origin)
+        let stored = |path: &str, key: &str, entry: &dyn crate::output::StoredEntry| {
+            sink.write_stored(path, key, entry, origin)
                 .map_err(|diagnostic| {
                     let message = diagnostic.message.clone();
                     *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(diagnostic);

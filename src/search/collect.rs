@@ -118,11 +118,11 @@ impl Sink for Collector<'_> {
         &self,
         path: &str,
         key: &str,
-        load: &dyn Fn() -> Option<Vec<u8>>,
+        entry: &dyn crate::output::StoredEntry,
         origin: &str,
     ) -> Result<crate::output::Stored, Diagnostic> {
         // Image variants: never indexed.
-        self.inner.write_stored(path, key, load, origin)
+        self.inner.write_stored(path, key, entry, origin)
     }
 }
 

@@ -249,12 +249,47 @@ fn a_repeated_build_takes_every_variant_from_the_cache() {
     let before = site.snapshot_public();
     std::fs::remove_dir_all(site.public_dir()).unwrap();
     let second = site.build_ok(&[]);
+    let entries = cache_entries(&site).len();
     assert!(
-        second.stdout.contains("Images: 0 variants encoded,"),
-        "the second build should encode nothing:\n{}",
+        second.stdout.contains(&format!(
+            "Images: 0 variants encoded, {entries} from the cache"
+        )),
+        "the second build should encode nothing and take all {entries} from the cache:\n{}",
         second.stdout
     );
     before.assert_same_bytes(&site.snapshot_public(), "a build from the cache");
+}
+
+/// Into an empty folder, variants are copied from the cache by the system
+/// without being read; an entry that is a link is still never followed.
+#[cfg(unix)]
+#[test]
+fn a_cache_entry_that_is_a_link_is_made_again_not_copied() {
+    let site = site_with_lead_photo();
+    site.build_ok(&[]);
+    let before = site.snapshot_public();
+    let secret = site.outside().join("secret.txt");
+    std::fs::write(&secret, "not for the output").unwrap();
+    let entries = cache_entries(&site);
+    std::fs::remove_file(&entries[0]).unwrap();
+    std::os::unix::fs::symlink(&secret, &entries[0]).unwrap();
+    std::fs::remove_dir_all(site.public_dir()).unwrap();
+
+    let run = site.build_ok(&[]);
+    assert!(
+        run.stdout.contains(&format!(
+            "Images: 1 variants encoded, {} from the cache",
+            entries.len() - 1
+        )),
+        "the linked entry is encoded again, the others copied:\n{}",
+        run.stdout
+    );
+    before.assert_same_bytes(&site.snapshot_public(), "a build past a linked entry");
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "not for the output",
+        "the file the link points to is left alone"
+    );
 }
 
 /// A site is often someone else's repository: a `.forklar-cache` committed
