@@ -117,7 +117,7 @@ pub fn only_keys(front_matter: &str, keep: impl Fn(&str) -> bool) -> Option<Stri
             }
             Some(b'[') => {
                 let array = bytes.get(pos + 1) == Some(&b'[');
-                let (key, after) = first_key(bytes, pos + 1 + usize::from(array))?;
+                let (key, after) = first_key(front_matter, pos + 1 + usize::from(array))?;
                 let kept = keep(key);
                 table_kept = Some(kept);
                 pos = after_line(bytes, header_end(bytes, after, array)?);
@@ -130,7 +130,7 @@ pub fn only_keys(front_matter: &str, keep: impl Fn(&str) -> bool) -> Option<Stri
                     kept
                 }
                 None => {
-                    let (key, after) = first_key(bytes, pos)?;
+                    let (key, after) = first_key(front_matter, pos)?;
                     pos = statement_end(bytes, after)?;
                     keep(key)
                 }
@@ -144,7 +144,7 @@ pub fn only_keys(front_matter: &str, keep: impl Fn(&str) -> bool) -> Option<Stri
             }
         }
     }
-    String::from_utf8(out).ok()
+    crate::utf8::into_string(out).ok()
 }
 
 fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
@@ -163,7 +163,8 @@ fn after_line(bytes: &[u8], pos: usize) -> usize {
 }
 
 /// The first part of the (dotted) key at `pos`, and where it ends.
-fn first_key(bytes: &[u8], pos: usize) -> Option<(&str, usize)> {
+fn first_key(text: &str, pos: usize) -> Option<(&str, usize)> {
+    let bytes = text.as_bytes();
     let pos = skip_blanks(bytes, pos);
     let (start, end, after) = match bytes.get(pos)? {
         quote @ (b'"' | b'\'') => {
@@ -184,7 +185,8 @@ fn first_key(bytes: &[u8], pos: usize) -> Option<(&str, usize)> {
     if key.is_empty() || key.iter().any(|&b| b == b'\\' || b == b'\n') {
         return None;
     }
-    Some((std::str::from_utf8(key).ok()?, after))
+    // Both ends are next to ASCII bytes, so on character boundaries.
+    Some((text.get(start..end)?, after))
 }
 
 /// Just past the `]` (or `]]`) that closes the header whose key goes on at `pos`.
