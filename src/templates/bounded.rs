@@ -66,7 +66,7 @@ impl Templates {
             for (n, name) in names.iter().enumerate() {
                 at.store(n, Ordering::Relaxed);
                 let mut out = BoundedWriter {
-                    bytes: Vec::with_capacity(16 * 1024),
+                    bytes: Vec::with_capacity(PAGE_CAPACITY),
                     deadline,
                     unchecked: 0,
                 };
@@ -209,7 +209,7 @@ impl Watch {
         for (n, name) in templates.iter().enumerate() {
             self.at(thread, deadline, source, name);
             let mut out = BoundedWriter {
-                bytes: Vec::with_capacity(16 * 1024),
+                bytes: Vec::with_capacity(PAGE_CAPACITY),
                 deadline,
                 unchecked: 0,
             };
@@ -247,6 +247,10 @@ impl Watch {
 /// The most one page may weigh: far beyond any real page, well below what
 /// would exhaust the memory of a laptop.
 const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Room made for a page up front: an article page is some 24 KB, so most
+/// pages never grow, and so are never copied while being written.
+const PAGE_CAPACITY: usize = 32 * 1024;
 
 /// Bytes written since the clock was last read.
 const CHECK_EVERY: usize = 64 * 1024;
