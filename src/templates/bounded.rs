@@ -265,6 +265,13 @@ struct BoundedWriter {
 
 impl std::io::Write for BoundedWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    /// Takes every byte or none: Tera writes a page in hundreds of small
+    /// pieces, each through `write_all`, whose loop around `write` is
+    /// not needed here.
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         self.unchecked += buf.len();
         if self.unchecked >= CHECK_EVERY {
             self.unchecked = 0;
@@ -279,7 +286,7 @@ impl std::io::Write for BoundedWriter {
             }
         }
         self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
