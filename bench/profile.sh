@@ -3,7 +3,9 @@
 # generated site with every part (search off), rendered on one thread so that
 # the counts do not depend on how the threads took turns. Instructions do not
 # change with the machine's load, so two binaries can be compared on a busy
-# machine; they do not count waiting, system calls or cache misses.
+# machine; they do not count waiting, system calls or cache misses. Hash
+# maps are seeded at random, so one binary's count moves by up to 0.4 % from
+# run to run: run it more than once to judge a smaller step.
 #
 #   bench/profile.sh [N]              (default: 1000 articles)
 #

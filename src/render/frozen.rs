@@ -159,7 +159,7 @@ fn take_len(bytes: &[u8], at: &mut usize) -> Option<usize> {
 
 fn take_str<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a str> {
     let len = take_len(bytes, at)?;
-    std::str::from_utf8(take(bytes, at, len)?).ok()
+    simdutf8::basic::from_utf8(take(bytes, at, len)?).ok()
 }
 
 fn thaw(bytes: &[u8], at: &mut usize) -> Option<Value> {
