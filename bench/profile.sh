@@ -42,12 +42,7 @@ bin="$SITES/forklar-profiled"
 cp "${FORKLAR:-$REPO/target/release/forklar}" "$bin.tmp" && mv "$bin.tmp" "$bin"
 
 site="$SITES/site-$n"
-if [ ! -f "$site/.complete" ]; then
-    rm -rf "$site"
-    python3 "$BENCH_DIR/gen_site.py" "$n" "$site" --seed 1 --all-parts >&2
-    echo 'search = false' >>"$site/site.toml"
-    touch "$site/.complete"
-fi
+"$BENCH_DIR/generated_site.sh" "$n" "$site"
 
 out="$SITES/profile-output-$n"
 rm -rf "$out"

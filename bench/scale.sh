@@ -33,12 +33,7 @@ printf '%-8s %9s %9s %12s %12s %10s  %s\n' articles "wall s" "CPU s" "CPU/articl
 declare -A wall_of mib_of
 for n in "${sizes[@]}"; do
     site="$SITES/site-$n"
-    if [ ! -f "$site/.complete" ]; then
-        rm -rf "$site"
-        python3 "$BENCH_DIR/gen_site.py" "$n" "$site" --seed 1 --all-parts >&2
-        echo 'search = false' >>"$site/site.toml"
-        touch "$site/.complete"
-    fi
+    "$BENCH_DIR/generated_site.sh" "$n" "$site"
     walls=(); cpus=(); kibs=()
     for ((r = 1; r <= RUNS; r++)); do
         rm -rf "$SITES/out-$n"
