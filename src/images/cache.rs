@@ -80,17 +80,22 @@ impl ImageCache {
     /// without reading or counting them.
     pub fn holds(&self, plan: &super::ImagePlan) -> bool {
         plan.is_copy()
-            || plan.variants.iter().all(|v| {
-                self.folder_of(&v.cache_key, false)
-                    .is_some_and(|dir| cache_dir::is_real_file(&dir.join(&v.cache_key)))
-            })
+            || plan
+                .variants
+                .iter()
+                .all(|v| self.stored_file(&v.cache_key).is_some())
     }
 
-    /// The stored bytes for `key`, counting a hit.
-    pub(crate) fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let bytes = cache_dir::read(&self.folder_of(key, false)?.join(key))?;
-        self.hits.fetch_add(1, Ordering::Relaxed);
-        Some(bytes)
+    /// Where `key`'s entry is or would be; `None` where the cache is not used.
+    fn entry_path(&self, key: &str) -> Option<PathBuf> {
+        Some(self.folder_of(key, false)?.join(key))
+    }
+
+    /// The file holding `key`'s entry, when there is one and it is a regular
+    /// file, not a link.
+    fn stored_file(&self, key: &str) -> Option<PathBuf> {
+        let file = self.entry_path(key)?;
+        cache_dir::is_real_file(&file).then_some(file)
     }
 
     /// The entry under `key`, looked at only when asked.
@@ -98,7 +103,7 @@ impl ImageCache {
         CacheEntry { cache: self, key }
     }
 
-    /// Counts a hit for an entry the output already held, unread.
+    /// Counts a variant published from the cache, read or not.
     pub(crate) fn count_hit(&self) {
         self.hits.fetch_add(1, Ordering::Relaxed);
     }
@@ -131,7 +136,8 @@ impl ImageCache {
     }
 }
 
-/// One entry of an [`ImageCache`]; a look at it counts a hit when it is there.
+/// One entry of an [`ImageCache`]. Looking at it counts nothing: the hit is
+/// counted once the variant is published ([`ImageCache::count_hit`]).
 pub(crate) struct CacheEntry<'a> {
     cache: &'a ImageCache,
     key: &'a str,
@@ -139,14 +145,10 @@ pub(crate) struct CacheEntry<'a> {
 
 impl crate::output::StoredEntry for CacheEntry<'_> {
     fn bytes(&self) -> Option<Vec<u8>> {
-        self.cache.get(self.key)
+        cache_dir::read(&self.cache.entry_path(self.key)?)
     }
 
     fn file(&self) -> Option<PathBuf> {
-        let file = self.cache.folder_of(self.key, false)?.join(self.key);
-        cache_dir::is_real_file(&file).then(|| {
-            self.cache.hits.fetch_add(1, Ordering::Relaxed);
-            file
-        })
+        self.cache.stored_file(self.key)
     }
 }

@@ -70,11 +70,10 @@ pub fn produce(
             },
         };
         match outcome {
-            Stored::Kept => {
+            Stored::Kept | Stored::Copied => {
                 cache.count_hit();
                 produced.cached += 1;
             }
-            Stored::Copied => produced.cached += 1,
             Stored::Missing => missing.push(v),
         }
     }
