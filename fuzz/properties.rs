@@ -117,7 +117,6 @@ fn check_feed(text: &str, html: &str) {
         update_note: Some(text.to_string()),
         tags: Vec::new(),
     };
-    let authors = [text.to_string()];
     let xml = atom(
         &FeedInfo {
             title: text,
@@ -129,7 +128,7 @@ fn check_feed(text: &str, html: &str) {
         &[FeedEntry {
             id: format!("tag:example.org,2022-01-06:/{text}"),
             summary: &summary,
-            authors: &authors,
+            authors: vec![text.to_string()],
             content: html.to_string(),
         }],
     );

@@ -10,6 +10,7 @@ use crate::content::{BackgroundEntry, Fact, FileCx, Image};
 use crate::dates::{Placement, ShownDate};
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
+use crate::markdown::typography::typeset;
 use crate::urls::Urls;
 
 pub struct Background;
@@ -75,7 +76,7 @@ impl ImageView {
             alt: image.alt.clone(),
             credit: image.credit.clone(),
             licence: image.licence.clone(),
-            caption: image.caption.clone(),
+            caption: image.caption.as_deref().map(|c| typeset(c, urls.language)),
             html: None,
             width: None,
             height: None,
@@ -91,16 +92,25 @@ impl ImageView {
     }
 }
 
-/// An entry as boxes, lists and its own page show it.
+/// An entry as boxes, lists and its own page show it, its text with the
+/// language's typography.
 pub fn entry_view(entry: &BackgroundEntry, urls: &Urls) -> EntryView {
     let url = urls.background(&entry.key);
+    let text = |text: &str| typeset(text, urls.language);
     EntryView {
         key: entry.key.clone(),
-        title: entry.title.clone(),
-        summary: entry.summary.clone(),
+        title: text(&entry.title),
+        summary: text(&entry.summary),
         permalink: urls.permalink(&url),
         url,
-        facts: entry.facts.clone(),
+        facts: entry
+            .facts
+            .iter()
+            .map(|fact| Fact {
+                label: text(&fact.label),
+                value: text(&fact.value),
+            })
+            .collect(),
         image: entry.image.as_ref().map(|i| ImageView::new(i, urls)),
         content: None,
         updated: entry.updated.map(|d| d.shown(urls.language)),

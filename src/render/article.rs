@@ -52,8 +52,9 @@ impl Renderer<'_> {
             .map(|entry| Mention {
                 aliases: entry.aliases.clone(),
                 url: self.urls.background(&entry.key),
-                title: entry.title.clone(),
-                summary: entry.summary.clone(),
+                // As the box shows them.
+                title: typeset(&entry.title, self.urls.language),
+                summary: typeset(&entry.summary, self.urls.language),
             })
             .collect();
         // Headings must not take the ids the article template gives its own parts.

@@ -14,7 +14,8 @@ pub struct FeedEntry<'a> {
     /// The entry's `tag:` URI ([`tag_id`]).
     pub id: String,
     pub summary: &'a ArticleSummary,
-    pub authors: &'a [String],
+    /// The authors' names as their bylines show them.
+    pub authors: Vec<String>,
     pub content: String,
 }
 

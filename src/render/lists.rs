@@ -360,10 +360,17 @@ impl Renderer<'_> {
             entries.push(FeedEntry {
                 id: self.feed_id(article, summary),
                 summary,
-                authors: article
-                    .authors
-                    .as_deref()
-                    .unwrap_or(&self.site.config.authors),
+                authors: self
+                    .bylines(
+                        article
+                            .authors
+                            .as_deref()
+                            .unwrap_or(&self.site.config.authors),
+                        deps,
+                    )
+                    .into_iter()
+                    .map(|byline| byline.name)
+                    .collect(),
                 content,
             });
         }

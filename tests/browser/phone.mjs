@@ -150,6 +150,12 @@ try {
   await more.locator('summary').tap();
   await hidden.waitFor({ state: 'visible', timeout: 5000 });
   check(await more.evaluate((d) => d.open), 'the timeline did not unfold');
+  // Opened, the whole timeline takes the place of its key events: no event twice.
+  check(!(await plain.locator('section.timeline > ol.timeline-events').isVisible()),
+    'with the whole timeline open, its key events are still shown above it');
+  const shown = await plain.locator('section.timeline .event-title').evaluateAll((all) => all
+    .filter((h) => h.checkVisibility()).map((h) => h.textContent.trim()));
+  check(shown.length > 0 && new Set(shown).size === shown.length, `events shown twice: ${shown.join(' | ')}`);
   const entry = plain.locator('.background-box details').first();
   await entry.locator('summary').tap();
   check(await entry.evaluate((d) => d.open), 'a background entry does not open without scripts');

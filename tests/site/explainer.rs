@@ -25,7 +25,8 @@ authors = ["The desk"]
 "#;
 
 pub const CSTO_FILE: &str = "content/background/csto.md";
-pub const CSTO_SUMMARY: &str = r#"En militærallianse av seks tidligere sovjetrepublikker, «ledet» av Russland og kalt "Russlands NATO"."#;
+/// As pages show it: the summary of [`CSTO`], with Norwegian quotation marks.
+pub const CSTO_SUMMARY: &str = "En militærallianse av seks tidligere sovjetrepublikker, «ledet» av Russland og kalt «Russlands NATO».";
 pub const CSTO: &str = r#"+++
 title = "CSTO"
 aliases = ["CSTO", "ODKB", "Organisasjonen for kollektiv sikkerhet"]
@@ -60,7 +61,7 @@ summary = "Kasakhstans første president, fra 1990 til 2019."
 
 [[facts]]
 label = "Født"
-value = "1940"
+value = "6. juli 1940"
 +++
 
 Nazarbajev styrte landet i nesten tretti år.
@@ -537,7 +538,8 @@ fn the_background_box_is_labelled_bakgrunn_and_shows_each_entry_with_facts_in_or
     assert_contains(nazarbajev, NAZARBAJEV_SUMMARY, "Nazarbajev in the box");
     assert_contains(
         nazarbajev,
-        "<dt>Født</dt><dd>1940</dd>",
+        // With the typography of the text: no line break inside a date.
+        "<dt>Født</dt><dd>6.\u{a0}juli 1940</dd>",
         "Nazarbajev in the box",
     );
     assert_contains(

@@ -349,6 +349,16 @@ fn a_byline_with_a_persons_key_links_their_page_and_a_name_stays_text() {
         "<a href=\"/a/\">Første sak</a>",
         "personer/kari-nordmann/index.html",
     );
+    // The feed names the authors as the byline does, never by their key.
+    let atom = site.public("atom.xml");
+    let entry = &atom[atom.find("<title>Første sak</title>").expect("the entry")..];
+    let entry = &entry[..entry.find("</entry>").expect("its end")];
+    assert_contains(
+        entry,
+        "<author><name>Kari Nordmann</name></author>\n<author><name>Ola Vikar</name></author>",
+        "atom.xml",
+    );
+    assert!(!atom.contains("kari-nordmann</name>"), "{atom}");
 }
 
 #[test]

@@ -196,6 +196,55 @@ fn the_index_holds_typed_articles_entries_and_people_but_no_other_pages() {
     }
 }
 
+/// Uses the CSTO entry and the shared timeline, so both pages list it.
+const ALLIANCE: &str = r#"+++
+title = "Alliansen rykker inn"
+date = 2022-01-07
+lead = "Fallskjermjegere landet i Almaty."
+background = ["csto"]
+timeline_file = "uroen"
++++
+
+Troppene kom om natten.
+"#;
+
+#[test]
+fn the_lists_of_other_articles_on_a_page_are_left_out_of_its_index_entry() {
+    let site = search_site(fixture::SITE_TOML).with("content/alliansen.md", ALLIANCE);
+    site.build_ok(&[]);
+    // Both pages list the article: the entry's page with its lead.
+    let (entry_page, timeline_page) = ("bakgrunn/csto/index.html", "tidslinje/uroen/index.html");
+    assert_contains(
+        &site.public(entry_page),
+        "Fallskjermjegere landet i Almaty.",
+        entry_page,
+    );
+    assert_contains(
+        &site.public(timeline_page),
+        "Alliansen rykker inn",
+        timeline_page,
+    );
+    let pages = indexed_pages(&site.public_dir());
+    assert!(
+        page_at(&pages, "/alliansen/")["content"]
+            .as_str()
+            .unwrap()
+            .contains("Fallskjermjegere landet i Almaty."),
+        "the article itself is found by its lead"
+    );
+    for url in ["/bakgrunn/csto/", "/tidslinje/uroen/"] {
+        let content = page_at(&pages, url)["content"].as_str().unwrap();
+        assert!(
+            !content.contains("Fallskjermjegere") && !content.contains("Alliansen rykker inn"),
+            "{url} should not be found by another article's words: {content}"
+        );
+    }
+    let entry = page_at(&pages, "/bakgrunn/csto/")["content"]
+        .as_str()
+        .unwrap();
+    assert!(entry.contains("Alliansen ble grunnlagt"), "{entry}");
+}
+
 #[test]
 fn the_search_page_has_a_labelled_form_a_live_region_and_a_message_without_javascript() {
     let site = search_site(
@@ -245,7 +294,9 @@ fn no_page_but_the_search_page_loads_a_search_asset() {
         .collect();
     assert!(pages.len() > 5, "{pages:?}");
     for rel in pages {
-        let html = site.public(&rel);
+        // Parts a page leaves out of the index are marked for Pagefind; no
+        // other word of it may appear.
+        let html = site.public(&rel).replace(" data-pagefind-ignore>", ">");
         assert_lacks(&html, "pagefind", &rel);
         for src in attribute_values(&html, "src") {
             assert!(!src.contains("search."), "{rel} loads {src}");
