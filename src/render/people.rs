@@ -106,11 +106,18 @@ impl Renderer<'_> {
         }
         if full {
             data["@context"] = "https://schema.org".into();
+            // schema.org gives a job and an employer to a Person only; an
+            // organisation's role describes it, and its organisation is its parent.
+            let (role_property, organisation_property) = match person.kind {
+                PersonKind::Person => ("jobTitle", "worksFor"),
+                PersonKind::Organisation => ("description", "parentOrganization"),
+            };
             if let Some(role) = &person.role {
-                data["jobTitle"] = role.clone().into();
+                data[role_property] = role.clone().into();
             }
             if let Some(organisation) = &person.organisation {
-                data["worksFor"] = json!({"@type": "Organization", "name": organisation});
+                data[organisation_property] =
+                    json!({"@type": "Organization", "name": organisation});
             }
             if !person.expertise.is_empty() {
                 data["knowsAbout"] = person.expertise.clone().into();

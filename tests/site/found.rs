@@ -362,6 +362,26 @@ fn a_byline_with_a_persons_key_links_their_page_and_a_name_stays_text() {
 }
 
 #[test]
+fn an_organisations_page_describes_it_in_the_properties_schema_org_gives_an_organisation() {
+    let site = people_site().with(
+        "content/people/desken.md",
+        "+++\nname = \"Utenriksdesken\"\nkind = \"organisation\"\nrole = \"redaksjon\"\norganisation = \"Forklart\"\n+++\n\nSkriver om verden.\n",
+    );
+    site.build_ok(&[]);
+    let desk = json_ld_of_type(&site.public("personer/desken/index.html"), "Organization");
+    assert_eq!(desk["name"], "Utenriksdesken");
+    assert_eq!(desk["description"], "redaksjon");
+    assert_eq!(desk["parentOrganization"]["name"], "Forklart");
+    // A person's properties, which an organisation does not have.
+    assert!(desk.get("jobTitle").is_none(), "{desk}");
+    assert!(desk.get("worksFor").is_none(), "{desk}");
+    // A person keeps them.
+    let person = json_ld_of_type(&site.public("personer/blakkisrud/index.html"), "Person");
+    assert_eq!(person["jobTitle"], "seniorforsker");
+    assert_eq!(person["worksFor"]["name"], "NUPI");
+}
+
+#[test]
 fn an_unknown_person_key_is_an_error_at_its_line_naming_the_known_keys() {
     let site = people_site().with(
         "content/d.md",
