@@ -143,7 +143,7 @@ pub fn index_copy(html: &str, target: &Target, language: &str) -> String {
     while !main.is_char_boundary(end) {
         end -= 1;
     }
-    let main = &main[..end];
+    let main = separate_blocks(&main[..end]);
     // A filter value per name, lower-cased as the search page lower-cases the
     // query: the page asks for `name = <query>` to put the entry first. The
     // names are indexed too, weighted as a title, so that an alias the page
@@ -169,9 +169,57 @@ pub fn index_copy(html: &str, target: &Target, language: &str) -> String {
     )
 }
 
+/// Pagefind parts sentences at paragraphs, list items, table cells and
+/// headings only, so the text of other blocks ran together in excerpts: a
+/// fact's label and value read «Født17. mai 1953». A label gets a colon and
+/// each such block a space after it.
+fn separate_blocks(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 64);
+    let mut rest = html;
+    while let Some(at) = rest.find("</") {
+        let (before, tag) = rest.split_at(at);
+        out.push_str(before);
+        let name_end = tag.find('>').map_or(tag.len(), |end| end + 1);
+        let (closing, after) = tag.split_at(name_end);
+        if closing == "</dt>" && before.ends_with(|c: char| c.is_alphanumeric()) {
+            out.push(':');
+        }
+        out.push_str(closing);
+        if matches!(
+            closing,
+            "</dt>" | "</dd>" | "</th>" | "</figcaption>" | "</blockquote>" | "</summary>"
+        ) {
+            out.push(' ');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::separate_blocks;
+
+    #[test]
+    fn a_facts_label_and_value_and_other_blocks_are_kept_apart() {
+        assert_eq!(
+            separate_blocks("<dl><div><dt>Født</dt><dd>17. mai 1953</dd></div></dl>"),
+            "<dl><div><dt>Født:</dt> <dd>17. mai 1953</dd> </div></dl>"
+        );
+        // A label that ends in punctuation keeps it; paragraphs are left to Pagefind.
+        assert_eq!(
+            separate_blocks("<dt>Hvem?</dt><p>Svar</p><figcaption>Kart</figcaption>x"),
+            "<dt>Hvem?</dt> <p>Svar</p><figcaption>Kart</figcaption> x"
+        );
+        // A tag cut off at the end of what is indexed.
+        assert_eq!(separate_blocks("<dd>a</d"), "<dd>a</d");
+    }
 }

@@ -11,6 +11,10 @@ const CSTO_ENTRY: &str = r#"+++
 title = "CSTO"
 aliases = ["ODKB", "Organisasjonen for kollektiv sikkerhet"]
 summary = "En russiskledet militærallianse."
+
+[[facts]]
+label = "Hovedkvarter"
+value = "Moskva"
 +++
 
 Alliansen ble grunnlagt i 1992.
@@ -243,6 +247,8 @@ fn the_lists_of_other_articles_on_a_page_are_left_out_of_its_index_entry() {
         .as_str()
         .unwrap();
     assert!(entry.contains("Alliansen ble grunnlagt"), "{entry}");
+    // A fact reads as label and value, not run together.
+    assert!(entry.contains("Hovedkvarter: Moskva"), "{entry}");
 }
 
 #[test]
