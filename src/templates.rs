@@ -11,7 +11,7 @@ use bounded::{Bound, Stopped, too_long};
 
 use tera::{Context, Tera};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{self, Diagnostic};
 
 pub use crate::layout::TEMPLATE_DIR;
 
@@ -203,6 +203,9 @@ impl Templates {
                 .with_help(help);
         }
         let text = error_text(err);
+        if let Some(diagnostic) = self.first_report_in(&text, &context, help) {
+            return diagnostic;
+        }
         // In a loop, the site's own template is the one to fix, not the theme's.
         let chain: &[String] = match err.kind() {
             tera::ErrorKind::CircularExtend {
@@ -225,6 +228,51 @@ impl Templates {
             Some(origin) => diagnostic.in_file(&origin.path),
             None => diagnostic,
         }
+    }
+
+    /// Tera checks the filters, tests, functions and includes a template uses
+    /// while loading it, and reports each unknown one as text of its own
+    /// («error: Unknown filter `x`», « --> article.html:8:52», the line, a
+    /// caret line): the first as a diagnostic at its place, with the number
+    /// of the others.
+    fn first_report_in(&self, text: &str, context: &str, help: &str) -> Option<Diagnostic> {
+        let mut lines = text.lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+        let mut parts = place.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let origin = self.origins.iter().find(|o| o.name == name)?;
+        let width = lines
+            .take(3)
+            .find_map(|l| {
+                l.find('^')
+                    .map(|at| l[at..].chars().take_while(|&c| c == '^').count())
+            })
+            .unwrap_or(1);
+        let line_start = diagnostics::line_offset(&origin.source, line);
+        let line_text = &origin.source[line_start..];
+        let start = line_start
+            + line_text
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(line_text.len(), |(at, _)| at);
+        let end = origin.source[start..]
+            .char_indices()
+            .nth(width)
+            .map_or(origin.source.len(), |(at, _)| start + at);
+        let others = text.matches("\nerror: ").count();
+        let more = match others {
+            0 => String::new(),
+            n => format!(" ({} in the templates)", diagnostics::count(n, "more use")),
+        };
+        Some(
+            Diagnostic::new(format!("{context}: {message}{more}"))
+                .in_file(&origin.path)
+                .at_span(&origin.source, start..end)
+                .with_help(help),
+        )
     }
 
     /// The first error in the chain that carries a location in a known template.

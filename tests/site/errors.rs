@@ -242,6 +242,22 @@ fn a_template_syntax_error_names_the_template_file_and_line() {
 }
 
 #[test]
+fn an_unknown_filter_names_the_template_line_and_column_of_its_first_use() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "templates/article.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title | nosuchfilter }}</h1>\n<p>{{ page.lead | nosuchfilter }}</p>\n{% endblock main %}\n",
+        );
+    });
+    run.assert_stderr_contains("Unknown filter `nosuchfilter` (1 more use in the templates)");
+    let (_, column) = run.assert_points_at(&site, "templates/article.html", Some(3));
+    assert_eq!(column, 21, "the filter's name, {}", run.stderr);
+    // Tera's own report, line breaks and all, is not printed inside the message.
+    assert!(!run.stderr.contains("\\u{a}"), "{}", run.stderr);
+    run.assert_help();
+}
+
+#[test]
 fn a_template_rendering_error_names_the_template_and_every_page_it_failed_on() {
     let (site, run) = break_site(|site| {
         site.write(
