@@ -3,7 +3,7 @@
 //! away from (its thread left behind) or ended with the process.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak, mpsc};
 use std::time::{Duration, Instant};
 
@@ -61,6 +61,9 @@ impl Templates {
         // The template being rendered, for the message when time runs out.
         let current = Arc::new(AtomicUsize::new(0));
         let at = Arc::clone(&current);
+        // Set when the render is walked away from, so that it ends at its next write.
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&abandoned);
         let job: Job = Box::new(move || {
             let mut pages = Vec::with_capacity(names.len());
             for (n, name) in names.iter().enumerate() {
@@ -69,6 +72,7 @@ impl Templates {
                     bytes: Vec::with_capacity(PAGE_CAPACITY),
                     deadline,
                     unchecked: 0,
+                    abandoned: Some(Arc::clone(&stop)),
                 };
                 if let Err(err) = tera.render_to(name, &context, &mut out) {
                     let _ = done.send(Err((n, err)));
@@ -86,6 +90,7 @@ impl Templates {
             Ok(Ok(pages)) => Ok(pages),
             Ok(Err((n, err))) => Err((n, Stopped::from(err))),
             Err(_) => {
+                abandoned.store(true, Ordering::Relaxed);
                 WORKER.with(|worker| worker.borrow_mut().abandon());
                 Err((
                     current.load(Ordering::Relaxed),
@@ -212,6 +217,8 @@ impl Watch {
                 bytes: Vec::with_capacity(PAGE_CAPACITY),
                 deadline,
                 unchecked: 0,
+                // A render past its deadline ends the process.
+                abandoned: None,
             };
             if let Err(err) = tera.render_to(name, context, &mut out) {
                 result = Err((n, Stopped::from(err)));
@@ -261,6 +268,10 @@ struct BoundedWriter {
     bytes: Vec<u8>,
     deadline: Instant,
     unchecked: usize,
+    /// Set once the render was walked away from ([`Bound::HandOver`]): the
+    /// clock is read only every [`CHECK_EVERY`] bytes, which a loop writing a
+    /// byte at a time might not reach for hours.
+    abandoned: Option<Arc<AtomicBool>>,
 }
 
 impl std::io::Write for BoundedWriter {
@@ -272,6 +283,14 @@ impl std::io::Write for BoundedWriter {
     /// pieces, each through `write_all`, whose loop around `write` is
     /// not needed here.
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(abandoned) = &self.abandoned
+            && abandoned.load(Ordering::Relaxed)
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                OUT_OF_TIME,
+            ));
+        }
         self.unchecked += buf.len();
         if self.unchecked >= CHECK_EVERY {
             self.unchecked = 0;
@@ -359,4 +378,50 @@ impl Worker {
 
 thread_local! {
     static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Calls of `tick()` so far: each is one pass of the template's loop.
+    static TICKS: AtomicUsize = AtomicUsize::new(0);
+
+    fn tick(_: tera::Kwargs, _: &tera::State) -> String {
+        TICKS.fetch_add(1, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(1));
+        ".".into()
+    }
+
+    #[test]
+    fn a_render_walked_away_from_ends_at_its_next_write() {
+        let mut tera = Tera::new();
+        tera.register_function("tick", tick);
+        // A byte a pass: the clock, read every 64 KiB, would not stop it for a minute.
+        tera.add_raw_template(
+            "slow.html",
+            "{% for i in range(end=100000) %}{{ tick() }}{% endfor %}",
+        )
+        .expect("the template parses");
+        let templates = Templates {
+            tera: Arc::new(tera),
+            time_limit: Duration::from_millis(200),
+            stylesheet: String::new(),
+            script: String::new(),
+            live_script: String::new(),
+            search_script: String::new(),
+            origins: Arc::from(Vec::new()),
+            bound: Bound::HandOver,
+        };
+        let result = templates.render_bounded(&["slow.html"], &Context::new(), "a test");
+        assert!(matches!(result, Err((0, Stopped::TooLong(_)))));
+        std::thread::sleep(Duration::from_millis(100));
+        let walked_away = TICKS.load(Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(
+            TICKS.load(Ordering::Relaxed),
+            walked_away,
+            "the abandoned render still runs"
+        );
+    }
 }
