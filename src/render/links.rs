@@ -10,6 +10,7 @@ use super::Renderer;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::links::{FoundLink, LinkIndex, LinkProblem};
 use crate::site::Site;
+use crate::site::publish::Status;
 use crate::urls::Urls;
 
 impl Renderer<'_> {
@@ -47,17 +48,35 @@ impl Renderer<'_> {
         }
     }
 
+    /// Why the article at `target` is left out of this build, and when its links appear.
+    fn why_unpublished(&self, target: &Path) -> String {
+        let file = target.display();
+        let withheld = self.site.withheld.get(target);
+        match withheld.map(|w| (w.status, w.date, w.expires)) {
+            Some((Status::Scheduled, date, _)) => format!(
+                "{file} is scheduled for {}; the link appears in the first build after that, \
+                 and `--preview` shows it now",
+                date.rfc3339()
+            ),
+            Some((Status::Expired, _, Some(expires))) => format!(
+                "{file} expired at {} (expires in its front matter) and is no longer published; \
+                 link to another article, or remove the link",
+                expires.rfc3339()
+            ),
+            _ => format!(
+                "{file} is a draft; the link appears once it is published (draft = false), \
+                 and `--drafts` shows it in a preview"
+            ),
+        }
+    }
+
     fn link_diagnostic(&self, link: &FoundLink, problem: &LinkProblem, file: &Path) -> Diagnostic {
         let dest = &link.dest;
         match problem {
             LinkProblem::Unpublished(target) => Diagnostic::warning(format!(
                 "`{dest}` is not published in this build, so the link is shown as plain text"
             ))
-            .with_help(format!(
-                "{} is a draft; the link appears once it is published (draft = false), \
-                 and `--drafts` shows it in a preview",
-                target.display()
-            )),
+            .with_help(self.why_unpublished(target)),
             LinkProblem::NoSuchFile(target) => {
                 let help = match self.links.nearest(target) {
                     Some(near) => format!(

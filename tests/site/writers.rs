@@ -197,6 +197,25 @@ fn an_image_that_does_not_exist_fails_at_its_line() {
 }
 
 #[test]
+fn a_link_to_a_scheduled_article_says_when_it_appears_not_that_it_is_a_draft() {
+    let site = site()
+        .with(
+            "content/sak.md",
+            article("Sak", "", "Tekst.\n\nLes [det som kommer](senere.md).\n"),
+        )
+        .with(
+            "content/senere.md",
+            "+++\ntitle = \"Senere\"\ndate = 2022-01-13T06:00:00+01:00\n+++\n\nKommer.\n",
+        );
+    let run = site.build(&["--now", "2022-01-10T10:00:00+01:00"]);
+    run.assert_success();
+    run.assert_stderr_contains("warning: `senere.md` is not published in this build");
+    run.assert_stderr_contains("is scheduled for 2022-01-13T06:00:00+01:00");
+    run.assert_stderr_contains("`--preview` shows it now");
+    assert!(!run.stderr.contains("draft"), "{}", run.stderr);
+}
+
+#[test]
 fn a_link_to_a_draft_is_a_warning_and_plain_text_until_it_is_published() {
     let site = site()
         .with(
