@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
 use crate::front_matter::{TomlKind, toml_diagnostic};
 use crate::i18n::Language;
 pub use crate::layout::CONFIG_FILE;
@@ -156,6 +156,10 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(text)
             .map_err(|err| toml_diagnostic(path, text, 0, &err, TomlKind::Settings))?;
+        if config.images.share_image.is_some() {
+            config.images.share_image_at = key_line(text, "share_image")
+                .map(|at| Location::from_span(text, at..at + "share_image".len()));
+        }
         let limit = config.templates.time_limit;
         if !(limit.is_finite() && limit > 0.0 && limit <= 3600.0) {
             let at = text.find("time_limit").unwrap_or(0);
@@ -259,6 +263,21 @@ fn normalise_base_url(url: &str) -> Result<String, String> {
         ));
     }
     Ok(format!("{}/", url.trim_end_matches('/')))
+}
+
+/// Where the line that sets `key` (`key = …`, under any table) starts its key.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(start + (line.len() - trimmed.len()));
+        }
+        start += line.len();
+    }
+    None
 }
 
 #[cfg(test)]

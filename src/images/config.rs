@@ -67,6 +67,9 @@ pub struct ImageConfig {
     pub share_image: Option<String>,
     /// What the default share image shows, for `og:image:alt`.
     pub share_image_alt: Option<String>,
+    /// Where `share_image` is written in site.toml, for its problems.
+    #[serde(skip)]
+    pub share_image_at: Option<crate::diagnostics::Location>,
 }
 
 impl Default for ImageConfig {
@@ -87,6 +90,7 @@ impl Default for ImageConfig {
             decode_concurrency: 2,
             share_image: None,
             share_image_alt: None,
+            share_image_at: None,
         }
     }
 }

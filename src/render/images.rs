@@ -433,12 +433,12 @@ impl Renderer<'_> {
             focus: None,
             named_at: Some(NamedAt {
                 file: PathBuf::from(crate::config::CONFIG_FILE),
-                location: Location {
+                location: config.images.share_image_at.clone().unwrap_or(Location {
                     line: 1,
                     column: 1,
                     source_line: format!("share_image = {src:?}"),
                     width: 1,
-                },
+                }),
             }),
         };
         let view = self.image_view(&image, Loading::Lazy, Some(sink), deps)?;

@@ -450,6 +450,21 @@ fn an_article_without_an_image_shares_its_background_entrys_then_the_sites() {
 }
 
 #[test]
+fn a_missing_share_image_is_an_error_at_its_line_in_site_toml() {
+    // SITE_TOML's [images] table, then two lines, then the key: line 9.
+    let toml =
+        format!("{SITE_TOML}# Kortet sosiale medier viser\n\nshare_image = \"/mangler.jpg\"\n");
+    let site = TestSite::new(&toml).with(
+        "content/annen.md",
+        "+++\ntitle = \"Annen\"\ndate = 2022-01-05\n+++\nTekst.\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_stderr_contains("mangler.jpg");
+    run.assert_points_at(&site, "site.toml", Some(9));
+}
+
+#[test]
 fn an_image_alone_in_a_paragraph_is_a_lazy_credited_figure() {
     let front =
         "[[images]]\nfile = \"foto.jpg\"\ncredit = \"Foto: NTB\"\nlicence = \"CC BY 4.0\"\n";
