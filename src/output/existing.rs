@@ -131,9 +131,13 @@ impl Output {
             self.shown.join(MANIFEST_FILE).display()
         ))
         .in_file(&shown)
-        .with_help(format!(
-            "to publish your own file, move it into static/{path} (it is then copied into the site); otherwise delete it"
-        ))
+        .with_help(if replaceable_from_static(path) {
+            format!(
+                "to publish your own file, move it into static/{path} (it then takes the place of forklar's); otherwise delete it"
+            )
+        } else {
+            "delete it, or move it out of the output folder to keep it; forklar publishes a file of its own at this address".to_string()
+        })
     }
 
     /// Whether `bytes` (hashed to `hash`) are already at `path`: the stamp of the
@@ -183,4 +187,14 @@ pub(super) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     };
     let mut existing = Vec::with_capacity(bytes.len() + 1);
     file.read_to_end(&mut existing).is_ok() && existing == bytes
+}
+
+/// The files the site publishes that one of the same name in static/
+/// replaces: robots.txt and the theme's icons. Any other address forklar
+/// publishes cannot also come from static/.
+fn replaceable_from_static(path: &str) -> bool {
+    path == crate::render::pages::ROBOTS_FILE
+        || crate::render::assets::ICONS
+            .iter()
+            .any(|(icon, _)| *icon == path)
 }

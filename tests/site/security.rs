@@ -209,6 +209,9 @@ fn an_output_folder_without_a_manifest_keeps_its_files() {
     let run = site.build(&[]);
     run.assert_failure();
     run.assert_stderr_contains("index.html was not written by forklar");
+    // static/ cannot take the front page's place, so it is not offered.
+    run.assert_stderr_contains("delete it, or move it out of the output folder");
+    assert!(!run.stderr.contains("static/index.html"), "{}", run.stderr);
     assert_eq!(site.public("index.html"), "<p>an older site</p>\n");
     assert!(!public.join(MANIFEST).exists());
     // Without the foreign page the build goes through and keeps the other file.
