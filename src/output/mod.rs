@@ -479,11 +479,20 @@ impl Output {
     /// Reserves `path` for `origin` ("static/x.css", or "a page"), refusing a second
     /// claim so nothing is silently overwritten.
     fn claim(&self, path: &str, origin: &str) -> Result<(), Diagnostic> {
-        if manifest::path_problem(path).is_some() {
-            return Err(Diagnostic::new(format!(
-                "refusing to write {}: it is outside the output folder, has a control character, or is reserved by forklar",
+        if let Some(problem) = manifest::path_problem(path) {
+            let diagnostic = Diagnostic::new(format!(
+                "refusing to publish /{}: {problem}",
                 path.escape_debug()
-            )));
+            ));
+            // Pages get their addresses from slugs, which are checked long
+            // before; a file of static/ keeps the name it was given.
+            return Err(if origin.starts_with("static/") {
+                diagnostic
+                    .in_file(origin)
+                    .with_help("rename the file in static/ (or its folder) to a plain name")
+            } else {
+                diagnostic.with_help("give the page a plain slug")
+            });
         }
         let claimed = self
             .published

@@ -296,6 +296,18 @@ fn a_static_file_at_a_page_address_names_the_static_file() {
 }
 
 #[test]
+fn a_static_file_with_a_name_forklar_keeps_for_itself_is_named_with_the_reason() {
+    let (_site, run) = break_site(|site| {
+        site.write("static/.forklar-manifest", "x\n");
+    });
+    run.assert_stderr_contains(
+        "refusing to publish /.forklar-manifest: it is one of forklar's own files",
+    );
+    run.assert_stderr_contains("--> static/.forklar-manifest");
+    run.assert_stderr_contains("rename the file in static/");
+}
+
+#[test]
 fn a_bad_base_url_flag_is_refused() {
     let (_site, run) = break_site_with(&["--base-url", "example.org/forklaring"], |_| {});
     run.assert_stderr_contains("--base-url");
