@@ -6,6 +6,7 @@ mod build;
 mod cms;
 mod common;
 mod deploying;
+mod docs;
 mod errors;
 mod explainer;
 mod explainer_errors;
