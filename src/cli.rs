@@ -84,7 +84,7 @@ pub enum Command {
         #[arg(long = "allow-host", value_name = "NAME")]
         allow_host: Vec<String>,
     },
-    /// Load and render the whole site, verify every link, report every problem, and write nothing.
+    /// Load and render the whole site, verify every link, report every problem, and write only the image cache.
     Check {
         /// Include articles marked draft = true.
         #[arg(long)]

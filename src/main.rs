@@ -22,7 +22,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // A failed build or `new` leaves everything as it was; `check` never changes anything.
+    // A failed build or `new` leaves everything as it was and says so; `check` and
+    // `impact` publish nothing (they write only the site's cache), so do not say it.
     let changes_files = !matches!(cli.command, Command::Check { .. } | Command::Impact { .. });
     let result = match cli.command {
         Command::Build {

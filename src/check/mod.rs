@@ -1,6 +1,7 @@
-//! `forklar check`: the whole pipeline without writing anything, then every
-//! internal link, `#anchor`, image and file reference verified against the pages
-//! the site would publish.
+//! `forklar check`: the whole pipeline without an output folder (it writes
+//! only the site's image cache, as a build does), then every internal link,
+//! `#anchor`, image and file reference verified against the pages the site
+//! would publish.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -978,7 +978,8 @@ fn assert_reported_at(run: &Run, site: &TestSite, file: &str, destination: &str)
     );
 }
 
-/// `check` on a site without `public/` creates nothing at all.
+/// `check` on a site without `public/` creates no output folder, writes nothing
+/// outside the site and changes none of the site's own files.
 #[test]
 fn check_of_a_broken_site_creates_no_output_folder() {
     let site = check_site()
