@@ -110,7 +110,7 @@ pub enum Command {
     },
     /// Print the published pages that change when these files change.
     Impact {
-        /// Files of the site (content, templates, static files, site.toml).
+        /// Files of the site (content, templates, static files, site.toml), from the current folder or the site's.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         /// Include articles marked draft = true.

@@ -381,8 +381,14 @@ pub fn site_relative(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
         }
     };
     let root = root.canonicalize().unwrap_or(root);
-    canonical(&absolute)
-        .strip_prefix(&root)
-        .map(Path::to_path_buf)
-        .map_err(|_| outside())
+    let within = |p: &Path| canonical(p).strip_prefix(&root).map(Path::to_path_buf).ok();
+    within(&absolute)
+        // `--root site content/x.md` names the file from the site's folder, where
+        // the current folder holds no such path.
+        .or_else(|| {
+            let from_root = root.join(path);
+            let there = path.is_relative() && from_root.parent().is_some_and(Path::is_dir);
+            there.then(|| within(&from_root)).flatten()
+        })
+        .ok_or_else(outside)
 }

@@ -75,6 +75,10 @@ fn impact_takes_paths_from_the_current_folder_and_refuses_others() {
     let from_outside = impact(&site, site.outside(), &["site/content/background/csto.md"]);
     from_outside.assert_success();
     assert_eq!(from_root.stdout, from_outside.stdout);
+    // Named from the site's folder (`--root`), where the current folder has no such path.
+    let from_site = impact(&site, site.outside(), &[CSTO_FILE]);
+    from_site.assert_success();
+    assert_eq!(from_root.stdout, from_site.stdout);
     // A static file that no page reads is published by itself only.
     site.write("static/notat.txt", "Et notat.\n");
     let run = impact(&site, site.root(), &["static/notat.txt"]);
