@@ -355,7 +355,9 @@ pub fn impact(options: &BuildOptions, paths: &[PathBuf]) -> Result<Vec<String>, 
         Some(state) if everything => state.pages.clone(),
         _ => session.readers_of(paths),
     };
-    Ok(session.output_paths(&pages))
+    let files = session.output_paths(&pages);
+    crate::output::forget_record(&session.options().root, scratch.path());
+    Ok(files)
 }
 
 /// A path given on the command line (relative to the current folder, or

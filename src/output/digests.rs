@@ -80,17 +80,38 @@ pub struct Record {
     pub entries: HashMap<String, Entry>,
 }
 
+/// Removes the record of `output`, a temporary folder about to be removed
+/// (`impact`, a `serve` with nothing kept): named after a folder that will
+/// never be built into again, it would only grow the cache.
+pub fn forget(root: &Path, output: &Path) {
+    let output = std::fs::canonicalize(output).unwrap_or_else(|_| output.to_path_buf());
+    if let Some(dir) = std::fs::canonicalize(root)
+        .ok()
+        .as_deref()
+        .and_then(existing_dir)
+    {
+        let record = dir.join(record_name(&output));
+        if cache_dir::is_real_file(&record) {
+            let _ = std::fs::remove_file(record);
+        }
+    }
+}
+
+/// A record's file name: a hash of the output folder's path, so each output
+/// folder a site is built into keeps its own.
+fn record_name(output: &Path) -> String {
+    hash(output.as_os_str().as_encoded_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Record {
     /// The record of `output` (canonical) kept in the site `root`, read only
     /// when `read`.
     pub fn load(root: &Path, output: &Path, read: bool) -> Record {
         let root = std::fs::canonicalize(root).ok();
-        // Named by a hash of the folder's path, so each output folder a site
-        // is built into keeps its own.
-        let name: String = hash(output.as_os_str().as_encoded_bytes())[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let name = record_name(output);
         let entries = root
             .as_deref()
             .filter(|_| read)

@@ -27,6 +27,8 @@
 
 mod commit;
 mod digests;
+
+pub use digests::forget as forget_record;
 mod existing;
 pub mod fsops;
 mod guard;

@@ -155,7 +155,9 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     if let (Some(kept), Some(stamps)) = (kept, stamps) {
         keep_if_current(&root, &session, &stamps, &kept, &identity);
     }
-    drop(private);
+    if let Some(private) = private {
+        crate::output::forget_record(&root, &private.path().join("site"));
+    }
     Ok(())
 }
 

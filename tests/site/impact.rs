@@ -106,4 +106,15 @@ fn impact_takes_paths_from_the_current_folder_and_refuses_others() {
     run.assert_stderr_contains("is not in the site's folder");
     run.assert_help();
     assert_contains(&run.stderr, "annet/fil.md", "the error");
+    // Each run built into a temporary folder of its own; none left a record
+    // of what it published in the cache, where it would only pile up.
+    let records = site.root().join(".forklar-cache/output");
+    let left: Vec<_> = std::fs::read_dir(&records)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "records left in {}: {left:?}",
+        records.display()
+    );
 }
