@@ -77,6 +77,8 @@ pub struct Rendered {
     pub links: Vec<FoundLink>,
     /// Paragraphs that look like a marker but name none, with where they are.
     pub unknown_markers: Vec<(String, Range<usize>)>,
+    /// Markers of a part placed already, with where they are.
+    pub repeated_markers: Vec<(String, Range<usize>)>,
     /// The quote markers, in order: the `n`th stands at [`quote_placeholder`]`(n)`.
     pub quote_markers: Vec<QuoteMarker>,
 }
@@ -127,6 +129,7 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
     let mut ranges: Vec<Range<usize>> = Vec::with_capacity(markdown.len() / 16);
     // A paragraph being read: where it is, its text, whether it is text only.
     let mut paragraph: Option<(Range<usize>, String, bool)> = None;
+    let mut placed_parts: Vec<&str> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
@@ -162,10 +165,19 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
                 if let Some(name) = quote {
                     rendered.quote_markers.push(QuoteMarker { name, range: at });
                 } else if !options.markers.is_empty()
-                    && let Some(name) = marker_name(&words)
-                    && !options.markers.iter().any(|m| m.name == name)
+                    && let Some((name, with_arguments)) = marker_call(&words)
                 {
-                    rendered.unknown_markers.push((name.to_string(), at));
+                    // A misspelt quote marker has arguments too: `{{ qoute(1) }}`.
+                    match options.markers.iter().find(|m| m.name == name) {
+                        Some(marker) if !with_arguments => {
+                            if placed_parts.contains(&marker.key) {
+                                rendered.repeated_markers.push((name.to_string(), at));
+                            } else {
+                                placed_parts.push(marker.key);
+                            }
+                        }
+                        _ => rendered.unknown_markers.push((name.to_string(), at)),
+                    }
                 }
             }
             _ => {
@@ -329,6 +341,17 @@ fn marker_name(text: &str) -> Option<&str> {
     let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
     let name = inner.strip_suffix("()")?.trim_end();
     (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+}
+
+/// The name in a paragraph written as a marker, `{{ name() }}` or
+/// `{{ name(…) }}`, and whether it has arguments.
+fn marker_call(text: &str) -> Option<(&str, bool)> {
+    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let (name, rest) = inner.split_once('(')?;
+    let arguments = rest.strip_suffix(')')?.trim();
+    let name = name.trim_end();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then_some((name, !arguments.is_empty()))
 }
 
 /// What a quote marker paragraph names, `{{ quote("key") }}` → `key`: a

@@ -52,6 +52,25 @@ const MARKERS: &[Marker] = &[
 ];
 
 #[test]
+fn a_misspelt_quote_marker_and_a_part_placed_twice_are_caught() {
+    let out = render(
+        "{{ tidslinje() }}\n\n{{tidslinje()}}\n\n{{ qoute(1) }}\n\n{{ sitatt(\"blakkisrud\") }}\n\n{{ quotes(2) }}\n\n{{ quote(1) }}\n",
+        &[],
+        MarkdownOptions {
+            markers: MARKERS,
+            ..MarkdownOptions::default()
+        },
+    );
+    let names = |found: &[(String, std::ops::Range<usize>)]| -> Vec<String> {
+        found.iter().map(|(name, _)| name.clone()).collect()
+    };
+    assert_eq!(names(&out.unknown_markers), ["qoute", "sitatt", "quotes"]);
+    assert_eq!(names(&out.repeated_markers), ["tidslinje"]);
+    // The real quote marker is read as one.
+    assert_eq!(out.quote_markers.len(), 1);
+}
+
+#[test]
 fn markers_alone_in_a_paragraph_place_parts() {
     let out = render(
         "Før.\n\n{{ tidslinje() }}\n\nMidt {{ quotes() }} i tekst.\n\n{{quotes()}}\n\n`{{ background() }}`\n\n{{ timline() }}\n",

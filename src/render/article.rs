@@ -131,6 +131,14 @@ impl Renderer<'_> {
                     .with_help(format!("the markers are: {}", known.join(", "))),
             );
         }
+        if let Some((name, range)) = body.repeated_markers.first() {
+            return Err(Diagnostic::new(format!(
+                "{{{{ {name}() }}}} places a part that a marker above placed already"
+            ))
+            .in_file(&article.path)
+            .at(at_line(range.clone()))
+            .with_help("a part stands in one place: remove one of its markers"));
+        }
         let inline_quotes = parts::quotes::resolve_markers(&body.quote_markers, &all_parts.quotes)
             .map_err(|(n, message, help)| {
                 Diagnostic::new(message)

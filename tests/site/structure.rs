@@ -123,6 +123,26 @@ fn a_misspelt_marker_fails_at_its_line_and_lists_the_markers() {
 }
 
 #[test]
+fn a_misspelt_quote_marker_and_a_part_placed_twice_fail_at_their_lines() {
+    let site = site_with("", "Første avsnitt.\n\n{{ qoute(1) }}\n\nSiste avsnitt.\n");
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_points_at(&site, "content/uro.md", Some(7));
+    run.assert_stderr_contains("`qoute`");
+    run.assert_stderr_contains("{{ quote(1) }}");
+
+    let site = site_with(
+        "",
+        "Første avsnitt.\n\n{{ kort_fortalt() }}\n\nMer.\n\n{{ in_brief() }}\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure();
+    run.assert_points_at(&site, "content/uro.md", Some(11));
+    run.assert_stderr_contains("{{ in_brief() }} places a part that a marker above placed already");
+    run.assert_help();
+}
+
+#[test]
 fn an_unknown_field_lists_the_fields_of_every_part() {
     let site = site_with("sumary = [\"x\"]\n", "Tekst.\n");
     let run = site.build(&[]);
