@@ -123,9 +123,10 @@ fn a_lead_image_is_a_credited_picture_whose_files_have_the_sizes_claimed() {
     assert_contains(&html, "<picture>", page);
     assert_contains(&html, "<source type=\"image/webp\"", page);
     assert_contains(&html, "fetchpriority=\"high\"", page);
+    // The caption has the text's typography: no line break inside a date.
     assert_contains(
         &html,
-        "<figcaption>Almaty 6. januar. <span class=\"credit\">Foto: NTB</span></figcaption>",
+        "<figcaption>Almaty 6.\u{a0}januar. <span class=\"credit\">Foto: NTB</span></figcaption>",
         page,
     );
 
