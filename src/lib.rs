@@ -2,7 +2,8 @@
 //!
 //! The modules follow the pipeline, each using only those above it:
 //! leaves ([`layout`], [`url_policy`], [`links`], [`dates`], [`slug`], [`i18n`],
-//! [`diagnostics`], [`clock`], [`deps`], [`kind`], [`front_matter`], [`config`], [`urls`]) →
+//! [`diagnostics`], [`clock`], [`deps`], [`kind`], [`front_matter`], [`config`], [`urls`],
+//! [`writes`]) →
 //! single-file content ([`content`]) → [`markdown`] → the explainer parts
 //! ([`parts`]) → the site and its cross-file checks ([`site`]) → [`templates`]
 //! and [`render`] → [`output`] → the commands ([`build`], [`incremental`],
@@ -45,3 +46,4 @@ pub mod theme_export;
 pub mod url_policy;
 pub mod urls;
 pub mod utf8;
+pub mod writes;

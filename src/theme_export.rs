@@ -1,11 +1,11 @@
 //! `forklar templates`: the built-in theme written into the site's `templates/`
 //! folder, where each file overrides the built-in one and can be changed.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::templates::{TEMPLATE_DIR, THEME_ASSETS, default_templates};
+use crate::writes::{create_new, read, refuse_links, replace};
 
 /// Every file of the built-in theme, by its name inside `templates/`: the page
 /// templates, the explainer parts' partials, the stylesheet and the script.
@@ -40,16 +40,16 @@ pub fn export(root: &Path, force: bool) -> Result<Exported, Diagnostic> {
     for (name, text) in theme_files() {
         let relative = Path::new(TEMPLATE_DIR).join(name);
         let path = root.join(&relative);
-        refuse_links(root, &relative)?;
-        match std::fs::read(&path) {
+        refuse_links(root, &relative, "templates")?;
+        match read(&path) {
             Ok(existing) if existing == text.as_bytes() => done.same.push(relative),
             Ok(_) if !force => done.kept.push(relative),
             Ok(_) => {
-                replace(&path, text)?;
+                replace(&path, text.as_bytes())?;
                 done.replaced.push(relative);
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                create_new(&path, text)?;
+                create_new(&path, text.as_bytes(), "run forklar templates again")?;
                 done.written.push(relative);
             }
             Err(err) => {
@@ -60,59 +60,6 @@ pub fn export(root: &Path, force: bool) -> Result<Exported, Diagnostic> {
         }
     }
     Ok(done)
-}
-
-/// Refuses a symbolic link anywhere on the way from the site's folder to the file,
-/// so the theme is never written outside the site.
-fn refuse_links(root: &Path, relative: &Path) -> Result<(), Diagnostic> {
-    let mut path = root.to_path_buf();
-    for part in relative.components() {
-        path.push(part);
-        let is_link = std::fs::symlink_metadata(&path)
-            .map(|m| m.file_type().is_symlink())
-            .unwrap_or(false);
-        let shown = path.strip_prefix(root).unwrap_or(&path);
-        if is_link {
-            return Err(Diagnostic::new(
-                "the path is a symbolic link; forklar writes no file through one",
-            )
-            .in_file(shown)
-            .with_help(
-                "replace the link with a real folder or file, then run forklar templates again",
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn create_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|err| {
-            Diagnostic::new(format!("cannot create the folder: {err}")).in_file(parent)
-        })?;
-    }
-    // `create_new` fails rather than replace a file that appeared meanwhile.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
-        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))
-}
-
-/// Replaces a file whole: written beside it, then renamed over it, so an
-/// interrupted run never leaves half a template.
-fn replace(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))?;
-    temporary
-        .write_all(text.as_bytes())
-        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))?;
-    temporary
-        .persist(path)
-        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -163,16 +163,12 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
 
 /// A fresh private folder in the system's temporary folder.
 fn private_folder() -> Result<tempfile::TempDir, String> {
-    tempfile::Builder::new()
-        .prefix("forklar-serve-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
-        .tempdir()
-        .map_err(|err| {
-            format!(
-                "cannot create a private folder in {}: {err}",
-                std::env::temp_dir().display()
-            )
-        })
+    crate::writes::private_folder("forklar-serve-").map_err(|err| {
+        format!(
+            "cannot create a private folder in {}: {err}",
+            std::env::temp_dir().display()
+        )
+    })
 }
 
 /// Builds into the output folder, then rebuilds on every save until Ctrl-C.
