@@ -116,6 +116,7 @@ pub fn new_article(
         title,
         |date| new_article_text(title, language, date, &[]),
         now,
+        "new article",
     )
 }
 
@@ -133,24 +134,26 @@ pub fn new_background(root: &Path, key: &str, language: Language) -> Result<Path
             )),
         );
     }
-    let path = root.join("content/background").join(format!("{key}.md"));
-    create_new(&path, &new_background_text(key, language))?;
-    Ok(path)
+    let relative = Path::new("content/background").join(format!("{key}.md"));
+    create_new(
+        root,
+        &relative,
+        &new_background_text(key, language),
+        "new background",
+    )?;
+    Ok(root.join(relative))
 }
 
-fn create_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    if path.exists() {
-        return Err(Diagnostic::new("the file already exists")
-            .in_file(path)
-            .with_help("choose another title or key, or edit the existing file"));
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|err| {
-            Diagnostic::new(format!("cannot create the folder: {err}")).in_file(parent)
-        })?;
-    }
-    std::fs::write(path, text)
-        .map_err(|err| Diagnostic::new(format!("cannot write the file: {err}")).in_file(path))
+/// Writes the new file `relative` (to the site's folder): never through a
+/// link, and never over a file that exists (`O_EXCL`, with no separate look
+/// first that a file could slip in after).
+fn create_new(root: &Path, relative: &Path, text: &str, command: &str) -> Result<(), Diagnostic> {
+    crate::writes::refuse_links(root, relative, command)?;
+    crate::writes::create_new(
+        &root.join(relative),
+        text.as_bytes(),
+        "choose another title or key, or edit the existing file",
+    )
 }
 
 /// A moment as a TOML date-time in UTC, to the minute.
@@ -323,15 +326,16 @@ fn create_named_by_title(
     title: &str,
     text: impl FnOnce(&str) -> String,
     now: jiff::Timestamp,
+    command: &str,
 ) -> Result<PathBuf, Diagnostic> {
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(Diagnostic::new("the title gives no usable file name")
             .with_help("use a title with letters or digits"));
     }
-    let path = root.join("content").join(format!("{slug}.md"));
-    create_new(&path, &text(&moment(now)))?;
-    Ok(path)
+    let relative = Path::new("content").join(format!("{slug}.md"));
+    create_new(root, &relative, &text(&moment(now)), command)?;
+    Ok(root.join(relative))
 }
 
 /// A new live article for `title`: live, with «Dette vet vi» and one update
@@ -347,6 +351,7 @@ pub fn new_live(
         title,
         |date| new_live_text(title, language, date),
         now,
+        "new live",
     )
 }
 

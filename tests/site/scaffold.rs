@@ -298,3 +298,49 @@ fn templates_refuses_a_folder_without_a_site_and_a_link_out_of_it() {
         "written through the link"
     );
 }
+
+/// `new article` and `new background` write no file through a link: not a
+/// dangling link where the new file goes, nor a `content/` or
+/// `content/background/` that links out of the site. Each refusal names the
+/// link and says what to do.
+#[test]
+fn new_writes_nothing_through_a_link() {
+    // A link to a file that does not exist yet, or to a folder.
+    for (link, to_folder, args) in [
+        (
+            "content/ny-sak.md",
+            false,
+            &["new", "article", "Ny sak"][..],
+        ),
+        (
+            "content/background/ny.md",
+            false,
+            &["new", "background", "ny"][..],
+        ),
+        ("content", true, &["new", "article", "Ny sak"][..]),
+        ("content/background", true, &["new", "background", "ny"][..]),
+    ] {
+        let tmp = temp_dir();
+        run_forklar(tmp.path(), &["init", "site"]).assert_success();
+        let dir = tmp.path().join("site");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir(&outside).expect("a folder outside the site");
+        let target = if to_folder {
+            std::fs::remove_dir_all(dir.join(link)).expect("remove the folder");
+            outside.clone()
+        } else {
+            outside.join("created.md")
+        };
+        std::os::unix::fs::symlink(&target, dir.join(link)).expect("a link");
+        let run = forklar_at(tmp.path(), "site", args);
+        run.assert_failure();
+        run.assert_stderr_contains(link);
+        run.assert_stderr_contains("symbolic link");
+        run.assert_help();
+        assert!(
+            Snapshot::of(&outside).files().is_empty(),
+            "{args:?} with {link} a link wrote outside the site: {:?}",
+            Snapshot::of(&outside).files()
+        );
+    }
+}
