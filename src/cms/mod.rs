@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Language;
+use crate::layout::STATIC_DIR;
+use crate::writes::{self, refuse_links};
 use config::{ConfigOptions, NO_REPO, config_yaml};
 use script::{DECAP, Package, SVELTIA};
 
@@ -51,11 +53,18 @@ pub struct CmsReport {
 const STAMP: &str = "forklar cms sha256:";
 
 pub fn cms(options: &CmsOptions) -> Result<CmsReport, Diagnostics> {
-    let config = Config::load(&options.root)?;
-    let admin = options.root.join("static").join("admin");
+    let root = &options.root;
+    let config = Config::load(root)?;
+    let admin = Path::new(STATIC_DIR).join("admin");
     let config_path = admin.join("config.yml");
     let index_path = admin.join("index.html");
-    let old_config = std::fs::read_to_string(&config_path).ok();
+    // Before anything is read: nothing is read or written through a link.
+    for path in [&config_path, &index_path] {
+        refuse_links(root, path, "cms")?;
+    }
+    let old_config = writes::read(&root.join(&config_path))
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
     let repo = options
         .repo
         .clone()
@@ -81,7 +90,7 @@ pub fn cms(options: &CmsOptions) -> Result<CmsReport, Diagnostics> {
     let mut plans = Vec::new();
     let mut problems = Vec::new();
     for (path, text) in generated {
-        match plan(&path, &text, options.force, &options.root) {
+        match plan(root, &path, &text, options.force) {
             Ok(outcome) => plans.push((path, text, outcome)),
             Err(problem) => problems.push(problem),
         }
@@ -89,17 +98,35 @@ pub fn cms(options: &CmsOptions) -> Result<CmsReport, Diagnostics> {
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
-    let script_files = script::install(package, &admin).map_err(Diagnostics::from)?;
+    let script_files: Vec<(PathBuf, Vec<u8>)> = script::fetch(package)?
+        .into_iter()
+        .map(|(name, bytes)| (admin.join(name), bytes))
+        .collect();
+    for (path, _) in &script_files {
+        refuse_links(root, path, "cms")?;
+    }
+    // The script before the page that loads it.
+    for (path, bytes) in &script_files {
+        let full = root.join(path);
+        match writes::read(&full) {
+            Ok(old) if old == *bytes => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                writes::create_new(&full, bytes, "run forklar cms again")?
+            }
+            _ => writes::replace(&full, bytes)?,
+        }
+    }
     let mut files = Vec::new();
     for (path, text, outcome) in plans {
-        if outcome != Outcome::Unchanged {
-            std::fs::write(&path, text).map_err(|err| {
-                Diagnostics::from(
-                    Diagnostic::new(format!("cannot write the file: {err}")).in_file(&path),
-                )
-            })?;
+        let full = root.join(&path);
+        match outcome {
+            Outcome::Created => {
+                writes::create_new(&full, text.as_bytes(), "run forklar cms again")?
+            }
+            Outcome::Updated => writes::replace(&full, text.as_bytes())?,
+            Outcome::Unchanged => {}
         }
-        files.push((path, outcome));
+        files.push((full, outcome));
     }
     Ok(CmsReport {
         files,
@@ -109,10 +136,19 @@ pub fn cms(options: &CmsOptions) -> Result<CmsReport, Diagnostics> {
     })
 }
 
-/// What writing `text` to `path` does, or why it must not.
-fn plan(path: &Path, text: &str, force: bool, root: &Path) -> Result<Outcome, Diagnostic> {
-    let Ok(old) = std::fs::read_to_string(path) else {
-        return Ok(Outcome::Created);
+/// What writing `text` to `path` (in the site's folder) does, or why it must not.
+fn plan(root: &Path, path: &Path, text: &str, force: bool) -> Result<Outcome, Diagnostic> {
+    let old = match writes::read(&root.join(path)) {
+        // Not UTF-8: not as forklar wrote it, so kept unless `force`.
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Outcome::Created),
+        Err(err) => {
+            return Err(Diagnostic::new(format!("cannot read the file: {err}"))
+                .in_file(path)
+                .with_help(
+                    "forklar cms reads it to see whether it was edited by hand; move it out of static/admin/, then run forklar cms again",
+                ));
+        }
     };
     if old == text {
         return Ok(Outcome::Unchanged);
@@ -120,9 +156,8 @@ fn plan(path: &Path, text: &str, force: bool, root: &Path) -> Result<Outcome, Di
     if force || is_as_written(&old) {
         return Ok(Outcome::Updated);
     }
-    let shown = path.strip_prefix(root).unwrap_or(path);
     Err(Diagnostic::new("the file was changed by hand since forklar cms wrote it; it is kept")
-        .in_file(shown)
+        .in_file(path)
         .with_help(
             "to have forklar write it again from the site's schema, copy what you changed, then run forklar cms --force",
         ))

@@ -5,7 +5,6 @@
 //! what is written is exactly what was tested.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diagnostics::Diagnostic;
@@ -51,9 +50,9 @@ pub const SVELTIA: Package = Package {
     },
 };
 
-/// Fetches `package` with npm and writes its files into `admin`; returns the
-/// files written.
-pub fn install(package: &Package, admin: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// Fetches `package` with npm; returns the files to write, by their path in
+/// `static/admin/`, and their bytes.
+pub fn fetch(package: &Package) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let tarball = npm_pack(package)?;
     let actual = ring::digest::digest(&ring::digest::SHA512, &tarball);
     let actual: String = actual.as_ref().iter().map(|b| format!("{b:02x}")).collect();
@@ -66,31 +65,17 @@ pub fn install(package: &Package, admin: &Path) -> Result<Vec<PathBuf>, Diagnost
             "check the npm registry set in your npm configuration (npm config get registry)",
         ));
     }
-    let mut written = Vec::new();
-    for (path, bytes) in untar(&ungzip(&tarball)?)? {
-        let Some(name) = (package.keep)(&path) else {
-            continue;
-        };
-        let target = admin.join(&name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| {
-                Diagnostic::new(format!("cannot create the folder: {err}")).in_file(parent)
-            })?;
-        }
-        if std::fs::read(&target).ok().as_deref() != Some(&bytes[..]) {
-            std::fs::write(&target, &bytes).map_err(|err| {
-                Diagnostic::new(format!("cannot write the file: {err}")).in_file(&target)
-            })?;
-        }
-        written.push(target);
-    }
-    if !written.iter().any(|p| p.ends_with(package.script)) {
+    let files: Vec<(String, Vec<u8>)> = untar(&ungzip(&tarball)?)?
+        .into_iter()
+        .filter_map(|(path, bytes)| Some(((package.keep)(&path)?, bytes)))
+        .collect();
+    if !files.iter().any(|(name, _)| name == package.script) {
         return Err(Diagnostic::new(format!(
             "{}@{} holds no {}",
             package.name, package.version, package.script
         )));
     }
-    Ok(written)
+    Ok(files)
 }
 
 /// The package's tarball, by `npm pack` in a private temporary folder.

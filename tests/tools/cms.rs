@@ -353,3 +353,77 @@ fn running_again_updates_what_forklar_wrote_and_keeps_hand_edits() {
     assert!(kept.status.success(), "{}", kept.text());
     assert_eq!(std::fs::read_to_string(&config_path).unwrap(), with_repo);
 }
+
+/// Every file below `dir` (links included, never followed), relative to it.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push(path);
+            } else {
+                found.push(path.strip_prefix(dir).expect("below").to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A symbolic link on the way to any file `forklar cms` writes (`static/`,
+/// `static/admin/`, or the file itself, dangling or not) is refused by name,
+/// and nothing is written: not through the link, nor anywhere in the site.
+#[test]
+fn a_symbolic_link_on_the_way_is_refused_and_nothing_is_written() {
+    if !runs("npm", "--version") {
+        missing("forklar cms", "npm is not installed", "install Node.js");
+        return;
+    }
+    for (link, to_folder) in [
+        ("static", true),
+        ("static/admin", true),
+        ("static/admin/config.yml", false),
+        ("static/admin/index.html", false),
+        ("static/admin/decap-cms.js", false),
+    ] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path().join("site");
+        copy(&Path::new(REPO).join("site.toml"), &root.join("site.toml"));
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir(&outside).expect("a folder outside the site");
+        std::fs::write(outside.join("precious.js"), "precious").expect("a file outside");
+        let target = if to_folder {
+            outside.clone()
+        } else if link.ends_with(".js") {
+            outside.join("precious.js")
+        } else {
+            // Dangling: a write through it would create the file.
+            outside.join("created")
+        };
+        let at = root.join(link);
+        std::fs::create_dir_all(at.parent().expect("a parent")).expect("folders");
+        std::os::unix::fs::symlink(&target, &at).expect("a link");
+        let before = files_below(&root);
+
+        let out = forklar(&root, &["cms"]);
+        assert!(!out.status.success(), "{link}: {}", out.text());
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            message.contains(link) && message.contains("symbolic link"),
+            "{link}: the error should name the link\n{message}"
+        );
+        assert_eq!(
+            files_below(&outside),
+            [PathBuf::from("precious.js")],
+            "{link}: written outside the site"
+        );
+        assert_eq!(
+            std::fs::read_to_string(outside.join("precious.js")).unwrap(),
+            "precious",
+            "{link}: a file outside the site was replaced"
+        );
+        assert_eq!(files_below(&root), before, "{link}: the site changed");
+    }
+}
