@@ -131,8 +131,12 @@ pub fn is_editor_temp(name: &str) -> bool {
 /// classified and sorted. Symbolic links to folders are not followed, links out
 /// of the site are refused, and anything that is neither a file nor a folder (a
 /// named pipe, a socket, a device) is skipped with a problem, so nothing can
-/// make the walk block or hang.
+/// make the walk block or hang. A top folder that is itself a link is refused.
 pub fn walk(root: &Path, folder: &str, problems: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    if let Some(problem) = linked_folder(root, folder) {
+        problems.push(problem);
+        return Vec::new();
+    }
     let mut files = Vec::new();
     let mut pending = vec![PathBuf::from(folder)];
     while let Some(dir) = pending.pop() {
@@ -184,6 +188,25 @@ pub fn walk(root: &Path, folder: &str, problems: &mut Vec<Diagnostic>) -> Vec<So
     }
     files.sort();
     files
+}
+
+/// The problem with a top folder of the site (`content/`, `templates/`,
+/// `static/`) that is a symbolic link, or `None` when it is not one. Links to
+/// folders are not followed anywhere in the site; here, where skipping the
+/// link would silently drop the whole folder, it is an error.
+pub fn linked_folder(root: &Path, folder: &str) -> Option<Diagnostic> {
+    let meta = std::fs::symlink_metadata(root.join(folder)).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let message = match link_target(root, Path::new(folder)) {
+        Ok(LinkTarget::Outside) => "the folder is a link to something outside the site's folder",
+        Err(_) => "the folder is a broken link",
+        Ok(_) => "the folder is a link; forklar follows no link to a folder",
+    };
+    Some(Diagnostic::new(message).in_file(folder).with_help(format!(
+        "replace the link with a real {folder}/ folder, with the files moved or copied into it"
+    )))
 }
 
 fn not_a_file(path: &Path) -> Diagnostic {

@@ -131,7 +131,8 @@ impl Templates {
                 )
             })
             .collect();
-        if dir.is_dir() {
+        // A link (even a broken one) is refused by the walk, not taken as no folder.
+        if dir.is_dir() || dir.is_symlink() {
             for shown in template_files(root)? {
                 let name = shown
                     .strip_prefix(TEMPLATE_DIR)

@@ -111,6 +111,51 @@ fn a_template_that_links_out_of_the_site_is_refused() {
     run.assert_stderr_contains("outside the site's folder");
 }
 
+/// `content/`, `templates/` or `static/` itself a link to a folder outside
+/// the site: build and check refuse it by name, as they do links deeper in,
+/// and nothing in it is read or published.
+#[cfg(unix)]
+#[test]
+fn a_top_folder_that_links_out_of_the_site_is_refused_and_not_read() {
+    for (folder, file, text) in [
+        (
+            "content",
+            "ute.md",
+            "+++\ntitle = \"HEMMELIG-TITTEL\"\ndate = 2022-01-06\n+++\nHEMMELIG-TEKST\n",
+        ),
+        (
+            "templates",
+            "article.html",
+            "{% extends \"base.html\" %}{% block main %}HEMMELIG-MAL{% endblock main %}",
+        ),
+        ("static", "hemmelig.txt", "HEMMELIG-FIL"),
+    ] {
+        let site = TestSite::new(SITE_TOML);
+        if folder != "content" {
+            site.write("content/a.md", article("A", "Tekst.\n"));
+        }
+        let outside = site.outside().join("utenfor");
+        std::fs::create_dir(&outside).expect("a folder outside");
+        std::fs::write(outside.join(file), text).expect("a file outside");
+        std::os::unix::fs::symlink(&outside, site.root().join(folder)).expect("link");
+        let root = site.root().to_str().expect("UTF-8");
+        for run in [
+            site.build(&[]),
+            site.run_in(site.root(), &["check", "--root", root]),
+        ] {
+            run.assert_failure();
+            run.assert_stderr_contains(&format!("--> {folder}"));
+            run.assert_stderr_contains("outside the site's folder");
+            run.assert_help();
+            assert!(!run.stderr.contains("HEMMELIG"), "{}", run.stderr);
+        }
+        assert!(
+            !site.public_dir().exists(),
+            "{folder}: a refused build published"
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_named_pipe_in_content_or_static_is_named_instead_of_hanging_the_build() {
