@@ -16,7 +16,7 @@ use crate::build::BuildOptions;
 use crate::deps::{Dep, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
-use crate::layout::{SourceFile, classify};
+use crate::layout::{CONTENT_DIR, STATIC_DIR, SourceFile, TEMPLATE_DIR, classify, linked_folder};
 use crate::output::{KnownManifest, Output, Sink, WriteReport};
 use crate::render::{Page, Renderer};
 
@@ -225,7 +225,11 @@ impl Session {
             || self.full_pending
             || sources
                 .iter()
-                .any(|s| matches!(s, SourceFile::Config | SourceFile::Template(_)));
+                .any(|s| matches!(s, SourceFile::Config | SourceFile::Template(_)))
+            // A top folder that became a link: the full build's walk refuses it.
+            || [CONTENT_DIR, TEMPLATE_DIR, STATIC_DIR]
+                .iter()
+                .any(|folder| linked_folder(&self.options.root, folder).is_some());
         if needs_full {
             return self.rebuild_all(&what);
         }

@@ -225,7 +225,12 @@ pub(super) fn expand_folders(root: &Path, changed: &[PathBuf]) -> Vec<PathBuf> {
     let mut expanded: Vec<PathBuf> = Vec::with_capacity(changed.len());
     for path in changed {
         expanded.push(path.clone());
-        if root.join(path).is_dir() {
+        // Not a link to a folder: what lies behind one is not the site's.
+        if root
+            .join(path)
+            .symlink_metadata()
+            .is_ok_and(|meta| meta.is_dir())
+        {
             let mut pending = vec![path.clone()];
             while let Some(dir) = pending.pop() {
                 let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {

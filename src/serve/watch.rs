@@ -220,7 +220,7 @@ pub fn watch(
     let mut watched = HashSet::new();
     for name in SOURCE_DIRS {
         let dir = canon.join(name);
-        if dir.is_dir() {
+        if is_real_dir(&dir) {
             debouncer.watch(&dir, RecursiveMode::Recursive)?;
             watched.insert(name);
         }
@@ -468,7 +468,7 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
         };
         for name in SOURCE_DIRS {
             let dir = self.root.join(name);
-            let is_dir = dir.is_dir();
+            let is_dir = is_real_dir(&dir);
             let recreated = batch.paths.get(&dir).is_some_and(|s| s.created);
             if is_dir && (!self.watched.contains(name) || recreated) {
                 // A replaced folder is a new inode; drop the stale watch first.
@@ -517,6 +517,12 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
         }
         set
     }
+}
+
+/// Whether `dir` is a folder and not a link to one: a source folder that is
+/// a link is refused by the build, and what lies behind it is not watched.
+fn is_real_dir(dir: &Path) -> bool {
+    dir.symlink_metadata().is_ok_and(|meta| meta.is_dir())
 }
 
 /// Adds everything below `dir` to the batch as created. Does not follow

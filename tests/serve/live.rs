@@ -497,6 +497,75 @@ fn symlinked_folder_added_to_static_is_not_served_or_watched() {
     );
 }
 
+/// `static/` itself a link to a folder outside the site when serve starts:
+/// the error names it, and nothing behind it is served.
+#[test]
+fn a_static_folder_that_links_out_of_the_site_is_named_and_not_served() {
+    let site = Site::new(&[("forste.md", "Første sak", "Tekst.")]);
+    let secrets = secrets(&site);
+    let outside = site.dir.path().join("utenfor");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("a.txt"), &secrets[0]).unwrap();
+    std::os::unix::fs::symlink(&outside, site.p("static")).unwrap();
+    let serve = Serve::start(&site);
+    assert!(
+        wait_until(WAIT, || serve.stderr().contains("--> static")),
+        "the link is not named\n{}",
+        serve.logs()
+    );
+    assert_no_secret(&serve.get("/a.txt"), "/a.txt", &secrets);
+}
+
+/// `content/` or `static/` replaced by a link to a folder outside the site
+/// while serving: the error names it, nothing behind it is read or served,
+/// and changes there are not watched.
+#[test]
+fn a_top_folder_replaced_by_a_link_while_serving_is_refused() {
+    for (folder, file, text, url) in [
+        (
+            "content",
+            "ute.md",
+            "+++\ntitle = \"Ute\"\ndate = 2022-01-06\n+++\n\nHEMMELIG-UTENFOR-ROTEN-7f3a\n",
+            "/ute/",
+        ),
+        ("static", "a.txt", "HEMMELIG-UTENFOR-ROTEN-7f3a", "/a.txt"),
+    ] {
+        let l = one_article();
+        let secrets = secrets(&l.site);
+        let outside = l.site.dir.path().join("utenfor");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join(file), text).unwrap();
+        fs::create_dir_all(l.site.p(folder)).unwrap();
+        fs::rename(l.site.p(folder), l.site.dir.path().join("gammel")).unwrap();
+        std::os::unix::fs::symlink(&outside, l.site.p(folder)).unwrap();
+        let deadline = Instant::now() + WAIT;
+        let error = loop {
+            if let Ok(e) = l.events.rx.try_recv()
+                && e.name == "error"
+            {
+                break e.data;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no error for the linked {folder}/ within {WAIT:?}\n{}",
+                l.serve.logs()
+            );
+            thread::sleep(Duration::from_millis(25));
+        };
+        assert!(error.contains(folder), "error event: {error}");
+        l.events.settle();
+        assert_no_secret(&l.serve.get(url), url, &secrets);
+        let before = l.serve.status_lines();
+        fs::write(outside.join("c.txt"), "ny fil utenfor").unwrap();
+        let after_quiet = l.events.settle();
+        assert!(
+            after_quiet.is_empty() && l.serve.status_lines() == before,
+            "a change behind the linked {folder}/ made forklar rebuild: {after_quiet:?}\n{}",
+            l.serve.logs()
+        );
+    }
+}
+
 /// Saves made while the first build runs (before "Serving …" is printed)
 /// must not be lost: the page must end up showing the last one.
 #[test]

@@ -441,6 +441,24 @@ fn source_folder_replaced_is_watched_again() {
 }
 
 #[test]
+fn source_folder_that_links_out_of_the_site_is_not_watched() {
+    let s = site_with(&["content"]);
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("old.svg"), "<svg/>").unwrap();
+    std::os::unix::fs::symlink(outside.path(), s.p("static")).unwrap();
+    // The link itself is a change of the site (the build then refuses it), but
+    // what lies behind it is not listed.
+    let paths = s.one_set();
+    assert_eq!(
+        paths.keys().collect::<Vec<_>>(),
+        [&rel("static")],
+        "{paths:#?}"
+    );
+    fs::write(outside.path().join("new.svg"), "<svg/>").unwrap();
+    s.assert_silent();
+}
+
+#[test]
 fn stopping_ends_callbacks() {
     let mut s = site();
     if let Some(w) = s.watcher.take() {
