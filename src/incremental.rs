@@ -332,20 +332,30 @@ impl Session {
     }
 }
 
+/// The private folder `impact` builds in, removed when dropped, and the output
+/// folder inside it, as `serve` does: the shadow folder a build makes beside
+/// its output is then private too, not left in the shared temporary folder.
+fn scratch() -> Result<(tempfile::TempDir, PathBuf), Diagnostics> {
+    let scratch = crate::writes::private_folder("forklar-impact-").map_err(|err| {
+        Diagnostics(vec![
+            Diagnostic::new(format!(
+                "cannot create a private folder in {}: {err}",
+                std::env::temp_dir().display()
+            ))
+            .with_help("set TMPDIR to a folder you can write, then run forklar impact again"),
+        ])
+    })?;
+    let output = scratch.path().join("site");
+    Ok((scratch, output))
+}
+
 /// `forklar impact`: builds the site into a private temporary folder, the way
 /// `serve` does, and names the published files that a change to `paths`
 /// (relative to the site root) renders again.
 pub fn impact(options: &BuildOptions, paths: &[PathBuf]) -> Result<Vec<String>, Diagnostics> {
-    let scratch = tempfile::Builder::new()
-        .prefix("forklar-impact-")
-        .tempdir()
-        .map_err(|err| {
-            Diagnostics(vec![Diagnostic::new(format!(
-                "cannot create a temporary folder: {err}"
-            ))])
-        })?;
+    let (_scratch, output) = scratch()?;
     let mut options = options.clone();
-    options.output = scratch.path().to_path_buf();
+    options.output = output;
     let mut session = Session::new(options);
     session.rebuild_all("impact")?;
     // Every page reads `site.toml` and the templates: `apply` renders them all.
@@ -360,7 +370,7 @@ pub fn impact(options: &BuildOptions, paths: &[PathBuf]) -> Result<Vec<String>, 
         _ => session.readers_of(paths),
     };
     let files = session.output_paths(&pages);
-    crate::output::forget_record(&session.options().root, scratch.path());
+    crate::output::forget_record(&session.options().root, &session.options().output);
     Ok(files)
 }
 
@@ -397,4 +407,25 @@ pub fn site_relative(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
             there.then(|| within(&from_root)).flatten()
         })
         .ok_or_else(outside)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    /// Other users can neither list nor enter the folder `impact` builds in
+    /// (it was 0777 less the umask), and the build's shadow folder, made
+    /// beside its output folder, lies inside it.
+    #[test]
+    fn impact_builds_inside_a_private_folder() {
+        let (scratch, output) = scratch().unwrap();
+        let mode = std::fs::metadata(scratch.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "mode {mode:o}");
+        assert_eq!(output.parent(), Some(scratch.path()));
+    }
 }

@@ -95,3 +95,22 @@ pub fn private_folder(prefix: &str) -> std::io::Result<tempfile::TempDir> {
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_private_folder_is_open_to_its_user_alone() {
+        let folder = private_folder("forklar-test-").unwrap();
+        let mode = std::fs::metadata(folder.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "mode {mode:o}");
+        let name = folder.path().file_name().unwrap().to_string_lossy();
+        assert!(name.starts_with("forklar-test-") && name.len() > "forklar-test-".len());
+    }
+}
