@@ -38,7 +38,11 @@ pub(super) fn reload(
     ) {
         return;
     }
-    let loaded = if root.join(&path).is_file() {
+    // Whatever is there but a folder is read as `build` reads it, so a named
+    // pipe, a broken link or a link out of the site is the error it is there,
+    // not a file that was removed.
+    let there = std::fs::symlink_metadata(root.join(&path)).is_ok_and(|meta| !meta.is_dir());
+    let loaded = if there {
         match load_file(root, source, &site.publishing, &site.config.zone.0) {
             Ok(loaded) => loaded,
             Err(problems) => {

@@ -301,6 +301,34 @@ fn bad_front_matter_keeps_old_page_and_reports_error() {
 }
 
 #[test]
+fn a_named_pipe_saved_as_an_article_is_the_error_build_gives() {
+    let mut l = one_article();
+    let fifo = l.site.root().join("content/ror.md");
+    match std::process::Command::new("mkfifo").arg(&fifo).status() {
+        Ok(made) if made.success() => {}
+        _ => {
+            eprintln!("SKIPPED named pipe test: mkfifo is not available");
+            return;
+        }
+    }
+    let error = l.events.expect("error", &l.serve);
+    assert!(
+        error.data.contains("content/ror.md") && error.data.contains("named pipe"),
+        "error event: {}",
+        error.data
+    );
+    assert!(
+        l.serve.running(),
+        "forklar serve stopped\n{}",
+        l.serve.logs()
+    );
+    // Gone again, the site is whole.
+    std::fs::remove_file(&fifo).expect("the pipe is removed");
+    l.events.expect("reload", &l.serve);
+    assert_eq!(l.serve.get("/forste/").status, 200);
+}
+
+#[test]
 fn broken_first_build_serves_and_recovers() {
     let site = Site::new(&[]);
     site.write(
