@@ -488,13 +488,12 @@ impl Output {
             ));
             // Pages get their addresses from slugs, which are checked long
             // before; a file of static/ keeps the name it was given.
-            return Err(if origin.starts_with("static/") {
-                diagnostic
-                    .in_file(origin)
-                    .with_help("rename the file in static/ (or its folder) to a plain name")
-            } else {
-                diagnostic.with_help("give the page a plain slug")
-            });
+            return Err(at_origin(
+                diagnostic,
+                origin,
+                "rename the file in static/ (or its folder) to a plain name",
+                "give the page a plain slug",
+            ));
         }
         let claimed = self
             .published
@@ -510,15 +509,29 @@ impl Output {
             let diagnostic = Diagnostic::new(format!(
                 "{file} and {other} would both be published as /{path}"
             ));
-            return Err(if file.starts_with("static/") {
-                diagnostic
-                    .in_file(file)
-                    .with_help("rename or move the file in static/, or give the page another slug")
-            } else {
-                diagnostic.with_help("give one of them another slug")
-            });
+            return Err(at_origin(
+                diagnostic,
+                file,
+                "rename or move the file in static/, or give the page another slug",
+                "give one of them another slug",
+            ));
         }
         Ok(())
+    }
+}
+
+/// `diagnostic` for what `origin` publishes: a file of static/ is named, with
+/// `static_help`; a page (named in the message) gets `page_help`.
+fn at_origin(
+    diagnostic: Diagnostic,
+    origin: &str,
+    static_help: &str,
+    page_help: &str,
+) -> Diagnostic {
+    if origin.starts_with("static/") {
+        diagnostic.in_file(origin).with_help(static_help)
+    } else {
+        diagnostic.with_help(page_help)
     }
 }
 

@@ -42,3 +42,17 @@ pub fn runs(program: &str, arg: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// Copies the folder `from` into `to`, file by file (the sample site into a
+/// fixture): shared here by the test binaries that include this file.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("make folder");
+    for entry in std::fs::read_dir(from).expect("read folder").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}

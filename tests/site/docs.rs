@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::common::{TestSite, assert_contains, first_element, run_forklar};
+use crate::tools::copy_tree;
 
 const WRITING: &str = include_str!("../../docs/writing.md");
 
@@ -26,18 +27,6 @@ fn example_after(heading: &str) -> &'static str {
             .unwrap_or_else(|| panic!("the example after {heading:?} is not closed"))
         + 1;
     &rest[start..end]
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("make folder");
-    for entry in std::fs::read_dir(from).expect("read folder").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
 }
 
 #[test]

@@ -7,22 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::tools::copy_tree;
 use super::{Axe, OutputText, REPO, Server, Vnu, base_path, forklar_build};
 
 /// Articles added to the sample: more than one list page's worth.
 const EXTRA_ARTICLES: usize = 55;
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("make folder");
-    for entry in std::fs::read_dir(from).expect("read folder").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
-}
 
 /// The sample site plus [`EXTRA_ARTICLES`] short articles, all tagged
 /// «Kasakhstan», all using the CSTO entry, each quoting Helge Blakkisrud and
