@@ -38,10 +38,13 @@ pub(super) fn reload(
     ) {
         return;
     }
-    // Whatever is there but a folder is read as `build` reads it, so a named
-    // pipe, a broken link or a link out of the site is the error it is there,
-    // not a file that was removed.
-    let there = std::fs::symlink_metadata(root.join(&path)).is_ok_and(|meta| !meta.is_dir());
+    // Whatever is there but a folder (or a link to one, which `build` does
+    // not follow either) is read as `build` reads it, so a named pipe, a
+    // broken link or a link out of the site is the error it is there, not a
+    // file that was removed.
+    let full = root.join(&path);
+    let there = std::fs::symlink_metadata(&full).is_ok()
+        && !std::fs::metadata(&full).is_ok_and(|meta| meta.is_dir());
     let loaded = if there {
         match load_file(root, source, &site.publishing, &site.config.zone.0) {
             Ok(loaded) => loaded,
