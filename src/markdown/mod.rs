@@ -338,9 +338,7 @@ pub fn render_inline_with(
 
 /// The name in a marker paragraph, `{{ tidslinje() }}` → `tidslinje`.
 fn marker_name(text: &str) -> Option<&str> {
-    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    let name = inner.strip_suffix("()")?.trim_end();
-    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+    marker_call(text).and_then(|(name, with_arguments)| (!with_arguments).then_some(name))
 }
 
 /// The name in a paragraph written as a marker, `{{ name() }}` or
