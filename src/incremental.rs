@@ -336,15 +336,8 @@ impl Session {
 /// folder inside it, as `serve` does: the shadow folder a build makes beside
 /// its output is then private too, not left in the shared temporary folder.
 fn scratch() -> Result<(tempfile::TempDir, PathBuf), Diagnostics> {
-    let scratch = crate::writes::private_folder("forklar-impact-").map_err(|err| {
-        Diagnostics(vec![
-            Diagnostic::new(format!(
-                "cannot create a private folder in {}: {err}",
-                std::env::temp_dir().display()
-            ))
-            .with_help("set TMPDIR to a folder you can write, then run forklar impact again"),
-        ])
-    })?;
+    let scratch = crate::writes::private_folder("forklar-impact-", "impact")
+        .map_err(|problem| Diagnostics(vec![problem]))?;
     let output = scratch.path().join("site");
     Ok((scratch, output))
 }

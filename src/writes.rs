@@ -88,12 +88,22 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 
 /// A fresh folder in the system's temporary folder, named `prefix` and
 /// random letters, that only this user can enter (mode 0700; without it the
-/// folder is made 0777 less the umask).
-pub fn private_folder(prefix: &str) -> std::io::Result<tempfile::TempDir> {
+/// folder is made 0777 less the umask). `command` is the command to run
+/// again once the temporary folder can be written.
+pub fn private_folder(prefix: &str, command: &str) -> Result<tempfile::TempDir, Diagnostic> {
     tempfile::Builder::new()
         .prefix(prefix)
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir()
+        .map_err(|err| {
+            Diagnostic::new(format!(
+                "cannot create a private folder in {}: {err}",
+                std::env::temp_dir().display()
+            ))
+            .with_help(format!(
+                "set TMPDIR to a folder you can write, then run forklar {command} again"
+            ))
+        })
 }
 
 #[cfg(test)]
@@ -104,7 +114,7 @@ mod tests {
 
     #[test]
     fn a_private_folder_is_open_to_its_user_alone() {
-        let folder = private_folder("forklar-test-").unwrap();
+        let folder = private_folder("forklar-test-", "test").unwrap();
         let mode = std::fs::metadata(folder.path())
             .unwrap()
             .permissions()

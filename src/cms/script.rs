@@ -80,13 +80,7 @@ pub fn fetch(package: &Package) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
 
 /// The package's tarball, by `npm pack` in a private temporary folder.
 fn npm_pack(package: &Package) -> Result<Vec<u8>, Diagnostic> {
-    let dir = crate::writes::private_folder("forklar-cms-").map_err(|err| {
-        Diagnostic::new(format!(
-            "cannot create a private folder in {}: {err}",
-            std::env::temp_dir().display()
-        ))
-        .with_help("set TMPDIR to a folder you can write, then run forklar cms again")
-    })?;
+    let dir = crate::writes::private_folder("forklar-cms-", "cms")?;
     let spec = format!("{}@{}", package.name, package.version);
     let output = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" })
         .args(["pack", &spec, "--silent", "--prefer-offline", "--ignore-scripts"])

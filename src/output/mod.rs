@@ -27,8 +27,6 @@
 
 mod commit;
 mod digests;
-
-pub use digests::forget as forget_record;
 mod existing;
 pub mod fsops;
 mod guard;
@@ -44,6 +42,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::Diagnostic;
 use digests::Record;
+pub use digests::forget as forget_record;
 use existing::{Kind, kind_of, same_bytes};
 pub use guard::check_output_dir;
 use published::Published;

@@ -163,12 +163,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
 
 /// A fresh private folder in the system's temporary folder.
 fn private_folder() -> Result<tempfile::TempDir, String> {
-    crate::writes::private_folder("forklar-serve-").map_err(|err| {
-        format!(
-            "cannot create a private folder in {}: {err}",
-            std::env::temp_dir().display()
-        )
-    })
+    crate::writes::private_folder("forklar-serve-", "serve").map_err(|problem| problem.message)
 }
 
 /// Builds into the output folder, then rebuilds on every save until Ctrl-C.
