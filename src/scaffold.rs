@@ -48,16 +48,16 @@ pub fn init(dir: &Path, language: Language) -> Result<Vec<PathBuf>, Diagnostic> 
         }
     );
     let mut written = Vec::new();
+    // The folder was empty when looked at; whatever appears in it meanwhile
+    // (a link, a file) is refused rather than followed or overwritten.
     let mut write = |relative: &str, text: &str| -> Result<(), Diagnostic> {
+        crate::writes::refuse_links(dir, Path::new(relative), "init")?;
         let path = dir.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| {
-                Diagnostic::new(format!("cannot create the folder: {err}")).in_file(parent)
-            })?;
-        }
-        std::fs::write(&path, text).map_err(|err| {
-            Diagnostic::new(format!("cannot write the file: {err}")).in_file(&path)
-        })?;
+        crate::writes::create_new(
+            &path,
+            text.as_bytes(),
+            "forklar init only writes into an empty or new folder; empty it, then run forklar init again",
+        )?;
         written.push(path);
         Ok(())
     };
