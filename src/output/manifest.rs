@@ -101,8 +101,9 @@ pub fn read(
     let help = format!(
         "forklar reads this list to know which files it published and may replace or remove; \
          nothing was changed. If you did not edit it, someone else did: look through the folder, \
-         then delete {} and build again (files forklar then finds where it would write are \
-         reported, not overwritten)",
+         then delete {} and build again (forklar then takes over a file that holds exactly what \
+         it would write there, reports any other file where it would write without \
+         overwriting it, and leaves the files it no longer publishes in place)",
         shown.display()
     );
     let meta = match std::fs::symlink_metadata(&path) {
@@ -130,12 +131,22 @@ pub fn read(
         .in_file(&shown)
         .with_help("check the output folder's permissions")
     })?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Err(Diagnostic::new(
-            "forklar's list of published files is not text (not UTF-8), so forklar did not write it",
-        )
-        .in_file(&shown)
-        .with_help(help));
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            // The first byte that is not UTF-8, shown as U+FFFD at its line and
+            // column: the text before it is the same in the lossy copy.
+            let at = err.utf8_error().valid_up_to();
+            let byte = err.as_bytes()[at];
+            let lossy = String::from_utf8_lossy(err.as_bytes());
+            return Err(Diagnostic::new(format!(
+                "forklar's list of published files is not UTF-8 text (byte 0x{byte:02X} here), \
+                 so forklar did not write it"
+            ))
+            .in_file(&shown)
+            .at_span(&lossy, at..at + char::REPLACEMENT_CHARACTER.len_utf8())
+            .with_help(help));
+        }
     };
     parse(&text).map_err(|(line, why)| {
         Diagnostic::new(format!(

@@ -286,6 +286,43 @@ fn a_filter_on_the_wrong_type_names_the_template_and_the_page() {
 }
 
 #[test]
+fn a_manifest_that_is_not_utf8_points_at_the_first_bad_byte() {
+    let site = fixture::built_site();
+    let manifest = site.public_dir().join(".forklar-manifest");
+    let mut bytes = std::fs::read(&manifest).unwrap();
+    let listed = String::from_utf8(bytes.clone()).unwrap().lines().count();
+    bytes.extend_from_slice(b"emne/bl\xe5b\xe6r/index.html\n");
+    std::fs::write(&manifest, &bytes).unwrap();
+    let before = site.snapshot_public();
+    settle();
+    let run = site.build(&[]);
+    run.assert_failure();
+    before.assert_unchanged(
+        &site.snapshot_public(),
+        "public/ with a manifest that is not UTF-8",
+    );
+    run.assert_stderr_contains("not UTF-8 text (byte 0xE5 here)");
+    let line = listed + 1;
+    run.assert_stderr_contains(&format!("/public/.forklar-manifest:{line}:8\n"));
+    // The line is shown with the bad bytes replaced, the caret under the first.
+    run.assert_stderr_contains(&format!("{line} | emne/bl\u{fffd}b\u{fffd}r/index.html\n"));
+    run.assert_stderr_contains(&format!(
+        "{} |        ^\n",
+        " ".repeat(line.to_string().len())
+    ));
+    run.assert_stderr_contains("/public/.forklar-manifest and build again");
+    run.assert_stderr_contains("leaves the files it no longer publishes in place");
+    // What the help says to do works: without the list, the build takes over
+    // the files that hold what it would write.
+    std::fs::remove_file(&manifest).unwrap();
+    site.build_ok(&[]);
+    assert!(
+        site.source("public/.forklar-manifest")
+            .starts_with("# forklar manifest 1\n")
+    );
+}
+
+#[test]
 fn a_static_file_at_a_page_address_names_the_static_file() {
     let (_site, run) = break_site(|site| {
         site.write("static/kasakhstan/index.html", "<p>gammel side</p>\n");
