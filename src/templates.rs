@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod bounded;
+mod tags;
 
 use bounded::{Bound, Stopped, too_long};
 
@@ -203,6 +204,11 @@ impl Templates {
                 .at_span(&origin.source, report.span().range.clone())
                 .with_help(help);
         }
+        if let tera::ErrorKind::MissingParent { current, parent } = err.kind()
+            && let Some(origin) = self.origins.iter().find(|o| &o.name == current)
+        {
+            return self.missing_parent(origin, parent, &context);
+        }
         let text = error_text(err);
         if let Some(diagnostic) = self.first_report_in(&text, &context, help) {
             return diagnostic;
@@ -227,6 +233,47 @@ impl Templates {
         let diagnostic = Diagnostic::new(format!("{context}: {text}")).with_help(help);
         match culprit {
             Some(origin) => diagnostic.in_file(&origin.path),
+            None => diagnostic,
+        }
+    }
+
+    /// `{% extends "name" %}` naming no template: at the tag's name, with the
+    /// nearest template's name or the templates there are, and where a new
+    /// one goes.
+    fn missing_parent(&self, origin: &Origin, parent: &str, context: &str) -> Diagnostic {
+        let frames = || {
+            self.origins
+                .iter()
+                .map(|o| o.name.as_str())
+                .filter(|name| !name.starts_with("partials/") && *name != origin.name)
+        };
+        let nearest = frames()
+            .map(|name| (crate::links::edit_distance(parent, name), name))
+            .filter(|(distance, name)| *distance <= 3.max(name.len() / 4))
+            .min();
+        let add = format!("save it as {TEMPLATE_DIR}/{parent}");
+        let choice = match nearest {
+            Some((_, name)) => format!("did you mean `{name}`? To add a new one, {add}"),
+            None => {
+                let mut names: Vec<&str> = frames().collect();
+                names.sort_unstable();
+                format!(
+                    "the templates it can extend are {}; to add a new one, {add}",
+                    names.join(", ")
+                )
+            }
+        };
+        let diagnostic = Diagnostic::new(format!(
+            "{context}: `{}` extends `{parent}`, which is neither a template of the default theme \
+             nor a file in {TEMPLATE_DIR}/",
+            origin.name
+        ))
+        .in_file(&origin.path)
+        .with_help(format!(
+            "{choice} (docs/templates.md describes the theme's templates)"
+        ));
+        match tags::extends_tag(&origin.source, parent) {
+            Some(span) => diagnostic.at_span(&origin.source, span),
             None => diagnostic,
         }
     }

@@ -258,6 +258,43 @@ fn an_unknown_filter_names_the_template_line_and_column_of_its_first_use() {
 }
 
 #[test]
+fn extending_a_template_that_does_not_exist_points_at_the_extends_tag() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "templates/article.html",
+            "{# Egen mal #}\n{% extends \"bsae.html\" %}\n{% block main %}<h1>{{ page.title }}</h1>{% endblock main %}\n",
+        );
+    });
+    run.assert_stderr_contains("`article.html` extends `bsae.html`");
+    let (_, column) = run.assert_points_at(&site, "templates/article.html", Some(2));
+    assert_eq!(
+        column, 12,
+        "the caret should be under the name\n{}",
+        run.stderr
+    );
+    run.assert_stderr_contains("help: did you mean `base.html`?");
+    run.assert_stderr_contains("save it as templates/bsae.html");
+
+    // A name like none of them: the templates there are, the site's own among them.
+    let (site, run) = break_site(|site| {
+        site.write(
+            "templates/ramme.html",
+            "<main>{% block main %}{% endblock main %}</main>\n",
+        );
+        site.write(
+            "templates/article.html",
+            "{% extends 'mangler/helt.html' %}\n{% block main %}{{ page.title }}{% endblock main %}\n",
+        );
+    });
+    let (_, column) = run.assert_points_at(&site, "templates/article.html", Some(1));
+    assert_eq!(column, 12, "{}", run.stderr);
+    run.assert_stderr_contains("the templates it can extend are 404.html, ");
+    run.assert_stderr_contains(" base.html, ");
+    run.assert_stderr_contains(" ramme.html, ");
+    run.assert_stderr_contains("save it as templates/mangler/helt.html");
+}
+
+#[test]
 fn a_template_rendering_error_names_the_template_and_every_page_it_failed_on() {
     let (site, run) = break_site(|site| {
         site.write(
