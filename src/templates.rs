@@ -371,10 +371,14 @@ impl Templates {
         let origin = self.origins.iter().find(|o| o.name == template);
         match stopped {
             Stopped::Failed(err) => {
+                let message = self.report_of(&err).map_or_else(
+                    || err.to_string(),
+                    |(report, _)| report.message().to_string(),
+                );
                 let diagnostic = self.diagnostic(
                     &err,
                     format!("cannot render {source} with the template `{template}`"),
-                    "a template can only use the variables listed in docs/templates.md",
+                    &render_help(&message),
                 );
                 Err(match origin {
                     Some(origin) if diagnostic.file.is_none() => diagnostic.in_file(&origin.path),
@@ -401,6 +405,52 @@ impl Templates {
         let bytes = self.render(template, context, source)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
+}
+
+/// What to do about a render error, by Tera's message for it: only a value
+/// that is not there is a matter of which variables a template has.
+fn render_help(message: &str) -> String {
+    const WHAT_EACH_TAKES: &str = "docs/templates.md says what each variable holds, and Tera's \
+                                   documentation (https://keats.github.io/tera/) what each \
+                                   filter, test and function takes";
+    if message.contains("divide by 0") {
+        return "the number divided by is 0 for this page: test it first \
+                ({% if n != 0 %}…{% endif %}), or divide by something that cannot be 0"
+            .into();
+    }
+    if message.contains("undefined") || message.contains("not defined") {
+        return "a template can only use the variables listed in docs/templates.md; for one \
+                that some pages lack, test it first ({% if page.x is defined %}) or give a \
+                fallback (`| default(value=\"\")`)"
+            .into();
+    }
+    if message.starts_with("Missing keyword argument") {
+        return "give the filter, test or function the argument it names \
+                (`| truncate(length=80)`); Tera's documentation \
+                (https://keats.github.io/tera/) lists what each one takes"
+            .into();
+    }
+    if message.starts_with("Invalid type for the value")
+        || message.starts_with("Math operations can only be done on numbers")
+        || message.starts_with("Cannot compare")
+        || message.starts_with("Iteration not possible")
+        || message.starts_with("Key/value iteration")
+        || message.contains("must be an integer")
+    {
+        return format!(
+            "the value is not of the type this needs on this page: convert it first \
+             (`| int`, `| float`, `| str`) or use it another way; {WHAT_EACH_TAKES}"
+        );
+    }
+    if message.contains("out of range") {
+        return format!("give a number that fits; {WHAT_EACH_TAKES}");
+    }
+    if message.contains("super()") {
+        return "`super()` renders the block of the same name in the template this one \
+                extends: use it only inside a `{% block %}` that template has too"
+            .into();
+    }
+    format!("check what this expression gets on this page; {WHAT_EACH_TAKES}")
 }
 
 /// Tera's `safe`, without its copy of the string: a page's body can be

@@ -320,6 +320,55 @@ fn a_filter_on_the_wrong_type_names_the_template_and_the_page() {
     run.assert_stderr_contains(KASAKHSTAN_FILE);
     run.assert_points_at(&site, "templates/article.html", Some(4));
     run.assert_help();
+    run.assert_stderr_contains("convert it first (`| int`, `| float`, `| str`)");
+    assert_no_variables_help(&run);
+}
+
+/// Help about which variables a template has is for a variable that is not there.
+fn assert_no_variables_help(run: &Run) {
+    assert!(
+        !run.stderr.contains("variables listed"),
+        "the help is about variables, and this error is not\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_division_by_zero_and_a_missing_argument_each_get_their_own_help() {
+    for (line, help) in [
+        (
+            "<p>{{ page.title | length / 0 }}</p>",
+            "the number divided by is 0 for this page",
+        ),
+        (
+            "<p>{{ page.title | truncate }}</p>",
+            "give the filter, test or function the argument it names",
+        ),
+    ] {
+        let (site, run) = break_site(|site| {
+            site.write(
+                "templates/article.html",
+                format!("{{% extends \"base.html\" %}}\n{{% block main %}}\n{line}\n{{% endblock main %}}\n"),
+            );
+        });
+        run.assert_points_at(&site, "templates/article.html", Some(3));
+        run.assert_stderr_contains(&format!("help: {help}"));
+        assert_no_variables_help(&run);
+    }
+}
+
+#[test]
+fn an_undefined_variable_gets_the_help_about_variables() {
+    let (site, run) = break_site(|site| {
+        site.write(
+            "templates/article.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ side.tittel }}</p>\n{% endblock main %}\n",
+        );
+    });
+    run.assert_points_at(&site, "templates/article.html", Some(3));
+    run.assert_stderr_contains(
+        "help: a template can only use the variables listed in docs/templates.md",
+    );
 }
 
 #[test]
