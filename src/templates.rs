@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod bounded;
+mod runaway;
 mod tags;
 
 use bounded::{Bound, Stopped, too_long};
@@ -160,9 +161,7 @@ impl Templates {
                 }
             }
         }
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.register_filter("safe", safe);
+        let mut tera = new_tera();
         let origins: Arc<[Origin]> = sources
             .iter()
             .map(|(name, source, path)| Origin {
@@ -391,6 +390,7 @@ impl Templates {
                 source,
                 template,
                 &why,
+                runaway::running_loop(&self.origins, template, context, self.time_limit),
             )),
         }
     }
@@ -451,6 +451,14 @@ fn render_help(message: &str) -> String {
             .into();
     }
     format!("check what this expression gets on this page; {WHAT_EACH_TAKES}")
+}
+
+/// Tera as forklar sets it up, before any template is added.
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("safe", safe);
+    tera
 }
 
 /// Tera's `safe`, without its copy of the string: a page's body can be

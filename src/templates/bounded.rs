@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use tera::{Context, Tera};
 
+use super::runaway::{Loop, running_loop};
 use super::{Origin, Templates, error_text};
 use crate::diagnostics::Diagnostic;
 
@@ -120,22 +121,42 @@ impl From<tera::Error> for Stopped {
     }
 }
 
-/// The problem of a render of `source` with `template` stopped for `why`.
+/// The problem of a render of `source` with `template` stopped for `why`,
+/// at the loop found running (which may be in a template it extends or
+/// includes).
 pub(super) fn too_long(
     origins: &[Origin],
     time_limit: Duration,
     source: &str,
     template: &str,
     why: &str,
+    running: Option<Loop>,
 ) -> Diagnostic {
+    let limit = format!(
+        "the limit is time_limit = {} under [templates] in site.toml",
+        time_limit.as_secs_f64()
+    );
+    if let Some(running) = running
+        && let Some(origin) = origins.get(running.origin)
+    {
+        return Diagnostic::new(format!(
+            "rendering {source} with the template `{template}` {why}; it was stopped in \
+             this loop of `{}`",
+            origin.name
+        ))
+        .in_file(&origin.path)
+        .at_span(&origin.source, running.span)
+        .with_help(format!(
+            "make this loop end sooner or run fewer times (a `for` inside a `for` \
+             multiplies; a `range` needs an `end` that is not too large); {limit}"
+        ));
+    }
     let diagnostic = Diagnostic::new(format!(
         "rendering {source} with the template `{template}` {why}; it was stopped"
     ))
     .with_help(format!(
-        "look for a loop in `{template}` or a template it includes that never ends or runs \
-         too often (a `for` inside a `for` multiplies); the limit is time_limit = {} \
-         under [templates] in site.toml",
-        time_limit.as_secs_f64()
+        "look for a loop in `{template}`, a template it extends or one it includes that \
+         never ends or runs too often (a `for` inside a `for` multiplies); {limit}"
     ));
     match origins.iter().find(|o| o.name == template) {
         Some(origin) => diagnostic.in_file(&origin.path),
@@ -157,6 +178,8 @@ struct Running {
     deadline: Instant,
     source: String,
     template: String,
+    /// For finding the loop it is stuck in, should it run past its deadline.
+    context: Context,
 }
 
 impl Watch {
@@ -178,23 +201,38 @@ impl Watch {
             .map(drop)
     }
 
-    /// Reports a render past its deadline, if any, and ends the process.
+    /// Reports a render past its deadline, if any, and ends the process;
+    /// not if the render has ended meanwhile (its own thread reports it).
     fn end_overrun(&self) {
         let now = Instant::now();
         let overrun = {
             let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
             running.iter().find(|r| r.deadline <= now).map(|r| {
-                too_long(
-                    &self.origins,
-                    self.time_limit,
-                    &r.source,
-                    &r.template,
-                    &format!("took longer than {} s", self.time_limit.as_secs_f64()),
-                )
+                let copy = (r.source.clone(), r.template.clone(), r.context.clone());
+                (r.thread, r.deadline, copy)
             })
         };
-        if let Some(problem) = overrun {
-            (self.on_overrun)(problem);
+        if let Some((thread, deadline, (source, template, context))) = overrun {
+            let running = running_loop(&self.origins, &template, &context, self.time_limit);
+            // The render may have been stopped by its writer meanwhile, and be
+            // reported by its own thread.
+            let still_running = self
+                .running
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .any(|r| r.thread == thread && r.deadline == deadline);
+            if !still_running {
+                return;
+            }
+            (self.on_overrun)(too_long(
+                &self.origins,
+                self.time_limit,
+                &source,
+                &template,
+                &format!("took longer than {} s", self.time_limit.as_secs_f64()),
+                running,
+            ));
             std::process::exit(1);
         }
     }
@@ -212,7 +250,7 @@ impl Watch {
         let mut pages = Vec::with_capacity(templates.len());
         let mut result = Ok(());
         for (n, name) in templates.iter().enumerate() {
-            self.at(thread, deadline, source, name);
+            self.at(thread, deadline, source, name, context);
             let mut out = BoundedWriter {
                 bytes: Vec::with_capacity(PAGE_CAPACITY),
                 deadline,
@@ -234,7 +272,14 @@ impl Watch {
     }
 
     /// Records that `thread` renders `source` with `template` now.
-    fn at(&self, thread: std::thread::ThreadId, deadline: Instant, source: &str, template: &str) {
+    fn at(
+        &self,
+        thread: std::thread::ThreadId,
+        deadline: Instant,
+        source: &str,
+        template: &str,
+        context: &Context,
+    ) {
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         match running.iter_mut().find(|r| r.thread == thread) {
             Some(entry) => {
@@ -246,6 +291,7 @@ impl Watch {
                 deadline,
                 source: source.to_string(),
                 template: template.to_string(),
+                context: context.clone(),
             }),
         }
     }

@@ -1,5 +1,5 @@
 //! The `{% … %}` tags of a template's text, found without Tera, for errors
-//! Tera gives no place for: a missing parent template.
+//! Tera gives no place for: a missing parent template, a loop that ran too long.
 
 use std::ops::Range;
 
@@ -11,6 +11,8 @@ pub(super) struct Tag<'a> {
     pub rest: &'a str,
     /// Where `rest` starts, in bytes of the text.
     pub rest_at: usize,
+    /// The whole tag, from `{%` to `%}`, in bytes of the text.
+    pub span: Range<usize>,
 }
 
 /// The tags of `source` in order. Comments (`{# … #}`) and the text of
@@ -51,6 +53,7 @@ pub(super) fn tags(source: &str) -> impl Iterator<Item = Tag<'_>> {
                 keyword,
                 rest,
                 rest_at,
+                span: start..end,
             });
         }
     })
@@ -103,6 +106,7 @@ mod tests {
         let found: Vec<&str> = tags(source).map(|tag| tag.keyword).collect();
         assert_eq!(found, ["raw", "for", "if", "endif", "endfor"]);
         let for_tag = tags(source).find(|tag| tag.keyword == "for").unwrap();
+        assert_eq!(&source[for_tag.span], "{%- for p in pages -%}");
         assert_eq!(for_tag.rest, "p in pages");
     }
 

@@ -294,6 +294,54 @@ fn extending_a_template_that_does_not_exist_points_at_the_extends_tag() {
     run.assert_stderr_contains("save it as templates/mangler/helt.html");
 }
 
+/// A line of `base.html` that runs for ever on the Kasakhstan article only, so
+/// that one page (made with `article.html`) is stopped.
+fn base_with_endless_loop(body: &str) -> (String, usize, usize) {
+    let base = fixture::marked_base_template();
+    let endless = format!(
+        "{{% if page is defined and \"Kasakhstan\" in page.title %}}{{% for i in range(end=100000) %}}\
+         {{% for j in range(end=100000) %}}{body}{{% endfor %}}{{% endfor %}}{{% endif %}}"
+    );
+    let main = "{% block main %}{% endblock main %}";
+    let at = base.find(main).expect("base.html has its main block") + main.len();
+    let base = format!("{}\n{endless}{}", &base[..at], &base[at..]);
+    let line = base[..at].lines().count() + 1;
+    let column = endless.find("{% for j").unwrap() + 1;
+    (base, line, column)
+}
+
+#[test]
+fn a_loop_in_base_html_that_never_ends_is_shown_in_base_html() {
+    // One loop writes, and is stopped by its writer; one writes nothing, and
+    // is stopped by the watchdog.
+    for body in ["{{ j }}", ""] {
+        let site = fixture::site_with_config(&format!(
+            "{}\n[templates]\ntime_limit = 1\n",
+            fixture::SITE_TOML
+        ));
+        site.build_ok(&[]);
+        let before = site.snapshot_public();
+        settle();
+        let (base, line, column) = base_with_endless_loop(body);
+        site.write("templates/base.html", base);
+        let run = site.build(&[]);
+        run.assert_failure();
+        before.assert_unchanged(&site.snapshot_public(), "public/ after a failed build");
+        run.assert_stderr_contains(&format!(
+            "{KASAKHSTAN_FILE} with the template `article.html`"
+        ));
+        run.assert_stderr_contains("stopped in this loop of `base.html`");
+        let (_, found) = run.assert_points_at(&site, "templates/base.html", Some(line));
+        assert_eq!(found, column, "the inner `for`, which runs\n{}", run.stderr);
+        run.assert_stderr_contains("time_limit = 1");
+        assert!(
+            !run.stderr.contains("templates/article.html"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
 #[test]
 fn a_template_rendering_error_names_the_template_and_every_page_it_failed_on() {
     let (site, run) = break_site(|site| {
