@@ -12,6 +12,15 @@ pub enum Language {
     En,
 }
 
+/// A language's quotation marks ([`Language::quotation_marks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotationMarks {
+    pub open: char,
+    pub close: char,
+    pub inner_open: char,
+    pub inner_close: char,
+}
+
 impl Language {
     pub fn code(self) -> &'static str {
         match self {
@@ -58,6 +67,26 @@ impl Language {
 
     pub fn month_name(self, month: u8) -> &'static str {
         self.month_names()[usize::from(month.clamp(1, 12) - 1)]
+    }
+
+    /// The quotation marks, opening and closing: the outer pair, and the
+    /// pair for a quote inside a quote. The default stylesheet draws the
+    /// outer pair around an expert quote in the same marks.
+    pub fn quotation_marks(self) -> QuotationMarks {
+        match self {
+            Language::Nb => QuotationMarks {
+                open: '«',
+                close: '»',
+                inner_open: '‹',
+                inner_close: '›',
+            },
+            Language::En => QuotationMarks {
+                open: '“',
+                close: '”',
+                inner_open: '‘',
+                inner_close: '’',
+            },
+        }
     }
 
     /// For `og:locale`.

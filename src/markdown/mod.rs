@@ -22,6 +22,7 @@ use transforms::{
     assign_heading_ids, number_footnotes, place_after_first_mention, place_markers,
     strip_heading_attributes,
 };
+pub use typography::Level;
 
 /// A marker a writer can put alone in a paragraph, `{{ name() }}`, to place
 /// the explainer part with `key` there.
@@ -217,7 +218,7 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
         }
     }
     if let Some(language) = options.language {
-        events = typeset_events(events, language);
+        events = typeset_events(events, language, Level::Running);
     }
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
@@ -225,8 +226,8 @@ pub fn render(markdown: &str, mentions: &[Mention], options: MarkdownOptions) ->
 
 /// Sets the text of a body in the language's typography: adjacent text is
 /// joined first, so a rule sees «6.» and «januar» together; code, raw HTML,
-/// URLs and attributes are left as written.
-fn typeset_events(events: Vec<Event<'_>>, language: Language) -> Vec<Event<'_>> {
+/// URLs and attributes are left as written. Each block starts at `level`.
+fn typeset_events(events: Vec<Event<'_>>, language: Language, level: Level) -> Vec<Event<'_>> {
     let mut joined: Vec<Event> = Vec::with_capacity(events.len());
     let mut text: Option<String> = None;
     for event in events {
@@ -244,7 +245,7 @@ fn typeset_events(events: Vec<Event<'_>>, language: Language) -> Vec<Event<'_>> 
     if let Some(run) = text {
         joined.push(Event::Text(CowStr::from(run)));
     }
-    let mut setter = typography::Typesetter::new(language);
+    let mut setter = typography::Typesetter::at(language, level);
     let mut in_code = false;
     for event in joined.iter_mut() {
         match event {
@@ -288,21 +289,23 @@ pub struct Inline {
 /// text, a correction) without the surrounding `<p>`. Raw HTML there is always shown
 /// as text: a quote must never be able to close its `<blockquote>`.
 pub fn render_inline(markdown: &str) -> String {
-    render_inline_with(markdown, None, None).html
+    render_inline_with(markdown, None, None, Level::Running).html
 }
 
 /// [`render_inline`], with links resolved from `links` (site paths under a
-/// sub-path, links to content files).
+/// sub-path, links to content files), set in `language`'s typography as text
+/// standing at `level`.
 pub fn render_inline_with(
     markdown: &str,
     links: Option<LinkScope>,
     language: Option<Language>,
+    level: Level,
 ) -> Inline {
     if is_plain_text(markdown) {
         let text = markdown.trim();
         return Inline {
             html: match language {
-                Some(language) => typography::typeset(text, language),
+                Some(language) => typography::typeset_at(text, language, level),
                 None => text.to_string(),
             },
             links: Vec::new(),
@@ -326,7 +329,7 @@ pub fn render_inline_with(
         None => Vec::new(),
     };
     if let Some(language) = language {
-        events = typeset_events(events, language);
+        events = typeset_events(events, language, level);
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());

@@ -4,7 +4,7 @@
 //! attributes, which is why it runs on the parser's text events and on plain
 //! front-matter values, not on HTML.
 
-use crate::i18n::Language;
+use crate::i18n::{Language, QuotationMarks};
 
 /// U+00A0: keeps «6. januar» and «kl. 10.00» on one line.
 const NO_BREAK: char = '\u{A0}';
@@ -52,13 +52,36 @@ const BYTE_CLASS: [u8; 256] = {
     class
 };
 
+/// How deep in quotation a text stands before any quote of its own opens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Level {
+    /// Running text: its quotes are the outer ones («», “”).
+    #[default]
+    Running,
+    /// Words the page already shows inside quotation marks of its own (an
+    /// expert quote, whose marks the stylesheet draws): their quotes are the
+    /// inner ones (‹›, ‘’), or the reader would see «… «…» …».
+    Quoted,
+}
+
+impl Level {
+    fn depth(self) -> usize {
+        match self {
+            Level::Running => 0,
+            Level::Quoted => 1,
+        }
+    }
+}
+
 /// Typesetting state carried from one piece of text to the next within a block,
 /// since a quote may open in one text event and close in another.
 #[derive(Debug, Clone)]
 pub struct Typesetter {
     language: Language,
-    /// How many quotes are open.
+    /// How many quotes are open, counting the page's own around the text.
     depth: usize,
+    /// How many quotes are open before the text opens any: the page's own.
+    floor: usize,
     /// The last character set, to tell an opening quote from a closing one.
     prev: Option<char>,
     /// An English single quote is open, so the next ’ after a word closes it.
@@ -67,9 +90,15 @@ pub struct Typesetter {
 
 impl Typesetter {
     pub fn new(language: Language) -> Typesetter {
+        Typesetter::at(language, Level::Running)
+    }
+
+    /// A typesetter for text that stands at `level`.
+    pub fn at(language: Language, level: Level) -> Typesetter {
         Typesetter {
             language,
-            depth: 0,
+            depth: level.depth(),
+            floor: level.depth(),
             prev: None,
             single_open: false,
         }
@@ -77,7 +106,7 @@ impl Typesetter {
 
     /// A new block (paragraph, heading, list item) starts: quotes do not carry over.
     pub fn end_block(&mut self) {
-        self.depth = 0;
+        self.depth = self.floor;
         self.prev = None;
         self.single_open = false;
     }
@@ -152,10 +181,12 @@ impl Typesetter {
     /// The quote character `c` set where it stands, `next` being the
     /// character after it as written.
     fn quote(&mut self, c: char, next: Option<char>) -> char {
-        let (open, close, inner_open, inner_close) = match self.language {
-            Language::Nb => ('«', '»', '‹', '›'),
-            Language::En => ('“', '”', '‘', '’'),
-        };
+        let QuotationMarks {
+            open,
+            close,
+            inner_open,
+            inner_close,
+        } = self.language.quotation_marks();
         let opens_here = self
             .prev
             .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '–' | '—' | '/'));
@@ -163,7 +194,7 @@ impl Typesetter {
             '\'' | '’' if self.prev.is_some_and(char::is_alphanumeric) => {
                 if self.single_open && next.is_none_or(|n| !n.is_alphanumeric()) {
                     self.single_open = false;
-                    self.depth = self.depth.saturating_sub(1);
+                    self.depth = self.depth.saturating_sub(1).max(self.floor);
                 }
                 '’'
             }
@@ -177,7 +208,7 @@ impl Typesetter {
             '"' if opens_here && next.is_some_and(|n| !n.is_whitespace()) => {
                 self.open(open, inner_open)
             }
-            '"' if self.depth > 0 => self.close(close, inner_close),
+            '"' if self.depth > self.floor => self.close(close, inner_close),
             '‹' if self.language == Language::Nb => self.open(open, inner_open),
             '›' if self.language == Language::Nb => self.close(close, inner_close),
             other => other,
@@ -191,7 +222,9 @@ impl Typesetter {
 
     fn close(&mut self, outer: char, inner: char) -> char {
         let set = if self.depth > 1 { inner } else { outer };
-        self.depth = self.depth.saturating_sub(1);
+        // A close the text never opened ends the page's own quotation, which
+        // stays open around the rest.
+        self.depth = self.depth.saturating_sub(1).max(self.floor);
         set
     }
 }
@@ -199,6 +232,11 @@ impl Typesetter {
 /// Plain text from front matter, set in `language`.
 pub fn typeset(text: &str, language: Language) -> String {
     Typesetter::new(language).set(text)
+}
+
+/// Plain text from front matter standing at `level`, set in `language`.
+pub fn typeset_at(text: &str, language: Language, level: Level) -> String {
+    Typesetter::at(language, level).set(text)
 }
 
 /// The length in bytes of the quote character `bytes` starts with (one that
@@ -368,6 +406,25 @@ mod tests {
         assert_eq!(
             typeset("\"a 'limited period' now\" it's", Language::En),
             "“a ‘limited period’ now” it’s"
+        );
+    }
+
+    #[test]
+    fn quoted_words_take_the_inner_quotes() {
+        let quoted = |text| typeset_at(text, Language::Nb, Level::Quoted);
+        assert_eq!(
+            quoted("Det er \"bare\" en \"periode\""),
+            "Det er ‹bare› en ‹periode›"
+        );
+        assert_eq!(
+            quoted("«for en «begrenset» periode»"),
+            "‹for en ‹begrenset› periode›"
+        );
+        // A close the words never opened closes the page's quotation.
+        assert_eq!(quoted("slutt» og \"ny\""), "slutt» og ‹ny›");
+        assert_eq!(
+            typeset_at("a \"limited period\" it's", Language::En, Level::Quoted),
+            "a ‘limited period’ it’s"
         );
     }
 }

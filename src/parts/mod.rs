@@ -136,7 +136,18 @@ pub struct ViewCx<'a> {
 impl<'a> ViewCx<'a> {
     /// Inline Markdown from front matter, with its links resolved and recorded.
     pub fn inline(&mut self, text: &str) -> String {
-        let rendered = markdown::render_inline_with(text, Some(self.links), Some(self.language));
+        self.inline_at(text, markdown::Level::Running)
+    }
+
+    /// Inline Markdown from front matter that the page shows inside quotation
+    /// marks of its own (a quote's words): quotes in it are the inner ones.
+    pub fn quoted(&mut self, text: &str) -> String {
+        self.inline_at(text, markdown::Level::Quoted)
+    }
+
+    fn inline_at(&mut self, text: &str, level: markdown::Level) -> String {
+        let rendered =
+            markdown::render_inline_with(text, Some(self.links), Some(self.language), level);
         self.record(rendered.links);
         rendered.html
     }

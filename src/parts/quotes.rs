@@ -144,7 +144,8 @@ impl ExplainerPart for Quotes {
                 .map(|quote| {
                     let person = quote.person.as_ref().and_then(|p| cx.person(&p.key));
                     QuoteView {
-                        text: cx.inline(&quote.text),
+                        // The stylesheet draws the quote's own marks around it.
+                        text: cx.quoted(&quote.text),
                         speaker: person
                             .map_or_else(|| cx.text(&quote.speaker), |p| cx.text(&p.name)),
                         speaker_url: person.map(|p| cx.urls.person(&p.key)),

@@ -252,7 +252,7 @@ impl Renderer<'_> {
                 let summary = self.summary_of(article);
                 let mut cx = self.view_cx(article, deps);
                 QuotedView {
-                    text: cx.inline(&quote.text),
+                    text: cx.quoted(&quote.text),
                     source: quote.source.clone(),
                     url: quote.url.as_deref().map(|url| cx.link(url)),
                     date: quote.date.map(|d| d.shown(language)),

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use crate::diagnostics::Diagnostic;
+use crate::i18n::Language;
 use crate::output::Sink;
 use crate::render::{Page, Renderer};
 
@@ -64,7 +65,7 @@ pub fn targets(renderer: &Renderer) -> HashMap<String, Target> {
 pub struct Collector<'a> {
     inner: &'a dyn Sink,
     targets: HashMap<String, Target>,
-    language: &'static str,
+    language: Language,
     /// Each page's address and the copy Pagefind reads.
     kept: Mutex<Vec<(String, String)>>,
 }
@@ -78,7 +79,7 @@ impl<'a> Collector<'a> {
             } else {
                 HashMap::new()
             },
-            language: renderer.urls.language.code(),
+            language: renderer.urls.language,
             kept: Mutex::new(Vec::new()),
         }
     }
@@ -134,7 +135,7 @@ const INDEXED_BYTES: usize = 512 * 1024;
 /// What Pagefind reads of a page: only its `<main>` (not the header, menus
 /// or footer every page shares), with the page's type and names as
 /// metadata. A page without `<main>` (a site's own template) is read whole.
-pub fn index_copy(html: &str, target: &Target, language: &str) -> String {
+pub fn index_copy(html: &str, target: &Target, language: Language) -> String {
     let main = match (html.find("<main"), html.rfind("</main>")) {
         (Some(start), Some(end)) if start < end => &html[start..end + "</main>".len()],
         _ => html,
@@ -143,7 +144,7 @@ pub fn index_copy(html: &str, target: &Target, language: &str) -> String {
     while !main.is_char_boundary(end) {
         end -= 1;
     }
-    let main = separate_blocks(&main[..end]);
+    let main = separate_blocks(&mark_quotes(&main[..end], language));
     // A filter value per name, lower-cased as the search page lower-cases the
     // query: the page asks for `name = <query>` to put the entry first. The
     // names are indexed too, weighted as a title, so that an alias the page
@@ -163,10 +164,46 @@ pub fn index_copy(html: &str, target: &Target, language: &str) -> String {
         ));
     }
     format!(
-        "<html lang=\"{language}\"><body><div data-pagefind-body \
+        "<html lang=\"{}\"><body><div data-pagefind-body \
          data-pagefind-meta=\"kind[data-kind]\" data-kind=\"{}\">{main}{names}</div></body></html>",
+        language.code(),
         escape(target.kind),
     )
+}
+
+/// An expert quote's quotation marks are the stylesheet's
+/// (`.quote blockquote p`), which the index never sees: the copy gets them in
+/// its text, so that a result reads «… ‹…› …» as the page does, not ‹…›
+/// alone.
+fn mark_quotes(html: &str, language: Language) -> String {
+    const QUOTE: &str = "class=\"quote\"";
+    let marks = language.quotation_marks();
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find(QUOTE) {
+        let after = at + QUOTE.len();
+        let Some(start) = rest[after..].find("<blockquote").map(|s| after + s) else {
+            break;
+        };
+        let Some(end) = rest[start..].find("</blockquote>").map(|e| start + e) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let mut words = &rest[start..end];
+        while let Some(open) = words.find("<p>") {
+            let text = open + "<p>".len();
+            let close = words[text..].find("</p>").map_or(words.len(), |c| text + c);
+            out.push_str(&words[..text]);
+            out.push(marks.open);
+            out.push_str(&words[text..close]);
+            out.push(marks.close);
+            words = &words[close..];
+        }
+        out.push_str(words);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Pagefind parts sentences at paragraphs, list items, table cells and
@@ -206,7 +243,34 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::separate_blocks;
+    use super::{mark_quotes, separate_blocks};
+    use crate::i18n::Language;
+
+    #[test]
+    fn a_quotes_words_get_the_marks_the_stylesheet_draws() {
+        let page = "<section class=\"quotes\"><figure class=\"quote\">\n\
+                    <blockquote cite=\"x\"><p>Det er ‹bare› en test</p></blockquote>\n\
+                    <figcaption><p>Ola</p></figcaption></figure><p>Etter</p>";
+        assert_eq!(
+            mark_quotes(page, Language::Nb),
+            "<section class=\"quotes\"><figure class=\"quote\">\n\
+             <blockquote cite=\"x\"><p>«Det er ‹bare› en test»</p></blockquote>\n\
+             <figcaption><p>Ola</p></figcaption></figure><p>Etter</p>"
+        );
+        assert_eq!(
+            mark_quotes(
+                "<div class=\"quote\"><blockquote><p>a ‘b’</p></blockquote>",
+                Language::En
+            ),
+            "<div class=\"quote\"><blockquote><p>“a ‘b’”</p></blockquote>"
+        );
+        // A page cut off inside a quote, and one without any.
+        assert_eq!(
+            mark_quotes("<p class=\"quote\"><blockquote><p>a", Language::Nb),
+            "<p class=\"quote\"><blockquote><p>a"
+        );
+        assert_eq!(mark_quotes("<p>Tekst</p>", Language::Nb), "<p>Tekst</p>");
+    }
 
     #[test]
     fn a_facts_label_and_value_and_other_blocks_are_kept_apart() {

@@ -192,6 +192,79 @@ fn norwegian_typography_keeps_numbers_and_dates_together_and_nests_quotes() {
     );
 }
 
+/// Quotes whose words the stylesheet puts in quotation marks of its own:
+/// one with straight quotes inside (set by the Markdown path) and one with
+/// guillemets (plain text, set without the parser).
+const NESTED_QUOTES: &str = r#"
+[[quotes]]
+text = 'Det er "bare" en «begrenset periode», sa han.'
+speaker = "blakkisrud"
+source = 'Avisen "Dagen"'
+
+[[quotes]]
+key = "nrk"
+text = "Vi kaller det «fredsbevaring»."
+speaker = "Ola Nordmann"
+source = "NRK"
+"#;
+
+#[test]
+fn quotes_inside_an_expert_quote_are_the_inner_ones_wherever_it_is_shown() {
+    let site = TestSite::new(NB)
+        .with(
+            "content/people/blakkisrud.md",
+            "+++\nname = \"Helge Blakkisrud\"\n+++\n",
+        )
+        .with(
+            "content/uro.md",
+            article(
+                NESTED_QUOTES,
+                "Han sa \"ja\".\n\n{{ quote(\"nrk\") }}\n\nSlutt.\n",
+            ),
+        );
+    site.build_ok(&[]);
+    let page = site.public("uro/index.html");
+    // The stylesheet draws «» around the words: «Det er ‹bare› …», not
+    // «Det er «bare» …».
+    assert_contains(
+        &page,
+        "<p>Det er ‹bare› en ‹begrenset periode›, sa han.</p></blockquote>",
+        "the quotes part",
+    );
+    assert_contains(
+        &page,
+        "<p>Vi kaller det ‹fredsbevaring›.</p></blockquote>",
+        "a quote placed in the body",
+    );
+    assert_contains(&page, "Han sa «ja».", "the body's own quotes stay outer");
+    // What stands outside the quote's marks keeps the outer quotes.
+    assert_contains(&page, "Avisen «Dagen»", "the quote's source");
+    let person = site.public("personer/blakkisrud/index.html");
+    assert_contains(
+        &person,
+        "<p>Det er ‹bare› en ‹begrenset periode›, sa han.</p></blockquote>",
+        "the speaker's page",
+    );
+
+    let site = TestSite::new("title = \"Explained\"\nlanguage = \"en\"\n").with(
+        "content/unrest.md",
+        article(
+            r#"[[quotes]]
+text = "It is \"only\" for a 'limited period'"
+speaker = "Ola Nordmann"
+source = "NRK"
+"#,
+            "Text.\n",
+        ),
+    );
+    site.build_ok(&[]);
+    assert_contains(
+        &site.public("unrest/index.html"),
+        "<p>It is ‘only’ for a ‘limited period’</p></blockquote>",
+        "an English quote",
+    );
+}
+
 #[test]
 fn english_typography_uses_english_quotes_and_keeps_day_and_month_together() {
     let site = TestSite::new("title = \"Explained\"\nlanguage = \"en\"\n").with(

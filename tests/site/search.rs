@@ -252,6 +252,25 @@ fn the_lists_of_other_articles_on_a_page_are_left_out_of_its_index_entry() {
 }
 
 #[test]
+fn a_quote_reads_in_its_quotation_marks_in_the_index() {
+    let site = search_site(fixture::SITE_TOML).with(
+        "content/sitert.md",
+        "+++\ntitle = \"Sitert\"\ndate = 2022-01-07\n\n[[quotes]]\n\
+         text = 'Det er \"bare\" en periode'\nspeaker = \"blakkisrud\"\nsource = \"NRK\"\n+++\n\nTekst.\n",
+    );
+    site.build_ok(&[]);
+    // The page's stylesheet draws the outer marks; the index sees no stylesheet.
+    let pages = indexed_pages(&site.public_dir());
+    for url in ["/sitert/", "/personer/blakkisrud/"] {
+        let content = page_at(&pages, url)["content"].as_str().unwrap();
+        assert!(
+            content.contains("«Det er ‹bare› en periode»"),
+            "{url}: {content}"
+        );
+    }
+}
+
+#[test]
 fn the_search_page_has_a_labelled_form_a_live_region_and_a_message_without_javascript() {
     let site = search_site(
         "title = \"Forklart\"\nlanguage = \"nb\"\nbase_url = \"https://x.no/nyheter/\"\n",
