@@ -253,7 +253,7 @@ impl Renderer<'_> {
                 let mut cx = self.view_cx(article, deps);
                 QuotedView {
                     text: cx.quoted(&quote.text),
-                    source: quote.source.clone(),
+                    source: cx.text(&quote.source),
                     url: quote.url.as_deref().map(|url| cx.link(url)),
                     date: quote.date.map(|d| d.shown(language)),
                     translated: quote.translated,

@@ -245,6 +245,11 @@ fn quotes_inside_an_expert_quote_are_the_inner_ones_wherever_it_is_shown() {
         "<p>Det er ‹bare› en ‹begrenset periode›, sa han.</p></blockquote>",
         "the speaker's page",
     );
+    assert_contains(
+        &person,
+        "Avisen «Dagen»",
+        "the source on the speaker's page",
+    );
 
     let site = TestSite::new("title = \"Explained\"\nlanguage = \"en\"\n").with(
         "content/unrest.md",
