@@ -68,9 +68,10 @@ impl Session {
                 )
             })
             .collect();
+        // A broken link is there, as the error build gives, not gone.
         let gone: Vec<PathBuf> = changed
             .iter()
-            .filter(|path| classify(path).is_some() && !root.join(path).exists())
+            .filter(|path| classify(path).is_some() && root.join(path).symlink_metadata().is_err())
             .cloned()
             .collect();
         // Tags come from articles: a save of none leaves their spellings.

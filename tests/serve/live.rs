@@ -329,6 +329,28 @@ fn a_named_pipe_saved_as_an_article_is_the_error_build_gives() {
 }
 
 #[test]
+fn an_article_replaced_by_a_broken_link_is_the_error_build_gives() {
+    let l = one_article();
+    let path = l.site.p("content/forste.md");
+    fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink("mangler.md", &path).unwrap();
+    let error = l.events.expect("error", &l.serve);
+    assert!(
+        error.data.contains("content/forste.md") && error.data.contains("broken link"),
+        "error event: {}\n{}",
+        error.data,
+        l.serve.logs()
+    );
+    // A file again, the article is back.
+    fs::remove_file(&path).unwrap();
+    l.site.write(
+        "content/forste.md",
+        &article("Første sak", "Tekst etter lenken."),
+    );
+    l.expect_change("/forste/", "Tekst etter lenken.");
+}
+
+#[test]
 fn broken_first_build_serves_and_recovers() {
     let site = Site::new(&[]);
     site.write(
