@@ -32,6 +32,11 @@
 //!
 //! Changes that happen while the callback runs (a rebuild) are queued and
 //! delivered as the next batch, so rebuilds never pile up.
+//!
+//! A link in a source folder to a file elsewhere in the site is read as that
+//! file by the build, but a save to the file is reported on its own path only.
+//! The watcher keeps a map of such links ([`links`]) and reports a change to
+//! what a link leads to as a change to the link.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io;
@@ -46,6 +51,8 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 use crate::layout::SourceFile;
+
+use links::Links;
 
 /// Timeout given to `notify-debouncer-full` (see the module docs for why).
 pub const DEBOUNCE: Duration = Duration::from_millis(2);
@@ -225,11 +232,19 @@ pub fn watch(
             watched.insert(name);
         }
     }
+    // Before the first build reads anything: a save to a link's target
+    // from now on is seen.
+    let mut links = Links::scan(&canon);
+    for folder in links.folders_needed(&canon) {
+        debouncer.watch(&folder, RecursiveMode::NonRecursive)?;
+        links.watched.insert(folder);
+    }
     let debouncer = Arc::new(Mutex::new(Some(debouncer)));
     let mut collector = Collector {
         root: canon.clone(),
         debouncer: Arc::clone(&debouncer),
         watched,
+        links,
         on_change,
     };
     let handle = thread::Builder::new()
@@ -338,13 +353,13 @@ impl Batch {
     /// and the last write to it was closed (or it was renamed into place).
     /// Files created and gone again within the batch (temp files, vim's
     /// probe) do not count; paths that are not sources do not count.
-    fn is_one_settled_save(&self, root: &Path) -> bool {
+    fn is_one_settled_save(&self, root: &Path, links: &Links) -> bool {
         if self.rescan {
             return false;
         }
         let mut saved = 0;
         for (path, seen) in &self.paths {
-            if classify(root, path).is_none() {
+            if !is_read(root, links, path) {
                 continue;
             }
             let Ok(meta) = path.symlink_metadata() else {
@@ -366,10 +381,10 @@ impl Batch {
     /// True if a source file of the batch was moved aside to a name that is
     /// not a source (vim's `post.md~`) and has not come back yet: the editor
     /// is between moving the original away and writing the new file.
-    fn has_source_moved_aside(&self, root: &Path) -> bool {
+    fn has_source_moved_aside(&self, root: &Path, links: &Links) -> bool {
         self.renamed.iter().any(|(from, to)| {
-            classify(root, from).is_some()
-                && classify(root, to).is_none()
+            is_read(root, links, from)
+                && !is_read(root, links, to)
                 && from.symlink_metadata().is_err()
                 && to.symlink_metadata().is_ok()
         })
@@ -377,13 +392,18 @@ impl Batch {
 
     /// True if a source file of the batch was written to and not closed
     /// since, and still exists.
-    fn has_source_open_for_writing(&self, root: &Path) -> bool {
+    fn has_source_open_for_writing(&self, root: &Path, links: &Links) -> bool {
         self.paths.iter().any(|(path, seen)| {
             seen.writing
-                && classify(root, path).is_some()
+                && is_read(root, links, path)
                 && path.symlink_metadata().is_ok_and(|meta| meta.is_file())
         })
     }
+}
+
+/// Whether the build reads `path`: a source, or the target of a link that is one.
+fn is_read(root: &Path, links: &Links, path: &Path) -> bool {
+    classify(root, path).is_some() || links.is_read_through_a_link(path)
 }
 
 /// Whether the watcher hears when a file written to is closed (inotify's
@@ -409,6 +429,7 @@ struct Collector<F> {
     root: PathBuf,
     debouncer: Arc<Mutex<Option<Debounced>>>,
     watched: HashSet<&'static str>,
+    links: Links,
     on_change: F,
 }
 
@@ -424,10 +445,11 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
                 if left.is_zero() {
                     break;
                 }
-                let quiet = if batch.is_one_settled_save(&self.root) {
+                let (root, links) = (&self.root, &self.links);
+                let quiet = if batch.is_one_settled_save(root, links) {
                     SETTLED_QUIET
-                } else if (CLOSES_ARE_REPORTED && batch.has_source_open_for_writing(&self.root))
-                    || batch.has_source_moved_aside(&self.root)
+                } else if (CLOSES_ARE_REPORTED && batch.has_source_open_for_writing(root, links))
+                    || batch.has_source_moved_aside(root, links)
                 {
                     left
                 } else {
@@ -442,10 +464,12 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
                     }
                 }
             }
+            let mut read_through_links = BTreeSet::new();
             if !disconnected {
                 self.update_watches(&mut batch);
+                read_through_links = self.update_links(&batch);
             }
-            let set = self.change_set(batch);
+            let set = self.change_set(batch, read_through_links);
             if !set.is_empty() {
                 // A panicking callback must not end watching for the rest of the session.
                 let cb = &mut self.on_change;
@@ -498,11 +522,67 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
         }
     }
 
-    fn change_set(&self, batch: Batch) -> ChangeSet {
+    /// Brings the map of links up to date with the batch, and the watches of
+    /// the folders their targets lie in. Returns the links whose targets
+    /// changed: they are changed sources too.
+    fn update_links(&mut self, batch: &Batch) -> BTreeSet<PathBuf> {
+        let changed: BTreeSet<&Path> = batch.paths.keys().map(PathBuf::as_path).collect();
+        let mut changed_links = self.links.update(&self.root, &changed);
+        let needed = self.links.folders_needed(&self.root);
+        let mut guard = lock(&self.debouncer);
+        let Some(debouncer) = guard.as_mut() else {
+            return changed_links;
+        };
+        let watched = &mut self.links.watched;
+        // A folder removed, or replaced by a new one: its watch is stale.
+        let stale: Vec<PathBuf> = watched
+            .iter()
+            .filter(|folder| {
+                !needed.contains(*folder) || batch.paths.get(*folder).is_some_and(|s| s.created)
+            })
+            .cloned()
+            .collect();
+        for folder in stale {
+            let _ = debouncer.unwatch(&folder);
+            watched.remove(&folder);
+        }
+        let mut newly = Vec::new();
+        for folder in needed {
+            if watched.contains(&folder) {
+                continue;
+            }
+            match debouncer.watch(&folder, RecursiveMode::NonRecursive) {
+                Ok(()) => {
+                    watched.insert(folder.clone());
+                    newly.push(folder);
+                }
+                Err(e) => eprintln!("forklar: cannot watch {}: {e}", folder.display()),
+            }
+        }
+        drop(guard);
+        // A target saved before its folder's watch took hold is not reported.
+        for folder in newly {
+            changed_links.extend(self.links.reading_in(&folder));
+        }
+        changed_links
+    }
+
+    fn change_set(&self, batch: Batch, read_through_links: BTreeSet<PathBuf>) -> ChangeSet {
         let mut set = ChangeSet {
             rescan: batch.rescan,
             ..ChangeSet::default()
         };
+        for link in read_through_links {
+            // A link gone with its folder is the folder's change.
+            if link.symlink_metadata().is_err() {
+                continue;
+            }
+            if let (Some(kind), Ok(rel)) =
+                (classify(&self.root, &link), link.strip_prefix(&self.root))
+            {
+                set.paths.insert(rel.to_path_buf(), kind);
+            }
+        }
         for (path, seen) in batch.paths {
             // Created and gone again within one batch (temp files, the
             // source half of write-then-rename): no net change.
@@ -540,6 +620,8 @@ fn scan_into(dir: &Path, batch: &mut Batch) {
         }
     }
 }
+
+mod links;
 
 #[cfg(test)]
 mod tests;

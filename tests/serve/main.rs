@@ -3,6 +3,7 @@
 mod equivalence;
 mod http;
 mod images;
+mod links;
 mod live;
 mod reader_first;
 mod restart;

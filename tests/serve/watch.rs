@@ -85,6 +85,11 @@ impl Site {
 }
 
 fn site_with(dirs: &[&str]) -> Site {
+    site_made(dirs, |_| {})
+}
+
+/// Like [`site_with`], with `more` run on the site's folder before watching starts.
+fn site_made(dirs: &[&str], more: impl FnOnce(&Path)) -> Site {
     let dir = tempfile::tempdir().unwrap();
     for d in dirs {
         fs::create_dir_all(dir.path().join(d)).unwrap();
@@ -100,6 +105,7 @@ fn site_with(dirs: &[&str]) -> Site {
         fs::write(dir.path().join("static/logo.svg"), "<svg/>").unwrap();
     }
     fs::write(dir.path().join("site.toml"), "title = 'x'").unwrap();
+    more(dir.path());
     let (tx, rx) = mpsc::channel();
     let post = dir.path().join("content/post.md");
     let watcher = watch(dir.path(), move |set| {
@@ -468,6 +474,125 @@ fn source_folder_that_links_out_of_the_site_is_not_watched() {
         "{paths:#?}"
     );
     fs::write(outside.path().join("new.svg"), "<svg/>").unwrap();
+    s.assert_silent();
+}
+
+/// A site whose `content/a.md` is a link to `drafts/a.md`, a folder of the
+/// site that is no source folder.
+fn site_with_a_linked_draft() -> Site {
+    site_made(&["content", "drafts"], |root| {
+        fs::write(root.join("drafts/a.md"), "# A").unwrap();
+        fs::write(root.join("drafts/b.md"), "# B").unwrap();
+        std::os::unix::fs::symlink("../drafts/a.md", root.join("content/a.md")).unwrap();
+    })
+}
+
+#[test]
+fn a_save_to_a_links_target_is_a_change_of_the_link() {
+    let s = site_with_a_linked_draft();
+    s.write("drafts/a.md", "# A, endret");
+    assert_eq!(
+        s.one_set(),
+        BTreeMap::from([(rel("content/a.md"), ChangeKind::Content)])
+    );
+    // Saved as editors do: a new file renamed over the old one.
+    s.write("drafts/.a.md.tmp", "# A, igjen");
+    fs::rename(s.p("drafts/.a.md.tmp"), s.p("drafts/a.md")).unwrap();
+    assert_eq!(
+        s.one_set(),
+        BTreeMap::from([(rel("content/a.md"), ChangeKind::Content)])
+    );
+    // A file no link reads is no change.
+    s.write("drafts/b.md", "# B, endret");
+    s.assert_silent();
+}
+
+#[test]
+fn a_link_pointed_elsewhere_follows_its_new_target() {
+    let s = site_with_a_linked_draft();
+    fs::remove_file(s.p("content/a.md")).unwrap();
+    std::os::unix::fs::symlink("../drafts/b.md", s.p("content/a.md")).unwrap();
+    let paths = s.one_set();
+    assert_eq!(paths.get(&rel("content/a.md")), Some(&ChangeKind::Content));
+    s.write("drafts/a.md", "# A, endret");
+    s.assert_silent();
+    s.write("drafts/b.md", "# B, endret");
+    assert_eq!(
+        s.one_set(),
+        BTreeMap::from([(rel("content/a.md"), ChangeKind::Content)])
+    );
+}
+
+#[test]
+fn a_links_target_removed_and_made_again_is_a_change_of_the_link() {
+    let s = site_with_a_linked_draft();
+    fs::remove_file(s.p("drafts/a.md")).unwrap();
+    assert_eq!(
+        s.one_set(),
+        BTreeMap::from([(rel("content/a.md"), ChangeKind::Content)])
+    );
+    // Its whole folder goes, and comes back.
+    fs::remove_dir_all(s.p("drafts")).unwrap();
+    s.sets();
+    fs::create_dir(s.p("drafts")).unwrap();
+    s.write("drafts/a.md", "# A, tilbake");
+    let sets = s.sets();
+    assert!(
+        sets.iter()
+            .any(|set| set.paths.contains_key(&rel("content/a.md"))),
+        "{sets:#?}"
+    );
+    s.write("drafts/a.md", "# A, endret");
+    assert_eq!(
+        s.one_set(),
+        BTreeMap::from([(rel("content/a.md"), ChangeKind::Content)])
+    );
+}
+
+#[test]
+fn a_link_made_while_watching_is_followed() {
+    let s = site_with(&["content", "drafts"]);
+    s.write("drafts/a.md", "# A");
+    s.assert_silent();
+    std::os::unix::fs::symlink("../drafts/a.md", s.p("content/a.md")).unwrap();
+    let paths = s.one_set();
+    assert_eq!(paths.get(&rel("content/a.md")), Some(&ChangeKind::Content));
+    s.write("drafts/a.md", "# A, endret");
+    assert_eq!(
+        s.one_set(),
+        BTreeMap::from([(rel("content/a.md"), ChangeKind::Content)])
+    );
+    // Removed, the link reads nothing there any more.
+    fs::remove_file(s.p("content/a.md")).unwrap();
+    s.one_set();
+    s.write("drafts/a.md", "# A, igjen");
+    s.assert_silent();
+}
+
+#[test]
+fn a_link_to_another_source_changes_with_it() {
+    let s = site_made(&["content"], |root| {
+        std::os::unix::fs::symlink("post.md", root.join("content/same.md")).unwrap();
+    });
+    s.write("content/post.md", "# Post, endret");
+    assert_eq!(
+        s.one_set(),
+        BTreeMap::from([
+            (rel("content/post.md"), ChangeKind::Content),
+            (rel("content/same.md"), ChangeKind::Content),
+        ])
+    );
+}
+
+#[test]
+fn a_link_out_of_the_site_watches_nothing_there() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("a.md"), "# Ute").unwrap();
+    let target = outside.path().join("a.md");
+    let s = site_made(&["content"], |root| {
+        std::os::unix::fs::symlink(&target, root.join("content/ute.md")).unwrap();
+    });
+    fs::write(&target, "# Ute, endret").unwrap();
     s.assert_silent();
 }
 
