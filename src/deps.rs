@@ -142,6 +142,16 @@ impl Deps {
         }
     }
 
+    /// Adds everything `other` recorded, what it read and what it
+    /// published: a part of the page recorded on its own (a figure in the
+    /// body) is the page's as much as the rest.
+    pub fn append(&mut self, other: Deps) {
+        if self.on {
+            self.list.extend(other.list);
+            self.published.extend(other.published);
+        }
+    }
+
     /// Records a file the page published besides itself.
     pub fn publish(&mut self, path: &str) {
         if self.on {

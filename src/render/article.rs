@@ -91,7 +91,7 @@ impl Renderer<'_> {
                 language: Some(self.urls.language),
             },
         );
-        deps.extend(figure_deps.into_inner().into_vec());
+        deps.append(figure_deps.into_inner());
         if let Some(problem) = figure_problems.into_inner().into_iter().next() {
             return Err(problem);
         }

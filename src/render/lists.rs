@@ -428,7 +428,7 @@ impl Renderer<'_> {
                 language: Some(self.urls.language),
             },
         );
-        deps.extend(figure_deps.into_inner().into_vec());
+        deps.append(figure_deps.into_inner());
         deps.extend(
             body.links
                 .iter()

@@ -241,3 +241,40 @@ fn a_text_edit_beside_an_image_encodes_nothing() {
     assert_eq!(cache_entries(&live.site), cache, "the cache was touched");
     assert_serve_equals_build(&live);
 }
+
+/// The photo as the lead image and again in the body, each with its own
+/// `focus`: two plans of one file, each with its own preview while the
+/// variants are made.
+const TWICE: &str = "+++\ntitle = \"Uro i Almaty\"\ndate = 2022-01-06\n\n[image]\nfile = \"foto.jpg\"\nalt = \"Røyk over Almaty\"\ncredit = \"Foto: NTB\"\nfocus = [0.2, 0.2]\n\n[[images]]\nfile = \"foto.jpg\"\ncredit = \"Foto: NTB\"\nfocus = [0.8, 0.7]\n+++\n\nTekst om uroen.\n\n![Torget i Almaty](foto.jpg \"Torget.\")\n";
+
+#[test]
+fn an_image_used_twice_with_two_focus_points_leaves_no_preview_behind() {
+    let site = site_with_photo(1200, 800);
+    site.write(
+        "content/uro.md",
+        &article("Uro i Almaty", "Tekst om uroen."),
+    );
+    let live = start(site);
+    live.site.write("content/uro.md", TWICE);
+    live.events.expect_reload(&live.serve);
+    live.serve.wait_images_idle();
+    live.events.expect_reload(&live.serve);
+    live.serve.wait_pages_written();
+    let html = live.serve.get("/uro/").text();
+    assert!(!html.contains(".preview."), "{html}");
+    let previews: Vec<String> = image_files(&live.serve.output_dir())
+        .into_iter()
+        .filter(|file| file.contains(".preview."))
+        .collect();
+    assert!(previews.is_empty(), "previews left behind: {previews:?}");
+    assert_serve_equals_build(&live);
+
+    // The body's focus moved: its old crops are no page's any more.
+    live.site
+        .write("content/uro.md", &TWICE.replace("[0.8, 0.7]", "[0.6, 0.4]"));
+    live.events.expect_reload(&live.serve);
+    live.serve.wait_images_idle();
+    live.serve.wait_pages_written();
+    live.events.settle();
+    assert_serve_equals_build(&live);
+}
