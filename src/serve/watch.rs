@@ -526,6 +526,13 @@ impl<F: FnMut(ChangeSet)> Collector<F> {
     /// the folders their targets lie in. Returns the links whose targets
     /// changed: they are changed sources too.
     fn update_links(&mut self, batch: &Batch) -> BTreeSet<PathBuf> {
+        if batch.rescan {
+            // Events were lost, links made or removed among them: the map is
+            // made again (everything is rebuilt anyway).
+            let watched = std::mem::take(&mut self.links.watched);
+            self.links = Links::scan(&self.root);
+            self.links.watched = watched;
+        }
         let changed: BTreeSet<&Path> = batch.paths.keys().map(PathBuf::as_path).collect();
         let mut changed_links = self.links.update(&self.root, &changed);
         let needed = self.links.folders_needed(&self.root);

@@ -146,3 +146,31 @@ fn batch_tracks_net_creation() {
     assert!(a.created_first && a.created);
     assert!(!b.paths[Path::new("/s/content/b.md")].created);
 }
+
+#[test]
+fn dropped_events_make_the_map_of_links_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::create_dir_all(root.join("drafts")).unwrap();
+    std::fs::write(root.join("drafts/a.md"), "a").unwrap();
+    let mut collector = Collector {
+        root: root.clone(),
+        debouncer: Arc::new(Mutex::new(None)),
+        watched: HashSet::new(),
+        links: Links::default(),
+        on_change: |_: ChangeSet| {},
+    };
+    // Made while the events were lost: nothing reports the link itself.
+    std::os::unix::fs::symlink("../drafts/a.md", root.join("content/a.md")).unwrap();
+    let lost = Batch {
+        rescan: true,
+        ..Batch::default()
+    };
+    collector.update_links(&lost);
+    assert!(
+        collector
+            .links
+            .is_read_through_a_link(&root.join("drafts/a.md"))
+    );
+}
