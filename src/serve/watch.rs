@@ -236,8 +236,14 @@ pub fn watch(
     // from now on is seen.
     let mut links = Links::scan(&canon);
     for folder in links.folders_needed(&canon) {
-        debouncer.watch(&folder, RecursiveMode::NonRecursive)?;
-        links.watched.insert(folder);
+        // As after start-up: a folder that cannot be watched costs only the
+        // live preview of the links into it, not the whole session.
+        match debouncer.watch(&folder, RecursiveMode::NonRecursive) {
+            Ok(()) => {
+                links.watched.insert(folder);
+            }
+            Err(e) => eprintln!("forklar: cannot watch {}: {e}", folder.display()),
+        }
     }
     let debouncer = Arc::new(Mutex::new(Some(debouncer)));
     let mut collector = Collector {

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{SOURCE_DIRS, classify};
+use super::{SOURCE_DIRS, classify, is_real_dir};
 
 /// How many links in a row are followed; as many as Linux follows before it
 /// calls it a loop.
@@ -30,10 +30,15 @@ pub(super) struct Links {
 
 impl Links {
     /// Every link in the source folders under `root` (canonical). Links to
-    /// folders are not followed into, as the build does not follow them.
+    /// folders are not followed into, as the build does not follow them; nor
+    /// is a source folder that is itself a link, which the build refuses.
     pub(super) fn scan(root: &Path) -> Links {
         let mut links = Links::default();
-        let mut pending: Vec<PathBuf> = SOURCE_DIRS.iter().map(|d| root.join(d)).collect();
+        let mut pending: Vec<PathBuf> = SOURCE_DIRS
+            .iter()
+            .map(|d| root.join(d))
+            .filter(|dir| is_real_dir(dir))
+            .collect();
         while let Some(dir) = pending.pop() {
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
@@ -97,9 +102,12 @@ impl Links {
     /// folder that exists above one, unless a source folder's watch (or the
     /// root's) covers it already.
     pub(super) fn folders_needed(&self, root: &Path) -> BTreeSet<PathBuf> {
+        // Many links usually read from a few folders: each folder is looked
+        // at once, as this runs on every batch of saves.
+        let parents: BTreeSet<&Path> = self.readers.keys().filter_map(|dep| dep.parent()).collect();
         let mut needed = BTreeSet::new();
-        for dep in self.readers.keys() {
-            let Some(folder) = dep.ancestors().skip(1).find(|folder| folder.is_dir()) else {
+        for parent in parents {
+            let Some(folder) = parent.ancestors().find(|folder| folder.is_dir()) else {
                 continue;
             };
             let Ok(inside) = folder.strip_prefix(root) else {
@@ -206,10 +214,6 @@ fn real_location(path: &Path) -> PathBuf {
     }
 }
 
-fn is_real_dir(dir: &Path) -> bool {
-    dir.symlink_metadata().is_ok_and(|meta| meta.is_dir())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +242,39 @@ mod tests {
         symlink("/etc/hostname", root.join("content/c.md")).unwrap();
         assert!(read_through(&root, &root.join("content/c.md")).is_empty());
         assert!(read_through(&root, &root.join("drafts/old/a.md")).is_empty());
+    }
+
+    #[test]
+    fn a_source_folder_that_is_a_link_is_not_looked_into() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("elsewhere")).unwrap();
+        std::fs::create_dir_all(root.join("drafts")).unwrap();
+        std::fs::write(root.join("drafts/a.md"), "a").unwrap();
+        symlink(root.join("drafts/a.md"), root.join("elsewhere/a.md")).unwrap();
+        symlink("elsewhere", root.join("content")).unwrap();
+        let links = Links::scan(&root);
+        assert!(!links.is_read_through_a_link(&root.join("drafts/a.md")));
+        assert!(links.folders_needed(&root).is_empty());
+    }
+
+    #[test]
+    fn a_link_out_of_the_site_makes_nothing_outside_watched() {
+        let outside = tempfile::tempdir().unwrap();
+        let outside = outside.path().canonicalize().unwrap();
+        std::fs::create_dir_all(outside.join("notes")).unwrap();
+        std::fs::write(outside.join("notes/a.md"), "a").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        symlink(outside.join("notes/a.md"), root.join("content/a.md")).unwrap();
+        // Through a folder inside the site that leads out of it, too.
+        symlink(outside.join("notes"), root.join("notes")).unwrap();
+        symlink("../notes/a.md", root.join("content/b.md")).unwrap();
+        let links = Links::scan(&root);
+        assert!(links.folders_needed(&root).is_empty());
+        assert!(!links.is_read_through_a_link(&outside.join("notes/a.md")));
+        assert!(links.reading_in(&outside.join("notes")).is_empty());
     }
 
     #[test]
