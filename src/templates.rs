@@ -392,6 +392,14 @@ impl Templates {
                 &why,
                 runaway::running_loop(&self.origins, template, context, self.time_limit),
             )),
+            Stopped::WalkedAway(why) => Err(too_long(
+                &self.origins,
+                self.time_limit,
+                source,
+                template,
+                &why,
+                None,
+            )),
         }
     }
 

@@ -93,9 +93,14 @@ impl Templates {
             Err(_) => {
                 abandoned.store(true, Ordering::Relaxed);
                 WORKER.with(|worker| worker.borrow_mut().abandon());
+                // A render that writes stops at once now; one that does not
+                // write is stuck where it does not, and is walked away from.
+                if let Ok(Err((n, err))) = result.recv_timeout(STOPS_AT_ONCE) {
+                    return Err((n, Stopped::from(err)));
+                }
                 Err((
                     current.load(Ordering::Relaxed),
-                    Stopped::TooLong(format!(
+                    Stopped::WalkedAway(format!(
                         "took longer than {} s",
                         self.time_limit.as_secs_f64()
                     )),
@@ -105,11 +110,18 @@ impl Templates {
     }
 }
 
+/// How long a render told to stop is given to do so at its next write.
+const STOPS_AT_ONCE: Duration = Duration::from_millis(50);
+
 /// Why a render did not finish.
 pub(super) enum Stopped {
     Failed(tera::Error),
-    /// It ran out of time or grew too large.
+    /// It ran out of time or grew too large, and its writer stopped it.
     TooLong(String),
+    /// It ran out of time without writing, and was left to stop by itself
+    /// (`serve`): perhaps stuck where it writes nothing, which rendering it
+    /// again, to find the loop, would only repeat.
+    WalkedAway(String),
 }
 
 impl From<tera::Error> for Stopped {
@@ -460,7 +472,12 @@ mod tests {
             bound: Bound::HandOver,
         };
         let result = templates.render_bounded(&["slow.html"], &Context::new(), "a test");
-        assert!(matches!(result, Err((0, Stopped::TooLong(_)))));
+        // Told to stop, it ends at its next write (TooLong), unless the
+        // machine is too busy to run it within STOPS_AT_ONCE (WalkedAway).
+        assert!(matches!(
+            result,
+            Err((0, Stopped::TooLong(_) | Stopped::WalkedAway(_)))
+        ));
         std::thread::sleep(Duration::from_millis(100));
         let walked_away = TICKS.load(Ordering::Relaxed);
         std::thread::sleep(Duration::from_millis(300));
