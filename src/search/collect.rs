@@ -1,5 +1,6 @@
 //! Keeping, as pages are written, the copies of them that search indexes.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -174,17 +175,26 @@ pub fn index_copy(html: &str, target: &Target, language: Language) -> String {
 /// An expert quote's quotation marks are the stylesheet's
 /// (`.quote blockquote p`), which the index never sees: the copy gets them in
 /// its text, so that a result reads «… ‹…› …» as the page does, not ‹…›
-/// alone.
-fn mark_quotes(html: &str, language: Language) -> String {
+/// alone. Only a `<blockquote>` that opens the quote's element is marked.
+fn mark_quotes(html: &str, language: Language) -> Cow<'_, str> {
     const QUOTE: &str = "class=\"quote\"";
+    if !html.contains(QUOTE) {
+        return Cow::Borrowed(html);
+    }
     let marks = language.quotation_marks();
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     while let Some(at) = rest.find(QUOTE) {
         let after = at + QUOTE.len();
-        let Some(start) = rest[after..].find("<blockquote").map(|s| after + s) else {
+        let Some(tag_end) = rest[after..].find('>').map(|e| after + e + 1) else {
             break;
         };
+        let start = tag_end + (rest[tag_end..].len() - rest[tag_end..].trim_start().len());
+        if !rest[start..].starts_with("<blockquote") {
+            out.push_str(&rest[..tag_end]);
+            rest = &rest[tag_end..];
+            continue;
+        }
         let Some(end) = rest[start..].find("</blockquote>").map(|e| start + e) else {
             break;
         };
@@ -203,7 +213,7 @@ fn mark_quotes(html: &str, language: Language) -> String {
         rest = &rest[end..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Pagefind parts sentences at paragraphs, list items, table cells and
@@ -270,6 +280,15 @@ mod tests {
             "<p class=\"quote\"><blockquote><p>a"
         );
         assert_eq!(mark_quotes("<p>Tekst</p>", Language::Nb), "<p>Tekst</p>");
+        // A quote element that does not open with a blockquote leaves a
+        // later, unrelated blockquote alone.
+        assert_eq!(
+            mark_quotes(
+                "<p class=\"quote\">Sitat</p><blockquote><p>Annet</p></blockquote>",
+                Language::Nb
+            ),
+            "<p class=\"quote\">Sitat</p><blockquote><p>Annet</p></blockquote>"
+        );
     }
 
     #[test]
