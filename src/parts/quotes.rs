@@ -255,7 +255,7 @@ fn check_quote(quote: &Spanned<QuoteFields>, file: &mut FileCx) -> Option<Quote>
     };
     Some(Quote {
         key: fields.key.as_ref().map(|k| k.get_ref().clone()),
-        text: text?,
+        text: without_outer_marks(text?),
         speaker: speaker?,
         person,
         role: fields.role.clone(),
@@ -265,6 +265,41 @@ fn check_quote(quote: &Spanned<QuoteFields>, file: &mut FileCx) -> Option<Quote>
         date,
         translated: fields.translated,
     })
+}
+
+/// The words of a quote without quotation marks around all of them: the page
+/// draws its own, and a writer who typed them too would get «‹…›». Marks
+/// that open and close different quotes (`«a» og «b»`) are kept.
+fn without_outer_marks(text: String) -> String {
+    let trimmed = text.trim();
+    for (open, close) in [('«', '»'), ('“', '”'), ('"', '"')] {
+        let Some(inner) = trimmed
+            .strip_prefix(open)
+            .and_then(|rest| rest.strip_suffix(close))
+        else {
+            continue;
+        };
+        let mut depth = 0usize;
+        let mut wraps_all = true;
+        for c in inner.chars() {
+            if open == close && c == open {
+                wraps_all = false;
+                break;
+            } else if c == open {
+                depth += 1;
+            } else if c == close {
+                let Some(up) = depth.checked_sub(1) else {
+                    wraps_all = false;
+                    break;
+                };
+                depth = up;
+            }
+        }
+        if wraps_all && depth == 0 && !inner.trim().is_empty() {
+            return inner.to_string();
+        }
+    }
+    text
 }
 
 /// Which quote each quote marker of a body places, by number (from 1) or key;
@@ -320,4 +355,27 @@ fn known_quotes(quotes: &[Quote]) -> String {
         "the quotes are numbered from 1 in the order written: {}; write {{{{ quote(1) }}}} or {{{{ quote(\"key\") }}}}",
         names.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_outer_marks;
+
+    #[test]
+    fn marks_around_all_the_words_are_left_to_the_page() {
+        for (written, kept) in [
+            ("«Det er bare en test.»", "Det er bare en test."),
+            ("“It is a test.”", "It is a test."),
+            ("\"Det er en test.\"", "Det er en test."),
+            ("«Det er «bare» en test»", "Det er «bare» en test"),
+            // Two quotes, not one around all.
+            ("«Nei» og «ja»", "«Nei» og «ja»"),
+            ("\"Nei\" og \"ja\"", "\"Nei\" og \"ja\""),
+            ("Han sa «nei»", "Han sa «nei»"),
+            ("«»", "«»"),
+            ("Uten tegn", "Uten tegn"),
+        ] {
+            assert_eq!(without_outer_marks(written.to_string()), kept, "{written}");
+        }
+    }
 }

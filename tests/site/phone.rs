@@ -194,7 +194,8 @@ fn norwegian_typography_keeps_numbers_and_dates_together_and_nests_quotes() {
 
 /// Quotes whose words the stylesheet puts in quotation marks of its own:
 /// one with straight quotes inside (set by the Markdown path) and one with
-/// guillemets (plain text, set without the parser).
+/// guillemets (plain text, set without the parser), which the writer also
+/// put around all the words: those are the page's to draw.
 const NESTED_QUOTES: &str = r#"
 [[quotes]]
 text = 'Det er "bare" en «begrenset periode», sa han.'
@@ -203,7 +204,7 @@ source = 'Avisen "Dagen"'
 
 [[quotes]]
 key = "nrk"
-text = "Vi kaller det «fredsbevaring»."
+text = "«Vi kaller det «fredsbevaring».»"
 speaker = "Ola Nordmann"
 source = "NRK"
 "#;
