@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 mod bounded;
@@ -108,6 +109,8 @@ pub struct Templates {
     origins: Arc<[Origin]>,
     /// How a render is kept within [`time_limit`](Self::time_limit).
     bound: Bound,
+    /// How many renders have run out of time.
+    ran_out: AtomicUsize,
 }
 
 struct Origin {
@@ -179,6 +182,7 @@ impl Templates {
             search_script,
             origins,
             bound: Bound::HandOver,
+            ran_out: AtomicUsize::new(0),
         };
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
             .map_err(|err| {
@@ -341,6 +345,13 @@ impl Templates {
         None
     }
 
+    /// How many renders so far have been stopped for running out of time.
+    /// Each took the whole time limit: a build that sees one renders no
+    /// more pages, which would most likely take as long.
+    pub fn renders_out_of_time(&self) -> usize {
+        self.ran_out.load(Ordering::Relaxed)
+    }
+
     /// Renders `template` for the page made from `source` (a content file, or a
     /// description such as "the front page") to bytes, ready to write. A render
     /// that takes longer than [`time_limit`](Self::time_limit) is given up on.
@@ -366,6 +377,9 @@ impl Templates {
             Ok(pages) => return Ok(pages),
             Err(failure) => failure,
         };
+        if stopped.ran_out_of_time() {
+            self.ran_out.fetch_add(1, Ordering::Relaxed);
+        }
         let template = templates.get(failed).copied().unwrap_or_default();
         let origin = self.origins.iter().find(|o| o.name == template);
         match stopped {

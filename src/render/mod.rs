@@ -130,6 +130,9 @@ pub struct Renderer<'a> {
     pictures: images::Pictures,
     /// Files in static/ published resized, not copied.
     processed_statics: std::collections::HashSet<std::path::PathBuf>,
+    /// The templates' renders out of time before this renderer began: once
+    /// there are more, it renders no more pages.
+    out_of_time_before: usize,
 }
 
 impl<'a> Renderer<'a> {
@@ -181,6 +184,7 @@ impl<'a> Renderer<'a> {
             link_problems: Mutex::new(Vec::new()),
             pictures: images::Pictures::new(&site.root, &site.config.images),
             processed_statics: images::processed_statics(site),
+            out_of_time_before: templates.renders_out_of_time(),
         }
     }
 
@@ -326,6 +330,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_page(&self, page: &Page, sink: &dyn Sink, deps: &mut Deps) -> Result<(), Diagnostic> {
+        // A page stopped at the time limit fails the build; the others would
+        // most likely take as long each, for nothing (hours, on a large site).
+        if self.templates.renders_out_of_time() > self.out_of_time_before {
+            return Err(Diagnostic::new(
+                "the other pages were not rendered: a page ran out of time, and each would likely take as long",
+            )
+            .with_help("make the page that ran out of time (named in its own error) render sooner, and build again"));
+        }
         let origin = self.origin(page);
         match page {
             Page::Feed => {

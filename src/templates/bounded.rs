@@ -101,7 +101,7 @@ impl Templates {
                 Err((
                     current.load(Ordering::Relaxed),
                     Stopped::WalkedAway(format!(
-                        "took longer than {} s",
+                        "{TOOK_LONGER} {} s",
                         self.time_limit.as_secs_f64()
                     )),
                 ))
@@ -123,6 +123,20 @@ pub(super) enum Stopped {
     /// again, to find the loop, would only repeat.
     WalkedAway(String),
 }
+
+impl Stopped {
+    /// It was stopped at the time limit (not for growing too large).
+    pub(super) fn ran_out_of_time(&self) -> bool {
+        match self {
+            Stopped::Failed(_) => false,
+            Stopped::TooLong(why) => why.starts_with(TOOK_LONGER),
+            Stopped::WalkedAway(_) => true,
+        }
+    }
+}
+
+/// How a render stopped at the time limit is described.
+const TOOK_LONGER: &str = "took longer than";
 
 impl From<tera::Error> for Stopped {
     fn from(err: tera::Error) -> Stopped {
@@ -242,7 +256,7 @@ impl Watch {
                 self.time_limit,
                 &source,
                 &template,
-                &format!("took longer than {} s", self.time_limit.as_secs_f64()),
+                &format!("{TOOK_LONGER} {} s", self.time_limit.as_secs_f64()),
                 running,
             ));
             std::process::exit(1);
@@ -378,7 +392,7 @@ const TOO_LARGE: &str = "the page grew too large";
 fn stopped_by_writer(err: &tera::Error) -> Option<String> {
     let text = error_text(err);
     if text.contains(OUT_OF_TIME) {
-        Some("took longer than its time limit".into())
+        Some(format!("{TOOK_LONGER} its time limit"))
     } else if text.contains(TOO_LARGE) {
         Some(format!(
             "made a page larger than {} MB",
@@ -470,6 +484,7 @@ mod tests {
             search_script: String::new(),
             origins: Arc::from(Vec::new()),
             bound: Bound::HandOver,
+            ran_out: AtomicUsize::new(0),
         };
         let result = templates.render_bounded(&["slow.html"], &Context::new(), "a test");
         // Told to stop, it ends at its next write (TooLong), unless the

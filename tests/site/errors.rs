@@ -534,3 +534,37 @@ fn the_sites_own_source_folders_are_refused_as_output_and_nothing_is_deleted() {
         assert_output_refused(&site, site.root(), out.to_str().unwrap(), site.outside());
     }
 }
+
+#[test]
+fn once_a_page_runs_out_of_time_the_build_renders_no_more_pages() {
+    // Every page runs for ever: without a stop, each would take the limit.
+    let site = fixture::site_with_config(&format!(
+        "{}\n[templates]\ntime_limit = 1\n",
+        fixture::SITE_TOML
+    ));
+    site.build_ok(&[]);
+    let before = site.snapshot_public();
+    settle();
+    let base = fixture::marked_base_template();
+    let main = "{% block main %}{% endblock main %}";
+    let at = base.find(main).expect("base.html has its main block") + main.len();
+    let endless = "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{{ j }}\
+                   {% endfor %}{% endfor %}";
+    site.write(
+        "templates/base.html",
+        format!("{}\n{endless}{}", &base[..at], &base[at..]),
+    );
+    let run = site.build(&[]);
+    run.assert_failure();
+    before.assert_unchanged(&site.snapshot_public(), "public/ after a failed build");
+    run.assert_stderr_contains("took longer than");
+    run.assert_stderr_contains("the other pages were not rendered: a page ran out of time");
+    // Only the pages started before the first ran out: one a rendering thread.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let out_of_time = run.stderr.matches("took longer than").count();
+    assert!(
+        (1..=threads).contains(&out_of_time),
+        "{out_of_time} pages ran out of time on {threads} threads\n{}",
+        run.stderr
+    );
+}
