@@ -294,6 +294,14 @@ impl Watch {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|r| r.thread != thread);
+        // The watchdog, probing for the loop first, may have seen the render
+        // end before it could report it: past the limit is too long all the same.
+        if result.is_ok() && Instant::now() > deadline {
+            return Err((
+                templates.len().saturating_sub(1),
+                Stopped::TooLong(format!("{TOOK_LONGER} {} s", self.time_limit.as_secs_f64())),
+            ));
+        }
         result.map(|()| pages)
     }
 
@@ -463,6 +471,33 @@ mod tests {
         TICKS.fetch_add(1, Ordering::Relaxed);
         std::thread::sleep(Duration::from_millis(1));
         ".".into()
+    }
+
+    #[test]
+    fn a_watched_render_that_ends_past_its_limit_is_too_long() {
+        let mut tera = Tera::new();
+        tera.add_raw_template("quick.html", "Hei")
+            .expect("the template parses");
+        let watch = Watch {
+            running: Mutex::new(Vec::new()),
+            origins: Arc::from(Vec::new()),
+            time_limit: Duration::from_millis(200),
+            on_overrun: Box::new(|_| {}),
+        };
+        let context = Context::new();
+        let within = watch.render_here(
+            &tera,
+            &["quick.html"],
+            &context,
+            "a test",
+            Instant::now() + Duration::from_secs(60),
+        );
+        assert!(matches!(within.as_deref(), Ok([page]) if page == b"Hei"));
+        let Some(passed) = Instant::now().checked_sub(Duration::from_millis(1)) else {
+            return;
+        };
+        let past = watch.render_here(&tera, &["quick.html"], &context, "a test", passed);
+        assert!(matches!(past, Err((0, Stopped::TooLong(_)))));
     }
 
     #[test]
