@@ -272,8 +272,11 @@ fn check_quote(quote: &Spanned<QuoteFields>, file: &mut FileCx) -> Option<Quote>
 /// that open and close different quotes (`«a» og «b»`) are kept.
 fn without_outer_marks(text: String) -> String {
     let trimmed = text.trim();
+    // A full stop or the like after the closing mark stays, inside the page's.
+    let ending = trimmed.trim_end_matches(['.', ',', '!', '?', '…']);
+    let after = &trimmed[ending.len()..];
     for (open, close) in [('«', '»'), ('“', '”'), ('"', '"')] {
-        let Some(inner) = trimmed
+        let Some(inner) = ending
             .strip_prefix(open)
             .and_then(|rest| rest.strip_suffix(close))
         else {
@@ -296,7 +299,7 @@ fn without_outer_marks(text: String) -> String {
             }
         }
         if wraps_all && depth == 0 && !inner.trim().is_empty() {
-            return inner.to_string();
+            return format!("{inner}{after}");
         }
     }
     text
@@ -368,6 +371,8 @@ mod tests {
             ("“It is a test.”", "It is a test."),
             ("\"Det er en test.\"", "Det er en test."),
             ("«Det er «bare» en test»", "Det er «bare» en test"),
+            ("«Vi gir oss ikke».", "Vi gir oss ikke."),
+            ("«Nei»!", "Nei!"),
             // Two quotes, not one around all.
             ("«Nei» og «ja»", "«Nei» og «ja»"),
             ("\"Nei\" og \"ja\"", "\"Nei\" og \"ja\""),
