@@ -1291,7 +1291,7 @@ fn next_step(g: &mut Gen, model: &Model) -> Step {
 // Saving, serving, building and comparing
 
 /// The address a browser asks for a file of the output.
-fn url_of(rel: &str) -> String {
+pub(crate) fn url_of(rel: &str) -> String {
     if rel == "index.html" {
         "/".to_owned()
     } else if let Some(dir) = rel.strip_suffix("/index.html") {

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::os::unix::fs::symlink;
 
+use crate::equivalence::url_of;
 use crate::support::{
     Live, Site, WAIT, article, fresh_build, list_files, wait_until, without_snippet,
 };
@@ -29,16 +30,6 @@ fn linked_site() -> Live {
     let live = Live::start(site, "content/forste.md");
     live.serve.wait_text("/a/", "Første versjon av utkastet.");
     live
-}
-
-fn url_of(rel: &str) -> String {
-    if rel == "index.html" {
-        "/".to_owned()
-    } else if let Some(dir) = rel.strip_suffix("/index.html") {
-        format!("/{dir}/")
-    } else {
-        format!("/{rel}")
-    }
 }
 
 /// Every file a fresh build of the site writes is served as it is, and
