@@ -159,3 +159,28 @@ fn a_links_target_removed_is_the_error_a_build_gives_until_it_is_back() {
     );
     assert_as_a_fresh_build(&l);
 }
+
+#[test]
+fn a_folder_link_on_the_way_pointed_elsewhere_shows_as_in_a_fresh_build() {
+    let site = Site::new(&[("forste.md", "Første sak", "Tekst.")]);
+    site.write("drafts/c.md", &article("Notat", "Fra utkastene."));
+    site.write("other/c.md", &article("Notat", "Fra den andre mappen."));
+    // `content/c.md` leads through `notes`, itself a link to a folder.
+    symlink("drafts", site.p("notes")).unwrap();
+    symlink("../notes/c.md", site.p("content/c.md")).unwrap();
+    let l = Live::start(site, "content/forste.md");
+    l.serve.wait_text("/c/", "Fra utkastene.");
+    // `ln -sfn other notes`: a new link renamed over the old one.
+    symlink("other", l.site.p(".notes.new")).unwrap();
+    fs::rename(l.site.p(".notes.new"), l.site.p("notes")).unwrap();
+    l.expect_change("/c/", "Fra den andre mappen.");
+    assert_as_a_fresh_build(&l);
+    // A save in the folder it leads to now shows; one in the old folder does not.
+    l.site
+        .write("other/c.md", &article("Notat", "Endret i den andre."));
+    l.expect_change("/c/", "Endret i den andre.");
+    assert_as_a_fresh_build(&l);
+    l.site
+        .write("drafts/c.md", &article("Notat", "Ingen leser dette."));
+    l.events.assert_quiet(&l.serve);
+}

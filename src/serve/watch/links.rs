@@ -1,8 +1,8 @@
 //! Links in the source folders to files elsewhere in the site. `build` reads a
 //! link's target; the file system reports a save to that target on the
 //! target's own path only. So the watcher keeps, for each link, the paths that
-//! decide what it reads (every link on the way and the file it ends at), and a
-//! change to one of them is a change to the link. Those paths' folders are
+//! decide what it reads (every link on the way, folder links included, and
+//! the file it ends at), and a change to one of them is a change to the link. Those paths' folders are
 //! watched too where no source folder's watch covers them (`drafts/` beside
 //! `content/`). Nothing outside the site is ever watched: a link out of it is
 //! an error in the build, whatever lies there.
@@ -167,8 +167,10 @@ impl Links {
 }
 
 /// The paths inside the site that decide what reading `link` gives: each
-/// link on the way after `link` itself, and where the last one leads (which
-/// may not exist yet). Empty when `link` is no link.
+/// link on the way after `link` itself, the links among the folders each
+/// leads through (`notes` in `../notes/a.md`, where `notes` is a link to
+/// `drafts`), and where the last one leads (which may not exist yet). Empty
+/// when `link` is no link.
 fn read_through(root: &Path, link: &Path) -> BTreeSet<PathBuf> {
     let mut deps = BTreeSet::new();
     let mut at = link.to_path_buf();
@@ -179,12 +181,57 @@ fn read_through(root: &Path, link: &Path) -> BTreeSet<PathBuf> {
         let Some(folder) = at.parent() else {
             break;
         };
-        at = real_location(&folder.join(target));
+        let leads_to = folder.join(target);
+        folder_links_on_the_way(root, &leads_to, &mut deps);
+        at = real_location(&leads_to);
         if at.starts_with(root) {
             deps.insert(at.clone());
         }
     }
     deps
+}
+
+/// Adds to `found` the links inside the site that the system follows to
+/// reach the folder of `path`: pointing one of them elsewhere changes what
+/// `path` names, and only the link itself reports that change.
+fn folder_links_on_the_way(root: &Path, path: &Path, found: &mut BTreeSet<PathBuf>) {
+    use std::path::Component;
+    let Some(folder) = path.parent() else {
+        return;
+    };
+    // What is left to walk, the next step last.
+    let mut steps: Vec<PathBuf> = Vec::new();
+    let push_steps = |steps: &mut Vec<PathBuf>, path: &Path| {
+        let at = steps.len();
+        steps.extend(path.components().map(|c| PathBuf::from(c.as_os_str())));
+        steps[at..].reverse();
+    };
+    push_steps(&mut steps, folder);
+    let mut at = PathBuf::new();
+    let mut hops = 0;
+    while let Some(step) = steps.pop() {
+        match step.components().next() {
+            Some(Component::RootDir) => at = PathBuf::from("/"),
+            Some(Component::ParentDir) => {
+                at.pop();
+            }
+            Some(Component::Normal(name)) => {
+                let next = at.join(name);
+                match std::fs::read_link(&next) {
+                    Ok(target) if hops < MAX_HOPS => {
+                        hops += 1;
+                        if next.starts_with(root) {
+                            found.insert(next);
+                        }
+                        // The target is walked from the link's own folder.
+                        push_steps(&mut steps, &target);
+                    }
+                    _ => at = next,
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `path` with its folder resolved as the system resolves it (links and
@@ -242,6 +289,52 @@ mod tests {
         symlink("/etc/hostname", root.join("content/c.md")).unwrap();
         assert!(read_through(&root, &root.join("content/c.md")).is_empty());
         assert!(read_through(&root, &root.join("drafts/old/a.md")).is_empty());
+    }
+
+    #[test]
+    fn a_folder_link_on_the_way_is_a_dependency_and_pointing_it_elsewhere_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("drafts")).unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        std::fs::write(root.join("drafts/a.md"), "a").unwrap();
+        std::fs::write(root.join("other/a.md"), "b").unwrap();
+        symlink("drafts", root.join("notes")).unwrap();
+        // Through a link to the link, and back up out of the folder it leads to.
+        symlink("notes", root.join("papers")).unwrap();
+        symlink("../notes/a.md", root.join("content/a.md")).unwrap();
+        symlink("../papers/../papers/a.md", root.join("content/b.md")).unwrap();
+        let link = root.join("content/a.md");
+        assert_eq!(
+            read_through(&root, &link),
+            BTreeSet::from([root.join("notes"), root.join("drafts/a.md")])
+        );
+        assert_eq!(
+            read_through(&root, &root.join("content/b.md")),
+            BTreeSet::from([
+                root.join("notes"),
+                root.join("papers"),
+                root.join("drafts/a.md")
+            ])
+        );
+        let mut links = Links::scan(&root);
+        assert!(links.is_read_through_a_link(&root.join("notes")));
+        // `ln -sfn other notes`: the folder link points elsewhere.
+        symlink("other", root.join("notes.new")).unwrap();
+        std::fs::rename(root.join("notes.new"), root.join("notes")).unwrap();
+        let changed = root.join("notes");
+        let affected = links.update(&root, &BTreeSet::from([changed.as_path()]));
+        assert_eq!(
+            affected,
+            BTreeSet::from([link.clone(), root.join("content/b.md")])
+        );
+        assert!(links.is_read_through_a_link(&root.join("other/a.md")));
+        assert!(!links.is_read_through_a_link(&root.join("drafts/a.md")));
+        assert_eq!(
+            links.folders_needed(&root),
+            BTreeSet::from([root.join("other")])
+        );
     }
 
     #[test]
