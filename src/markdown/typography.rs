@@ -187,9 +187,15 @@ impl Typesetter {
             inner_open,
             inner_close,
         } = self.language.quotation_marks();
-        let opens_here = self
-            .prev
-            .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '–' | '—' | '/'));
+        // A quote opens after a space or a bracket, and right after another
+        // opening mark ('"Det …"' is a quote inside a quote).
+        let opens_here = self.prev.is_none_or(|p| {
+            p.is_whitespace()
+                || matches!(
+                    p,
+                    '(' | '[' | '{' | '–' | '—' | '/' | '«' | '“' | '‹' | '‘' | '\''
+                )
+        });
         match c {
             '\'' | '’' if self.prev.is_some_and(char::is_alphanumeric) => {
                 if self.single_open && next.is_none_or(|n| !n.is_alphanumeric()) {
@@ -217,15 +223,25 @@ impl Typesetter {
 
     fn open(&mut self, outer: char, inner: char) -> char {
         self.depth += 1;
-        if self.depth > 1 { inner } else { outer }
+        marks_at(self.depth, outer, inner)
     }
 
     fn close(&mut self, outer: char, inner: char) -> char {
-        let set = if self.depth > 1 { inner } else { outer };
+        let set = marks_at(self.depth, outer, inner);
         // A close the text never opened ends the page's own quotation, which
         // stays open around the rest.
         self.depth = self.depth.saturating_sub(1).max(self.floor);
         set
+    }
+}
+
+/// The mark of a quote `depth` deep: the outer and inner marks take turns,
+/// so a quote three deep is «…» again, as in «… ‹… «…» …› …».
+fn marks_at(depth: usize, outer: char, inner: char) -> char {
+    if depth.is_multiple_of(2) {
+        inner
+    } else {
+        outer
     }
 }
 
@@ -410,6 +426,36 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_three_deep_takes_the_outer_marks_again() {
+        assert_eq!(
+            typeset("«Han sa «de ropte «nå» i kor» i går»", Language::Nb),
+            "«Han sa ‹de ropte «nå» i kor› i går»"
+        );
+        assert_eq!(
+            typeset(
+                "\"He said 'they shouted \"now\" together' today\"",
+                Language::En
+            ),
+            "“He said ‘they shouted “now” together’ today”"
+        );
+    }
+
+    #[test]
+    fn a_quote_opens_right_after_another_opening_mark() {
+        // The single mark stays as typed in Norwegian; the double one after
+        // it still opens, and closes before the single one.
+        assert_eq!(
+            typeset("Han sa '\"Det er over\"' i går", Language::Nb),
+            "Han sa '«Det er over»' i går"
+        );
+        assert_eq!(
+            typeset("«\"Nei\", sa hun»", Language::Nb),
+            "«‹Nei›, sa hun»"
+        );
+        assert_eq!(typeset("tomt: \"\" her", Language::Nb), "tomt: «» her");
+    }
+
+    #[test]
     fn quoted_words_take_the_inner_quotes() {
         let quoted = |text| typeset_at(text, Language::Nb, Level::Quoted);
         assert_eq!(
@@ -418,7 +464,7 @@ mod tests {
         );
         assert_eq!(
             quoted("«for en «begrenset» periode»"),
-            "‹for en ‹begrenset› periode›"
+            "‹for en «begrenset» periode›"
         );
         // A close the words never opened closes the page's quotation.
         assert_eq!(quoted("slutt» og \"ny\""), "slutt» og ‹ny›");
