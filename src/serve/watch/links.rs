@@ -2,10 +2,11 @@
 //! link's target; the file system reports a save to that target on the
 //! target's own path only. So the watcher keeps, for each link, the paths that
 //! decide what it reads (every link on the way, folder links included, and
-//! the file it ends at), and a change to one of them is a change to the link. Those paths' folders are
-//! watched too where no source folder's watch covers them (`drafts/` beside
-//! `content/`). Nothing outside the site is ever watched: a link out of it is
-//! an error in the build, whatever lies there.
+//! the file it ends at), and a change to one of them is a change to the
+//! link. Those paths' folders are watched too where no source folder's watch
+//! covers them (`drafts/` beside `content/`). Nothing outside the site is
+//! ever watched: a link out of it is an error in the build, whatever lies
+//! there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
