@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Whether a problem stops the build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     /// The site is not written.
     #[default]
@@ -16,7 +16,7 @@ pub enum Severity {
 }
 
 /// One problem found while loading or rendering a site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
@@ -27,7 +27,7 @@ pub struct Diagnostic {
 }
 
 /// Where in a file a problem is, with the text needed to draw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// 1-based line in the file.
     pub line: usize,

@@ -11,6 +11,12 @@
 //! folder itself, so the published site stays the same bytes whichever folder
 //! it is built into.
 //!
+//! The record also keeps, on its second line, what `build` summed up of the
+//! inputs of the build that wrote it ([`Record::inputs`]): a later build with
+//! the same inputs, finding every file with its recorded stamp, has nothing
+//! to do. Only a full build writes that line; any other save of the record
+//! leaves it out.
+//!
 //! The record is a cache, never trusted to decide anything but "these bytes
 //! are already there": what a build may replace or remove is still decided by
 //! the manifest alone. A record that is missing, damaged or stale costs reads,
@@ -25,6 +31,8 @@ use crate::cache_dir;
 /// The records' folder in the site's cache folder.
 const FOLDER: &str = "output";
 const HEADER: &str = "# forklar output digests 1";
+/// What the second line starts with when it holds the build's inputs.
+const INPUTS: &str = "inputs ";
 
 /// A file's XXH3-128: a rebuild hashes every file it publishes, so the hash
 /// must cost far less than reading the file back (a cryptographic hash cost
@@ -78,6 +86,9 @@ pub struct Record {
     /// The record's file name in the cache's `output` folder.
     name: String,
     pub entries: HashMap<String, Entry>,
+    /// What the build that wrote the record read, as `build` summed it up
+    /// (one line of text, opaque here).
+    pub inputs: Option<String>,
 }
 
 /// Removes the record of `output`, a temporary folder about to be removed
@@ -112,7 +123,7 @@ impl Record {
     pub fn load(root: &Path, output: &Path, read: bool) -> Record {
         let root = std::fs::canonicalize(root).ok();
         let name = record_name(output);
-        let entries = root
+        let (entries, inputs) = root
             .as_deref()
             .filter(|_| read)
             .and_then(existing_dir)
@@ -124,6 +135,7 @@ impl Record {
             root,
             name,
             entries,
+            inputs,
         }
     }
 
@@ -135,11 +147,18 @@ impl Record {
             .map(|entry| entry.hash)
     }
 
-    /// Stores `entries` as the record, unless they are what it holds already.
-    /// A record that cannot be written is left out: the next build reads files.
-    pub fn save<'a>(&self, entries: impl Iterator<Item = (&'a str, &'a Entry)> + Clone) {
+    /// Stores `entries` and `inputs` as the record, unless they are what it
+    /// holds already. A record that cannot be written is left out: the next
+    /// build reads files.
+    pub fn save<'a>(
+        &self,
+        entries: impl Iterator<Item = (&'a str, &'a Entry)> + Clone,
+        inputs: Option<&str>,
+    ) {
+        let inputs = inputs.filter(|line| !line.contains(['\n', '\r']));
         let count = entries.clone().count();
-        if count == self.entries.len()
+        if inputs == self.inputs.as_deref()
+            && count == self.entries.len()
             && entries
                 .clone()
                 .all(|(path, entry)| self.entries.get(path) == Some(entry))
@@ -160,6 +179,9 @@ impl Record {
         // megabytes, which a build would otherwise hold at its very end.
         let _ = cache_dir::write_atomic_with(&dir, &dir.join(&self.name), |out| {
             writeln!(out, "{HEADER}")?;
+            if let Some(inputs) = inputs {
+                writeln!(out, "{INPUTS}{inputs}")?;
+            }
             let mut hex = [0u8; 32];
             for (path, entry) in sorted {
                 for (pair, byte) in hex.chunks_exact_mut(2).zip(entry.hash) {
@@ -188,12 +210,15 @@ fn existing_dir(root: &Path) -> Option<PathBuf> {
     cache_dir::real_dir(cache.join(FOLDER), false)
 }
 
-fn parse(text: &str) -> HashMap<String, Entry> {
-    let mut lines = text.lines();
+fn parse(text: &str) -> (HashMap<String, Entry>, Option<String>) {
+    let mut lines = text.lines().peekable();
     if lines.next() != Some(HEADER) {
-        return HashMap::new();
+        return (HashMap::new(), None);
     }
-    lines.filter_map(parse_line).collect()
+    let inputs = lines
+        .next_if(|line| line.starts_with(INPUTS))
+        .map(|line| line[INPUTS.len()..].to_string());
+    (lines.filter_map(parse_line).collect(), inputs)
 }
 
 fn parse_line(line: &str) -> Option<(String, Entry)> {
@@ -249,9 +274,13 @@ mod tests {
                 stamp,
             },
         );
-        record.save(entries.iter().map(|(path, entry)| (path.as_str(), entry)));
+        record.save(
+            entries.iter().map(|(path, entry)| (path.as_str(), entry)),
+            Some("{\"sum\":1}"),
+        );
         let again = Record::load(site.path(), &output, true);
         assert_eq!(again.entries, entries);
+        assert_eq!(again.inputs.as_deref(), Some("{\"sum\":1}"));
         assert_eq!(again.known("x.css", stamp), Some(hash(b"css")));
         let touched = Stamp {
             mtime_nsec: 1,
@@ -267,6 +296,19 @@ mod tests {
         let damaged = Record::load(site.path(), &output, true);
         assert_eq!(damaged.entries.len(), 1);
         assert!(damaged.entries.contains_key("a b/index.html"));
+        assert_eq!(damaged.inputs.as_deref(), Some("{\"sum\":1}"));
+        // The same files saved without inputs (any save but a full build's)
+        // take the inputs line away.
+        damaged.save(
+            damaged
+                .entries
+                .iter()
+                .map(|(path, entry)| (path.as_str(), entry)),
+            None,
+        );
+        let cleared = Record::load(site.path(), &output, true);
+        assert_eq!(cleared.inputs, None);
+        assert_eq!(cleared.entries, damaged.entries);
         // Another output folder has its own record.
         assert!(
             Record::load(site.path(), &site.path().join("other"), true)

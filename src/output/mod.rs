@@ -128,6 +128,8 @@ pub struct Output {
     old_dirs: Mutex<HashMap<String, Kind>>,
     /// What the files in `dir` held after the previous build, by hash.
     digests: Record,
+    /// What this build read, summed up, kept with the record by a full build.
+    inputs: Option<String>,
     finished: bool,
 }
 
@@ -293,8 +295,57 @@ impl Output {
             created_dir,
             old_dirs: Mutex::new(HashMap::new()),
             digests,
+            inputs: None,
             finished: false,
         })
+    }
+
+    /// What the build that last wrote the whole folder read, as it was kept
+    /// with [`Output::keep_inputs`]; `None` where nothing was kept, or the
+    /// folder was empty.
+    pub fn last_inputs(&self) -> Option<&str> {
+        self.digests.inputs.as_deref()
+    }
+
+    /// Whether the folder is as the last full build left it: its manifest
+    /// lists exactly the files that build recorded, each still has the stamp
+    /// it had then (nothing wrote, replaced or removed it), and every folder
+    /// on their way is a real folder. Returns the number of files. Only
+    /// stamps are read, and never through a link.
+    pub fn as_last_left(&self) -> Option<usize> {
+        use rayon::prelude::*;
+        let recorded = &self.digests.entries;
+        if self.empty_before || self.previous.len() != recorded.len() {
+            return None;
+        }
+        let folders: BTreeSet<&str> = self
+            .previous
+            .iter()
+            .flat_map(|path| path.match_indices('/').map(|(i, _)| &path[..i]))
+            .collect();
+        let dir = &self.dir;
+        let real_folders = || {
+            folders
+                .par_iter()
+                .all(|folder| kind_of(&dir.join(folder)).is_ok_and(|kind| kind == Kind::Dir))
+        };
+        let files_as_recorded = || {
+            self.previous.par_iter().all(|path| {
+                let meta = std::fs::symlink_metadata(dir.join(path));
+                recorded.get(path).is_some_and(|entry| {
+                    meta.is_ok_and(|meta| {
+                        meta.is_file() && digests::Stamp::of(&meta) == entry.stamp
+                    })
+                })
+            })
+        };
+        (real_folders() && files_as_recorded()).then_some(recorded.len())
+    }
+
+    /// Keeps `inputs` (one line) with the record a full build's commit saves,
+    /// for the next build's [`Output::last_inputs`].
+    pub fn keep_inputs(&mut self, inputs: String) {
+        self.inputs = Some(inputs);
     }
 
     /// The files the previous build published, from its manifest.
@@ -462,7 +513,8 @@ impl Output {
     /// A partial rebuild (a save in `serve`) leaves the record as it is: the
     /// files it replaced have new stamps, so the next build reads those few.
     fn save_digests(&self, published: &Published) {
-        self.digests.save(published.entries());
+        self.digests
+            .save(published.entries(), self.inputs.as_deref());
     }
 
     fn io_problem(&self, path: &Path, err: &std::io::Error) -> Diagnostic {
