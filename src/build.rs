@@ -1,6 +1,10 @@
 //! One pipeline for `build`, `serve`, `check` and the tests: load the site, render
 //! every page, and write the output only when everything rendered.
 
+mod inputs;
+
+use std::convert::Infallible;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -75,6 +79,23 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Nothing the build reads had changed and the output folder was as the
+    /// last build left it: nothing was rendered ([`inputs`]).
+    pub reused: bool,
+}
+
+/// What the last full build recorded and how many files it published, where
+/// its output is what a build of `sum` at `now` would write.
+fn as_last_built(
+    output: &Output,
+    sum: &inputs::Sum,
+    now: jiff::Timestamp,
+) -> Option<(inputs::Recorded, usize)> {
+    let recorded = inputs::Recorded::parse(output.last_inputs()?)?;
+    if !recorded.holds_for(sum, now) {
+        return None;
+    }
+    Some((recorded, output.as_last_left()?))
 }
 
 /// Loads the configuration and the site, with `--base-url` applied.
@@ -82,24 +103,31 @@ pub fn load(options: &BuildOptions) -> Result<(Site, Templates), Diagnostics> {
     load_keeping(options, Keep::Everything)
 }
 
-fn load_keeping(options: &BuildOptions, keep: Keep) -> Result<(Site, Templates), Diagnostics> {
-    load_beside(options, keep, || ()).0
+/// A site and its templates, or every problem found loading them.
+type Loaded = Result<(Site, Templates), Diagnostics>;
+
+fn load_keeping(options: &BuildOptions, keep: Keep) -> Loaded {
+    match load_beside(options, keep, || ControlFlow::<Infallible>::Continue(())) {
+        ControlFlow::Continue((loaded, ())) => loaded,
+    }
 }
 
-/// Loads the site and its templates, and does `beside` once the content is
-/// loaded, while the templates may still be parsing.
+/// Loads the site and its templates, and does `beside` before the content is
+/// loaded, while the templates may still be parsing. Where `beside` breaks
+/// off, nothing more is loaded.
 ///
 /// Parsing the templates takes longest on a small site, so it starts at
-/// once, on the thread that takes the job; the configuration, the content
-/// and `beside` run on the other.
-fn load_beside<T: Send>(
+/// once, on the thread that takes the job; `beside`, the configuration and
+/// the content run on the other.
+fn load_beside<T: Send, B: Send>(
     options: &BuildOptions,
     keep: Keep,
-    beside: impl FnOnce() -> T + Send,
-) -> (Result<(Site, Templates), Diagnostics>, T) {
-    let (templates, (site, besides)) = rayon::join(
+    beside: impl FnOnce() -> ControlFlow<B, T> + Send,
+) -> ControlFlow<B, (Loaded, T)> {
+    let (templates, besides) = rayon::join(
         || Templates::load(&options.root),
         || {
+            let besides = beside()?;
             let site = || -> Result<Site, Diagnostics> {
                 let mut config = Config::load(&options.root)?;
                 if let Some(base_url) = &options.base_url {
@@ -107,9 +135,10 @@ fn load_beside<T: Send>(
                 }
                 Site::load_keeping(&options.root, config, options.publishing(), keep)
             };
-            (site(), beside())
+            ControlFlow::Continue((site(), besides))
         },
     );
+    let (site, besides) = besides?;
     // Content and templates are checked apart; report the problems of both.
     let loaded = match (site, templates) {
         (Ok(mut site), Ok(mut templates)) => {
@@ -124,7 +153,7 @@ fn load_beside<T: Send>(
             Err(Diagnostics(problems))
         }
     };
-    (loaded, besides)
+    ControlFlow::Continue((loaded, besides))
 }
 
 /// Feeds and sitemaps are read by programs that need whole addresses: a
@@ -157,10 +186,49 @@ fn relative_base_url(root: &Path, base_url: &str) -> Option<Diagnostic> {
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (loaded, output) = load_beside(options, Keep::ForOneBuild, || {
-        Output::begin(&options.root, &options.output_dir())
+    // One moment for the whole build, so that the check of the last build's
+    // output and the site loaded agree on it.
+    let options = &BuildOptions {
+        now: Some(options.now()),
+        ..options.clone()
+    };
+    let opened = load_beside(options, Keep::ForOneBuild, || {
+        let (output, sum) = rayon::join(
+            || Output::begin(&options.root, &options.output_dir()),
+            || inputs::sum(options),
+        );
+        match output {
+            Ok(output) => match sum
+                .as_ref()
+                .and_then(|sum| as_last_built(&output, sum, options.now()))
+            {
+                Some(reused) => ControlFlow::Break((output, reused)),
+                None => ControlFlow::Continue((Ok(output), sum)),
+            },
+            Err(problem) => ControlFlow::Continue((Err(problem), sum)),
+        }
     });
-    let (site, mut templates, output) = match (loaded, output) {
+    let (loaded, (output, sum)) = match opened {
+        ControlFlow::Continue(opened) => opened,
+        ControlFlow::Break((output, (recorded, files))) => {
+            // Nothing was staged: the folder stays as it is.
+            output.abandon();
+            return Ok(BuildReport {
+                pages: recorded.pages,
+                articles: recorded.articles,
+                files: WriteReport {
+                    written: 0,
+                    unchanged: files,
+                    removed: 0,
+                },
+                images: crate::images::CacheStats::default(),
+                elapsed: started.elapsed(),
+                warnings: recorded.warnings,
+                reused: true,
+            });
+        }
+    };
+    let (site, mut templates, mut output) = match (loaded, output) {
         (Ok((site, templates)), Ok(output)) => (site, templates, output),
         (Err(problems), output) => {
             // The load's problems are what the user must fix first; an
@@ -199,6 +267,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Ok((pages, mut warnings)) => {
             warnings.extend(renderer.image_warnings());
             let (articles, images) = (site.articles.len(), renderer.image_stats());
+            if let Some(line) = sum
+                .map(|sum| inputs::Recorded::of(&sum, &site, pages, &warnings))
+                .and_then(|recorded| recorded.line())
+            {
+                output.keep_inputs(line);
+            }
             // Let go of the site and what rendering kept of it before the
             // output is put in place, so that its lists of paths reuse that
             // room instead of adding to the build's peak.
@@ -215,6 +289,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 images,
                 elapsed: started.elapsed(),
                 warnings,
+                reused: false,
             })
         }
         Err(problems) => {

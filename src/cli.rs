@@ -27,7 +27,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the site into the output folder (public/ by default).
+    /// Build the site into the output folder (public/ by default). Where
+    /// nothing it reads changed since the last build and the folder is as that
+    /// build left it, nothing is rendered.
     Build {
         /// Where to write the site; it is created if missing. Default: public/ in the site's folder.
         #[arg(long, short, value_name = "DIR")]

@@ -62,14 +62,19 @@ fn main() -> ExitCode {
                 if !cli.quiet {
                     show_warnings(&report.warnings);
                     println!(
-                        "Built {} ({}) in {} ms: {} written, {} unchanged, {} removed{}",
+                        "Built {} ({}) in {} ms: {} written, {} unchanged, {} removed{}{}",
                         count(report.pages, "page"),
                         count(report.articles, "article"),
                         report.elapsed.as_millis(),
                         report.files.written,
                         report.files.unchanged,
                         report.files.removed,
-                        warnings_note(&report.warnings)
+                        warnings_note(&report.warnings),
+                        if report.reused {
+                            "; nothing it reads changed since the last build, so nothing was rendered"
+                        } else {
+                            ""
+                        }
                     );
                     let images = report.images;
                     if images.encodes + images.hits > 0 {

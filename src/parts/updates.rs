@@ -82,10 +82,15 @@ impl UpdatesItem {
         if self.updates.is_empty() {
             return false;
         }
-        match self.live_until.as_ref().and_then(|u| moment_of(u, zone)) {
+        match self.live_ends(zone) {
             Some(end) => now < end,
             None => self.live,
         }
+    }
+
+    /// When the story stops being live by its `live_until`, where that is set.
+    pub fn live_ends(&self, zone: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
+        self.live_until.as_ref().and_then(|u| moment_of(u, zone))
     }
 
     /// The newest update's time.

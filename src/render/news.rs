@@ -54,6 +54,14 @@ pub fn recency(published: &Date, now: SystemTime) -> Recency {
     }
 }
 
+/// The moments, in seconds since 1970, at which [`recency`] of an article
+/// published at `published` changes: when it is published, and the first
+/// second it is too old for Google News.
+pub fn recency_changes(published: &Date) -> [i64; 2] {
+    let at = unix_seconds(published);
+    [at, at.saturating_add(WINDOW_SECONDS + 1)]
+}
+
 /// One article in the news sitemap.
 pub struct NewsUrl {
     pub loc: String,

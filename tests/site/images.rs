@@ -669,6 +669,10 @@ fn a_warm_rebuild_leaves_every_variant_unread_and_puts_right_one_changed_by_hand
     assert!(entries.len() > 5, "{entries:?}");
     let stored: Vec<Vec<u8>> = entries.iter().map(|p| std::fs::read(p).unwrap()).collect();
     settle();
+    // site.toml saved again as it was: the build renders (a build that finds
+    // no source saved since the last one would render nothing at all).
+    let config = site.root().join("site.toml");
+    std::fs::write(&config, std::fs::read(&config).unwrap()).unwrap();
     let third = site.build_ok(&[]);
     assert!(third.stdout.contains(" 0 written,"), "{}", third.stdout);
     assert!(

@@ -25,6 +25,7 @@ mod phone;
 mod placement;
 mod publishing;
 mod rebuild;
+mod reuse;
 mod review;
 mod safety;
 mod sample;
