@@ -183,6 +183,7 @@ echo "   warm cache, output kept:  $k ms (runs: ${warm_kept[*]})"
 echo "   no images, empty output:  $b ms (runs: ${bare[*]})"
 echo "   no images, output kept:   $bk ms (runs: ${bare_kept[*]})"
 echo "   added by images: $((w - b)) ms (empty output), $((k - bk)) ms (output kept)"
+echo "   (output kept: nothing the build reads changed, so it reuses the output and renders nothing)"
 for added in $((w - b)) $((k - bk)); do
     if [ "$added" -lt 50 ]; then echo "   PASS  added by images $added ms < 50"; else echo "   FAIL  added by images $added ms ≥ 50"; fi
 done

@@ -238,7 +238,7 @@ if [ "$SAMPLE_RUNS" -gt 0 ]; then
         hf_median() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"]*1000))' "$1"; }
         sample_empty_ms=$(hf_median "$TMP/sample-empty.json")
         sample_kept_ms=$(hf_median "$TMP/sample-kept.json")
-        echo "         hyperfine -N, $runs runs each, median: into an empty folder $sample_empty_ms ms; over its kept output $sample_kept_ms ms"
+        echo "         hyperfine -N, $runs runs each, median: into an empty folder $sample_empty_ms ms; over its kept output $sample_kept_ms ms (reused: nothing it reads changed)"
     else
         echo "         hyperfine not installed (apt-get install hyperfine): no exec-to-exit figure"
     fi
