@@ -6,7 +6,7 @@ mod inputs;
 use std::convert::Infallible;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -186,6 +186,8 @@ fn relative_base_url(root: &Path, base_url: &str) -> Option<Diagnostic> {
 /// as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
+    // Before anything is read: the sum takes only sources older than this.
+    let reading_began = SystemTime::now();
     // One moment for the whole build, so that the check of the last build's
     // output and the site loaded agree on it.
     let options = &BuildOptions {
@@ -195,7 +197,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let opened = load_beside(options, Keep::ForOneBuild, || {
         let (output, sum) = rayon::join(
             || Output::begin(&options.root, &options.output_dir()),
-            || inputs::sum(options),
+            || inputs::sum(options, reading_began),
         );
         match output {
             Ok(output) => match sum

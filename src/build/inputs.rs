@@ -19,9 +19,9 @@
 //! A file's change time cannot be set by hand: any write, rename or `touch`
 //! moves it. File system clocks tick coarsely, though, so a file changed
 //! twice within one tick could keep its stamp. No sum is kept when any source
-//! changed within [`SETTLE`] of the scan (that build is simply not reused),
-//! nor when a source is a link or anything but a plain file: those builds
-//! always render.
+//! changed within [`SETTLE`] before the build began reading ([`sum`]; the
+//! next build is simply not reused), nor when a source is a link or anything
+//! but a plain file: those builds always render.
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -35,8 +35,9 @@ use crate::diagnostics::Diagnostic;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATE_DIR, classify};
 use crate::site::Site;
 
-/// How long before a build's scan a source must have last changed for the
-/// build to be reused: far longer than any file system's clock tick.
+/// How long before a build begins reading a source must have last changed
+/// for the build to be kept for reuse: far longer than any file system's
+/// clock tick.
 pub const SETTLE: Duration = Duration::from_secs(1);
 
 /// The sum of a build's inputs, as hex.
@@ -95,9 +96,16 @@ impl Recorded {
 }
 
 /// The sum of what a build with `options` reads, or `None` where a build of
-/// them must not be reused (see the module's docs).
-pub fn sum(options: &BuildOptions) -> Option<Sum> {
-    sum_settled_by(options, SystemTime::now().checked_sub(SETTLE)?)
+/// them must not be reused (see the module's docs). `reading_began` is the
+/// moment before the build read its first source: a source changed less than
+/// [`SETTLE`] before it gives no sum.
+///
+/// Every stamp in the sum is then older than anything the build reads: a
+/// template read while the sum is still being made cannot have changed after
+/// its read without a stamp newer than that. A source changed or removed
+/// later leaves the next build another sum, and that build renders.
+pub fn sum(options: &BuildOptions, reading_began: SystemTime) -> Option<Sum> {
+    sum_settled_by(options, reading_began.checked_sub(SETTLE)?)
 }
 
 /// [`sum`], where every source must have last changed before `settled`.
