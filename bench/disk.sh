@@ -69,9 +69,10 @@ prepare() {
     edited=$EPOCHREALTIME
 }
 
-# settle: waits until the last source edit is 1.1 s old. A build is reused only
-# where no source changed in the second before it (src/build/inputs.rs); an
-# editor's last save is longer ago than that, the script's need not be.
+# settle: waits until the last source edit is 1.1 s old. A build is kept for
+# reuse only where no source changed in the second before it
+# (src/build/inputs.rs); an editor's last save is longer ago than that, the
+# script's need not be.
 settle() {
     local wait
     wait=$(awk -v now="$EPOCHREALTIME" -v at="$edited" 'BEGIN { w = 1.1 - (now - at); print (w > 0 ? w : 0) }')
@@ -106,6 +107,7 @@ for side in disk tmpfs; do
     out="$site/public"
     for ((r = 1; r <= RUNS; r++)); do
         rm -rf "$out"
+        settle
         timed "$side-first" "$FORKLAR" build --root "$site"
         settle
         timed "$side-same" "$FORKLAR" build --root "$site"
