@@ -109,6 +109,22 @@ impl TestSite {
         read_text(&self.root.join(path))
     }
 
+    /// Asserts that nothing a build leaves only while it runs is in or
+    /// beside `public/`.
+    pub fn assert_no_leftovers(&self) {
+        assert!(
+            !self.public_dir().join(".forklar-staging").exists(),
+            ".forklar-staging was left in public/"
+        );
+        let beside: Vec<String> = std::fs::read_dir(&self.root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("forklar-swap"))
+            .collect();
+        assert!(beside.is_empty(), "left beside public/: {beside:?}");
+    }
+
     /// A snapshot of `public/`.
     pub fn snapshot_public(&self) -> Snapshot {
         Snapshot::of(&self.public_dir())

@@ -58,13 +58,7 @@ fn a_rebuild_that_changes_nothing_leaves_the_folder_and_every_file_as_they_were(
     before.assert_unchanged(&site.snapshot_public(), "public/ after a rebuild");
     // Not even swapped for a copy of itself.
     assert_eq!(std::fs::metadata(site.public_dir()).unwrap().ino(), folder);
-    assert!(
-        !std::fs::read_dir(site.root())
-            .unwrap()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().contains("forklar-swap")),
-        "nothing is left beside public/"
-    );
+    site.assert_no_leftovers();
 }
 
 #[test]

@@ -84,13 +84,7 @@ fn a_build_with_nothing_changed_renders_nothing_and_reports_as_the_last_one_did(
         "the same warnings, word for word"
     );
     before.assert_unchanged(&site.snapshot_public(), "public/ after a reused build");
-    assert!(
-        !std::fs::read_dir(site.root())
-            .unwrap()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().contains("forklar-swap")),
-        "nothing is left beside public/"
-    );
+    site.assert_no_leftovers();
 }
 
 #[test]

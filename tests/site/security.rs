@@ -32,21 +32,6 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Nothing a build leaves only while it runs is in or beside `public/`.
-fn assert_no_leftovers(site: &TestSite) {
-    assert!(
-        !site.public_dir().join(".forklar-staging").exists(),
-        ".forklar-staging was left in public/"
-    );
-    let beside: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("forklar-swap"))
-        .collect();
-    assert!(beside.is_empty(), "left beside public/: {beside:?}");
-}
-
 fn assert_refused_manifest(run: &Run) {
     run.assert_failure();
     run.assert_stderr_contains(MANIFEST);
@@ -86,7 +71,7 @@ fn manifest_entries_outside_the_output_folder_are_refused_and_nothing_is_deleted
             "keep me\n",
             "{entry}"
         );
-        assert_no_leftovers(&site);
+        site.assert_no_leftovers();
     }
 }
 
@@ -196,7 +181,7 @@ fn a_hand_written_file_where_forklar_publishes_is_not_overwritten() {
         &site.snapshot_public(),
         "public/ with a hand-written robots.txt",
     );
-    assert_no_leftovers(&site);
+    site.assert_no_leftovers();
 }
 
 #[test]
@@ -248,7 +233,7 @@ fn files_forklar_did_not_write_elsewhere_keep_their_inode() {
     for path in ["CNAME", ".well-known/security.txt"] {
         assert_eq!(before.entries.get(path), after.entries.get(path), "{path}");
     }
-    assert_no_leftovers(&site);
+    site.assert_no_leftovers();
 }
 
 #[test]
@@ -260,7 +245,7 @@ fn the_next_build_removes_what_a_killed_build_left() {
     std::fs::create_dir_all(site.public_dir().join(".forklar-staging/x")).unwrap();
     let before = contents(&site.public_dir());
     site.build_ok(&[]);
-    assert_no_leftovers(&site);
+    site.assert_no_leftovers();
     let mut after = contents(&site.public_dir());
     after.retain(|p, _| !p.starts_with(".forklar-staging"));
     let mut before = before;
@@ -336,7 +321,7 @@ fn a_second_build_into_the_same_folder_waits_for_the_first_and_names_it() {
         stderr.contains("waiting") && stderr.contains(&format!("process {first_pid}")),
         "the second build should say it waits for the first, by pid:\n{stderr}"
     );
-    assert_no_leftovers(&site);
+    site.assert_no_leftovers();
 }
 
 #[test]
@@ -394,5 +379,5 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     site.write("site.toml", title("Ny"));
     site.build_ok(&[]);
     assert_eq!(contents(&site.public_dir()), new);
-    assert_no_leftovers(&site);
+    site.assert_no_leftovers();
 }
