@@ -137,9 +137,10 @@ fn an_article_body_after_a_long_front_matter_is_published_whole() {
     assert_lacks(&page, "+++", "public/lang-ingress/index.html");
 }
 
-/// The binary allocates with jemalloc and hands freed memory back within
-/// 50 ms, which keeps a build's peak at what it holds (src/allocator.rs):
-/// jemalloc lists the options it took when asked to confirm them.
+/// The binary allocates with jemalloc, hands freed memory back within 50 ms
+/// and rounds large blocks to size classes, which keeps a build's peak at
+/// what it holds (src/allocator.rs): jemalloc lists the options it took when
+/// asked to confirm them.
 #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[test]
 fn the_binary_allocates_with_jemalloc_and_its_quick_give_back() {
@@ -150,7 +151,11 @@ fn the_binary_allocates_with_jemalloc_and_its_quick_give_back() {
         .expect("run the forklar binary");
     assert!(output.status.success());
     let said = String::from_utf8_lossy(&output.stderr);
-    for option in ["dirty_decay_ms:50", "muzzy_decay_ms:0"] {
+    for option in [
+        "dirty_decay_ms:50",
+        "muzzy_decay_ms:0",
+        "disable_large_size_classes:false",
+    ] {
         assert_contains(
             &said,
             &format!("Set conf value: {option}"),
