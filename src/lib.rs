@@ -9,7 +9,9 @@
 //! and [`render`] → [`output`] → the commands ([`build`], [`incremental`],
 //! [`check`], [`scaffold`], [`serve`]). [`images`] is the image engine
 //! (sizes, formats, crops, cache), not yet called by the renderer.
+//! [`allocator`] chooses the memory allocator for all of them.
 
+pub mod allocator;
 pub mod build;
 pub mod cache_dir;
 pub mod check;

@@ -408,7 +408,8 @@ fn exit_with(result: Result<(), String>) -> ExitCode {
 }
 
 /// Two settings of glibc's allocator, for a process that allocates and frees
-/// in bursts on several threads.
+/// in bursts on several threads, when it is built without jemalloc (see
+/// `forklar::allocator`).
 ///
 /// glibc raises the size from which it hands a block straight to the kernel
 /// each time such a block is freed, after which the many-megabyte buffers of
@@ -424,7 +425,7 @@ fn exit_with(result: Result<(), String>) -> ExitCode {
 /// for about 1 MiB more at its peak (docs/performance.md, "Under 400 MiB at
 /// 100,000 articles"). `serve` gives the rest back after each build with
 /// `malloc_trim`.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "jemalloc")))]
 #[allow(unsafe_code)] // a setting the standard library does not offer; see SAFETY below
 fn tune_allocator() {
     const LARGE_BLOCK: libc::c_int = 1 << 20;
@@ -438,5 +439,5 @@ fn tune_allocator() {
     }
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(feature = "jemalloc"))))]
 fn tune_allocator() {}

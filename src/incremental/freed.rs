@@ -1,19 +1,25 @@
 //! The memory a full build freed. A build frees millions of blocks at its
-//! end (every page's data). glibc's malloc keeps them unsorted, per arena,
-//! and sorts them into its size lists on the next request it cannot serve
-//! from a cache, at most 10,000 blocks a request: on a large site the first
-//! save after a build spent most of its time there. They are sorted and
-//! handed back to the system after the build instead, on the threads that
-//! made them, which are the threads that render saves: once nothing of the
-//! build is left to free ([`super::Session::rebuild_all`]). A block freed
-//! after the sorting waits for the next save: a report naming every file of
-//! the site, freed after it, filled the lists again and the first save
-//! sorted them, which is why a full build's report names no files.
+//! end (every page's data); `serve` then waits for the next save with that
+//! memory still held unless it is handed back.
+//!
+//! With jemalloc (the default, see [`crate::allocator`]) the freed pages are
+//! handed back at once. Built without it, on glibc: glibc's malloc keeps the
+//! freed blocks unsorted, per arena, and sorts them into its size lists on
+//! the next request it cannot serve from a cache, at most 10,000 blocks a
+//! request: on a large site the first save after a build spent most of its
+//! time there. They are sorted and handed back to the system after the
+//! build instead, on the threads that made them, which are the threads that
+//! render saves: once nothing of the build is left to free
+//! ([`super::Session::rebuild_all`]). A block freed after the sorting waits
+//! for the next save: a report naming every file of the site, freed after
+//! it, filled the lists again and the first save sorted them, which is why
+//! a full build's report names no files.
 
 /// After a full build: sorts the freed blocks of every rendering thread's
 /// arena and of this thread's, then hands the free memory back in one go.
 pub(super) fn tidy_after_full_build() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    crate::allocator::give_back_freed();
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "jemalloc")))]
     {
         rayon::broadcast(|_| glibc::sort_freed_blocks());
         glibc::sort_freed_blocks();
@@ -21,7 +27,7 @@ pub(super) fn tidy_after_full_build() {
     }
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "jemalloc")))]
 mod glibc {
     use std::time::{Duration, Instant};
 

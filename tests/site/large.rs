@@ -1,7 +1,7 @@
 //! Very long articles: published in full on their page, while the feed,
 //! which readers fetch whole and often, carries only the lead of one.
 
-use crate::common::{TestSite, assert_contains, assert_lacks};
+use crate::common::{BIN, TestSite, assert_contains, assert_lacks};
 
 const SITE_TOML: &str = r#"title = "Forklart"
 description = "Bakgrunn for nyhetene"
@@ -135,4 +135,31 @@ fn an_article_body_after_a_long_front_matter_is_published_whole() {
         assert_contains(&page, text, "public/lang-ingress/index.html");
     }
     assert_lacks(&page, "+++", "public/lang-ingress/index.html");
+}
+
+/// The binary allocates with jemalloc, hands freed memory back within 50 ms
+/// and rounds large blocks to size classes, which keeps a build's peak at
+/// what it holds (src/allocator.rs): jemalloc lists the options it took when
+/// asked to confirm them.
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+#[test]
+fn the_binary_allocates_with_jemalloc_and_its_quick_give_back() {
+    let output = std::process::Command::new(BIN)
+        .arg("--version")
+        .env("_RJEM_MALLOC_CONF", "confirm_conf:true")
+        .output()
+        .expect("run the forklar binary");
+    assert!(output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    for option in [
+        "dirty_decay_ms:50",
+        "muzzy_decay_ms:0",
+        "disable_large_size_classes:false",
+    ] {
+        assert_contains(
+            &said,
+            &format!("Set conf value: {option}"),
+            "jemalloc's report",
+        );
+    }
 }
