@@ -246,7 +246,7 @@ fn separate_blocks(html: &str) -> String {
 
 /// Where `needle` first starts in `haystack`: `str::find` with SIMD. Every
 /// indexed page is scanned for each closing tag, quote and paragraph, and the
-/// standard library's search for a string was a fifth of the time search adds
+/// standard library's search for a string was a third of the time search adds
 /// to a build that reuses its index.
 fn find(haystack: &str, needle: &str) -> Option<usize> {
     memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
