@@ -20,7 +20,7 @@
 //!   one of four sizes per doubling, as in jemalloc's releases, instead of to
 //!   whole pages. With whole pages a growing buffer is moved more often, and
 //!   each move leaves a touched copy behind: a 10 MB one-line article then
-//!   peaked at 5.2× its size instead of 4.2×.
+//!   peaked at 5.2× its size instead of 4.3×.
 //!
 //! Off in builds without the default features (the fuzz targets, under the
 //! sanitizer's own allocator), and on Windows' MSVC, which jemalloc does not

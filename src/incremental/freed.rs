@@ -15,8 +15,9 @@
 //! it, filled the lists again and the first save sorted them, which is why
 //! a full build's report names no files.
 
-/// After a full build: sorts the freed blocks of every rendering thread's
-/// arena and of this thread's, then hands the free memory back in one go.
+/// After a full build: hands the free memory back in one go; on glibc, after
+/// sorting the freed blocks of every rendering thread's arena and of this
+/// thread's.
 pub(super) fn tidy_after_full_build() {
     crate::allocator::give_back_freed();
     #[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "jemalloc")))]
