@@ -178,13 +178,14 @@ pub fn index_copy(html: &str, target: &Target, language: Language) -> String {
 /// alone. Only a `<blockquote>` that opens the quote's element is marked.
 fn mark_quotes(html: &str, language: Language) -> Cow<'_, str> {
     const QUOTE: &str = "class=\"quote\"";
-    if find(html, QUOTE).is_none() {
+    let mut next_quote = find(html, QUOTE);
+    if next_quote.is_none() {
         return Cow::Borrowed(html);
     }
     let marks = language.quotation_marks();
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
-    while let Some(at) = find(rest, QUOTE) {
+    while let Some(at) = next_quote {
         let after = at + QUOTE.len();
         let Some(tag_end) = rest[after..].find('>').map(|e| after + e + 1) else {
             break;
@@ -193,6 +194,7 @@ fn mark_quotes(html: &str, language: Language) -> Cow<'_, str> {
         if !rest[start..].starts_with("<blockquote") {
             out.push_str(&rest[..tag_end]);
             rest = &rest[tag_end..];
+            next_quote = find(rest, QUOTE);
             continue;
         }
         let Some(end) = find(&rest[start..], "</blockquote>").map(|e| start + e) else {
@@ -211,6 +213,7 @@ fn mark_quotes(html: &str, language: Language) -> Cow<'_, str> {
         }
         out.push_str(words);
         rest = &rest[end..];
+        next_quote = find(rest, QUOTE);
     }
     out.push_str(rest);
     Cow::Owned(out)
