@@ -15,5 +15,7 @@ mod stopping;
 mod support;
 mod watch;
 
+#[path = "../shared/site_model.rs"]
+mod site_model;
 #[path = "../shared/tools.rs"]
 mod tools;

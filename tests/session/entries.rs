@@ -5,7 +5,8 @@
 //! build.
 
 use super::lists::{articles_written, twelve_users};
-use super::{Runner, base_seed, strings};
+use super::site_model::{strings, text};
+use super::{Runner, base_seed};
 
 const ENTRY_PAGE: &str = "bakgrunn/csto/index.html";
 
@@ -45,7 +46,7 @@ fn an_entry_title_or_alias_save_renders_every_user() {
     // The users' text names the alias: its first mention becomes a link.
     runner.save("every article names ODKB", |model| {
         for article in model.articles.values_mut() {
-            article.body = vec![super::text("Protestene fortsatte, og ODKB svarte.")];
+            article.body = vec![text("Protestene fortsatte, og ODKB svarte.")];
         }
     });
     let report = runner.save("content/background/csto.md: aliases", |model| {

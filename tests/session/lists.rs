@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Breakage, Entry, Model, Runner, article, base_seed, strings, text};
+use super::site_model::{Breakage, Entry, Model, article, strings, text};
+use super::{Runner, base_seed};
 
 /// Twelve articles a day apart, `sak-01.md` (oldest) to `sak-12.md`, every
 /// one with the entry `csto` in its background box and the tag Kasakhstan.
@@ -38,11 +39,7 @@ pub(super) fn twelve_users() -> Model {
         site_title: "Uro i Kasakhstan".into(),
         articles,
         entries,
-        timelines: BTreeMap::new(),
-        templates: BTreeMap::new(),
-        statics: BTreeMap::new(),
-        broken: None,
-        sitemap_urls_per_file: None,
+        ..Model::default()
     }
 }
 

@@ -5,7 +5,8 @@
 //! fingerprints, slugs and places against ones made from scratch).
 
 use super::lists::{articles_written, twelve_users};
-use super::{RebuildReport, Runner, SharedTimeline, Timeline, base_seed, strings};
+use super::site_model::{SharedTimeline, Timeline, strings};
+use super::{RebuildReport, Runner, base_seed};
 
 /// Sets the dates (and, where given, the tags) of articles in one save.
 fn moved(

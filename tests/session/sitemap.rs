@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Model, Runner, article, base_seed, fixture, random_saves, steps, text};
+use super::site_model::{Article, Model, article, fixture, text};
+use super::{Runner, base_seed, random_saves, steps};
 
 /// `count` articles a day apart, `sak-01.md` (oldest) on, with one tag, and
 /// at most `per_file` addresses a sitemap file.
@@ -17,16 +18,12 @@ fn dated_articles(count: usize, per_file: usize) -> Model {
     Model {
         site_title: "Uro i Kasakhstan".into(),
         articles,
-        entries: BTreeMap::new(),
-        timelines: BTreeMap::new(),
-        templates: BTreeMap::new(),
-        statics: BTreeMap::new(),
-        broken: None,
         sitemap_urls_per_file: Some(per_file),
+        ..Model::default()
     }
 }
 
-fn numbered(day: usize) -> super::Article {
+fn numbered(day: usize) -> Article {
     let mut a = article(
         &format!("Sak {day:02}"),
         &format!("2022-01-{day:02}"),
@@ -179,7 +176,7 @@ fn the_news_sitemap_reads_the_titles_of_the_last_48_hours_only() {
     assert!(news(&runner).contains("/i-gar/"));
     assert!(!news(&runner).contains("/grensen/"));
 
-    let edit = |runner: &mut Runner, file: &str, change: &dyn Fn(&mut super::Article)| {
+    let edit = |runner: &mut Runner, file: &str, change: &dyn Fn(&mut Article)| {
         let mut model = runner.model.clone();
         change(model.articles.get_mut(file).expect("an article"));
         runner

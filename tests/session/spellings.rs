@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Model, Runner, article, base_seed, strings, text};
+use super::site_model::{Model, article, strings, text};
+use super::{Runner, base_seed};
 
 /// Four articles a day apart, `sak-1.md` (oldest) to `sak-4.md`.
 fn four_articles(tags: [&[&str]; 4]) -> Model {
@@ -22,12 +23,7 @@ fn four_articles(tags: [&[&str]; 4]) -> Model {
     Model {
         site_title: "Uro i Kasakhstan".into(),
         articles,
-        entries: BTreeMap::new(),
-        timelines: BTreeMap::new(),
-        templates: BTreeMap::new(),
-        statics: BTreeMap::new(),
-        broken: None,
-        sitemap_urls_per_file: None,
+        ..Model::default()
     }
 }
 

@@ -3,7 +3,8 @@
 //! one coming and going with its users, still change it as a fresh build does.
 
 use super::lists::twelve_users;
-use super::{Model, Runner, SharedTimeline, Timeline, base_seed};
+use super::site_model::{Model, SharedTimeline, Timeline};
+use super::{Runner, base_seed};
 
 fn shared(title: &str) -> SharedTimeline {
     SharedTimeline {
