@@ -252,12 +252,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         discard();
     }));
     let renderer = Renderer::new(&site, &templates).at(site.publishing.now);
-    let collector = crate::search::Collector::new(&output, &renderer);
+    let collector = crate::search::Collector::new(&output, &renderer).spilling_into(&options.root);
     let built = renderer.build_all(&collector).and_then(|pages| {
         if crate::search::enabled(&site.config) {
             crate::search::write_bundle(
                 &options.root,
-                collector.into_pages(),
+                collector.into_collected(),
                 site.config.language,
                 &output,
             )

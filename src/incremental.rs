@@ -120,7 +120,7 @@ impl Session {
             .with_background_images(self.images.clone());
         let collector = crate::search::Collector::new(&output, &renderer);
         let all = renderer.render_all(&collector);
-        let indexed = collector.into_pages();
+        let (all, indexed) = collector.into_pages(all);
         let language = site.config.language;
         // The first build writes the index with the pages, as `build` does. A
         // later one (a template or site.toml saved) publishes the last index
@@ -130,10 +130,8 @@ impl Session {
             if crate::search::enabled(&site.config) {
                 let files = match self.search.last_bundle(language) {
                     Some(files) => files.to_vec(),
-                    None => {
-                        crate::search::cached_bundle(&self.options.root, indexed.clone(), language)
-                            .map_err(|problem| Diagnostics(vec![problem]))?
-                    }
+                    None => crate::search::cached_bundle(&self.options.root, &indexed, language)
+                        .map_err(|problem| Diagnostics(vec![problem]))?,
                 };
                 for (path, bytes) in &files {
                     output

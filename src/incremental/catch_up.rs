@@ -71,7 +71,7 @@ impl Session {
         let collector = crate::search::Collector::new(&output, &renderer);
         let (result, handed_back) = render_until(&renderer, &mut later, &collector, give_way);
         rest.splice(0..0, handed_back);
-        let indexed = collector.into_pages();
+        let (result, indexed) = collector.into_pages(result);
         let (rendered, warnings) = match renderer.outcome(result, Vec::new()) {
             Ok(done) => done,
             Err(problems) => {

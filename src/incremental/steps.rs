@@ -298,7 +298,7 @@ impl Session {
         };
         let collector = crate::search::Collector::new(&output, &renderer);
         let result = renderer.render(&dirty, &collector);
-        let indexed = collector.into_pages();
+        let (result, indexed) = collector.into_pages(result);
         let (rendered, warnings) = match renderer.outcome(result, state.warnings()) {
             Ok(done) => done,
             Err(problems) => {

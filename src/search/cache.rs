@@ -16,28 +16,28 @@ use crate::cache_dir;
 use crate::i18n::Language;
 
 /// The cache's folder in `.forklar-cache/`.
-const FOLDER: &str = "search";
+pub(super) const FOLDER: &str = "search";
 
 /// The dependency versions the index's files come from: a new Pagefind may
 /// make other files from the same pages.
 const LOCKFILE: &str = include_str!("../../Cargo.lock");
 
 /// Bumped when the entry's layout changes.
-const FORMAT: &str = "forklar search cache 1";
+const FORMAT: &str = "forklar search cache 2";
 
-/// The key of the index made from `pages` (address, copy) in `language`: an
-/// XXH3-128 hash, fast enough to take on every build (SHA-256 over the pages
-/// was a seventh of the sample site's build). The key only finds the index
-/// made from these pages; whoever could forge a collision could as well
-/// edit the pages.
-pub fn key(pages: &[(String, String)], language: Language) -> String {
+/// The key of the index made from pages with these addresses and copies
+/// (each copy's XXH3-128 digest), in `language`: an XXH3-128 hash, fast
+/// enough to take on every build (SHA-256 over the pages was a seventh of the
+/// sample site's build). The key only finds the index made from these pages;
+/// whoever could forge a collision could as well edit the pages.
+pub fn key<'a>(pages: impl IntoIterator<Item = (&'a str, u128)>, language: Language) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for part in [FORMAT, env!("CARGO_PKG_VERSION"), LOCKFILE, language.code()] {
         add(&mut hasher, part.as_bytes());
     }
-    for (url, copy) in pages {
+    for (url, digest) in pages {
         add(&mut hasher, url.as_bytes());
-        add(&mut hasher, copy.as_bytes());
+        hasher.update(&digest.to_le_bytes());
     }
     format!("{:032x}", hasher.digest128())
 }
@@ -50,9 +50,22 @@ fn add(hasher: &mut xxhash_rust::xxh3::Xxh3, bytes: &[u8]) {
 
 /// The files stored under `key`, if there are any and they read back whole.
 pub fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
+    let entry = load_entry(site_root, key)?;
+    let files = decode(&entry)?;
+    Some(
+        files
+            .into_iter()
+            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .collect(),
+    )
+}
+
+/// The entry stored under `key`, as it is on disk: [`decode`] gives its
+/// files without copying them.
+pub fn load_entry(site_root: &Path, key: &str) -> Option<Vec<u8>> {
     let root = cache_dir::real_dir(site_root.join(cache_dir::CACHE_ROOT), false)?;
     let dir = cache_dir::real_dir(root.join(FOLDER), false)?;
-    decode(&cache_dir::read(&dir.join(key))?)
+    cache_dir::read(&dir.join(key))
 }
 
 /// Keeps `files` under `key`, in place of any index kept before.
@@ -106,7 +119,8 @@ fn encode(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-fn decode(mut data: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+/// The files of an entry, by path, if it reads back whole.
+pub fn decode(mut data: &[u8]) -> Option<Vec<(&str, &[u8])>> {
     fn take<'a>(data: &mut &'a [u8]) -> Option<&'a [u8]> {
         let rest: &'a [u8] = data;
         let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
@@ -124,7 +138,7 @@ fn decode(mut data: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
         {
             return None;
         }
-        files.push((path.to_string(), take(&mut data)?.to_vec()));
+        files.push((path, take(&mut data)?));
     }
     (!files.is_empty()).then_some(files)
 }
@@ -133,8 +147,8 @@ fn decode(mut data: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
 mod tests {
     use super::*;
 
-    fn pages(text: &str) -> Vec<(String, String)> {
-        vec![("/a/".to_string(), text.to_string())]
+    fn pages(text: &str) -> Vec<(&'static str, u128)> {
+        vec![("/a/", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))]
     }
 
     #[test]
@@ -143,7 +157,11 @@ mod tests {
             ("pagefind/pagefind.js".to_string(), b"js".to_vec()),
             ("pagefind/fragment/x.pf_fragment".to_string(), vec![0, 1, 2]),
         ];
-        assert_eq!(decode(&encode(&files)), Some(files));
+        let expected: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+            .collect();
+        assert_eq!(decode(&encode(&files)), Some(expected));
     }
 
     #[test]
@@ -159,14 +177,16 @@ mod tests {
 
     #[test]
     fn the_key_follows_every_page_and_the_language() {
-        let one = key(&pages("<main>CSTO</main>"), Language::Nb);
+        let one = key(pages("<main>CSTO</main>"), Language::Nb);
         assert!(is_key(&one), "{one}");
-        assert_eq!(one, key(&pages("<main>CSTO</main>"), Language::Nb));
-        assert_ne!(one, key(&pages("<main>CSTo</main>"), Language::Nb));
-        assert_ne!(one, key(&pages("<main>CSTO</main>"), Language::En));
-        // The split between address and copy counts too.
-        let shifted = vec![("/a/<".to_string(), "main>CSTO</main>".to_string())];
-        assert_ne!(one, key(&shifted, Language::Nb));
+        assert_eq!(one, key(pages("<main>CSTO</main>"), Language::Nb));
+        assert_ne!(one, key(pages("<main>CSTo</main>"), Language::Nb));
+        assert_ne!(one, key(pages("<main>CSTO</main>"), Language::En));
+        // Another address, and one page more, count too.
+        let moved = vec![("/b/", pages("<main>CSTO</main>")[0].1)];
+        assert_ne!(one, key(moved, Language::Nb));
+        let more = [pages("<main>CSTO</main>"), pages("")].concat();
+        assert_ne!(one, key(more, Language::Nb));
     }
 
     #[test]

@@ -112,7 +112,8 @@ impl Kept {
 impl Job {
     /// Pagefind's files for the snapshot: the slow part, run without the session.
     pub fn bundle(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-        super::bundle(self.pages.clone(), self.language)
+        // One copy at a time, not the whole snapshot at once.
+        super::bundle(self.pages.iter().cloned().map(Ok), self.language)
     }
 }
 

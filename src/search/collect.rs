@@ -2,10 +2,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Language;
 use crate::output::Sink;
 use crate::render::{Page, Renderer};
@@ -67,8 +69,7 @@ pub struct Collector<'a> {
     inner: &'a dyn Sink,
     targets: HashMap<String, Target>,
     language: Language,
-    /// Each page's address and the copy Pagefind reads.
-    kept: Mutex<Vec<(String, String)>>,
+    kept: Mutex<Copies>,
 }
 
 impl<'a> Collector<'a> {
@@ -81,16 +82,42 @@ impl<'a> Collector<'a> {
                 HashMap::new()
             },
             language: renderer.urls.language,
-            kept: Mutex::new(Vec::new()),
+            kept: Mutex::new(Copies::in_memory()),
         }
     }
 
-    /// The pages kept, as (address, copy), sorted by address so the same
-    /// site always gives the same index.
-    pub fn into_pages(self) -> Vec<(String, String)> {
-        let mut pages = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
-        pages.sort();
-        pages
+    /// Keeps the copies past [`HELD_IN_MEMORY`] bytes in an unnamed file in
+    /// the site's cache instead of in memory: a build needs them back only
+    /// when its index is not in the cache. Without a cache folder they stay
+    /// in memory.
+    pub fn spilling_into(self, site_root: &Path) -> Collector<'a> {
+        let copies = Copies::spilling(site_root, HELD_IN_MEMORY);
+        Collector {
+            kept: Mutex::new(copies),
+            ..self
+        }
+    }
+
+    /// The render's `result` and the pages kept, as (address, copy), sorted
+    /// by address so the same site always gives the same index. A copy that
+    /// cannot be read back makes the result an error.
+    pub fn into_pages<T>(
+        self,
+        result: Result<T, Diagnostics>,
+    ) -> (Result<T, Diagnostics>, Vec<(String, String)>) {
+        match self.into_collected().copies().collect() {
+            Ok(pages) => (result, pages),
+            Err(problem) => (Err(Diagnostics(vec![problem])), Vec::new()),
+        }
+    }
+
+    /// The pages kept, sorted by address, with each copy's digest at hand
+    /// and the copy itself read only when asked for.
+    pub fn into_collected(self) -> Collected {
+        self.kept
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_collected()
     }
 }
 
@@ -100,10 +127,13 @@ impl Sink for Collector<'_> {
         if let Some(target) = self.targets.get(path) {
             let html = crate::utf8::lossy(bytes);
             let copy = index_copy(&html, target, self.language);
-            self.kept
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((target.url.clone(), copy));
+            // Hashed here, on the rendering threads, not at the end.
+            let digest = xxhash_rust::xxh3::xxh3_128(copy.as_bytes());
+            self.kept.lock().unwrap_or_else(|e| e.into_inner()).push(
+                target.url.clone(),
+                digest,
+                copy,
+            );
         }
         Ok(())
     }
@@ -126,6 +156,161 @@ impl Sink for Collector<'_> {
         // Image variants: never indexed.
         self.inner.write_stored(path, key, entry, origin)
     }
+}
+
+/// How many bytes of copies a build holds in memory before it keeps the rest
+/// in a file: the sample site's stay in memory, while an archive of 10,000
+/// articles (some 200 MB of copies) does not hold them all until the end.
+const HELD_IN_MEMORY: usize = 16 * 1024 * 1024;
+
+/// One page's copy, as kept.
+struct KeptPage {
+    url: String,
+    digest: u128,
+    copy: Held,
+}
+
+enum Held {
+    Memory(String),
+    /// Where in the file of copies, and how long.
+    File {
+        at: u64,
+        len: usize,
+    },
+}
+
+/// The copies kept so far.
+struct Copies {
+    pages: Vec<KeptPage>,
+    /// Bytes of copies held in memory.
+    in_memory: usize,
+    held_in_memory: usize,
+    /// The site in whose cache folder the file of copies is made, until it
+    /// is made or could not be.
+    spill_site: Option<PathBuf>,
+    file: Option<File>,
+    file_len: u64,
+}
+
+impl Copies {
+    fn in_memory() -> Copies {
+        Copies {
+            pages: Vec::new(),
+            in_memory: 0,
+            held_in_memory: usize::MAX,
+            spill_site: None,
+            file: None,
+            file_len: 0,
+        }
+    }
+
+    fn spilling(site_root: &Path, held_in_memory: usize) -> Copies {
+        Copies {
+            held_in_memory,
+            spill_site: Some(site_root.to_path_buf()),
+            ..Copies::in_memory()
+        }
+    }
+
+    fn push(&mut self, url: String, digest: u128, copy: String) {
+        let copy = if self.in_memory + copy.len() > self.held_in_memory {
+            self.append_to_file(copy)
+        } else {
+            Held::Memory(copy)
+        };
+        if let Held::Memory(copy) = &copy {
+            self.in_memory += copy.len();
+        }
+        self.pages.push(KeptPage { url, digest, copy });
+    }
+
+    /// Appends `copy` to the file of copies, made on first use; held in
+    /// memory when no file can be made or written.
+    fn append_to_file(&mut self, copy: String) -> Held {
+        if self.file.is_none()
+            && let Some(site_root) = self.spill_site.take()
+        {
+            // Unnamed (O_TMPFILE where the system has it, else removed as
+            // soon as made): nothing is left behind by a killed build, and
+            // no one can open it by a name given in advance.
+            self.file = crate::cache_dir::open(&site_root, super::cache::FOLDER)
+                .and_then(|dir| tempfile::tempfile_in(dir).ok());
+        }
+        let Some(file) = &mut self.file else {
+            return Held::Memory(copy);
+        };
+        match file.write_all(copy.as_bytes()) {
+            Ok(()) => {
+                let at = self.file_len;
+                self.file_len += copy.len() as u64;
+                Held::File {
+                    at,
+                    len: copy.len(),
+                }
+            }
+            Err(_) => {
+                // The copies written before stay where they are; those after
+                // are held in memory. Part of this one may be in the file,
+                // past every recorded copy, where nothing reads it.
+                self.held_in_memory = usize::MAX;
+                Held::Memory(copy)
+            }
+        }
+    }
+
+    fn into_collected(mut self) -> Collected {
+        // The digest orders a page written twice, so the order never varies.
+        self.pages
+            .sort_unstable_by(|a, b| (&a.url, a.digest).cmp(&(&b.url, b.digest)));
+        Collected {
+            pages: self.pages,
+            file: self.file,
+        }
+    }
+}
+
+/// The copies of a build's indexed pages, sorted by address.
+pub struct Collected {
+    pages: Vec<KeptPage>,
+    file: Option<File>,
+}
+
+impl Collected {
+    /// Each page's address and the digest of its copy: all the cache's key needs.
+    pub fn digests(&self) -> impl Iterator<Item = (&str, u128)> {
+        self.pages
+            .iter()
+            .map(|page| (page.url.as_str(), page.digest))
+    }
+
+    /// Each page's address and copy, read back one at a time.
+    pub fn copies(self) -> impl Iterator<Item = Result<(String, String), Diagnostic>> {
+        let file = self.file;
+        self.pages.into_iter().map(move |page| {
+            let copy = match page.copy {
+                Held::Memory(copy) => copy,
+                Held::File { at, len } => read_back(file.as_ref(), at, len)?,
+            };
+            Ok((page.url, copy))
+        })
+    }
+}
+
+fn read_back(file: Option<&File>, at: u64, len: usize) -> Result<String, Diagnostic> {
+    let read = || -> std::io::Result<String> {
+        let mut file = file.ok_or_else(|| std::io::Error::other("the file is gone"))?;
+        file.seek(SeekFrom::Start(at))?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes)?;
+        String::from_utf8(bytes).map_err(std::io::Error::other)
+    };
+    read().map_err(|err| {
+        Diagnostic::new(format!(
+            "a page kept for the search index could not be read back from the site's \
+             .forklar-cache/search/ folder: {err}"
+        ))
+        .with_help("build again; if it keeps failing, check the disk the site is on")
+    })
 }
 
 /// How much of a page's HTML is indexed: far more than any article needs (a
@@ -269,8 +454,88 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{find, mark_quotes, rfind, separate_blocks};
+    use super::{Copies, find, mark_quotes, rfind, separate_blocks};
     use crate::i18n::Language;
+
+    const PAGES: [(&str, &str); 3] = [
+        ("/b/", "<main>Bærum – «sitat»</main>"),
+        ("/a/", "<main>CSTO</main>"),
+        ("/c/", ""),
+    ];
+
+    /// The pages as kept in `copies`: (address, digest, copy), by address;
+    /// and whether any went to a file.
+    fn kept(mut copies: Copies) -> (Vec<(String, u128, String)>, bool) {
+        for (url, copy) in PAGES {
+            let digest = xxhash_rust::xxh3::xxh3_128(copy.as_bytes());
+            copies.push(url.to_string(), digest, copy.to_string());
+        }
+        let in_file = copies.file.is_some();
+        let collected = copies.into_collected();
+        let digests: Vec<(String, u128)> = collected
+            .digests()
+            .map(|(url, digest)| (url.to_string(), digest))
+            .collect();
+        let pages: Vec<(String, String)> = collected.copies().map(Result::unwrap).collect();
+        let pages = digests
+            .into_iter()
+            .zip(pages)
+            .map(|((url, digest), (same_url, copy))| {
+                assert_eq!(url, same_url);
+                (url, digest, copy)
+            })
+            .collect();
+        (pages, in_file)
+    }
+
+    fn cache_entries(site: &std::path::Path) -> Vec<String> {
+        let dir = site.join(crate::cache_dir::CACHE_ROOT).join("search");
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn copies_kept_in_a_file_read_back_as_those_kept_in_memory() {
+        let (in_memory, in_file) = kept(Copies::in_memory());
+        assert!(!in_file);
+        let urls: Vec<&str> = in_memory.iter().map(|(url, ..)| url.as_str()).collect();
+        assert_eq!(urls, ["/a/", "/b/", "/c/"], "sorted by address");
+        for (url, digest, copy) in &in_memory {
+            let written = PAGES.iter().find(|(u, _)| u == url).unwrap().1;
+            assert_eq!(copy, written);
+            assert_eq!(*digest, xxhash_rust::xxh3::xxh3_128(written.as_bytes()));
+        }
+        // Every copy in the file, and only the later ones.
+        for held in [0, "<main>Bærum – «sitat»</main>".len()] {
+            let site = tempfile::tempdir().unwrap();
+            let copies = Copies::spilling(site.path(), held);
+            assert_eq!(
+                kept(copies),
+                (in_memory.clone(), true),
+                "held in memory: {held} bytes"
+            );
+            // The file had no name, so nothing is left behind.
+            assert_eq!(cache_entries(site.path()), Vec::<String>::new());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copies_stay_in_memory_when_the_cache_folder_is_a_link() {
+        let site = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let cache = site.path().join(crate::cache_dir::CACHE_ROOT);
+        std::fs::create_dir(&cache).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), cache.join("search")).unwrap();
+        let copies = Copies::spilling(site.path(), 0);
+        assert_eq!(kept(copies), kept(Copies::in_memory()), "no file");
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
 
     #[test]
     fn a_quotes_words_get_the_marks_the_stylesheet_draws() {

@@ -20,9 +20,11 @@ const UNUSED: &[&str] = &[
     "pagefind-highlight.js",
 ];
 
-/// Pagefind's files for `pages` (address, copy), by path under the output folder.
+/// Pagefind's files for `pages` (address, copy), by path under the output
+/// folder. The pages are taken one at a time, so a copy read back from the
+/// cache's file is let go once Pagefind has it.
 pub fn bundle(
-    pages: Vec<(String, String)>,
+    pages: impl IntoIterator<Item = Result<(String, String), Diagnostic>>,
     language: Language,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -35,7 +37,8 @@ pub fn bundle(
             .force_language(language.code().to_string())
             .build();
         let mut index = PagefindIndex::new(Some(options)).map_err(failed)?;
-        for (url, html) in pages {
+        for page in pages {
+            let (url, html) = page?;
             index
                 .add_html_file(None, Some(url), html)
                 .await

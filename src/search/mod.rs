@@ -2,13 +2,15 @@
 //!
 //! The index is made by Pagefind from the pages just rendered, in memory: a
 //! [`Collector`] wrapped around the output keeps a slim copy of each
-//! article, background entry, timeline and person page as it is written, and
+//! article, background entry, timeline and person page as it is written (in
+//! a build, past the first 16 MB, in an unnamed file in the site's cache), and
 //! [`bundle`] turns them into Pagefind's files, which go into the same staged
 //! output (`pagefind/`), so a failed build publishes none of them and the
 //! manifest removes the ones a later build no longer makes. Indexing is most
 //! of what search costs a build, so the last index is kept in the site's
-//! `.forklar-cache/search/` under a hash of the copies ([`cached_bundle`]):
-//! a build whose indexed pages are unchanged publishes it again.
+//! `.forklar-cache/search/` under a hash of the copies' addresses and digests
+//! ([`write_bundle`]): a build whose indexed pages are unchanged publishes it
+//! again without reading a copy back.
 //!
 //! Each copy carries what the search page shows beside a result: the type of
 //! page (meta `kind`) and, for a background entry, its title and aliases as
@@ -26,7 +28,7 @@ mod index;
 use serde::Serialize;
 
 use crate::i18n::Language;
-pub use collect::{Collector, Target, targets};
+pub use collect::{Collected, Collector, Target, targets};
 
 /// The folder, under the output folder, Pagefind's files are written to.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -57,7 +59,7 @@ pub fn section(language: Language) -> &'static str {
 /// Pagefind's files for the collected pages, by path under the output folder.
 #[cfg(feature = "search")]
 pub fn bundle(
-    pages: Vec<(String, String)>,
+    pages: impl IntoIterator<Item = Result<(String, String), crate::diagnostics::Diagnostic>>,
     language: Language,
 ) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
     index::bundle(pages, language)
@@ -66,43 +68,66 @@ pub fn bundle(
 /// Without the `search` feature there is nothing to index.
 #[cfg(not(feature = "search"))]
 pub fn bundle(
-    _pages: Vec<(String, String)>,
+    _pages: impl IntoIterator<Item = Result<(String, String), crate::diagnostics::Diagnostic>>,
     _language: Language,
 ) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
     Ok(Vec::new())
 }
 
-/// Pagefind's files for `pages`, as [`bundle`] makes them, taken from the
-/// site's cache when the pages are the ones the kept index was made from
-/// (and kept there when not).
+/// Pagefind's files for `pages` (address, copy, sorted by address), as
+/// [`bundle`] makes them, taken from the site's cache when the pages are the
+/// ones the kept index was made from (and kept there when not).
 pub fn cached_bundle(
     site_root: &std::path::Path,
-    pages: Vec<(String, String)>,
+    pages: &[(String, String)],
     language: Language,
 ) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
-    let key = cache::key(&pages, language);
+    let digests = pages
+        .iter()
+        .map(|(url, copy)| (url.as_str(), xxhash_rust::xxh3::xxh3_128(copy.as_bytes())));
+    let key = cache::key(digests, language);
     if let Some(files) = cache::load(site_root, &key) {
         return Ok(files);
     }
-    let files = bundle(pages, language)?;
-    if !files.is_empty() {
-        cache::store(site_root, &key, &files);
-    }
-    Ok(files)
+    // One copy at a time goes to the index, not all of them at once.
+    index_and_keep(site_root, &key, pages.iter().cloned().map(Ok), language)
 }
 
 /// Makes the index of the collected pages, or takes it from the site's
 /// cache, and writes it into `sink`.
 pub fn write_bundle(
     site_root: &std::path::Path,
-    pages: Vec<(String, String)>,
+    pages: Collected,
     language: Language,
     sink: &dyn crate::output::Sink,
 ) -> Result<(), crate::diagnostics::Diagnostic> {
-    for (path, bytes) in cached_bundle(site_root, pages, language)? {
+    let key = cache::key(pages.digests(), language);
+    // The kept entry's files are written straight from the entry as read.
+    if let Some(entry) = cache::load_entry(site_root, &key)
+        && let Some(files) = cache::decode(&entry)
+    {
+        for (path, bytes) in files {
+            sink.write(path, bytes, "forklar's search index")?;
+        }
+        return Ok(());
+    }
+    for (path, bytes) in index_and_keep(site_root, &key, pages.copies(), language)? {
         sink.write(&path, &bytes, "forklar's search index")?;
     }
     Ok(())
+}
+
+fn index_and_keep(
+    site_root: &std::path::Path,
+    key: &str,
+    pages: impl IntoIterator<Item = Result<(String, String), crate::diagnostics::Diagnostic>>,
+    language: Language,
+) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
+    let files = bundle(pages, language)?;
+    if !files.is_empty() {
+        cache::store(site_root, key, &files);
+    }
+    Ok(files)
 }
 
 /// The words of the search page, in the site's language.

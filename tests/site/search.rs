@@ -498,3 +498,59 @@ fn a_damaged_cache_entry_is_indexed_again() {
         bytes
     );
 }
+
+/// More copies than a build holds in memory (16 MB; the index takes the
+/// first 512 KB of a page): the rest wait in an unnamed file in the cache
+/// folder, are read back for the index, and leave nothing behind.
+#[test]
+fn an_archive_too_large_to_hold_in_memory_is_indexed_whole() {
+    const ARTICLES: usize = 34;
+    let paragraph = "Protestene spredte seg fra Zjanaozen til Almaty, og regjeringen \
+                     innførte unntakstilstand i flere regioner. Prisen på flytende gass \
+                     var doblet ved nyttår, og misnøyen hadde vokst i årevis.\n\n";
+    let body = paragraph.repeat(530 * 1024 / paragraph.len());
+    let mut site = fixture::site_with_config(fixture::SITE_TOML);
+    for n in 0..ARTICLES {
+        site = site.with(
+            &format!("content/sak-{n:02}.md"),
+            format!(
+                "+++\ntitle = \"Sak {n}\"\ndate = 2022-01-{:02}\n+++\n\nKjennemerke{n} innleder saken.\n\n{body}",
+                n % 28 + 1
+            ),
+        );
+    }
+    site.build_ok(&[]);
+    let pages = indexed_pages(&site.public_dir());
+    for n in 0..ARTICLES {
+        let page = page_at(&pages, &format!("/sak-{n:02}/"));
+        let content = page["content"].as_str().expect("content");
+        assert_contains(
+            content,
+            &format!("Kjennemerke{n}"),
+            "the article's first words",
+        );
+        assert_contains(content, "unntakstilstand", "the article's later words");
+    }
+    let kept = cached_indexes(&site);
+    assert_eq!(kept.len(), 1, "the index only, no file of copies: {kept:?}");
+
+    // The same pages again: the key made from the copies finds the index.
+    let first = published_index(&site);
+    let entry = site.root().join(".forklar-cache/search").join(&kept[0]);
+    let stamp = std::fs::metadata(&entry)
+        .expect("the entry")
+        .modified()
+        .ok();
+    site.remove("public");
+    site.build_ok(&[]);
+    assert!(first == published_index(&site), "the same index");
+    assert_eq!(cached_indexes(&site), kept);
+    assert_eq!(
+        std::fs::metadata(&entry)
+            .expect("the entry")
+            .modified()
+            .ok(),
+        stamp,
+        "taken from the cache, not made and kept again"
+    );
+}
