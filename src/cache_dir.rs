@@ -52,6 +52,18 @@ pub fn read(path: &Path) -> Option<Vec<u8>> {
     fs::read(path).ok()
 }
 
+/// Opens `path` for reading when it is a regular file, not a link.
+pub fn open_file(path: &Path) -> Option<fs::File> {
+    if !is_real_file(path) {
+        return None;
+    }
+    let file = fs::File::open(path).ok()?;
+    // Swapped for something else since it was looked at: not read.
+    file.metadata()
+        .is_ok_and(|meta| meta.is_file())
+        .then_some(file)
+}
+
 /// Writes `bytes` to `path` in `dir` whole or not at all: into a new
 /// temporary file in `dir`, renamed over `path`.
 pub fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {

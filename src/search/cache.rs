@@ -9,10 +9,12 @@
 //! written only makes the build index again: it never fails a build.
 
 use std::fs;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use crate::cache_dir;
 
+use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
 
 /// The cache's folder in `.forklar-cache/`.
@@ -50,7 +52,7 @@ fn add(hasher: &mut xxhash_rust::xxh3::Xxh3, bytes: &[u8]) {
 
 /// The files stored under `key`, if there are any and they read back whole.
 pub fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
-    let entry = load_entry(site_root, key)?;
+    let entry = cache_dir::read(&entry_path(site_root, key)?)?;
     let files = decode(&entry)?;
     Some(
         files
@@ -60,12 +62,96 @@ pub fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
     )
 }
 
-/// The entry stored under `key`, as it is on disk: [`decode`] gives its
-/// files without copying them.
-pub fn load_entry(site_root: &Path, key: &str) -> Option<Vec<u8>> {
+/// Hands each file stored under `key` to `publish`, read one at a time, once
+/// the whole entry is known to read back: an archive's index is tens of
+/// megabytes, which [`load`] would hold twice. `Ok(false)`, with nothing
+/// handed over, when there is no such entry or it is damaged.
+pub fn publish_each(
+    site_root: &Path,
+    key: &str,
+    mut publish: impl FnMut(&str, &[u8]) -> Result<(), Diagnostic>,
+) -> Result<bool, Diagnostic> {
+    let Some(entry_file) = entry_path(site_root, key) else {
+        return Ok(false);
+    };
+    let Some(file) = cache_dir::open_file(&entry_file) else {
+        return Ok(false);
+    };
+    let mut entry = io::BufReader::new(file);
+    let Some(files) = file_list(&mut entry) else {
+        return Ok(false);
+    };
+    let mut bytes = Vec::new();
+    let mut position = 0;
+    for (path, start, len) in files {
+        bytes.resize(len, 0);
+        // Relative seeks keep the reader's buffer: the small files of an
+        // index are read without a system call each.
+        let read = entry
+            .seek_relative(start as i64 - position as i64)
+            .and_then(|_| entry.read_exact(&mut bytes));
+        position = start + len as u64;
+        if let Err(err) = read {
+            // Only a fault of the disk: the list was read from this very file.
+            return Err(Diagnostic::new(format!(
+                "the kept search index {} could not be read: {err}",
+                entry_file.display()
+            ))
+            .with_help("delete the folder .forklar-cache/search/ and build again"));
+        }
+        publish(&path, &bytes)?;
+    }
+    Ok(true)
+}
+
+fn entry_path(site_root: &Path, key: &str) -> Option<std::path::PathBuf> {
     let root = cache_dir::real_dir(site_root.join(cache_dir::CACHE_ROOT), false)?;
     let dir = cache_dir::real_dir(root.join(FOLDER), false)?;
-    cache_dir::read(&dir.join(key))
+    Some(dir.join(key))
+}
+
+/// Each file of an entry as (path, where its bytes start, their length),
+/// read without its bytes; `None` when the entry does not read back whole
+/// (as [`decode`]).
+fn file_list(entry: &mut io::BufReader<fs::File>) -> Option<Vec<(String, u64, usize)>> {
+    fn length(entry: &mut impl Read) -> Option<u64> {
+        let mut bytes = [0; 8];
+        entry.read_exact(&mut bytes).ok()?;
+        Some(u64::from_le_bytes(bytes))
+    }
+    let size = entry.seek(SeekFrom::End(0)).ok()?;
+    entry.seek(SeekFrom::Start(0)).ok()?;
+    let mut at = 0_u64;
+    let mut files = Vec::new();
+    while at < size {
+        let path_len = length(entry)?;
+        // A path is short; a longer one is a damaged entry, not a read of
+        // gigabytes.
+        if path_len > 4096 {
+            return None;
+        }
+        let mut path = vec![0; path_len as usize];
+        entry.read_exact(&mut path).ok()?;
+        let path = String::from_utf8(path).ok()?;
+        if !is_bundle_path(&path) {
+            return None;
+        }
+        let len = length(entry)?;
+        let start = at + 16 + path_len;
+        let end = start.checked_add(len).filter(|&end| end <= size)?;
+        entry.seek_relative(i64::try_from(len).ok()?).ok()?;
+        files.push((path, start, usize::try_from(len).ok()?));
+        at = end;
+    }
+    // Back to the start, where the caller's reading begins.
+    entry.rewind().ok()?;
+    (!files.is_empty()).then_some(files)
+}
+
+/// Only Pagefind's own folder: an edited entry cannot write elsewhere.
+fn is_bundle_path(path: &str) -> bool {
+    path.starts_with(&format!("{}/", super::BUNDLE_DIR))
+        && !path.split('/').any(|part| part.is_empty() || part == "..")
 }
 
 /// Keeps `files` under `key`, in place of any index kept before.
@@ -120,7 +206,7 @@ fn encode(files: &[(String, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// The files of an entry, by path, if it reads back whole.
-pub fn decode(mut data: &[u8]) -> Option<Vec<(&str, &[u8])>> {
+fn decode(mut data: &[u8]) -> Option<Vec<(&str, &[u8])>> {
     fn take<'a>(data: &mut &'a [u8]) -> Option<&'a [u8]> {
         let rest: &'a [u8] = data;
         let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
@@ -132,10 +218,7 @@ pub fn decode(mut data: &[u8]) -> Option<Vec<(&str, &[u8])>> {
     let mut files = Vec::new();
     while !data.is_empty() {
         let path = std::str::from_utf8(take(&mut data)?).ok()?;
-        // Only Pagefind's own folder: an edited entry cannot write elsewhere.
-        if !path.starts_with(&format!("{}/", super::BUNDLE_DIR))
-            || path.split('/').any(|part| part.is_empty() || part == "..")
-        {
+        if !is_bundle_path(path) {
             return None;
         }
         files.push((path, take(&mut data)?));
@@ -173,6 +256,51 @@ mod tests {
         assert_eq!(decode(&encode(&outside)), None);
         let elsewhere = vec![("index.html".to_string(), b"x".to_vec())];
         assert_eq!(decode(&encode(&elsewhere)), None);
+    }
+
+    /// What [`publish_each`] hands over from the entry `bytes` under `key`.
+    fn published(bytes: &[u8]) -> (bool, Vec<(String, Vec<u8>)>) {
+        let site = tempfile::tempdir().unwrap();
+        let dir = site.path().join(cache_dir::CACHE_ROOT).join(FOLDER);
+        fs::create_dir_all(&dir).unwrap();
+        let key = "e".repeat(32);
+        fs::write(dir.join(&key), bytes).unwrap();
+        let mut files = Vec::new();
+        let done = publish_each(site.path(), &key, |path, bytes| {
+            files.push((path.to_string(), bytes.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        (done, files)
+    }
+
+    #[test]
+    fn an_entry_is_published_file_by_file_only_when_it_reads_back_whole() {
+        let files = vec![
+            ("pagefind/pagefind.js".to_string(), b"js".to_vec()),
+            ("pagefind/empty".to_string(), Vec::new()),
+            ("pagefind/fragment/x.pf_fragment".to_string(), vec![0, 1, 2]),
+        ];
+        let whole = encode(&files);
+        assert_eq!(published(&whole), (true, files.clone()));
+        // Cut anywhere, nothing is handed over.
+        for cut in [1, 8, 20, whole.len() - 1] {
+            assert_eq!(
+                published(&whole[..cut]),
+                (false, Vec::new()),
+                "cut at {cut}"
+            );
+        }
+        // A file named outside Pagefind's folder spoils the entry.
+        let outside = [files.clone(), vec![("../x".to_string(), b"x".to_vec())]].concat();
+        assert_eq!(published(&encode(&outside)), (false, Vec::new()));
+        // A length far past the end.
+        let mut long = whole.clone();
+        long[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(published(&long), (false, Vec::new()));
+        let site = tempfile::tempdir().unwrap();
+        let none = publish_each(site.path(), &"f".repeat(32), |_, _| Ok(())).unwrap();
+        assert!(!none, "no entry");
     }
 
     #[test]

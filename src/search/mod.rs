@@ -102,13 +102,10 @@ pub fn write_bundle(
     sink: &dyn crate::output::Sink,
 ) -> Result<(), crate::diagnostics::Diagnostic> {
     let key = cache::key(pages.digests(), language);
-    // The kept entry's files are written straight from the entry as read.
-    if let Some(entry) = cache::load_entry(site_root, &key)
-        && let Some(files) = cache::decode(&entry)
-    {
-        for (path, bytes) in files {
-            sink.write(path, bytes, "forklar's search index")?;
-        }
+    let published = cache::publish_each(site_root, &key, |path, bytes| {
+        sink.write(path, bytes, "forklar's search index")
+    })?;
+    if published {
         return Ok(());
     }
     for (path, bytes) in index_and_keep(site_root, &key, pages.copies(), language)? {
