@@ -194,6 +194,9 @@ pub(super) fn search_worker(
                         Err(problem) => eprintln!("{problem}"),
                     }
                 }
+                // Indexing an archive takes gigabytes for a moment; the
+                // preview should not hold them until the next save.
+                crate::allocator::give_back_freed();
             }
         });
     if let Err(err) = spawned {
