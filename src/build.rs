@@ -257,7 +257,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         if crate::search::enabled(&site.config) {
             crate::search::write_bundle(
                 &options.root,
-                collector.into_collected(),
+                &collector.into_collected(),
                 site.config.language,
                 &output,
             )

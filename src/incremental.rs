@@ -118,9 +118,10 @@ impl Session {
         let renderer = Renderer::new(&site, &templates)
             .at(self.options.now())
             .with_background_images(self.images.clone());
-        let collector = crate::search::Collector::new(&output, &renderer);
+        let collector =
+            crate::search::Collector::new(&output, &renderer).spilling_into(&self.options.root);
         let all = renderer.render_all(&collector);
-        let (all, indexed) = collector.into_pages(all);
+        let indexed = collector.into_collected();
         let language = site.config.language;
         // The first build writes the index with the pages, as `build` does. A
         // later one (a template or site.toml saved) publishes the last index
@@ -129,11 +130,12 @@ impl Session {
         let all = all.and_then(|rendered| {
             if crate::search::enabled(&site.config) {
                 let files = match self.search.last_bundle(language) {
-                    Some(files) => files.to_vec(),
+                    Some(files) => files,
                     None => crate::search::cached_bundle(&self.options.root, &indexed, language)
+                        .map(std::sync::Arc::new)
                         .map_err(|problem| Diagnostics(vec![problem]))?,
                 };
-                for (path, bytes) in &files {
+                for (path, bytes) in files.iter() {
                     output
                         .write(path, bytes, "forklar's search index")
                         .map_err(|problem| Diagnostics(vec![problem]))?;

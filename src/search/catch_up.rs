@@ -10,14 +10,19 @@ use crate::i18n::Language;
 use crate::output::{Output, Sink};
 use crate::render::{Page, Renderer};
 
+use super::Collected;
+
 use super::BUNDLE_DIR;
 
 /// The copies search indexes as last rendered, by address.
 #[derive(Default)]
 pub struct Kept {
-    /// Shared with the job that indexes them: a snapshot of an archive's
-    /// copies (some 200 MB at 10,000 articles) is not a second copy.
-    pages: BTreeMap<String, Arc<str>>,
+    /// The copies of the last full build, most of them in an unnamed file
+    /// in the site's cache (see [`super::Collector::spilling_into`]), shared
+    /// with the job that indexes them: an archive's copies (some 200 MB at
+    /// 10,000 articles) are neither held nor copied for it.
+    built: Option<Arc<Collected>>,
+    pages: BTreeMap<String, KeptCopy>,
     /// Counts the changes to `pages`; a job made before the last change is
     /// not written.
     generation: u64,
@@ -25,12 +30,38 @@ pub struct Kept {
     dirty: bool,
     language: Language,
     /// The files of the index as last written.
-    bundle: Option<Vec<(String, Vec<u8>)>>,
+    bundle: Option<Arc<Bundle>>,
+}
+
+/// The files of an index, by path.
+pub type Bundle = Vec<(String, Vec<u8>)>;
+
+/// A page's copy: as the last full build made it, or as a later save did.
+#[derive(Clone)]
+enum KeptCopy {
+    /// The copy at this place in [`Kept::built`].
+    Built {
+        index: usize,
+        digest: u128,
+    },
+    Saved {
+        digest: u128,
+        copy: Arc<str>,
+    },
+}
+
+impl KeptCopy {
+    fn digest(&self) -> u128 {
+        match self {
+            KeptCopy::Built { digest, .. } | KeptCopy::Saved { digest, .. } => *digest,
+        }
+    }
 }
 
 /// One remaking of the index, from a snapshot of the kept pages.
 pub struct Job {
-    pages: Vec<(String, Arc<str>)>,
+    built: Option<Arc<Collected>>,
+    pages: Vec<(String, KeptCopy)>,
     language: Language,
     generation: u64,
 }
@@ -38,26 +69,24 @@ pub struct Job {
 impl Kept {
     /// The files of the last index, to publish again while a new one is
     /// made; `None` before the first, or when the language changed.
-    pub fn last_bundle(&self, language: Language) -> Option<&[(String, Vec<u8>)]> {
+    pub fn last_bundle(&self, language: Language) -> Option<Arc<Bundle>> {
         match &self.bundle {
-            Some(files) if language == self.language => Some(files),
+            Some(files) if language == self.language => Some(Arc::clone(files)),
             _ => None,
         }
     }
 
     /// After a full build of `pages`, which published `bundle` (`None`: the
     /// site has no search).
-    pub fn replace(
-        &mut self,
-        pages: Vec<(String, String)>,
-        language: Language,
-        bundle: Option<Vec<(String, Vec<u8>)>>,
-    ) {
+    pub fn replace(&mut self, pages: Collected, language: Language, bundle: Option<Arc<Bundle>>) {
         let kept_last = bundle.is_some() && self.last_bundle(language).is_some();
+        // A page written twice keeps its last copy in the order.
         self.pages = pages
-            .into_iter()
-            .map(|(url, copy)| (url, Arc::from(copy)))
+            .digests()
+            .enumerate()
+            .map(|(index, (url, digest))| (url.to_string(), KeptCopy::Built { index, digest }))
             .collect();
+        self.built = Some(Arc::new(pages));
         self.language = language;
         self.generation += 1;
         // An index made from exactly these pages needs no remaking; the last
@@ -67,23 +96,35 @@ impl Kept {
     }
 
     /// After a job's index was written.
-    pub fn written(&mut self, files: Vec<(String, Vec<u8>)>) {
-        self.bundle = Some(files);
+    pub fn written(&mut self, files: Bundle) {
+        self.bundle = Some(Arc::new(files));
     }
 
     /// After a rebuild of some pages: `rendered` are the copies of the pages
     /// rendered again, `gone` the pages the site no longer has.
     pub fn update(&mut self, renderer: &Renderer, gone: &[Page], rendered: Vec<(String, String)>) {
+        let gone = gone
+            .iter()
+            .flat_map(|page| renderer.output_paths(page))
+            .map(|path| super::page_url(&path));
+        self.update_addresses(gone, rendered);
+    }
+
+    /// [`Kept::update`] with the addresses of the pages gone.
+    fn update_addresses(
+        &mut self,
+        gone: impl IntoIterator<Item = String>,
+        rendered: Vec<(String, String)>,
+    ) {
         let mut changed = false;
-        for page in gone {
-            for path in renderer.output_paths(page) {
-                let url = super::page_url(&path);
-                changed |= self.pages.remove(&url).is_some();
-            }
+        for url in gone {
+            changed |= self.pages.remove(&url).is_some();
         }
         for (url, copy) in rendered {
-            if self.pages.get(&url).map(|kept| &**kept) != Some(copy.as_str()) {
-                self.pages.insert(url, Arc::from(copy));
+            let digest = xxhash_rust::xxh3::xxh3_128(copy.as_bytes());
+            if self.pages.get(&url).map(KeptCopy::digest) != Some(digest) {
+                let copy = Arc::from(copy);
+                self.pages.insert(url, KeptCopy::Saved { digest, copy });
                 changed = true;
             }
         }
@@ -99,10 +140,11 @@ impl Kept {
             return None;
         }
         Some(Job {
+            built: self.built.clone(),
             pages: self
                 .pages
                 .iter()
-                .map(|(url, copy)| (url.clone(), Arc::clone(copy)))
+                .map(|(url, copy)| (url.clone(), copy.clone()))
                 .collect(),
             language: self.language,
             generation: self.generation,
@@ -117,13 +159,22 @@ impl Kept {
 
 impl Job {
     /// Pagefind's files for the snapshot: the slow part, run without the session.
-    pub fn bundle(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-        // One copy at a time, not the whole snapshot at once.
-        let pages = self.pages.iter();
-        super::bundle(
-            pages.map(|(url, copy)| Ok((url.clone(), copy.to_string()))),
-            self.language,
-        )
+    pub fn bundle(&self) -> Result<Bundle, Diagnostic> {
+        super::bundle(self.copies(), self.language)
+    }
+
+    /// The snapshot's pages as (address, copy), read one at a time.
+    fn copies(&self) -> impl Iterator<Item = Result<(String, String), Diagnostic>> + '_ {
+        self.pages.iter().map(|(url, copy)| {
+            let copy = match copy {
+                KeptCopy::Saved { copy, .. } => copy.to_string(),
+                KeptCopy::Built { index, .. } => match &self.built {
+                    Some(built) => built.copy(*index)?,
+                    None => return Err(Diagnostic::new("a kept search copy is missing")),
+                },
+            };
+            Ok((url.clone(), copy))
+        })
     }
 }
 
@@ -141,4 +192,75 @@ pub fn write_into(output: &Output, files: &[(String, Vec<u8>)]) -> Result<(), Di
         output.write(path, bytes, "forklar's search index")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(url, copy)| (url.to_string(), copy.to_string()))
+            .collect()
+    }
+
+    fn copies(job: &Job) -> Vec<(String, String)> {
+        job.copies().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn a_job_reads_the_built_copies_from_the_file_and_the_saved_ones_from_memory() {
+        let site = tempfile::tempdir().unwrap();
+        let built = pages(&[
+            ("/a/", "<main>CSTO</main>"),
+            ("/b/", "<main>Tokajev</main>"),
+            ("/c/", "<main>Almaty</main>"),
+        ]);
+        // Only the first copy fits in memory; the others go to the file.
+        let collected = super::super::collect::collected(site.path(), &built, 20);
+        assert!(
+            collected.spilled() >= 2,
+            "the test needs copies in the file"
+        );
+        let mut kept = Kept::default();
+        kept.replace(collected, Language::Nb, Some(Arc::new(Vec::new())));
+        // The published index was made from these very pages.
+        assert!(kept.job().is_none());
+
+        // A page rendered again the same is no change; one changed and one
+        // gone are.
+        kept.update_addresses(Vec::new(), pages(&[("/b/", "<main>Tokajev</main>")]));
+        assert!(kept.job().is_none(), "an unchanged copy made a job");
+        kept.update_addresses(
+            vec!["/a/".to_string()],
+            pages(&[
+                ("/c/", "<main>Almaty, 5. januar</main>"),
+                ("/d/", "<main>Ny</main>"),
+            ]),
+        );
+        let job = kept.job().expect("a job after a change");
+        assert!(kept.is_current(&job));
+        assert_eq!(
+            copies(&job),
+            pages(&[
+                ("/b/", "<main>Tokajev</main>"),
+                ("/c/", "<main>Almaty, 5. januar</main>"),
+                ("/d/", "<main>Ny</main>"),
+            ])
+        );
+
+        // A later save makes the job stale, but the job still reads the
+        // pages it was made from.
+        kept.update_addresses(Vec::new(), pages(&[("/b/", "<main>Endret</main>")]));
+        assert!(!kept.is_current(&job));
+        assert_eq!(
+            copies(&job)[0],
+            ("/b/".to_string(), "<main>Tokajev</main>".to_string())
+        );
+        let next = kept.job().expect("a job after the later save");
+        assert_eq!(
+            copies(&next)[0],
+            ("/b/".to_string(), "<main>Endret</main>".to_string())
+        );
+    }
 }

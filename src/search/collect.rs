@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -269,7 +269,9 @@ impl Copies {
     }
 }
 
-/// The copies of a build's indexed pages, sorted by address.
+/// The copies of a build's indexed pages, sorted by address. `serve` keeps
+/// them between saves, shared with the thread that remakes the index, so
+/// they are only ever read, each by its place in the order.
 pub struct Collected {
     pages: Vec<KeptPage>,
     file: Option<File>,
@@ -284,24 +286,24 @@ impl Collected {
     }
 
     /// Each page's address and copy, read back one at a time.
-    pub fn copies(self) -> impl Iterator<Item = Result<(String, String), Diagnostic>> {
-        let file = self.file;
-        self.pages.into_iter().map(move |page| {
-            let copy = match page.copy {
-                Held::Memory(copy) => copy,
-                Held::File { at, len } => read_back(file.as_ref(), at, len)?,
-            };
-            Ok((page.url, copy))
-        })
+    pub fn copies(&self) -> impl Iterator<Item = Result<(String, String), Diagnostic>> + '_ {
+        (0..self.pages.len()).map(|index| Ok((self.pages[index].url.clone(), self.copy(index)?)))
+    }
+
+    /// The copy of the page at `index` in the order of [`Collected::digests`].
+    pub fn copy(&self, index: usize) -> Result<String, Diagnostic> {
+        match &self.pages[index].copy {
+            Held::Memory(copy) => Ok(copy.clone()),
+            Held::File { at, len } => read_back(self.file.as_ref(), *at, *len),
+        }
     }
 }
 
 fn read_back(file: Option<&File>, at: u64, len: usize) -> Result<String, Diagnostic> {
     let read = || -> std::io::Result<String> {
-        let mut file = file.ok_or_else(|| std::io::Error::other("the file is gone"))?;
-        file.seek(SeekFrom::Start(at))?;
+        let file = file.ok_or_else(|| std::io::Error::other("the file is gone"))?;
         let mut bytes = vec![0; len];
-        file.read_exact(&mut bytes)?;
+        read_exact_at(file, &mut bytes, at)?;
         String::from_utf8(bytes).map_err(std::io::Error::other)
     };
     read().map_err(|err| {
@@ -311,6 +313,49 @@ fn read_back(file: Option<&File>, at: u64, len: usize) -> Result<String, Diagnos
         ))
         .with_help("build again; if it keeps failing, check the disk the site is on")
     })
+}
+
+/// Reads at `at` without moving the file's shared position, so that two
+/// threads may read the same kept copies.
+#[cfg(unix)]
+fn read_exact_at(file: &File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(file: &File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    // Where the system has no positional read, one reader at a time.
+    static ONE_READER: Mutex<()> = Mutex::new(());
+    let _turn = ONE_READER.lock().unwrap_or_else(|e| e.into_inner());
+    let mut file = file;
+    file.seek(SeekFrom::Start(at))?;
+    file.read_exact(bytes)
+}
+
+/// The copies `pages` as a build spilling past `held_in_memory` bytes into
+/// `site_root`'s cache keeps them.
+#[cfg(test)]
+pub(crate) fn collected(
+    site_root: &Path,
+    pages: &[(String, String)],
+    held_in_memory: usize,
+) -> Collected {
+    let mut copies = Copies::spilling(site_root, held_in_memory);
+    for (url, copy) in pages {
+        let digest = xxhash_rust::xxh3::xxh3_128(copy.as_bytes());
+        copies.push(url.clone(), digest, copy.clone());
+    }
+    copies.into_collected()
+}
+
+#[cfg(test)]
+impl Collected {
+    /// How many copies are in the file.
+    pub(crate) fn spilled(&self) -> usize {
+        let in_file = |page: &&KeptPage| matches!(page.copy, Held::File { .. });
+        self.pages.iter().filter(in_file).count()
+    }
 }
 
 /// How much of a page's HTML is indexed: far more than any article needs (a

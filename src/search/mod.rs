@@ -74,30 +74,27 @@ pub fn bundle(
     Ok(Vec::new())
 }
 
-/// Pagefind's files for `pages` (address, copy, sorted by address), as
-/// [`bundle`] makes them, taken from the site's cache when the pages are the
-/// ones the kept index was made from (and kept there when not).
+/// Pagefind's files for the collected pages, as [`bundle`] makes them, taken
+/// from the site's cache when the pages are the ones the kept index was made
+/// from (and kept there when not).
 pub fn cached_bundle(
     site_root: &std::path::Path,
-    pages: &[(String, String)],
+    pages: &Collected,
     language: Language,
 ) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
-    let digests = pages
-        .iter()
-        .map(|(url, copy)| (url.as_str(), xxhash_rust::xxh3::xxh3_128(copy.as_bytes())));
-    let key = cache::key(digests, language);
+    let key = cache::key(pages.digests(), language);
     if let Some(files) = cache::load(site_root, &key) {
         return Ok(files);
     }
     // One copy at a time goes to the index, not all of them at once.
-    index_and_keep(site_root, &key, pages.iter().cloned().map(Ok), language)
+    index_and_keep(site_root, &key, pages.copies(), language)
 }
 
 /// Makes the index of the collected pages, or takes it from the site's
 /// cache, and writes it into `sink`.
 pub fn write_bundle(
     site_root: &std::path::Path,
-    pages: Collected,
+    pages: &Collected,
     language: Language,
     sink: &dyn crate::output::Sink,
 ) -> Result<(), crate::diagnostics::Diagnostic> {

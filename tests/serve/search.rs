@@ -26,6 +26,22 @@ fn indexed_text(public: &Path) -> String {
     text
 }
 
+/// The events of the reload stream up to the first `search`.
+fn events_until_search(l: &Live) -> Vec<String> {
+    let mut seen = Vec::new();
+    while !seen.iter().any(|name| name == "search") {
+        match l.events.rx.recv_timeout(WAIT) {
+            Ok(event) => seen.push(event.name),
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "no `search` event within {WAIT:?} of the save (saw {seen:?})\n{}",
+                l.serve.logs()
+            ),
+            Err(RecvTimeoutError::Disconnected) => panic!("the event stream closed"),
+        }
+    }
+    seen
+}
+
 #[test]
 fn a_save_reloads_first_and_the_index_catches_up_after() {
     let site = Site::new(&[("forste.md", "Første", "Blåbær vokser i skogen.")]);
@@ -41,17 +57,7 @@ fn a_save_reloads_first_and_the_index_catches_up_after() {
         "content/forste.md",
         &article("Første", "Moltebær vokser på myra."),
     );
-    let mut seen = Vec::new();
-    while !seen.iter().any(|name| name == "search") {
-        match l.events.rx.recv_timeout(WAIT) {
-            Ok(event) => seen.push(event.name),
-            Err(RecvTimeoutError::Timeout) => panic!(
-                "no `search` event within {WAIT:?} of the save (saw {seen:?})\n{}",
-                l.serve.logs()
-            ),
-            Err(RecvTimeoutError::Disconnected) => panic!("the event stream closed"),
-        }
-    }
+    let seen = events_until_search(&l);
     assert_eq!(
         seen.first().map(String::as_str),
         Some("reload"),
@@ -65,4 +71,60 @@ fn a_save_reloads_first_and_the_index_catches_up_after() {
         .expect("fragments")
         .count();
     assert_eq!(fragments, 1, "one article, one fragment");
+}
+
+/// An archive whose copies do not all fit in the memory a build holds them
+/// in: the server keeps the rest in the site's cache between saves, and the
+/// index made after a save still has every page.
+#[test]
+fn after_a_save_the_index_still_has_the_pages_kept_out_of_memory() {
+    const ARTICLES: usize = 34;
+    let paragraph = "Protestene spredte seg fra Zjanaozen til Almaty, og regjeringen \
+                     innførte unntakstilstand i flere regioner.\n\n";
+    let body = paragraph.repeat(530 * 1024 / paragraph.len());
+    let articles: Vec<(String, String, String)> = (0..ARTICLES)
+        .map(|n| {
+            (
+                format!("sak-{n:02}.md"),
+                format!("Sak {n}"),
+                format!("Kjennemerke{n} innleder saken.\n\n{body}"),
+            )
+        })
+        .collect();
+    let listed: Vec<(&str, &str, &str)> = articles
+        .iter()
+        .map(|(file, title, body)| (file.as_str(), title.as_str(), body.as_str()))
+        .collect();
+    let l = Live::start(Site::new(&listed), "site.toml");
+    let public = l.serve.output_dir();
+    #[cfg(target_os = "linux")]
+    {
+        // The copies past the first 16 MB are in an unnamed file there.
+        let cache = l.site.root().join(".forklar-cache/search");
+        let open: Vec<_> = std::fs::read_dir(format!("/proc/{}/fd", l.serve.child.id()))
+            .expect("the server's open files")
+            .flatten()
+            .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+            .collect();
+        assert!(
+            open.iter().any(|file| file.starts_with(&cache)),
+            "no file of copies open in {}: {open:?}",
+            cache.display()
+        );
+    }
+
+    l.site.write(
+        "content/sak-00.md",
+        &article("Sak 0", &format!("Nyord innleder saken.\n\n{body}")),
+    );
+    events_until_search(&l);
+    let text = indexed_text(&public);
+    assert!(text.contains("Nyord innleder saken."), "the saved words");
+    assert!(!text.contains("Kjennemerke0 "), "the old words are gone");
+    for n in 1..ARTICLES {
+        assert!(
+            text.contains(&format!("Kjennemerke{n} innleder")),
+            "page {n} is missing from the index made after the save"
+        );
+    }
 }
