@@ -276,12 +276,26 @@ impl Session {
         if !self.search.is_current(job) {
             return Ok(false);
         }
-        let output = Output::begin_partial(&self.options.root, &self.options.output_dir())?;
-        if let Err(problem) = crate::search::catch_up::write_into(&output, &files) {
+        // The session's list of published files, as a save's rebuild uses
+        // it: this runs under the session's lock, which a save waits for.
+        let known = self
+            .state
+            .as_mut()
+            .map(|state| std::mem::take(&mut state.manifest))
+            .unwrap_or_default();
+        let output =
+            Output::begin_partial_known(&self.options.root, &self.options.output_dir(), known)?;
+        let published = self.search.published_bundle();
+        if let Err(problem) =
+            crate::search::catch_up::write_into(&output, &files, published.as_deref())
+        {
             output.abandon();
             return Err(problem);
         }
-        output.commit_partial()?;
+        match &mut self.state {
+            Some(state) => output.commit_partial_known(&mut state.manifest)?,
+            None => output.commit_partial()?,
+        };
         self.search.written(files);
         Ok(true)
     }

@@ -95,6 +95,12 @@ impl Kept {
         self.bundle = bundle;
     }
 
+    /// The files of the index in the output folder now, whatever the
+    /// language.
+    pub fn published_bundle(&self) -> Option<Arc<Bundle>> {
+        self.bundle.clone()
+    }
+
     /// After a job's index was written.
     pub fn written(&mut self, files: Bundle) {
         self.bundle = Some(Arc::new(files));
@@ -160,7 +166,7 @@ impl Kept {
 impl Job {
     /// Pagefind's files for the snapshot: the slow part, run without the session.
     pub fn bundle(&self) -> Result<Bundle, Diagnostic> {
-        super::bundle(self.copies(), self.language)
+        super::bundle_in_background(self.copies(), self.language)
     }
 
     /// The snapshot's pages as (address, copy), read one at a time.
@@ -179,8 +185,14 @@ impl Job {
 }
 
 /// Writes a new index into a partial `output`, removing the files of the old
-/// one that the new one does not have.
-pub fn write_into(output: &Output, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
+/// one that the new one does not have. A file `published` (the index in the
+/// output now) has byte for byte is left as it is: after a save most of an
+/// archive's index is, and this runs while saves wait.
+pub fn write_into(
+    output: &Output,
+    files: &[(String, Vec<u8>)],
+    published: Option<&Bundle>,
+) -> Result<(), Diagnostic> {
     let prefix = format!("{BUNDLE_DIR}/");
     let new: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     for old in output.previous() {
@@ -188,8 +200,17 @@ pub fn write_into(output: &Output, files: &[(String, Vec<u8>)]) -> Result<(), Di
             output.remove(old);
         }
     }
+    let published: std::collections::HashMap<&str, &[u8]> = published
+        .into_iter()
+        .flatten()
+        .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+        .collect();
     for (path, bytes) in files {
-        output.write(path, bytes, "forklar's search index")?;
+        let in_place = published.get(path.as_str()) == Some(&bytes.as_slice())
+            && output.previous().contains(path);
+        if !in_place {
+            output.write(path, bytes, "forklar's search index")?;
+        }
     }
     Ok(())
 }

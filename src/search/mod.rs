@@ -65,6 +65,26 @@ pub fn bundle(
     index::bundle(pages, language)
 }
 
+/// [`bundle`] for `serve`, beside the saves it must not slow: Pagefind's
+/// threads are its own, at a lower priority (see
+/// [`index::bundle_in_background`]).
+#[cfg(feature = "search")]
+pub fn bundle_in_background(
+    pages: impl IntoIterator<Item = Result<(String, String), crate::diagnostics::Diagnostic>> + Send,
+    language: Language,
+) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
+    index::bundle_in_background(pages, language)
+}
+
+/// Without the `search` feature there is nothing to index.
+#[cfg(not(feature = "search"))]
+pub fn bundle_in_background(
+    _pages: impl IntoIterator<Item = Result<(String, String), crate::diagnostics::Diagnostic>> + Send,
+    _language: Language,
+) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
+    Ok(Vec::new())
+}
+
 /// Without the `search` feature there is nothing to index.
 #[cfg(not(feature = "search"))]
 pub fn bundle(
