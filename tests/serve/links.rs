@@ -46,6 +46,7 @@ fn assert_as_a_fresh_build(l: &Live) {
         "the fresh build failed: {}",
         String::from_utf8_lossy(&built.stderr)
     );
+    l.serve.wait_index_as_built(&out);
     let files = list_files(&out);
     let mut problems = Vec::new();
     for rel in &files {

@@ -268,6 +268,7 @@ fn assert_same_as_fresh_build(live: &Live) {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    live.serve.wait_index_as_built(&fresh);
     let built = list_files(&fresh);
     for path in &built {
         let served = live.serve.get(&format!("/{path}"));

@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 
-use crate::support::{Live, Site, WAIT, article};
+use crate::support::{INDEX_CAUGHT_UP, Live, Site, article};
 
 /// The text of every page in the index below `public`, from Pagefind's
 /// fragments (gzip of a signature and JSON).
@@ -47,10 +47,10 @@ fn fragment_files(
 fn events_until_search(l: &Live) -> Vec<String> {
     let mut seen = Vec::new();
     while !seen.iter().any(|name| name == "search") {
-        match l.events.rx.recv_timeout(WAIT) {
+        match l.events.rx.recv_timeout(INDEX_CAUGHT_UP) {
             Ok(event) => seen.push(event.name),
             Err(RecvTimeoutError::Timeout) => panic!(
-                "no `search` event within {WAIT:?} of the save (saw {seen:?})\n{}",
+                "no `search` event within {INDEX_CAUGHT_UP:?} of the save (saw {seen:?})\n{}",
                 l.serve.logs()
             ),
             Err(RecvTimeoutError::Disconnected) => panic!("the event stream closed"),

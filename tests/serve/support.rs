@@ -22,6 +22,9 @@ pub const START: Duration = Duration::from_secs(30);
 /// Longest wait for one save to show: its event on the stream, the new page.
 /// A save is rebuilt in well under a second; this is for a loaded machine.
 pub const WAIT: Duration = Duration::from_secs(10);
+/// How long the search index may take to catch up with the pages while the
+/// rest of a test suite keeps the machine busy.
+pub const INDEX_CAUGHT_UP: Duration = Duration::from_secs(60);
 /// Longest wait for serve's background image work to finish.
 pub const IMAGES_IDLE: Duration = Duration::from_secs(180);
 /// How long to listen for something that must not happen.
@@ -338,6 +341,27 @@ impl Serve {
     pub fn wait_pages_written(&self) {
         if !wait_until(WAIT, || self.status("pages_pending") == 0) {
             panic!("pages still pending after {WAIT:?}\n{}", self.logs());
+        }
+    }
+
+    /// Waits until the search index served is the one a fresh build wrote
+    /// into `fresh`: it is remade behind the reload, at a lower priority than
+    /// saves, so on a busy machine it may come well after the pages. Nothing
+    /// to wait for when the build wrote no index.
+    pub fn wait_index_as_built(&self, fresh: &Path) {
+        let Ok(entry) = fs::read(fresh.join("pagefind/pagefind-entry.json")) else {
+            return;
+        };
+        // The entry names the index by a hash of it.
+        let current = || {
+            let served = self.get("/pagefind/pagefind-entry.json");
+            served.status == 200 && served.body == entry
+        };
+        if !wait_until(INDEX_CAUGHT_UP, current) {
+            panic!(
+                "the search index was not the fresh build's after {INDEX_CAUGHT_UP:?}\n{}",
+                self.logs()
+            );
         }
     }
 
