@@ -370,7 +370,11 @@ impl Runner {
         // Settling also waits for the search index, which serve remakes after
         // the reload event (`event: search` when done).
         self.live.serve.wait_images_idle();
-        let later = self.live.events.settle();
+        let mut later = self.live.events.settle();
+        // On a busy machine the index, remade at a lower priority, may come
+        // later still.
+        self.live.serve.wait_index_as_built(&self.fresh_dir());
+        later.extend(self.live.events.settle());
         let last = later.into_iter().rfind(|e| e.name != "search").or(last);
         let result = self.compare(&fresh, last.as_ref());
         if let Ok(built) = &fresh {
