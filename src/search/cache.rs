@@ -52,14 +52,12 @@ fn add(hasher: &mut xxhash_rust::xxh3::Xxh3, bytes: &[u8]) {
 
 /// The files stored under `key`, if there are any and they read back whole.
 pub fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
-    let entry = cache_dir::read(&entry_path(site_root, key)?)?;
-    let files = decode(&entry)?;
-    Some(
-        files
-            .into_iter()
-            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
-            .collect(),
-    )
+    let mut files = Vec::new();
+    let whole = publish_each(site_root, key, |path, bytes| {
+        files.push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    });
+    matches!(whole, Ok(true)).then_some(files)
 }
 
 /// Hands each file stored under `key` to `publish`, read one at a time, once
@@ -111,8 +109,8 @@ fn entry_path(site_root: &Path, key: &str) -> Option<std::path::PathBuf> {
 }
 
 /// Each file of an entry as (path, where its bytes start, their length),
-/// read without its bytes; `None` when the entry does not read back whole
-/// (as [`decode`]).
+/// read without its bytes; `None` when the entry does not read back whole:
+/// cut short, or naming a file outside Pagefind's folder.
 fn file_list(entry: &mut io::BufReader<fs::File>) -> Option<Vec<(String, u64, usize)>> {
     fn length(entry: &mut impl Read) -> Option<u64> {
         let mut bytes = [0; 8];
@@ -205,27 +203,6 @@ fn encode(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-/// The files of an entry, by path, if it reads back whole.
-fn decode(mut data: &[u8]) -> Option<Vec<(&str, &[u8])>> {
-    fn take<'a>(data: &mut &'a [u8]) -> Option<&'a [u8]> {
-        let rest: &'a [u8] = data;
-        let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
-        let part = rest.get(8..end)?;
-        *data = &rest[end..];
-        Some(part)
-    }
-    let mut files = Vec::new();
-    while !data.is_empty() {
-        let path = std::str::from_utf8(take(&mut data)?).ok()?;
-        if !is_bundle_path(path) {
-            return None;
-        }
-        files.push((path, take(&mut data)?));
-    }
-    (!files.is_empty()).then_some(files)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,22 +217,18 @@ mod tests {
             ("pagefind/pagefind.js".to_string(), b"js".to_vec()),
             ("pagefind/fragment/x.pf_fragment".to_string(), vec![0, 1, 2]),
         ];
-        let expected: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
-            .collect();
-        assert_eq!(decode(&encode(&files)), Some(expected));
+        assert_eq!(published(&encode(&files)), (true, files));
     }
 
     #[test]
     fn a_cut_or_foreign_entry_is_not_used() {
         let files = vec![("pagefind/pagefind.js".to_string(), b"js".to_vec())];
         let whole = encode(&files);
-        assert_eq!(decode(&whole[..whole.len() - 1]), None);
+        assert_eq!(published(&whole[..whole.len() - 1]), (false, Vec::new()));
         let outside = vec![("pagefind/../index.html".to_string(), b"x".to_vec())];
-        assert_eq!(decode(&encode(&outside)), None);
+        assert_eq!(published(&encode(&outside)), (false, Vec::new()));
         let elsewhere = vec![("index.html".to_string(), b"x".to_vec())];
-        assert_eq!(decode(&encode(&elsewhere)), None);
+        assert_eq!(published(&encode(&elsewhere)), (false, Vec::new()));
     }
 
     /// What [`publish_each`] hands over from the entry `bytes` under `key`.
