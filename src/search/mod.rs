@@ -22,6 +22,7 @@
 mod cache;
 pub mod catch_up;
 mod collect;
+mod copy;
 #[cfg(feature = "search")]
 mod index;
 
