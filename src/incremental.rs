@@ -259,6 +259,12 @@ impl Session {
                 .is_none_or(|images| images.status().pending == 0)
     }
 
+    /// A flag that holds while the search index in the output is older than
+    /// the pages (see [`crate::search::catch_up::Kept::behind_flag`]).
+    pub fn search_behind(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.search.behind_flag()
+    }
+
     /// The search index to remake after the last rebuild, if its pages
     /// changed: made with [`crate::search::catch_up::Job::bundle`] without
     /// the session, then written with [`Session::finish_search`].
@@ -296,7 +302,7 @@ impl Session {
             Some(state) => output.commit_partial_known(&mut state.manifest)?,
             None => output.commit_partial()?,
         };
-        self.search.written(files);
+        self.search.written(job, files);
         Ok(true)
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
@@ -31,6 +32,12 @@ pub struct Kept {
     language: Language,
     /// The files of the index as last written.
     bundle: Option<Arc<Bundle>>,
+    /// The `generation` the index in the output was made from; `None` when
+    /// it was made from older pages.
+    indexed: Option<u64>,
+    /// Whether the index in the output is behind the pages: shared with
+    /// `serve`'s status, which must answer without waiting for the session.
+    behind: Arc<AtomicBool>,
 }
 
 /// The files of an index, by path.
@@ -67,6 +74,19 @@ pub struct Job {
 }
 
 impl Kept {
+    /// A flag that holds while the index in the output is older than the
+    /// pages kept here. It is set before a rebuild's reload goes out, so a
+    /// reader that sees the reload and then the flag clear sees the index
+    /// of those pages.
+    pub fn behind_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.behind)
+    }
+
+    fn note_whether_behind(&self) {
+        let behind = self.indexed != Some(self.generation);
+        self.behind.store(behind, Ordering::SeqCst);
+    }
+
     /// The files of the last index, to publish again while a new one is
     /// made; `None` before the first, or when the language changed.
     pub fn last_bundle(&self, language: Language) -> Option<Arc<Bundle>> {
@@ -92,7 +112,10 @@ impl Kept {
         // An index made from exactly these pages needs no remaking; the last
         // index published again does.
         self.dirty = kept_last;
+        // A site without search has no index to be behind.
+        self.indexed = (!kept_last).then_some(self.generation);
         self.bundle = bundle;
+        self.note_whether_behind();
     }
 
     /// The files of the index in the output folder now, whatever the
@@ -101,9 +124,11 @@ impl Kept {
         self.bundle.clone()
     }
 
-    /// After a job's index was written.
-    pub fn written(&mut self, files: Bundle) {
+    /// After `job`'s index was written.
+    pub fn written(&mut self, job: &Job, files: Bundle) {
         self.bundle = Some(Arc::new(files));
+        self.indexed = Some(job.generation);
+        self.note_whether_behind();
     }
 
     /// After a rebuild of some pages: `rendered` are the copies of the pages
@@ -137,6 +162,7 @@ impl Kept {
         if changed {
             self.generation += 1;
             self.dirty = true;
+            self.note_whether_behind();
         }
     }
 
@@ -244,20 +270,27 @@ mod tests {
             "the test needs copies in the file"
         );
         let mut kept = Kept::default();
+        let behind = kept.behind_flag();
         kept.replace(collected, Language::Nb, Some(Arc::new(Vec::new())));
         // The published index was made from these very pages.
         assert!(kept.job().is_none());
+        assert!(!behind.load(Ordering::SeqCst));
 
         // A page rendered again the same is no change; one changed and one
         // gone are.
         kept.update_addresses(Vec::new(), pages(&[("/b/", "<main>Tokajev</main>")]));
         assert!(kept.job().is_none(), "an unchanged copy made a job");
+        assert!(!behind.load(Ordering::SeqCst), "an unchanged copy");
         kept.update_addresses(
             vec!["/a/".to_string()],
             pages(&[
                 ("/c/", "<main>Almaty, 5. januar</main>"),
                 ("/d/", "<main>Ny</main>"),
             ]),
+        );
+        assert!(
+            behind.load(Ordering::SeqCst),
+            "changed pages, the old index"
         );
         let job = kept.job().expect("a job after a change");
         assert!(kept.is_current(&job));
@@ -283,5 +316,24 @@ mod tests {
             copies(&next)[0],
             ("/b/".to_string(), "<main>Endret</main>".to_string())
         );
+        assert!(behind.load(Ordering::SeqCst), "no job written yet");
+        kept.written(&next, Vec::new());
+        assert!(
+            !behind.load(Ordering::SeqCst),
+            "the index of the pages as they are"
+        );
+
+        // A full rebuild that publishes the last index again is behind
+        // until a job's index is written.
+        let rebuilt = super::super::collect::collected(site.path(), &built, 20);
+        let last = kept.last_bundle(Language::Nb);
+        kept.replace(rebuilt, Language::Nb, last);
+        assert!(
+            behind.load(Ordering::SeqCst),
+            "the last index, published again"
+        );
+        let job = kept.job().expect("a job after a full rebuild");
+        kept.written(&job, Vec::new());
+        assert!(!behind.load(Ordering::SeqCst));
     }
 }

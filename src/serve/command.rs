@@ -87,7 +87,9 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     build.output = output.clone();
     build.base_url = Some(url.clone());
     build.drafts = options.drafts;
-    let session = Arc::new(Mutex::new(Session::new(build)));
+    let session = Session::new(build);
+    reload.track_search(session.search_behind());
+    let session = Arc::new(Mutex::new(session));
     let search = search_worker(&session, &reload);
     let images = background_images(
         &options.root,

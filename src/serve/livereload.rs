@@ -9,6 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -204,6 +205,9 @@ struct State {
     /// Images whose variants are still being made, and variants made so far.
     images_pending: usize,
     images_encoded: u64,
+    /// Set while the search index is older than the pages (see
+    /// [`crate::search::catch_up::Kept::behind_flag`]).
+    search_behind: Option<Arc<AtomicBool>>,
 }
 
 impl Default for LiveReload {
@@ -303,20 +307,32 @@ impl LiveReload {
         st.images_encoded = encoded;
     }
 
+    /// Has [`status_json`](Self::status_json) report `flag` as `search_pending`.
+    pub fn track_search(&self, flag: Arc<AtomicBool>) {
+        self.lock().search_behind = Some(flag);
+    }
+
     /// What `/__forklar/status` answers: `{"generation":N,"error":false,
-    /// "images_pending":N,"images_encoded":N,"pages_pending":N}`.
-    /// `images_pending` is 0 once every page shows its images' variants,
-    /// `pages_pending` once every page shows the last save.
+    /// "images_pending":N,"images_encoded":N,"pages_pending":N,
+    /// "search_pending":false}`. `images_pending` is 0 once every page shows
+    /// its images' variants, `pages_pending` once every page shows the last
+    /// save, and `search_pending` is false once the search index is made
+    /// from the pages written so far.
     pub fn status_json(&self) -> String {
         let pages_pending = self.inner.pending.count();
         let st = self.lock();
+        let search_pending = st
+            .search_behind
+            .as_ref()
+            .is_some_and(|behind| behind.load(Ordering::SeqCst));
         format!(
-            "{{\"generation\":{},\"error\":{},\"images_pending\":{},\"images_encoded\":{},\"pages_pending\":{}}}\n",
+            "{{\"generation\":{},\"error\":{},\"images_pending\":{},\"images_encoded\":{},\"pages_pending\":{},\"search_pending\":{}}}\n",
             st.generation,
             st.current_error.is_some(),
             st.images_pending,
             st.images_encoded,
-            pages_pending
+            pages_pending,
+            search_pending
         )
     }
 

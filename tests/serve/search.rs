@@ -5,6 +5,7 @@
 use std::io::Read as _;
 use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
+use std::time::Instant;
 
 use crate::support::{INDEX_CAUGHT_UP, Live, Site, article};
 
@@ -88,6 +89,50 @@ fn a_save_reloads_first_and_the_index_catches_up_after() {
         .expect("fragments")
         .count();
     assert_eq!(fragments, 1, "one article, one fragment");
+}
+
+/// `search_pending` in `/__forklar/status` is what a script waits on
+/// instead of the event stream: whenever it reads false after a save's
+/// reload, with no page pending, the index already has the saved words.
+#[test]
+fn the_status_says_whether_the_index_has_the_last_save() {
+    let site = Site::new(&[("forste.md", "Første", "Blåbær vokser i skogen.")]);
+    let l = Live::start(site, "site.toml");
+    let public = l.serve.output_dir();
+    assert!(
+        !l.serve.status_flag("search_pending"),
+        "the first build writes the index with the pages\n{}",
+        l.serve.logs()
+    );
+    let before = l.serve.status("generation");
+
+    l.site.write(
+        "content/forste.md",
+        &article("Første", "Moltebær vokser på myra."),
+    );
+    let deadline = Instant::now() + INDEX_CAUGHT_UP;
+    let mut polls = 0;
+    loop {
+        assert!(Instant::now() < deadline, "{}", l.serve.logs());
+        polls += 1;
+        // Read in this order: once the save is counted, the flag read after
+        // it covers the save's pages.
+        let reloaded = l.serve.status("generation") > before;
+        let pages_done = l.serve.status("pages_pending") == 0;
+        let search_pending = l.serve.status_flag("search_pending");
+        if reloaded && pages_done && !search_pending {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let text = indexed_text(&public);
+    assert!(
+        text.contains("Moltebær vokser på myra.") && !text.contains("Blåbær"),
+        "search_pending was false after {polls} polls, but the index lacks the save: {text}"
+    );
+    // The event the flag stands for comes too.
+    events_until_search(&l);
+    assert!(!l.serve.status_flag("search_pending"));
 }
 
 /// An archive whose copies do not all fit in the memory a build holds them

@@ -327,6 +327,20 @@ impl Serve {
             .unwrap_or_else(|_| panic!("{field} in {json} is not a number"))
     }
 
+    /// A true or false from `/__forklar/status` (`search_pending`, `error`).
+    pub fn status_flag(&self, field: &str) -> bool {
+        let json = self.get("/__forklar/status").text();
+        let key = format!("\"{field}\":");
+        let at = json
+            .find(&key)
+            .unwrap_or_else(|| panic!("no {field} in the status {json}"));
+        match &json[at + key.len()..] {
+            rest if rest.starts_with("true") => true,
+            rest if rest.starts_with("false") => false,
+            _ => panic!("{field} in {json} is neither true nor false"),
+        }
+    }
+
     /// Waits until no image work is pending: every page shows its images'
     /// variants. Encoding in a debug build is slow, so this allows minutes.
     pub fn wait_images_idle(&self) {
