@@ -125,22 +125,33 @@ impl Session {
         let language = site.config.language;
         // The first build writes the index with the pages, as `build` does. A
         // later one (a template or site.toml saved) publishes the last index
-        // again and leaves remaking it to after the reload.
-        let mut bundle = None;
+        // again, as the output folder holds it, and leaves remaking it to
+        // after the reload; where those files are gone or changed, the index
+        // is made now.
+        let mut index = None;
+        let mut kept_last = false;
         let all = all.and_then(|rendered| {
-            if crate::search::enabled(&site.config) {
-                let files = match self.search.last_bundle(language) {
-                    Some(files) => files,
-                    None => crate::search::cached_bundle(&self.options.root, &indexed, language)
-                        .map(std::sync::Arc::new)
-                        .map_err(|problem| Diagnostics(vec![problem]))?,
-                };
-                for (path, bytes) in files.iter() {
+            if !crate::search::enabled(&site.config) {
+                return Ok(rendered);
+            }
+            let origin = "forklar's search index";
+            if let Some(files) = self.search.last_index(language) {
+                kept_last = output
+                    .keep_as_they_are(&files, origin)
+                    .map_err(|problem| Diagnostics(vec![problem]))?;
+                index = kept_last.then_some(files);
+            }
+            if !kept_last {
+                let bundle = crate::search::cached_bundle(&self.options.root, &indexed, language)
+                    .map_err(|problem| Diagnostics(vec![problem]))?;
+                for (path, bytes) in &bundle {
                     output
-                        .write(path, bytes, "forklar's search index")
+                        .write(path, bytes, origin)
                         .map_err(|problem| Diagnostics(vec![problem]))?;
                 }
-                bundle = Some(files);
+                index = Some(std::sync::Arc::new(crate::search::catch_up::index_files(
+                    &bundle,
+                )));
             }
             Ok(rendered)
         });
@@ -155,7 +166,7 @@ impl Session {
         if let Some(images) = &self.images {
             images.submit(renderer.deferred_images());
         }
-        self.search.replace(indexed, language, bundle);
+        self.search.replace(indexed, language, index, kept_last);
         let lists = site.list_fingerprints(&renderer.listings);
         let pages: BTreeSet<Page> = renderer.pages().into_iter().collect();
         let mut kept = renderer.into_kept();
@@ -291,7 +302,7 @@ impl Session {
             .unwrap_or_default();
         let output =
             Output::begin_partial_known(&self.options.root, &self.options.output_dir(), known)?;
-        let published = self.search.published_bundle();
+        let published = self.search.published_index();
         if let Err(problem) =
             crate::search::catch_up::write_into(&output, &files, published.as_deref())
         {
@@ -302,7 +313,7 @@ impl Session {
             Some(state) => output.commit_partial_known(&mut state.manifest)?,
             None => output.commit_partial()?,
         };
-        self.search.written(job, files);
+        self.search.written(job, &files);
         Ok(true)
     }
 

@@ -189,6 +189,21 @@ pub(super) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     file.read_to_end(&mut existing).is_ok() && existing == bytes
 }
 
+/// The hash of the plain file at `path`, `None` when it cannot be read as
+/// one; never read through a link.
+pub(super) fn hash_of_file(path: &Path) -> Option<digests::Hash> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .ok()?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(digests::hash(&bytes))
+}
+
 /// The files the site publishes that one of the same name in static/
 /// replaces: robots.txt and the theme's icons. Any other address forklar
 /// publishes cannot also come from static/.

@@ -43,6 +43,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::diagnostics::Diagnostic;
 use digests::Record;
 pub use digests::forget as forget_record;
+/// What a published file's bytes are known by between builds.
+pub use digests::{Hash as ContentHash, hash as content_hash};
 use existing::{Kind, kind_of, same_bytes};
 pub use guard::check_output_dir;
 use published::Published;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use super::digests::{self, Entry, Stamp};
-use super::{Output, Stored, StoredEntry};
+use super::{Output, Stored, StoredEntry, existing};
 use crate::diagnostics::Diagnostic;
 
 impl Output {
@@ -79,6 +79,46 @@ impl Output {
         };
         self.put_recorded_as(path, &bytes, &digests::hash(&bytes), entry)?;
         Ok(Stored::Copied)
+    }
+
+    /// Publishes again, as they are, files an earlier build or save wrote
+    /// here, when every one of them still holds the bytes hashed to its
+    /// hash: all of them or none (`Ok(false)`, nothing claimed), so that
+    /// the caller can write another set in their place. A file whose stamp
+    /// the record knows is not read; any other is read (never through a
+    /// link) and hashed.
+    pub fn keep_as_they_are(
+        &self,
+        files: &[(String, digests::Hash)],
+        origin: &str,
+    ) -> Result<bool, Diagnostic> {
+        if self.empty_before {
+            return Ok(false);
+        }
+        let mut stamps = Vec::with_capacity(files.len());
+        for (path, hash) in files {
+            if !self.previous.contains(path) {
+                return Ok(false);
+            }
+            let Some(meta) = self.inspect(path)? else {
+                return Ok(false);
+            };
+            let stamp = Stamp::of(&meta);
+            let holds = match self.digests.known(path, stamp) {
+                Some(known) => known == *hash,
+                None => existing::hash_of_file(&self.dir.join(path)) == Some(*hash),
+            };
+            if !holds {
+                return Ok(false);
+            }
+            stamps.push(stamp);
+        }
+        for ((path, hash), stamp) in files.iter().zip(stamps) {
+            self.claim(path, origin)?;
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.record(path, *hash, stamp);
+        }
+        Ok(true)
     }
 
     /// Writes `bytes` into the stage; returns the new file's stamp, which moving

@@ -53,3 +53,76 @@ fn a_partial_commit_rewrites_the_manifest_only_when_files_come_or_go() {
         ["a/index.html", "b/index.html", "c/index.html"]
     );
 }
+
+/// The files of an earlier index are published again as they are only when
+/// every one still holds what was written: a partial commit changed one
+/// after the last full build (the record does not know it), and a file
+/// changed by anyone else makes the whole set refused, with nothing claimed.
+#[test]
+fn files_kept_as_they_are_only_when_all_hold_their_bytes() {
+    let site = tempfile::tempdir().unwrap();
+    let dir = site.path().join("public");
+    let full = Output::begin(site.path(), &dir).unwrap();
+    write(&full, "pagefind/a.pf", "one");
+    write(&full, "pagefind/b.pf", "two");
+    write(&full, "index.html", "side");
+    full.commit().unwrap();
+    let save = Output::begin_partial(site.path(), &dir).unwrap();
+    write(&save, "pagefind/b.pf", "two, again");
+    save.commit_partial().unwrap();
+    let index = |b: &str| {
+        vec![
+            ("pagefind/a.pf".to_string(), content_hash(b"one")),
+            ("pagefind/b.pf".to_string(), content_hash(b.as_bytes())),
+        ]
+    };
+    let inode = |path: &str| std::fs::metadata(dir.join(path)).unwrap().ino();
+    let before = inode("pagefind/b.pf");
+
+    let rebuild = Output::begin(site.path(), &dir).unwrap();
+    assert!(!rebuild.keep_as_they_are(&index("two"), "test").unwrap());
+    assert!(
+        rebuild
+            .keep_as_they_are(&index("two, again"), "test")
+            .unwrap()
+    );
+    write(&rebuild, "index.html", "side");
+    let report = rebuild.commit().unwrap();
+    assert_eq!(
+        (report.written, report.unchanged, report.removed),
+        (0, 3, 0)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("pagefind/b.pf")).unwrap(),
+        "two, again"
+    );
+    assert_eq!(inode("pagefind/b.pf"), before, "kept, not written again");
+
+    // Changed behind forklar's back: refused, and the paths are free for
+    // the index written in their place.
+    std::fs::write(dir.join("pagefind/a.pf"), "tampered").unwrap();
+    let rebuild = Output::begin(site.path(), &dir).unwrap();
+    assert!(
+        !rebuild
+            .keep_as_they_are(&index("two, again"), "test")
+            .unwrap()
+    );
+    write(&rebuild, "pagefind/a.pf", "one, new");
+    write(&rebuild, "pagefind/b.pf", "two, new");
+    rebuild.commit().unwrap();
+    assert_eq!(manifest_lines(&dir), ["pagefind/a.pf", "pagefind/b.pf"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("pagefind/a.pf")).unwrap(),
+        "one, new"
+    );
+
+    // Through a link, nothing is read.
+    std::fs::remove_file(dir.join("pagefind/a.pf")).unwrap();
+    let outside = site.path().join("outside");
+    std::fs::write(&outside, "one, new").unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("pagefind/a.pf")).unwrap();
+    let rebuild = Output::begin(site.path(), &dir).unwrap();
+    let linked = vec![("pagefind/a.pf".to_string(), content_hash(b"one, new"))];
+    assert!(rebuild.keep_as_they_are(&linked, "test").is_err());
+    rebuild.abandon();
+}

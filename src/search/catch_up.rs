@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Language;
-use crate::output::{Output, Sink};
+use crate::output::{ContentHash, Output, Sink, content_hash};
 use crate::render::{Page, Renderer};
 
 use super::Collected;
@@ -30,8 +30,10 @@ pub struct Kept {
     /// Changed since the last job was handed out.
     dirty: bool,
     language: Language,
-    /// The files of the index as last written.
-    bundle: Option<Arc<Bundle>>,
+    /// The files of the index as last written, by hash: published again
+    /// from the output folder after a full rebuild, not held (some 70 MB
+    /// at 10,000 articles).
+    index: Option<Arc<IndexFiles>>,
     /// The `generation` the index in the output was made from; `None` when
     /// it was made from older pages.
     indexed: Option<u64>,
@@ -42,6 +44,17 @@ pub struct Kept {
 
 /// The files of an index, by path.
 pub type Bundle = Vec<(String, Vec<u8>)>;
+
+/// The files of an index in the output folder, by path, with their hashes.
+pub type IndexFiles = Vec<(String, ContentHash)>;
+
+/// The paths and hashes of `bundle`'s files.
+pub fn index_files(bundle: &Bundle) -> IndexFiles {
+    bundle
+        .iter()
+        .map(|(path, bytes)| (path.clone(), content_hash(bytes)))
+        .collect()
+}
 
 /// A page's copy: as the last full build made it, or as a later save did.
 #[derive(Clone)]
@@ -89,17 +102,24 @@ impl Kept {
 
     /// The files of the last index, to publish again while a new one is
     /// made; `None` before the first, or when the language changed.
-    pub fn last_bundle(&self, language: Language) -> Option<Arc<Bundle>> {
-        match &self.bundle {
+    pub fn last_index(&self, language: Language) -> Option<Arc<IndexFiles>> {
+        match &self.index {
             Some(files) if language == self.language => Some(Arc::clone(files)),
             _ => None,
         }
     }
 
-    /// After a full build of `pages`, which published `bundle` (`None`: the
-    /// site has no search).
-    pub fn replace(&mut self, pages: Collected, language: Language, bundle: Option<Arc<Bundle>>) {
-        let kept_last = bundle.is_some() && self.last_bundle(language).is_some();
+    /// After a full build of `pages`, which published `index` (`None`: the
+    /// site has no search): the last index again (`kept_last`), or one made
+    /// from these pages.
+    pub fn replace(
+        &mut self,
+        pages: Collected,
+        language: Language,
+        index: Option<Arc<IndexFiles>>,
+        kept_last: bool,
+    ) {
+        let kept_last = kept_last && index.is_some();
         // A page written twice keeps its last copy in the order.
         self.pages = pages
             .digests()
@@ -114,19 +134,19 @@ impl Kept {
         self.dirty = kept_last;
         // A site without search has no index to be behind.
         self.indexed = (!kept_last).then_some(self.generation);
-        self.bundle = bundle;
+        self.index = index;
         self.note_whether_behind();
     }
 
     /// The files of the index in the output folder now, whatever the
     /// language.
-    pub fn published_bundle(&self) -> Option<Arc<Bundle>> {
-        self.bundle.clone()
+    pub fn published_index(&self) -> Option<Arc<IndexFiles>> {
+        self.index.clone()
     }
 
-    /// After `job`'s index was written.
-    pub fn written(&mut self, job: &Job, files: Bundle) {
-        self.bundle = Some(Arc::new(files));
+    /// After `job`'s index, `files`, was written.
+    pub fn written(&mut self, job: &Job, files: &Bundle) {
+        self.index = Some(Arc::new(index_files(files)));
         self.indexed = Some(job.generation);
         self.note_whether_behind();
     }
@@ -212,12 +232,13 @@ impl Job {
 
 /// Writes a new index into a partial `output`, removing the files of the old
 /// one that the new one does not have. A file `published` (the index in the
-/// output now) has byte for byte is left as it is: after a save most of an
-/// archive's index is, and this runs while saves wait.
+/// output now) has with the same hash is left as it is, without the look at
+/// the file [`Output::write`] would take: after a save most of an archive's
+/// index is unchanged, and this runs while saves wait.
 pub fn write_into(
     output: &Output,
     files: &[(String, Vec<u8>)],
-    published: Option<&Bundle>,
+    published: Option<&IndexFiles>,
 ) -> Result<(), Diagnostic> {
     let prefix = format!("{BUNDLE_DIR}/");
     let new: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
@@ -226,13 +247,13 @@ pub fn write_into(
             output.remove(old);
         }
     }
-    let published: std::collections::HashMap<&str, &[u8]> = published
+    let published: std::collections::HashMap<&str, &ContentHash> = published
         .into_iter()
         .flatten()
-        .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+        .map(|(path, hash)| (path.as_str(), hash))
         .collect();
     for (path, bytes) in files {
-        let in_place = published.get(path.as_str()) == Some(&bytes.as_slice())
+        let in_place = published.get(path.as_str()) == Some(&&content_hash(bytes))
             && output.previous().contains(path);
         if !in_place {
             output.write(path, bytes, "forklar's search index")?;
@@ -271,7 +292,7 @@ mod tests {
         );
         let mut kept = Kept::default();
         let behind = kept.behind_flag();
-        kept.replace(collected, Language::Nb, Some(Arc::new(Vec::new())));
+        kept.replace(collected, Language::Nb, Some(Arc::new(Vec::new())), false);
         // The published index was made from these very pages.
         assert!(kept.job().is_none());
         assert!(!behind.load(Ordering::SeqCst));
@@ -317,7 +338,7 @@ mod tests {
             ("/b/".to_string(), "<main>Endret</main>".to_string())
         );
         assert!(behind.load(Ordering::SeqCst), "no job written yet");
-        kept.written(&next, Vec::new());
+        kept.written(&next, &Vec::new());
         assert!(
             !behind.load(Ordering::SeqCst),
             "the index of the pages as they are"
@@ -326,14 +347,14 @@ mod tests {
         // A full rebuild that publishes the last index again is behind
         // until a job's index is written.
         let rebuilt = super::super::collect::collected(site.path(), &built, 20);
-        let last = kept.last_bundle(Language::Nb);
-        kept.replace(rebuilt, Language::Nb, last);
+        let last = kept.last_index(Language::Nb);
+        kept.replace(rebuilt, Language::Nb, last, true);
         assert!(
             behind.load(Ordering::SeqCst),
             "the last index, published again"
         );
         let job = kept.job().expect("a job after a full rebuild");
-        kept.written(&job, Vec::new());
+        kept.written(&job, &Vec::new());
         assert!(!behind.load(Ordering::SeqCst));
     }
 }

@@ -135,6 +135,33 @@ fn the_status_says_whether_the_index_has_the_last_save() {
     assert!(!l.serve.status_flag("search_pending"));
 }
 
+/// A saved template renders every page again: the index in the output is
+/// published again as it is (read back and checked, not held), and remade
+/// after the reload. Were it made before the reload instead, no `search`
+/// event would follow.
+#[test]
+fn a_template_save_publishes_the_last_index_and_remakes_it_after_the_reload() {
+    let site = Site::new(&[("forste.md", "Første", "Blåbær vokser i skogen.")]);
+    let l = Live::start(site, "site.toml");
+    let public = l.serve.output_dir();
+    let footer = "<footer class=\"site-footer\">";
+    let base = include_str!("../../templates/base.html");
+    assert!(base.contains(footer), "the test's footer is in base.html");
+    l.site.write(
+        "templates/base.html",
+        &base.replace(footer, "<footer class=\"site-footer\" data-lagret=\"ja\">"),
+    );
+    let seen = events_until_search(&l);
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("reload"),
+        "the pages are reloaded before the index is remade: {seen:?}\n{}",
+        l.serve.logs()
+    );
+    assert!(l.serve.get("/forste/").text().contains("data-lagret"));
+    assert!(indexed_text(&public).contains("Blåbær vokser i skogen."));
+}
+
 /// An archive whose copies do not all fit in the memory a build holds them
 /// in: the server keeps the rest in the site's cache between saves, and the
 /// index made after a save still has every page.
