@@ -68,7 +68,7 @@ impl Session {
                 return Some(Err(Diagnostics(vec![problem])));
             }
         };
-        let collector = crate::search::Collector::new(&output, &renderer);
+        let collector = crate::search::Collector::for_pages(&output, &renderer, &later);
         let (result, handed_back) = render_until(&renderer, &mut later, &collector, give_way);
         rest.splice(0..0, handed_back);
         let (result, indexed) = collector.into_pages(result);

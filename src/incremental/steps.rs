@@ -296,7 +296,7 @@ impl Session {
                 return Err(Diagnostics(vec![problem]));
             }
         };
-        let collector = crate::search::Collector::new(&output, &renderer);
+        let collector = crate::search::Collector::for_pages(&output, &renderer, &dirty);
         let result = renderer.render(&dirty, &collector);
         let (result, indexed) = collector.into_pages(result);
         let (rendered, warnings) = match renderer.outcome(result, state.warnings()) {

@@ -30,9 +30,19 @@ pub struct Target {
 /// The pages search indexes, by the file each is written to: articles,
 /// background entries, shared timelines and people.
 pub fn targets(renderer: &Renderer) -> HashMap<String, Target> {
+    targets_among(renderer, renderer.pages())
+}
+
+/// [`targets`] among `pages` alone: a save renders a handful of an
+/// archive's pages, and looking at every page for them took longer than
+/// the save's own render.
+fn targets_among(
+    renderer: &Renderer,
+    pages: impl IntoIterator<Item = Page>,
+) -> HashMap<String, Target> {
     let labels = SearchLabels::of(renderer.urls.language);
     let mut targets = HashMap::new();
-    for page in renderer.pages() {
+    for page in pages {
         let (kind, names) = match &page {
             Page::Article(_) => (labels.article, Vec::new()),
             // A shared timeline. An article's own timeline page repeats the
@@ -73,11 +83,28 @@ pub struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
+    /// A collector of every page search indexes.
     pub fn new(inner: &'a dyn Sink, renderer: &Renderer) -> Collector<'a> {
+        Collector::of(inner, renderer, || targets(renderer))
+    }
+
+    /// A collector of those of `pages` search indexes: what a render of
+    /// only these pages needs.
+    pub fn for_pages(inner: &'a dyn Sink, renderer: &Renderer, pages: &[Page]) -> Collector<'a> {
+        Collector::of(inner, renderer, || {
+            targets_among(renderer, pages.iter().cloned())
+        })
+    }
+
+    fn of(
+        inner: &'a dyn Sink,
+        renderer: &Renderer,
+        targets: impl FnOnce() -> HashMap<String, Target>,
+    ) -> Collector<'a> {
         Collector {
             inner,
             targets: if super::enabled(&renderer.site.config) {
-                targets(renderer)
+                targets()
             } else {
                 HashMap::new()
             },
