@@ -20,7 +20,12 @@ measures:
   page opens it (the server renders the open page before the reload).
 
 KINDS=date,tags (the labels printed) measures only those kinds; the first
-save and start-up are measured whatever it says.
+save and start-up are measured whatever it says. Saves come a quarter of a
+second apart, so on a site with search each lands while the index of the
+last is being made; WAIT_FOR_INDEX=1 waits before each save until
+/__forklar/status says the index has the last one (`search_pending` false)
+and then SETTLE seconds more (default 2; the memory Pagefind used is given
+back just after), as for a writer who saves less often than the index takes.
 
 After each kind, the pages that show the change are fetched and checked for
 it. Prints one line per kind (median, p95, max in ms) and a summary line per
@@ -315,6 +320,8 @@ def measure(forklar, site, runs):
             samples = []
             for i in range(runs):
                 time.sleep(PAUSE)
+                if os.environ.get("WAIT_FOR_INDEX") == "1":
+                    wait_for_index(port)
                 stream.drain(0.0)
                 start = time.perf_counter()
                 edit(i + 1)
@@ -373,6 +380,18 @@ def status_field(port, name):
     status, body = get(port, "/__forklar/status")
     match = re.search(rf'"{name}":(\d+)', body) if status == 200 else None
     return int(match.group(1)) if match else -1
+
+
+def wait_for_index(port):
+    """Waits until the search index has every save so far."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        status, body = get(port, "/__forklar/status")
+        if status == 200 and '"search_pending":false' in body and '"pages_pending":0' in body:
+            time.sleep(float(os.environ.get("SETTLE", "2")))
+            return
+        time.sleep(0.05)
+    sys.exit("the search index did not catch up within 300 s")
 
 
 if __name__ == "__main__":

@@ -288,7 +288,7 @@ impl Session {
     pub fn finish_search(
         &mut self,
         job: &crate::search::catch_up::Job,
-        files: Vec<(String, Vec<u8>)>,
+        index: crate::search::catch_up::NewIndex,
     ) -> Result<bool, Diagnostic> {
         if !self.search.is_current(job) {
             return Ok(false);
@@ -304,7 +304,7 @@ impl Session {
             Output::begin_partial_known(&self.options.root, &self.options.output_dir(), known)?;
         let published = self.search.published_index();
         if let Err(problem) =
-            crate::search::catch_up::write_into(&output, &files, published.as_deref())
+            crate::search::catch_up::write_into(&output, &index, published.as_deref())
         {
             output.abandon();
             return Err(problem);
@@ -313,7 +313,7 @@ impl Session {
             Some(state) => output.commit_partial_known(&mut state.manifest)?,
             None => output.commit_partial()?,
         };
-        self.search.written(job, &files);
+        self.search.written(job, index.hashes);
         Ok(true)
     }
 

@@ -48,6 +48,13 @@ pub type Bundle = Vec<(String, Vec<u8>)>;
 /// The files of an index in the output folder, by path, with their hashes.
 pub type IndexFiles = Vec<(String, ContentHash)>;
 
+/// An index a [`Job`] made, to be written: its files, and their paths and
+/// hashes in the same order.
+pub struct NewIndex {
+    pub files: Bundle,
+    pub hashes: IndexFiles,
+}
+
 /// The paths and hashes of `bundle`'s files.
 pub fn index_files(bundle: &Bundle) -> IndexFiles {
     bundle
@@ -145,8 +152,8 @@ impl Kept {
     }
 
     /// After `job`'s index, `files`, was written.
-    pub fn written(&mut self, job: &Job, files: &Bundle) {
-        self.index = Some(Arc::new(index_files(files)));
+    pub fn written(&mut self, job: &Job, files: IndexFiles) {
+        self.index = Some(Arc::new(files));
         self.indexed = Some(job.generation);
         self.note_whether_behind();
     }
@@ -210,9 +217,15 @@ impl Kept {
 }
 
 impl Job {
-    /// Pagefind's files for the snapshot: the slow part, run without the session.
-    pub fn bundle(&self) -> Result<Bundle, Diagnostic> {
-        super::bundle_in_background(self.copies(), self.language)
+    /// Pagefind's files for the snapshot: the slow part, run without the
+    /// session. `before_each_page` is called before Pagefind is given each
+    /// page: it may wait, so that a save takes the cores meanwhile.
+    pub fn bundle(&self, before_each_page: &(dyn Fn() + Sync)) -> Result<NewIndex, Diagnostic> {
+        let pages = self.copies().inspect(|_| before_each_page());
+        let files = super::bundle_in_background(pages, self.language)?;
+        // Hashed here, not while it is written under the lock saves wait for.
+        let hashes = index_files(&files);
+        Ok(NewIndex { files, hashes })
     }
 
     /// The snapshot's pages as (address, copy), read one at a time.
@@ -237,9 +250,10 @@ impl Job {
 /// index is unchanged, and this runs while saves wait.
 pub fn write_into(
     output: &Output,
-    files: &[(String, Vec<u8>)],
+    index: &NewIndex,
     published: Option<&IndexFiles>,
 ) -> Result<(), Diagnostic> {
+    let NewIndex { files, hashes } = index;
     let prefix = format!("{BUNDLE_DIR}/");
     let new: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     for old in output.previous() {
@@ -252,9 +266,9 @@ pub fn write_into(
         .flatten()
         .map(|(path, hash)| (path.as_str(), hash))
         .collect();
-    for (path, bytes) in files {
-        let in_place = published.get(path.as_str()) == Some(&&content_hash(bytes))
-            && output.previous().contains(path);
+    for ((path, bytes), (_, hash)) in files.iter().zip(hashes) {
+        let in_place =
+            published.get(path.as_str()) == Some(&hash) && output.previous().contains(path);
         if !in_place {
             output.write(path, bytes, "forklar's search index")?;
         }
@@ -338,7 +352,7 @@ mod tests {
             ("/b/".to_string(), "<main>Endret</main>".to_string())
         );
         assert!(behind.load(Ordering::SeqCst), "no job written yet");
-        kept.written(&next, &Vec::new());
+        kept.written(&next, Vec::new());
         assert!(
             !behind.load(Ordering::SeqCst),
             "the index of the pages as they are"
@@ -354,7 +368,40 @@ mod tests {
             "the last index, published again"
         );
         let job = kept.job().expect("a job after a full rebuild");
-        kept.written(&job, &Vec::new());
+        kept.written(&job, Vec::new());
         assert!(!behind.load(Ordering::SeqCst));
+    }
+
+    /// `serve` passes a wait for saves, which must come before every page
+    /// Pagefind is given; the new index's hashes are its files'.
+    #[cfg(feature = "search")]
+    #[test]
+    fn a_job_calls_its_wait_before_each_page_and_hashes_what_it_made() {
+        let site = tempfile::tempdir().unwrap();
+        let built = pages(&[
+            ("/a/", "<main><h1>CSTO</h1><p>Alliansen.</p></main>"),
+            ("/b/", "<main><h1>Tokajev</h1><p>Presidenten.</p></main>"),
+        ]);
+        let collected = super::super::collect::collected(site.path(), &built, 1 << 20);
+        let mut kept = Kept::default();
+        kept.replace(collected, Language::Nb, Some(Arc::new(Vec::new())), true);
+        let job = kept.job().expect("the last index published again");
+        let waits = std::sync::atomic::AtomicUsize::new(0);
+        let index = job
+            .bundle(&|| {
+                waits.fetch_add(1, Ordering::SeqCst);
+            })
+            .unwrap();
+        assert_eq!(waits.load(Ordering::SeqCst), 2, "one wait a page");
+        assert!(!index.files.is_empty());
+        assert_eq!(index.hashes.len(), index.files.len());
+        assert!(
+            index
+                .files
+                .iter()
+                .zip(&index.hashes)
+                .all(|((path, bytes), (hashed, hash))| path == hashed
+                    && *hash == content_hash(bytes))
+        );
     }
 }

@@ -182,11 +182,21 @@ pub(super) fn search_worker(
                         .unwrap_or_else(|e| e.into_inner())
                         .search_job();
                     let Some(job) = job else { break };
-                    let written = job.bundle().and_then(|files| {
+                    // A save holds the session while it renders: Pagefind
+                    // waits for it before taking the next page, so the save
+                    // has the cores (the index's own last step cannot wait).
+                    let wait_for_saves = || drop(session.lock().unwrap_or_else(|e| e.into_inner()));
+                    let made = job.bundle(&wait_for_saves);
+                    // Indexing an archive takes gigabytes for a moment, freed
+                    // by now: given back here, before the index is announced,
+                    // so that the preview does not hold them until the next
+                    // save, nor does that save pay for giving them back.
+                    crate::allocator::give_back_freed();
+                    let written = made.and_then(|index| {
                         session
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
-                            .finish_search(&job, files)
+                            .finish_search(&job, index)
                     });
                     match written {
                         Ok(true) => reload.search_updated(),
@@ -194,9 +204,6 @@ pub(super) fn search_worker(
                         Err(problem) => eprintln!("{problem}"),
                     }
                 }
-                // Indexing an archive takes gigabytes for a moment; the
-                // preview should not hold them until the next save.
-                crate::allocator::give_back_freed();
             }
         });
     if let Err(err) = spawned {

@@ -235,11 +235,11 @@ impl Runner {
         let Some(job) = self.session.search_job() else {
             return;
         };
-        let files = match job.bundle() {
-            Ok(files) => files,
+        let index = match job.bundle(&|| {}) {
+            Ok(index) => index,
             Err(problem) => self.fail(&format!("remaking the search index failed:\n{problem}")),
         };
-        if let Err(problem) = self.session.finish_search(&job, files) {
+        if let Err(problem) = self.session.finish_search(&job, index) {
             self.fail(&format!("writing the search index failed:\n{problem}"));
         }
     }
