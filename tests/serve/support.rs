@@ -310,35 +310,35 @@ impl Serve {
         );
     }
 
-    /// A number from `/__forklar/status` (`images_pending`, `images_encoded`,
-    /// `generation`).
-    pub fn status(&self, field: &str) -> u64 {
+    /// The text of `field` in `/__forklar/status`, up to the next `,` or `}`.
+    fn status_text(&self, field: &str) -> (String, String) {
         let json = self.get("/__forklar/status").text();
         let key = format!("\"{field}\":");
         let at = json
             .find(&key)
             .unwrap_or_else(|| panic!("no {field} in the status {json}"));
-        let digits: String = json[at + key.len()..]
+        let value: String = json[at + key.len()..]
             .chars()
-            .take_while(char::is_ascii_digit)
+            .take_while(|c| !matches!(c, ',' | '}'))
             .collect();
-        digits
+        (value, json)
+    }
+
+    /// A number from `/__forklar/status` (`images_pending`, `images_encoded`,
+    /// `generation`).
+    pub fn status(&self, field: &str) -> u64 {
+        let (value, json) = self.status_text(field);
+        value
             .parse()
             .unwrap_or_else(|_| panic!("{field} in {json} is not a number"))
     }
 
     /// A true or false from `/__forklar/status` (`search_pending`, `error`).
     pub fn status_flag(&self, field: &str) -> bool {
-        let json = self.get("/__forklar/status").text();
-        let key = format!("\"{field}\":");
-        let at = json
-            .find(&key)
-            .unwrap_or_else(|| panic!("no {field} in the status {json}"));
-        match &json[at + key.len()..] {
-            rest if rest.starts_with("true") => true,
-            rest if rest.starts_with("false") => false,
-            _ => panic!("{field} in {json} is neither true nor false"),
-        }
+        let (value, json) = self.status_text(field);
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{field} in {json} is neither true nor false"))
     }
 
     /// Waits until no image work is pending: every page shows its images'
