@@ -260,6 +260,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 &collector.into_collected(),
                 site.config.language,
                 &output,
+                |_, _| {},
             )
             .map_err(|problem| Diagnostics(vec![problem]))?;
         }

@@ -17,7 +17,7 @@ use crate::deps::{Dep, ListKey};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::BackgroundImages;
 use crate::layout::{CONTENT_DIR, STATIC_DIR, SourceFile, TEMPLATE_DIR, classify, linked_folder};
-use crate::output::{KnownManifest, Output, Sink, WriteReport};
+use crate::output::{KnownManifest, Output, WriteReport};
 use crate::render::{Page, Renderer};
 
 mod catch_up;
@@ -134,24 +134,25 @@ impl Session {
             if !crate::search::enabled(&site.config) {
                 return Ok(rendered);
             }
-            let origin = "forklar's search index";
             if let Some(files) = self.search.last_index(language) {
                 kept_last = output
-                    .keep_as_they_are(&files, origin)
+                    .keep_as_they_are(&files, "forklar's search index")
                     .map_err(|problem| Diagnostics(vec![problem]))?;
                 index = kept_last.then_some(files);
             }
             if !kept_last {
-                let bundle = crate::search::cached_bundle(&self.options.root, &indexed, language)
-                    .map_err(|problem| Diagnostics(vec![problem]))?;
-                for (path, bytes) in &bundle {
-                    output
-                        .write(path, bytes, origin)
-                        .map_err(|problem| Diagnostics(vec![problem]))?;
-                }
-                index = Some(std::sync::Arc::new(crate::search::catch_up::index_files(
-                    &bundle,
-                )));
+                let mut files = Vec::new();
+                crate::search::write_bundle(
+                    &self.options.root,
+                    &indexed,
+                    language,
+                    &output,
+                    |path, bytes| {
+                        files.push((path.to_string(), crate::output::content_hash(bytes)))
+                    },
+                )
+                .map_err(|problem| Diagnostics(vec![problem]))?;
+                index = Some(std::sync::Arc::new(files));
             }
             Ok(rendered)
         });

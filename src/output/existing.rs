@@ -174,24 +174,9 @@ impl Output {
     }
 }
 
-/// Whether the plain file at `path` holds `bytes`; never read through a link.
-pub(super) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let Ok(mut file) = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-    else {
-        return false;
-    };
-    let mut existing = Vec::with_capacity(bytes.len() + 1);
-    file.read_to_end(&mut existing).is_ok() && existing == bytes
-}
-
-/// The hash of the plain file at `path`, `None` when it cannot be read as
-/// one; never read through a link.
-pub(super) fn hash_of_file(path: &Path) -> Option<digests::Hash> {
+/// The bytes of the plain file at `path`, `None` when it cannot be read as
+/// one; never read through a link. `expected` is room for what it should hold.
+fn read_plain_file(path: &Path, expected: usize) -> Option<Vec<u8>> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
@@ -199,9 +184,20 @@ pub(super) fn hash_of_file(path: &Path) -> Option<digests::Hash> {
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .ok()?;
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(expected);
     file.read_to_end(&mut bytes).ok()?;
-    Some(digests::hash(&bytes))
+    Some(bytes)
+}
+
+/// Whether the plain file at `path` holds `bytes`; never read through a link.
+pub(super) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    read_plain_file(path, bytes.len() + 1).is_some_and(|existing| existing == bytes)
+}
+
+/// The hash of the plain file at `path`, `None` when it cannot be read as
+/// one; never read through a link.
+pub(super) fn hash_of_file(path: &Path) -> Option<digests::Hash> {
+    read_plain_file(path, 0).map(|bytes| digests::hash(&bytes))
 }
 
 /// The files the site publishes that one of the same name in static/

@@ -50,16 +50,6 @@ fn add(hasher: &mut xxhash_rust::xxh3::Xxh3, bytes: &[u8]) {
     hasher.update(bytes);
 }
 
-/// The files stored under `key`, if there are any and they read back whole.
-pub fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
-    let whole = publish_each(site_root, key, |path, bytes| {
-        files.push((path.to_string(), bytes.to_vec()));
-        Ok(())
-    });
-    matches!(whole, Ok(true)).then_some(files)
-}
-
 /// Hands each file stored under `key` to `publish`, read one at a time, once
 /// the whole entry is known to read back: an archive's index is tens of
 /// megabytes, which [`load`] would hold twice. `Ok(false)`, with nothing
@@ -229,6 +219,16 @@ mod tests {
         assert_eq!(published(&encode(&outside)), (false, Vec::new()));
         let elsewhere = vec![("index.html".to_string(), b"x".to_vec())];
         assert_eq!(published(&encode(&elsewhere)), (false, Vec::new()));
+    }
+
+    /// The files stored under `key`, if there are any and they read back whole.
+    fn load(site_root: &Path, key: &str) -> Option<Vec<(String, Vec<u8>)>> {
+        let mut files = Vec::new();
+        let whole = publish_each(site_root, key, |path, bytes| {
+            files.push((path.to_string(), bytes.to_vec()));
+            Ok(())
+        });
+        matches!(whole, Ok(true)).then_some(files)
     }
 
     /// What [`publish_each`] hands over from the entry `bytes` under `key`.

@@ -56,7 +56,7 @@ pub struct NewIndex {
 }
 
 /// The paths and hashes of `bundle`'s files.
-pub fn index_files(bundle: &Bundle) -> IndexFiles {
+fn index_files(bundle: &Bundle) -> IndexFiles {
     bundle
         .iter()
         .map(|(path, bytes)| (path.clone(), content_hash(bytes)))

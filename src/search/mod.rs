@@ -95,39 +95,28 @@ pub fn bundle(
     Ok(Vec::new())
 }
 
-/// Pagefind's files for the collected pages, as [`bundle`] makes them, taken
-/// from the site's cache when the pages are the ones the kept index was made
-/// from (and kept there when not).
-pub fn cached_bundle(
-    site_root: &std::path::Path,
-    pages: &Collected,
-    language: Language,
-) -> Result<Vec<(String, Vec<u8>)>, crate::diagnostics::Diagnostic> {
-    let key = cache::key(pages.digests(), language);
-    if let Some(files) = cache::load(site_root, &key) {
-        return Ok(files);
-    }
-    // One copy at a time goes to the index, not all of them at once.
-    index_and_keep(site_root, &key, pages.copies(), language)
-}
-
 /// Makes the index of the collected pages, or takes it from the site's
-/// cache, and writes it into `sink`.
+/// cache, and writes it into `sink` one file at a time, handing each to
+/// `written` too.
 pub fn write_bundle(
     site_root: &std::path::Path,
     pages: &Collected,
     language: Language,
     sink: &dyn crate::output::Sink,
+    mut written: impl FnMut(&str, &[u8]),
 ) -> Result<(), crate::diagnostics::Diagnostic> {
+    let mut write = |path: &str, bytes: &[u8]| {
+        sink.write(path, bytes, "forklar's search index")?;
+        written(path, bytes);
+        Ok(())
+    };
     let key = cache::key(pages.digests(), language);
-    let published = cache::publish_each(site_root, &key, |path, bytes| {
-        sink.write(path, bytes, "forklar's search index")
-    })?;
-    if published {
+    if cache::publish_each(site_root, &key, &mut write)? {
         return Ok(());
     }
+    // One copy at a time goes to the index, not all of them at once.
     for (path, bytes) in index_and_keep(site_root, &key, pages.copies(), language)? {
-        sink.write(&path, &bytes, "forklar's search index")?;
+        write(&path, &bytes)?;
     }
     Ok(())
 }
