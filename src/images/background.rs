@@ -79,6 +79,7 @@ impl BackgroundImages {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("forklar-images-{i}"))
+            .start_handler(|_| crate::allocator::work_in_background_arena())
             .build()
             .ok();
         let inner = Arc::new(Inner {
@@ -93,7 +94,10 @@ impl BackgroundImages {
         let worker = Arc::downgrade(&inner);
         std::thread::Builder::new()
             .name("forklar-images".into())
-            .spawn(move || run(&worker))?;
+            .spawn(move || {
+                crate::allocator::work_in_background_arena();
+                run(&worker)
+            })?;
         Ok(BackgroundImages { inner })
     }
 
@@ -175,6 +179,8 @@ fn run(inner: &std::sync::Weak<Inner>) {
         };
         let started = Instant::now();
         let failed = make(&inner, &batch);
+        // A photo's pixels are tens of megabytes, freed by now.
+        crate::allocator::give_back_background_freed();
         let mut sources: Vec<PathBuf> = batch.iter().map(|p| p.source.clone()).collect();
         sources.sort();
         sources.dedup();
@@ -207,6 +213,7 @@ fn make(inner: &Inner, batch: &[Arc<ImagePlan>]) -> Vec<String> {
     std::thread::scope(|scope| {
         for _ in 0..inner.concurrency.min(batch.len()) {
             scope.spawn(|| {
+                crate::allocator::work_in_background_arena();
                 while let Some(plan) = batch.get(next.fetch_add(1, Ordering::Relaxed)) {
                     if produce_one(plan).is_err() {
                         failed

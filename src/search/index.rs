@@ -45,13 +45,19 @@ pub fn bundle_in_background(
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|n| format!("forklar-index-{n}"))
-        .start_handler(|_| lower_this_threads_priority())
+        .start_handler(|_| {
+            lower_this_threads_priority();
+            crate::allocator::work_in_background_arena();
+        })
         .build()
         .map_err(failed)?;
     pool.install(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .thread_name("forklar-index-read")
-            .on_thread_start(lower_this_threads_priority)
+            .on_thread_start(|| {
+                lower_this_threads_priority();
+                crate::allocator::work_in_background_arena();
+            })
             .build()
             .map_err(failed)?;
         index_on(&runtime, pages, language)

@@ -44,6 +44,7 @@ pub struct ServeOptions {
 /// that already exists) in the system's temporary folder, removed when the
 /// server stops.
 pub fn serve(options: ServeOptions) -> Result<(), String> {
+    crate::allocator::keep_freed_pages_for_saves();
     let addr = std::net::SocketAddr::new(options.bind, options.port);
     let url = format!("http://{addr}/");
     // A port the system picks differs every time, and so would the pages.

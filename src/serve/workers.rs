@@ -174,6 +174,7 @@ pub(super) fn search_worker(
     let spawned = std::thread::Builder::new()
         .name("forklar-search".into())
         .spawn(move || {
+            crate::allocator::work_in_background_arena();
             while woken.recv().is_ok() {
                 while woken.try_recv().is_ok() {}
                 loop {
@@ -190,8 +191,9 @@ pub(super) fn search_worker(
                     // Indexing an archive takes gigabytes for a moment, freed
                     // by now: given back here, before the index is announced,
                     // so that the preview does not hold them until the next
-                    // save, nor does that save pay for giving them back.
-                    crate::allocator::give_back_freed();
+                    // save, nor does that save pay for giving them back. Only
+                    // the background arena's: the saves keep theirs.
+                    crate::allocator::give_back_background_freed();
                     let written = made.and_then(|index| {
                         session
                             .lock()
