@@ -167,7 +167,7 @@ mod jemalloc {
     }
 
     /// Reads a control's value.
-    pub(super) fn read<R: Default>(name: &[u8]) -> Result<R, i32> {
+    fn read<R: Default>(name: &[u8]) -> Result<R, i32> {
         let mut value = R::default();
         let len = std::mem::size_of::<R>();
         let read = mallctl(
